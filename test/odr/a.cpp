@@ -1,0 +1,12 @@
+// ODR link test, first translation unit: see main.cpp.
+#include <cstddef>
+
+#include <ksock/ksock.hpp>
+
+std::size_t odr_a_stack_size() {
+    return sizeof(ksock::default_stack);
+}
+
+int odr_a_open(ksock::default_stack &s) {
+    return s.socket(ksock::pf_inet, ksock::sock_stream, 0);
+}
