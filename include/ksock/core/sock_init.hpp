@@ -1,0 +1,155 @@
+// ksock/core/sock_init.hpp: the generic construction and teardown of a sock
+// (net/core/sock.c): sk_alloc's field setup, sock_init_data, sock_orphan,
+// sk_common_release, sock_put / sk_free.
+//
+// Each step is split in two: a constexpr *values* part that writes the
+// fields whose values do not depend on where the object lives (these build
+// the protos' constexpr default images and run unchanged on a pool slot),
+// and a run-time part for what needs addresses (queue heads pointing at
+// themselves, the sock <-> socket links) and for tracing.
+#pragma once
+
+#include <cstdint>
+#include <ksock/context.hpp>
+#include <ksock/layout.hpp>
+#include <ksock/net.hpp>
+#include <ksock/proto.hpp>
+#include <ksock/sock.hpp>
+#include <ksock/socket.hpp>
+#include <ksock/trace.hpp>
+
+namespace ksock {
+
+//! sk_alloc after the zeroed allocation: family, proto, netns reference,
+//! write-memory bias, cgroup ids, no TX queue.
+template <class P>
+constexpr void sk_alloc_values(sock& sk, int family, int kern, net* n, std::uint32_t classid,
+                               std::uint16_t prioidx) noexcept {
+    sk.sk_family() = static_cast<unsigned short>(family);
+    sk.sk_prot() = proto_desc_v<P>;
+    sk.sk_prot_creator = proto_desc_v<P>;
+    sk.sk_kern_sock = static_cast<std::uint8_t>(kern);
+    spin_lock_init(sk.sk_lock.slock);
+    sk.sk_net_refcnt() = kern ? 0 : 1;
+    sk.sk_net() = n;
+    sk.sk_wmem_alloc = 1;
+    sk.sk_cgrp_data = {classid, prioidx};
+    sk.__sk_common.skc_tx_queue_mapping = no_queue_mapping;
+}
+
+//! sock_init_data_uid, the part that does not need addresses.
+constexpr void sock_init_data_values(sock& sk, const net_sysctl& s, int type, uid_t uid) noexcept {
+    spin_lock_init(sk.sk_receive_queue.lock);
+    spin_lock_init(sk.sk_write_queue.lock);
+    spin_lock_init(sk.sk_error_queue.lock);
+    spin_lock_init(sk.sk_callback_lock);
+    sk.sk_send_head = nullptr;
+    timer_setup(sk.sk_timer, kfunc::none);
+    sk.sk_allocation = gfp_kernel;
+    sk.sk_rcvbuf = s.rmem_default;
+    sk.sk_sndbuf = s.wmem_default;
+    sk.sk_state() = tcp_close;
+    sk.sk_use_task_frag = 1;
+    sock_set_flag(sk, sock_zapped);
+    sk.sk_type = static_cast<std::uint16_t>(type);
+    sk.sk_uid = uid;
+    sk.sk_state_change = kfunc::sock_def_wakeup;
+    sk.sk_data_ready = kfunc::sock_def_readable;
+    sk.sk_write_space = kfunc::sock_def_write_space;
+    sk.sk_error_report = kfunc::sock_def_error_report;
+    sk.sk_destruct = kfunc::sock_def_destruct;
+    sk.sk_frag = {nullptr, 0, 0};
+    sk.sk_peek_off = -1;
+    sk.sk_peer_pid = nullptr;
+    sk.sk_peer_cred = nullptr;
+    sk.sk_write_pending = 0;
+    sk.sk_rcvlowat = 1;
+    sk.sk_rcvtimeo = max_schedule_timeout;
+    sk.sk_sndtimeo = max_schedule_timeout;
+    sk.sk_stamp = sk_default_stamp;
+    sk.sk_zckey = 0;
+    sk.sk_napi_id = 0;
+    sk.sk_ll_usec = static_cast<std::uint32_t>(s.busy_read);
+    sk.sk_max_pacing_rate = ~0UL;
+    sk.sk_pacing_rate = ~0UL;
+    sk.sk_pacing_shift = 10;
+    sk.sk_incoming_cpu() = -1;
+    sk.__sk_common.skc_rx_queue_mapping = no_queue_mapping;
+    sk.sk_refcnt() = 1;
+    sk.sk_drops = 0;
+}
+
+//! sock_init_data(so, sk): values, then the address-dependent links:
+//! empty queues point at themselves, sk <-> socket, sk_wq, the inode's uid.
+template <class Trace>
+void sock_init_data(ksock::socket* so, sock& sk, Trace& trace) noexcept {
+    trace_scope<Trace> ts(trace, "sock_init_data");
+    skb_queue_head_init(sk.sk_receive_queue);
+    skb_queue_head_init(sk.sk_write_queue);
+    skb_queue_head_init(sk.sk_error_queue);
+    const inode* ino = so ? SOCK_INODE(so) : nullptr;
+    sock_init_data_values(sk, sk.sk_net()->sysctl, so ? so->type : 0, ino ? ino->i_uid : 0);
+    if (so) {
+        sk.sk_socket = so; // sk_set_socket
+        sk.sk_ino = ino->i_ino;
+        sk.sk_wq = &so->wq;
+        so->sk = &sk;
+    }
+    if constexpr (Trace::enabled) {
+        trace.field("sk_rcvbuf", sk.sk_rcvbuf);
+        trace.field("sk_sndbuf", sk.sk_sndbuf);
+        trace.field("sk_state (TCP_CLOSE)", sk.sk_state());
+        trace.field("sk_type", sk.sk_type);
+        trace.field("sk_uid", sk.sk_uid);
+        trace.field("sk_rcvlowat", sk.sk_rcvlowat);
+        trace.field("sk_rcvtimeo (MAX_SCHEDULE_TIMEOUT)", sk.sk_rcvtimeo);
+        trace.field("sk_peek_off", sk.sk_peek_off);
+        trace.field("sk_pacing_shift", sk.sk_pacing_shift);
+        trace.field("sk_incoming_cpu", sk.sk_incoming_cpu());
+        trace.text("sk_data_ready", kfunc_name(sk.sk_data_ready));
+        trace.text("sk_write_space", kfunc_name(sk.sk_write_space));
+        trace.field("sk_refcnt", sk.sk_refcnt());
+    }
+}
+
+//! sock_orphan: the sock outlives its socket (SOCK_DEAD, no wait queue).
+constexpr void sock_orphan(sock& sk) noexcept {
+    sock_set_flag(sk, sock_dead);
+    sk.sk_socket = nullptr;
+    sk.sk_wq = nullptr;
+}
+
+//! sk_free: the destructor runs, the netns reference goes, the object
+//! returns to its proto's pool.
+template <class P, class Ctx>
+void sk_free(Ctx& ctx, sock& sk) noexcept {
+    // sk_destruct (sock_def_destruct / inet_sock_destruct / udp_destruct_sock /
+    // unix_sock_destructor): every queue is empty when a sock created by this
+    // layer dies, so nothing is left to purge or uncharge.
+    if (sk.sk_net_refcnt())
+        --ctx.net().sock_inuse;
+    ctx.template obj_free<P>(sk_cast<typename P::obj_type>(&sk));
+}
+
+//! sock_hold / sock_put.
+constexpr void sock_hold(sock& sk) noexcept { ++sk.sk_refcnt(); }
+template <class P, class Ctx>
+void sock_put(Ctx& ctx, sock& sk) noexcept {
+    if (--sk.sk_refcnt() == 0)
+        sk_free<P>(ctx, sk);
+}
+
+//! sk_common_release: destroy, unhash, detach from the socket, orphan, put.
+template <class P, class Ctx>
+void sk_common_release(Ctx& ctx, sock& sk) noexcept {
+    if constexpr (detail::has_destroy<P>)
+        P::destroy(ctx, sk);
+    if constexpr (detail::has_unhash<P>)
+        P::unhash(ctx, sk);
+    if (sk.sk_socket)
+        sk.sk_socket->sk = nullptr;
+    sock_orphan(sk);
+    sock_put<P>(ctx, sk);
+}
+
+} // namespace ksock

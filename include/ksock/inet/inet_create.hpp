@@ -1,0 +1,174 @@
+// ksock/inet/inet_create.hpp: PF_INET's create policy, inet_create()
+// (net/ipv4/af_inet.c): the protocol range check and inetsw lookup, the
+// CAP_NET_RAW check, sk_alloc from the proto's pool, the inet defaults
+// around sock_init_data, the raw hash step and the proto's init, with
+// out_sk_release unwinding on every failure.
+#pragma once
+
+#include <ksock/core/sock_init.hpp>
+#include <ksock/detail/byteorder.hpp>
+#include <ksock/errno.hpp>
+#include <ksock/inet_connection_sock.hpp>
+#include <ksock/inet_sock.hpp>
+#include <ksock/layout.hpp>
+#include <ksock/protosw.hpp>
+#include <ksock/trace.hpp>
+#include <type_traits>
+
+namespace ksock::inet {
+
+struct inet_create {
+    //! Steps 1 and 3 of inet_create: protocol in [0, IPPROTO_MAX), then the
+    //! inetsw walk (protosw_lookup). Constexpr: socket<F,T,P>() uses it too.
+    static constexpr resolution lookup(const protosw_desc* entries, int n, int type,
+                                       int protocol) noexcept {
+        if (protocol < 0 || protocol >= ipproto_max)
+            return {-einval, -1, type, protocol};
+        return protosw_lookup(entries, n, type, protocol);
+    }
+
+    //! Fields inet_create sets before sock_init_data (steps 8-13).
+    template <class Entry, class Obj>
+    static constexpr void values_before(Obj& o, int protocol, const net_sysctl& s) noexcept {
+        inet_sock& inet = member_ref<inet_sock>(o);
+        if constexpr ((Entry::flags & inet_protosw_reuse) != 0)
+            inet.sk.sk_reuse() = sk_can_reuse;
+        if constexpr ((Entry::flags & inet_protosw_icsk) != 0) {
+            static_assert(begins_with<Obj, inet_connection_sock>,
+                          "ksock::protosw<...>: an ICSK entry's Proto::obj_type must begin with "
+                          "ksock::inet_connection_sock");
+            // inet_init_csk_locks
+            inet_connection_sock& icsk = member_ref<inet_connection_sock>(o);
+            spin_lock_init(icsk.icsk_accept_queue.rskq_lock);
+            spin_lock_init(icsk.icsk_accept_queue.fastopenq.lock);
+        }
+        inet_assign_bit(inet, inet_flags_is_icsk, (Entry::flags & inet_protosw_icsk) != 0);
+        inet_assign_bit(inet, inet_flags_nodefrag, false);
+        if (Entry::type == sock_raw) {
+            inet.inet_num() = static_cast<std::uint16_t>(protocol);
+            if (protocol == ipproto_raw)
+                inet_assign_bit(inet, inet_flags_hdrincl, true);
+        }
+        inet.pmtudisc =
+            static_cast<std::uint8_t>(s.ip_no_pmtu_disc ? ip_pmtudisc_dont : ip_pmtudisc_want);
+        inet.inet_id = 0;
+    }
+
+    //! Fields inet_create sets after sock_init_data (steps 15-16).
+    template <class Entry, class Obj>
+    static constexpr void values_after(Obj& o, int protocol, const net_sysctl& s) noexcept {
+        inet_sock& inet = member_ref<inet_sock>(o);
+        sock& sk = inet.sk;
+        sk.sk_destruct = kfunc::inet_sock_destruct;
+        sk.sk_protocol = static_cast<std::uint16_t>(protocol);
+        sk.sk_backlog_rcv = backlog_rcv_of<typename Entry::prot>();
+        sk.sk_txrehash = s.txrehash;
+        inet.uc_ttl = -1;
+        inet_assign_bit(inet, inet_flags_mc_loop, true);
+        inet.mc_ttl = 1;
+        inet_assign_bit(inet, inet_flags_mc_all, true);
+        inet.mc_index = 0;
+        inet.mc_list = nullptr;
+        inet.rcv_tos = 0;
+        if (inet.inet_num())
+            inet.inet_sport = detail::htons(inet.inet_num());
+    }
+
+    //! The object a fresh socket of Entry gets, as a constant: every value
+    //! inet_create, sock_init_data and the proto's init write, for a net
+    //! namespace with sysctls \p s and a root caller. The run-time path runs
+    //! these same functions on the pool slot.
+    template <class Entry>
+    static constexpr typename Entry::obj_type image(int protocol,
+                                                    const net_sysctl& s = net_sysctl{}) noexcept {
+        using P = typename Entry::prot;
+        typename Entry::obj_type o{};
+        sock& sk = member_ref<sock>(o);
+        sk_alloc_values<P>(sk, pf_inet, 0, nullptr, 0, 0);
+        values_before<Entry>(o, protocol, s);
+        sock_init_data_values(sk, s, Entry::type, 0);
+        values_after<Entry>(o, protocol, s);
+        if constexpr (requires { P::init_values(o, s); })
+            P::init_values(o, s);
+        return o;
+    }
+
+    template <class Entry, class Ctx>
+    static int create(Ctx& ctx, ksock::socket& so, int protocol, int kern) {
+        using P = typename Entry::prot;
+        using Obj = typename P::obj_type;
+        auto& tr = ctx.trace();
+        trace_scope ts(tr, "inet_create");
+        so.state = ss_unconnected;
+        if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
+            tr.field("answer->type", Entry::type);
+            tr.field("answer->protocol (0 = wildcard)", Entry::protocol);
+            tr.text("answer->prot", P::name);
+            tr.field("answer->flags", Entry::flags);
+            tr.field("protocol", protocol);
+        }
+        // Step 5: raw sockets need CAP_NET_RAW, checked only after a match.
+        if (so.type == sock_raw && !kern && !ctx.current_cred().has(cap_net_raw))
+            return ts.result(-eperm);
+
+        Obj* o;
+        {
+            trace_scope tsa(tr, "sk_alloc");
+            o = ctx.template obj_alloc<P>();
+            if (!o)
+                return ts.result(tsa.result(-enomem));
+            sock& sk = member_ref<sock>(*o);
+            sk_alloc_values<P>(sk, pf_inet, kern, &ctx.net(), ctx.cgroup_classid(),
+                               ctx.cgroup_prioidx());
+            if (!kern)
+                ++ctx.net().sock_inuse;
+            if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
+                tr.field("obj_size", static_cast<long long>(P::obj_size));
+                tr.field("sk_family", sk.sk_family());
+                tr.text("sk_prot", sk.sk_prot()->name);
+                tr.field("sk_wmem_alloc", sk.sk_wmem_alloc);
+                tr.field("sk_cgrp_data.classid", sk.sk_cgrp_data.classid);
+            }
+        }
+        sock& sk = member_ref<sock>(*o);
+        inet_sock& inet = member_ref<inet_sock>(*o);
+        const net_sysctl& s = ctx.net().sysctl;
+        values_before<Entry>(*o, protocol, s);
+        if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
+            tr.field("sk_reuse", sk.sk_reuse());
+            tr.field("inet_flags", static_cast<long long>(inet.inet_flags));
+            tr.field("inet_num", inet.inet_num());
+            tr.field("pmtudisc", inet.pmtudisc);
+        }
+        sock_init_data(&so, sk, tr);
+        values_after<Entry>(*o, protocol, s);
+        if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
+            tr.text("sk_destruct", kfunc_name(sk.sk_destruct));
+            tr.field("sk_protocol", sk.sk_protocol);
+            tr.field("uc_ttl", inet.uc_ttl);
+            tr.field("mc_ttl", inet.mc_ttl);
+        }
+        int err = 0;
+        if (inet.inet_num()) {
+            // Step 17: only raw sockets have a port number at creation.
+            if constexpr (detail::has_hash<P>) {
+                trace_scope tsh(tr, "sk_prot->hash");
+                err = tsh.result(P::hash(ctx, sk));
+            }
+        }
+        if (!err) {
+            trace_scope tsi(tr, "sk_prot->init");
+            err = tsi.result(P::init(ctx, sk));
+        }
+        if (err) {
+            // out_sk_release
+            trace_scope tsr(tr, "sk_common_release");
+            sk_common_release<P>(ctx, sk);
+            so.sk = nullptr;
+            return ts.result(err);
+        }
+        return 0;
+    }
+};
+
+} // namespace ksock::inet

@@ -1,0 +1,65 @@
+// ksock/inet/raw_sockopt.hpp: the SOL_RAW options of AF_INET raw sockets,
+// Linux 6.18's raw_getsockopt / raw_setsockopt (net/ipv4/raw.c).
+#pragma once
+
+#include <cstddef>
+#include <ksock/cred.hpp>
+#include <ksock/errno.hpp>
+#include <ksock/inet/ip_sockglue.hpp>
+#include <ksock/layout.hpp>
+#include <ksock/raw_sock.hpp>
+#include <ksock/sock.hpp>
+#include <ksock/sock_sockopt.hpp>
+#include <ksock/socket.hpp>
+#include <ksock/uapi.hpp>
+
+namespace ksock {
+
+//! ICMP_FILTER (include/uapi/linux/icmp.h): the ICMP types a raw ICMP socket
+//! drops, one bit per type.
+inline constexpr int icmp_filter_opt = 1;
+
+//! raw_setsockopt(): SOL_RAW is the raw socket's own level; others go to
+//! ip_setsockopt. ICMP_FILTER exists only on an IPPROTO_ICMP raw socket
+//! (EOPNOTSUPP elsewhere). It takes up to 4 bytes and, unlike the int
+//! options, accepts a shorter value: only the bytes given are replaced.
+inline int raw_setsockopt(ksock::socket& s, int level, int optname, const void* optval,
+                          socklen_t optlen, const cred& cr) {
+    if (level != sol_raw)
+        return ip_setsockopt(s, level, optname, optval, optlen, cr);
+    if (optname != icmp_filter_opt)
+        return -enoprotoopt;
+    raw_sock& rp = *raw_sk(s.sk);
+    if (rp.inet.inet_num() != ipproto_icmp)
+        return -eopnotsupp;
+    const std::size_t n = optlen > sizeof(icmp_filter) ? sizeof(icmp_filter) : optlen;
+    if (!detail::copy_from_user(&rp.filter, optval, n))
+        return -efault;
+    return 0;
+}
+
+//! raw_getsockopt(): SOL_RAW ICMP_FILTER (the filter, truncated to the
+//! caller's length), other levels to ip_getsockopt.
+inline int raw_getsockopt(ksock::socket& s, int level, int optname, void* optval,
+                          socklen_t* optlen, const cred& cr) {
+    if (level != sol_raw)
+        return ip_getsockopt(s, level, optname, optval, optlen, cr);
+    if (optname != icmp_filter_opt)
+        return -enoprotoopt;
+    const raw_sock& rp = *raw_sk(s.sk);
+    if (rp.inet.inet_num() != ipproto_icmp)
+        return -eopnotsupp;
+    int len = 0;
+    if (!detail::get_user_len(optlen, len))
+        return -efault;
+    if (len < 0)
+        return -einval;
+    if (len > static_cast<int>(sizeof(icmp_filter)))
+        len = sizeof(icmp_filter);
+    if (!detail::put_user_len(optlen, len) ||
+        !detail::copy_to_user(optval, &rp.filter, static_cast<std::size_t>(len)))
+        return -efault;
+    return 0;
+}
+
+} // namespace ksock

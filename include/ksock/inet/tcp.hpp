@@ -1,0 +1,153 @@
+// ksock/inet/tcp.hpp: tcp_prot (net/ipv4/tcp_ipv4.c, net/ipv4/tcp.c): the TCP
+// proto with tcp_v4_init_sock / tcp_init_sock, tcp_close and
+// tcp_v4_destroy_sock.
+#pragma once
+
+#include <cstddef>
+#include <ksock/core/sock_init.hpp>
+#include <ksock/inet/tcp_sockopt.hpp>
+#include <ksock/layout.hpp>
+#include <ksock/net.hpp>
+#include <ksock/tcp_congestion_ops.hpp>
+#include <ksock/tcp_sock.hpp>
+
+namespace ksock::inet {
+
+//! msecs_to_jiffies / usecs_to_jiffies (rounding up) / jiffies_to_usecs.
+constexpr std::uint32_t msecs_to_jiffies(long ms) noexcept {
+    return static_cast<std::uint32_t>((ms * hz + 999) / 1000);
+}
+constexpr std::uint32_t usecs_to_jiffies(long us) noexcept {
+    return static_cast<std::uint32_t>((us * hz + 999999) / 1000000);
+}
+constexpr std::uint32_t jiffies_to_usecs(long j) noexcept {
+    return static_cast<std::uint32_t>(j * (1000000 / hz));
+}
+
+//! SHUTDOWN_MASK: RCV_SHUTDOWN | SEND_SHUTDOWN.
+inline constexpr std::uint8_t shutdown_mask = 3;
+
+struct tcp_prot {
+    static constexpr const char* name = "TCP";
+    using obj_type = tcp_sock;
+    static constexpr std::size_t obj_size = sizeof(tcp_sock);
+    static constexpr kfunc backlog_rcv = kfunc::tcp_v4_do_rcv;
+
+    //! The constexpr default image of a fresh TCP socket (defined with the
+    //! family, which knows the protosw entry's flags).
+    static const tcp_sock defaults;
+
+    //! tcp_init_sock + tcp_v4_init_sock: every value that does not depend on
+    //! the object's address. Fields not written stay zero from sk_alloc.
+    static constexpr void init_values(tcp_sock& tp, const net_sysctl& s) noexcept {
+        inet_connection_sock& icsk = tp.inet_conn;
+        sock& sk = icsk.icsk_inet.sk;
+        tp.out_of_order_queue = rb_root{};
+        sk.tcp_rtx_queue = rb_root{};
+        // tcp_init_xmit_timers
+        timer_setup(icsk.icsk_retransmit_timer, kfunc::tcp_write_timer);
+        timer_setup(icsk.icsk_delack_timer, kfunc::tcp_delack_timer);
+        timer_setup(sk.sk_timer, kfunc::tcp_keepalive_timer);
+        icsk.icsk_pending = 0;
+        icsk.icsk_ack.pending = 0;
+        hrtimer_setup(tp.pacing_timer, kfunc::tcp_pace_kick, hrtimer_mode::abs_pinned_soft);
+        hrtimer_setup(tp.compressed_ack_timer, kfunc::tcp_compressed_ack_kick,
+                      hrtimer_mode::rel_pinned_soft);
+        icsk.icsk_rto = tcp_timeout_init;
+        icsk.icsk_rto_max = msecs_to_jiffies(s.tcp_rto_max_ms);
+        icsk.icsk_rto_min = usecs_to_jiffies(s.tcp_rto_min_us);
+        icsk.icsk_delack_max = tcp_delack_max;
+        tp.mdev_us = jiffies_to_usecs(tcp_timeout_init);
+        for (minmax_sample& m : tp.rtt_min.s) // minmax_reset(&rtt_min, now, ~0U)
+            m = {0, ~0U};
+        tp.snd_cwnd = tcp_init_cwnd;
+        tp.app_limited = ~0U;
+        tp.rate_app_limited = 1;
+        tp.snd_ssthresh = tcp_infinite_ssthresh;
+        tp.snd_cwnd_clamp = ~0U;
+        tp.mss_cache = tcp_mss_default;
+        tp.reordering = static_cast<std::uint32_t>(s.tcp_reordering);
+        // tcp_assign_congestion_control: the netns default, Reno if unknown.
+        const tcp_congestion_ops* ca = tcp_ca_find(s.tcp_congestion_control);
+        icsk.icsk_ca_ops = ca ? ca : &tcp_reno;
+        for (std::uint64_t& w : icsk.icsk_ca_priv)
+            w = 0;
+        tp.tsoffset = 0;
+        tp.rack.reo_wnd_steps = 1;
+        sk.sk_write_space = kfunc::sk_stream_write_space;
+        sock_set_flag(sk, sock_use_write_queue);
+        icsk.icsk_sync_mss = kfunc::tcp_sync_mss;
+        sk.sk_sndbuf = s.tcp_wmem[1];
+        sk.sk_rcvbuf = s.tcp_rmem[1];
+        tp.scaling_ratio = tcp_default_scaling_ratio;
+        // tcp_v4_init_sock
+        icsk.icsk_af_ops = kfunc::ipv4_specific;
+    }
+
+    template <class Ctx>
+    static int init(Ctx& ctx, sock& sk) {
+        tcp_sock& tp = *tcp_sk(&sk);
+        init_list_head(tp.tsq_node);
+        init_list_head(tp.tsorted_sent_queue);
+        init_values(tp, sk.sk_net()->sysctl);
+        if (sk.sk_socket)
+            sk.sk_socket->flags |= 1UL << sock_support_zc;
+        ++ctx.net().sockets_allocated; // sk_sockets_allocated_inc
+        auto& tr = ctx.trace();
+        if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
+            tr.note("tcp_v4_init_sock -> tcp_init_sock");
+            tr.field("icsk_rto (jiffies, HZ=1000)", tp.inet_conn.icsk_rto);
+            tr.field("icsk_rto_min", tp.inet_conn.icsk_rto_min);
+            tr.field("icsk_rto_max", tp.inet_conn.icsk_rto_max);
+            tr.field("icsk_delack_max", tp.inet_conn.icsk_delack_max);
+            tr.field("mdev_us", tp.mdev_us);
+            tr.field("snd_cwnd", tp.snd_cwnd);
+            tr.field("snd_ssthresh", tp.snd_ssthresh);
+            tr.field("snd_cwnd_clamp", tp.snd_cwnd_clamp);
+            tr.field("mss_cache", tp.mss_cache);
+            tr.field("reordering", tp.reordering);
+            tr.text("icsk_ca_ops", tp.inet_conn.icsk_ca_ops->name);
+            tr.text("icsk_af_ops", kfunc_name(tp.inet_conn.icsk_af_ops));
+            tr.text("sk_write_space", kfunc_name(sk.sk_write_space));
+            tr.field("sk_sndbuf (tcp_wmem[1])", sk.sk_sndbuf);
+            tr.field("sk_rcvbuf (tcp_rmem[1])", sk.sk_rcvbuf);
+            tr.text("icsk_retransmit_timer", kfunc_name(tp.inet_conn.icsk_retransmit_timer.function));
+            tr.text("icsk_delack_timer", kfunc_name(tp.inet_conn.icsk_delack_timer.function));
+            tr.text("sk_timer (keepalive)", kfunc_name(sk.sk_timer.function));
+        }
+        return 0;
+    }
+
+    //! tcp_v4_destroy_sock: timers stopped, queues purged (empty), the
+    //! sockets_allocated counter dropped.
+    template <class Ctx>
+    static void destroy(Ctx& ctx, sock& sk) {
+        tcp_sock& tp = *tcp_sk(&sk);
+        tp.inet_conn.icsk_retransmit_timer.pending = 0;
+        tp.inet_conn.icsk_delack_timer.pending = 0;
+        sk.sk_timer.pending = 0;
+        --ctx.net().sockets_allocated;
+    }
+
+    //! tcp_close: shut down both ways; a socket that never left TCP_CLOSE is
+    //! orphaned and destroyed at once (adjudge_to_death), then put.
+    template <class Ctx>
+    static void close(Ctx& ctx, sock& sk, long /*timeout*/) {
+        sk.sk_shutdown = shutdown_mask;
+        sock_orphan(sk);
+        destroy(ctx, sk); // inet_csk_destroy_sock -> sk_prot->destroy
+        sock_put<tcp_prot>(ctx, sk);
+    }
+
+    static int getsockopt(ksock::socket& so, int level, int optname, void* optval,
+                          socklen_t* optlen, const cred& cr) {
+        return tcp_getsockopt(so, level, optname, optval, optlen, cr);
+    }
+    template <class Ops>
+    static int setsockopt(ksock::socket& so, int level, int optname, const void* optval,
+                          socklen_t optlen, const cred& cr) {
+        return tcp_setsockopt(so, level, optname, optval, optlen, cr);
+    }
+};
+
+} // namespace ksock::inet

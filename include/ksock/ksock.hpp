@@ -1,0 +1,11 @@
+// ksock/ksock.hpp: everything a user of ksock needs, in one include (for
+// users only; ksock's own headers include exactly what they use).
+#pragma once
+
+#include <ksock/config.hpp>
+#include <ksock/errno.hpp>
+#include <ksock/inet/family.hpp>
+#include <ksock/layout.hpp>
+#include <ksock/stack.hpp>
+#include <ksock/uapi.hpp>
+#include <ksock/unix/af_unix.hpp>

@@ -1,0 +1,96 @@
+// ksock/security.hpp: security hooks (the LSM calls of the socket path) as a
+// compile-time list of policies.
+//
+// Linux calls every registered LSM at security_socket_create(),
+// security_socket_post_create() and security_socket_socketpair(), in order,
+// and the first non-zero result wins. A ksock stack holds one object of each
+// policy type (empty ones cost no space) and calls the hooks a policy
+// defines; a policy may define any subset. With no policies (the default)
+// every hook is a constant 0 and disappears.
+#pragma once
+
+#include <ksock/cred.hpp>
+#include <ksock/detail/type_list.hpp>
+#include <ksock/socket.hpp>
+
+namespace ksock {
+
+//! Hook signatures a policy may provide (all optional):
+//!   int socket_create(const cred&, int family, int type, int protocol, int kern);
+//!   int socket_post_create(socket&, int family, int type, int protocol, int kern);
+//!   int socket_socketpair(socket&, socket&);
+template <class P>
+concept security_policy = std::is_default_constructible_v<P>;
+
+namespace detail {
+template <class P>
+struct hook_holder {
+    [[no_unique_address]] P policy;
+};
+} // namespace detail
+
+template <class L>
+class security_hooks;
+
+template <class... Ps>
+class security_hooks<type_list<Ps...>> : detail::hook_holder<Ps>... {
+    static_assert((security_policy<Ps> && ...),
+                  "ksock::security_hooks<...>: every policy must be default-constructible");
+    static_assert(detail::all_distinct(type_list<Ps...>{}),
+                  "ksock::security_hooks<...>: a policy is listed twice");
+
+public:
+    template <class P>
+    constexpr P& get() noexcept {
+        return static_cast<detail::hook_holder<P>&>(*this).policy;
+    }
+
+    constexpr int socket_create([[maybe_unused]] const cred& c, [[maybe_unused]] int family,
+                                [[maybe_unused]] int type, [[maybe_unused]] int protocol,
+                                [[maybe_unused]] int kern) {
+        int err = 0;
+        (void)((err = call_create<Ps>(c, family, type, protocol, kern)) || ...);
+        return err;
+    }
+    constexpr int socket_post_create([[maybe_unused]] socket& s, [[maybe_unused]] int family,
+                                     [[maybe_unused]] int type, [[maybe_unused]] int protocol,
+                                     [[maybe_unused]] int kern) {
+        int err = 0;
+        (void)((err = call_post_create<Ps>(s, family, type, protocol, kern)) || ...);
+        return err;
+    }
+    constexpr int socket_socketpair([[maybe_unused]] socket& a, [[maybe_unused]] socket& b) {
+        int err = 0;
+        (void)((err = call_socketpair<Ps>(a, b)) || ...);
+        return err;
+    }
+
+private:
+    template <class P>
+    constexpr int call_create([[maybe_unused]] const cred& c, [[maybe_unused]] int f,
+                              [[maybe_unused]] int t, [[maybe_unused]] int p,
+                              [[maybe_unused]] int k) {
+        if constexpr (requires(P& x) { x.socket_create(c, f, t, p, k); })
+            return get<P>().socket_create(c, f, t, p, k);
+        else
+            return 0;
+    }
+    template <class P>
+    constexpr int call_post_create([[maybe_unused]] socket& s, [[maybe_unused]] int f,
+                                   [[maybe_unused]] int t, [[maybe_unused]] int p,
+                                   [[maybe_unused]] int k) {
+        if constexpr (requires(P& x) { x.socket_post_create(s, f, t, p, k); })
+            return get<P>().socket_post_create(s, f, t, p, k);
+        else
+            return 0;
+    }
+    template <class P>
+    constexpr int call_socketpair([[maybe_unused]] socket& a, [[maybe_unused]] socket& b) {
+        if constexpr (requires(P& x) { x.socket_socketpair(a, b); })
+            return get<P>().socket_socketpair(a, b);
+        else
+            return 0;
+    }
+};
+
+} // namespace ksock

@@ -1,0 +1,822 @@
+// ksock/stack.hpp: a socket stack, stack<Config>: the registries of Config
+// resolved at compile time, the static pools and fd tables, and the system
+// calls of net/socket.c and fs/ over them (socket, socketpair, close, dup,
+// dup2, fcntl, getsockopt, setsockopt).
+//
+// Layering: this header composes everything below it and nothing includes
+// it but users. Every call returns kernel-style: a value >= 0 or -errno.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <ksock/config.hpp>
+#include <ksock/context.hpp>
+#include <ksock/detail/type_list.hpp>
+#include <ksock/detail/with_index.hpp>
+#include <ksock/errno.hpp>
+#include <ksock/family.hpp>
+#include <ksock/layout.hpp>
+#include <ksock/lock.hpp>
+#include <ksock/net.hpp>
+#include <ksock/pool.hpp>
+#include <ksock/proto_ops.hpp>
+#include <ksock/protosw.hpp>
+#include <ksock/security.hpp>
+#include <ksock/sock_sockopt.hpp>
+#include <ksock/socket.hpp>
+#include <ksock/task.hpp>
+#include <ksock/trace.hpp>
+#include <ksock/uapi.hpp>
+
+namespace ksock {
+
+namespace detail {
+
+template <class F>
+struct protosw_of {
+    using type = typename F::protosw;
+};
+template <class L>
+struct all_entries;
+template <class... Fs>
+struct all_entries<type_list<Fs...>> {
+    using type = concat_t<typename Fs::protosw...>;
+};
+template <class E>
+struct prot_of {
+    using type = typename E::prot;
+};
+
+//! One pool per proto (and the proto's state, if it has one).
+template <class P, std::size_t N>
+struct proto_slot {
+    pool<typename P::obj_type, N> objects;
+};
+template <class P, std::size_t N>
+    requires has_state<P>
+struct proto_slot<P, N> {
+    pool<typename P::obj_type, N> objects;
+    typename P::state_type state;
+};
+
+template <class Config, class L>
+struct proto_pools;
+template <class Config, class... Ps>
+struct proto_pools<Config, type_list<Ps...>>
+    : proto_slot<Ps, Config::template proto_objects<Ps>>... {
+    template <class P>
+    constexpr auto& slot() noexcept {
+        return static_cast<proto_slot<P, Config::template proto_objects<P>>&>(*this);
+    }
+};
+
+//! Storage that stays all-zero until first use, so a constinit stack is in
+//! .bss: the union's active member is a char until boot() assigns T.
+template <class T>
+union lazy {
+    char none;
+    T value;
+    constexpr lazy() noexcept : none() {}
+};
+
+template <class L>
+constexpr bool all_families_distinct() {
+    return []<class... Fs>(type_list<Fs...>) {
+        constexpr int n[] = {Fs::number..., -1};
+        for (std::size_t j = 0; j < sizeof...(Fs); ++j)
+            for (std::size_t i = 0; i < j; ++i)
+                if (n[i] == n[j])
+                    return false;
+        return true;
+    }(L{});
+}
+
+} // namespace detail
+
+template <class Config = default_config>
+class stack {
+public:
+    using config = Config;
+    using families = typename Config::families;
+    //! Every protosw entry of every family, family by family, in order.
+    using entries = typename detail::all_entries<families>::type;
+    //! Every distinct proto: one pool each.
+    using protos = detail::unique_t<detail::transform_t<detail::prot_of, entries>>;
+    using trace_type = typename Config::trace;
+    using lock_type = typename Config::lock;
+    using task_type = ksock::task<Config::max_fds>;
+
+    static constexpr int family_count = static_cast<int>(families::size);
+    static constexpr int entry_count = static_cast<int>(entries::size);
+
+    static_assert(detail::is_type_list<families>::value,
+                  "ksock::stack<Config>: Config::families must be a ksock::type_list");
+    static_assert(family_count > 0, "ksock::stack<Config>: at least one family is required");
+    static_assert(detail::all_families_distinct<families>(),
+                  "ksock::stack<Config>: two families share one number (sock_register "
+                  "refuses a duplicate family with EEXIST)");
+    static_assert(entry_count > 0 && entry_count < 255,
+                  "ksock::stack<Config>: between 1 and 254 protosw entries are supported");
+    static_assert(Config::max_fds > 0 && Config::max_sockets > 0 && Config::tasks > 0,
+                  "ksock::stack<Config>: capacities must be at least 1");
+    static_assert(trace_policy<trace_type>,
+                  "ksock::stack<Config>: Config::trace must model ksock::trace_policy");
+    static_assert(lock_policy<lock_type>,
+                  "ksock::stack<Config>: Config::lock must have lock() and unlock()");
+
+private:
+    // --- compile-time tables generated from the lists ---------------------
+    struct family_row {
+        int first; //!< index of the family's first entry in `entries`
+        int count;
+    };
+    static constexpr auto family_rows = []<class... Fs>(type_list<Fs...>) {
+        struct rows {
+            family_row r[sizeof...(Fs)];
+        } out{};
+        int first = 0, i = 0;
+        ((out.r[i++] = family_row{first, static_cast<int>(Fs::protosw::size)},
+          first += static_cast<int>(Fs::protosw::size)),
+         ...);
+        return out;
+    }(families{});
+
+    //! net_families[]: family number -> index in `families`, or -1.
+    static constexpr auto net_families = []<class... Fs>(type_list<Fs...>) {
+        struct table {
+            signed char idx[af_max];
+        } t{};
+        for (signed char& x : t.idx)
+            x = -1;
+        signed char i = 0;
+        ((t.idx[Fs::number] = i++), ...);
+        return t;
+    }(families{});
+
+    static constexpr auto entry_table = []<class... Es>(type_list<Es...>) {
+        struct table {
+            protosw_desc d[sizeof...(Es)];
+        } t{{{Es::type, Es::protocol, Es::flags}...}};
+        return t;
+    }(entries{});
+
+public:
+    // --- resolution: one constexpr function, compile time and run time ----
+
+    //! __sys_socket_create's flag check and __sock_create's range checks, in
+    //! Linux's order: stray flag bits (EINVAL), family (EAFNOSUPPORT), type
+    //! (EINVAL). \p type may carry SOCK_NONBLOCK | SOCK_CLOEXEC.
+    static constexpr int check_args(int family, int type) noexcept {
+        if ((type & ~sock_type_mask) & ~(sock_cloexec | sock_nonblock))
+            return -einval;
+        type &= sock_type_mask;
+        if (family < 0 || family >= nproto)
+            return -eafnosupport;
+        if (type < 0 || type >= sock_max)
+            return -einval;
+        return 0;
+    }
+
+    //! (PF_INET, SOCK_PACKET) is served by PF_PACKET (a compatibility quirk).
+    static constexpr int effective_family(int family, int type) noexcept {
+        return family == pf_inet && (type & sock_type_mask) == sock_packet ? pf_packet : family;
+    }
+
+    //! net_families[family] and pf->create's lookup. Precondition: check_args
+    //! passed. The entry index in the result is stack-wide.
+    static constexpr resolution lookup(int family, int type, int protocol) noexcept {
+        type &= sock_type_mask;
+        const int fi = net_families.idx[family];
+        if (fi < 0)
+            return {-eafnosupport, -1, type, protocol};
+        return detail::with_index<families::size>(
+            static_cast<std::size_t>(fi), [&]<std::size_t I>() -> resolution {
+                using F = detail::at_t<I, families>;
+                constexpr family_row row = family_rows.r[I];
+                resolution r = F::create::lookup(entry_table.d + row.first, row.count, type,
+                                                 protocol);
+                if (r.err == 0)
+                    r.entry += row.first;
+                return r;
+            });
+    }
+
+    //! Everything socket() checks before any allocation or credential:
+    //! 0 when (family, type, protocol) resolves, else -errno. The same
+    //! functions run inside socket().
+    static constexpr resolution resolve_triple(int family, int type, int protocol) noexcept {
+        if (const int err = check_args(family, type))
+            return {err, -1, type, protocol};
+        return lookup(effective_family(family, type), type, protocol);
+    }
+    static constexpr int resolve_errno(int family, int type, int protocol) noexcept {
+        return resolve_triple(family, type, protocol).err;
+    }
+
+    //! The entry (family, type, protocol) resolves to, at compile time.
+    template <int Family, int Type, int Protocol>
+    struct resolve {
+    private:
+        static constexpr resolution r = resolve_triple(Family, Type, Protocol);
+        static_assert(r.err != -einval,
+                      "ksock::stack::resolve<F, T, P>: invalid type flags, type or protocol "
+                      "(EINVAL)");
+        static_assert(r.err != -eafnosupport,
+                      "ksock::stack::resolve<F, T, P>: the family is not registered in this "
+                      "stack (EAFNOSUPPORT)");
+        static_assert(r.err != -esocktnosupport,
+                      "ksock::stack::resolve<F, T, P>: the family has no entry for this "
+                      "socket type (ESOCKTNOSUPPORT)");
+        static_assert(r.err != -eprotonosupport,
+                      "ksock::stack::resolve<F, T, P>: no entry of this type serves the "
+                      "protocol (EPROTONOSUPPORT)");
+        static_assert(r.err == 0, "ksock::stack::resolve<F, T, P>: unsupported triple");
+
+    public:
+        static constexpr int index = r.entry;
+        using entry = detail::at_t<static_cast<std::size_t>(r.entry < 0 ? 0 : r.entry), entries>;
+        static constexpr int family = effective_family(Family, Type);
+        static constexpr int type = r.type;
+        static constexpr int protocol = r.protocol;
+        static constexpr unsigned flags = entry::flags;
+        using prot = typename entry::prot;
+        using ops = typename entry::ops;
+        using obj_type = typename prot::obj_type;
+        static constexpr std::size_t obj_size = prot::obj_size;
+    };
+
+    // --- construction -----------------------------------------------------
+    constexpr stack() noexcept = default;
+    stack(const stack&) = delete;
+    stack& operator=(const stack&) = delete;
+
+    //! Bring the stack to its initial state now (sysctls at Linux's defaults,
+    //! every task root with an empty fd table). Every call does this on
+    //! first use; call it early to keep that branch off a hot path.
+    constexpr void boot() noexcept {
+        if (booted_)
+            return;
+        state_.value = booted_state{};
+        for (std::size_t i = 0; i < Config::tasks; ++i) {
+            task_type& t = state_.value.tasks[i];
+            t.cred = cred::root();
+            t.rlimit_nofile = static_cast<unsigned>(Config::max_fds);
+            t.pid = static_cast<int>(i) + 1;
+        }
+        booted_ = true;
+    }
+
+    // --- the system calls ---------------------------------------------------
+
+    //! socket(2): an fd >= 0 or -errno.
+    int socket(int family, int type, int protocol) {
+        lock_guard g(lock_);
+        boot();
+        return sys_socket<-1>(family, type, protocol);
+    }
+
+    //! socket(2) with the triple resolved at compile time: an unsupported
+    //! triple does not compile. Permission, pool and fd errors remain.
+    template <int Family, int Type, int Protocol>
+    int socket() {
+        using R = resolve<Family, Type, Protocol>;
+        lock_guard g(lock_);
+        boot();
+        return sys_socket<R::index>(Family, Type, Protocol);
+    }
+
+    //! socketpair(2): 0 and sv[0], sv[1] set, or -errno.
+    int socketpair(int family, int type, int protocol, int* sv) {
+        lock_guard g(lock_);
+        boot();
+        return sys_socketpair(family, type, protocol, sv);
+    }
+
+    //! close(2).
+    int close(int fd) {
+        lock_guard g(lock_);
+        boot();
+        ksock::file* f = current_task().files.close_fd(fd);
+        if (!f)
+            return -ebadf;
+        fput(f);
+        return 0;
+    }
+
+    //! dup(2): the lowest free fd sharing the file.
+    int dup(int fd) {
+        lock_guard g(lock_);
+        boot();
+        task_type& t = current_task();
+        ksock::file* f = t.files.lookup(fd);
+        if (!f)
+            return -ebadf;
+        const int nfd = t.files.alloc_fd(0, t.nofile(), 0);
+        if (nfd >= 0) {
+            ++f->f_count;
+            t.files.fd_install(static_cast<unsigned>(nfd), f);
+        }
+        return nfd;
+    }
+
+    //! dup2(2).
+    int dup2(int oldfd, int newfd) {
+        lock_guard g(lock_);
+        boot();
+        task_type& t = current_task();
+        if (oldfd == newfd)
+            return t.files.lookup(oldfd) ? oldfd : -ebadf;
+        return dup3_locked(oldfd, newfd, 0);
+    }
+
+    //! fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL.
+    int fcntl(int fd, int cmd, long arg = 0) {
+        lock_guard g(lock_);
+        boot();
+        task_type& t = current_task();
+        ksock::file* f = t.files.lookup(fd);
+        if (!f)
+            return -ebadf;
+        const auto argi = static_cast<unsigned>(arg);
+        switch (cmd) {
+        case f_dupfd:
+        case f_dupfd_cloexec: {
+            // The start is an unsigned long: a negative one is huge.
+            const auto from = static_cast<unsigned long>(arg);
+            if (from >= t.nofile())
+                return -einval;
+            const int nfd = t.files.alloc_fd(static_cast<unsigned>(from), t.nofile(),
+                                             cmd == f_dupfd_cloexec ? o_cloexec : 0);
+            if (nfd >= 0) {
+                ++f->f_count;
+                t.files.fd_install(static_cast<unsigned>(nfd), f);
+            }
+            return nfd;
+        }
+        case f_getfd:
+            return t.files.is_close_on_exec(static_cast<unsigned>(fd)) ? fd_cloexec : 0;
+        case f_setfd:
+            t.files.set_close_on_exec(static_cast<unsigned>(fd), (argi & fd_cloexec) != 0);
+            return 0;
+        case f_getfl:
+            return static_cast<int>(f->f_flags);
+        case f_setfl:
+            return setfl(*f, argi);
+        default:
+            return -einval;
+        }
+    }
+
+    //! getsockopt(2): 0 or -errno; *optlen is read and written back.
+    int getsockopt(int fd, int level, int optname, void* optval, socklen_t* optlen) {
+        lock_guard g(lock_);
+        boot();
+        ksock::socket* so = socket_of_locked(fd);
+        if (!so)
+            return -ebadf;
+        return with_entry(*so, [&]<class E>() {
+            if (level == sol_socket)
+                return sk_getsockopt<typename E::ops>(*so, optname, optval, optlen,
+                                                      current_cred());
+            return ops_getsockopt<E>(*this, *so, level, optname, optval, optlen);
+        });
+    }
+
+    //! setsockopt(2): 0 or -errno. A length above INT_MAX is negative to
+    //! Linux, whose optlen is an int: EINVAL.
+    int setsockopt(int fd, int level, int optname, const void* optval, socklen_t optlen) {
+        lock_guard g(lock_);
+        boot();
+        ksock::socket* so = socket_of_locked(fd);
+        if (!so)
+            return -ebadf;
+        if (static_cast<int>(optlen) < 0)
+            return -einval;
+        return with_entry(*so, [&]<class E>() {
+            if (level == sol_socket && !(so->flags & (1UL << sock_custom_sockopt)))
+                return sk_setsockopt<typename E::ops>(*so, optname, optval, optlen,
+                                                      current_cred());
+            return ops_setsockopt<E>(*this, *so, level, optname, optval, optlen);
+        });
+    }
+
+    // --- tasks, namespace, introspection ----------------------------------
+
+    //! The calling task (`current`).
+    task_type& current() noexcept {
+        boot();
+        return current_task();
+    }
+    //! Task \p i (0 <= i < Config::tasks).
+    task_type& task(std::size_t i) noexcept {
+        boot();
+        return state_.value.tasks[i];
+    }
+    //! Make task \p i the caller of the following calls (a context switch).
+    void set_current(std::size_t i) noexcept {
+        boot();
+        if (i < Config::tasks)
+            current_ = static_cast<unsigned>(i);
+    }
+    static constexpr std::size_t task_count() noexcept { return Config::tasks; }
+
+    //! The stack's net namespace.
+    ksock::net& net() noexcept {
+        boot();
+        return state_.value.net;
+    }
+
+    //! The socket behind \p fd of the calling task, or null.
+    ksock::socket* socket_of(int fd) noexcept {
+        boot();
+        return socket_of_locked(fd);
+    }
+    //! The sock behind \p fd, or null.
+    sock* sk_of_fd(int fd) noexcept {
+        ksock::socket* so = socket_of(fd);
+        return so ? so->sk : nullptr;
+    }
+    //! The file behind \p fd, or null.
+    ksock::file* file_of(int fd) noexcept {
+        boot();
+        return current_task().files.lookup(fd);
+    }
+
+    //! Live objects in proto P's pool.
+    template <class P>
+    std::size_t objects_in_use() noexcept {
+        return pools_.template slot<P>().objects.in_use();
+    }
+    //! Live socket_alloc / file objects.
+    std::size_t sockets_in_use() const noexcept { return sockets_.in_use(); }
+    std::size_t files_in_use() const noexcept { return files_.in_use(); }
+    //! Per-proto state (e.g. the raw hash table).
+    template <class P>
+    auto& proto_state() noexcept {
+        return pools_.template slot<P>().state;
+    }
+
+    trace_type& trace() noexcept { return trace_; }
+    security_hooks<typename Config::security>& security() noexcept { return hooks_; }
+
+    //! The stack's whole static RAM, in bytes: pools, fd tables, namespace.
+    static constexpr std::size_t static_ram() noexcept { return sizeof(stack); }
+    //! The part of it that is proto pools.
+    static constexpr std::size_t proto_pool_ram() noexcept {
+        return sizeof(detail::proto_pools<Config, protos>);
+    }
+
+    // --- the context families, protos and ops see -------------------------
+    const ksock::cred& current_cred() noexcept { return current_task().cred; }
+    std::uint32_t cgroup_classid() noexcept { return current_task().cgroup_classid; }
+    std::uint16_t cgroup_prioidx() noexcept { return current_task().cgroup_prioidx; }
+    template <class P>
+    typename P::obj_type* obj_alloc() noexcept {
+        return pools_.template slot<P>().objects.alloc();
+    }
+    template <class P>
+    void obj_free(typename P::obj_type* o) noexcept {
+        pools_.template slot<P>().objects.free(o);
+    }
+
+private:
+    struct booted_state {
+        ksock::net net;
+        task_type tasks[Config::tasks];
+    };
+
+    task_type& current_task() noexcept { return state_.value.tasks[current_]; }
+
+    ksock::socket* socket_of_locked(int fd) noexcept {
+        ksock::file* f = current_task().files.lookup(fd);
+        return f ? static_cast<ksock::socket*>(f->private_data) : nullptr;
+    }
+
+    //! Dispatch to the ops of the entry that made \p so: a switch over the
+    //! entries, each case calling f.template operator()<Entry>().
+    template <class F>
+    decltype(auto) with_entry(ksock::socket& so, F&& f) {
+        return detail::with_index<entries::size>(
+            static_cast<std::size_t>(so.ops - 1),
+            [&]<std::size_t I>() { return f.template operator()<detail::at_t<I, entries>>(); });
+    }
+
+    // --- net/socket.c -------------------------------------------------------
+
+    //! __sys_socket. Entry >= 0 when the triple was resolved at compile time.
+    template <int Entry>
+    int sys_socket(int family, int type, int protocol) {
+        trace_scope ts(trace_, "__sys_socket");
+        if constexpr (trace_type::enabled) {
+            trace_.field("family", family);
+            trace_.field("type", type);
+            trace_.field("protocol", protocol);
+        }
+        // update_socket_protocol(): the BPF hook returns protocol unchanged.
+        // __sys_socket_create: the flag check comes before everything.
+        if ((type & ~sock_type_mask) & ~(sock_cloexec | sock_nonblock))
+            return ts.result(-einval);
+        const int flags = type & ~sock_type_mask;
+        type &= sock_type_mask;
+        ksock::socket* so = nullptr;
+        if (const int err = sock_create<Entry>(family, type, protocol, &so, 0))
+            return ts.result(err);
+        return ts.result(sock_map_fd(so, flags & (o_cloexec | o_nonblock)));
+    }
+
+    //! __sock_create, in Linux's order. On error nothing is left allocated.
+    template <int Entry>
+    int sock_create(int family, int type, int protocol, ksock::socket** res, int kern) {
+        trace_scope ts(trace_, "__sock_create");
+        if (family < 0 || family >= nproto)
+            return ts.result(-eafnosupport);
+        if (type < 0 || type >= sock_max)
+            return ts.result(-einval);
+        family = effective_family(family, type);
+        if (const int err = hooks_.socket_create(current_cred(), family, type, protocol, kern)) {
+            trace_.note("security_socket_create denied");
+            return ts.result(err);
+        }
+        ksock::socket* so = sock_alloc();
+        if (!so)
+            return ts.result(-enfile);
+        so->type = static_cast<short>(type);
+
+        resolution r{};
+        if constexpr (Entry >= 0) {
+            r = resolve_triple(family, type, protocol); // a constant: the compiler folds it
+        } else {
+            trace_scope tl(trace_, "net_families[family]->create: lookup");
+            r = lookup(family, type, protocol);
+            tl.result(r.err);
+        }
+        if (r.err) {
+            sock_release(so);
+            return ts.result(r.err);
+        }
+        so->type = static_cast<short>(r.type);
+        auto create = [&]<class E>() {
+            using F = detail::at_t<family_index_of(E{}), families>;
+            return F::create::template create<E>(*this, *so, r.protocol, kern);
+        };
+        int err;
+        if constexpr (Entry >= 0)
+            err = create.template operator()<detail::at_t<static_cast<std::size_t>(Entry), entries>>();
+        else
+            err = detail::with_index<entries::size>(
+                static_cast<std::size_t>(r.entry), [&]<std::size_t I>() {
+                    return create.template operator()<detail::at_t<I, entries>>();
+                });
+        if (err) {
+            // pf->create failed and unwound its own work; ops stay NULL so
+            // no release op runs on the half-built socket.
+            so->ops = 0;
+            sock_release(so);
+            return ts.result(err);
+        }
+        so->ops = static_cast<std::uint8_t>(r.entry + 1);
+        if constexpr (trace_type::enabled)
+            trace_.text("sock->ops", with_entry(*so, []<class E>() { return E::ops::name; }));
+        if (const int perr = hooks_.socket_post_create(*so, family, type, protocol, kern)) {
+            trace_.note("security_socket_post_create denied");
+            sock_release(so); // ops set: the release op tears the sock down
+            return ts.result(perr);
+        }
+        *res = so;
+        return 0;
+    }
+
+    //! Which family (index in `families`) an entry belongs to.
+    template <class E>
+    static consteval std::size_t family_index_of(E) {
+        constexpr std::size_t e = detail::index_of_v<E, entries>;
+        std::size_t f = 0;
+        while (f + 1 < families::size && family_rows.r[f + 1].first <= static_cast<int>(e))
+            ++f;
+        return f;
+    }
+
+    //! sock_alloc: a socket_alloc from sockfs' cache, its inode numbered and
+    //! owned by the caller's fsuid/fsgid.
+    ksock::socket* sock_alloc() {
+        trace_scope ts(trace_, "sock_alloc");
+        socket_alloc* ei = sockets_.alloc();
+        if (!ei) {
+            ts.result(-enfile);
+            return nullptr;
+        }
+        ei->socket.state = ss_unconnected;
+        ei->socket.wq.wait.lock.initialised = 1;
+        init_list_head(ei->socket.wq.wait.head);
+        ei->vfs_inode.i_ino = ++last_ino_;
+        ei->vfs_inode.i_mode = s_ifsock | s_irwxugo;
+        ei->vfs_inode.i_uid = current_cred().fsuid;
+        ei->vfs_inode.i_gid = current_cred().fsgid;
+        if constexpr (trace_type::enabled) {
+            trace_.field("inode.i_ino", static_cast<long long>(ei->vfs_inode.i_ino));
+            trace_.field("inode.i_mode (S_IFSOCK | 0777)", ei->vfs_inode.i_mode);
+            trace_.field("socket.state (SS_UNCONNECTED)", ei->socket.state);
+        }
+        return &ei->socket;
+    }
+
+    //! __sock_release: the ops' release (if ops are set), then the socket
+    //! itself unless a file still refers to it.
+    void sock_release(ksock::socket* so) {
+        if (so->ops) {
+            with_entry(*so, [&]<class E>() { return E::ops::template release<E>(*this, *so); });
+            so->sk = nullptr;
+            so->ops = 0;
+        }
+        if (!so->file)
+            sockets_.free(reinterpret_cast<socket_alloc*>(so)); // iput(SOCK_INODE(sock))
+        else
+            so->file = nullptr;
+    }
+
+    //! sock_alloc_file: the file (named after the proto) for a socket. On
+    //! failure the socket is released, as in Linux.
+    ksock::file* sock_alloc_file(ksock::socket* so, int flags) {
+        trace_scope ts(trace_, "sock_alloc_file");
+        ksock::file* f = files_.alloc();
+        if (!f) {
+            sock_release(so);
+            ts.result(-enfile);
+            return nullptr;
+        }
+        f->f_flags = static_cast<unsigned>(o_rdwr | (flags & o_nonblock));
+        // alloc_file_pseudo + FMODE_NOWAIT + stream_open (no seeking).
+        f->f_mode = fmode_read | fmode_write | fmode_nowait | fmode_stream;
+        f->f_count = 1;
+        f->f_inode = SOCK_INODE(so);
+        f->private_data = so;
+        f->f_name = so->sk && so->sk->sk_prot_creator ? so->sk->sk_prot_creator->name : "";
+        so->file = f;
+        if constexpr (trace_type::enabled) {
+            trace_.text("file name (sk_prot_creator->name)", f->f_name);
+            trace_.field("f_flags", f->f_flags);
+        }
+        return f;
+    }
+
+    //! sock_map_fd: reserve an fd, make the file, install it.
+    int sock_map_fd(ksock::socket* so, int flags) {
+        trace_scope ts(trace_, "sock_map_fd");
+        task_type& t = current_task();
+        const int fd = t.files.alloc_fd(0, t.nofile(), static_cast<unsigned>(flags));
+        if constexpr (trace_type::enabled)
+            trace_.field("get_unused_fd_flags", fd);
+        if (fd < 0) {
+            sock_release(so);
+            return ts.result(fd);
+        }
+        ksock::file* f = sock_alloc_file(so, flags);
+        if (!f) {
+            t.files.put_unused_fd(static_cast<unsigned>(fd));
+            return ts.result(-enfile);
+        }
+        t.files.fd_install(static_cast<unsigned>(fd), f);
+        if constexpr (trace_type::enabled)
+            trace_.field("fd_install", fd);
+        return fd;
+    }
+
+    //! fput: the last reference runs __fput -> sock_close -> __sock_release,
+    //! then the file and the socket_alloc (with its inode) are freed.
+    void fput(ksock::file* f) {
+        if (--f->f_count > 0)
+            return;
+        auto* so = static_cast<ksock::socket*>(f->private_data);
+        trace_scope ts(trace_, "__fput -> sock_close");
+        sock_release(so);                                    // clears so->file
+        sockets_.free(reinterpret_cast<socket_alloc*>(so)); // dput -> sock_free_inode
+        files_.free(f);
+    }
+
+    //! __sys_socketpair, in Linux's order: flags, two fds reserved, the fds
+    //! written out, two sockets, the hook, ops->socketpair, two files, install.
+    int sys_socketpair(int family, int type, int protocol, int* sv) {
+        trace_scope ts(trace_, "__sys_socketpair");
+        if ((type & ~sock_type_mask) & ~(sock_cloexec | sock_nonblock))
+            return ts.result(-einval);
+        const int flags = type & ~sock_type_mask;
+        type &= sock_type_mask;
+        task_type& t = current_task();
+        const int fd1 = t.files.alloc_fd(0, t.nofile(), static_cast<unsigned>(flags));
+        if (fd1 < 0)
+            return ts.result(fd1);
+        const int fd2 = t.files.alloc_fd(0, t.nofile(), static_cast<unsigned>(flags));
+        if (fd2 < 0) {
+            t.files.put_unused_fd(static_cast<unsigned>(fd1));
+            return ts.result(fd2);
+        }
+        auto put_fds = [&] {
+            t.files.put_unused_fd(static_cast<unsigned>(fd2));
+            t.files.put_unused_fd(static_cast<unsigned>(fd1));
+        };
+        if (!sv) { // put_user fails
+            put_fds();
+            return ts.result(-efault);
+        }
+        sv[0] = fd1;
+        sv[1] = fd2;
+        ksock::socket* so1 = nullptr;
+        ksock::socket* so2 = nullptr;
+        if (int err = sock_create<-1>(family, type, protocol, &so1, 0)) {
+            put_fds();
+            return ts.result(err);
+        }
+        if (int err = sock_create<-1>(family, type, protocol, &so2, 0)) {
+            sock_release(so1);
+            put_fds();
+            return ts.result(err);
+        }
+        int err = hooks_.socket_socketpair(*so1, *so2);
+        if (!err)
+            err = with_entry(*so1, [&]<class E>() { return ops_socketpair<E>(*this, *so1, *so2); });
+        if (err) {
+            sock_release(so2);
+            sock_release(so1);
+            put_fds();
+            return ts.result(err);
+        }
+        ksock::file* f1 = sock_alloc_file(so1, flags);
+        if (!f1) {
+            sock_release(so2);
+            put_fds();
+            return ts.result(-enfile);
+        }
+        ksock::file* f2 = sock_alloc_file(so2, flags);
+        if (!f2) {
+            fput(f1);
+            put_fds();
+            return ts.result(-enfile);
+        }
+        t.files.fd_install(static_cast<unsigned>(fd1), f1);
+        t.files.fd_install(static_cast<unsigned>(fd2), f2);
+        return 0;
+    }
+
+    //! ksys_dup3's checks, then do_dup2 (an open target is closed).
+    int dup3_locked(int oldfd, int newfd, int flags) {
+        task_type& t = current_task();
+        const auto nfd = static_cast<unsigned>(newfd); // unsigned int in the kernel
+        if (nfd >= t.nofile())
+            return -ebadf;
+        ksock::file* f = t.files.lookup(oldfd);
+        if (!f)
+            return -ebadf;
+        ksock::file* tofree = t.files.fd[nfd];
+        if (!tofree && t.files.fd_is_open(nfd))
+            return -ebusy; // reserved by a call in progress
+        ++f->f_count;
+        t.files.fd[nfd] = f;
+        t.files.set_open(nfd);
+        t.files.set_close_on_exec(nfd, (flags & o_cloexec) != 0);
+        if (tofree)
+            fput(tofree);
+        return newfd;
+    }
+
+    //! fs/fcntl.c setfl for a socket file.
+    int setfl(ksock::file& f, unsigned arg) {
+        constexpr unsigned setfl_mask = o_append | o_nonblock | o_ndelay | o_direct | o_noatime;
+        // O_NOATIME: only the inode's owner or CAP_FOWNER may set it.
+        if ((arg & o_noatime) && !(f.f_flags & o_noatime)) {
+            const ksock::cred& c = current_cred();
+            if (c.fsuid != f.f_inode->i_uid && !c.has(cap_fowner))
+                return -eperm;
+        }
+        // Sockets cannot do direct I/O.
+        if (arg & o_direct)
+            return -einval;
+        // sock_fasync keeps FASYNC in step with the socket's SOCK_FASYNC flag.
+        if ((arg ^ f.f_flags) & o_async) {
+            auto* so = static_cast<ksock::socket*>(f.private_data);
+            const bool on = (arg & o_async) != 0;
+            if (so->sk)
+                sock_valbool_flag(*so->sk, sock_fasync, on);
+            f.f_flags = on ? (f.f_flags | o_async) : (f.f_flags & ~static_cast<unsigned>(o_async));
+        }
+        f.f_flags = (arg & setfl_mask) | (f.f_flags & ~setfl_mask);
+        return 0;
+    }
+
+    // --- state: everything zero until boot() --------------------------------
+    detail::proto_pools<Config, protos> pools_{};
+    pool<socket_alloc, Config::max_sockets> sockets_{};
+    pool<ksock::file, Config::max_sockets> files_{};
+    detail::lazy<booted_state> state_{};
+    unsigned long last_ino_ = 0;
+    unsigned current_ = 0;
+    bool booted_ = false;
+    [[no_unique_address]] security_hooks<typename Config::security> hooks_{};
+    [[no_unique_address]] trace_type trace_{};
+    [[no_unique_address]] lock_type lock_{};
+};
+
+//! PF_UNIX and PF_INET with Linux's tables; 64 fds, 64 sockets, 32 objects
+//! per proto.
+using default_stack = stack<default_config>;
+
+} // namespace ksock
