@@ -6,6 +6,7 @@
 #include <ksock/errno.hpp>
 #include <ksock/inet/family.hpp>
 #include <ksock/layout.hpp>
+#include <ksock/posix.hpp>
 #include <ksock/stack.hpp>
 #include <ksock/uapi.hpp>
 #include <ksock/unix/af_unix.hpp>

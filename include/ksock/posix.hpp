@@ -1,0 +1,112 @@
+// ksock/posix.hpp: BSD-style calls over a stack, for code ported from BSD
+// sockets: -1 and errno on failure, like the libc wrappers of the syscalls.
+//
+//   ksock::default_stack s;
+//   ksock::posix::api sock{s};
+//   int fd = sock.socket(AF_INET, SOCK_STREAM, 0);   // -1 + errno on error
+//
+// errno gets the *platform's* value for the error (EAFNOSUPPORT is 97 on
+// Linux but 106 in newlib), so ported code can keep comparing errno with
+// the <cerrno> names it already uses. to_host_errno() does the mapping.
+#pragma once
+
+#include <cerrno>
+#include <ksock/errno.hpp>
+#include <ksock/uapi.hpp>
+
+namespace ksock::posix {
+
+//! The platform's errno value for Linux errno \p e (positive), or \p e itself
+//! when the platform has no such name.
+constexpr int to_host_errno(int e) noexcept {
+    switch (e) {
+#define KSOCK_MAP(name, value)                                                                     \
+    case value:                                                                                    \
+        return name;
+        KSOCK_MAP(EPERM, eperm)
+        KSOCK_MAP(ENOENT, enoent)
+        KSOCK_MAP(EINTR, eintr)
+        KSOCK_MAP(EBADF, ebadf)
+        KSOCK_MAP(EAGAIN, eagain)
+        KSOCK_MAP(ENOMEM, enomem)
+        KSOCK_MAP(EACCES, eacces)
+        KSOCK_MAP(EFAULT, efault)
+        KSOCK_MAP(EBUSY, ebusy)
+        KSOCK_MAP(EEXIST, eexist)
+        KSOCK_MAP(EINVAL, einval)
+        KSOCK_MAP(ENFILE, enfile)
+        KSOCK_MAP(EMFILE, emfile)
+        KSOCK_MAP(ENOTTY, enotty)
+        KSOCK_MAP(EPIPE, epipe)
+        KSOCK_MAP(EDOM, edom)
+        KSOCK_MAP(ERANGE, erange)
+        KSOCK_MAP(ENOSYS, enosys)
+        KSOCK_MAP(EOVERFLOW, eoverflow)
+        KSOCK_MAP(ENOTSOCK, enotsock)
+        KSOCK_MAP(EDESTADDRREQ, edestaddrreq)
+        KSOCK_MAP(EMSGSIZE, emsgsize)
+        KSOCK_MAP(EPROTOTYPE, eprototype)
+        KSOCK_MAP(ENOPROTOOPT, enoprotoopt)
+        KSOCK_MAP(EPROTONOSUPPORT, eprotonosupport)
+#ifdef ESOCKTNOSUPPORT
+        KSOCK_MAP(ESOCKTNOSUPPORT, esocktnosupport)
+#endif
+        KSOCK_MAP(EOPNOTSUPP, eopnotsupp)
+#ifdef EPFNOSUPPORT
+        KSOCK_MAP(EPFNOSUPPORT, epfnosupport)
+#endif
+        KSOCK_MAP(EAFNOSUPPORT, eafnosupport)
+        KSOCK_MAP(EADDRINUSE, eaddrinuse)
+        KSOCK_MAP(EADDRNOTAVAIL, eaddrnotavail)
+        KSOCK_MAP(ENETDOWN, enetdown)
+        KSOCK_MAP(ENETUNREACH, enetunreach)
+        KSOCK_MAP(ECONNABORTED, econnaborted)
+        KSOCK_MAP(ECONNRESET, econnreset)
+        KSOCK_MAP(ENOBUFS, enobufs)
+        KSOCK_MAP(EISCONN, eisconn)
+        KSOCK_MAP(ENOTCONN, enotconn)
+#ifdef ESHUTDOWN
+        KSOCK_MAP(ESHUTDOWN, eshutdown)
+#endif
+        KSOCK_MAP(ETIMEDOUT, etimedout)
+        KSOCK_MAP(ECONNREFUSED, econnrefused)
+        KSOCK_MAP(EALREADY, ealready)
+        KSOCK_MAP(EINPROGRESS, einprogress)
+#undef KSOCK_MAP
+    default:
+        return e;
+    }
+}
+
+//! Kernel-style result -> libc-style: r >= 0 passes, -e becomes -1 + errno.
+inline int ret(int r) noexcept {
+    if (r >= 0)
+        return r;
+    errno = to_host_errno(-r);
+    return -1;
+}
+
+//! The BSD calls over one stack.
+template <class Stack>
+struct api {
+    Stack& s;
+
+    int socket(int family, int type, int protocol) { return ret(s.socket(family, type, protocol)); }
+    int socketpair(int family, int type, int protocol, int sv[2]) {
+        return ret(s.socketpair(family, type, protocol, sv));
+    }
+    int close(int fd) { return ret(s.close(fd)); }
+    int dup(int fd) { return ret(s.dup(fd)); }
+    int dup2(int oldfd, int newfd) { return ret(s.dup2(oldfd, newfd)); }
+    int fcntl(int fd, int cmd, long arg = 0) { return ret(s.fcntl(fd, cmd, arg)); }
+    int getsockopt(int fd, int level, int optname, void* optval, socklen_t* optlen) {
+        return ret(s.getsockopt(fd, level, optname, optval, optlen));
+    }
+    int setsockopt(int fd, int level, int optname, const void* optval, socklen_t optlen) {
+        return ret(s.setsockopt(fd, level, optname, optval, optlen));
+    }
+};
+template <class Stack>
+api(Stack&) -> api<Stack>;
+
+} // namespace ksock::posix
