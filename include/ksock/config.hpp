@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+
 #include <ksock/detail/type_list.hpp>
 #include <ksock/inet/family.hpp>
 #include <ksock/lock.hpp>

@@ -5,6 +5,7 @@
 
 #include <concepts>
 #include <cstdint>
+
 #include <ksock/cred.hpp>
 #include <ksock/net.hpp>
 #include <ksock/trace.hpp>

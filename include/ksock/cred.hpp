@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+
 #include <ksock/uapi.hpp>
 
 namespace ksock {

@@ -23,8 +23,8 @@ struct protosw_table;
 template <class... Es>
 struct protosw_table<type_list<Es...>> {
     static constexpr int size = static_cast<int>(sizeof...(Es));
-    static constexpr protosw_desc value[sizeof...(Es) + 1] = {{Es::type, Es::protocol, Es::flags}...,
-                                                              {-1, -1, 0}};
+    static constexpr protosw_desc value[sizeof...(Es) + 1] = {
+        {Es::type, Es::protocol, Es::flags}..., {-1, -1, 0}};
 };
 
 //! inet_register_protosw refuses an entry whose (type, protocol) is already

@@ -11,6 +11,7 @@
 
 #include <climits>
 #include <cstddef>
+
 #include <ksock/errno.hpp>
 #include <ksock/uapi.hpp>
 
@@ -49,8 +50,8 @@ struct fdtable {
             if (w == start / bits)
                 free_bits &= ~0UL << (start % bits);
             if (free_bits) {
-                const auto i = static_cast<unsigned>(w * bits + static_cast<std::size_t>(
-                                                                    __builtin_ctzl(free_bits)));
+                const auto i = static_cast<unsigned>(
+                    w * bits + static_cast<std::size_t>(__builtin_ctzl(free_bits)));
                 return i < N ? i : max_fds;
             }
         }

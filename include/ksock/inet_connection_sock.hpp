@@ -4,11 +4,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+
 #include <ksock/inet_sock.hpp>
 #include <ksock/kfunc.hpp>
 #include <ksock/tcp_congestion_ops.hpp>
 #include <ksock/timer.hpp>
-#include <type_traits>
 
 namespace ksock {
 

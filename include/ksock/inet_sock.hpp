@@ -4,8 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <ksock/sock.hpp>
 #include <type_traits>
+
+#include <ksock/sock.hpp>
 
 namespace ksock {
 
@@ -89,8 +90,7 @@ constexpr void inet_assign_bit(inet_sock& inet, inet_flags_bit b, bool on) noexc
         inet.inet_flags &= ~(1UL << b);
 }
 
-static_assert(std::is_standard_layout_v<inet_sock>,
-              "ksock::inet_sock: must be standard-layout");
+static_assert(std::is_standard_layout_v<inet_sock>, "ksock::inet_sock: must be standard-layout");
 static_assert(offsetof(inet_sock, sk) == 0, "ksock::inet_sock: sk must be at offset 0");
 
 } // namespace ksock

@@ -47,29 +47,52 @@ enum class kfunc : std::uint8_t {
 //! The kernel's name for \p f, for traces and layout reports.
 constexpr const char* kfunc_name(kfunc f) noexcept {
     switch (f) {
-    case kfunc::none: return "NULL";
-    case kfunc::sock_def_wakeup: return "sock_def_wakeup";
-    case kfunc::sock_def_readable: return "sock_def_readable";
-    case kfunc::sock_def_write_space: return "sock_def_write_space";
-    case kfunc::sock_def_error_report: return "sock_def_error_report";
-    case kfunc::sock_def_destruct: return "sock_def_destruct";
-    case kfunc::inet_sock_destruct: return "inet_sock_destruct";
-    case kfunc::sk_stream_write_space: return "sk_stream_write_space";
-    case kfunc::udp_destruct_sock: return "udp_destruct_sock";
-    case kfunc::unix_sock_destructor: return "unix_sock_destructor";
-    case kfunc::unix_write_space: return "unix_write_space";
-    case kfunc::unix_dgram_peer_wake_relay: return "unix_dgram_peer_wake_relay";
-    case kfunc::tcp_v4_do_rcv: return "tcp_v4_do_rcv";
-    case kfunc::udp_queue_rcv_skb: return "udp_queue_rcv_skb";
-    case kfunc::raw_rcv_skb: return "raw_rcv_skb";
-    case kfunc::ping_queue_rcv_skb: return "ping_queue_rcv_skb";
-    case kfunc::tcp_write_timer: return "tcp_write_timer";
-    case kfunc::tcp_delack_timer: return "tcp_delack_timer";
-    case kfunc::tcp_keepalive_timer: return "tcp_keepalive_timer";
-    case kfunc::tcp_pace_kick: return "tcp_pace_kick";
-    case kfunc::tcp_compressed_ack_kick: return "tcp_compressed_ack_kick";
-    case kfunc::ipv4_specific: return "ipv4_specific";
-    case kfunc::tcp_sync_mss: return "tcp_sync_mss";
+    case kfunc::none:
+        return "NULL";
+    case kfunc::sock_def_wakeup:
+        return "sock_def_wakeup";
+    case kfunc::sock_def_readable:
+        return "sock_def_readable";
+    case kfunc::sock_def_write_space:
+        return "sock_def_write_space";
+    case kfunc::sock_def_error_report:
+        return "sock_def_error_report";
+    case kfunc::sock_def_destruct:
+        return "sock_def_destruct";
+    case kfunc::inet_sock_destruct:
+        return "inet_sock_destruct";
+    case kfunc::sk_stream_write_space:
+        return "sk_stream_write_space";
+    case kfunc::udp_destruct_sock:
+        return "udp_destruct_sock";
+    case kfunc::unix_sock_destructor:
+        return "unix_sock_destructor";
+    case kfunc::unix_write_space:
+        return "unix_write_space";
+    case kfunc::unix_dgram_peer_wake_relay:
+        return "unix_dgram_peer_wake_relay";
+    case kfunc::tcp_v4_do_rcv:
+        return "tcp_v4_do_rcv";
+    case kfunc::udp_queue_rcv_skb:
+        return "udp_queue_rcv_skb";
+    case kfunc::raw_rcv_skb:
+        return "raw_rcv_skb";
+    case kfunc::ping_queue_rcv_skb:
+        return "ping_queue_rcv_skb";
+    case kfunc::tcp_write_timer:
+        return "tcp_write_timer";
+    case kfunc::tcp_delack_timer:
+        return "tcp_delack_timer";
+    case kfunc::tcp_keepalive_timer:
+        return "tcp_keepalive_timer";
+    case kfunc::tcp_pace_kick:
+        return "tcp_pace_kick";
+    case kfunc::tcp_compressed_ack_kick:
+        return "tcp_compressed_ack_kick";
+    case kfunc::ipv4_specific:
+        return "ipv4_specific";
+    case kfunc::tcp_sync_mss:
+        return "tcp_sync_mss";
     }
     return "?";
 }

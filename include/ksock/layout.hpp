@@ -17,6 +17,8 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
+
 #include <ksock/inet_connection_sock.hpp>
 #include <ksock/inet_sock.hpp>
 #include <ksock/proto_desc.hpp>
@@ -26,7 +28,6 @@
 #include <ksock/tcp_sock.hpp>
 #include <ksock/udp_sock.hpp>
 #include <ksock/unix_sock.hpp>
-#include <type_traits>
 
 #ifndef KSOCK_CHECKED_CASTS
 #ifdef NDEBUG
@@ -46,10 +47,9 @@ namespace ksock {
 
 //! Outer begins, at offset 0, with an Inner (first member, recursively).
 template <class Outer, class Inner>
-concept begins_with =
-    std::is_standard_layout_v<Outer> && std::is_standard_layout_v<Inner> &&
+concept begins_with = std::is_standard_layout_v<Outer> && std::is_standard_layout_v<Inner> &&
     (std::is_same_v<Outer, Inner> ||
-     (std::is_aggregate_v<Outer> && requires(Inner&& in) { Outer{static_cast<Inner&&>(in)}; }));
+     (std::is_aggregate_v<Outer> && requires(Inner && in) { Outer{static_cast<Inner&&>(in)}; }));
 
 //! A socket object type: begins with ksock::sock at offset 0.
 template <class T>
@@ -90,7 +90,7 @@ struct first_member<unix_sock> {
 
 //! The To at offset 0 of \p o (To must begin \p o's first-member chain).
 template <class To, class From>
-    requires begins_with<From, To>
+requires begins_with<From, To>
 constexpr To& member_ref(From& o) noexcept {
     if constexpr (std::is_same_v<To, From>)
         return o;
@@ -114,13 +114,13 @@ constexpr void check_sk_type(const sock* sk) noexcept {
 
 //! Checked first-member downcast, the generic form of tcp_sk() and friends.
 template <class To, class From>
-    requires begins_with<To, From> && sock_object<From>
+requires begins_with<To, From> && sock_object<From>
 constexpr To* sk_cast(From* p) noexcept {
     detail::check_sk_type<To>(reinterpret_cast<const sock*>(p));
     return reinterpret_cast<To*>(p);
 }
 template <class To, class From>
-    requires begins_with<To, From> && sock_object<From>
+requires begins_with<To, From> && sock_object<From>
 constexpr const To* sk_cast(const From* p) noexcept {
     detail::check_sk_type<To>(reinterpret_cast<const sock*>(p));
     return reinterpret_cast<const To*>(p);
@@ -137,22 +137,42 @@ constexpr const sock* sk_of(const From* p) noexcept {
 }
 
 // Linux's named casts.
-inline inet_sock* inet_sk(sock* sk) noexcept { return sk_cast<inet_sock>(sk); }
-inline const inet_sock* inet_sk(const sock* sk) noexcept { return sk_cast<inet_sock>(sk); }
+inline inet_sock* inet_sk(sock* sk) noexcept {
+    return sk_cast<inet_sock>(sk);
+}
+inline const inet_sock* inet_sk(const sock* sk) noexcept {
+    return sk_cast<inet_sock>(sk);
+}
 inline inet_connection_sock* inet_csk(sock* sk) noexcept {
     return sk_cast<inet_connection_sock>(sk);
 }
 inline const inet_connection_sock* inet_csk(const sock* sk) noexcept {
     return sk_cast<inet_connection_sock>(sk);
 }
-inline tcp_sock* tcp_sk(sock* sk) noexcept { return sk_cast<tcp_sock>(sk); }
-inline const tcp_sock* tcp_sk(const sock* sk) noexcept { return sk_cast<tcp_sock>(sk); }
-inline udp_sock* udp_sk(sock* sk) noexcept { return sk_cast<udp_sock>(sk); }
-inline const udp_sock* udp_sk(const sock* sk) noexcept { return sk_cast<udp_sock>(sk); }
-inline raw_sock* raw_sk(sock* sk) noexcept { return sk_cast<raw_sock>(sk); }
-inline const raw_sock* raw_sk(const sock* sk) noexcept { return sk_cast<raw_sock>(sk); }
-inline unix_sock* unix_sk(sock* sk) noexcept { return sk_cast<unix_sock>(sk); }
-inline const unix_sock* unix_sk(const sock* sk) noexcept { return sk_cast<unix_sock>(sk); }
+inline tcp_sock* tcp_sk(sock* sk) noexcept {
+    return sk_cast<tcp_sock>(sk);
+}
+inline const tcp_sock* tcp_sk(const sock* sk) noexcept {
+    return sk_cast<tcp_sock>(sk);
+}
+inline udp_sock* udp_sk(sock* sk) noexcept {
+    return sk_cast<udp_sock>(sk);
+}
+inline const udp_sock* udp_sk(const sock* sk) noexcept {
+    return sk_cast<udp_sock>(sk);
+}
+inline raw_sock* raw_sk(sock* sk) noexcept {
+    return sk_cast<raw_sock>(sk);
+}
+inline const raw_sock* raw_sk(const sock* sk) noexcept {
+    return sk_cast<raw_sock>(sk);
+}
+inline unix_sock* unix_sk(sock* sk) noexcept {
+    return sk_cast<unix_sock>(sk);
+}
+inline const unix_sock* unix_sk(const sock* sk) noexcept {
+    return sk_cast<unix_sock>(sk);
+}
 
 //! container_of(ptr, Outer, member), checked: Member must be the type of
 //! Outer::*M, and Outer standard-layout (so offsetof is defined).

@@ -17,7 +17,9 @@ constexpr void init_list_head(list_head& h) noexcept {
     h.prev = &h;
 }
 
-constexpr bool list_empty(const list_head& h) noexcept { return h.next == &h; }
+constexpr bool list_empty(const list_head& h) noexcept {
+    return h.next == &h;
+}
 
 //! Hash-chain node (hlist_node); unhashed when pprev is null.
 struct hlist_node {
@@ -25,7 +27,9 @@ struct hlist_node {
     hlist_node** pprev;
 };
 
-constexpr bool hlist_unhashed(const hlist_node& n) noexcept { return n.pprev == nullptr; }
+constexpr bool hlist_unhashed(const hlist_node& n) noexcept {
+    return n.pprev == nullptr;
+}
 
 //! Hash-chain head (hlist_head).
 struct hlist_head {

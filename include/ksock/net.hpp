@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+
 #include <ksock/tcp_congestion_ops.hpp>
 #include <ksock/uapi.hpp>
 
@@ -48,8 +49,8 @@ struct net_sysctl {
 //! the creation path updates (sock_inuse / sockets_allocated).
 struct net {
     net_sysctl sysctl;
-    int sock_inuse;         //!< user sockets holding a netns reference
-    int sockets_allocated;  //!< sk_sockets_allocated_inc (TCP)
+    int sock_inuse;        //!< user sockets holding a netns reference
+    int sockets_allocated; //!< sk_sockets_allocated_inc (TCP)
 
     //! net.ipv4.tcp_congestion_control accepts only a known algorithm
     //! (ENOENT otherwise), as writing the sysctl file does.

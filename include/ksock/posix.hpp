@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cerrno>
+
 #include <ksock/errno.hpp>
 #include <ksock/uapi.hpp>
 

@@ -19,6 +19,7 @@
 
 #include <concepts>
 #include <cstddef>
+
 #include <ksock/context.hpp>
 #include <ksock/kfunc.hpp>
 #include <ksock/layout.hpp>
@@ -29,7 +30,9 @@ namespace ksock {
 
 namespace detail {
 template <class P>
-concept has_obj_type = requires { typename P::obj_type; };
+concept has_obj_type = requires {
+    typename P::obj_type;
+};
 template <class P>
 concept has_name = requires {
     { P::name } -> std::convertible_to<const char*>;
@@ -43,17 +46,25 @@ concept has_init = requires(archetypes::context& c, sock& sk) {
     { P::init(c, sk) } -> std::same_as<int>;
 };
 template <class P>
-concept has_close = requires(archetypes::context& c, sock& sk) { P::close(c, sk, 0L); };
+concept has_close = requires(archetypes::context& c, sock& sk) {
+    P::close(c, sk, 0L);
+};
 template <class P>
 concept has_hash = requires(archetypes::context& c, sock& sk) {
     { P::hash(c, sk) } -> std::same_as<int>;
 };
 template <class P>
-concept has_unhash = requires(archetypes::context& c, sock& sk) { P::unhash(c, sk); };
+concept has_unhash = requires(archetypes::context& c, sock& sk) {
+    P::unhash(c, sk);
+};
 template <class P>
-concept has_destroy = requires(archetypes::context& c, sock& sk) { P::destroy(c, sk); };
+concept has_destroy = requires(archetypes::context& c, sock& sk) {
+    P::destroy(c, sk);
+};
 template <class P>
-concept has_state = requires { typename P::state_type; };
+concept has_state = requires {
+    typename P::state_type;
+};
 
 template <class P>
 struct obj_type_of {
@@ -68,14 +79,15 @@ struct obj_type_of<P> {
 //! obj_type itself and each ksock object type on its first-member chain.
 template <class Obj, class... Known>
 inline constexpr auto chain_of = [] {
-    constexpr std::size_t n = 1 + (std::size_t{begins_with<Obj, Known> && !std::is_same_v<Obj, Known>} + ... + 0);
+    constexpr std::size_t n =
+        1 + (std::size_t{begins_with<Obj, Known> && !std::is_same_v<Obj, Known>} + ... + 0);
     struct arr {
         const void* v[n];
     } a{};
     std::size_t i = 0;
     a.v[i++] = type_id<Obj>();
     ((begins_with<Obj, Known> && !std::is_same_v<Obj, Known> ? (void)(a.v[i++] = type_id<Known>())
-                                                              : void()),
+                                                             : void()),
      ...);
     return a;
 }();
@@ -84,9 +96,8 @@ inline constexpr auto chain_of = [] {
 //! The proto concept.
 template <class P>
 concept proto = detail::has_name<P> && detail::has_obj_type<P> && detail::has_obj_size<P> &&
-                sock_object<typename P::obj_type> &&
-                (P::obj_size == sizeof(typename P::obj_type)) && detail::has_init<P> &&
-                detail::has_close<P>;
+                sock_object<typename P::obj_type> &&(P::obj_size == sizeof(typename P::obj_type)) &&
+                detail::has_init<P>&& detail::has_close<P>;
 
 //! Checks P with one message per requirement (the concept above says only
 //! "not satisfied"); instantiated wherever a proto is registered.
@@ -102,8 +113,9 @@ constexpr bool check_proto() {
     if constexpr (detail::has_obj_size<P> && detail::has_obj_type<P>)
         static_assert(P::obj_size == sizeof(typename P::obj_type),
                       "ksock::proto<P>: P::obj_size must equal sizeof(P::obj_type)");
-    static_assert(detail::has_init<P>,
-                  "ksock::proto<P>: P must define template <class Ctx> static int init(Ctx&, sock&)");
+    static_assert(
+        detail::has_init<P>,
+        "ksock::proto<P>: P must define template <class Ctx> static int init(Ctx&, sock&)");
     static_assert(detail::has_close<P>, "ksock::proto<P>: P must define template <class Ctx> "
                                         "static void close(Ctx&, sock&, long timeout)");
     return true;

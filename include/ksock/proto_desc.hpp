@@ -25,8 +25,8 @@ constexpr const void* type_id() noexcept {
 }
 
 struct proto_desc {
-    const char* name;        //!< struct proto .name ("TCP", "UDP", ...)
-    std::size_t obj_size;    //!< sizeof(obj_type)
+    const char* name;         //!< struct proto .name ("TCP", "UDP", ...)
+    std::size_t obj_size;     //!< sizeof(obj_type)
     const void* const* chain; //!< type_id of obj_type, its first member, ... down to sock
     std::size_t chain_len;
 

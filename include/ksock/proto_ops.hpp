@@ -67,7 +67,9 @@ constexpr bool check_proto_ops() {
 }
 
 // Linux's sock_no_* members: the operation does not exist for this socket.
-constexpr int sock_no_socketpair(socket&, socket&) noexcept { return -eopnotsupp; }
+constexpr int sock_no_socketpair(socket&, socket&) noexcept {
+    return -eopnotsupp;
+}
 
 //! sock->ops->socketpair(a, b), falling back to sock_no_socketpair.
 template <class Entry, class Ctx>

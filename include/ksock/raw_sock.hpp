@@ -3,8 +3,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <ksock/inet_sock.hpp>
 #include <type_traits>
+
+#include <ksock/inet_sock.hpp>
 
 namespace ksock {
 

@@ -70,7 +70,7 @@ private:
     constexpr int call_create([[maybe_unused]] const cred& c, [[maybe_unused]] int f,
                               [[maybe_unused]] int t, [[maybe_unused]] int p,
                               [[maybe_unused]] int k) {
-        if constexpr (requires(P& x) { x.socket_create(c, f, t, p, k); })
+        if constexpr (requires(P & x) { x.socket_create(c, f, t, p, k); })
             return get<P>().socket_create(c, f, t, p, k);
         else
             return 0;
@@ -79,14 +79,14 @@ private:
     constexpr int call_post_create([[maybe_unused]] socket& s, [[maybe_unused]] int f,
                                    [[maybe_unused]] int t, [[maybe_unused]] int p,
                                    [[maybe_unused]] int k) {
-        if constexpr (requires(P& x) { x.socket_post_create(s, f, t, p, k); })
+        if constexpr (requires(P & x) { x.socket_post_create(s, f, t, p, k); })
             return get<P>().socket_post_create(s, f, t, p, k);
         else
             return 0;
     }
     template <class P>
     constexpr int call_socketpair([[maybe_unused]] socket& a, [[maybe_unused]] socket& b) {
-        if constexpr (requires(P& x) { x.socket_socketpair(a, b); })
+        if constexpr (requires(P & x) { x.socket_socketpair(a, b); })
             return get<P>().socket_socketpair(a, b);
         else
             return 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+
 #include <ksock/spinlock.hpp>
 
 namespace ksock {

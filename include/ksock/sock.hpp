@@ -5,6 +5,8 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+
 #include <ksock/kfunc.hpp>
 #include <ksock/list.hpp>
 #include <ksock/proto_desc.hpp>
@@ -12,7 +14,6 @@
 #include <ksock/spinlock.hpp>
 #include <ksock/timer.hpp>
 #include <ksock/uapi.hpp>
-#include <type_traits>
 
 namespace ksock {
 
@@ -230,8 +231,12 @@ struct sock {
 constexpr bool sock_flag(const sock& sk, sock_flags f) noexcept {
     return (sk.sk_flags >> f) & 1UL;
 }
-constexpr void sock_set_flag(sock& sk, sock_flags f) noexcept { sk.sk_flags |= 1UL << f; }
-constexpr void sock_reset_flag(sock& sk, sock_flags f) noexcept { sk.sk_flags &= ~(1UL << f); }
+constexpr void sock_set_flag(sock& sk, sock_flags f) noexcept {
+    sk.sk_flags |= 1UL << f;
+}
+constexpr void sock_reset_flag(sock& sk, sock_flags f) noexcept {
+    sk.sk_flags &= ~(1UL << f);
+}
 constexpr void sock_valbool_flag(sock& sk, sock_flags f, bool on) noexcept {
     on ? sock_set_flag(sk, f) : sock_reset_flag(sk, f);
 }

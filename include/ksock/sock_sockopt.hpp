@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+
 #include <ksock/cred.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/layout.hpp>
@@ -101,7 +102,9 @@ constexpr void socket_assign_flag(socket& s, socket_flags_bit b, bool on) noexce
         s.flags &= ~(1UL << b);
 }
 //! sk_dst_reset(): forget the cached route (ksock caches none yet).
-constexpr void sk_dst_reset(sock& sk) noexcept { sk.sk_dst_cache = nullptr; }
+constexpr void sk_dst_reset(sock& sk) noexcept {
+    sk.sk_dst_cache = nullptr;
+}
 
 // --- the optional proto_ops members ---------------------------------------------
 template <class Ops>
@@ -222,7 +225,9 @@ inline void inet_csk_reset_keepalive_timer(sock& sk, unsigned long len) noexcept
     sk.sk_timer.pending = 1;
 }
 //! inet_csk_delete_keepalive_timer(sk).
-inline void inet_csk_delete_keepalive_timer(sock& sk) noexcept { sk.sk_timer.pending = 0; }
+inline void inet_csk_delete_keepalive_timer(sock& sk) noexcept {
+    sk.sk_timer.pending = 0;
+}
 
 //! tcp_set_keepalive(): TCP's sk_prot->keepalive. Closed and listening
 //! sockets have no connection to probe, so only the SO_KEEPALIVE flag changes
@@ -254,8 +259,8 @@ int sk_getsockopt(ksock::socket& s, int optname, void* optval, socklen_t* optlen
 
     // Linux's union v: large enough for every value, zeroed first so that a
     // short value (SO_LINGER's ints, an int) reads with zero padding.
-    unsigned char v[sizeof(sock_timeval) > sizeof(timeval) ? sizeof(sock_timeval)
-                                                           : sizeof(timeval)]{};
+    unsigned char
+        v[sizeof(sock_timeval) > sizeof(timeval) ? sizeof(sock_timeval) : sizeof(timeval)]{};
     int lv = sizeof(int);
     int len = 0;
     auto set_int = [&](int x) { std::memcpy(v, &x, sizeof(x)); };
@@ -377,7 +382,8 @@ int sk_getsockopt(ksock::socket& s, int optname, void* optval, socklen_t* optlen
     case so_max_pacing_rate:
         // A 64-bit value for a buffer that can hold one, else the 32-bit,
         // saturated, legacy value.
-        if (sizeof(unsigned long) != sizeof(int) && len >= static_cast<int>(sizeof(unsigned long))) {
+        if (sizeof(unsigned long) != sizeof(int) &&
+            len >= static_cast<int>(sizeof(unsigned long))) {
             lv = sizeof(unsigned long);
             std::memcpy(v, &sk.sk_max_pacing_rate, sizeof(unsigned long));
         } else {
@@ -554,7 +560,8 @@ int sk_setsockopt(ksock::socket& s, int optname, const void* optval, socklen_t o
         } else {
             // Linux widens l_linger through unsigned long: a negative value
             // becomes huge, i.e. linger forever.
-            const unsigned long t_sec = static_cast<unsigned long>(static_cast<long>(ling.l_linger));
+            const unsigned long t_sec =
+                static_cast<unsigned long>(static_cast<long>(ling.l_linger));
             if (t_sec >= static_cast<unsigned long>(max_schedule_timeout / hz))
                 sk.sk_lingertime = max_schedule_timeout;
             else

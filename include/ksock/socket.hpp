@@ -5,10 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+
 #include <ksock/list.hpp>
 #include <ksock/spinlock.hpp>
 #include <ksock/uapi.hpp>
-#include <type_traits>
 
 namespace ksock {
 

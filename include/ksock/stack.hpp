@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+
 #include <ksock/config.hpp>
 #include <ksock/context.hpp>
 #include <ksock/detail/type_list.hpp>
@@ -53,7 +54,7 @@ struct proto_slot {
     pool<typename P::obj_type, N> objects;
 };
 template <class P, std::size_t N>
-    requires has_state<P>
+requires has_state<P>
 struct proto_slot<P, N> {
     pool<typename P::obj_type, N> objects;
     typename P::state_type state;
@@ -193,8 +194,8 @@ public:
             static_cast<std::size_t>(fi), [&]<std::size_t I>() -> resolution {
                 using F = detail::at_t<I, families>;
                 constexpr family_row row = family_rows.r[I];
-                resolution r = F::create::lookup(entry_table.d + row.first, row.count, type,
-                                                 protocol);
+                resolution r =
+                    F::create::lookup(entry_table.d + row.first, row.count, type, protocol);
                 if (r.err == 0)
                     r.entry += row.first;
                 return r;
@@ -376,8 +377,7 @@ public:
             return -ebadf;
         return with_entry(*so, [&]<class E>() {
             if (level == sol_socket)
-                return sk_getsockopt<typename E::ops>(*so, optname, optval, optlen,
-                                                      current_cred());
+                return sk_getsockopt<typename E::ops>(*so, optname, optval, optlen, current_cred());
             return ops_getsockopt<E>(*this, *so, level, optname, optval, optlen);
         });
     }
@@ -394,8 +394,7 @@ public:
             return -einval;
         return with_entry(*so, [&]<class E>() {
             if (level == sol_socket && !(so->flags & (1UL << sock_custom_sockopt)))
-                return sk_setsockopt<typename E::ops>(*so, optname, optval, optlen,
-                                                      current_cred());
+                return sk_setsockopt<typename E::ops>(*so, optname, optval, optlen, current_cred());
             return ops_setsockopt<E>(*this, *so, level, optname, optval, optlen);
         });
     }
@@ -561,7 +560,9 @@ private:
         };
         int err;
         if constexpr (Entry >= 0)
-            err = create.template operator()<detail::at_t<static_cast<std::size_t>(Entry), entries>>();
+            err =
+                create
+                    .template operator()<detail::at_t<static_cast<std::size_t>(Entry), entries>>();
         else
             err = detail::with_index<entries::size>(
                 static_cast<std::size_t>(r.entry), [&]<std::size_t I>() {
@@ -688,7 +689,7 @@ private:
             return;
         auto* so = static_cast<ksock::socket*>(f->private_data);
         trace_scope ts(trace_, "__fput -> sock_close");
-        sock_release(so);                                    // clears so->file
+        sock_release(so);                                   // clears so->file
         sockets_.free(reinterpret_cast<socket_alloc*>(so)); // dput -> sock_free_inode
         files_.free(f);
     }

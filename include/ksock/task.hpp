@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+
 #include <ksock/cred.hpp>
 #include <ksock/fd_table.hpp>
 

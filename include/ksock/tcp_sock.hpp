@@ -4,10 +4,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+
 #include <ksock/inet_connection_sock.hpp>
 #include <ksock/list.hpp>
 #include <ksock/timer.hpp>
-#include <type_traits>
 
 namespace ksock {
 
@@ -16,11 +17,11 @@ namespace ksock {
 //! so user-visible numbers do not depend on it.
 inline constexpr long hz = 1000;
 
-inline constexpr std::uint32_t tcp_timeout_init = 1 * hz;      //!< TCP_TIMEOUT_INIT
-inline constexpr std::uint32_t tcp_rto_min = hz / 5;           //!< TCP_RTO_MIN
-inline constexpr std::uint32_t tcp_rto_max = 120 * hz;         //!< TCP_RTO_MAX
-inline constexpr std::uint32_t tcp_delack_max = hz / 5;        //!< TCP_DELACK_MAX
-inline constexpr std::uint32_t tcp_init_cwnd = 10;             //!< TCP_INIT_CWND
+inline constexpr std::uint32_t tcp_timeout_init = 1 * hz; //!< TCP_TIMEOUT_INIT
+inline constexpr std::uint32_t tcp_rto_min = hz / 5;      //!< TCP_RTO_MIN
+inline constexpr std::uint32_t tcp_rto_max = 120 * hz;    //!< TCP_RTO_MAX
+inline constexpr std::uint32_t tcp_delack_max = hz / 5;   //!< TCP_DELACK_MAX
+inline constexpr std::uint32_t tcp_init_cwnd = 10;        //!< TCP_INIT_CWND
 inline constexpr std::uint32_t tcp_infinite_ssthresh = 0x7fffffff;
 inline constexpr std::uint32_t tcp_mss_default = 536;          //!< TCP_MSS_DEFAULT
 inline constexpr std::uint8_t tcp_default_scaling_ratio = 128; //!< 1 << (TCP_RMEM_TO_WIN_SCALE - 1)
@@ -130,7 +131,7 @@ struct tcp_sock {
     std::uint16_t total_rto;
     std::uint16_t total_rto_recoveries;
     std::uint32_t total_rto_time;
-    int linger2;            //!< 0: use net.ipv4.tcp_fin_timeout
+    int linger2;                   //!< 0: use net.ipv4.tcp_fin_timeout
     std::uint32_t keepalive_time;  //!< 0: use net.ipv4.tcp_keepalive_time
     std::uint32_t keepalive_intvl; //!< 0: use net.ipv4.tcp_keepalive_intvl
     std::uint16_t user_mss;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+
 #include <ksock/kfunc.hpp>
 
 namespace ksock {

@@ -3,9 +3,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+
 #include <ksock/inet_sock.hpp>
 #include <ksock/sk_buff_head.hpp>
-#include <type_traits>
 
 namespace ksock {
 

@@ -3,9 +3,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+
 #include <ksock/kfunc.hpp>
 #include <ksock/sock.hpp>
-#include <type_traits>
 
 namespace ksock {
 

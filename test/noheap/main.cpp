@@ -4,6 +4,7 @@
 // call is counted, and the count must not move while the stack works.
 #include <cstddef>
 #include <cstdio>
+
 #include <ksock/ksock.hpp>
 
 extern "C" {

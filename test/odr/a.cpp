@@ -7,6 +7,6 @@ std::size_t odr_a_stack_size() {
     return sizeof(ksock::default_stack);
 }
 
-int odr_a_open(ksock::default_stack &s) {
+int odr_a_open(ksock::default_stack& s) {
     return s.socket(ksock::pf_inet, ksock::sock_stream, 0);
 }

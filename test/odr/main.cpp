@@ -8,8 +8,8 @@
 
 std::size_t odr_a_stack_size();
 std::size_t odr_b_stack_size();
-int odr_a_open(ksock::default_stack &s);
-int odr_b_open(ksock::default_stack &s);
+int odr_a_open(ksock::default_stack& s);
+int odr_b_open(ksock::default_stack& s);
 
 int main() {
     if (odr_a_stack_size() != sizeof(ksock::default_stack) ||

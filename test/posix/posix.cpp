@@ -1,7 +1,8 @@
 // test/posix/posix.cpp: the BSD-style facade: -1 and the platform's errno.
+#include <cerrno>
+
 #include <doctest/doctest.h>
 
-#include <cerrno>
 #include <ksock/ksock.hpp>
 
 TEST_CASE("posix::api: -1 and errno with the platform's numbers") {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+
 #include <ksock/context.hpp>
 #include <ksock/layout.hpp>
 #include <ksock/net.hpp>
@@ -132,7 +133,9 @@ void sk_free(Ctx& ctx, sock& sk) noexcept {
 }
 
 //! sock_hold / sock_put.
-constexpr void sock_hold(sock& sk) noexcept { ++sk.sk_refcnt(); }
+constexpr void sock_hold(sock& sk) noexcept {
+    ++sk.sk_refcnt();
+}
 template <class P, class Ctx>
 void sock_put(Ctx& ctx, sock& sk) noexcept {
     if (--sk.sk_refcnt() == 0)

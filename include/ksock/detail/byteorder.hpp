@@ -13,6 +13,8 @@ constexpr std::uint16_t htons(std::uint16_t v) noexcept {
     else
         return v;
 }
-constexpr std::uint16_t ntohs(std::uint16_t v) noexcept { return htons(v); }
+constexpr std::uint16_t ntohs(std::uint16_t v) noexcept {
+    return htons(v);
+}
 
 } // namespace ksock::detail

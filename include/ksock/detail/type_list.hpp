@@ -10,12 +10,13 @@
 // one pack expansion instead of N nested templates).
 #pragma once
 
-#include <boost/hana/at.hpp>
-#include <boost/hana/basic_tuple.hpp>
-#include <boost/hana/type.hpp>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/basic_tuple.hpp>
+#include <boost/hana/type.hpp>
 
 namespace ksock {
 

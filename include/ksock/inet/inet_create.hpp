@@ -5,6 +5,8 @@
 // out_sk_release unwinding on every failure.
 #pragma once
 
+#include <type_traits>
+
 #include <ksock/core/sock_init.hpp>
 #include <ksock/detail/byteorder.hpp>
 #include <ksock/errno.hpp>
@@ -13,7 +15,6 @@
 #include <ksock/layout.hpp>
 #include <ksock/protosw.hpp>
 #include <ksock/trace.hpp>
-#include <type_traits>
 
 namespace ksock::inet {
 

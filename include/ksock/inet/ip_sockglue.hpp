@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+
 #include <ksock/cred.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/inet_sock.hpp>

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+
 #include <ksock/core/sock_init.hpp>
 #include <ksock/cred.hpp>
 #include <ksock/inet/ip_sockglue.hpp>

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+
 #include <ksock/cred.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/inet/ip_sockglue.hpp>
@@ -40,8 +41,8 @@ inline int raw_setsockopt(ksock::socket& s, int level, int optname, const void* 
 
 //! raw_getsockopt(): SOL_RAW ICMP_FILTER (the filter, truncated to the
 //! caller's length), other levels to ip_getsockopt.
-inline int raw_getsockopt(ksock::socket& s, int level, int optname, void* optval,
-                          socklen_t* optlen, const cred& cr) {
+inline int raw_getsockopt(ksock::socket& s, int level, int optname, void* optval, socklen_t* optlen,
+                          const cred& cr) {
     if (level != sol_raw)
         return ip_getsockopt(s, level, optname, optval, optlen, cr);
     if (optname != icmp_filter_opt)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+
 #include <ksock/core/sock_init.hpp>
 #include <ksock/inet/tcp_sockopt.hpp>
 #include <ksock/layout.hpp>
@@ -111,7 +112,8 @@ struct tcp_prot {
             tr.text("sk_write_space", kfunc_name(sk.sk_write_space));
             tr.field("sk_sndbuf (tcp_wmem[1])", sk.sk_sndbuf);
             tr.field("sk_rcvbuf (tcp_rmem[1])", sk.sk_rcvbuf);
-            tr.text("icsk_retransmit_timer", kfunc_name(tp.inet_conn.icsk_retransmit_timer.function));
+            tr.text("icsk_retransmit_timer",
+                    kfunc_name(tp.inet_conn.icsk_retransmit_timer.function));
             tr.text("icsk_delack_timer", kfunc_name(tp.inet_conn.icsk_delack_timer.function));
             tr.text("sk_timer (keepalive)", kfunc_name(sk.sk_timer.function));
         }

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
+
 #include <ksock/cred.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/inet/ip_sockglue.hpp>
@@ -18,7 +20,6 @@
 #include <ksock/tcp_congestion_ops.hpp>
 #include <ksock/tcp_sock.hpp>
 #include <ksock/uapi.hpp>
-#include <type_traits>
 
 namespace ksock {
 
@@ -118,8 +119,10 @@ struct tcp_info_t {
 
 static_assert(std::is_standard_layout_v<tcp_info_t> && std::is_trivially_copyable_v<tcp_info_t>,
               "ksock::tcp_info_t: must be standard-layout and trivially copyable");
-static_assert(sizeof(tcp_info_t) == 280, "ksock::tcp_info_t: Linux 6.18's struct tcp_info is 280 bytes");
-static_assert(offsetof(tcp_info_t, tcpi_rto) == 8 && offsetof(tcp_info_t, tcpi_pacing_rate) == 104 &&
+static_assert(sizeof(tcp_info_t) == 280,
+              "ksock::tcp_info_t: Linux 6.18's struct tcp_info is 280 bytes");
+static_assert(offsetof(tcp_info_t, tcpi_rto) == 8 &&
+                  offsetof(tcp_info_t, tcpi_pacing_rate) == 104 &&
                   offsetof(tcp_info_t, tcpi_total_rto) == 240 &&
                   offsetof(tcp_info_t, tcpi_received_ce) == 248 &&
                   offsetof(tcp_info_t, tcpi_accecn_opt_seen) == 278,
@@ -245,7 +248,8 @@ inline int tcp_set_window_clamp(sock& sk, int val) {
         tp.window_clamp = 0;
         return 0;
     }
-    const auto new_clamp = static_cast<std::uint32_t>(val < sock_min_rcvbuf / 2 ? sock_min_rcvbuf / 2 : val);
+    const auto new_clamp =
+        static_cast<std::uint32_t>(val < sock_min_rcvbuf / 2 ? sock_min_rcvbuf / 2 : val);
     const std::uint32_t old_clamp = tp.window_clamp;
     if (new_clamp == old_clamp)
         return 0;
@@ -341,7 +345,8 @@ inline void tcp_get_info(const sock& sk, tcp_info_t& info) {
 
     info.tcpi_rto = detail::jiffies_to_usecs(icsk.icsk_rto);
     const std::uint32_t delack = detail::tcp_delack_max(icsk);
-    info.tcpi_ato = detail::jiffies_to_usecs(icsk.icsk_ack.ato < delack ? icsk.icsk_ack.ato : delack);
+    info.tcpi_ato =
+        detail::jiffies_to_usecs(icsk.icsk_ack.ato < delack ? icsk.icsk_ack.ato : delack);
     info.tcpi_snd_mss = tp.mss_cache;
     info.tcpi_rcv_mss = icsk.icsk_ack.rcv_mss;
 
@@ -458,7 +463,8 @@ inline int tcp_setsockopt(ksock::socket& s, int level, int optname, const void* 
         // 1 s .. 120 s, in ms.
         if (val < 1000 || val > tcp_rto_max_sec * 1000)
             return -einval;
-        icsk.icsk_rto_max = static_cast<std::uint32_t>(detail::msecs_to_jiffies(static_cast<std::uint32_t>(val)));
+        icsk.icsk_rto_max =
+            static_cast<std::uint32_t>(detail::msecs_to_jiffies(static_cast<std::uint32_t>(val)));
         return 0;
     case tcp_rto_min_us: {
         // In us, but checked in jiffies: at most TCP_RTO_MIN (200 ms), at
@@ -541,8 +547,8 @@ inline int tcp_setsockopt(ksock::socket& s, int level, int optname, const void* 
 
 //! tcp_getsockopt(): getsockopt on a TCP socket. Levels other than SOL_TCP
 //! go to ip_getsockopt.
-inline int tcp_getsockopt(ksock::socket& s, int level, int optname, void* optval,
-                          socklen_t* optlen, const cred& cr) {
+inline int tcp_getsockopt(ksock::socket& s, int level, int optname, void* optval, socklen_t* optlen,
+                          const cred& cr) {
     if (level != sol_tcp)
         return ip_getsockopt(s, level, optname, optval, optlen, cr);
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+
 #include <ksock/core/sock_init.hpp>
 #include <ksock/inet/udp_sockopt.hpp>
 #include <ksock/layout.hpp>

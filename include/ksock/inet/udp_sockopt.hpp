@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+
 #include <ksock/cred.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/inet/ip_sockglue.hpp>
@@ -11,8 +12,8 @@
 #include <ksock/sock.hpp>
 #include <ksock/sock_sockopt.hpp>
 #include <ksock/socket.hpp>
-#include <ksock/udp_sock.hpp>
 #include <ksock/uapi.hpp>
+#include <ksock/udp_sock.hpp>
 
 namespace ksock {
 
@@ -59,10 +60,14 @@ constexpr void udp_assign_bit(udp_sock& up, udp_flags_bit b, bool on) noexcept {
 //! udp_set_peek_off(): the set_peek_off of inet_dgram_ops. Linux also
 //! records `peeking_with_offset = val >= 0` in the udp_sock; ksock's
 //! udp_sock has no such field yet, so only sk_peek_off changes.
-inline int udp_set_peek_off(sock& sk, int val) noexcept { return sk_set_peek_off(sk, val); }
+inline int udp_set_peek_off(sock& sk, int val) noexcept {
+    return sk_set_peek_off(sk, val);
+}
 
 namespace detail {
-constexpr bool is_udplite(const sock& sk) noexcept { return sk.sk_protocol == ipproto_udplite; }
+constexpr bool is_udplite(const sock& sk) noexcept {
+    return sk.sk_protocol == ipproto_udplite;
+}
 //! udp_tunnel_encap_enable(): mark the socket as an encapsulation endpoint
 //! (Linux also flips the global udp_encap_needed static key).
 constexpr void udp_tunnel_encap_enable(udp_sock& up) noexcept {

@@ -5,12 +5,13 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
+
 #include <ksock/core/sock_init.hpp>
 #include <ksock/family.hpp>
 #include <ksock/layout.hpp>
 #include <ksock/sock_sockopt.hpp>
 #include <ksock/unix_sock.hpp>
-#include <type_traits>
 
 namespace ksock::unix_domain::detail {
 
@@ -72,7 +73,9 @@ struct unix_stream_proto : detail::unix_proto_base<unix_stream_proto> {
 };
 
 //! unix_peer(sk).
-inline sock*& unix_peer(sock& sk) noexcept { return unix_sk(&sk)->peer; }
+inline sock*& unix_peer(sock& sk) noexcept {
+    return unix_sk(&sk)->peer;
+}
 
 //! The members the three unix ops tables share.
 struct unix_common_ops {
