@@ -520,7 +520,10 @@ private:
         ksock::socket* so = nullptr;
         if (const int err = sock_create<Entry>(family, type, protocol, &so, 0))
             return ts.result(err);
-        return ts.result(sock_map_fd(so, flags & (o_cloexec | o_nonblock)));
+        const int fd = sock_map_fd(so, flags & (o_cloexec | o_nonblock));
+        if constexpr (trace_type::enabled)
+            trace_.field("return", fd);
+        return ts.result(fd);
     }
 
     //! __sock_create, in Linux's order. On error nothing is left allocated.

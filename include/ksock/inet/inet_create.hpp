@@ -103,7 +103,7 @@ struct inet_create {
         so.state = ss_unconnected;
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
             tr.field("answer->type", Entry::type);
-            tr.field("answer->protocol (0 = wildcard)", Entry::protocol);
+            tr.field("answer->protocol", Entry::protocol);
             tr.text("answer->prot", P::name);
             tr.field("answer->flags", Entry::flags);
             tr.field("protocol", protocol);

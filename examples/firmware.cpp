@@ -1,0 +1,142 @@
+// examples/firmware.cpp: ksock as a firmware would use it.
+//
+// Built with -fno-exceptions -fno-rtti (see examples/CMakeLists.txt), no heap:
+// the whole stack is one constinit object at namespace scope, sized by a small
+// config (4 TCP, 4 UDP, 2 of every other proto, 8 fds, 8 sockets), so it sits
+// in .bss and costs no constructor at start-up. A main loop opens sockets,
+// doubles SO_RCVBUF, sets TCP_NODELAY, reads the values back, closes them,
+// and repeats; every round must leave the pools empty. It prints the static
+// RAM the stack takes and the per-proto object sizes, using only <cstdio>.
+// Returns non-zero on any mismatch.
+#include <cstdio>
+#include <type_traits>
+
+#include <ksock/ksock.hpp>
+
+namespace {
+
+struct fw_config : ksock::default_config {
+    static constexpr std::size_t max_fds = 8;
+    static constexpr std::size_t max_sockets = 8;
+    static constexpr std::size_t tasks = 1;
+    template <class P>
+    static constexpr std::size_t proto_objects =
+        std::is_same_v<P, ksock::inet::tcp_prot> || std::is_same_v<P, ksock::inet::udp_prot> ? 4
+                                                                                             : 2;
+};
+using fw_stack = ksock::stack<fw_config>;
+
+constinit fw_stack stack;
+
+constexpr int rounds = 100;
+
+int failures = 0;
+void check(bool ok, const char* what, int round) {
+    if (!ok) {
+        if (failures < 10)
+            std::printf("!! round %d: CHECK FAILED: %s\n", round, what);
+        ++failures;
+    }
+}
+
+int get_int(int fd, int level, int opt) {
+    int v = -1;
+    ksock::socklen_t len = sizeof v;
+    const int r = stack.getsockopt(fd, level, opt, &v, &len);
+    return r == 0 ? v : r;
+}
+
+void one_round(int round) {
+    int fds[6];
+    int n = 0;
+    // 2 TCP, 2 UDP (resolved at compile time), 1 UDP and 1 unix at run time.
+    fds[n++] = stack.socket<ksock::pf_inet, ksock::sock_stream, 0>();
+    fds[n++] = stack.socket<ksock::pf_inet, ksock::sock_stream, 0>();
+    fds[n++] = stack.socket<ksock::pf_inet, ksock::sock_dgram, 0>();
+    fds[n++] = stack.socket<ksock::pf_inet, ksock::sock_dgram, 0>();
+    fds[n++] = stack.socket(ksock::pf_inet, ksock::sock_dgram, 0);
+    fds[n++] = stack.socket(ksock::pf_unix, ksock::sock_dgram, 0);
+    for (int i = 0; i < n; ++i)
+        check(fds[i] == i, "fds are handed out lowest first", round);
+    check(stack.objects_in_use<ksock::inet::tcp_prot>() == 2, "2 tcp_sock", round);
+    check(stack.objects_in_use<ksock::inet::udp_prot>() == 3, "3 udp_sock", round);
+
+    for (int i = 0; i < n; ++i) {
+        const int fd = fds[i];
+        // SO_RCVBUF: the kernel doubles the request (sk_setsockopt).
+        const int req = 4096 + 1024 * i;
+        check(stack.setsockopt(fd, ksock::sol_socket, ksock::so_rcvbuf, &req, sizeof req) == 0,
+              "setsockopt SO_RCVBUF", round);
+        check(get_int(fd, ksock::sol_socket, ksock::so_rcvbuf) == 2 * req, "SO_RCVBUF doubled",
+              round);
+    }
+    for (int i = 0; i < 2; ++i) { // the TCP sockets
+        const int on = 1;
+        check(get_int(fds[i], ksock::sol_tcp, ksock::tcp_nodelay) == 0, "TCP_NODELAY off", round);
+        check(stack.setsockopt(fds[i], ksock::sol_tcp, ksock::tcp_nodelay, &on, sizeof on) == 0,
+              "setsockopt TCP_NODELAY", round);
+        check(get_int(fds[i], ksock::sol_tcp, ksock::tcp_nodelay) == 1, "TCP_NODELAY on", round);
+    }
+    // TCP_NODELAY on a UDP socket: not its level.
+    check(get_int(fds[2], ksock::sol_tcp, ksock::tcp_nodelay) < 0, "UDP has no SOL_TCP", round);
+
+    // The pools are bounded: a fifth TCP socket cannot exist.
+    const int t3 = stack.socket<ksock::pf_inet, ksock::sock_stream, 0>();
+    const int t4 = stack.socket<ksock::pf_inet, ksock::sock_stream, 0>();
+    const int t5 = stack.socket<ksock::pf_inet, ksock::sock_stream, 0>();
+    check(t3 >= 0 && t4 >= 0, "tcp 3 and 4", round);
+    check(t5 == -ksock::enfile, "9th socket: sockets pool (8) exhausted, ENFILE", round);
+    if (t3 >= 0)
+        stack.close(t3);
+    if (t4 >= 0)
+        stack.close(t4);
+
+    for (int i = 0; i < n; ++i)
+        check(stack.close(fds[i]) == 0, "close", round);
+    check(stack.sockets_in_use() == 0 && stack.files_in_use() == 0, "no sockets left", round);
+    check(stack.objects_in_use<ksock::inet::tcp_prot>() == 0, "tcp pool empty", round);
+    check(stack.objects_in_use<ksock::inet::udp_prot>() == 0, "udp pool empty", round);
+    check(stack.objects_in_use<ksock::unix_domain::unix_dgram_proto>() == 0, "unix pool empty",
+          round);
+}
+
+template <class P>
+void print_proto() {
+    std::printf("  %-12s obj_size %5zu x %zu objects\n", P::name, P::obj_size,
+                fw_config::proto_objects<P>);
+}
+
+} // namespace
+
+int main() {
+    static_assert(fw_config::proto_objects<ksock::inet::tcp_prot> == 4);
+    static_assert(fw_config::proto_objects<ksock::inet::raw_prot> == 2);
+
+    std::printf("firmware: constinit ksock stack, no heap, no exceptions, no RTTI\n");
+    std::printf("static RAM: %zu bytes (proto pools %zu bytes)\n", fw_stack::static_ram(),
+                fw_stack::proto_pool_ram());
+    std::printf("per-proto objects:\n");
+    print_proto<ksock::inet::tcp_prot>();
+    print_proto<ksock::inet::udp_prot>();
+    print_proto<ksock::inet::ping_prot>();
+    print_proto<ksock::inet::raw_prot>();
+    print_proto<ksock::unix_domain::unix_stream_proto>();
+    print_proto<ksock::unix_domain::unix_dgram_proto>();
+    std::printf("socket_alloc %zu bytes x %zu, file %zu bytes x %zu\n", sizeof(ksock::socket_alloc),
+                fw_config::max_sockets, sizeof(ksock::file), fw_config::max_sockets);
+
+    stack.boot();
+    for (int round = 0; round < rounds; ++round)
+        one_round(round);
+
+    std::printf("%d rounds: sockets %zu, files %zu, tcp %zu, udp %zu, net sock_inuse %d\n", rounds,
+                stack.sockets_in_use(), stack.files_in_use(),
+                stack.objects_in_use<ksock::inet::tcp_prot>(),
+                stack.objects_in_use<ksock::inet::udp_prot>(), stack.net().sock_inuse);
+    if (failures || stack.net().sock_inuse != 0) {
+        std::printf("%d check(s) FAILED\n", failures);
+        return 1;
+    }
+    std::printf("all checks passed\n");
+    return 0;
+}
