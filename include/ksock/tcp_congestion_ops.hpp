@@ -24,7 +24,7 @@ struct tcp_congestion_ops {
 //! The algorithms Linux 6.18 builds in on a typical configuration; Reno is
 //! mandatory and first (tcp_reno is the fallback of every assignment).
 inline constexpr tcp_congestion_ops tcp_reno{"reno", tcp_cong_non_restricted};
-inline constexpr tcp_congestion_ops tcp_cubic{"cubic", tcp_cong_non_restricted};
+inline constexpr tcp_congestion_ops tcp_cubic{"cubic", 0};
 inline constexpr tcp_congestion_ops tcp_bbr{"bbr", 0};
 
 inline constexpr const tcp_congestion_ops* tcp_cong_list[] = {&tcp_reno, &tcp_cubic, &tcp_bbr};

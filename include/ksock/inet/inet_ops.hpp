@@ -6,6 +6,7 @@
 
 #include <ksock/core/sock_init.hpp>
 #include <ksock/inet/tcp_sockopt.hpp>
+#include <ksock/inet/udp_sockopt.hpp>
 #include <ksock/sock_sockopt.hpp>
 #include <ksock/socket.hpp>
 #include <ksock/uapi.hpp>
@@ -55,7 +56,7 @@ struct inet_stream_ops : inet_common_ops {
 //! inet_dgram_ops (UDP).
 struct inet_dgram_ops : inet_common_ops {
     static constexpr const char* name = "inet_dgram_ops";
-    static int set_peek_off(sock& sk, int val) { return sk_set_peek_off(sk, val); }
+    static int set_peek_off(sock& sk, int val) { return udp_set_peek_off(sk, val); }
 };
 
 //! inet_sockraw_ops (RAW and PING): no set_peek_off, so SO_PEEK_OFF is
