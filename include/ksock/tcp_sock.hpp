@@ -7,15 +7,11 @@
 #include <type_traits>
 
 #include <ksock/inet_connection_sock.hpp>
+#include <ksock/jiffies.hpp>
 #include <ksock/list.hpp>
 #include <ksock/timer.hpp>
 
 namespace ksock {
-
-//! ksock's jiffy: 1 ms (Linux's HZ is a build option; 1000 is the common
-//! firmware tick). Every value the UAPI reports is converted back to s/ms/us,
-//! so user-visible numbers do not depend on it.
-inline constexpr long hz = 1000;
 
 inline constexpr std::uint32_t tcp_timeout_init = 1 * hz; //!< TCP_TIMEOUT_INIT
 inline constexpr std::uint32_t tcp_rto_min = hz / 5;      //!< TCP_RTO_MIN

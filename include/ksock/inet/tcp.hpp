@@ -7,23 +7,13 @@
 
 #include <ksock/core/sock_init.hpp>
 #include <ksock/inet/tcp_sockopt.hpp>
+#include <ksock/jiffies.hpp>
 #include <ksock/layout.hpp>
 #include <ksock/net.hpp>
 #include <ksock/tcp_congestion_ops.hpp>
 #include <ksock/tcp_sock.hpp>
 
 namespace ksock::inet {
-
-//! msecs_to_jiffies / usecs_to_jiffies (rounding up) / jiffies_to_usecs.
-constexpr std::uint32_t msecs_to_jiffies(long ms) noexcept {
-    return static_cast<std::uint32_t>((ms * hz + 999) / 1000);
-}
-constexpr std::uint32_t usecs_to_jiffies(long us) noexcept {
-    return static_cast<std::uint32_t>((us * hz + 999999) / 1000000);
-}
-constexpr std::uint32_t jiffies_to_usecs(long j) noexcept {
-    return static_cast<std::uint32_t>(j * (1000000 / hz));
-}
 
 //! SHUTDOWN_MASK: RCV_SHUTDOWN | SEND_SHUTDOWN.
 inline constexpr std::uint8_t shutdown_mask = 3;
@@ -55,8 +45,10 @@ struct tcp_prot {
         hrtimer_setup(tp.compressed_ack_timer, kfunc::tcp_compressed_ack_kick,
                       hrtimer_mode::rel_pinned_soft);
         icsk.icsk_rto = tcp_timeout_init;
-        icsk.icsk_rto_max = msecs_to_jiffies(s.tcp_rto_max_ms);
-        icsk.icsk_rto_min = usecs_to_jiffies(s.tcp_rto_min_us);
+        icsk.icsk_rto_max = static_cast<std::uint32_t>(
+            msecs_to_jiffies(static_cast<std::uint32_t>(s.tcp_rto_max_ms)));
+        icsk.icsk_rto_min = static_cast<std::uint32_t>(
+            usecs_to_jiffies(static_cast<std::uint32_t>(s.tcp_rto_min_us)));
         icsk.icsk_delack_max = tcp_delack_max;
         tp.mdev_us = jiffies_to_usecs(tcp_timeout_init);
         for (minmax_sample& m : tp.rtt_min.s) // minmax_reset(&rtt_min, now, ~0U)

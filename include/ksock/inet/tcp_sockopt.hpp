@@ -187,21 +187,6 @@ constexpr int retrans_to_secs(std::uint8_t retrans, int timeout, int rto_max) no
     return period;
 }
 
-constexpr std::uint32_t jiffies_to_usecs(std::uint32_t j) noexcept {
-    return static_cast<std::uint32_t>(static_cast<std::uint64_t>(j) * 1000000u / hz);
-}
-
-constexpr std::uint32_t jiffies_to_msecs(std::uint32_t j) noexcept {
-    return static_cast<std::uint32_t>(static_cast<std::uint64_t>(j) * 1000u / hz);
-}
-//! msecs_to_jiffies() / usecs_to_jiffies(): round up, as Linux does.
-constexpr std::uint64_t msecs_to_jiffies(std::uint32_t m) noexcept {
-    return (static_cast<std::uint64_t>(m) * hz + 999u) / 1000u;
-}
-constexpr std::uint64_t usecs_to_jiffies(std::uint32_t u) noexcept {
-    return (static_cast<std::uint64_t>(u) * hz + 999999u) / 1000000u;
-}
-
 constexpr bool tcp_state_in(const sock& sk, std::uint8_t a, std::uint8_t b) noexcept {
     return sk.sk_state() == a || sk.sk_state() == b;
 }
@@ -343,10 +328,9 @@ inline void tcp_get_info(const sock& sk, tcp_info_t& info) {
     if (tp.ecn_flags & tcp_ecn_seen)
         info.tcpi_options |= tcpi_opt_ecn_seen;
 
-    info.tcpi_rto = detail::jiffies_to_usecs(icsk.icsk_rto);
+    info.tcpi_rto = jiffies_to_usecs(icsk.icsk_rto);
     const std::uint32_t delack = detail::tcp_delack_max(icsk);
-    info.tcpi_ato =
-        detail::jiffies_to_usecs(icsk.icsk_ack.ato < delack ? icsk.icsk_ack.ato : delack);
+    info.tcpi_ato = jiffies_to_usecs(icsk.icsk_ack.ato < delack ? icsk.icsk_ack.ato : delack);
     info.tcpi_snd_mss = tp.mss_cache;
     info.tcpi_rcv_mss = icsk.icsk_ack.rcv_mss;
 
@@ -464,12 +448,12 @@ inline int tcp_setsockopt(ksock::socket& s, int level, int optname, const void* 
         if (val < 1000 || val > tcp_rto_max_sec * 1000)
             return -einval;
         icsk.icsk_rto_max =
-            static_cast<std::uint32_t>(detail::msecs_to_jiffies(static_cast<std::uint32_t>(val)));
+            static_cast<std::uint32_t>(msecs_to_jiffies(static_cast<std::uint32_t>(val)));
         return 0;
     case tcp_rto_min_us: {
         // In us, but checked in jiffies: at most TCP_RTO_MIN (200 ms), at
         // least TCP_TIMEOUT_MIN (2 jiffies), so the floor depends on HZ.
-        const std::uint64_t rto_min = detail::usecs_to_jiffies(static_cast<std::uint32_t>(val));
+        const std::uint64_t rto_min = usecs_to_jiffies(static_cast<std::uint32_t>(val));
         if (rto_min > tcp_rto_min || rto_min < tcp_timeout_min)
             return -einval;
         icsk.icsk_rto_min = static_cast<std::uint32_t>(rto_min);
@@ -649,10 +633,10 @@ inline int tcp_getsockopt(ksock::socket& s, int level, int optname, void* optval
         val = 0; // a plain TCP socket (an MPTCP one answers 1 itself)
         break;
     case tcp_rto_max_ms:
-        val = static_cast<int>(detail::jiffies_to_msecs(icsk.icsk_rto_max));
+        val = static_cast<int>(jiffies_to_msecs(icsk.icsk_rto_max));
         break;
     case tcp_rto_min_us:
-        val = static_cast<int>(detail::jiffies_to_usecs(icsk.icsk_rto_min));
+        val = static_cast<int>(jiffies_to_usecs(icsk.icsk_rto_min));
         break;
     default:
         return -enoprotoopt;
