@@ -2,6 +2,8 @@
 // proto and ops serve a (type, protocol) pair of a family.
 #pragma once
 
+#include <ksock/inet_connection_sock.hpp>
+#include <ksock/layout.hpp>
 #include <ksock/proto.hpp>
 #include <ksock/proto_ops.hpp>
 #include <ksock/uapi.hpp>
@@ -24,6 +26,10 @@ struct protosw {
                   "ksock::protosw<...>: Flags may only hold PERMANENT, ICSK and REUSE");
     static_assert(check_proto<Prot>());
     static_assert(check_proto_ops<Ops>());
+    static_assert((Flags & inet_protosw_icsk) == 0 ||
+                      begins_with<typename detail::obj_type_of<Prot>::type, inet_connection_sock>,
+                  "ksock::protosw<...>: an ICSK entry's Proto::obj_type must begin with "
+                  "ksock::inet_connection_sock");
 
     static constexpr int type = Type;
     static constexpr int protocol = Protocol;

@@ -231,7 +231,9 @@ public:
         static_assert(r.err != -eprotonosupport,
                       "ksock::stack::resolve<F, T, P>: no entry of this type serves the "
                       "protocol (EPROTONOSUPPORT)");
-        static_assert(r.err == 0, "ksock::stack::resolve<F, T, P>: unsupported triple");
+        static_assert(r.err == 0 || r.err == -einval || r.err == -eafnosupport ||
+                          r.err == -esocktnosupport || r.err == -eprotonosupport,
+                      "ksock::stack::resolve<F, T, P>: unsupported triple");
 
     public:
         static constexpr int index = r.entry;

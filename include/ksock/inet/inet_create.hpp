@@ -35,10 +35,7 @@ struct inet_create {
         if constexpr ((Entry::flags & inet_protosw_reuse) != 0)
             inet.sk.sk_reuse() = sk_can_reuse;
         if constexpr ((Entry::flags & inet_protosw_icsk) != 0) {
-            static_assert(begins_with<Obj, inet_connection_sock>,
-                          "ksock::protosw<...>: an ICSK entry's Proto::obj_type must begin with "
-                          "ksock::inet_connection_sock");
-            // inet_init_csk_locks
+            // inet_init_csk_locks (protosw<> has checked the object type)
             inet_connection_sock& icsk = member_ref<inet_connection_sock>(o);
             spin_lock_init(icsk.icsk_accept_queue.rskq_lock);
             spin_lock_init(icsk.icsk_accept_queue.fastopenq.lock);
