@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include <ksock/detail/type_list.hpp>
+#include <ksock/fault.hpp>
 #include <ksock/inet/family.hpp>
 #include <ksock/lock.hpp>
 #include <ksock/trace.hpp>
@@ -30,8 +31,10 @@ struct default_config {
     using security = type_list<>;
     //! Trace policy: null_trace (off) or print_trace.
     using trace = null_trace;
-    //! Lock policy.
+    //! Lock policy: no_lock, ksock::spinlock, std::mutex ...
     using lock = no_lock;
+    //! Fault-injection policy: no_faults, or fail_nth for tests.
+    using fault = no_faults;
 };
 
 } // namespace ksock

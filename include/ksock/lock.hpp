@@ -2,9 +2,12 @@
 // locks and RCU collapse into one stack lock here).
 //
 // A lock policy is any type with lock() and unlock(): no_lock for a
-// single-threaded firmware loop (free), std::mutex or a spinlock for an RTOS
-// or a host. Every public call of a stack holds it for its whole duration.
+// single-threaded firmware loop (free), std::mutex or ksock::spinlock for an
+// RTOS or a host. Every system call of a stack holds it for its whole
+// duration, so calls from several threads on one stack are serialised.
 #pragma once
+
+#include <atomic>
 
 namespace ksock {
 
@@ -18,6 +21,22 @@ concept lock_policy = requires(L& l) {
 struct no_lock {
     constexpr void lock() noexcept {}
     constexpr void unlock() noexcept {}
+};
+
+//! A test-and-set spinlock for an RTOS or SMP firmware without a mutex:
+//! std::atomic_flag is lock-free on every target (LDREX/STREX on Cortex-M3),
+//! and its constexpr constructor keeps a constinit stack in .bss.
+class spinlock {
+    std::atomic_flag f_{};
+
+public:
+    constexpr spinlock() noexcept = default;
+    void lock() noexcept {
+        while (f_.test_and_set(std::memory_order_acquire))
+            while (f_.test(std::memory_order_relaxed)) {
+            }
+    }
+    void unlock() noexcept { f_.clear(std::memory_order_release); }
 };
 
 template <lock_policy L>

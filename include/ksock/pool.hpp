@@ -68,6 +68,17 @@ public:
         return i < N && ((used_[i / bits] >> (i % bits)) & 1UL);
     }
     constexpr std::size_t in_use() const noexcept { return in_use_; }
+    //! The used-slot bitmap agrees with the count, and no bit lies past N.
+    constexpr bool consistent() const noexcept {
+        std::size_t n = 0;
+        for (std::size_t w = 0; w < words; ++w)
+            n += static_cast<std::size_t>(__builtin_popcountl(used_[w]));
+        constexpr std::size_t tail = N % bits;
+        if constexpr (tail != 0)
+            if (used_[words - 1] >> tail)
+                return false;
+        return n == in_use_;
+    }
     constexpr std::size_t available() const noexcept { return N - in_use_; }
     constexpr T& slot(std::size_t i) noexcept { return slots_[i]; }
 };

@@ -7,6 +7,7 @@
 // it but users. Every call returns kernel-style: a value >= 0 or -errno.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -16,6 +17,7 @@
 #include <ksock/detail/with_index.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/family.hpp>
+#include <ksock/fault.hpp>
 #include <ksock/layout.hpp>
 #include <ksock/lock.hpp>
 #include <ksock/net.hpp>
@@ -105,6 +107,7 @@ public:
     using protos = detail::unique_t<detail::transform_t<detail::prot_of, entries>>;
     using trace_type = typename Config::trace;
     using lock_type = typename Config::lock;
+    using fault_type = typename Config::fault;
     using task_type = ksock::task<Config::max_fds>;
 
     static constexpr int family_count = static_cast<int>(families::size);
@@ -124,6 +127,8 @@ public:
                   "ksock::stack<Config>: Config::trace must model ksock::trace_policy");
     static_assert(lock_policy<lock_type>,
                   "ksock::stack<Config>: Config::lock must have lock() and unlock()");
+    static_assert(fault_policy<fault_type>,
+                  "ksock::stack<Config>: Config::fault must model ksock::fault_policy");
 
 private:
     // --- compile-time tables generated from the lists ---------------------
@@ -256,8 +261,18 @@ public:
     //! Bring the stack to its initial state now (sysctls at Linux's defaults,
     //! every task root with an empty fd table). Every call does this on
     //! first use; call it early to keep that branch off a hot path.
-    constexpr void boot() noexcept {
-        if (booted_)
+    //! Safe to call from any thread: only the first call takes the lock.
+    void boot() noexcept {
+        if (booted_.load(std::memory_order_acquire))
+            return;
+        lock_guard g(lock_);
+        boot_locked();
+    }
+
+private:
+    //! With the stack lock held (or a single thread).
+    void boot_locked() noexcept {
+        if (booted_.load(std::memory_order_relaxed))
             return;
         state_.value = booted_state{};
         for (std::size_t i = 0; i < Config::tasks; ++i) {
@@ -266,15 +281,16 @@ public:
             t.rlimit_nofile = static_cast<unsigned>(Config::max_fds);
             t.pid = static_cast<int>(i) + 1;
         }
-        booted_ = true;
+        booted_.store(true, std::memory_order_release);
     }
 
+public:
     // --- the system calls ---------------------------------------------------
 
     //! socket(2): an fd >= 0 or -errno.
     int socket(int family, int type, int protocol) {
         lock_guard g(lock_);
-        boot();
+        boot_locked();
         return sys_socket<-1>(family, type, protocol);
     }
 
@@ -284,21 +300,21 @@ public:
     int socket() {
         using R = resolve<Family, Type, Protocol>;
         lock_guard g(lock_);
-        boot();
+        boot_locked();
         return sys_socket<R::index>(Family, Type, Protocol);
     }
 
     //! socketpair(2): 0 and sv[0], sv[1] set, or -errno.
     int socketpair(int family, int type, int protocol, int* sv) {
         lock_guard g(lock_);
-        boot();
+        boot_locked();
         return sys_socketpair(family, type, protocol, sv);
     }
 
     //! close(2).
     int close(int fd) {
         lock_guard g(lock_);
-        boot();
+        boot_locked();
         ksock::file* f = current_task().files.close_fd(fd);
         if (!f)
             return -ebadf;
@@ -309,12 +325,12 @@ public:
     //! dup(2): the lowest free fd sharing the file.
     int dup(int fd) {
         lock_guard g(lock_);
-        boot();
+        boot_locked();
         task_type& t = current_task();
         ksock::file* f = t.files.lookup(fd);
         if (!f)
             return -ebadf;
-        const int nfd = t.files.alloc_fd(0, t.nofile(), 0);
+        const int nfd = get_unused_fd_flags(t, 0, 0);
         if (nfd >= 0) {
             ++f->f_count;
             t.files.fd_install(static_cast<unsigned>(nfd), f);
@@ -325,7 +341,7 @@ public:
     //! dup2(2).
     int dup2(int oldfd, int newfd) {
         lock_guard g(lock_);
-        boot();
+        boot_locked();
         task_type& t = current_task();
         if (oldfd == newfd)
             return t.files.lookup(oldfd) ? oldfd : -ebadf;
@@ -335,7 +351,7 @@ public:
     //! fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL.
     int fcntl(int fd, int cmd, long arg = 0) {
         lock_guard g(lock_);
-        boot();
+        boot_locked();
         task_type& t = current_task();
         ksock::file* f = t.files.lookup(fd);
         if (!f)
@@ -348,8 +364,8 @@ public:
             const auto from = static_cast<unsigned long>(arg);
             if (from >= t.nofile())
                 return -einval;
-            const int nfd = t.files.alloc_fd(static_cast<unsigned>(from), t.nofile(),
-                                             cmd == f_dupfd_cloexec ? o_cloexec : 0);
+            const int nfd = get_unused_fd_flags(t, static_cast<unsigned>(from),
+                                                cmd == f_dupfd_cloexec ? o_cloexec : 0);
             if (nfd >= 0) {
                 ++f->f_count;
                 t.files.fd_install(static_cast<unsigned>(nfd), f);
@@ -373,7 +389,7 @@ public:
     //! getsockopt(2): 0 or -errno; *optlen is read and written back.
     int getsockopt(int fd, int level, int optname, void* optval, socklen_t* optlen) {
         lock_guard g(lock_);
-        boot();
+        boot_locked();
         ksock::socket* so = socket_of_locked(fd);
         if (!so)
             return -ebadf;
@@ -388,7 +404,7 @@ public:
     //! Linux, whose optlen is an int: EINVAL.
     int setsockopt(int fd, int level, int optname, const void* optval, socklen_t optlen) {
         lock_guard g(lock_);
-        boot();
+        boot_locked();
         ksock::socket* so = socket_of_locked(fd);
         if (!so)
             return -ebadf;
@@ -457,7 +473,120 @@ public:
         return pools_.template slot<P>().state;
     }
 
+    //! The outcome of check_invariants(): ok, or the first broken rule.
+    struct invariant_report {
+        bool ok;
+        const char* what;
+        explicit operator bool() const noexcept { return ok; }
+    };
+
+    //! Checks every structural rule that must hold between two calls: each
+    //! task's fd bitmaps match its installed files; every file is live and its
+    //! f_count equals the fd slots that share it; every socket has exactly
+    //! one file and live objects; every pool's count matches its bitmap;
+    //! every live sock is linked both ways and counted in its namespace.
+    invariant_report check_invariants() noexcept {
+        lock_guard g(lock_);
+        boot_locked();
+        if (!sockets_.consistent() || !files_.consistent())
+            return {false, "socket or file pool count disagrees with its bitmap"};
+        std::size_t installed = 0;
+        for (std::size_t ti = 0; ti < Config::tasks; ++ti) {
+            const task_type& t = state_.value.tasks[ti];
+            unsigned lowest_free = task_type::fd_capacity;
+            for (unsigned i = 0; i < task_type::fd_capacity; ++i) {
+                const bool open = t.files.fd_is_open(i);
+                if (open != (t.files.fd[i] != nullptr))
+                    return {false, "fd bitmap and installed files disagree"};
+                if (!open && lowest_free == task_type::fd_capacity)
+                    lowest_free = i;
+                if (!open)
+                    continue;
+                const ksock::file* f = t.files.fd[i];
+                if (!files_.owns(f) || !files_.live(files_.index_of(f)))
+                    return {false, "an fd points at a file that is not live"};
+                long refs = 0;
+                for (std::size_t tj = 0; tj < Config::tasks; ++tj)
+                    for (const ksock::file* g2 : state_.value.tasks[tj].files.fd)
+                        refs += g2 == f;
+                if (refs != f->f_count)
+                    return {false, "a file's f_count differs from the fd slots sharing it"};
+            }
+            if (t.files.next_fd > lowest_free)
+                return {false, "next_fd is above a free descriptor"};
+            for (std::size_t w = 0; w < t.files.words; ++w) {
+                const bool full = t.files.open_fds[w] == ~0UL;
+                const bool marked =
+                    (t.files.full_fds_bits[w / t.files.bits] >> (w % t.files.bits)) & 1UL;
+                if (full != marked)
+                    return {false, "full_fds_bits disagrees with open_fds"};
+            }
+            installed += t.files.count_open();
+        }
+        // Every live file is reachable from an fd and owns one live socket.
+        std::size_t live_files = 0;
+        for (std::size_t i = 0; i < Config::max_sockets; ++i) {
+            if (!files_.live(i))
+                continue;
+            ++live_files;
+            const ksock::file& f = files_.slot(i);
+            if (f.f_count < 1)
+                return {false, "a live file has no reference"};
+            auto* so = static_cast<ksock::socket*>(f.private_data);
+            if (!sockets_.owns(so) ||
+                !sockets_.live(sockets_.index_of(reinterpret_cast<const socket_alloc*>(so))))
+                return {false, "a file's socket is not live"};
+            if (so->file != &f || so->ops == 0 || so->ops > entry_count)
+                return {false, "a file and its socket are not linked"};
+            if (so->sk && so->sk->sk_socket != so)
+                return {false, "a socket and its sock are not linked both ways"};
+        }
+        if (live_files != sockets_.in_use())
+            return {false, "live sockets and live files differ in number"};
+        if (live_files > installed)
+            return {false, "a live file is not installed in any fd table"};
+        // Every live sock: its proto, a reference, the namespace's count.
+        int user_socks = 0;
+        const char* bad = nullptr;
+        detail::for_each_type(protos{}, [&]<class P>() {
+            auto& pool = pools_.template slot<P>().objects;
+            if (!pool.consistent())
+                bad = "a proto pool count disagrees with its bitmap";
+            for (std::size_t i = 0; i < Config::template proto_objects<P>; ++i) {
+                if (!pool.live(i))
+                    continue;
+                const sock& sk = member_ref<sock>(pool.slot(i));
+                if (sk.sk_prot() != proto_desc_v<P> || sk.sk_refcnt() < 1)
+                    bad = "a live sock has the wrong proto or no reference";
+                if (sk.sk_socket && sk.sk_socket->sk != &sk)
+                    bad = "a sock points at a socket that does not point back";
+                user_socks += sk.sk_net_refcnt();
+            }
+        });
+        if (bad)
+            return {false, bad};
+        if (user_socks != state_.value.net.sock_inuse)
+            return {false, "net.sock_inuse differs from the live user socks"};
+        return {true, "ok"};
+    }
+
+    //! Nothing is allocated and no fd is open in any task.
+    bool empty() noexcept {
+        lock_guard g(lock_);
+        boot_locked();
+        bool objects = false;
+        detail::for_each_type(protos{}, [&]<class P>() {
+            objects = objects || pools_.template slot<P>().objects.in_use() != 0;
+        });
+        for (std::size_t ti = 0; ti < Config::tasks; ++ti)
+            if (state_.value.tasks[ti].files.count_open() != 0)
+                return false;
+        return !objects && sockets_.in_use() == 0 && files_.in_use() == 0 &&
+               state_.value.net.sock_inuse == 0;
+    }
+
     trace_type& trace() noexcept { return trace_; }
+    fault_type& fault() noexcept { return fault_; }
     security_hooks<typename Config::security>& security() noexcept { return hooks_; }
 
     //! The stack's whole static RAM, in bytes: pools, fd tables, namespace.
@@ -473,6 +602,8 @@ public:
     std::uint16_t cgroup_prioidx() noexcept { return current_task().cgroup_prioidx; }
     template <class P>
     typename P::obj_type* obj_alloc() noexcept {
+        if (fault_.should_fail(fault_site::sk_alloc))
+            return nullptr;
         return pools_.template slot<P>().objects.alloc();
     }
     template <class P>
@@ -487,6 +618,14 @@ private:
     };
 
     task_type& current_task() noexcept { return state_.value.tasks[current_]; }
+
+    //! get_unused_fd_flags / alloc_fd(start, rlimit, flags), with the fault
+    //! policy asked first.
+    int get_unused_fd_flags(task_type& t, unsigned start, unsigned flags) noexcept {
+        if (fault_.should_fail(fault_site::fd_alloc))
+            return -emfile;
+        return t.files.alloc_fd(start, t.nofile(), flags);
+    }
 
     ksock::socket* socket_of_locked(int fd) noexcept {
         ksock::file* f = current_task().files.lookup(fd);
@@ -606,7 +745,7 @@ private:
     //! owned by the caller's fsuid/fsgid.
     ksock::socket* sock_alloc() {
         trace_scope ts(trace_, "sock_alloc");
-        socket_alloc* ei = sockets_.alloc();
+        socket_alloc* ei = fault_.should_fail(fault_site::sock_alloc) ? nullptr : sockets_.alloc();
         if (!ei) {
             ts.result(-enfile);
             return nullptr;
@@ -644,7 +783,7 @@ private:
     //! failure the socket is released, as in Linux.
     ksock::file* sock_alloc_file(ksock::socket* so, int flags) {
         trace_scope ts(trace_, "sock_alloc_file");
-        ksock::file* f = files_.alloc();
+        ksock::file* f = fault_.should_fail(fault_site::file_alloc) ? nullptr : files_.alloc();
         if (!f) {
             sock_release(so);
             ts.result(-enfile);
@@ -669,7 +808,7 @@ private:
     int sock_map_fd(ksock::socket* so, int flags) {
         trace_scope ts(trace_, "sock_map_fd");
         task_type& t = current_task();
-        const int fd = t.files.alloc_fd(0, t.nofile(), static_cast<unsigned>(flags));
+        const int fd = get_unused_fd_flags(t, 0, static_cast<unsigned>(flags));
         if constexpr (trace_type::enabled)
             trace_.field("get_unused_fd_flags", fd);
         if (fd < 0) {
@@ -708,10 +847,10 @@ private:
         const int flags = type & ~sock_type_mask;
         type &= sock_type_mask;
         task_type& t = current_task();
-        const int fd1 = t.files.alloc_fd(0, t.nofile(), static_cast<unsigned>(flags));
+        const int fd1 = get_unused_fd_flags(t, 0, static_cast<unsigned>(flags));
         if (fd1 < 0)
             return ts.result(fd1);
-        const int fd2 = t.files.alloc_fd(0, t.nofile(), static_cast<unsigned>(flags));
+        const int fd2 = get_unused_fd_flags(t, 0, static_cast<unsigned>(flags));
         if (fd2 < 0) {
             t.files.put_unused_fd(static_cast<unsigned>(fd1));
             return ts.result(fd2);
@@ -815,10 +954,11 @@ private:
     detail::lazy<booted_state> state_{};
     unsigned long last_ino_ = 0;
     unsigned current_ = 0;
-    bool booted_ = false;
+    std::atomic<bool> booted_{false};
     [[no_unique_address]] security_hooks<typename Config::security> hooks_{};
     [[no_unique_address]] trace_type trace_{};
     [[no_unique_address]] lock_type lock_{};
+    [[no_unique_address]] fault_type fault_{};
 };
 
 //! PF_UNIX and PF_INET with Linux's tables; 64 fds, 64 sockets, 32 objects
