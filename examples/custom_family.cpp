@@ -168,8 +168,8 @@ struct radio_create {
         radio_sock* r = ctx.template obj_alloc<P>();
         if (!r)
             return -ksock::enomem;
-        ksock::sk_alloc_values<P>(r->sk, pf_radio, kern, &ctx.net(), ctx.cgroup_classid(),
-                                  ctx.cgroup_prioidx());
+        ksock::sk_alloc_values(r->sk, ksock::proto_desc_v<P>, pf_radio, kern, &ctx.net(),
+                               ctx.cgroup_classid(), ctx.cgroup_prioidx());
         if (!kern)
             ++ctx.net().sock_inuse;
         ksock::sock_init_data(&so, r->sk, ctx.trace());
@@ -186,7 +186,8 @@ struct radio_create {
     template <class Entry>
     static constexpr radio_sock image(int protocol) noexcept {
         radio_sock r{};
-        ksock::sk_alloc_values<typename Entry::prot>(r.sk, pf_radio, 0, nullptr, 0, 0);
+        ksock::sk_alloc_values(r.sk, ksock::proto_desc_v<typename Entry::prot>, pf_radio, 0,
+                               nullptr, 0, 0);
         ksock::sock_init_data_values(r.sk, ksock::net_sysctl{}, Entry::type, 0);
         r.sk.sk_protocol = static_cast<std::uint16_t>(protocol);
         Entry::prot::init_values(r);
@@ -231,6 +232,11 @@ static_assert(radio_stack::resolve<ksock::pf_inet, ksock::sock_stream, 0>::proto
 
 namespace {
 
+//! Sizes print as %lu: newlib-nano's printf (the usual firmware libc) has no %zu.
+constexpr unsigned long ul(std::size_t n) noexcept {
+    return n;
+}
+
 int failures = 0;
 void check(bool ok, const char* what) {
     if (!ok) {
@@ -252,8 +258,8 @@ int main() {
     std::printf("PF_RADIO (%d) registered after PF_UNIX and PF_INET: %d families, %d entries\n",
                 radio::pf_radio, radio_stack::family_count, radio_stack::entry_count);
     std::printf("resolve<PF_RADIO, SOCK_DGRAM, 0>: entry %d, protocol %d, prot %s, ops %s, "
-                "obj_size %zu\n",
-                R::index, R::protocol, R::prot::name, R::ops::name, R::obj_size);
+                "obj_size %lu\n",
+                R::index, R::protocol, R::prot::name, R::ops::name, ul(R::obj_size));
 
     // Statically resolved.
     const int fd = s.socket<radio::pf_radio, ksock::sock_dgram, 0>();
@@ -346,9 +352,9 @@ int main() {
 
     for (int f : {fd, raw, tcp})
         check(s.close(f) == 0, "close");
-    std::printf("after close: sockets %zu, radio_sock %zu, tcp_sock %zu, net sock_inuse %d\n",
-                s.sockets_in_use(), s.objects_in_use<radio::radio_prot>(),
-                s.objects_in_use<ksock::inet::tcp_prot>(), s.net().sock_inuse);
+    std::printf("after close: sockets %lu, radio_sock %lu, tcp_sock %lu, net sock_inuse %d\n",
+                ul(s.sockets_in_use()), ul(s.objects_in_use<radio::radio_prot>()),
+                ul(s.objects_in_use<ksock::inet::tcp_prot>()), s.net().sock_inuse);
     check(s.sockets_in_use() == 0 && s.files_in_use() == 0, "no sockets left");
     check(s.objects_in_use<radio::radio_prot>() == 0, "radio pool empty");
     check(s.objects_in_use<ksock::inet::tcp_prot>() == 0, "tcp pool empty");

@@ -8,10 +8,15 @@
 // and repeats; every round must leave the pools empty. It prints the static
 // RAM the stack takes and the per-proto object sizes, using only <cstdio>.
 // Returns non-zero on any mismatch.
+#include <cstddef>
 #include <cstdio>
 #include <type_traits>
 
 #include <ksock/ksock.hpp>
+
+#ifdef KSOCK_SIZE_BASELINE // cmake/arm/: this program without ksock's code, for size
+#include <size_baseline.hpp>
+#endif
 
 namespace {
 
@@ -24,11 +29,20 @@ struct fw_config : ksock::default_config {
         std::is_same_v<P, ksock::inet::tcp_prot> || std::is_same_v<P, ksock::inet::udp_prot> ? 4
                                                                                              : 2;
 };
+#ifndef KSOCK_SIZE_BASELINE
 using fw_stack = ksock::stack<fw_config>;
+#else
+using fw_stack = ksock_size::baseline_stack<fw_config>;
+#endif
 
 constinit fw_stack stack;
 
 constexpr int rounds = 100;
+
+//! Sizes print as %lu: newlib-nano's printf (the usual firmware libc) has no %zu.
+constexpr unsigned long ul(std::size_t n) noexcept {
+    return n;
+}
 
 int failures = 0;
 void check(bool ok, const char* what, int round) {
@@ -102,8 +116,8 @@ void one_round(int round) {
 
 template <class P>
 void print_proto() {
-    std::printf("  %-12s obj_size %5zu x %zu objects\n", P::name, P::obj_size,
-                fw_config::proto_objects<P>);
+    std::printf("  %-12s obj_size %5lu x %lu objects\n", P::name, ul(P::obj_size),
+                ul(fw_config::proto_objects<P>));
 }
 
 } // namespace
@@ -113,8 +127,8 @@ int main() {
     static_assert(fw_config::proto_objects<ksock::inet::raw_prot> == 2);
 
     std::printf("firmware: constinit ksock stack, no heap, no exceptions, no RTTI\n");
-    std::printf("static RAM: %zu bytes (proto pools %zu bytes)\n", fw_stack::static_ram(),
-                fw_stack::proto_pool_ram());
+    std::printf("static RAM: %lu bytes (proto pools %lu bytes)\n", ul(fw_stack::static_ram()),
+                ul(fw_stack::proto_pool_ram()));
     std::printf("per-proto objects:\n");
     print_proto<ksock::inet::tcp_prot>();
     print_proto<ksock::inet::udp_prot>();
@@ -122,17 +136,18 @@ int main() {
     print_proto<ksock::inet::raw_prot>();
     print_proto<ksock::unix_domain::unix_stream_proto>();
     print_proto<ksock::unix_domain::unix_dgram_proto>();
-    std::printf("socket_alloc %zu bytes x %zu, file %zu bytes x %zu\n", sizeof(ksock::socket_alloc),
-                fw_config::max_sockets, sizeof(ksock::file), fw_config::max_sockets);
+    std::printf("socket_alloc %lu bytes x %lu, file %lu bytes x %lu\n",
+                ul(sizeof(ksock::socket_alloc)), ul(fw_config::max_sockets),
+                ul(sizeof(ksock::file)), ul(fw_config::max_sockets));
 
     stack.boot();
     for (int round = 0; round < rounds; ++round)
         one_round(round);
 
-    std::printf("%d rounds: sockets %zu, files %zu, tcp %zu, udp %zu, net sock_inuse %d\n", rounds,
-                stack.sockets_in_use(), stack.files_in_use(),
-                stack.objects_in_use<ksock::inet::tcp_prot>(),
-                stack.objects_in_use<ksock::inet::udp_prot>(), stack.net().sock_inuse);
+    std::printf("%d rounds: sockets %lu, files %lu, tcp %lu, udp %lu, net sock_inuse %d\n", rounds,
+                ul(stack.sockets_in_use()), ul(stack.files_in_use()),
+                ul(stack.objects_in_use<ksock::inet::tcp_prot>()),
+                ul(stack.objects_in_use<ksock::inet::udp_prot>()), stack.net().sock_inuse);
     if (failures || stack.net().sock_inuse != 0) {
         std::printf("%d check(s) FAILED\n", failures);
         return 1;

@@ -42,6 +42,11 @@ static_assert(sizeof(tcp_sock) > sizeof(inet_connection_sock) &&
               sizeof(inet_sock) > sizeof(sock) && sizeof(sock) > sizeof(sock_common));
 static_assert(inet::tcp_prot::obj_size == sizeof(tcp_sock));
 
+//! Sizes print as %lu: newlib-nano's printf (the usual firmware libc) has no %zu.
+constexpr unsigned long ul(std::size_t n) noexcept {
+    return n;
+}
+
 int failures = 0;
 
 //! The name of a type, kernel style: u8/u16/u32/u64/s16/int/long for the
@@ -56,7 +61,8 @@ const char* type_name() {
     else if constexpr (std::is_same_v<T, long>)
         return "long";
     else if constexpr (std::is_integral_v<T>) {
-        std::snprintf(buf, sizeof buf, "%c%zu", std::is_unsigned_v<T> ? 'u' : 's', 8 * sizeof(T));
+        std::snprintf(buf, sizeof buf, "%c%lu", std::is_unsigned_v<T> ? 'u' : 's',
+                      ul(8 * sizeof(T)));
         return buf;
     } else {
         const char* f = __PRETTY_FUNCTION__; // "... [with T = X]" (g++) / "... [T = X]" (clang)
@@ -89,7 +95,7 @@ template <class M>
 const char* array_suffix() {
     static char buf[16];
     if constexpr (std::is_array_v<M>)
-        std::snprintf(buf, sizeof buf, "[%zu]", std::extent_v<M>);
+        std::snprintf(buf, sizeof buf, "[%lu]", ul(std::extent_v<M>));
     return buf;
 }
 
@@ -109,7 +115,8 @@ struct row {
 void chain(const char* const* names, const std::size_t* sizes, int n) {
     std::printf("  first-member chain (every link at offset 0):\n");
     for (int i = 0; i < n; ++i)
-        std::printf("    %*s%s%s  /* size %zu */\n", 2 * i, "", i ? "-> " : "", names[i], sizes[i]);
+        std::printf("    %*s%s%s  /* size %lu */\n", 2 * i, "", i ? "-> " : "", names[i],
+                    ul(sizes[i]));
 }
 
 template <class T, std::size_t N>
@@ -120,15 +127,15 @@ void table(const char* tname, const row (&rows)[N]) {
         const row& r = rows[i];
         char decl[160];
         std::snprintf(decl, sizeof decl, "%s %s%s;", r.type, r.name, r.suffix);
-        std::printf("      %-52s /* %5zu | %4zu */\n", decl, r.off, r.size);
+        std::printf("      %-52s /* %5lu | %4lu */\n", decl, ul(r.off), ul(r.size));
         if (r.off < last || r.off + r.size > sizeof(T)) {
             std::printf("!! %s::%s out of order or outside the struct\n", tname, r.name);
             ++failures;
         }
         last = r.off;
     }
-    std::printf("      /* ... */\n  };  /* size: %zu, cachelines: %zu */\n\n", sizeof(T),
-                (sizeof(T) + 63) / 64);
+    std::printf("      /* ... */\n  };  /* size: %lu, cachelines: %lu */\n\n", ul(sizeof(T)),
+                ul((sizeof(T) + 63) / 64));
 }
 
 } // namespace

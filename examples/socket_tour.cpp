@@ -29,6 +29,11 @@ struct tour_config : ksock::default_config {
 };
 using tour_stack = ksock::stack<tour_config>;
 
+//! Sizes print as %lu: newlib-nano's printf (the usual firmware libc) has no %zu.
+constexpr unsigned long ul(std::size_t n) noexcept {
+    return n;
+}
+
 int failures = 0;
 
 void check(bool ok, const char* what) {
@@ -199,8 +204,9 @@ int main() {
                 "  prot      = %s\n"
                 "  ops       = %s\n"
                 "  obj_type  = struct tcp_sock\n"
-                "  obj_size  = %zu\n",
-                R::index, R::protocol, R::type, R::flags, R::prot::name, R::ops::name, R::obj_size);
+                "  obj_size  = %lu\n",
+                R::index, R::protocol, R::type, R::flags, R::prot::name, R::ops::name,
+                ul(R::obj_size));
 
     using U = ksock::default_stack::resolve<ksock::pf_unix, ksock::sock_raw, 0>;
     static_assert(U::type == ksock::sock_dgram, "PF_UNIX serves SOCK_RAW as SOCK_DGRAM");
@@ -240,9 +246,11 @@ int main() {
                 "  sk_sndbuf      = %d (tcp_wmem[1])\n"
                 "  sk_rcvbuf      = %d (tcp_rmem[1])\n"
                 "  sk_protocol    = %u, sk_type = %u\n",
-                d.snd_cwnd, d.snd_ssthresh, d.snd_cwnd_clamp, d.mss_cache, d.inet_conn.icsk_rto,
-                d.reordering, dsk.sk_sndbuf, dsk.sk_rcvbuf, unsigned{dsk.sk_protocol},
-                unsigned{dsk.sk_type});
+                // std::uint32_t is unsigned long on arm-none-eabi: cast for %u/%x
+                static_cast<unsigned>(d.snd_cwnd), static_cast<unsigned>(d.snd_ssthresh),
+                static_cast<unsigned>(d.snd_cwnd_clamp), static_cast<unsigned>(d.mss_cache),
+                static_cast<unsigned>(d.inet_conn.icsk_rto), static_cast<unsigned>(d.reordering),
+                dsk.sk_sndbuf, dsk.sk_rcvbuf, unsigned{dsk.sk_protocol}, unsigned{dsk.sk_type});
     if (tsk) {
         const ksock::tcp_sock* tp = ksock::tcp_sk(tsk);
         const bool same = tp->snd_cwnd == d.snd_cwnd && tp->snd_ssthresh == d.snd_ssthresh &&
@@ -266,8 +274,8 @@ int main() {
     const std::size_t tcps = s.objects_in_use<ksock::inet::tcp_prot>();
     const std::size_t udps = s.objects_in_use<ksock::inet::udp_prot>();
     const std::size_t unixs = s.objects_in_use<ksock::unix_domain::unix_stream_proto>();
-    std::printf("\nsockets in use %zu, files %zu, tcp_sock %zu, udp_sock %zu, unix_sock %zu\n",
-                socks, files, tcps, udps, unixs);
+    std::printf("\nsockets in use %lu, files %lu, tcp_sock %lu, udp_sock %lu, unix_sock %lu\n",
+                ul(socks), ul(files), ul(tcps), ul(udps), ul(unixs));
     check(socks == 0 && files == 0 && tcps == 0 && udps == 0 && unixs == 0, "pools empty");
     check(s.net().sock_inuse == 0, "net->sock_inuse back to 0");
 

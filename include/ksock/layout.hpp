@@ -185,15 +185,16 @@ struct container_of_t<M, Member> {
     static Outer* from(Member* p) noexcept {
         const std::size_t off = reinterpret_cast<std::size_t>(
             &(static_cast<Outer*>(nullptr)->*M)); // offsetof for a member pointer
-        return reinterpret_cast<Outer*>(reinterpret_cast<unsigned char*>(p) - off);
+        // Through void*: the container is as aligned as Outer (-Wcast-align on ARM).
+        return static_cast<Outer*>(static_cast<void*>(reinterpret_cast<unsigned char*>(p) - off));
     }
 };
 
 //! SOCKET_I(inode): the socket allocated together with this inode.
 inline ksock::socket* SOCKET_I(inode* ino) noexcept {
     static_assert(std::is_standard_layout_v<socket_alloc>);
-    auto* ei = reinterpret_cast<socket_alloc*>(reinterpret_cast<unsigned char*>(ino) -
-                                               offsetof(socket_alloc, vfs_inode));
+    auto* ei = static_cast<socket_alloc*>(static_cast<void*>(reinterpret_cast<unsigned char*>(ino) -
+                                                             offsetof(socket_alloc, vfs_inode)));
     return &ei->socket;
 }
 //! SOCK_INODE(socket): the inode allocated together with this socket.

@@ -250,11 +250,11 @@ inline int sk_set_peek_off(sock& sk, int val) noexcept {
 
 //! sk_getsockopt(): getsockopt(fd, SOL_SOCKET, optname, optval, optlen).
 //! *optlen is read as an int (negative: EINVAL), the value is truncated to it
-//! and the length actually written is stored back. Ops is the socket's
-//! proto_ops type (only its optional set_peek_off member matters here).
-template <class Ops>
-int sk_getsockopt(ksock::socket& s, int optname, void* optval, socklen_t* optlen,
-                  [[maybe_unused]] const cred& cr) {
+//! and the length actually written is stored back. \p has_set_peek_off says
+//! whether the socket's ops can set a peek offset, the only thing the ops
+//! decide here: one copy of this function serves every ops type.
+inline int sk_getsockopt(ksock::socket& s, int optname, void* optval, socklen_t* optlen,
+                         [[maybe_unused]] const cred& cr, bool has_set_peek_off) {
     sock& sk = *s.sk;
 
     // Linux's union v: large enough for every value, zeroed first so that a
@@ -375,7 +375,7 @@ int sk_getsockopt(ksock::socket& s, int optname, void* optval, socklen_t* optlen
     case so_peek_off:
         // Only sockets whose ops can set a peek offset report one (raw and
         // ping sockets cannot).
-        if constexpr (!detail::has_set_peek_off<Ops>)
+        if (!has_set_peek_off)
             return -eopnotsupp;
         set_int(sk.sk_peek_off);
         break;
@@ -417,6 +417,12 @@ int sk_getsockopt(ksock::socket& s, int optname, void* optval, socklen_t* optlen
     if (!detail::put_user_len(optlen, len))
         return -efault;
     return 0;
+}
+
+//! sk_getsockopt for a socket whose proto_ops type is Ops.
+template <class Ops>
+int sk_getsockopt(ksock::socket& s, int optname, void* optval, socklen_t* optlen, const cred& cr) {
+    return sk_getsockopt(s, optname, optval, optlen, cr, detail::has_set_peek_off<Ops>);
 }
 
 //! sk_setsockopt(): setsockopt(fd, SOL_SOCKET, optname, optval, optlen).

@@ -48,5 +48,16 @@ constexpr const tcp_congestion_ops* tcp_ca_find(const char* name) noexcept {
             return ca;
     return nullptr;
 }
+//! tcp_ca_find(), or \p fallback when no algorithm has that name. It never
+//! compares a found address with null, so it stays a constant expression
+//! where g++ cannot assume an inline variable's address is non-null: under
+//! -fno-delete-null-pointer-checks, which -fsanitize=null implies.
+constexpr const tcp_congestion_ops* tcp_ca_find_or(const char* name,
+                                                   const tcp_congestion_ops* fallback) noexcept {
+    for (const tcp_congestion_ops* ca : tcp_cong_list)
+        if (detail::ca_name_eq(ca->name, name))
+            return ca;
+    return fallback;
+}
 
 } // namespace ksock

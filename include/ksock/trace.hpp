@@ -7,6 +7,7 @@
 // call tree with std::printf, which newlib provides on a target too.
 #pragma once
 
+#include <climits>
 #include <concepts>
 #include <cstdio>
 
@@ -60,7 +61,11 @@ struct print_trace {
     }
     void field(const char* name, long long v) noexcept {
         indent();
-        std::printf("%s = %lld\n", name, v);
+        // %ld whenever the value fits: newlib-nano's printf has no %lld.
+        if (v >= LONG_MIN && v <= LONG_MAX)
+            std::printf("%s = %ld\n", name, static_cast<long>(v));
+        else
+            std::printf("%s = %lld\n", name, v);
     }
     void text(const char* name, const char* v) noexcept {
         indent();

@@ -233,7 +233,8 @@ TEST_CASE("zero cost: null_trace, constinit, static_ram") {
     STATIC_REQUIRE(!std::is_empty_v<print_trace>);
     constexpr std::size_t a = alignof(S);
     constexpr std::size_t extra = (sizeof(print_trace) + a - 1) / a * a;
-    STATIC_REQUIRE(sizeof(stack<traced>) > sizeof(S));
+    // >=: print_trace may fit in the stack's tail padding (it does on 32-bit ARM).
+    STATIC_REQUIRE(sizeof(stack<traced>) >= sizeof(S));
     STATIC_REQUIRE(sizeof(stack<traced>) - sizeof(S) <= extra);
     STATIC_REQUIRE(S::static_ram() == sizeof(S));
     STATIC_REQUIRE(stack<traced>::static_ram() == sizeof(stack<traced>));

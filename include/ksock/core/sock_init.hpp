@@ -23,12 +23,11 @@ namespace ksock {
 
 //! sk_alloc after the zeroed allocation: family, proto, netns reference,
 //! write-memory bias, cgroup ids, no TX queue.
-template <class P>
-constexpr void sk_alloc_values(sock& sk, int family, int kern, net* n, std::uint32_t classid,
-                               std::uint16_t prioidx) noexcept {
+constexpr void sk_alloc_values(sock& sk, const proto_desc* prot, int family, int kern, net* n,
+                               std::uint32_t classid, std::uint16_t prioidx) noexcept {
     sk.sk_family() = static_cast<unsigned short>(family);
-    sk.sk_prot() = proto_desc_v<P>;
-    sk.sk_prot_creator = proto_desc_v<P>;
+    sk.sk_prot() = prot;
+    sk.sk_prot_creator = prot;
     sk.sk_kern_sock = static_cast<std::uint8_t>(kern);
     spin_lock_init(sk.sk_lock.slock);
     sk.sk_net_refcnt() = kern ? 0 : 1;
@@ -38,14 +37,16 @@ constexpr void sk_alloc_values(sock& sk, int family, int kern, net* n, std::uint
     sk.__sk_common.skc_tx_queue_mapping = no_queue_mapping;
 }
 
-//! sock_init_data_uid, the part that does not need addresses.
+//! sock_init_data_uid, the part that does not need addresses. The object
+//! comes zeroed from sk_alloc (__GFP_ZERO), so the fields Linux sets to zero
+//! or NULL here (sk_send_head, sk_timer, sk_frag, sk_peer_pid/cred,
+//! sk_write_pending, sk_zckey, sk_napi_id, sk_drops) are already so and are
+//! not written again: a firmware build pays for the non-zero values only.
 constexpr void sock_init_data_values(sock& sk, const net_sysctl& s, int type, uid_t uid) noexcept {
     spin_lock_init(sk.sk_receive_queue.lock);
     spin_lock_init(sk.sk_write_queue.lock);
     spin_lock_init(sk.sk_error_queue.lock);
     spin_lock_init(sk.sk_callback_lock);
-    sk.sk_send_head = nullptr;
-    timer_setup(sk.sk_timer, kfunc::none);
     sk.sk_allocation = gfp_kernel;
     sk.sk_rcvbuf = s.rmem_default;
     sk.sk_sndbuf = s.wmem_default;
@@ -59,17 +60,11 @@ constexpr void sock_init_data_values(sock& sk, const net_sysctl& s, int type, ui
     sk.sk_write_space = kfunc::sock_def_write_space;
     sk.sk_error_report = kfunc::sock_def_error_report;
     sk.sk_destruct = kfunc::sock_def_destruct;
-    sk.sk_frag = {nullptr, 0, 0};
     sk.sk_peek_off = -1;
-    sk.sk_peer_pid = nullptr;
-    sk.sk_peer_cred = nullptr;
-    sk.sk_write_pending = 0;
     sk.sk_rcvlowat = 1;
     sk.sk_rcvtimeo = max_schedule_timeout;
     sk.sk_sndtimeo = max_schedule_timeout;
     sk.sk_stamp = sk_default_stamp;
-    sk.sk_zckey = 0;
-    sk.sk_napi_id = 0;
     sk.sk_ll_usec = static_cast<std::uint32_t>(s.busy_read);
     sk.sk_max_pacing_rate = ~0UL;
     sk.sk_pacing_rate = ~0UL;
@@ -77,7 +72,6 @@ constexpr void sock_init_data_values(sock& sk, const net_sysctl& s, int type, ui
     sk.sk_incoming_cpu() = -1;
     sk.__sk_common.skc_rx_queue_mapping = no_queue_mapping;
     sk.sk_refcnt() = 1;
-    sk.sk_drops = 0;
 }
 
 //! sock_init_data(so, sk): values, then the address-dependent links:

@@ -28,48 +28,66 @@ struct inet_create {
         return protosw_lookup(entries, n, type, protocol);
     }
 
-    //! Fields inet_create sets before sock_init_data (steps 8-13).
-    template <class Entry, class Obj>
-    static constexpr void values_before(Obj& o, int protocol, const net_sysctl& s) noexcept {
-        inet_sock& inet = member_ref<inet_sock>(o);
-        if constexpr ((Entry::flags & inet_protosw_reuse) != 0)
+    //! What the shared steps need to know of a protosw entry, as data: one
+    //! copy of the steps then serves every entry (a firmware pays for the
+    //! creation path once, not once per protocol).
+    struct entry_facts {
+        int type;
+        unsigned flags;
+        kfunc backlog_rcv;
+        const proto_desc* prot;
+    };
+    template <class Entry>
+    static constexpr entry_facts facts_of{Entry::type, Entry::flags,
+                                          backlog_rcv_of<typename Entry::prot>(),
+                                          proto_desc_v<typename Entry::prot>};
+
+    //! Fields inet_create sets before sock_init_data (steps 8-13). \p icsk
+    //! is the object's connection part when the entry is ICSK (protosw<> has
+    //! checked the object type), else null.
+    static constexpr void values_before(inet_sock& inet, inet_connection_sock* icsk,
+                                        const entry_facts& e, int protocol,
+                                        const net_sysctl& s) noexcept {
+        if (e.flags & inet_protosw_reuse)
             inet.sk.sk_reuse() = sk_can_reuse;
-        if constexpr ((Entry::flags & inet_protosw_icsk) != 0) {
-            // inet_init_csk_locks (protosw<> has checked the object type)
-            inet_connection_sock& icsk = member_ref<inet_connection_sock>(o);
-            spin_lock_init(icsk.icsk_accept_queue.rskq_lock);
-            spin_lock_init(icsk.icsk_accept_queue.fastopenq.lock);
+        if (icsk) { // inet_init_csk_locks
+            spin_lock_init(icsk->icsk_accept_queue.rskq_lock);
+            spin_lock_init(icsk->icsk_accept_queue.fastopenq.lock);
         }
-        inet_assign_bit(inet, inet_flags_is_icsk, (Entry::flags & inet_protosw_icsk) != 0);
+        inet_assign_bit(inet, inet_flags_is_icsk, (e.flags & inet_protosw_icsk) != 0);
         inet_assign_bit(inet, inet_flags_nodefrag, false);
-        if (Entry::type == sock_raw) {
+        if (e.type == sock_raw) {
             inet.inet_num() = static_cast<std::uint16_t>(protocol);
             if (protocol == ipproto_raw)
                 inet_assign_bit(inet, inet_flags_hdrincl, true);
         }
         inet.pmtudisc =
             static_cast<std::uint8_t>(s.ip_no_pmtu_disc ? ip_pmtudisc_dont : ip_pmtudisc_want);
-        inet.inet_id = 0;
+        // inet_id, mc_index, mc_list, rcv_tos: 0 from sk_alloc, as Linux sets them.
     }
 
     //! Fields inet_create sets after sock_init_data (steps 15-16).
-    template <class Entry, class Obj>
-    static constexpr void values_after(Obj& o, int protocol, const net_sysctl& s) noexcept {
-        inet_sock& inet = member_ref<inet_sock>(o);
+    static constexpr void values_after(inet_sock& inet, const entry_facts& e, int protocol,
+                                       const net_sysctl& s) noexcept {
         sock& sk = inet.sk;
         sk.sk_destruct = kfunc::inet_sock_destruct;
         sk.sk_protocol = static_cast<std::uint16_t>(protocol);
-        sk.sk_backlog_rcv = backlog_rcv_of<typename Entry::prot>();
+        sk.sk_backlog_rcv = e.backlog_rcv;
         sk.sk_txrehash = s.txrehash;
         inet.uc_ttl = -1;
         inet_assign_bit(inet, inet_flags_mc_loop, true);
         inet.mc_ttl = 1;
         inet_assign_bit(inet, inet_flags_mc_all, true);
-        inet.mc_index = 0;
-        inet.mc_list = nullptr;
-        inet.rcv_tos = 0;
         if (inet.inet_num())
             inet.inet_sport = detail::htons(inet.inet_num());
+    }
+
+    template <class Obj>
+    static constexpr inet_connection_sock* icsk_of(Obj& o, const entry_facts& e) noexcept {
+        if constexpr (begins_with<Obj, inet_connection_sock>)
+            return (e.flags & inet_protosw_icsk) ? &member_ref<inet_connection_sock>(o) : nullptr;
+        else
+            return nullptr;
     }
 
     //! The object a fresh socket of Entry gets, as a constant: every value
@@ -80,21 +98,62 @@ struct inet_create {
     static constexpr typename Entry::obj_type image(int protocol,
                                                     const net_sysctl& s = net_sysctl{}) noexcept {
         using P = typename Entry::prot;
+        constexpr const entry_facts& e = facts_of<Entry>;
         typename Entry::obj_type o{};
-        sock& sk = member_ref<sock>(o);
-        sk_alloc_values<P>(sk, pf_inet, 0, nullptr, 0, 0);
-        values_before<Entry>(o, protocol, s);
-        sock_init_data_values(sk, s, Entry::type, 0);
-        values_after<Entry>(o, protocol, s);
+        inet_sock& inet = member_ref<inet_sock>(o);
+        sk_alloc_values(inet.sk, e.prot, pf_inet, 0, nullptr, 0, 0);
+        values_before(inet, icsk_of(o, e), e, protocol, s);
+        sock_init_data_values(inet.sk, s, Entry::type, 0);
+        values_after(inet, e, protocol, s);
         if constexpr (requires { P::init_values(o, s); })
             P::init_values(o, s);
         return o;
+    }
+
+    //! inet_create from sk_alloc's field setup to just before the proto's
+    //! hash and init: the same for every entry, so not a template on it.
+    template <class Ctx>
+    static void build(Ctx& ctx, ksock::socket& so, inet_sock& inet, inet_connection_sock* icsk,
+                      const entry_facts& e, int protocol, int kern) {
+        auto& tr = ctx.trace();
+        sock& sk = inet.sk;
+        {
+            trace_scope tsa(tr, "sk_alloc");
+            sk_alloc_values(sk, e.prot, pf_inet, kern, &ctx.net(), ctx.cgroup_classid(),
+                            ctx.cgroup_prioidx());
+            if (!kern)
+                ++ctx.net().sock_inuse;
+            if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
+                tr.field("obj_size", static_cast<long long>(e.prot->obj_size));
+                tr.field("sk_family", sk.sk_family());
+                tr.text("sk_prot", sk.sk_prot()->name);
+                tr.field("sk_wmem_alloc", sk.sk_wmem_alloc);
+                tr.field("sk_cgrp_data.classid", sk.sk_cgrp_data.classid);
+            }
+        }
+        const net_sysctl& s = ctx.net().sysctl;
+        values_before(inet, icsk, e, protocol, s);
+        if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
+            tr.field("sk_reuse", sk.sk_reuse());
+            tr.field("inet_flags", static_cast<long long>(inet.inet_flags));
+            tr.field("inet_num", inet.inet_num());
+            tr.field("pmtudisc", inet.pmtudisc);
+        }
+        sock_init_data(&so, sk, tr);
+        values_after(inet, e, protocol, s);
+        if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
+            tr.text("sk_destruct", kfunc_name(sk.sk_destruct));
+            tr.field("sk_protocol", sk.sk_protocol);
+            tr.field("uc_ttl", inet.uc_ttl);
+            tr.field("mc_ttl", inet.mc_ttl);
+        }
     }
 
     template <class Entry, class Ctx>
     static int create(Ctx& ctx, ksock::socket& so, int protocol, int kern) {
         using P = typename Entry::prot;
         using Obj = typename P::obj_type;
+        constexpr const entry_facts& e = facts_of<Entry>;
         auto& tr = ctx.trace();
         trace_scope ts(tr, "inet_create");
         so.state = ss_unconnected;
@@ -108,44 +167,14 @@ struct inet_create {
         // Step 5: raw sockets need CAP_NET_RAW, checked only after a match.
         if (so.type == sock_raw && !kern && !ctx.current_cred().has(cap_net_raw))
             return ts.result(-eperm);
-
-        Obj* o;
-        {
-            trace_scope tsa(tr, "sk_alloc");
-            o = ctx.template obj_alloc<P>();
-            if (!o)
-                return ts.result(tsa.result(-enomem));
-            sock& sk = member_ref<sock>(*o);
-            sk_alloc_values<P>(sk, pf_inet, kern, &ctx.net(), ctx.cgroup_classid(),
-                               ctx.cgroup_prioidx());
-            if (!kern)
-                ++ctx.net().sock_inuse;
-            if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
-                tr.field("obj_size", static_cast<long long>(P::obj_size));
-                tr.field("sk_family", sk.sk_family());
-                tr.text("sk_prot", sk.sk_prot()->name);
-                tr.field("sk_wmem_alloc", sk.sk_wmem_alloc);
-                tr.field("sk_cgrp_data.classid", sk.sk_cgrp_data.classid);
-            }
+        Obj* o = ctx.template obj_alloc<P>();
+        if (!o) {
+            tr.note("sk_alloc -> ENOMEM");
+            return ts.result(-enomem);
         }
-        sock& sk = member_ref<sock>(*o);
         inet_sock& inet = member_ref<inet_sock>(*o);
-        const net_sysctl& s = ctx.net().sysctl;
-        values_before<Entry>(*o, protocol, s);
-        if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
-            tr.field("sk_reuse", sk.sk_reuse());
-            tr.field("inet_flags", static_cast<long long>(inet.inet_flags));
-            tr.field("inet_num", inet.inet_num());
-            tr.field("pmtudisc", inet.pmtudisc);
-        }
-        sock_init_data(&so, sk, tr);
-        values_after<Entry>(*o, protocol, s);
-        if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
-            tr.text("sk_destruct", kfunc_name(sk.sk_destruct));
-            tr.field("sk_protocol", sk.sk_protocol);
-            tr.field("uc_ttl", inet.uc_ttl);
-            tr.field("mc_ttl", inet.mc_ttl);
-        }
+        sock& sk = inet.sk;
+        build(ctx, so, inet, icsk_of(*o, e), e, protocol, kern);
         int err = 0;
         if (inet.inet_num()) {
             // Step 17: only raw sockets have a port number at creation.

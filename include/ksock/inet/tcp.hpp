@@ -29,18 +29,16 @@ struct tcp_prot {
     static const tcp_sock defaults;
 
     //! tcp_init_sock + tcp_v4_init_sock: every value that does not depend on
-    //! the object's address. Fields not written stay zero from sk_alloc.
+    //! the object's address. Fields Linux sets to zero (out_of_order_queue
+    //! and tcp_rtx_queue = RB_ROOT, icsk_pending, icsk_ack.pending, the
+    //! congestion-control private area, tsoffset) are zero from sk_alloc.
     static constexpr void init_values(tcp_sock& tp, const net_sysctl& s) noexcept {
         inet_connection_sock& icsk = tp.inet_conn;
         sock& sk = icsk.icsk_inet.sk;
-        tp.out_of_order_queue = rb_root{};
-        sk.tcp_rtx_queue = rb_root{};
         // tcp_init_xmit_timers
         timer_setup(icsk.icsk_retransmit_timer, kfunc::tcp_write_timer);
         timer_setup(icsk.icsk_delack_timer, kfunc::tcp_delack_timer);
         timer_setup(sk.sk_timer, kfunc::tcp_keepalive_timer);
-        icsk.icsk_pending = 0;
-        icsk.icsk_ack.pending = 0;
         hrtimer_setup(tp.pacing_timer, kfunc::tcp_pace_kick, hrtimer_mode::abs_pinned_soft);
         hrtimer_setup(tp.compressed_ack_timer, kfunc::tcp_compressed_ack_kick,
                       hrtimer_mode::rel_pinned_soft);
@@ -61,11 +59,7 @@ struct tcp_prot {
         tp.mss_cache = tcp_mss_default;
         tp.reordering = static_cast<std::uint32_t>(s.tcp_reordering);
         // tcp_assign_congestion_control: the netns default, Reno if unknown.
-        const tcp_congestion_ops* ca = tcp_ca_find(s.tcp_congestion_control);
-        icsk.icsk_ca_ops = ca ? ca : &tcp_reno;
-        for (std::uint64_t& w : icsk.icsk_ca_priv)
-            w = 0;
-        tp.tsoffset = 0;
+        icsk.icsk_ca_ops = tcp_ca_find_or(s.tcp_congestion_control, &tcp_reno);
         tp.rack.reo_wnd_steps = 1;
         sk.sk_write_space = kfunc::sk_stream_write_space;
         sock_set_flag(sk, sock_use_write_queue);

@@ -156,7 +156,7 @@ struct unix_create {
     static constexpr unix_sock image(const net_sysctl& s = net_sysctl{}) noexcept {
         using P = typename Entry::prot;
         unix_sock u{};
-        sk_alloc_values<P>(u.sk, pf_unix, 0, nullptr, 0, 0);
+        sk_alloc_values(u.sk, proto_desc_v<P>, pf_unix, 0, nullptr, 0, 0);
         sock_init_data_values(u.sk, s, Entry::type, 0);
         detail::unix_values(u, s);
         return u;
@@ -174,8 +174,8 @@ struct unix_create {
             u = ctx.template obj_alloc<P>();
             if (!u)
                 return ts.result(tsa.result(-enomem));
-            sk_alloc_values<P>(u->sk, pf_unix, kern, &ctx.net(), ctx.cgroup_classid(),
-                               ctx.cgroup_prioidx());
+            sk_alloc_values(u->sk, proto_desc_v<P>, pf_unix, kern, &ctx.net(), ctx.cgroup_classid(),
+                            ctx.cgroup_prioidx());
             if (!kern)
                 ++ctx.net().sock_inuse;
             if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
