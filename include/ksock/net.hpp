@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include <ksock/tcp_congestion_ops.hpp>
 #include <ksock/uapi.hpp>
@@ -52,6 +53,20 @@ struct net {
     int sock_inuse;        //!< user sockets holding a netns reference
     int sockets_allocated; //!< sk_sockets_allocated_inc (TCP)
 
+    //! The algorithm net.ipv4.tcp_congestion_control names, as Linux keeps it
+    //! in the namespace (a pointer, not a name looked up per socket): resolved
+    //! again only when the sysctl's bytes differ from the last ones resolved,
+    //! so a direct write to the array is seen too. Reno when unknown, as
+    //! tcp_assign_congestion_control falls back.
+    const tcp_congestion_ops* tcp_congestion_default() noexcept {
+        if (!ca_cache_ || std::memcmp(ca_cache_name_, sysctl.tcp_congestion_control,
+                                      sizeof ca_cache_name_) != 0) {
+            std::memcpy(ca_cache_name_, sysctl.tcp_congestion_control, sizeof ca_cache_name_);
+            ca_cache_ = tcp_ca_find_or(ca_cache_name_, &tcp_reno);
+        }
+        return ca_cache_;
+    }
+
     //! net.ipv4.tcp_congestion_control accepts only a known algorithm
     //! (ENOENT otherwise), as writing the sysctl file does.
     constexpr int set_tcp_congestion_control(const char* name) noexcept {
@@ -62,6 +77,10 @@ struct net {
             sysctl.tcp_congestion_control[i] = ca->name[i];
         return 0;
     }
+
+private:
+    const tcp_congestion_ops* ca_cache_ = nullptr;
+    char ca_cache_name_[tcp_ca_name_max] = {};
 };
 
 } // namespace ksock

@@ -11,6 +11,7 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 namespace ksock {
@@ -42,7 +43,13 @@ public:
                 return nullptr;
             used_[w] |= 1UL << (i % bits);
             ++in_use_;
-            slots_[i] = T{};
+            // One pass of zeroes: `slots_[i] = T{}` may build a zeroed
+            // temporary and copy it. The objects are kernel-style aggregates
+            // of integers, enums and pointers, whose zero is all-zero bits.
+            if (std::is_constant_evaluated())
+                slots_[i] = T{};
+            else
+                std::memset(static_cast<void*>(&slots_[i]), 0, sizeof(T));
             return &slots_[i];
         }
         return nullptr;

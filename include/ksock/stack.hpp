@@ -166,6 +166,15 @@ private:
         return t;
     }(entries{});
 
+    //! Per ops index (socket::ops, 0 = none): does the entry's ops type
+    //! define set_peek_off?
+    static constexpr auto ops_peek_off_table = []<class... Es>(type_list<Es...>) {
+        struct table {
+            bool v[sizeof...(Es) + 1];
+        } t{{false, detail::has_set_peek_off<typename Es::ops>...}};
+        return t;
+    }(entries{});
+
 public:
     // --- resolution: one constexpr function, compile time and run time ----
 
@@ -393,9 +402,13 @@ public:
         ksock::socket* so = socket_of_locked(fd);
         if (!so)
             return -ebadf;
+        // do_sock_getsockopt: SOL_SOCKET is the socket layer's own and needs
+        // no ops call; the one thing the ops decide there (can they set a
+        // peek offset?) is a bit of a constant table, not a dispatch.
+        if (level == sol_socket)
+            return sk_getsockopt(*so, optname, optval, optlen, current_cred(),
+                                 ops_peek_off_table.v[so->ops]);
         return with_entry(*so, [&]<class E>() {
-            if (level == sol_socket)
-                return sk_getsockopt<typename E::ops>(*so, optname, optval, optlen, current_cred());
             return ops_getsockopt<E>(*this, *so, level, optname, optval, optlen);
         });
     }

@@ -33,6 +33,11 @@ struct tcp_prot {
     //! and tcp_rtx_queue = RB_ROOT, icsk_pending, icsk_ack.pending, the
     //! congestion-control private area, tsoffset) are zero from sk_alloc.
     static constexpr void init_values(tcp_sock& tp, const net_sysctl& s) noexcept {
+        init_values(tp, s, tcp_ca_find_or(s.tcp_congestion_control, &tcp_reno));
+    }
+    //! The same, with the namespace's congestion control already resolved.
+    static constexpr void init_values(tcp_sock& tp, const net_sysctl& s,
+                                      const tcp_congestion_ops* ca) noexcept {
         inet_connection_sock& icsk = tp.inet_conn;
         sock& sk = icsk.icsk_inet.sk;
         // tcp_init_xmit_timers
@@ -59,7 +64,7 @@ struct tcp_prot {
         tp.mss_cache = tcp_mss_default;
         tp.reordering = static_cast<std::uint32_t>(s.tcp_reordering);
         // tcp_assign_congestion_control: the netns default, Reno if unknown.
-        icsk.icsk_ca_ops = tcp_ca_find_or(s.tcp_congestion_control, &tcp_reno);
+        icsk.icsk_ca_ops = ca;
         tp.rack.reo_wnd_steps = 1;
         sk.sk_write_space = kfunc::sk_stream_write_space;
         sock_set_flag(sk, sock_use_write_queue);
@@ -76,7 +81,7 @@ struct tcp_prot {
         tcp_sock& tp = *tcp_sk(&sk);
         init_list_head(tp.tsq_node);
         init_list_head(tp.tsorted_sent_queue);
-        init_values(tp, sk.sk_net()->sysctl);
+        init_values(tp, sk.sk_net()->sysctl, sk.sk_net()->tcp_congestion_default());
         if (sk.sk_socket)
             sk.sk_socket->flags |= 1UL << sock_support_zc;
         ++ctx.net().sockets_allocated; // sk_sockets_allocated_inc
