@@ -29,6 +29,15 @@ struct hook_holder {
 };
 } // namespace detail
 
+namespace detail {
+//! An LSM answers 0 or -errno. Anything else from a policy (a positive value,
+//! or one below -MAX_ERRNO) would read as an fd or as garbage to the caller:
+//! it is taken as a denial, -EPERM.
+constexpr int hook_result(int r) noexcept {
+    return r > 0 || r < -4095 ? -1 : r;
+}
+} // namespace detail
+
 template <class L>
 class security_hooks;
 
@@ -71,7 +80,7 @@ private:
                               [[maybe_unused]] int t, [[maybe_unused]] int p,
                               [[maybe_unused]] int k) {
         if constexpr (requires(P & x) { x.socket_create(c, f, t, p, k); })
-            return get<P>().socket_create(c, f, t, p, k);
+            return detail::hook_result(get<P>().socket_create(c, f, t, p, k));
         else
             return 0;
     }
@@ -80,14 +89,14 @@ private:
                                    [[maybe_unused]] int t, [[maybe_unused]] int p,
                                    [[maybe_unused]] int k) {
         if constexpr (requires(P & x) { x.socket_post_create(s, f, t, p, k); })
-            return get<P>().socket_post_create(s, f, t, p, k);
+            return detail::hook_result(get<P>().socket_post_create(s, f, t, p, k));
         else
             return 0;
     }
     template <class P>
     constexpr int call_socketpair([[maybe_unused]] socket& a, [[maybe_unused]] socket& b) {
         if constexpr (requires(P & x) { x.socket_socketpair(a, b); })
-            return get<P>().socket_socketpair(a, b);
+            return detail::hook_result(get<P>().socket_socketpair(a, b));
         else
             return 0;
     }
