@@ -7,8 +7,6 @@
 // duration, so calls from several threads on one stack are serialised.
 #pragma once
 
-#include <atomic>
-
 namespace ksock {
 
 template <class L>
@@ -23,20 +21,21 @@ struct no_lock {
     constexpr void unlock() noexcept {}
 };
 
-//! A test-and-set spinlock for an RTOS or SMP firmware without a mutex:
-//! std::atomic_flag is lock-free on every target (LDREX/STREX on Cortex-M3),
-//! and its constexpr constructor keeps a constinit stack in .bss.
+//! A test-and-set spinlock for an RTOS or SMP firmware without a mutex. The
+//! byte is handled with the compiler's __atomic builtins, lock-free on every
+//! target (LDREXB/STREXB on Cortex-M3) and without <atomic>'s compile-time
+//! cost; it starts at zero, so a constinit stack stays in .bss.
 class spinlock {
-    std::atomic_flag f_{};
+    bool f_ = false;
 
 public:
     constexpr spinlock() noexcept = default;
     void lock() noexcept {
-        while (f_.test_and_set(std::memory_order_acquire))
-            while (f_.test(std::memory_order_relaxed)) {
+        while (__atomic_test_and_set(&f_, __ATOMIC_ACQUIRE))
+            while (__atomic_load_n(&f_, __ATOMIC_RELAXED)) {
             }
     }
-    void unlock() noexcept { f_.clear(std::memory_order_release); }
+    void unlock() noexcept { __atomic_clear(&f_, __ATOMIC_RELEASE); }
 };
 
 template <lock_policy L>

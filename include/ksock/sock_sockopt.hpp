@@ -428,9 +428,11 @@ int sk_getsockopt(ksock::socket& s, int optname, void* optval, socklen_t* optlen
 //! sk_setsockopt(): setsockopt(fd, SOL_SOCKET, optname, optval, optlen).
 //! Every option here takes at least an int: optlen < sizeof(int) is EINVAL
 //! whatever the name, even for an unknown or read-only one.
-template <class Ops>
-int sk_setsockopt(ksock::socket& s, int optname, const void* optval, socklen_t optlen,
-                  const cred& cr) {
+//! This body serves every ops type: it is what a socket whose ops have
+//! neither set_peek_off nor set_rcvlowat gets; the template below routes
+//! those two options to the ops that have them.
+inline int sk_setsockopt(ksock::socket& s, int optname, const void* optval, socklen_t optlen,
+                         const cred& cr) {
     sock& sk = *s.sk;
     net& ns = *sk.sk_net();
     int val = 0;
@@ -479,11 +481,8 @@ int sk_setsockopt(ksock::socket& s, int optname, const void* optval, socklen_t o
             val = ns.sysctl.txrehash;
         sk.sk_txrehash = static_cast<std::uint8_t>(val);
         return 0;
-    case so_peek_off:
-        if constexpr (detail::has_set_peek_off<Ops>)
-            return Ops::set_peek_off(sk, val);
-        else
-            return -eopnotsupp;
+    case so_peek_off: // no set_peek_off in the ops
+        return -eopnotsupp;
     case so_sndtimeo_old:
     case so_sndtimeo_new:
         return detail::sock_set_timeout(sk.sk_sndtimeo, optval, optlen, optname == so_sndtimeo_old);
@@ -578,13 +577,10 @@ int sk_setsockopt(ksock::socket& s, int optname, const void* optval, socklen_t o
     }
     case so_bsdcompat:
         break;
-    case so_rcvlowat:
+    case so_rcvlowat: // no set_rcvlowat in the ops
         if (val < 0)
             val = INT_MAX;
-        if constexpr (detail::has_set_rcvlowat<Ops>)
-            ret = Ops::set_rcvlowat(sk, val);
-        else
-            sk.sk_rcvlowat = val ? val : 1;
+        sk.sk_rcvlowat = val ? val : 1;
         break;
     case so_mark:
         if (!cr.has(cap_net_raw) && !cr.has(cap_net_admin)) {
@@ -632,6 +628,32 @@ int sk_setsockopt(ksock::socket& s, int optname, const void* optval, socklen_t o
         break;
     }
     return ret;
+}
+
+//! sk_setsockopt for a socket whose proto_ops type is Ops: SO_PEEK_OFF and
+//! SO_RCVLOWAT go to Ops::set_peek_off / Ops::set_rcvlowat where Ops has
+//! them, after the same length and copy checks; everything else is the
+//! shared body above.
+template <class Ops>
+int sk_setsockopt(ksock::socket& s, int optname, const void* optval, socklen_t optlen,
+                  const cred& cr) {
+    constexpr bool peek = detail::has_set_peek_off<Ops>;
+    constexpr bool lowat = detail::has_set_rcvlowat<Ops>;
+    if constexpr (peek || lowat) {
+        if ((peek && optname == so_peek_off) || (lowat && optname == so_rcvlowat)) {
+            int val = 0;
+            if (optlen < sizeof(int))
+                return -einval;
+            if (!detail::copy_from_user(&val, optval, sizeof(val)))
+                return -efault;
+            if constexpr (peek)
+                if (optname == so_peek_off)
+                    return Ops::set_peek_off(*s.sk, val);
+            if constexpr (lowat)
+                return Ops::set_rcvlowat(*s.sk, val < 0 ? INT_MAX : val);
+        }
+    }
+    return sk_setsockopt(s, optname, optval, optlen, cr);
 }
 
 } // namespace ksock

@@ -7,7 +7,6 @@
 // it but users. Every call returns kernel-style: a value >= 0 or -errno.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -272,17 +271,22 @@ public:
     //! first use; call it early to keep that branch off a hot path.
     //! Safe to call from any thread: only the first call takes the lock.
     void boot() noexcept {
-        if (booted_.load(std::memory_order_acquire))
+        if (__atomic_load_n(&booted_, __ATOMIC_ACQUIRE))
             return;
         lock_guard g(lock_);
         boot_locked();
     }
 
 private:
-    //! With the stack lock held (or a single thread).
+    //! With the stack lock held (or a single thread). Every call passes
+    //! here: the test is inline, the work is out of line and cold, so a
+    //! system call does not pay a stack frame for the first call's work.
     void boot_locked() noexcept {
-        if (booted_.load(std::memory_order_relaxed))
+        if (__builtin_expect(__atomic_load_n(&booted_, __ATOMIC_RELAXED), 1))
             return;
+        boot_slow();
+    }
+    [[gnu::noinline, gnu::cold]] void boot_slow() noexcept {
         state_.value = booted_state{};
         for (std::size_t i = 0; i < Config::tasks; ++i) {
             task_type& t = state_.value.tasks[i];
@@ -290,7 +294,7 @@ private:
             t.rlimit_nofile = static_cast<unsigned>(Config::max_fds);
             t.pid = static_cast<int>(i) + 1;
         }
-        booted_.store(true, std::memory_order_release);
+        __atomic_store_n(&booted_, true, __ATOMIC_RELEASE);
     }
 
 public:
@@ -408,7 +412,7 @@ public:
         if (level == sol_socket)
             return sk_getsockopt(*so, optname, optval, optlen, current_cred(),
                                  ops_peek_off_table.v[so->ops]);
-        return with_entry(*so, [&]<class E>() {
+        return with_entry_inline(*so, [&]<class E>() {
             return ops_getsockopt<E>(*this, *so, level, optname, optval, optlen);
         });
     }
@@ -630,7 +634,12 @@ private:
         task_type tasks[Config::tasks];
     };
 
-    task_type& current_task() noexcept { return state_.value.tasks[current_]; }
+    task_type& current_task() noexcept {
+        if constexpr (Config::tasks == 1)
+            return state_.value.tasks[0];
+        else
+            return state_.value.tasks[current_];
+    }
 
     //! get_unused_fd_flags / alloc_fd(start, rlimit, flags), with the fault
     //! policy asked first.
@@ -650,6 +659,14 @@ private:
     template <class F>
     decltype(auto) with_entry(ksock::socket& so, F&& f) {
         return detail::with_index<entries::size>(
+            static_cast<std::size_t>(so.ops - 1),
+            [&]<std::size_t I>() { return f.template operator()<detail::at_t<I, entries>>(); });
+    }
+    //! The same, with the switch inlined into the caller: for the operations
+    //! themselves (options, release), where the dispatch is the hot path.
+    template <class F>
+    [[gnu::always_inline]] decltype(auto) with_entry_inline(ksock::socket& so, F&& f) {
+        return detail::with_index_inline<entries::size>(
             static_cast<std::size_t>(so.ops - 1),
             [&]<std::size_t I>() { return f.template operator()<detail::at_t<I, entries>>(); });
     }
@@ -782,7 +799,8 @@ private:
     //! itself unless a file still refers to it.
     void sock_release(ksock::socket* so) {
         if (so->ops) {
-            with_entry(*so, [&]<class E>() { return E::ops::template release<E>(*this, *so); });
+            with_entry_inline(*so,
+                              [&]<class E>() { return E::ops::template release<E>(*this, *so); });
             so->sk = nullptr;
             so->ops = 0;
         }
@@ -967,7 +985,9 @@ private:
     detail::lazy<booted_state> state_{};
     unsigned long last_ino_ = 0;
     unsigned current_ = 0;
-    std::atomic<bool> booted_{false};
+    //! Read and written with the __atomic builtins (not std::atomic, whose
+    //! header costs a quarter of a second of compile time in C++20 mode).
+    bool booted_ = false;
     [[no_unique_address]] security_hooks<typename Config::security> hooks_{};
     [[no_unique_address]] trace_type trace_{};
     [[no_unique_address]] lock_type lock_{};
