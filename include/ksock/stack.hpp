@@ -413,7 +413,7 @@ public:
             return sk_getsockopt(*so, optname, optval, optlen, current_cred(),
                                  ops_peek_off_table.v[so->ops]);
         return with_entry_inline(*so, [&]<class E>() {
-            return ops_getsockopt<E>(*this, *so, level, optname, optval, optlen);
+            return this->template getsockopt_entry<E>(*so, level, optname, optval, optlen);
         });
     }
 
@@ -427,10 +427,8 @@ public:
             return -ebadf;
         if (static_cast<int>(optlen) < 0)
             return -einval;
-        return with_entry(*so, [&]<class E>() {
-            if (level == sol_socket && !(so->flags & (1UL << sock_custom_sockopt)))
-                return sk_setsockopt<typename E::ops>(*so, optname, optval, optlen, current_cred());
-            return ops_setsockopt<E>(*this, *so, level, optname, optval, optlen);
+        return with_entry_inline(*so, [&]<class E>() {
+            return this->template setsockopt_entry<E>(*so, level, optname, optval, optlen);
         });
     }
 
@@ -652,6 +650,24 @@ private:
     ksock::socket* socket_of_locked(int fd) noexcept {
         ksock::file* f = current_task().files.lookup(fd);
         return f ? static_cast<ksock::socket*>(f->private_data) : nullptr;
+    }
+
+    //! One entry's getsockopt / setsockopt below the dispatch, out of line:
+    //! the switch in getsockopt() / setsockopt() becomes a jump table of tail
+    //! calls with the arguments still in registers (what a table of function
+    //! pointers gives, without the pointers), and the dispatcher needs no
+    //! frame of its own however many entries there are.
+    template <class E>
+    [[gnu::noinline]] int getsockopt_entry(ksock::socket& so, int level, int optname, void* optval,
+                                           socklen_t* optlen) {
+        return ops_getsockopt<E>(*this, so, level, optname, optval, optlen);
+    }
+    template <class E>
+    [[gnu::noinline]] int setsockopt_entry(ksock::socket& so, int level, int optname,
+                                           const void* optval, socklen_t optlen) {
+        if (level == sol_socket && !(so.flags & (1UL << sock_custom_sockopt)))
+            return sk_setsockopt<typename E::ops>(so, optname, optval, optlen, current_cred());
+        return ops_setsockopt<E>(*this, so, level, optname, optval, optlen);
     }
 
     //! Dispatch to the ops of the entry that made \p so: a switch over the
