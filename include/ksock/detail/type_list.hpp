@@ -52,7 +52,9 @@ struct index_of;
 template <class T, class... Ts>
 struct index_of<T, type_list<Ts...>> {
     static constexpr std::size_t value = [] {
-        constexpr bool hit[] = {std::is_same_v<T, Ts>..., false};
+        // __is_same (GCC >= 10, Clang): a builtin, no template instantiated
+        // per pair, so N lookups in an N-list stay cheap.
+        constexpr bool hit[] = {__is_same(T, Ts)..., false};
         std::size_t i = 0;
         while (i < sizeof...(Ts) && !hit[i])
             ++i;
@@ -83,22 +85,22 @@ struct concat<type_list<As...>, type_list<Bs...>, Rest...> {
 template <class... Ls>
 using concat_t = typename concat<Ls...>::type;
 
-//! unique_t<L>: L without repeats, first occurrence kept.
-template <class Acc, class... Ts>
-struct unique_impl {
-    using type = Acc;
-};
-template <class... As, class T, class... Ts>
-struct unique_impl<type_list<As...>, T, Ts...> {
-    using type = typename unique_impl<
-        std::conditional_t<(std::is_same_v<T, As> || ...), type_list<As...>, type_list<As..., T>>,
-        Ts...>::type;
+//! unique_t<L>: L without repeats, first occurrence kept. Element i stays
+//! when its first index in L is i: one pack expansion of builtin
+//! comparisons instead of a recursion whose accumulator grows with N.
+template <class L, class Seq>
+struct unique_impl;
+template <class... Ts, std::size_t... Is>
+struct unique_impl<type_list<Ts...>, std::index_sequence<Is...>> {
+    using type = concat_t<
+        std::conditional_t<index_of_v<Ts, type_list<Ts...>> == Is, type_list<Ts>, type_list<>>...>;
 };
 template <class L>
 struct unique;
 template <class... Ts>
 struct unique<type_list<Ts...>> {
-    using type = typename unique_impl<type_list<>, Ts...>::type;
+    using type =
+        typename unique_impl<type_list<Ts...>, std::make_index_sequence<sizeof...(Ts)>>::type;
 };
 template <class L>
 using unique_t = typename unique<L>::type;
