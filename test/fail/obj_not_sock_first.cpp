@@ -11,7 +11,9 @@ struct bad_prot {
     using obj_type = bad;
     static constexpr std::size_t obj_size = sizeof(bad);
     template <class Ctx>
-    static int init(Ctx&, ksock::sock&) { return 0; }
+    static int init(Ctx&, ksock::sock&) {
+        return 0;
+    }
     template <class Ctx>
     static void close(Ctx&, ksock::sock&, long) {}
 };

@@ -7,7 +7,9 @@ struct bad_prot {
     using obj_type = ksock::udp_sock;
     static constexpr std::size_t obj_size = sizeof(ksock::inet_sock);
     template <class Ctx>
-    static int init(Ctx&, ksock::sock&) { return 0; }
+    static int init(Ctx&, ksock::sock&) {
+        return 0;
+    }
     template <class Ctx>
     static void close(Ctx&, ksock::sock&, long) {}
 };

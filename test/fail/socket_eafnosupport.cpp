@@ -2,4 +2,6 @@
 // EXPECT: the family is not registered in this stack \(EAFNOSUPPORT\)
 #include <ksock/ksock.hpp>
 
-int f(ksock::default_stack& s) { return s.socket<ksock::pf_inet6, ksock::sock_stream, 0>(); }
+int f(ksock::default_stack& s) {
+    return s.socket<ksock::pf_inet6, ksock::sock_stream, 0>();
+}

@@ -2,4 +2,6 @@
 // EXPECT: no entry of this type serves the protocol \(EPROTONOSUPPORT\)
 #include <ksock/ksock.hpp>
 
-int f(ksock::default_stack& s) { return s.socket<ksock::pf_inet, ksock::sock_raw, 0>(); }
+int f(ksock::default_stack& s) {
+    return s.socket<ksock::pf_inet, ksock::sock_raw, 0>();
+}

@@ -2,4 +2,6 @@
 // EXPECT: the family has no entry for this socket type \(ESOCKTNOSUPPORT\)
 #include <ksock/ksock.hpp>
 
-int f(ksock::default_stack& s) { return s.socket<ksock::pf_inet, ksock::sock_seqpacket, 0>(); }
+int f(ksock::default_stack& s) {
+    return s.socket<ksock::pf_inet, ksock::sock_seqpacket, 0>();
+}

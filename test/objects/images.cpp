@@ -1,13 +1,14 @@
 // test/objects/images.cpp: the protos' constexpr default images against the
 // spec's values (§4.2, §5.1, §5.2, §7), the same values on objects created at
 // run time, and the layout casts (§6, §2.4).
-#include <doctest/doctest.h>
-
-#include "support/static_require.hpp"
-
 #include <climits>
 #include <cstring>
+
+#include <doctest/doctest.h>
+
 #include <ksock/ksock.hpp>
+
+#include "support/static_require.hpp"
 
 namespace {
 
@@ -189,8 +190,9 @@ TEST_CASE("images: UDP, PING, RAW (spec §4.2, §7.2-7.4)") {
     }();
     STATIC_REQUIRE(inet::inet_create::image<inet::udp_protosw>(17, small).forward_threshold ==
                    1024);
-    STATIC_REQUIRE(inet::inet_create::image<inet::tcp_protosw>(6, small).inet_conn.icsk_inet.sk
-                       .sk_sndbuf == 8192);
+    STATIC_REQUIRE(
+        inet::inet_create::image<inet::tcp_protosw>(6, small).inet_conn.icsk_inet.sk.sk_sndbuf ==
+        8192);
     STATIC_REQUIRE(inet::inet_create::image<inet::tcp_protosw>(6, small).reordering == 5);
 }
 
@@ -356,7 +358,9 @@ struct late_sock {
     ksock::sock sk;
 };
 template <class To, class From>
-concept can_cast = requires(From* p) { ksock::sk_cast<To>(p); };
+concept can_cast = requires(From* p) {
+    ksock::sk_cast<To>(p);
+};
 } // namespace
 
 TEST_CASE("layout: first-member chains and casts (spec §6, §2.4)") {

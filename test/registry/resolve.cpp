@@ -2,21 +2,24 @@
 // against the spec's decision table (§2.2, §2.3, §4.2, §10, PF_UNIX), at
 // compile time and at run time, and a conformance suite over every protosw
 // entry of default_stack.
-#include <doctest/doctest.h>
-
-#include "support/static_require.hpp"
-
 #include <cstring>
-#include <ksock/ksock.hpp>
 #include <tuple>
 #include <type_traits>
+
+#include <doctest/doctest.h>
+
+#include <ksock/ksock.hpp>
+
+#include "support/static_require.hpp"
 
 namespace {
 
 using S = ksock::default_stack;
 using namespace ksock;
 
-constexpr int re(int f, int t, int p) { return S::resolve_errno(f, t, p); }
+constexpr int re(int f, int t, int p) {
+    return S::resolve_errno(f, t, p);
+}
 
 // Run time, through socket(): the same errno; success closes the fd again.
 int run(int f, int t, int p) {
@@ -137,8 +140,8 @@ TEST_CASE("resolve<F,T,P>: entry, rewritten protocol and type (spec §4.2 step 3
     using uraw = S::resolve<pf_unix, sock_raw, 0>;
     STATIC_REQUIRE(uraw::type == sock_dgram);
     STATIC_REQUIRE(std::is_same_v<uraw::entry, unix_domain::unix_dgram_protosw>);
-    STATIC_REQUIRE(std::is_same_v<S::resolve<pf_unix, sock_stream, 1>::prot,
-                                  unix_domain::unix_stream_proto>);
+    STATIC_REQUIRE(
+        std::is_same_v<S::resolve<pf_unix, sock_stream, 1>::prot, unix_domain::unix_stream_proto>);
     STATIC_REQUIRE(S::resolve<pf_unix, sock_stream, 1>::protocol == 0);
     STATIC_REQUIRE(std::is_same_v<S::resolve<pf_unix, sock_seqpacket, 0>::ops,
                                   unix_domain::unix_seqpacket_ops>);
@@ -213,7 +216,8 @@ template <class E>
 constexpr int family_of() {
     return []<class... Fs>(ksock::type_list<Fs...>) {
         int n = -1;
-        ((ksock::detail::contains_v<E, typename Fs::protosw> ? (void)(n = Fs::number) : void()), ...);
+        ((ksock::detail::contains_v<E, typename Fs::protosw> ? (void)(n = Fs::number) : void()),
+         ...);
         return n;
     }(S::families{});
 }
@@ -278,10 +282,10 @@ TEST_CASE("default_stack: registry shape") {
     STATIC_REQUIRE(S::entry_count == 7);
     STATIC_REQUIRE(S::protos::size == 6);
     // inetsw order: tcp, udp, ping, raw (spec §4.1)
-    STATIC_REQUIRE(std::is_same_v<ksock::inet::inetsw,
-                                  ksock::type_list<ksock::inet::tcp_protosw, ksock::inet::udp_protosw,
-                                                   ksock::inet::ping_protosw,
-                                                   ksock::inet::raw_protosw>>);
+    STATIC_REQUIRE(
+        std::is_same_v<ksock::inet::inetsw,
+                       ksock::type_list<ksock::inet::tcp_protosw, ksock::inet::udp_protosw,
+                                        ksock::inet::ping_protosw, ksock::inet::raw_protosw>>);
     STATIC_REQUIRE(ksock::inet::tcp_protosw::flags == 0x06);
     STATIC_REQUIRE(ksock::inet::udp_protosw::flags == 0x02);
     STATIC_REQUIRE(ksock::inet::ping_protosw::flags == 0x01);

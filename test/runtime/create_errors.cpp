@@ -2,13 +2,14 @@
 // leaves nothing behind (spec §2.3, §4.2, §7.4, §8.2, §10): pools, files, fds,
 // netns counters and the raw hash; credentials, cgroup ids, security hooks;
 // AF_UNIX socketpair.
-#include <doctest/doctest.h>
-
-#include "support/static_require.hpp"
-
 #include <cstddef>
 #include <cstring>
+
+#include <doctest/doctest.h>
+
 #include <ksock/ksock.hpp>
+
+#include "support/static_require.hpp"
 
 namespace {
 
@@ -165,7 +166,7 @@ TEST_CASE("pools: ENFILE when sockfs is full, ENOMEM when a proto pool is") {
     // The socket pool is full: ENFILE before any lookup.
     CHECK(s.socket(pf_inet, sock_raw, 1) == -enfile);
     CHECK(s.socket(pf_unix, sock_dgram, 0) == -enfile);
-    CHECK(s.socket(pf_inet, sock_raw, 0) == -enfile); // alloc comes before the lookup
+    CHECK(s.socket(pf_inet, sock_raw, 0) == -enfile);     // alloc comes before the lookup
     CHECK(s.socket(pf_inet6, sock_stream, 0) == -enfile); // net_families[] is read after sock_alloc
     CHECK(s.socket(pf_inet, sock_stream, 300) == -enfile);
     int sv[2];

@@ -1,14 +1,15 @@
 // test/runtime/fd_table.cpp: the descriptor side of the socket path (spec
 // §3.3, §8): lowest free fd, RLIMIT_NOFILE, close, dup/dup2, fcntl, several
 // tasks; plus the zero-cost claims (null_trace, constinit, static_ram).
-#include <doctest/doctest.h>
-
-#include "support/static_require.hpp"
-
 #include <climits>
 #include <cstddef>
-#include <ksock/ksock.hpp>
 #include <type_traits>
+
+#include <doctest/doctest.h>
+
+#include <ksock/ksock.hpp>
+
+#include "support/static_require.hpp"
 
 namespace {
 
@@ -239,9 +240,9 @@ TEST_CASE("zero cost: null_trace, constinit, static_ram") {
     STATIC_REQUIRE(S::static_ram() == sizeof(S));
     STATIC_REQUIRE(stack<traced>::static_ram() == sizeof(stack<traced>));
     STATIC_REQUIRE(S::proto_pool_ram() < S::static_ram());
-    STATIC_REQUIRE(S::proto_pool_ram() >= 32 * (sizeof(tcp_sock) + sizeof(udp_sock) +
-                                                 sizeof(inet_sock) + sizeof(raw_sock) +
-                                                 2 * sizeof(unix_sock)));
+    STATIC_REQUIRE(S::proto_pool_ram() >=
+                   32 * (sizeof(tcp_sock) + sizeof(udp_sock) + sizeof(inet_sock) +
+                         sizeof(raw_sock) + 2 * sizeof(unix_sock)));
 
     // A traced stack runs the same path (its output goes to stdout).
     stack<traced> t;
