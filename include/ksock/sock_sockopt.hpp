@@ -78,6 +78,13 @@ inline bool get_user_len(const socklen_t* optlen, int& len) noexcept {
 inline bool put_user_len(socklen_t* optlen, int len) noexcept {
     return copy_to_user(optlen, &len, sizeof(int));
 }
+//! The protocol getters' epilogue (do_ip_getsockopt, tcp_getsockopt ...):
+//! put_user(len, optlen), then copy_to_user(optval, src, len); 0 or -EFAULT.
+inline int put_len_then_value(socklen_t* optlen, int len, void* optval, const void* src) noexcept {
+    if (!put_user_len(optlen, len) || !copy_to_user(optval, src, static_cast<std::size_t>(len)))
+        return -efault;
+    return 0;
+}
 
 // --- socket predicates (include/net/sock.h) -------------------------------------
 constexpr bool sk_is_inet(const sock& sk) noexcept {

@@ -326,20 +326,11 @@ inline int ip_getsockopt(ksock::socket& s, int level, int optname, void* optval,
     // fits in one, else the int truncated to the buffer.
     if (len < static_cast<int>(sizeof(int)) && len > 0 && val >= 0 && val <= 255) {
         const auto ucval = static_cast<unsigned char>(val);
-        len = 1;
-        if (!detail::put_user_len(optlen, len))
-            return -efault;
-        if (!detail::copy_to_user(optval, &ucval, 1))
-            return -efault;
-    } else {
-        if (len > static_cast<int>(sizeof(int)))
-            len = sizeof(int);
-        if (!detail::put_user_len(optlen, len))
-            return -efault;
-        if (!detail::copy_to_user(optval, &val, static_cast<std::size_t>(len)))
-            return -efault;
+        return detail::put_len_then_value(optlen, 1, optval, &ucval);
     }
-    return 0;
+    if (len > static_cast<int>(sizeof(int)))
+        len = sizeof(int);
+    return detail::put_len_then_value(optlen, len, optval, &val);
 }
 
 } // namespace ksock

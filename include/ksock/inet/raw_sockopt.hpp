@@ -57,10 +57,7 @@ inline int raw_getsockopt(ksock::socket& s, int level, int optname, void* optval
         return -einval;
     if (len > static_cast<int>(sizeof(icmp_filter)))
         len = sizeof(icmp_filter);
-    if (!detail::put_user_len(optlen, len) ||
-        !detail::copy_to_user(optval, &rp.filter, static_cast<std::size_t>(len)))
-        return -efault;
-    return 0;
+    return detail::put_len_then_value(optlen, len, optval, &rp.filter);
 }
 
 } // namespace ksock

@@ -595,11 +595,7 @@ inline int tcp_getsockopt(ksock::socket& s, int level, int optname, void* optval
         tcp_info_t info;
         tcp_get_info(sk, info);
         len = user_len < static_cast<int>(sizeof(info)) ? user_len : static_cast<int>(sizeof(info));
-        if (!detail::put_user_len(optlen, len))
-            return -efault;
-        if (!detail::copy_to_user(optval, &info, static_cast<std::size_t>(len)))
-            return -efault;
-        return 0;
+        return detail::put_len_then_value(optlen, len, optval, &info);
     }
     case tcp_quickack:
         val = !detail::inet_csk_in_pingpong_mode(icsk);
@@ -611,11 +607,7 @@ inline int tcp_getsockopt(ksock::socket& s, int level, int optname, void* optval
         if (icsk.icsk_ca_ops)
             std::memcpy(ca_name, icsk.icsk_ca_ops->name, sizeof(ca_name));
         len = user_len < tcp_ca_name_max ? user_len : tcp_ca_name_max;
-        if (!detail::put_user_len(optlen, len))
-            return -efault;
-        if (!detail::copy_to_user(optval, ca_name, static_cast<std::size_t>(len)))
-            return -efault;
-        return 0;
+        return detail::put_len_then_value(optlen, len, optval, ca_name);
     }
     case tcp_user_timeout:
         val = static_cast<int>(icsk.icsk_user_timeout);
@@ -642,11 +634,7 @@ inline int tcp_getsockopt(ksock::socket& s, int level, int optname, void* optval
         return -enoprotoopt;
     }
 
-    if (!detail::put_user_len(optlen, len))
-        return -efault;
-    if (!detail::copy_to_user(optval, &val, static_cast<std::size_t>(len)))
-        return -efault;
-    return 0;
+    return detail::put_len_then_value(optlen, len, optval, &val);
 }
 
 } // namespace ksock

@@ -211,11 +211,7 @@ inline int udp_getsockopt(ksock::socket& s, int level, int optname, void* optval
         return -enoprotoopt;
     }
 
-    if (!detail::put_user_len(optlen, len))
-        return -efault;
-    if (!detail::copy_to_user(optval, &val, static_cast<std::size_t>(len)))
-        return -efault;
-    return 0;
+    return detail::put_len_then_value(optlen, len, optval, &val);
 }
 
 } // namespace ksock
