@@ -1,5 +1,6 @@
 // ksock/layout.hpp: Linux's layout casts, checked: inet_sk, inet_csk, tcp_sk,
-// udp_sk, raw_sk, unix_sk, SOCKET_I / SOCK_INODE and container_of.
+// udp_sk, raw_sk, unix_sk, and SOCKET_I / SOCK_INODE (container_of over
+// socket_alloc).
 //
 // Linux downcasts with container_of over first-member embeddings; the cast is
 // legal because the slab object really is the larger type. Here:
@@ -173,22 +174,6 @@ inline unix_sock* unix_sk(sock* sk) noexcept {
 inline const unix_sock* unix_sk(const sock* sk) noexcept {
     return sk_cast<unix_sock>(sk);
 }
-
-//! container_of(ptr, Outer, member), checked: Member must be the type of
-//! Outer::*M, and Outer standard-layout (so offsetof is defined).
-template <auto M, class Member, class Outer = void>
-struct container_of_t;
-template <class Outer, class Member, Member Outer::*M>
-struct container_of_t<M, Member> {
-    static_assert(std::is_standard_layout_v<Outer>,
-                  "ksock::container_of: the container must be standard-layout");
-    static Outer* from(Member* p) noexcept {
-        const std::size_t off = reinterpret_cast<std::size_t>(
-            &(static_cast<Outer*>(nullptr)->*M)); // offsetof for a member pointer
-        // Through void*: the container is as aligned as Outer (-Wcast-align on ARM).
-        return static_cast<Outer*>(static_cast<void*>(reinterpret_cast<unsigned char*>(p) - off));
-    }
-};
 
 //! SOCKET_I(inode): the socket allocated together with this inode.
 inline ksock::socket* SOCKET_I(inode* ino) noexcept {

@@ -41,13 +41,6 @@ constexpr bool ca_name_eq(const char* a, const char* b) noexcept {
 }
 } // namespace detail
 
-//! tcp_ca_find(): the algorithm called \p name (at most 15 characters), or null.
-constexpr const tcp_congestion_ops* tcp_ca_find(const char* name) noexcept {
-    for (const tcp_congestion_ops* ca : tcp_cong_list)
-        if (detail::ca_name_eq(ca->name, name))
-            return ca;
-    return nullptr;
-}
 //! tcp_ca_find(), or \p fallback when no algorithm has that name. It never
 //! compares a found address with null, so it stays a constant expression
 //! where g++ cannot assume an inline variable's address is non-null: under
@@ -58,6 +51,11 @@ constexpr const tcp_congestion_ops* tcp_ca_find_or(const char* name,
         if (detail::ca_name_eq(ca->name, name))
             return ca;
     return fallback;
+}
+
+//! tcp_ca_find(): the algorithm called \p name (at most 15 characters), or null.
+constexpr const tcp_congestion_ops* tcp_ca_find(const char* name) noexcept {
+    return tcp_ca_find_or(name, nullptr);
 }
 
 } // namespace ksock

@@ -213,7 +213,7 @@ inline int tcp_set_congestion_control(sock& sk, const char* name, bool cap_net_a
         return 0;
     if (!ca)
         return -enoent; // (no modules to autoload on the observed kernel either)
-    const tcp_congestion_ops* dflt = tcp_ca_find(sk.sk_net()->sysctl.tcp_congestion_control);
+    const tcp_congestion_ops* dflt = sk.sk_net()->tcp_congestion_default();
     if (!((ca->flags & tcp_cong_non_restricted) || ca == dflt || cap_net_admin))
         return -eperm;
     // tcp_reinit_congestion_control(): on a socket that is not connected

@@ -38,7 +38,6 @@ constexpr void unix_values(unix_sock& u, const net_sysctl& s) noexcept {
 //! What the two unix protos share: their init is unix_create1's setup
 //! (Linux's unix protos have no ->init; ksock runs that code at the same
 //! point), and ->close does nothing, as unix_close does.
-template <class Self>
 struct unix_proto_base {
     using obj_type = unix_sock;
     static constexpr std::size_t obj_size = sizeof(unix_sock);
@@ -63,11 +62,11 @@ struct unix_proto_base {
 
 namespace ksock::unix_domain {
 
-struct unix_dgram_proto : detail::unix_proto_base<unix_dgram_proto> {
+struct unix_dgram_proto : detail::unix_proto_base {
     static constexpr const char* name = "UNIX";
     static const unix_sock defaults;
 };
-struct unix_stream_proto : detail::unix_proto_base<unix_stream_proto> {
+struct unix_stream_proto : detail::unix_proto_base {
     static constexpr const char* name = "UNIX-STREAM";
     static const unix_sock defaults;
 };
