@@ -11,6 +11,7 @@
 #include <ksock/lock.hpp>
 #include <ksock/trace.hpp>
 #include <ksock/unix/af_unix.hpp>
+#include <ksock/wait.hpp>
 
 namespace ksock {
 
@@ -27,6 +28,11 @@ struct default_config {
     //! shadowing this template in a derived config.
     template <class Proto>
     static constexpr std::size_t proto_objects = 32;
+    //! Socket buffers in the whole stack (the skbs of every queue), and the
+    //! data bytes each holds; a longer message takes several. Their sum is
+    //! all the data a stack can hold in flight: 128 x 2 KiB here.
+    static constexpr std::size_t skbs = 128;
+    static constexpr std::size_t skb_data_size = 2048;
     //! Security hook policies (LSM), in call order.
     using security = type_list<>;
     //! Trace policy: null_trace (off) or print_trace.
@@ -35,6 +41,9 @@ struct default_config {
     using lock = no_lock;
     //! Fault-injection policy: no_faults, or fail_nth for tests.
     using fault = no_faults;
+    //! Wait policy: no_wait (a call that would block returns EAGAIN) or a
+    //! blocking one such as ksock::condvar_wait (then lock must be a mutex).
+    using wait = no_wait;
 };
 
 } // namespace ksock

@@ -8,6 +8,8 @@
 
 #include <ksock/cred.hpp>
 #include <ksock/net.hpp>
+#include <ksock/sk_buff.hpp>
+#include <ksock/sock.hpp>
 #include <ksock/trace.hpp>
 
 namespace ksock {
@@ -20,6 +22,15 @@ namespace ksock {
 //!   c.template obj_alloc<P>()    a zeroed P::obj_type from P's pool, or null
 //!   c.template obj_free<P>(o)    return it
 //!   c.template proto_state<P>()  P's per-stack state (P::state_type), if any
+//!   c.template for_each_obj<P>(f)   f(P::obj_type&) for every live object of P
+//! and for the data path:
+//!   C::can_block                 whether a call may sleep (the wait policy)
+//!   c.wait(long& timeo)          sleep until a wake-up or timeo jiffies (if can_block)
+//!   c.jiffies()                  the stack's clock
+//!   c.skb_alloc() / c.skb_free(s)   one skb chunk from the pool / back
+//!   c.sk_free_any(sk)            __sk_free for a sock of any proto
+//!   c.sk_data_ready(sk), c.sk_write_space(sk), c.sk_state_change(sk),
+//!   c.sk_error_report(sk)        the sock's callbacks: wake its waiters
 template <class C>
 concept stack_context = requires(C& c) {
     { c.net() } -> std::same_as<net&>;
@@ -45,6 +56,17 @@ struct context {
     void obj_free(typename P::obj_type*);
     template <class P>
     typename P::state_type& proto_state();
+    template <class P, class F>
+    void for_each_obj(F&&);
+    static constexpr bool can_block = false;
+    unsigned long jiffies();
+    sk_buff* skb_alloc();
+    void skb_free(sk_buff*);
+    void sk_free_any(sock&);
+    void sk_data_ready(sock&);
+    void sk_write_space(sock&);
+    void sk_state_change(sock&);
+    void sk_error_report(sock&);
 };
 static_assert(stack_context<context>);
 } // namespace archetypes

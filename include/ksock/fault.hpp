@@ -20,6 +20,7 @@ enum class fault_site : std::uint8_t {
     sk_alloc,   //!< the proto's object
     file_alloc, //!< struct file
     fd_alloc,   //!< a descriptor slot
+    skb_alloc,  //!< a socket buffer chunk
 };
 
 template <class F>

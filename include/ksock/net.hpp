@@ -40,6 +40,8 @@ struct net_sysctl {
     int tcp_rto_min_us = 200000;
     int tcp_rto_max_ms = 120000;
     int ip_local_port_range[2] = {32768, 60999};
+    int ip_unprivileged_port_start = 1024; //!< binding below needs CAP_NET_BIND_SERVICE
+    int ip_nonlocal_bind = 0;
     // net.unix
     int unix_max_dgram_qlen = 10;
 

@@ -10,6 +10,16 @@
 //   template <class Entry, class Ctx> static int setsockopt(Ctx&, socket&, int level,
 //                                         int optname, const void*, socklen_t);
 //   static int set_peek_off(sock&, int);   static int set_rcvlowat(sock&, int);
+// and the data path (each `template <class Entry, class Ctx> static`):
+//   int bind(Ctx&, socket&, const sockaddr*, int addrlen);
+//   int connect(Ctx&, socket&, const sockaddr*, int addrlen, int flags); // f_flags
+//   int listen(Ctx&, socket&, int backlog);        // backlog already <= somaxconn
+//   int accept(Ctx&, socket& listener, socket& newsock, int flags); // O_NONBLOCK
+//   int getname(Ctx&, socket&, sockaddr* out, int peer);  // length or -errno
+//   unsigned poll(Ctx&, socket&);                   // POLL* mask
+//   int shutdown(Ctx&, socket&, int how);           // SHUT_RD/WR/RDWR, unchecked
+//   long sendmsg(Ctx&, socket&, kmsghdr&, std::size_t len); // flags in msg_flags
+//   long recvmsg(Ctx&, socket&, kmsghdr&, std::size_t len, int flags);
 // Entry is the protosw entry that created the socket: it plays the role of
 // Linux's sk->sk_prot, known statically in each case of the dispatch switch,
 // so `Entry::prot::close(...)` is a direct call, never a pointer.
@@ -19,6 +29,7 @@
 
 #include <ksock/context.hpp>
 #include <ksock/errno.hpp>
+#include <ksock/kmsghdr.hpp>
 #include <ksock/socket.hpp>
 #include <ksock/uapi.hpp>
 
@@ -51,6 +62,80 @@ concept has_getsockopt = requires(archetypes::context& c, socket& s, void* v, so
 template <class O>
 concept has_setsockopt = requires(archetypes::context& c, socket& s, const void* v) {
     { O::template setsockopt<archetypes::entry>(c, s, 0, 0, v, socklen_t{}) } -> std::same_as<int>;
+};
+template <class O>
+concept has_bind = requires(archetypes::context& c, socket& s, const sockaddr* a) {
+    { O::template bind<archetypes::entry>(c, s, a, 0) } -> std::same_as<int>;
+};
+template <class O>
+concept has_connect = requires(archetypes::context& c, socket& s, const sockaddr* a) {
+    { O::template connect<archetypes::entry>(c, s, a, 0, 0) } -> std::same_as<int>;
+};
+template <class O>
+concept has_listen = requires(archetypes::context& c, socket& s) {
+    { O::template listen<archetypes::entry>(c, s, 0) } -> std::same_as<int>;
+};
+template <class O>
+concept has_accept = requires(archetypes::context& c, socket& s) {
+    { O::template accept<archetypes::entry>(c, s, s, 0) } -> std::same_as<int>;
+};
+template <class O>
+concept has_getname = requires(archetypes::context& c, socket& s, sockaddr* a) {
+    { O::template getname<archetypes::entry>(c, s, a, 0) } -> std::same_as<int>;
+};
+template <class O>
+concept has_poll = requires(archetypes::context& c, socket& s) {
+    { O::template poll<archetypes::entry>(c, s) } -> std::same_as<unsigned>;
+};
+template <class O>
+concept has_shutdown = requires(archetypes::context& c, socket& s) {
+    { O::template shutdown<archetypes::entry>(c, s, 0) } -> std::same_as<int>;
+};
+template <class O>
+concept has_sendmsg = requires(archetypes::context& c, socket& s, kmsghdr& m) {
+    { O::template sendmsg<archetypes::entry>(c, s, m, std::size_t{}) } -> std::same_as<long>;
+};
+template <class O>
+concept has_recvmsg = requires(archetypes::context& c, socket& s, kmsghdr& m) {
+    { O::template recvmsg<archetypes::entry>(c, s, m, std::size_t{}, 0) } -> std::same_as<long>;
+};
+//! O has a member template of that name, whatever its signature: a member
+//! with a wrong signature is an error, not a silent sock_no_* fallback.
+template <class O>
+concept names_bind = requires {
+    &O::template bind<archetypes::entry, archetypes::context>;
+};
+template <class O>
+concept names_connect = requires {
+    &O::template connect<archetypes::entry, archetypes::context>;
+};
+template <class O>
+concept names_listen = requires {
+    &O::template listen<archetypes::entry, archetypes::context>;
+};
+template <class O>
+concept names_accept = requires {
+    &O::template accept<archetypes::entry, archetypes::context>;
+};
+template <class O>
+concept names_getname = requires {
+    &O::template getname<archetypes::entry, archetypes::context>;
+};
+template <class O>
+concept names_poll = requires {
+    &O::template poll<archetypes::entry, archetypes::context>;
+};
+template <class O>
+concept names_shutdown = requires {
+    &O::template shutdown<archetypes::entry, archetypes::context>;
+};
+template <class O>
+concept names_sendmsg = requires {
+    &O::template sendmsg<archetypes::entry, archetypes::context>;
+};
+template <class O>
+concept names_recvmsg = requires {
+    &O::template recvmsg<archetypes::entry, archetypes::context>;
 };
 } // namespace detail
 
@@ -99,6 +184,112 @@ constexpr int ops_setsockopt(Ctx& ctx, socket& s, int level, int optname, const 
     using O = typename Entry::ops;
     if constexpr (detail::has_setsockopt<O>)
         return O::template setsockopt<Entry>(ctx, s, level, optname, optval, optlen);
+    else
+        return -eopnotsupp;
+}
+
+// The data-path members. Linux's tables name sock_no_bind, sock_no_connect,
+// sock_no_listen, sock_no_accept, sock_no_getname, sock_no_shutdown,
+// sock_no_sendmsg and sock_no_recvmsg for what a socket type cannot do; all
+// return EOPNOTSUPP. A table without ->poll polls as 0 (sock_poll).
+
+template <class Entry, class Ctx>
+int ops_bind(Ctx& ctx, socket& s, const sockaddr* a, int len) {
+    using O = typename Entry::ops;
+    static_assert(detail::has_bind<O> || !detail::names_bind<O>,
+                  "ksock::proto_ops: Entry::ops::bind must be template <class Entry, class Ctx> "
+                  "static int bind(Ctx&, socket&, const sockaddr*, int addrlen)");
+    if constexpr (detail::has_bind<O>)
+        return O::template bind<Entry>(ctx, s, a, len);
+    else
+        return -eopnotsupp;
+}
+template <class Entry, class Ctx>
+int ops_connect(Ctx& ctx, socket& s, const sockaddr* a, int len, int flags) {
+    using O = typename Entry::ops;
+    static_assert(detail::has_connect<O> || !detail::names_connect<O>,
+                  "ksock::proto_ops: Entry::ops::connect must be template <class Entry, class Ctx> "
+                  "static int connect(Ctx&, socket&, const sockaddr*, int addrlen, int flags)");
+    if constexpr (detail::has_connect<O>)
+        return O::template connect<Entry>(ctx, s, a, len, flags);
+    else
+        return -eopnotsupp;
+}
+template <class Entry, class Ctx>
+int ops_listen(Ctx& ctx, socket& s, int backlog) {
+    using O = typename Entry::ops;
+    static_assert(detail::has_listen<O> || !detail::names_listen<O>,
+                  "ksock::proto_ops: Entry::ops::listen must be template <class Entry, class Ctx> "
+                  "static int listen(Ctx&, socket&, int backlog)");
+    if constexpr (detail::has_listen<O>)
+        return O::template listen<Entry>(ctx, s, backlog);
+    else
+        return -eopnotsupp;
+}
+template <class Entry, class Ctx>
+int ops_accept(Ctx& ctx, socket& s, socket& newsock, int flags) {
+    using O = typename Entry::ops;
+    static_assert(detail::has_accept<O> || !detail::names_accept<O>,
+                  "ksock::proto_ops: Entry::ops::accept must be template <class Entry, class Ctx> "
+                  "static int accept(Ctx&, socket&, socket& newsock, int flags)");
+    if constexpr (detail::has_accept<O>)
+        return O::template accept<Entry>(ctx, s, newsock, flags);
+    else
+        return -eopnotsupp;
+}
+template <class Entry, class Ctx>
+int ops_getname(Ctx& ctx, socket& s, sockaddr* out, int peer) {
+    using O = typename Entry::ops;
+    static_assert(detail::has_getname<O> || !detail::names_getname<O>,
+                  "ksock::proto_ops: Entry::ops::getname must be template <class Entry, class Ctx> "
+                  "static int getname(Ctx&, socket&, sockaddr*, int peer)");
+    if constexpr (detail::has_getname<O>)
+        return O::template getname<Entry>(ctx, s, out, peer);
+    else
+        return -eopnotsupp;
+}
+template <class Entry, class Ctx>
+unsigned ops_poll(Ctx& ctx, socket& s) {
+    using O = typename Entry::ops;
+    static_assert(detail::has_poll<O> || !detail::names_poll<O>,
+                  "ksock::proto_ops: Entry::ops::poll must be template <class Entry, class Ctx> "
+                  "static unsigned poll(Ctx&, socket&)");
+    if constexpr (detail::has_poll<O>)
+        return O::template poll<Entry>(ctx, s);
+    else
+        return 0;
+}
+template <class Entry, class Ctx>
+int ops_shutdown(Ctx& ctx, socket& s, int how) {
+    using O = typename Entry::ops;
+    static_assert(
+        detail::has_shutdown<O> || !detail::names_shutdown<O>,
+        "ksock::proto_ops: Entry::ops::shutdown must be template <class Entry, class Ctx> "
+        "static int shutdown(Ctx&, socket&, int how)");
+    if constexpr (detail::has_shutdown<O>)
+        return O::template shutdown<Entry>(ctx, s, how);
+    else
+        return -eopnotsupp;
+}
+template <class Entry, class Ctx>
+long ops_sendmsg(Ctx& ctx, socket& s, kmsghdr& m, std::size_t len) {
+    using O = typename Entry::ops;
+    static_assert(detail::has_sendmsg<O> || !detail::names_sendmsg<O>,
+                  "ksock::proto_ops: Entry::ops::sendmsg must be template <class Entry, class Ctx> "
+                  "static long sendmsg(Ctx&, socket&, kmsghdr&, std::size_t len)");
+    if constexpr (detail::has_sendmsg<O>)
+        return O::template sendmsg<Entry>(ctx, s, m, len);
+    else
+        return -eopnotsupp;
+}
+template <class Entry, class Ctx>
+long ops_recvmsg(Ctx& ctx, socket& s, kmsghdr& m, std::size_t len, int flags) {
+    using O = typename Entry::ops;
+    static_assert(detail::has_recvmsg<O> || !detail::names_recvmsg<O>,
+                  "ksock::proto_ops: Entry::ops::recvmsg must be template <class Entry, class Ctx> "
+                  "static long recvmsg(Ctx&, socket&, kmsghdr&, std::size_t len, int flags)");
+    if constexpr (detail::has_recvmsg<O>)
+        return O::template recvmsg<Entry>(ctx, s, m, len, flags);
     else
         return -eopnotsupp;
 }

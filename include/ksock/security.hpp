@@ -19,6 +19,14 @@ namespace ksock {
 //!   int socket_create(const cred&, int family, int type, int protocol, int kern);
 //!   int socket_post_create(socket&, int family, int type, int protocol, int kern);
 //!   int socket_socketpair(socket&, socket&);
+//!   int socket_bind(socket&, const sockaddr*, int addrlen);
+//!   int socket_connect(socket&, const sockaddr*, int addrlen);
+//!   int socket_listen(socket&, int backlog);
+//!   int socket_accept(socket&, socket& newsock);
+//!   int socket_getsockname(socket&);   int socket_getpeername(socket&);
+//!   int socket_sendmsg(socket&, std::size_t size);
+//!   int socket_recvmsg(socket&, std::size_t size, int flags);
+//!   int socket_shutdown(socket&, int how);
 template <class P>
 concept security_policy = std::is_default_constructible_v<P>;
 
@@ -74,7 +82,89 @@ public:
         return err;
     }
 
+    // The data-path hooks, each called before the ops member it guards.
+    int socket_bind(socket& s, const sockaddr* a, int len) {
+        return each([&](auto& p) {
+            if constexpr (requires { p.socket_bind(s, a, len); })
+                return detail::hook_result(p.socket_bind(s, a, len));
+            else
+                return 0;
+        });
+    }
+    int socket_connect(socket& s, const sockaddr* a, int len) {
+        return each([&](auto& p) {
+            if constexpr (requires { p.socket_connect(s, a, len); })
+                return detail::hook_result(p.socket_connect(s, a, len));
+            else
+                return 0;
+        });
+    }
+    int socket_listen(socket& s, int backlog) {
+        return each([&](auto& p) {
+            if constexpr (requires { p.socket_listen(s, backlog); })
+                return detail::hook_result(p.socket_listen(s, backlog));
+            else
+                return 0;
+        });
+    }
+    int socket_accept(socket& s, socket& newsock) {
+        return each([&](auto& p) {
+            if constexpr (requires { p.socket_accept(s, newsock); })
+                return detail::hook_result(p.socket_accept(s, newsock));
+            else
+                return 0;
+        });
+    }
+    int socket_getsockname(socket& s) {
+        return each([&](auto& p) {
+            if constexpr (requires { p.socket_getsockname(s); })
+                return detail::hook_result(p.socket_getsockname(s));
+            else
+                return 0;
+        });
+    }
+    int socket_getpeername(socket& s) {
+        return each([&](auto& p) {
+            if constexpr (requires { p.socket_getpeername(s); })
+                return detail::hook_result(p.socket_getpeername(s));
+            else
+                return 0;
+        });
+    }
+    int socket_sendmsg(socket& s, std::size_t size) {
+        return each([&](auto& p) {
+            if constexpr (requires { p.socket_sendmsg(s, size); })
+                return detail::hook_result(p.socket_sendmsg(s, size));
+            else
+                return 0;
+        });
+    }
+    int socket_recvmsg(socket& s, std::size_t size, int flags) {
+        return each([&](auto& p) {
+            if constexpr (requires { p.socket_recvmsg(s, size, flags); })
+                return detail::hook_result(p.socket_recvmsg(s, size, flags));
+            else
+                return 0;
+        });
+    }
+    int socket_shutdown(socket& s, int how) {
+        return each([&](auto& p) {
+            if constexpr (requires { p.socket_shutdown(s, how); })
+                return detail::hook_result(p.socket_shutdown(s, how));
+            else
+                return 0;
+        });
+    }
+
 private:
+    //! Each policy in order; the first non-zero result stops the walk.
+    template <class F>
+    int each([[maybe_unused]] F&& f) {
+        int err = 0;
+        (void)((err = f(get<Ps>())) || ...);
+        return err;
+    }
+
     template <class P>
     constexpr int call_create([[maybe_unused]] const cred& c, [[maybe_unused]] int f,
                               [[maybe_unused]] int t, [[maybe_unused]] int p,

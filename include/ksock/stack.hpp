@@ -9,14 +9,19 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 
 #include <ksock/config.hpp>
 #include <ksock/context.hpp>
+#include <ksock/core/skbuff.hpp>
+#include <ksock/core/sock_init.hpp>
 #include <ksock/detail/type_list.hpp>
 #include <ksock/detail/with_index.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/family.hpp>
 #include <ksock/fault.hpp>
+#include <ksock/jiffies.hpp>
 #include <ksock/layout.hpp>
 #include <ksock/lock.hpp>
 #include <ksock/net.hpp>
@@ -29,6 +34,7 @@
 #include <ksock/task.hpp>
 #include <ksock/trace.hpp>
 #include <ksock/uapi.hpp>
+#include <ksock/wait.hpp>
 
 namespace ksock {
 
@@ -107,6 +113,7 @@ public:
     using trace_type = typename Config::trace;
     using lock_type = typename Config::lock;
     using fault_type = typename Config::fault;
+    using wait_type = typename Config::wait;
     using task_type = ksock::task<Config::max_fds>;
 
     static constexpr int family_count = static_cast<int>(families::size);
@@ -128,6 +135,13 @@ public:
                   "ksock::stack<Config>: Config::lock must have lock() and unlock()");
     static_assert(fault_policy<fault_type>,
                   "ksock::stack<Config>: Config::fault must model ksock::fault_policy");
+    static_assert(wait_policy<wait_type>,
+                  "ksock::stack<Config>: Config::wait must model ksock::wait_policy");
+    static_assert(!wait_type::can_block || !std::is_same_v<lock_type, no_lock>,
+                  "ksock::stack<Config>: a blocking Config::wait needs a real Config::lock "
+                  "(a sleeping call releases it so that others can run)");
+    static_assert(Config::skbs > 0 && Config::skb_data_size >= 64,
+                  "ksock::stack<Config>: at least one skb of at least 64 data bytes is required");
 
 private:
     // --- compile-time tables generated from the lists ---------------------
@@ -432,6 +446,304 @@ public:
         });
     }
 
+    // --- the data path (net/socket.c) ---------------------------------------
+
+    //! bind(2).
+    int bind(int fd, const sockaddr* addr, socklen_t addrlen) {
+        lock_guard g(lock_);
+        boot_locked();
+        ksock::socket* so = socket_of_locked(fd);
+        if (!so)
+            return -ebadf;
+        sockaddr_storage address;
+        const int len = static_cast<int>(addrlen);
+        if (const int err = move_addr_to_kernel(addr, len, &address))
+            return err;
+        const auto* a = reinterpret_cast<const sockaddr*>(&address);
+        if (const int err = hooks_.socket_bind(*so, a, len))
+            return err;
+        return with_entry_inline(*so, [&]<class E>() { return ops_bind<E>(*this, *so, a, len); });
+    }
+
+    //! connect(2). A non-blocking file connects with O_NONBLOCK in flags.
+    int connect(int fd, const sockaddr* addr, socklen_t addrlen) {
+        lock_guard g(lock_);
+        boot_locked();
+        ksock::file* f = current_task().files.lookup(fd);
+        if (!f)
+            return -ebadf;
+        auto* so = static_cast<ksock::socket*>(f->private_data);
+        sockaddr_storage address;
+        const int len = static_cast<int>(addrlen);
+        if (const int err = move_addr_to_kernel(addr, len, &address))
+            return err;
+        const auto* a = reinterpret_cast<const sockaddr*>(&address);
+        if (const int err = hooks_.socket_connect(*so, a, len))
+            return err;
+        const int flags = static_cast<int>(f->f_flags);
+        return with_entry_inline(
+            *so, [&]<class E>() { return ops_connect<E>(*this, *so, a, len, flags); });
+    }
+
+    //! listen(2): the backlog is clamped to net.core.somaxconn (a negative
+    //! one is huge to the unsigned comparison, so it is clamped too).
+    int listen(int fd, int backlog) {
+        lock_guard g(lock_);
+        boot_locked();
+        ksock::socket* so = socket_of_locked(fd);
+        if (!so)
+            return -ebadf;
+        const int somaxconn = state_.value.net.sysctl.somaxconn;
+        if (static_cast<unsigned>(backlog) > static_cast<unsigned>(somaxconn))
+            backlog = somaxconn;
+        if (const int err = hooks_.socket_listen(*so, backlog))
+            return err;
+        return with_entry_inline(*so,
+                                 [&]<class E>() { return ops_listen<E>(*this, *so, backlog); });
+    }
+
+    //! accept(2).
+    int accept(int fd, sockaddr* addr, socklen_t* addrlen) { return accept4(fd, addr, addrlen, 0); }
+
+    //! accept4(2), in __sys_accept4_file's order: flags, an fd reserved, a
+    //! socket with the listener's ops and a file, the hook, ops->accept, the
+    //! peer's address copied out, the fd installed. On any error the new
+    //! socket and file go (with the accepted connection, if the copy-out
+    //! failed: Linux drops it too) and the fd is given back.
+    int accept4(int fd, sockaddr* addr, socklen_t* addrlen, int flags) {
+        lock_guard g(lock_);
+        boot_locked();
+        task_type& t = current_task();
+        ksock::file* lf = t.files.lookup(fd);
+        if (!lf)
+            return -ebadf;
+        if (flags & ~(sock_cloexec | sock_nonblock))
+            return -einval;
+        auto* so = static_cast<ksock::socket*>(lf->private_data);
+        const int newfd = get_unused_fd_flags(t, 0, static_cast<unsigned>(flags));
+        if (newfd < 0)
+            return newfd;
+        int err = do_accept(*lf, *so, addr, addrlen, flags, newfd);
+        if (err < 0)
+            t.files.put_unused_fd(static_cast<unsigned>(newfd));
+        return err;
+    }
+
+    //! getsockname(2).
+    int getsockname(int fd, sockaddr* addr, socklen_t* addrlen) {
+        return getname(fd, addr, addrlen, 0);
+    }
+    //! getpeername(2).
+    int getpeername(int fd, sockaddr* addr, socklen_t* addrlen) {
+        return getname(fd, addr, addrlen, 1);
+    }
+
+    //! send(2).
+    long send(int fd, const void* buf, std::size_t len, int flags) {
+        return sendto(fd, buf, len, flags, nullptr, 0);
+    }
+
+    //! sendto(2): one iovec over \p buf; the length is capped at
+    //! MAX_RW_COUNT, a non-blocking file adds MSG_DONTWAIT.
+    long sendto(int fd, const void* buf, std::size_t len, int flags, const sockaddr* addr,
+                socklen_t addrlen) {
+        lock_guard g(lock_);
+        boot_locked();
+        if (len > max_rw_count)
+            len = max_rw_count;
+        if (!buf && len)
+            return -efault;
+        ksock::file* f = current_task().files.lookup(fd);
+        if (!f)
+            return -ebadf;
+        iovec iov{const_cast<void*>(buf), len};
+        kmsghdr msg{};
+        msg.msg_iter = iov_iter{&iov, 1, 0, len};
+        sockaddr_storage address;
+        if (addr) {
+            const int alen = static_cast<int>(addrlen);
+            if (const int err = move_addr_to_kernel(addr, alen, &address))
+                return err;
+            msg.msg_name = &address;
+            msg.msg_namelen = alen;
+        }
+        if (f->f_flags & o_nonblock)
+            flags |= msg_dontwait;
+        msg.msg_flags = flags;
+        return sock_sendmsg(*static_cast<ksock::socket*>(f->private_data), msg);
+    }
+
+    //! sendmsg(2). Ancillary data (msg_control) is not interpreted: ksock
+    //! passes no file descriptors or credentials (see the README).
+    long sendmsg(int fd, const msghdr* umsg, int flags) {
+        lock_guard g(lock_);
+        boot_locked();
+        ksock::file* f = current_task().files.lookup(fd);
+        if (!f)
+            return -ebadf;
+        if (flags & msg_cmsg_compat)
+            return -einval;
+        if (!umsg)
+            return -efault;
+        kmsghdr msg{};
+        sockaddr_storage address;
+        if (const int err = copy_msghdr_from_user(*umsg, msg, &address, true))
+            return err;
+        if (f->f_flags & o_nonblock)
+            flags |= msg_dontwait;
+        msg.msg_flags = flags;
+        return sock_sendmsg(*static_cast<ksock::socket*>(f->private_data), msg);
+    }
+
+    //! recv(2).
+    long recv(int fd, void* buf, std::size_t len, int flags) {
+        return recvfrom(fd, buf, len, flags, nullptr, nullptr);
+    }
+
+    //! recvfrom(2): the sender's address is copied out when \p addr is given
+    //! (its length is 0 for a connected stream).
+    long recvfrom(int fd, void* buf, std::size_t len, int flags, sockaddr* addr,
+                  socklen_t* addrlen) {
+        lock_guard g(lock_);
+        boot_locked();
+        if (len > max_rw_count)
+            len = max_rw_count;
+        if (!buf && len)
+            return -efault;
+        ksock::file* f = current_task().files.lookup(fd);
+        if (!f)
+            return -ebadf;
+        iovec iov{buf, len};
+        sockaddr_storage address{};
+        kmsghdr msg{};
+        msg.msg_name = addr ? &address : nullptr;
+        msg.msg_iter = iov_iter{&iov, 1, 0, len};
+        if (f->f_flags & o_nonblock)
+            flags |= msg_dontwait;
+        long n = sock_recvmsg(*static_cast<ksock::socket*>(f->private_data), msg, flags);
+        if (n >= 0 && addr) {
+            if (const int err = move_addr_to_user(&address, msg.msg_namelen, addr, addrlen))
+                n = err;
+        }
+        return n;
+    }
+
+    //! recvmsg(2): msg_namelen, msg_flags and msg_controllen are written back.
+    long recvmsg(int fd, msghdr* umsg, int flags) {
+        lock_guard g(lock_);
+        boot_locked();
+        ksock::file* f = current_task().files.lookup(fd);
+        if (!f)
+            return -ebadf;
+        if (flags & msg_cmsg_compat)
+            return -einval;
+        if (!umsg)
+            return -efault;
+        kmsghdr msg{};
+        sockaddr_storage address{};
+        if (const int err = copy_msghdr_from_user(*umsg, msg, &address, false))
+            return err;
+        auto* uaddr = static_cast<sockaddr*>(umsg->msg_name);
+        msg.msg_name = uaddr ? &address : nullptr;
+        msg.msg_namelen = 0;
+        if (f->f_flags & o_nonblock)
+            flags |= msg_dontwait;
+        msg.msg_flags = flags & msg_cmsg_cloexec;
+        const long n = sock_recvmsg(*static_cast<ksock::socket*>(f->private_data), msg, flags);
+        if (n < 0)
+            return n;
+        if (uaddr) {
+            if (const int err =
+                    move_addr_to_user(&address, msg.msg_namelen, uaddr, &umsg->msg_namelen))
+                return err;
+        }
+        umsg->msg_flags = msg.msg_flags;
+        umsg->msg_controllen = 0;
+        return n;
+    }
+
+    //! shutdown(2).
+    int shutdown(int fd, int how) {
+        lock_guard g(lock_);
+        boot_locked();
+        ksock::socket* so = socket_of_locked(fd);
+        if (!so)
+            return -ebadf;
+        if (const int err = hooks_.socket_shutdown(*so, how))
+            return err;
+        return with_entry_inline(*so, [&]<class E>() { return ops_shutdown<E>(*this, *so, how); });
+    }
+
+    //! poll(2): revents for each entry, the count of entries with any. A
+    //! negative fd is skipped, a closed one reads POLLNVAL; POLLERR and
+    //! POLLHUP are reported whether asked for or not. With a wait policy that
+    //! cannot block the call never sleeps, whatever \p timeout_ms says.
+    int poll(pollfd* fds, unsigned long nfds, int timeout_ms) {
+        lock_guard g(lock_);
+        boot_locked();
+        if (nfds > current_task().nofile())
+            return -einval;
+        if (!fds && nfds)
+            return -efault;
+        long timeo =
+            timeout_ms < 0
+                ? max_schedule_timeout
+                : static_cast<long>(msecs_to_jiffies(static_cast<std::uint32_t>(timeout_ms)));
+        for (;;) {
+            int count = 0;
+            for (unsigned long i = 0; i < nfds; ++i) {
+                pollfd& p = fds[i];
+                unsigned mask = 0;
+                if (p.fd >= 0) {
+                    ksock::socket* so = socket_of_locked(p.fd);
+                    if (!so) {
+                        mask = pollnval;
+                    } else {
+                        const unsigned filter =
+                            static_cast<unsigned short>(p.events) | pollerr | pollhup;
+                        mask = with_entry_inline(
+                                   *so, [&]<class E>() { return ops_poll<E>(*this, *so); }) &
+                               filter;
+                    }
+                }
+                p.revents = static_cast<short>(mask);
+                count += mask != 0;
+            }
+            if constexpr (!wait_type::can_block)
+                return count;
+            else {
+                if (count || timeo <= 0)
+                    return count;
+                wait_.wait(lock_, timeo);
+            }
+        }
+    }
+
+    //! Call \p fn(user, socket, events) whenever a socket's callbacks fire
+    //! (sk_data_ready: POLLIN, sk_write_space: POLLOUT, sk_state_change and
+    //! sk_error_report: POLLIN | POLLOUT | POLLERR | POLLHUP), so that an
+    //! event loop or an RTOS task can sleep until something changed and
+    //! then poll(). Called with the stack lock held: the callback must not
+    //! call into the stack. Null turns it off.
+    using wakeup_fn = void (*)(void* user, ksock::socket& so, unsigned events);
+    void set_wakeup(wakeup_fn fn, void* user) noexcept {
+        lock_guard g(lock_);
+        wakeup_ = fn;
+        wakeup_user_ = user;
+    }
+
+    //! Advance the stack's clock by \p ms milliseconds and run what expires
+    //! (a proto's timers: TIME_WAIT, orphans): the firmware's tick.
+    void advance(unsigned long ms) {
+        lock_guard g(lock_);
+        boot_locked();
+        jiffies_ += ms * static_cast<unsigned long>(hz) / 1000u;
+        detail::for_each_type(protos{}, [&]<class P>() {
+            if constexpr (requires { P::on_tick(*this); })
+                P::on_tick(*this);
+        });
+    }
+
     // --- tasks, namespace, introspection ----------------------------------
 
     //! The calling task (`current`).
@@ -503,8 +815,8 @@ public:
     invariant_report check_invariants() noexcept {
         lock_guard g(lock_);
         boot_locked();
-        if (!sockets_.consistent() || !files_.consistent())
-            return {false, "socket or file pool count disagrees with its bitmap"};
+        if (!sockets_.consistent() || !files_.consistent() || !skbs_.consistent())
+            return {false, "socket, file or skb pool count disagrees with its bitmap"};
         std::size_t installed = 0;
         for (std::size_t ti = 0; ti < Config::tasks; ++ti) {
             const task_type& t = state_.value.tasks[ti];
@@ -571,7 +883,10 @@ public:
                 if (!pool.live(i))
                     continue;
                 const sock& sk = member_ref<sock>(pool.slot(i));
-                if (sk.sk_prot() != proto_desc_v<P> || sk.sk_refcnt() < 1)
+                // A sock whose last reference went lives on while skbs it
+                // sent are charged to it (sk_wmem_alloc), as in Linux.
+                if (sk.sk_prot_creator != proto_desc_v<P> ||
+                    (sk.sk_refcnt() < 1 && sk.sk_wmem_alloc < 1))
                     bad = "a live sock has the wrong proto or no reference";
                 if (sk.sk_socket && sk.sk_socket->sk != &sk)
                     bad = "a sock points at a socket that does not point back";
@@ -596,7 +911,7 @@ public:
         for (std::size_t ti = 0; ti < Config::tasks; ++ti)
             if (state_.value.tasks[ti].files.count_open() != 0)
                 return false;
-        return !objects && sockets_.in_use() == 0 && files_.in_use() == 0 &&
+        return !objects && sockets_.in_use() == 0 && files_.in_use() == 0 && skbs_.in_use() == 0 &&
                state_.value.net.sock_inuse == 0;
     }
 
@@ -626,6 +941,55 @@ public:
         pools_.template slot<P>().objects.free(o);
     }
 
+    template <class P, class F>
+    void for_each_obj(F&& f) {
+        auto& objs = pools_.template slot<P>().objects;
+        for (std::size_t i = 0; i < Config::template proto_objects<P>; ++i)
+            if (objs.live(i))
+                f(objs.slot(i));
+    }
+
+    // The data path's view of the stack: its wait policy, clock, skb pool and
+    // the sock callbacks.
+    static constexpr bool can_block = wait_type::can_block;
+    //! Sleep (the stack lock released) until a wake-up or \p timeo jiffies.
+    void wait(long& timeo) requires(wait_type::can_block) { wait_.wait(lock_, timeo); }
+    unsigned long jiffies() const noexcept { return jiffies_; }
+    //! One skb chunk, zeroed, with its data area; null when the pool is out.
+    sk_buff* skb_alloc() noexcept {
+        if (fault_.should_fail(fault_site::skb_alloc))
+            return nullptr;
+        sk_buff* s = skbs_.alloc();
+        if (!s)
+            return nullptr;
+        s->head = skb_data_[skbs_.index_of(s)];
+        s->cap = static_cast<std::uint32_t>(Config::skb_data_size);
+        return s;
+    }
+    void skb_free(sk_buff* s) noexcept { skbs_.free(s); }
+    //! Live skb chunks.
+    std::size_t skbs_in_use() const noexcept { return skbs_.in_use(); }
+    //! __sk_free for a sock of any proto: its pool is its creator's.
+    void sk_free_any(sock& sk) noexcept {
+        bool done = false;
+        detail::for_each_type(protos{}, [&]<class P>() {
+            if (!done && sk.sk_prot_creator == proto_desc_v<P>) {
+                done = true;
+                __sk_free<P>(*this, sk);
+            }
+        });
+    }
+    //! sock_def_readable and the protocols' data_ready.
+    void sk_data_ready(sock& sk) noexcept { wake_up(sk, pollin | pollrdnorm | pollrdband); }
+    //! sock_def_write_space, sk_stream_write_space, unix_write_space.
+    void sk_write_space(sock& sk) noexcept { wake_up(sk, pollout | pollwrnorm | pollwrband); }
+    //! sock_def_wakeup.
+    void sk_state_change(sock& sk) noexcept {
+        wake_up(sk, pollin | pollout | pollerr | pollhup | pollrdnorm | pollwrnorm);
+    }
+    //! sock_def_error_report.
+    void sk_error_report(sock& sk) noexcept { wake_up(sk, pollerr); }
+
 private:
     struct booted_state {
         ksock::net net;
@@ -645,6 +1009,156 @@ private:
         if (fault_.should_fail(fault_site::fd_alloc))
             return -emfile;
         return t.files.alloc_fd(start, t.nofile(), flags);
+    }
+
+    //! MAX_RW_COUNT: the most one read or write moves (INT_MAX & PAGE_MASK).
+    static constexpr std::size_t max_rw_count = 0x7ffff000;
+
+    //! Every sleeper re-checks, the readiness callback hears of it.
+    void wake_up(sock& sk, unsigned events) noexcept {
+        wait_.wake_all();
+        if (wakeup_ && sk.sk_socket)
+            wakeup_(wakeup_user_, *sk.sk_socket, events);
+    }
+
+    //! move_addr_to_kernel: a length outside [0, sizeof(sockaddr_storage)]
+    //! is EINVAL, 0 copies nothing, a null address with a length is EFAULT.
+    static int move_addr_to_kernel(const sockaddr* uaddr, int ulen,
+                                   sockaddr_storage* kaddr) noexcept {
+        if (ulen < 0 || ulen > static_cast<int>(sizeof(sockaddr_storage)))
+            return -einval;
+        if (ulen == 0)
+            return 0;
+        if (!uaddr)
+            return -efault;
+        std::memcpy(kaddr, uaddr, static_cast<std::size_t>(ulen));
+        return 0;
+    }
+
+    //! move_addr_to_user: copy at most *ulen bytes of the klen-byte address,
+    //! then store klen (the full length) in *ulen.
+    static int move_addr_to_user(const sockaddr_storage* kaddr, int klen, sockaddr* uaddr,
+                                 socklen_t* ulen) noexcept {
+        if (!ulen)
+            return -efault;
+        int len = static_cast<int>(*ulen);
+        if (len > klen)
+            len = klen;
+        if (len < 0)
+            return -einval;
+        if (len) {
+            if (!uaddr)
+                return -efault;
+            std::memcpy(uaddr, kaddr, static_cast<std::size_t>(len));
+        }
+        *ulen = static_cast<socklen_t>(klen);
+        return 0;
+    }
+
+    //! copy_msghdr_from_user + import_iovec: the name (copied in for a send;
+    //! for a receive only noted), the iovecs checked and counted.
+    static int copy_msghdr_from_user(const msghdr& u, kmsghdr& k, sockaddr_storage* address,
+                                     bool for_send) noexcept {
+        int namelen = static_cast<int>(u.msg_namelen);
+        if (namelen < 0)
+            return -einval;
+        if (namelen > static_cast<int>(sizeof(sockaddr_storage)))
+            namelen = static_cast<int>(sizeof(sockaddr_storage));
+        if (u.msg_name && namelen) {
+            if (for_send) {
+                if (const int err = move_addr_to_kernel(static_cast<const sockaddr*>(u.msg_name),
+                                                        namelen, address))
+                    return err;
+            }
+            k.msg_name = address;
+            k.msg_namelen = namelen;
+        } else {
+            k.msg_name = nullptr;
+            k.msg_namelen = 0;
+        }
+        if (u.msg_iovlen > uio_maxiov)
+            return -emsgsize;
+        if (u.msg_iovlen && !u.msg_iov)
+            return -efault;
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < u.msg_iovlen; ++i) {
+            const std::size_t l = u.msg_iov[i].iov_len;
+            if (static_cast<long>(l) < 0)
+                return -einval;
+            if (l && !u.msg_iov[i].iov_base)
+                return -efault;
+            total += l < max_rw_count - total ? l : max_rw_count - total;
+        }
+        k.msg_iter = iov_iter{u.msg_iov, u.msg_iovlen, 0, total};
+        return 0;
+    }
+
+    //! sock_sendmsg: the hook, then ops->sendmsg for what the iterator holds.
+    long sock_sendmsg(ksock::socket& so, kmsghdr& msg) {
+        const std::size_t len = msg.msg_iter.count;
+        if (const int err = hooks_.socket_sendmsg(so, len))
+            return err;
+        return with_entry_inline(so,
+                                 [&]<class E>() { return ops_sendmsg<E>(*this, so, msg, len); });
+    }
+    //! sock_recvmsg.
+    long sock_recvmsg(ksock::socket& so, kmsghdr& msg, int flags) {
+        const std::size_t len = msg.msg_iter.count;
+        if (const int err = hooks_.socket_recvmsg(so, len, flags))
+            return err;
+        return with_entry_inline(
+            so, [&]<class E>() { return ops_recvmsg<E>(*this, so, msg, len, flags); });
+    }
+
+    //! __sys_getsockname / __sys_getpeername.
+    int getname(int fd, sockaddr* addr, socklen_t* addrlen, int peer) {
+        lock_guard g(lock_);
+        boot_locked();
+        ksock::socket* so = socket_of_locked(fd);
+        if (!so)
+            return -ebadf;
+        if (const int err = peer ? hooks_.socket_getpeername(*so) : hooks_.socket_getsockname(*so))
+            return err;
+        sockaddr_storage address{};
+        auto* a = reinterpret_cast<sockaddr*>(&address);
+        const int len =
+            with_entry_inline(*so, [&]<class E>() { return ops_getname<E>(*this, *so, a, peer); });
+        if (len < 0)
+            return len;
+        return move_addr_to_user(&address, len, addr, addrlen);
+    }
+
+    //! do_accept, after the fd is reserved: the new socket shares the
+    //! listener's type and ops, its file is named after the listener's proto.
+    int do_accept(ksock::file& lf, ksock::socket& so, sockaddr* addr, socklen_t* addrlen, int flags,
+                  int newfd) {
+        ksock::socket* newsock = sock_alloc();
+        if (!newsock)
+            return -enfile;
+        newsock->type = so.type;
+        newsock->ops = so.ops;
+        ksock::file* nf = sock_alloc_file(newsock, flags, lf.f_name);
+        if (!nf)
+            return -enfile;
+        int err = hooks_.socket_accept(so, *newsock);
+        if (!err) {
+            const int lflags = static_cast<int>(lf.f_flags);
+            err = with_entry_inline(
+                so, [&]<class E>() { return ops_accept<E>(*this, so, *newsock, lflags); });
+        }
+        if (!err && addr) {
+            sockaddr_storage address{};
+            auto* a = reinterpret_cast<sockaddr*>(&address);
+            const int len = with_entry(
+                *newsock, [&]<class E>() { return ops_getname<E>(*this, *newsock, a, 2); });
+            err = len < 0 ? -econnaborted : move_addr_to_user(&address, len, addr, addrlen);
+        }
+        if (err < 0) {
+            fput(nf);
+            return err;
+        }
+        current_task().files.fd_install(static_cast<unsigned>(newfd), nf);
+        return newfd;
     }
 
     ksock::socket* socket_of_locked(int fd) noexcept {
@@ -828,7 +1342,7 @@ private:
 
     //! sock_alloc_file: the file (named after the proto) for a socket. On
     //! failure the socket is released, as in Linux.
-    ksock::file* sock_alloc_file(ksock::socket* so, int flags) {
+    ksock::file* sock_alloc_file(ksock::socket* so, int flags, const char* name = nullptr) {
         trace_scope ts(trace_, "sock_alloc_file");
         ksock::file* f = fault_.should_fail(fault_site::file_alloc) ? nullptr : files_.alloc();
         if (!f) {
@@ -842,7 +1356,9 @@ private:
         f->f_count = 1;
         f->f_inode = SOCK_INODE(so);
         f->private_data = so;
-        f->f_name = so->sk && so->sk->sk_prot_creator ? so->sk->sk_prot_creator->name : "";
+        f->f_name = name                                ? name
+                    : so->sk && so->sk->sk_prot_creator ? so->sk->sk_prot_creator->name
+                                                        : "";
         so->file = f;
         if constexpr (trace_type::enabled) {
             trace_.text("file name (sk_prot_creator->name)", f->f_name);
@@ -999,7 +1515,14 @@ private:
     pool<socket_alloc, Config::max_sockets> sockets_{};
     pool<ksock::file, Config::max_sockets> files_{};
     detail::lazy<booted_state> state_{};
+    pool<sk_buff, Config::skbs> skbs_{};
+    //! The skbs' data chunks, by skb slot; never zeroed (data is written
+    //! before it is read).
+    unsigned char skb_data_[Config::skbs][Config::skb_data_size]{};
     unsigned long last_ino_ = 0;
+    unsigned long jiffies_ = 0;
+    wakeup_fn wakeup_ = nullptr;
+    void* wakeup_user_ = nullptr;
     unsigned current_ = 0;
     //! Read and written with the __atomic builtins (not std::atomic, whose
     //! header costs a quarter of a second of compile time in C++20 mode).
@@ -1008,6 +1531,7 @@ private:
     [[no_unique_address]] trace_type trace_{};
     [[no_unique_address]] lock_type lock_{};
     [[no_unique_address]] fault_type fault_{};
+    [[no_unique_address]] wait_type wait_{};
 };
 
 //! PF_UNIX and PF_INET with Linux's tables; 64 fds, 64 sockets, 32 objects

@@ -7,6 +7,11 @@
 
 #include <cstdint>
 
+// The structures of the data path, one header each.
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/poll.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+
 namespace ksock {
 
 // --- address / protocol families (include/linux/socket.h) -----------------

@@ -116,6 +116,8 @@ int errno_of(fault_site site) {
         return -enfile; // alloc_empty_file
     case fault_site::fd_alloc:
         return -emfile;
+    case fault_site::skb_alloc:
+        return -enobufs; // no creation call allocates an skb
     }
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include <ksock/context.hpp>
+#include <ksock/core/skbuff.hpp>
 #include <ksock/layout.hpp>
 #include <ksock/net.hpp>
 #include <ksock/proto.hpp>
@@ -114,16 +115,26 @@ constexpr void sock_orphan(sock& sk) noexcept {
     sk.sk_wq = nullptr;
 }
 
-//! sk_free: the destructor runs, the netns reference goes, the object
-//! returns to its proto's pool.
+//! __sk_free: the destructor runs (sk_destruct purges the queues: what is
+//! left there is freed, and each skb's charge goes back to whoever paid for
+//! it), the netns reference goes, the object returns to its proto's pool.
 template <class P, class Ctx>
-void sk_free(Ctx& ctx, sock& sk) noexcept {
-    // sk_destruct (sock_def_destruct / inet_sock_destruct / udp_destruct_sock /
-    // unix_sock_destructor): every queue is empty when a sock created by this
-    // layer dies, so nothing is left to purge or uncharge.
+void __sk_free(Ctx& ctx, sock& sk) noexcept {
+    skb_queue_purge(ctx, sk.sk_receive_queue);
+    skb_queue_purge(ctx, sk.sk_write_queue);
+    skb_queue_purge(ctx, sk.sk_error_queue);
     if (sk.sk_net_refcnt())
         --ctx.net().sock_inuse;
     ctx.template obj_free<P>(sk_cast<typename P::obj_type>(&sk));
+}
+
+//! sk_free: the last reference is gone; the memory goes once no skb charged
+//! to sk_wmem_alloc is left either (sk_wmem_alloc's bias of 1 is the sock's
+//! own, as in Linux).
+template <class P, class Ctx>
+void sk_free(Ctx& ctx, sock& sk) noexcept {
+    if (--sk.sk_wmem_alloc == 0)
+        __sk_free<P>(ctx, sk);
 }
 
 //! sock_hold / sock_put.

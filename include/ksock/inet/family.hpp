@@ -4,7 +4,9 @@
 
 #include <ksock/family.hpp>
 #include <ksock/inet/inet_create.hpp>
-#include <ksock/inet/inet_ops.hpp>
+#include <ksock/inet/inet_dgram_ops.hpp>
+#include <ksock/inet/inet_sockraw_ops.hpp>
+#include <ksock/inet/inet_stream_ops.hpp>
 #include <ksock/inet/ping.hpp>
 #include <ksock/inet/raw.hpp>
 #include <ksock/inet/tcp.hpp>

@@ -1,10 +1,12 @@
-// ksock/inet/inet_ops.hpp: PF_INET's proto_ops tables (net/ipv4/af_inet.c):
-// inet_stream_ops, inet_dgram_ops and inet_sockraw_ops, as far as socket
-// creation, options and release reach them. socketpair is absent from all
-// three: it falls back to sock_no_socketpair (EOPNOTSUPP), as in Linux.
+// ksock/inet/inet_ops.hpp: what PF_INET's three proto_ops tables share
+// (net/ipv4/af_inet.c). The tables themselves, inet_stream_ops,
+// inet_dgram_ops and inet_sockraw_ops, are in their own headers. socketpair
+// is absent from all three: it falls back to sock_no_socketpair
+// (EOPNOTSUPP), as in Linux.
 #pragma once
 
 #include <ksock/core/sock_init.hpp>
+#include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/tcp_sockopt.hpp>
 #include <ksock/inet/udp_sockopt.hpp>
 #include <ksock/sock_sockopt.hpp>
@@ -44,25 +46,27 @@ struct inet_common_ops {
         return Entry::prot::template setsockopt<typename Entry::ops>(so, level, optname, optval,
                                                                      optlen, ctx.current_cred());
     }
-};
 
-//! inet_stream_ops (TCP).
-struct inet_stream_ops : inet_common_ops {
-    static constexpr const char* name = "inet_stream_ops";
-    static int set_peek_off(sock& sk, int val) { return sk_set_peek_off(sk, val); }
-    static int set_rcvlowat(sock& sk, int val) { return tcp_set_rcvlowat(sk, val); }
-};
-
-//! inet_dgram_ops (UDP).
-struct inet_dgram_ops : inet_common_ops {
-    static constexpr const char* name = "inet_dgram_ops";
-    static int set_peek_off(sock& sk, int val) { return udp_set_peek_off(sk, val); }
-};
-
-//! inet_sockraw_ops (RAW and PING): no set_peek_off, so SO_PEEK_OFF is
-//! EOPNOTSUPP on these sockets.
-struct inet_sockraw_ops : inet_common_ops {
-    static constexpr const char* name = "inet_sockraw_ops";
+    template <class Entry, class Ctx>
+    static int bind(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len) {
+        return inet_bind<Entry>(ctx, so, a, len);
+    }
+    template <class Entry, class Ctx>
+    static int getname(Ctx& ctx, ksock::socket& so, sockaddr* a, int peer) {
+        return inet_getname<Entry>(ctx, so, a, peer);
+    }
+    template <class Entry, class Ctx>
+    static int shutdown(Ctx& ctx, ksock::socket& so, int how) {
+        return inet_shutdown<Entry>(ctx, so, how);
+    }
+    template <class Entry, class Ctx>
+    static long sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t len) {
+        return inet_sendmsg<Entry>(ctx, so, msg, len);
+    }
+    template <class Entry, class Ctx>
+    static long recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t len, int flags) {
+        return inet_recvmsg<Entry>(ctx, so, msg, len, flags);
+    }
 };
 
 } // namespace ksock::inet

@@ -1,0 +1,279 @@
+// ksock/inet/af_inet.hpp: the PF_INET socket-layer operations every inet
+// socket type shares (net/ipv4/af_inet.c): inet_bind, inet_getname,
+// inet_shutdown, inet_autobind, inet_sendmsg, inet_recvmsg; and the address
+// classes of the stack's one device, lo (inet_addr_type).
+//
+// The protos do the protocol's part through these members, each optional
+// where Linux's is:
+//   template <class Ctx> static int get_port(Ctx&, sock&, unsigned short snum);
+//       0 with inet_num set, or non-zero when the port is taken
+//   template <class Ctx> static int bind(Ctx&, sock&, const sockaddr*, int);  (raw, ping)
+//   template <class Ctx> static int connect(Ctx&, sock&, const sockaddr*, int);
+//   template <class Ctx> static int disconnect(Ctx&, sock&, int flags);
+//   template <class Ctx> static void shutdown(Ctx&, sock&, int how);   (tcp)
+//   template <class Ctx> static long sendmsg(Ctx&, sock&, kmsghdr&, std::size_t);
+//   template <class Ctx> static long recvmsg(Ctx&, sock&, kmsghdr&, std::size_t,
+//                                            int flags, int* addr_len);
+//   static constexpr bool no_autobind;                                  (tcp)
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+
+#include <ksock/context.hpp>
+#include <ksock/detail/byteorder.hpp>
+#include <ksock/errno.hpp>
+#include <ksock/inet_sock.hpp>
+#include <ksock/kmsghdr.hpp>
+#include <ksock/layout.hpp>
+#include <ksock/socket.hpp>
+#include <ksock/trace.hpp>
+#include <ksock/uapi.hpp>
+
+namespace ksock::inet {
+
+//! Route types inet_addr_type reports (include/uapi/linux/rtnetlink.h).
+enum rtn_type : std::uint8_t {
+    rtn_unicast = 1,
+    rtn_local = 2,
+    rtn_broadcast = 3,
+    rtn_multicast = 5,
+};
+
+//! inet_addr_type for a namespace whose only device is lo (127.0.0.1/8):
+//! 0.0.0.0/8 and 255.255.255.255 are "broadcast", 224.0.0.0/4 multicast,
+//! 127.0.0.0/8 local, everything else a unicast address of no local device.
+//! \p addr is in network order.
+constexpr rtn_type inet_addr_type(std::uint32_t addr) noexcept {
+    const std::uint32_t a = detail::ntohl(addr);
+    if ((a >> 24) == 0 || a == 0xffffffffu)
+        return rtn_broadcast;
+    if ((a >> 28) == 0xe)
+        return rtn_multicast;
+    if ((a >> 24) == 127)
+        return rtn_local;
+    return rtn_unicast;
+}
+
+//! (1 << state) masks, as TCPF_*.
+constexpr unsigned tcpf(std::uint8_t state) noexcept {
+    return 1u << state;
+}
+
+namespace detail {
+template <class P>
+concept has_get_port = requires(archetypes::context& c, sock& sk) {
+    { P::get_port(c, sk, static_cast<unsigned short>(0)) } -> std::same_as<int>;
+};
+template <class P>
+concept has_prot_bind = requires(archetypes::context& c, sock& sk, const sockaddr* a) {
+    { P::bind(c, sk, a, 0) } -> std::same_as<int>;
+};
+template <class P>
+concept has_prot_shutdown = requires(archetypes::context& c, sock& sk) {
+    P::shutdown(c, sk, 0);
+};
+template <class P>
+concept has_disconnect = requires(archetypes::context& c, sock& sk) {
+    { P::disconnect(c, sk, 0) } -> std::same_as<int>;
+};
+template <class P>
+concept has_prot_sendmsg = requires(archetypes::context& c, sock& sk, kmsghdr& m) {
+    { P::sendmsg(c, sk, m, std::size_t{}) } -> std::same_as<long>;
+};
+template <class P>
+concept has_prot_recvmsg = requires(archetypes::context& c, sock& sk, kmsghdr& m, int* l) {
+    { P::recvmsg(c, sk, m, std::size_t{}, 0, l) } -> std::same_as<long>;
+};
+//! sk->sk_prot->get_port(sk, snum); a proto without one (raw: its number
+//! is its port from creation on) has no port to give.
+template <class P, class Ctx>
+int get_port(Ctx& ctx, sock& sk, unsigned short snum) {
+    if constexpr (has_get_port<P>)
+        return P::get_port(ctx, sk, snum);
+    else
+        return -eopnotsupp;
+}
+template <class P>
+constexpr bool no_autobind() {
+    if constexpr (requires { P::no_autobind; })
+        return P::no_autobind;
+    else
+        return false;
+}
+} // namespace detail
+
+//! inet_autobind: a socket without a local port gets an ephemeral one
+//! (EAGAIN when none is free).
+template <class P, class Ctx>
+int inet_autobind(Ctx& ctx, sock& sk) {
+    inet_sock& inet = *inet_sk(&sk);
+    if (!inet.inet_num()) {
+        if (detail::get_port<P>(ctx, sk, 0))
+            return -eagain;
+        inet.inet_sport = ksock::detail::htons(inet.inet_num());
+    }
+    return 0;
+}
+
+//! inet_bind -> inet_bind_sk -> __inet_bind, in Linux's order.
+template <class Entry, class Ctx>
+int inet_bind(Ctx& ctx, ksock::socket& so, const sockaddr* uaddr, int addr_len) {
+    using P = typename Entry::prot;
+    sock& sk = *so.sk;
+    if constexpr (detail::has_prot_bind<P>) {
+        return P::bind(ctx, sk, uaddr, addr_len); // raw_bind, ping_bind
+    } else {
+        trace_scope ts(ctx.trace(), "inet_bind");
+        if (addr_len < static_cast<int>(sizeof(sockaddr_in)))
+            return ts.result(-einval);
+        const auto* addr = reinterpret_cast<const sockaddr_in*>(uaddr);
+        inet_sock& inet = *inet_sk(&sk);
+        if (addr->sin_family != af_inet) {
+            // Compatibility: AF_UNSPEC is AF_INET when the address is ANY.
+            if (addr->sin_family != af_unspec || addr->sin_addr.s_addr != inaddr_any)
+                return ts.result(-eafnosupport);
+        }
+        const rtn_type chk = inet_addr_type(addr->sin_addr.s_addr);
+        const bool nonlocal_ok = ctx.net().sysctl.ip_nonlocal_bind ||
+                                 inet_test_bit(inet, inet_flags_freebind) ||
+                                 inet_test_bit(inet, inet_flags_transparent);
+        if (!nonlocal_ok && addr->sin_addr.s_addr != inaddr_any && chk == rtn_unicast)
+            return ts.result(-eaddrnotavail);
+        const unsigned short snum = ksock::detail::ntohs(addr->sin_port);
+        if (snum && snum < ctx.net().sysctl.ip_unprivileged_port_start &&
+            !ctx.current_cred().has(cap_net_bind_service))
+            return ts.result(-eacces);
+        // Double bind, or an active socket.
+        if (sk.sk_state() != tcp_close || inet.inet_num())
+            return ts.result(-einval);
+        inet.inet_rcv_saddr() = inet.inet_saddr = addr->sin_addr.s_addr;
+        if (chk == rtn_multicast || chk == rtn_broadcast)
+            inet.inet_saddr = 0; // use the device's
+        if (snum || !inet_test_bit(inet, inet_flags_bind_address_no_port)) {
+            if (detail::get_port<P>(ctx, sk, snum)) {
+                inet.inet_saddr = inet.inet_rcv_saddr() = 0;
+                return ts.result(-eaddrinuse);
+            }
+        }
+        if (inet.inet_rcv_saddr())
+            sk.sk_userlocks |= sock_bind_lock;
+        if (snum)
+            sk.sk_userlocks |= sock_bind_port_lock;
+        inet.inet_sport = ksock::detail::htons(inet.inet_num());
+        inet.inet_daddr() = 0;
+        inet.inet_dport() = 0;
+        return 0;
+    }
+}
+
+//! inet_getname: the local address (peer == 0) or the peer's; peer == 2 is
+//! accept's question, which a socket still in SYN_SENT or CLOSE may answer.
+template <class Entry, class Ctx>
+int inet_getname(Ctx&, ksock::socket& so, sockaddr* uaddr, int peer) {
+    sock& sk = *so.sk;
+    const inet_sock& inet = *inet_sk(&sk);
+    auto* sin = reinterpret_cast<sockaddr_in*>(uaddr);
+    sin->sin_family = af_inet;
+    if (peer) {
+        if (!inet.inet_dport() ||
+            ((tcpf(sk.sk_state()) & (tcpf(tcp_close) | tcpf(tcp_syn_sent))) && peer == 1))
+            return -enotconn;
+        sin->sin_port = inet.inet_dport();
+        sin->sin_addr.s_addr = inet.inet_daddr();
+    } else {
+        std::uint32_t addr = inet.inet_rcv_saddr();
+        if (!addr)
+            addr = inet.inet_saddr;
+        sin->sin_port = inet.inet_sport;
+        sin->sin_addr.s_addr = addr;
+    }
+    for (unsigned char& z : sin->sin_zero)
+        z = 0;
+    return static_cast<int>(sizeof(sockaddr_in));
+}
+
+//! inet_shutdown.
+template <class Entry, class Ctx>
+int inet_shutdown(Ctx& ctx, ksock::socket& so, int how) {
+    using P = typename Entry::prot;
+    sock& sk = *so.sk;
+    // 0 -> 1 (RCV_SHUTDOWN), 1 -> 2 (SEND_SHUTDOWN), 2 -> 3; INT_MAX -> 0.
+    how = static_cast<int>(static_cast<unsigned>(how) + 1u);
+    if ((how & ~shutdown_mask) || !how)
+        return -einval;
+    trace_scope ts(ctx.trace(), "inet_shutdown");
+    if (so.state == ss_connecting) {
+        if (tcpf(sk.sk_state()) & (tcpf(tcp_syn_sent) | tcpf(tcp_syn_recv) | tcpf(tcp_close)))
+            so.state = ss_disconnecting;
+        else
+            so.state = ss_connected;
+    }
+    int err = 0;
+    auto shut = [&] {
+        sk.sk_shutdown = static_cast<std::uint8_t>(sk.sk_shutdown | how);
+        if constexpr (detail::has_prot_shutdown<P>)
+            P::shutdown(ctx, sk, how);
+    };
+    auto disconnect = [&] {
+        if constexpr (detail::has_disconnect<P>)
+            err = P::disconnect(ctx, sk, o_nonblock);
+        so.state = err ? ss_disconnecting : ss_unconnected;
+    };
+    switch (sk.sk_state()) {
+    case tcp_close:
+        // "Hack to wake up other listeners, who can poll for EPOLLHUP, even
+        // on eg. unconnected UDP sockets": the bits are set all the same.
+        err = -enotconn;
+        shut();
+        break;
+    case tcp_listen:
+        if (!(how & rcv_shutdown))
+            break;
+        disconnect();
+        break;
+    case tcp_syn_sent:
+        disconnect();
+        break;
+    default:
+        shut();
+        break;
+    }
+    ctx.sk_state_change(sk); // wake up anyone sleeping in poll
+    return ts.result(err);
+}
+
+//! inet_sendmsg: autobind (unless the proto binds on its own), then the
+//! proto's sendmsg.
+template <class Entry, class Ctx>
+long inet_sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t size) {
+    using P = typename Entry::prot;
+    sock& sk = *so.sk;
+    if constexpr (!detail::no_autobind<P>()) {
+        if (!inet_sk(&sk)->inet_num() && inet_autobind<P>(ctx, sk))
+            return -eagain;
+    }
+    if constexpr (detail::has_prot_sendmsg<P>)
+        return P::sendmsg(ctx, sk, msg, size);
+    else
+        return -eopnotsupp;
+}
+
+//! inet_recvmsg: the proto's recvmsg; the address length it reports
+//! becomes msg_namelen.
+template <class Entry, class Ctx>
+long inet_recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t size, int flags) {
+    using P = typename Entry::prot;
+    if constexpr (detail::has_prot_recvmsg<P>) {
+        int addr_len = 0;
+        const long err = P::recvmsg(ctx, *so.sk, msg, size, flags, &addr_len);
+        if (err >= 0)
+            msg.msg_namelen = addr_len;
+        return err;
+    } else {
+        return -eopnotsupp;
+    }
+}
+
+} // namespace ksock::inet

@@ -1,0 +1,15 @@
+// ksock/inet/inet_sockraw_ops.hpp: inet_sockraw_ops, the proto_ops of RAW
+// and PING sockets (net/ipv4/af_inet.c): inet_dgram_connect and
+// datagram_poll over the members every inet table shares. It has no
+// set_peek_off, so SO_PEEK_OFF is EOPNOTSUPP on these sockets.
+#pragma once
+
+#include <ksock/inet/inet_ops.hpp>
+
+namespace ksock::inet {
+
+struct inet_sockraw_ops : inet_common_ops {
+    static constexpr const char* name = "inet_sockraw_ops";
+};
+
+} // namespace ksock::inet

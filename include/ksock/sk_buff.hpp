@@ -1,0 +1,144 @@
+// ksock/sk_buff.hpp: the socket buffer (struct sk_buff, include/linux/
+// skbuff.h) as ksock's static pools hand it out, and the queue operations
+// on an sk_buff_head.
+//
+// An sk_buff is a header from the stack's skb pool plus one fixed-size data
+// chunk (Config::skb_data_size bytes). A message longer than one chunk is a
+// chain of them through `frag_next` (Linux's frag_list): only the first is
+// queued, and it carries the message's length and its truesize, the memory
+// charged to a socket for the whole chain.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include <ksock/kmsghdr.hpp>
+#include <ksock/sk_buff_head.hpp>
+#include <ksock/uapi.hpp>
+
+namespace ksock {
+
+struct sock;
+
+//! Who pays for an skb, undone when it is freed (skb->destructor).
+enum class skb_destructor : std::uint8_t {
+    none,
+    sock_rfree, //!< charged to sk_rmem_alloc (a receive queue)
+    sock_wfree, //!< charged to sk_wmem_alloc (the sender, until consumed)
+};
+
+//! The part of skb_shared_info + struct sk_buff Linux counts in every
+//! truesize (SKB_TRUESIZE(0) on x86-64: SKB_DATA_ALIGN(sizeof(struct sk_buff))
+//! + SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) = 256 + 320).
+inline constexpr std::uint32_t skb_truesize_overhead = 576;
+
+//! SKB_TRUESIZE(size) with Linux's SKB_DATA_ALIGN (64-byte cache lines).
+constexpr std::uint32_t skb_truesize(std::uint32_t size) noexcept {
+    return ((size + 63u) & ~63u) + skb_truesize_overhead;
+}
+
+struct sk_buff {
+    sk_buff* next; //!< in an sk_buff_head (first two members, as Linux)
+    sk_buff* prev;
+    sk_buff* frag_next;     //!< the next chunk of this message, or null
+    sock* sk;               //!< the sock charged for it (skb->sk)
+    unsigned char* head;    //!< this chunk's data (the pool's, fixed size)
+    std::uint32_t cap;      //!< bytes in head
+    std::uint32_t len;      //!< payload bytes in this chunk
+    std::uint32_t msg_len;  //!< the whole message (first chunk only)
+    std::uint32_t consumed; //!< bytes of the message already read (streams)
+    std::uint32_t truesize; //!< charged for the whole chain (first chunk)
+    skb_destructor destructor;
+    std::uint8_t eor; //!< ends a record (seqpacket MSG_EOR)
+    //! The protocol's control block (UNIXCB, the UDP source, TCP_SKB_CB):
+    //! 48 bytes, as Linux's skb->cb.
+    alignas(8) unsigned char cb[48];
+
+    //! The message's bytes not yet read.
+    constexpr std::uint32_t remaining() const noexcept { return msg_len - consumed; }
+};
+
+//! A protocol's control block type stored in skb->cb.
+template <class CB>
+CB& skb_cb(sk_buff& skb) noexcept {
+    static_assert(sizeof(CB) <= sizeof(sk_buff::cb), "ksock::skb_cb<CB>: CB must fit in 48 bytes");
+    return *reinterpret_cast<CB*>(skb.cb);
+}
+template <class CB>
+const CB& skb_cb(const sk_buff& skb) noexcept {
+    static_assert(sizeof(CB) <= sizeof(sk_buff::cb), "ksock::skb_cb<CB>: CB must fit in 48 bytes");
+    return *reinterpret_cast<const CB*>(skb.cb);
+}
+
+// --- queues --------------------------------------------------------------
+// The head's own address is the end marker (Linux casts the head to an
+// sk_buff*); it is compared, never dereferenced as an sk_buff.
+
+inline sk_buff* skb_queue_marker(sk_buff_head& q) noexcept {
+    return reinterpret_cast<sk_buff*>(&q);
+}
+inline const sk_buff* skb_queue_marker(const sk_buff_head& q) noexcept {
+    return reinterpret_cast<const sk_buff*>(&q);
+}
+inline std::uint32_t skb_queue_len(const sk_buff_head& q) noexcept {
+    return q.qlen;
+}
+//! skb_peek: the first skb, or null.
+inline sk_buff* skb_peek(const sk_buff_head& q) noexcept {
+    return skb_queue_empty(q) ? nullptr : q.next;
+}
+//! skb_peek_tail: the last skb, or null.
+inline sk_buff* skb_peek_tail(const sk_buff_head& q) noexcept {
+    return skb_queue_empty(q) ? nullptr : q.prev;
+}
+//! The skb after \p skb in \p q, or null at the end.
+inline sk_buff* skb_peek_next(const sk_buff* skb, const sk_buff_head& q) noexcept {
+    return skb->next == skb_queue_marker(q) ? nullptr : skb->next;
+}
+
+inline void skb_queue_tail(sk_buff_head& q, sk_buff* skb) noexcept {
+    sk_buff* const m = skb_queue_marker(q);
+    skb->next = m;
+    skb->prev = q.prev;
+    if (q.prev == m)
+        q.next = skb;
+    else
+        q.prev->next = skb;
+    q.prev = skb;
+    ++q.qlen;
+}
+inline void skb_queue_head(sk_buff_head& q, sk_buff* skb) noexcept {
+    sk_buff* const m = skb_queue_marker(q);
+    skb->prev = m;
+    skb->next = q.next;
+    if (q.next == m)
+        q.prev = skb;
+    else
+        q.next->prev = skb;
+    q.next = skb;
+    ++q.qlen;
+}
+//! skb_unlink: take \p skb out of \p q.
+inline void skb_unlink(sk_buff* skb, sk_buff_head& q) noexcept {
+    sk_buff* const m = skb_queue_marker(q);
+    if (skb->prev == m)
+        q.next = skb->next;
+    else
+        skb->prev->next = skb->next;
+    if (skb->next == m)
+        q.prev = skb->prev;
+    else
+        skb->next->prev = skb->prev;
+    skb->next = skb->prev = nullptr;
+    --q.qlen;
+}
+//! skb_dequeue: the first skb, unlinked, or null.
+inline sk_buff* skb_dequeue(sk_buff_head& q) noexcept {
+    sk_buff* skb = skb_peek(q);
+    if (skb)
+        skb_unlink(skb, q);
+    return skb;
+}
+
+} // namespace ksock

@@ -1,0 +1,66 @@
+// ksock/uapi/msghdr.hpp: what sendmsg/recvmsg carry (struct iovec, struct
+// msghdr as user space sees it) and the MSG_* flags
+// (include/linux/socket.h), with Linux's values and layouts.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ksock {
+
+//! struct iovec.
+struct iovec {
+    void* iov_base;
+    std::size_t iov_len;
+};
+
+//! struct user_msghdr (what <sys/socket.h> calls struct msghdr).
+struct msghdr {
+    void* msg_name;
+    std::uint32_t msg_namelen; //!< socklen_t
+    iovec* msg_iov;
+    std::size_t msg_iovlen;
+    void* msg_control;
+    std::size_t msg_controllen;
+    int msg_flags;
+};
+
+//! UIO_MAXIOV: the most iovecs one call takes (more is EMSGSIZE).
+inline constexpr std::size_t uio_maxiov = 1024;
+
+inline constexpr int msg_oob = 0x1;
+inline constexpr int msg_peek = 0x2;
+inline constexpr int msg_dontroute = 0x4;
+inline constexpr int msg_ctrunc = 0x8;
+inline constexpr int msg_proxy = 0x10;
+inline constexpr int msg_trunc = 0x20;
+inline constexpr int msg_dontwait = 0x40;
+inline constexpr int msg_eor = 0x80;
+inline constexpr int msg_waitall = 0x100;
+inline constexpr int msg_fin = 0x200;
+inline constexpr int msg_syn = 0x400;
+inline constexpr int msg_confirm = 0x800;
+inline constexpr int msg_rst = 0x1000;
+inline constexpr int msg_errqueue = 0x2000;
+inline constexpr int msg_nosignal = 0x4000;
+inline constexpr int msg_more = 0x8000;
+inline constexpr int msg_waitforone = 0x10000;
+inline constexpr int msg_batch = 0x40000;
+inline constexpr int msg_zerocopy = 0x4000000;
+inline constexpr int msg_fastopen = 0x20000000;
+inline constexpr int msg_cmsg_cloexec = 0x40000000;
+//! MSG_CMSG_COMPAT: kernel-internal; a user passing it gets EINVAL.
+inline constexpr int msg_cmsg_compat = static_cast<int>(0x80000000u);
+
+// shutdown(2) how (include/linux/net.h) and the sk_shutdown bits.
+inline constexpr int shut_rd = 0;
+inline constexpr int shut_wr = 1;
+inline constexpr int shut_rdwr = 2;
+inline constexpr std::uint8_t rcv_shutdown = 1;
+inline constexpr std::uint8_t send_shutdown = 2;
+inline constexpr std::uint8_t shutdown_mask = 3;
+
+static_assert(sizeof(iovec) == 2 * sizeof(void*) && sizeof(msghdr) == 7 * sizeof(void*),
+              "ksock: iovec and msghdr must have Linux's layout");
+
+} // namespace ksock

@@ -1,0 +1,28 @@
+// ksock/uapi/poll.hpp: struct pollfd and the POLL* bits
+// (include/uapi/asm-generic/poll.h), with Linux's values.
+#pragma once
+
+namespace ksock {
+
+struct pollfd {
+    int fd;
+    short events;
+    short revents;
+};
+
+inline constexpr unsigned pollin = 0x0001;
+inline constexpr unsigned pollpri = 0x0002;
+inline constexpr unsigned pollout = 0x0004;
+inline constexpr unsigned pollerr = 0x0008;
+inline constexpr unsigned pollhup = 0x0010;
+inline constexpr unsigned pollnval = 0x0020;
+inline constexpr unsigned pollrdnorm = 0x0040;
+inline constexpr unsigned pollrdband = 0x0080;
+inline constexpr unsigned pollwrnorm = 0x0100;
+inline constexpr unsigned pollwrband = 0x0200;
+inline constexpr unsigned pollmsg = 0x0400;
+inline constexpr unsigned pollrdhup = 0x2000;
+
+static_assert(sizeof(pollfd) == 8, "ksock::pollfd: must have Linux's layout");
+
+} // namespace ksock
