@@ -24,6 +24,9 @@ struct fw_config : ksock::default_config {
     static constexpr std::size_t max_fds = 8;
     static constexpr std::size_t max_sockets = 8;
     static constexpr std::size_t tasks = 1;
+    //! 16 socket buffers of 256 data bytes: 4 KiB for all data in flight.
+    static constexpr std::size_t skbs = 16;
+    static constexpr std::size_t skb_data_size = 256;
     template <class P>
     static constexpr std::size_t proto_objects =
         std::is_same_v<P, ksock::inet::tcp_prot> || std::is_same_v<P, ksock::inet::udp_prot> ? 4

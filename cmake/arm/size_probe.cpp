@@ -30,6 +30,8 @@ struct probe_config : ksock::default_config {
     using families = ksock::type_list<tcp_udp_inet>;
     static constexpr std::size_t max_fds = 8;
     static constexpr std::size_t max_sockets = 8;
+    static constexpr std::size_t skbs = 4;
+    static constexpr std::size_t skb_data_size = 256;
     template <class P>
     static constexpr std::size_t proto_objects = 4;
 };

@@ -30,8 +30,8 @@ struct default_config {
     static constexpr std::size_t proto_objects = 32;
     //! Socket buffers in the whole stack (the skbs of every queue), and the
     //! data bytes each holds; a longer message takes several. Their sum is
-    //! all the data a stack can hold in flight: 128 x 2 KiB here.
-    static constexpr std::size_t skbs = 128;
+    //! all the data a stack can hold in flight: 64 x 2 KiB here.
+    static constexpr std::size_t skbs = 64;
     static constexpr std::size_t skb_data_size = 2048;
     //! Security hook policies (LSM), in call order.
     using security = type_list<>;

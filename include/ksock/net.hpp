@@ -80,7 +80,20 @@ struct net {
         return 0;
     }
 
+    //! The namespace's pseudo-random numbers (get_random_u32 for port
+    //! choices, ISNs, ping ids): xorshift32, deterministic from boot, so a
+    //! run can be repeated. Nothing here is meant to be unpredictable.
+    constexpr std::uint32_t prandom_u32() noexcept {
+        std::uint32_t x = rnd_state_ ? rnd_state_ : 0x9e3779b9u;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        rnd_state_ = x;
+        return x;
+    }
+
 private:
+    std::uint32_t rnd_state_ = 0;
     const tcp_congestion_ops* ca_cache_ = nullptr;
     char ca_cache_name_[tcp_ca_name_max] = {};
 };
