@@ -17,7 +17,8 @@ struct iov_iter {
     std::size_t iov_offset; //!< into iov[0]
     std::size_t count;      //!< bytes left in the whole iterator
 
-    //! Copy up to \p n bytes from the caller into \p to; returns the count.
+    //! Copy up to \p n bytes from the caller into \p to; returns the count,
+    //! short when the caller's buffer is bad (the protocol returns EFAULT).
     std::size_t copy_from(void* to, std::size_t n) noexcept {
         return step(n, [&](unsigned char* user, std::size_t k, std::size_t done) {
             std::memcpy(static_cast<unsigned char*>(to) + done, user, k);
@@ -48,6 +49,11 @@ private:
                 iov_offset = 0;
                 continue;
             }
+            // A null buffer is the one bad address ksock can see: the copy
+            // stops there, as a faulting copy_from_user does, and the
+            // caller turns the short count into EFAULT.
+            if (!iov->iov_base)
+                break;
             const std::size_t k = avail < n - done ? avail : n - done;
             f(static_cast<unsigned char*>(iov->iov_base) + iov_offset, k, done);
             iov_offset += k;

@@ -544,15 +544,15 @@ public:
     }
 
     //! sendto(2): one iovec over \p buf; the length is capped at
-    //! MAX_RW_COUNT, a non-blocking file adds MSG_DONTWAIT.
+    //! MAX_RW_COUNT, a non-blocking file adds MSG_DONTWAIT. A bad buffer is
+    //! found only when the protocol copies from it (EFAULT then), as in
+    //! Linux: a send that fails earlier reports that error instead.
     long sendto(int fd, const void* buf, std::size_t len, int flags, const sockaddr* addr,
                 socklen_t addrlen) {
         lock_guard g(lock_);
         boot_locked();
         if (len > max_rw_count)
             len = max_rw_count;
-        if (!buf && len)
-            return -efault;
         ksock::file* f = current_task().files.lookup(fd);
         if (!f)
             return -ebadf;
@@ -608,8 +608,6 @@ public:
         boot_locked();
         if (len > max_rw_count)
             len = max_rw_count;
-        if (!buf && len)
-            return -efault;
         ksock::file* f = current_task().files.lookup(fd);
         if (!f)
             return -ebadf;
@@ -1085,8 +1083,6 @@ private:
             const std::size_t l = u.msg_iov[i].iov_len;
             if (static_cast<long>(l) < 0)
                 return -einval;
-            if (l && !u.msg_iov[i].iov_base)
-                return -efault;
             total += l < max_rw_count - total ? l : max_rw_count - total;
         }
         k.msg_iter = iov_iter{u.msg_iov, u.msg_iovlen, 0, total};
