@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cerrno>
+#include <cstddef>
 
 #include <ksock/errno.hpp>
 #include <ksock/uapi.hpp>
@@ -86,6 +87,13 @@ inline int ret(int r) noexcept {
     errno = to_host_errno(-r);
     return -1;
 }
+//! The same for a byte count (ssize_t).
+inline long ret(long r) noexcept {
+    if (r >= 0)
+        return r;
+    errno = to_host_errno(static_cast<int>(-r));
+    return -1;
+}
 
 //! The BSD calls over one stack.
 template <class Stack>
@@ -105,6 +113,33 @@ struct api {
     }
     int setsockopt(int fd, int level, int optname, const void* optval, socklen_t optlen) {
         return ret(s.setsockopt(fd, level, optname, optval, optlen));
+    }
+    // The data path. Addresses are ksock's types, which have the platform's
+    // layout on Linux: a ::sockaddr_in* converts with a reinterpret_cast.
+    int bind(int fd, const sockaddr* a, socklen_t l) { return ret(s.bind(fd, a, l)); }
+    int connect(int fd, const sockaddr* a, socklen_t l) { return ret(s.connect(fd, a, l)); }
+    int listen(int fd, int backlog) { return ret(s.listen(fd, backlog)); }
+    int accept(int fd, sockaddr* a, socklen_t* l) { return ret(s.accept(fd, a, l)); }
+    int accept4(int fd, sockaddr* a, socklen_t* l, int flags) {
+        return ret(s.accept4(fd, a, l, flags));
+    }
+    int getsockname(int fd, sockaddr* a, socklen_t* l) { return ret(s.getsockname(fd, a, l)); }
+    int getpeername(int fd, sockaddr* a, socklen_t* l) { return ret(s.getpeername(fd, a, l)); }
+    long send(int fd, const void* b, std::size_t n, int flags) {
+        return ret(s.send(fd, b, n, flags));
+    }
+    long sendto(int fd, const void* b, std::size_t n, int flags, const sockaddr* a, socklen_t l) {
+        return ret(s.sendto(fd, b, n, flags, a, l));
+    }
+    long sendmsg(int fd, const msghdr* m, int flags) { return ret(s.sendmsg(fd, m, flags)); }
+    long recv(int fd, void* b, std::size_t n, int flags) { return ret(s.recv(fd, b, n, flags)); }
+    long recvfrom(int fd, void* b, std::size_t n, int flags, sockaddr* a, socklen_t* l) {
+        return ret(s.recvfrom(fd, b, n, flags, a, l));
+    }
+    long recvmsg(int fd, msghdr* m, int flags) { return ret(s.recvmsg(fd, m, flags)); }
+    int shutdown(int fd, int how) { return ret(s.shutdown(fd, how)); }
+    int poll(pollfd* fds, unsigned long n, int timeout_ms) {
+        return ret(s.poll(fds, n, timeout_ms));
     }
 };
 template <class Stack>
