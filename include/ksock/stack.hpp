@@ -460,9 +460,11 @@ public:
         if (const int err = move_addr_to_kernel(addr, len, &address))
             return err;
         const auto* a = reinterpret_cast<const sockaddr*>(&address);
+        trace_scope ts(trace_, "__sys_bind");
         if (const int err = hooks_.socket_bind(*so, a, len))
-            return err;
-        return with_entry_inline(*so, [&]<class E>() { return ops_bind<E>(*this, *so, a, len); });
+            return ts.result(err);
+        return ts.result(
+            with_entry_inline(*so, [&]<class E>() { return ops_bind<E>(*this, *so, a, len); }));
     }
 
     //! connect(2). A non-blocking file connects with O_NONBLOCK in flags.
@@ -478,11 +480,12 @@ public:
         if (const int err = move_addr_to_kernel(addr, len, &address))
             return err;
         const auto* a = reinterpret_cast<const sockaddr*>(&address);
+        trace_scope ts(trace_, "__sys_connect");
         if (const int err = hooks_.socket_connect(*so, a, len))
-            return err;
+            return ts.result(err);
         const int flags = static_cast<int>(f->f_flags);
-        return with_entry_inline(
-            *so, [&]<class E>() { return ops_connect<E>(*this, *so, a, len, flags); });
+        return ts.result(with_entry_inline(
+            *so, [&]<class E>() { return ops_connect<E>(*this, *so, a, len, flags); }));
     }
 
     //! listen(2): the backlog is clamped to net.core.somaxconn (a negative
@@ -496,10 +499,13 @@ public:
         const int somaxconn = state_.value.net.sysctl.somaxconn;
         if (static_cast<unsigned>(backlog) > static_cast<unsigned>(somaxconn))
             backlog = somaxconn;
+        trace_scope ts(trace_, "__sys_listen");
+        if constexpr (trace_type::enabled)
+            trace_.field("backlog (clamped to somaxconn)", backlog);
         if (const int err = hooks_.socket_listen(*so, backlog))
-            return err;
-        return with_entry_inline(*so,
-                                 [&]<class E>() { return ops_listen<E>(*this, *so, backlog); });
+            return ts.result(err);
+        return ts.result(
+            with_entry_inline(*so, [&]<class E>() { return ops_listen<E>(*this, *so, backlog); }));
     }
 
     //! accept(2).
@@ -520,13 +526,16 @@ public:
         if (flags & ~(sock_cloexec | sock_nonblock))
             return -einval;
         auto* so = static_cast<ksock::socket*>(lf->private_data);
+        trace_scope ts(trace_, "__sys_accept4");
         const int newfd = get_unused_fd_flags(t, 0, static_cast<unsigned>(flags));
         if (newfd < 0)
-            return newfd;
+            return ts.result(newfd);
         int err = do_accept(*lf, *so, addr, addrlen, flags, newfd);
         if (err < 0)
             t.files.put_unused_fd(static_cast<unsigned>(newfd));
-        return err;
+        if constexpr (trace_type::enabled)
+            trace_.field("return", err);
+        return err < 0 ? ts.result(err) : err;
     }
 
     //! getsockname(2).
@@ -667,9 +676,11 @@ public:
         ksock::socket* so = socket_of_locked(fd);
         if (!so)
             return -ebadf;
+        trace_scope ts(trace_, "__sys_shutdown");
         if (const int err = hooks_.socket_shutdown(*so, how))
-            return err;
-        return with_entry_inline(*so, [&]<class E>() { return ops_shutdown<E>(*this, *so, how); });
+            return ts.result(err);
+        return ts.result(
+            with_entry_inline(*so, [&]<class E>() { return ops_shutdown<E>(*this, *so, how); }));
     }
 
     //! poll(2): revents for each entry, the count of entries with any. A
@@ -978,15 +989,22 @@ public:
         });
     }
     //! sock_def_readable and the protocols' data_ready.
-    void sk_data_ready(sock& sk) noexcept { wake_up(sk, pollin | pollrdnorm | pollrdband); }
+    void sk_data_ready(sock& sk) noexcept {
+        wake_up(sk, pollin | pollrdnorm | pollrdband, "sk_data_ready", sk.sk_data_ready);
+    }
     //! sock_def_write_space, sk_stream_write_space, unix_write_space.
-    void sk_write_space(sock& sk) noexcept { wake_up(sk, pollout | pollwrnorm | pollwrband); }
+    void sk_write_space(sock& sk) noexcept {
+        wake_up(sk, pollout | pollwrnorm | pollwrband, "sk_write_space", sk.sk_write_space);
+    }
     //! sock_def_wakeup.
     void sk_state_change(sock& sk) noexcept {
-        wake_up(sk, pollin | pollout | pollerr | pollhup | pollrdnorm | pollwrnorm);
+        wake_up(sk, pollin | pollout | pollerr | pollhup | pollrdnorm | pollwrnorm,
+                "sk_state_change", sk.sk_state_change);
     }
     //! sock_def_error_report.
-    void sk_error_report(sock& sk) noexcept { wake_up(sk, pollerr); }
+    void sk_error_report(sock& sk) noexcept {
+        wake_up(sk, pollerr, "sk_error_report", sk.sk_error_report);
+    }
 
 private:
     struct booted_state {
@@ -1012,8 +1030,12 @@ private:
     //! MAX_RW_COUNT: the most one read or write moves (INT_MAX & PAGE_MASK).
     static constexpr std::size_t max_rw_count = 0x7ffff000;
 
-    //! Every sleeper re-checks, the readiness callback hears of it.
-    void wake_up(sock& sk, unsigned events) noexcept {
+    //! Every sleeper re-checks, the readiness callback hears of it; the
+    //! trace names the sock's callback (sock_def_readable, unix_write_space ...).
+    void wake_up(sock& sk, unsigned events, [[maybe_unused]] const char* callback,
+                 [[maybe_unused]] kfunc fn) noexcept {
+        if constexpr (trace_type::enabled)
+            trace_.text(callback, kfunc_name(fn));
         wait_.wake_all();
         if (wakeup_ && sk.sk_socket)
             wakeup_(wakeup_user_, *sk.sk_socket, events);
@@ -1092,18 +1114,34 @@ private:
     //! sock_sendmsg: the hook, then ops->sendmsg for what the iterator holds.
     long sock_sendmsg(ksock::socket& so, kmsghdr& msg) {
         const std::size_t len = msg.msg_iter.count;
+        trace_scope ts(trace_, "sock_sendmsg");
+        if constexpr (trace_type::enabled) {
+            trace_.field("len", static_cast<long long>(len));
+            trace_.field("msg_flags", msg.msg_flags);
+        }
         if (const int err = hooks_.socket_sendmsg(so, len))
-            return err;
-        return with_entry_inline(so,
-                                 [&]<class E>() { return ops_sendmsg<E>(*this, so, msg, len); });
+            return ts.result(err);
+        const long n =
+            with_entry_inline(so, [&]<class E>() { return ops_sendmsg<E>(*this, so, msg, len); });
+        if constexpr (trace_type::enabled)
+            trace_.field("return", n);
+        return n;
     }
     //! sock_recvmsg.
     long sock_recvmsg(ksock::socket& so, kmsghdr& msg, int flags) {
         const std::size_t len = msg.msg_iter.count;
+        trace_scope ts(trace_, "sock_recvmsg");
+        if constexpr (trace_type::enabled) {
+            trace_.field("len", static_cast<long long>(len));
+            trace_.field("flags", flags);
+        }
         if (const int err = hooks_.socket_recvmsg(so, len, flags))
-            return err;
-        return with_entry_inline(
+            return ts.result(err);
+        const long n = with_entry_inline(
             so, [&]<class E>() { return ops_recvmsg<E>(*this, so, msg, len, flags); });
+        if constexpr (trace_type::enabled)
+            trace_.field("return", n);
+        return n;
     }
 
     //! __sys_getsockname / __sys_getpeername.
