@@ -28,14 +28,31 @@ enum class skb_destructor : std::uint8_t {
     sock_wfree, //!< charged to sk_wmem_alloc (the sender, until consumed)
 };
 
-//! The part of skb_shared_info + struct sk_buff Linux counts in every
-//! truesize (SKB_TRUESIZE(0) on x86-64: SKB_DATA_ALIGN(sizeof(struct sk_buff))
-//! + SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) = 256 + 320).
-inline constexpr std::uint32_t skb_truesize_overhead = 576;
+//! SKB_DATA_ALIGN(sizeof(struct sk_buff)) and ...(struct skb_shared_info)
+//! on x86-64 Linux 6.18.
+inline constexpr std::uint32_t skb_head_overhead = 256;
+inline constexpr std::uint32_t skb_shinfo_size = 320;
 
-//! SKB_TRUESIZE(size) with Linux's SKB_DATA_ALIGN (64-byte cache lines).
+//! kmalloc_size_roundup: the slab bucket a request lands in (8 ... 8192:
+//! powers of two plus 96 and 192), then whole pages rounded to a power of
+//! two, as large kmallocs are.
+constexpr std::uint32_t kmalloc_size_roundup(std::uint32_t n) noexcept {
+    if (n <= 96 && n > 64)
+        return 96;
+    if (n <= 192 && n > 128)
+        return 192;
+    std::uint32_t b = 8;
+    while (b < n)
+        b <<= 1;
+    return b;
+}
+
+//! The memory Linux charges for an skb whose linear part holds \p size
+//! bytes (__alloc_skb: the data area, SKB_DATA_ALIGNed with the shared info
+//! behind it, rounded up to its kmalloc bucket, plus the sk_buff itself): a
+//! 3-byte unix stream send is charged 768 bytes, as on a 6.18 host.
 constexpr std::uint32_t skb_truesize(std::uint32_t size) noexcept {
-    return ((size + 63u) & ~63u) + skb_truesize_overhead;
+    return kmalloc_size_roundup(((size + 63u) & ~63u) + skb_shinfo_size) + skb_head_overhead;
 }
 
 struct sk_buff {
