@@ -52,6 +52,10 @@ inline constexpr int econnrefused = 111;
 inline constexpr int ealready = 114;
 inline constexpr int einprogress = 115;
 
+//! ENOIOCTLCMD: kernel-internal, "this layer has no such ioctl"; the socket
+//! layer turns it into ENOTTY before it reaches the caller.
+inline constexpr int enoioctlcmd = 515;
+
 //! Linux's MAX_ERRNO: values in [-4095, -1] are errors (IS_ERR_VALUE).
 inline constexpr int max_errno = 4095;
 

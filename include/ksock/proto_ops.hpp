@@ -20,6 +20,7 @@
 //   int shutdown(Ctx&, socket&, int how);           // SHUT_RD/WR/RDWR, unchecked
 //   long sendmsg(Ctx&, socket&, kmsghdr&, std::size_t len); // flags in msg_flags
 //   long recvmsg(Ctx&, socket&, kmsghdr&, std::size_t len, int flags);
+//   int ioctl(Ctx&, socket&, unsigned long cmd, void* arg);  // -ENOIOCTLCMD: not ours
 // Entry is the protosw entry that created the socket: it plays the role of
 // Linux's sk->sk_prot, known statically in each case of the dispatch switch,
 // so `Entry::prot::close(...)` is a direct call, never a pointer.
@@ -136,6 +137,14 @@ concept names_sendmsg = requires {
 template <class O>
 concept names_recvmsg = requires {
     &O::template recvmsg<archetypes::entry, archetypes::context>;
+};
+template <class O>
+concept has_ioctl = requires(archetypes::context& c, socket& s, void* a) {
+    { O::template ioctl<archetypes::entry>(c, s, 0UL, a) } -> std::same_as<int>;
+};
+template <class O>
+concept names_ioctl = requires {
+    &O::template ioctl<archetypes::entry, archetypes::context>;
 };
 } // namespace detail
 
@@ -292,6 +301,19 @@ long ops_recvmsg(Ctx& ctx, socket& s, kmsghdr& m, std::size_t len, int flags) {
         return O::template recvmsg<Entry>(ctx, s, m, len, flags);
     else
         return -eopnotsupp;
+}
+
+//! sock->ops->ioctl; a table without one (sock_no_ioctl) knows no request.
+template <class Entry, class Ctx>
+int ops_ioctl(Ctx& ctx, socket& s, unsigned long cmd, void* arg) {
+    using O = typename Entry::ops;
+    static_assert(detail::has_ioctl<O> || !detail::names_ioctl<O>,
+                  "ksock::proto_ops: Entry::ops::ioctl must be template <class Entry, class Ctx> "
+                  "static int ioctl(Ctx&, socket&, unsigned long cmd, void* arg)");
+    if constexpr (detail::has_ioctl<O>)
+        return O::template ioctl<Entry>(ctx, s, cmd, arg);
+    else
+        return -enoioctlcmd;
 }
 
 } // namespace ksock

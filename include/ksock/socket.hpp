@@ -90,6 +90,7 @@ struct file {
     inode* f_inode;
     void* private_data; //!< the struct socket
     const char* f_name; //!< the dentry name: the proto's name ("TCP", ...)
+    int f_owner;        //!< F_SETOWN / FIOSETOWN's pid (ksock sends no signals)
 };
 
 static_assert(std::is_standard_layout_v<socket_alloc>,

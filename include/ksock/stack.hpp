@@ -683,6 +683,58 @@ public:
             with_entry_inline(*so, [&]<class E>() { return ops_shutdown<E>(*this, *so, how); }));
     }
 
+    //! ioctl(2) on a socket: the VFS's own requests (FIONBIO, FIOASYNC,
+    //! FIOCLEX, FIONCLEX), sock_ioctl's (the owner), then the ops' (SIOCINQ,
+    //! SIOCOUTQ, SIOCATMARK ...). A request nobody knows is ENOTTY.
+    int ioctl(int fd, unsigned long cmd, void* arg) {
+        lock_guard g(lock_);
+        boot_locked();
+        task_type& t = current_task();
+        ksock::file* f = t.files.lookup(fd);
+        if (!f)
+            return -ebadf;
+        auto* so = static_cast<ksock::socket*>(f->private_data);
+        auto get_int = [&](int& v) {
+            if (!arg)
+                return -efault;
+            std::memcpy(&v, arg, sizeof v);
+            return 0;
+        };
+        int v = 0;
+        switch (cmd) {
+        case fioclex:
+        case fionclex:
+            t.files.set_close_on_exec(static_cast<unsigned>(fd), cmd == fioclex);
+            return 0;
+        case fionbio:
+            if (const int err = get_int(v))
+                return err;
+            f->f_flags = v ? (f->f_flags | o_nonblock) : (f->f_flags & ~unsigned(o_nonblock));
+            return 0;
+        case fioasync:
+            if (const int err = get_int(v))
+                return err;
+            return setfl(*f, v ? (f->f_flags | o_async) : (f->f_flags & ~unsigned(o_async)));
+        case fiosetown:
+        case siocspgrp:
+            if (const int err = get_int(v))
+                return err;
+            f->f_owner = v;
+            return 0;
+        case fiogetown:
+        case siocgpgrp:
+            if (!arg)
+                return -efault;
+            std::memcpy(arg, &f->f_owner, sizeof f->f_owner);
+            return 0;
+        default:
+            break;
+        }
+        const int err =
+            with_entry_inline(*so, [&]<class E>() { return ops_ioctl<E>(*this, *so, cmd, arg); });
+        return err == -enoioctlcmd ? -enotty : err;
+    }
+
     //! poll(2): revents for each entry, the count of entries with any. A
     //! negative fd is skipped, a closed one reads POLLNVAL; POLLERR and
     //! POLLHUP are reported whether asked for or not. With a wait policy that

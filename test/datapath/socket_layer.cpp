@@ -250,3 +250,32 @@ TEST_CASE("data path: the socket buffer queue and the iovec cursor") {
     CHECK(kmalloc_size_roundup(129) == 192);
     CHECK(kmalloc_size_roundup(8193) == 16384);
 }
+
+TEST_CASE("data path: ioctl's file-level requests, and ENOTTY for the unknown") {
+    default_stack s;
+    const int u = s.socket(pf_inet, sock_dgram, 0);
+    REQUIRE(u >= 0);
+    int v = 1;
+    CHECK(s.ioctl(9, fionread, &v) == -ebadf);
+    CHECK(s.ioctl(u, fionbio, &v) == 0);
+    CHECK(s.fcntl(u, f_getfl) == (o_rdwr | o_nonblock));
+    v = 0;
+    CHECK(s.ioctl(u, fionbio, &v) == 0);
+    CHECK(s.fcntl(u, f_getfl) == o_rdwr);
+    CHECK(s.ioctl(u, fionbio, nullptr) == -efault);
+    CHECK(s.ioctl(u, fioclex, nullptr) == 0);
+    CHECK(s.fcntl(u, f_getfd) == fd_cloexec);
+    CHECK(s.ioctl(u, fionclex, nullptr) == 0);
+    CHECK(s.fcntl(u, f_getfd) == 0);
+    v = -1;
+    CHECK(s.ioctl(u, fiogetown, &v) == 0);
+    CHECK(v == 0);
+    v = 42;
+    CHECK(s.ioctl(u, fiosetown, &v) == 0);
+    v = 0;
+    CHECK(s.ioctl(u, siocgpgrp, &v) == 0);
+    CHECK(v == 42);
+    CHECK(s.ioctl(u, 0x1234, &v) == -enotty);
+    CHECK(s.close(u) == 0);
+    CHECK(s.empty());
+}

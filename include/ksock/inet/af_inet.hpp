@@ -14,12 +14,14 @@
 //   template <class Ctx> static long sendmsg(Ctx&, sock&, kmsghdr&, std::size_t);
 //   template <class Ctx> static long recvmsg(Ctx&, sock&, kmsghdr&, std::size_t,
 //                                            int flags, int* addr_len);
+//   template <class Ctx> static int ioctl(Ctx&, sock&, unsigned long cmd, int* karg);
 //   static constexpr bool no_autobind;                                  (tcp)
 #pragma once
 
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include <ksock/context.hpp>
 #include <ksock/detail/byteorder.hpp>
@@ -95,6 +97,10 @@ int get_port(Ctx& ctx, sock& sk, unsigned short snum) {
     else
         return -eopnotsupp;
 }
+template <class P>
+concept has_prot_ioctl = requires(archetypes::context& c, sock& sk, int* k) {
+    { P::ioctl(c, sk, 0UL, k) } -> std::same_as<int>;
+};
 template <class P>
 constexpr bool no_autobind() {
     if constexpr (requires { P::no_autobind; })
@@ -273,6 +279,24 @@ long inet_recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t size, i
         return err;
     } else {
         return -eopnotsupp;
+    }
+}
+
+//! inet_ioctl -> sk_ioctl: the proto answers into an int that is then
+//! copied out (SIOCINQ, SIOCOUTQ, SIOCATMARK ...).
+template <class Entry, class Ctx>
+int inet_ioctl(Ctx& ctx, ksock::socket& so, unsigned long cmd, void* arg) {
+    using P = typename Entry::prot;
+    if constexpr (detail::has_prot_ioctl<P>) {
+        int karg = 0;
+        if (const int rc = P::ioctl(ctx, *so.sk, cmd, &karg))
+            return rc;
+        if (!arg)
+            return -efault;
+        std::memcpy(arg, &karg, sizeof karg);
+        return 0;
+    } else {
+        return -enoioctlcmd;
     }
 }
 

@@ -67,6 +67,10 @@ struct inet_common_ops {
     static long recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t len, int flags) {
         return inet_recvmsg<Entry>(ctx, so, msg, len, flags);
     }
+    template <class Entry, class Ctx>
+    static int ioctl(Ctx& ctx, ksock::socket& so, unsigned long cmd, void* arg) {
+        return inet_ioctl<Entry>(ctx, so, cmd, arg);
+    }
 };
 
 } // namespace ksock::inet
