@@ -138,6 +138,7 @@ struct api {
     }
     long recvmsg(int fd, msghdr* m, int flags) { return ret(s.recvmsg(fd, m, flags)); }
     int shutdown(int fd, int how) { return ret(s.shutdown(fd, how)); }
+    int ioctl(int fd, unsigned long cmd, void* arg) { return ret(s.ioctl(fd, cmd, arg)); }
     int poll(pollfd* fds, unsigned long n, int timeout_ms) {
         return ret(s.poll(fds, n, timeout_ms));
     }
