@@ -34,6 +34,9 @@ inline constexpr int max_tcp_syncnt = 127;
 inline constexpr int max_tcp_window = 32767;
 inline constexpr int tcp_min_mss = 88;
 inline constexpr int tcp_max_wscale = 14;
+inline constexpr std::uint16_t tcp_urg_valid = 0x0100;  //!< TCP_URG_VALID
+inline constexpr std::uint16_t tcp_urg_notyet = 0x0200; //!< TCP_URG_NOTYET
+inline constexpr std::uint16_t tcp_urg_read = 0x0400;   //!< TCP_URG_READ
 
 //! struct minmax: windowed min/max tracker; reset to ~0U for rtt_min.
 struct minmax_sample {
@@ -134,6 +137,18 @@ struct tcp_sock {
     rb_root out_of_order_queue;
     hrtimer pacing_timer;
     hrtimer compressed_ack_timer;
+
+    // ksock's loopback: what Linux keeps in request socks, the accept queue's
+    // request_sock chain and the segments in flight on lo.
+    tcp_sock* accept_next;    //!< the next child in the listener's accept queue
+    sock* parent;             //!< a child's listener until accept() takes it
+    std::uint8_t rx_deferred; //!< a segment processed at release_sock (tcp_rx_*)
+    std::uint8_t ack_owed;    //!< a FIN received, its ACK delayed (delack timer)
+    std::uint8_t syn_retries; //!< SYNs retransmitted so far (SYN_SENT)
+    std::uint8_t fin_queued;  //!< a FIN waits behind the write queue
+    std::uint16_t urg_data;   //!< TCP_URG_* | the urgent byte
+    std::uint32_t urg_seq;    //!< where the urgent byte is (receive sequence)
+    unsigned long timer_at;   //!< jiffies: delayed ACK, SYN retransmit, FIN_WAIT2 end
 };
 
 static_assert(std::is_standard_layout_v<tcp_sock>, "ksock::tcp_sock: must be standard-layout");

@@ -3,8 +3,10 @@
 // inet_accept and tcp_poll over the members every inet table shares.
 #pragma once
 
+#include <ksock/inet/inet_connection_sock_ops.hpp>
 #include <ksock/inet/inet_ops.hpp>
 #include <ksock/inet/tcp_sockopt.hpp>
+#include <ksock/inet/tcp_stream.hpp>
 
 namespace ksock::inet {
 
@@ -12,6 +14,23 @@ struct inet_stream_ops : inet_common_ops {
     static constexpr const char* name = "inet_stream_ops";
     static int set_peek_off(sock& sk, int val) { return sk_set_peek_off(sk, val); }
     static int set_rcvlowat(sock& sk, int val) { return tcp_set_rcvlowat(sk, val); }
+
+    template <class Entry, class Ctx>
+    static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int flags) {
+        return inet_stream_connect<typename Entry::prot>(ctx, so, a, len, flags);
+    }
+    template <class Entry, class Ctx>
+    static int listen(Ctx& ctx, ksock::socket& so, int backlog) {
+        return inet_listen<typename Entry::prot>(ctx, so, backlog);
+    }
+    template <class Entry, class Ctx>
+    static int accept(Ctx& ctx, ksock::socket& so, ksock::socket& newsock, int flags) {
+        return inet_accept<typename Entry::prot>(ctx, so, newsock, flags);
+    }
+    template <class Entry, class Ctx>
+    static unsigned poll(Ctx& ctx, ksock::socket& so) {
+        return tcp_poll(ctx, so);
+    }
 };
 
 } // namespace ksock::inet

@@ -6,7 +6,10 @@
 #include <cstddef>
 
 #include <ksock/core/sock_init.hpp>
+#include <ksock/inet/inet_hashtables.hpp>
+#include <ksock/inet/tcp_input.hpp>
 #include <ksock/inet/tcp_sockopt.hpp>
+#include <ksock/inet/tcp_stream.hpp>
 #include <ksock/jiffies.hpp>
 #include <ksock/layout.hpp>
 #include <ksock/net.hpp>
@@ -23,6 +26,11 @@ struct tcp_prot {
     using obj_type = tcp_sock;
     static constexpr std::size_t obj_size = sizeof(tcp_sock);
     static constexpr kfunc backlog_rcv = kfunc::tcp_v4_do_rcv;
+    //! The TIME_WAIT mini-socks (tcp_death_row).
+    using state_type = tcp_state_type;
+    //! inet_sendmsg does not autobind: connect() binds (tcp_sendmsg has no
+    //! use for a port on an unconnected socket).
+    static constexpr bool no_autobind = true;
 
     //! The constexpr default image of a fresh TCP socket (defined with the
     //! family, which knows the protosw entry's flags).
@@ -122,14 +130,47 @@ struct tcp_prot {
         --ctx.net().sockets_allocated;
     }
 
-    //! tcp_close: shut down both ways; a socket that never left TCP_CLOSE is
-    //! orphaned and destroyed at once (adjudge_to_death), then put.
+    //! tcp_close (tcp_stream.hpp).
     template <class Ctx>
-    static void close(Ctx& ctx, sock& sk, long /*timeout*/) {
-        sk.sk_shutdown = shutdown_mask;
-        sock_orphan(sk);
-        destroy(ctx, sk); // inet_csk_destroy_sock -> sk_prot->destroy
-        sock_put<tcp_prot>(ctx, sk);
+    static void close(Ctx& ctx, sock& sk, long timeout) {
+        tcp_close_sock<tcp_prot>(ctx, sk, timeout);
+    }
+
+    //! inet_csk_get_port.
+    template <class Ctx>
+    static int get_port(Ctx& ctx, sock& sk, unsigned short snum) {
+        return inet_csk_get_port<tcp_prot>(ctx, sk, snum);
+    }
+    //! tcp_v4_connect.
+    template <class Ctx>
+    static int connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
+        return tcp_v4_connect<tcp_prot>(ctx, sk, uaddr, addr_len);
+    }
+    //! tcp_disconnect.
+    template <class Ctx>
+    static int disconnect(Ctx& ctx, sock& sk, int flags) {
+        return tcp_disconnect<tcp_prot>(ctx, sk, flags);
+    }
+    //! tcp_shutdown.
+    template <class Ctx>
+    static void shutdown(Ctx& ctx, sock& sk, int how) {
+        tcp_shutdown<tcp_prot>(ctx, sk, how);
+    }
+    //! tcp_sendmsg.
+    template <class Ctx>
+    static long sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
+        return tcp_sendmsg<tcp_prot>(ctx, sk, msg, size);
+    }
+    //! tcp_recvmsg.
+    template <class Ctx>
+    static long recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags,
+                        int* addr_len) {
+        return tcp_recvmsg<tcp_prot>(ctx, sk, msg, len, flags, addr_len);
+    }
+    //! The timers: SYN retransmission, delayed ACK, FIN_WAIT2, TIME_WAIT.
+    template <class Ctx>
+    static void on_tick(Ctx& ctx) {
+        tcp_on_tick<tcp_prot>(ctx);
     }
 
     static int getsockopt(ksock::socket& so, int level, int optname, void* optval,
