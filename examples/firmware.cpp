@@ -5,7 +5,9 @@
 // config (4 TCP, 4 UDP, 2 of every other proto, 8 fds, 8 sockets), so it sits
 // in .bss and costs no constructor at start-up. A main loop opens sockets,
 // doubles SO_RCVBUF, sets TCP_NODELAY, reads the values back, closes them,
-// and repeats; every round must leave the pools empty. It prints the static
+// then serves one UDP request/response over loopback (a sensor query to a
+// service bound to 127.0.0.1:5683, answered to the sender's address), and
+// repeats; every round must leave the pools empty. It prints the static
 // RAM the stack takes and the per-proto object sizes, using only <cstdio>.
 // Returns non-zero on any mismatch.
 #include <cstddef>
@@ -117,6 +119,44 @@ void one_round(int round) {
           round);
 }
 
+//! One UDP request/response over lo: the client's request is sent from an
+//! ephemeral port (autobind), the service answers to the address recvfrom
+//! reported, the client reads the reply; nothing is left queued.
+void udp_request_response(int round) {
+    ksock::sockaddr_in svc{};
+    svc.sin_family = ksock::af_inet;
+    svc.sin_port = ksock::detail::htons(5683);
+    svc.sin_addr.s_addr = ksock::detail::htonl(ksock::inaddr_loopback);
+    const auto* svc_addr = reinterpret_cast<const ksock::sockaddr*>(&svc);
+    const int server = stack.socket<ksock::pf_inet, ksock::sock_dgram, 0>();
+    const int client = stack.socket<ksock::pf_inet, ksock::sock_dgram, 0>();
+    check(server >= 0 && client >= 0, "two UDP sockets", round);
+    check(stack.bind(server, svc_addr, sizeof svc) == 0, "bind 127.0.0.1:5683", round);
+
+    static const char request[] = "GET /temp";
+    check(stack.sendto(client, request, sizeof request, 0, svc_addr, sizeof svc) ==
+              static_cast<long>(sizeof request),
+          "request sent", round);
+    char buf[32];
+    ksock::sockaddr_in from{};
+    ksock::socklen_t from_len = sizeof from;
+    const long n = stack.recvfrom(server, buf, sizeof buf, ksock::msg_dontwait,
+                                  reinterpret_cast<ksock::sockaddr*>(&from), &from_len);
+    check(n == static_cast<long>(sizeof request), "request received whole", round);
+    check(from_len == sizeof from && from.sin_port != 0, "the sender's ephemeral port", round);
+    static const char reply[] = "21.5 C";
+    check(stack.sendto(server, reply, sizeof reply, 0, reinterpret_cast<ksock::sockaddr*>(&from),
+                       from_len) == static_cast<long>(sizeof reply),
+          "reply sent", round);
+    check(stack.recv(client, buf, sizeof buf, ksock::msg_dontwait) ==
+              static_cast<long>(sizeof reply),
+          "reply received", round);
+    check(stack.recv(client, buf, sizeof buf, ksock::msg_dontwait) == -ksock::eagain,
+          "nothing more queued", round);
+    check(stack.close(client) == 0 && stack.close(server) == 0, "close UDP", round);
+    check(stack.skbs_in_use() == 0, "every skb freed", round);
+}
+
 template <class P>
 void print_proto() {
     std::printf("  %-12s obj_size %5lu x %lu objects\n", P::name, ul(P::obj_size),
@@ -144,8 +184,10 @@ int main() {
                 ul(sizeof(ksock::file)), ul(fw_config::max_sockets));
 
     stack.boot();
-    for (int round = 0; round < rounds; ++round)
+    for (int round = 0; round < rounds; ++round) {
         one_round(round);
+        udp_request_response(round);
+    }
 
     std::printf("%d rounds: sockets %lu, files %lu, tcp %lu, udp %lu, net sock_inuse %d\n", rounds,
                 ul(stack.sockets_in_use()), ul(stack.files_in_use()),

@@ -52,6 +52,32 @@ public:
         sink_ = fd + level + optname + (optval != nullptr) + static_cast<int>(optlen);
         return sink_;
     }
+    [[gnu::noinline]] int bind(int fd, const ksock::sockaddr* a, ksock::socklen_t l) noexcept {
+        sink_ = fd + (a != nullptr) + static_cast<int>(l);
+        return sink_;
+    }
+    [[gnu::noinline]] long sendto(int fd, const void* b, std::size_t n, int flags,
+                                  const ksock::sockaddr* a, ksock::socklen_t l) noexcept {
+        sink_ = fd + (b != nullptr) + static_cast<int>(n) + flags + (a != nullptr) +
+                static_cast<int>(l);
+        return sink_;
+    }
+    [[gnu::noinline]] long recvfrom(int fd, void* b, std::size_t n, int flags, ksock::sockaddr* a,
+                                    ksock::socklen_t* l) noexcept {
+        sink_ = fd + static_cast<int>(n) + flags;
+        if (sink_ != 0 && b != nullptr && a != nullptr && l != nullptr)
+            *static_cast<char*>(b) = static_cast<char>(sink_);
+        return sink_;
+    }
+    [[gnu::noinline]] long recv(int fd, void* b, std::size_t n, int flags) noexcept {
+        sink_ = fd + static_cast<int>(n) + flags;
+        if (sink_ != 0 && b != nullptr)
+            *static_cast<char*>(b) = static_cast<char>(sink_);
+        return sink_;
+    }
+    [[gnu::noinline]] std::size_t skbs_in_use() noexcept {
+        return static_cast<std::size_t>(sink_);
+    }
     template <class P>
     [[gnu::noinline]] std::size_t objects_in_use() noexcept {
         return static_cast<std::size_t>(sink_);

@@ -37,6 +37,8 @@ inline constexpr int esocktnosupport = 94;
 inline constexpr int eopnotsupp = 95;
 inline constexpr int epfnosupport = 96;
 inline constexpr int eafnosupport = 97;
+inline constexpr int enonet = 64;
+inline constexpr int eproto = 71;
 inline constexpr int eaddrinuse = 98;
 inline constexpr int eaddrnotavail = 99;
 inline constexpr int enetdown = 100;
@@ -49,6 +51,8 @@ inline constexpr int enotconn = 107;
 inline constexpr int eshutdown = 108;
 inline constexpr int etimedout = 110;
 inline constexpr int econnrefused = 111;
+inline constexpr int ehostdown = 112;
+inline constexpr int ehostunreach = 113;
 inline constexpr int ealready = 114;
 inline constexpr int einprogress = 115;
 

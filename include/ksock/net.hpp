@@ -42,6 +42,8 @@ struct net_sysctl {
     int ip_local_port_range[2] = {32768, 60999};
     int ip_unprivileged_port_start = 1024; //!< binding below needs CAP_NET_BIND_SERVICE
     int ip_nonlocal_bind = 0;
+    int icmp_echo_ignore_all = 0;
+    int icmp_echo_ignore_broadcasts = 1;
     // net.unix
     int unix_max_dgram_qlen = 10;
 

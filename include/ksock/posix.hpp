@@ -72,6 +72,14 @@ constexpr int to_host_errno(int e) noexcept {
 #endif
         KSOCK_MAP(ETIMEDOUT, etimedout)
         KSOCK_MAP(ECONNREFUSED, econnrefused)
+        KSOCK_MAP(EHOSTUNREACH, ehostunreach)
+#ifdef EHOSTDOWN
+        KSOCK_MAP(EHOSTDOWN, ehostdown)
+#endif
+#ifdef ENONET
+        KSOCK_MAP(ENONET, enonet)
+#endif
+        KSOCK_MAP(EPROTO, eproto)
         KSOCK_MAP(EALREADY, ealready)
         KSOCK_MAP(EINPROGRESS, einprogress)
 #undef KSOCK_MAP

@@ -80,12 +80,12 @@ struct sk_buff {
 template <class CB>
 CB& skb_cb(sk_buff& skb) noexcept {
     static_assert(sizeof(CB) <= sizeof(sk_buff::cb), "ksock::skb_cb<CB>: CB must fit in 48 bytes");
-    return *reinterpret_cast<CB*>(skb.cb);
+    return *static_cast<CB*>(static_cast<void*>(skb.cb)); // cb is 8-aligned
 }
 template <class CB>
 const CB& skb_cb(const sk_buff& skb) noexcept {
     static_assert(sizeof(CB) <= sizeof(sk_buff::cb), "ksock::skb_cb<CB>: CB must fit in 48 bytes");
-    return *reinterpret_cast<const CB*>(skb.cb);
+    return *static_cast<const CB*>(static_cast<const void*>(skb.cb));
 }
 
 // --- queues --------------------------------------------------------------
@@ -93,10 +93,10 @@ const CB& skb_cb(const sk_buff& skb) noexcept {
 // sk_buff*); it is compared, never dereferenced as an sk_buff.
 
 inline sk_buff* skb_queue_marker(sk_buff_head& q) noexcept {
-    return reinterpret_cast<sk_buff*>(&q);
+    return static_cast<sk_buff*>(static_cast<void*>(&q));
 }
 inline const sk_buff* skb_queue_marker(const sk_buff_head& q) noexcept {
-    return reinterpret_cast<const sk_buff*>(&q);
+    return static_cast<const sk_buff*>(static_cast<const void*>(&q));
 }
 inline std::uint32_t skb_queue_len(const sk_buff_head& q) noexcept {
     return q.qlen;

@@ -26,8 +26,8 @@ sockaddr* sa(sockaddr_in& a) {
 //! A PF_INET family whose one entry's ops define nothing but release: every
 //! data-path member is Linux's sock_no_* (EOPNOTSUPP), poll reads 0.
 struct bare_ops {
-    static constexpr const char* name = "bare_ops";
-    static constexpr int family = pf_inet;
+    [[maybe_unused]] static constexpr const char* name = "bare_ops";
+    [[maybe_unused]] static constexpr int family = pf_inet;
     template <class Entry, class Ctx>
     static int release(Ctx& ctx, ksock::socket& so) {
         return inet::inet_common_ops::release<Entry>(ctx, so);

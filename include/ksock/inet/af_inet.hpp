@@ -134,7 +134,11 @@ int inet_bind(Ctx& ctx, ksock::socket& so, const sockaddr* uaddr, int addr_len) 
         trace_scope ts(ctx.trace(), "inet_bind");
         if (addr_len < static_cast<int>(sizeof(sockaddr_in)))
             return ts.result(-einval);
-        const auto* addr = reinterpret_cast<const sockaddr_in*>(uaddr);
+        // The kernel's copy is a sockaddr_storage; read it as an address of
+        // this family without assuming sockaddr's (2-byte) alignment.
+        sockaddr_in sin;
+        std::memcpy(&sin, uaddr, sizeof sin);
+        const sockaddr_in* addr = &sin;
         inet_sock& inet = *inet_sk(&sk);
         if (addr->sin_family != af_inet) {
             // Compatibility: AF_UNSPEC is AF_INET when the address is ANY.
@@ -180,23 +184,22 @@ template <class Entry, class Ctx>
 int inet_getname(Ctx&, ksock::socket& so, sockaddr* uaddr, int peer) {
     sock& sk = *so.sk;
     const inet_sock& inet = *inet_sk(&sk);
-    auto* sin = reinterpret_cast<sockaddr_in*>(uaddr);
-    sin->sin_family = af_inet;
+    sockaddr_in sin{};
+    sin.sin_family = af_inet;
     if (peer) {
         if (!inet.inet_dport() ||
             ((tcpf(sk.sk_state()) & (tcpf(tcp_close) | tcpf(tcp_syn_sent))) && peer == 1))
             return -enotconn;
-        sin->sin_port = inet.inet_dport();
-        sin->sin_addr.s_addr = inet.inet_daddr();
+        sin.sin_port = inet.inet_dport();
+        sin.sin_addr.s_addr = inet.inet_daddr();
     } else {
         std::uint32_t addr = inet.inet_rcv_saddr();
         if (!addr)
             addr = inet.inet_saddr;
-        sin->sin_port = inet.inet_sport;
-        sin->sin_addr.s_addr = addr;
+        sin.sin_port = inet.inet_sport;
+        sin.sin_addr.s_addr = addr;
     }
-    for (unsigned char& z : sin->sin_zero)
-        z = 0;
+    std::memcpy(uaddr, &sin, sizeof sin);
     return static_cast<int>(sizeof(sockaddr_in));
 }
 

@@ -3,14 +3,32 @@
 // members every inet table shares; listen and accept are sock_no_*.
 #pragma once
 
+#include <ksock/core/datagram.hpp>
 #include <ksock/inet/inet_ops.hpp>
+#include <ksock/inet/ip_datagram.hpp>
 #include <ksock/inet/udp_sockopt.hpp>
+#include <ksock/udp_sock.hpp>
 
 namespace ksock::inet {
 
 struct inet_dgram_ops : inet_common_ops {
     static constexpr const char* name = "inet_dgram_ops";
     static int set_peek_off(sock& sk, int val) { return udp_set_peek_off(sk, val); }
+
+    template <class Entry, class Ctx>
+    static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int flags) {
+        return inet_dgram_connect<Entry>(ctx, so, a, len, flags);
+    }
+
+    //! udp_poll: datagram_poll, and readable while UDP's reader queue holds
+    //! a datagram too.
+    template <class Entry, class Ctx>
+    static unsigned poll(Ctx&, ksock::socket& so) {
+        unsigned mask = datagram_poll(so);
+        if (!skb_queue_empty(udp_sk(so.sk)->reader_queue))
+            mask |= pollin | pollrdnorm;
+        return mask;
+    }
 };
 
 } // namespace ksock::inet

@@ -4,12 +4,23 @@
 // set_peek_off, so SO_PEEK_OFF is EOPNOTSUPP on these sockets.
 #pragma once
 
+#include <ksock/core/datagram.hpp>
 #include <ksock/inet/inet_ops.hpp>
+#include <ksock/inet/ip_datagram.hpp>
 
 namespace ksock::inet {
 
 struct inet_sockraw_ops : inet_common_ops {
     static constexpr const char* name = "inet_sockraw_ops";
+
+    template <class Entry, class Ctx>
+    static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int flags) {
+        return inet_dgram_connect<Entry>(ctx, so, a, len, flags);
+    }
+    template <class Entry, class Ctx>
+    static unsigned poll(Ctx&, ksock::socket& so) {
+        return datagram_poll(so);
+    }
 };
 
 } // namespace ksock::inet

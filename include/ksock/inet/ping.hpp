@@ -1,21 +1,40 @@
 // ksock/inet/ping.hpp: ping_prot (net/ipv4/ping.c): ICMP echo sockets for
-// unprivileged users, gated by net.ipv4.ping_group_range.
+// unprivileged users, gated by net.ipv4.ping_group_range. The socket's
+// "port" is the ICMP echo identifier: ping_v4_sendmsg writes it into every
+// request and ping_rcv gives each echo reply to the socket of its id.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
+#include <ksock/core/datagram.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/cred.hpp>
+#include <ksock/detail/byteorder.hpp>
+#include <ksock/inet/icmp.hpp>
+#include <ksock/inet/ip_datagram.hpp>
+#include <ksock/inet/ip_hdr.hpp>
+#include <ksock/inet/ip_loopback.hpp>
 #include <ksock/inet/ip_sockglue.hpp>
 #include <ksock/inet_sock.hpp>
 
 namespace ksock::inet {
+
+//! ping_table: the order socks were hashed in (newest highest, standing for
+//! Linux's head-first chains) and the identifier rover.
+struct ping_table {
+    std::uint32_t hash_seq;
+    std::uint16_t rover;
+    bool rover_set;
+};
 
 struct ping_prot {
     static constexpr const char* name = "PING";
     using obj_type = inet_sock;
     static constexpr std::size_t obj_size = sizeof(inet_sock);
     static constexpr kfunc backlog_rcv = kfunc::ping_queue_rcv_skb;
+    using state_type = ping_table;
 
     static const inet_sock defaults;
 
@@ -45,6 +64,226 @@ struct ping_prot {
         return ok ? 0 : -eacces;
     }
 
+    //! f(sock&) for every hashed ping sock.
+    template <class Ctx, class F>
+    static void for_each_hashed(Ctx& ctx, F&& f) {
+        ctx.template for_each_obj<ping_prot>([&](inet_sock& inet) {
+            if (inet.inet_num())
+                f(inet.sk);
+        });
+    }
+
+    //! ping_get_port: identifier 0 takes the next one after the rover that
+    //! no ping socket holds; an explicit one is refused only when a holder
+    //! and this socket do not both have sk_reuse (ping sockets are created
+    //! with it, so two may share an id: the newest gets the replies).
+    template <class Ctx>
+    static int get_port(Ctx& ctx, sock& sk, unsigned short ident) {
+        ping_table& t = ctx.template proto_state<ping_prot>();
+        if (!ident) {
+            if (!t.rover_set) {
+                t.rover = static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16);
+                t.rover_set = true;
+            }
+            auto result = static_cast<std::uint16_t>(t.rover + 1);
+            bool found = false;
+            for (long i = 0; i < (1L << 16) && !found; ++i, ++result) {
+                if (!result)
+                    ++result;
+                bool used = false;
+                for_each_hashed(
+                    ctx, [&](sock& sk2) { used = used || inet_sk(&sk2)->inet_num() == result; });
+                if (!used) {
+                    t.rover = ident = result;
+                    found = true;
+                }
+            }
+            if (!found)
+                return 1;
+        } else {
+            bool used = false;
+            for_each_hashed(ctx, [&](sock& sk2) {
+                used = used || (inet_sk(&sk2)->inet_num() == ident && &sk2 != &sk &&
+                                (!sk2.sk_reuse() || !sk.sk_reuse()));
+            });
+            if (used)
+                return 1;
+        }
+        inet_sk(&sk)->inet_num() = ident;
+        sk.__sk_common.skc_hash = ++t.hash_seq;
+        sock_hold(sk);
+        return 0;
+    }
+
+    //! ping_unhash.
+    template <class Ctx>
+    static void unhash(Ctx&, sock& sk) {
+        inet_sock& inet = *inet_sk(&sk);
+        if (!inet.inet_num())
+            return;
+        inet.inet_num() = 0;
+        inet.inet_sport = 0;
+        sk.__sk_common.skc_hash = 0;
+        --sk.sk_refcnt(); // __sock_put: never the last reference here
+    }
+
+    //! ping_bind: ping_check_bind_addr (a whole sockaddr_in; AF_INET, or
+    //! AF_UNSPEC with ANY; ANY or a local address: multicast and broadcast
+    //! are EADDRNOTAVAIL), then EINVAL when already bound, the identifier
+    //! (EADDRINUSE), the address.
+    template <class Ctx>
+    static int bind(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
+        trace_scope ts(ctx.trace(), "ping_bind");
+        if (addr_len < static_cast<int>(sizeof(sockaddr_in)))
+            return ts.result(-einval);
+        sockaddr_in a{}; // the kernel copy is sockaddr_storage-sized
+        std::memcpy(&a, uaddr, sizeof a);
+        const sockaddr_in* addr = &a;
+        if (addr->sin_family != af_inet &&
+            !(addr->sin_family == af_unspec && addr->sin_addr.s_addr == inaddr_any))
+            return ts.result(-eafnosupport);
+        inet_sock& inet = *inet_sk(&sk);
+        const rtn_type chk = inet_addr_type(addr->sin_addr.s_addr);
+        const bool nonlocal_ok = ctx.net().sysctl.ip_nonlocal_bind ||
+                                 inet_test_bit(inet, inet_flags_freebind) ||
+                                 inet_test_bit(inet, inet_flags_transparent);
+        if (addr->sin_addr.s_addr != inaddr_any &&
+            (chk == rtn_multicast || chk == rtn_broadcast || (chk != rtn_local && !nonlocal_ok)))
+            return ts.result(-eaddrnotavail);
+        if (inet.inet_num())
+            return ts.result(-einval);
+        const unsigned short snum = ksock::detail::ntohs(addr->sin_port);
+        if (get_port(ctx, sk, snum))
+            return ts.result(-eaddrinuse);
+        inet.inet_rcv_saddr() = inet.inet_saddr = addr->sin_addr.s_addr;
+        if (addr->sin_addr.s_addr)
+            sk.sk_userlocks |= sock_bind_lock;
+        if (snum)
+            sk.sk_userlocks |= sock_bind_port_lock;
+        inet.inet_sport = ksock::detail::htons(inet.inet_num());
+        inet.inet_daddr() = 0;
+        inet.inet_dport() = 0;
+        return 0;
+    }
+
+    template <class Ctx>
+    static int connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
+        return ip4_datagram_connect(ctx, sk, uaddr, addr_len);
+    }
+    template <class Ctx>
+    static int disconnect(Ctx& ctx, sock& sk, int flags) {
+        return udp_disconnect<ping_prot>(ctx, sk, flags);
+    }
+
+    //! ping_v4_sendmsg: the caller writes the ICMP header; only an echo
+    //! request (type 8, code 0) may be sent; the stack puts the socket's
+    //! identifier in it and computes the checksum. Only AF_INET addresses
+    //! (the port is ignored).
+    template <class Ctx>
+    static long sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
+        trace_scope ts(ctx.trace(), "ping_v4_sendmsg");
+        inet_sock& inet = *inet_sk(&sk);
+        if (len > 0xffff)
+            return ts.result(-emsgsize);
+        if (len < sizeof(icmphdr))
+            return ts.result(-einval);
+        if (msg.msg_flags & msg_oob)
+            return ts.result(-eopnotsupp);
+        icmphdr user{};
+        if (msg.msg_iter.copy_from(&user, sizeof user) != sizeof user)
+            return ts.result(-efault);
+        if (!(user.type == icmp_t_echo && user.code == 0))
+            return ts.result(-einval);
+        std::uint32_t daddr = 0;
+        if (msg.msg_name) {
+            const auto* usin = static_cast<const sockaddr_in*>(msg.msg_name);
+            if (msg.msg_namelen < static_cast<int>(sizeof(sockaddr_in)))
+                return ts.result(-einval);
+            if (usin->sin_family != af_inet)
+                return ts.result(-eafnosupport);
+            daddr = usin->sin_addr.s_addr;
+        } else {
+            if (sk.sk_state() != tcp_established)
+                return ts.result(-edestaddrreq);
+            daddr = inet.inet_daddr();
+        }
+        rtable rt{};
+        if (const int err = ip_route_output(daddr, inet.inet_saddr, rt))
+            return ts.result(err);
+        if (rt.broadcast && !sock_flag(sk, sock_broadcast))
+            return ts.result(-eacces);
+        if (len > ip_max_len - sizeof(iphdr))
+            return ts.result(-emsgsize);
+        const std::size_t tot = sizeof(iphdr) + len;
+        int err = 0;
+        sk_buff* skb =
+            sock_alloc_send_skb(ctx, sk, tot, ip_truesize(tot, sizeof(iphdr) + sizeof(icmphdr)),
+                                (msg.msg_flags & msg_dontwait) != 0, &err);
+        if (!skb)
+            return ts.result(err);
+        const std::size_t data = len - sizeof(icmphdr);
+        if (skb_copy_from_iter_at(skb, sizeof(iphdr) + sizeof(icmphdr), msg.msg_iter, data) !=
+            data) {
+            kfree_skb(ctx, skb);
+            return ts.result(-efault);
+        }
+        const icmphdr h{icmp_t_echo, 0, 0, inet.inet_sport, user.sequence};
+        skb_store_bits(skb, sizeof(iphdr), &h, sizeof h);
+        icmp_set_checksum(skb, sizeof(iphdr), len);
+        ip_build_header(ctx, skb, tot, inet.tos, ip_sets_df(inet),
+                        ip_select_ttl(inet, ctx.net().sysctl), ipproto_icmp, rt.saddr, rt.daddr);
+        ip_local_out(ctx, skb);
+        return static_cast<long>(len);
+    }
+
+    //! ping_recvmsg: one echo reply from its ICMP header on; MSG_TRUNC in
+    //! msg_flags when it did not fit (the call still returns what was
+    //! copied); the sender's address with port 0. MSG_OOB is EOPNOTSUPP, an
+    //! empty error queue EAGAIN. SO_PEEK_OFF does not exist here.
+    template <class Ctx>
+    static long recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags,
+                        int* addr_len) {
+        if (flags & msg_oob)
+            return -eopnotsupp;
+        if (flags & msg_errqueue)
+            return -eagain;
+        int err = 0;
+        sk_buff* skb = skb_recv_datagram(ctx, sk, flags, &err);
+        if (!skb)
+            return err;
+        return raw_like_copy(ctx, skb, msg, len, flags, addr_len, false);
+    }
+
+    //! The copy-out ping_recvmsg and raw_recvmsg share: from data_off,
+    //! truncated to \p len, the source address with port 0; the length
+    //! returned is the whole message's when \p trunc_returns_all and the
+    //! caller passed MSG_TRUNC (raw), else what was copied (ping).
+    template <class Ctx>
+    static long raw_like_copy(Ctx& ctx, sk_buff* skb, kmsghdr& msg, std::size_t len, int flags,
+                              int* addr_len, bool trunc_returns_all) {
+        const inet_skb_cb& cb = inet_cb(*skb);
+        std::size_t copied = skb->msg_len;
+        if (copied > len) {
+            msg.msg_flags |= msg_trunc;
+            copied = len;
+        }
+        skb_copy_to_iter(skb, cb.data_off, msg.msg_iter, copied);
+        if (msg.msg_name) {
+            auto* sin = static_cast<sockaddr_in*>(msg.msg_name);
+            sin->sin_family = af_inet;
+            sin->sin_port = 0;
+            sin->sin_addr.s_addr = cb.saddr;
+            for (unsigned char& z : sin->sin_zero)
+                z = 0;
+            *addr_len = static_cast<int>(sizeof(sockaddr_in));
+        }
+        const long ret =
+            static_cast<long>(trunc_returns_all && (flags & msg_trunc) ? skb->msg_len : copied);
+        if (!(flags & msg_peek))
+            kfree_skb(ctx, skb);
+        return ret;
+    }
+
     //! ping_close = sk_common_release.
     template <class Ctx>
     static void close(Ctx& ctx, sock& sk, long /*timeout*/) {
@@ -61,5 +300,34 @@ struct ping_prot {
         return ip_setsockopt(so, level, optname, optval, optlen, cr);
     }
 };
+
+//! ping_rcv: an echo reply goes to the newest ping socket holding its
+//! identifier (and bound to its destination, or to ANY); a copy from the
+//! ICMP header on is queued (sock_queue_rcv_skb).
+template <class Ctx>
+void ping_rcv(Ctx& ctx, const sk_buff* skb) {
+    const inet_skb_cb& cb = inet_cb(*skb);
+    icmphdr h{};
+    skb_copy_bits(skb, cb.ihl, &h, sizeof h);
+    const unsigned short ident = ksock::detail::ntohs(h.id);
+    sock* best = nullptr;
+    ping_prot::for_each_hashed(ctx, [&](sock& sk) {
+        const inet_sock& inet = *inet_sk(&sk);
+        if (inet.inet_num() != ident ||
+            (inet.inet_rcv_saddr() && inet.inet_rcv_saddr() != cb.daddr))
+            return;
+        if (!best || sk.__sk_common.skc_hash > best->__sk_common.skc_hash)
+            best = &sk;
+    });
+    if (!best)
+        return;
+    sk_buff* c = skb_clone(ctx, skb);
+    if (!c)
+        return;
+    inet_skb_cb& ccb = inet_cb(*c);
+    ccb.data_off = ccb.ihl;
+    c->msg_len = static_cast<std::uint32_t>(ccb.tot_len - ccb.ihl);
+    sock_queue_rcv_skb(ctx, *best, c);
+}
 
 } // namespace ksock::inet

@@ -1,10 +1,22 @@
 // ksock/inet/raw.hpp: raw_prot (net/ipv4/raw.c): raw IP sockets, hashed by
-// protocol number when created (raw_hash_sk), with raw_sk_init and raw_close.
+// protocol number when created (raw_hash_sk), with raw_sk_init, raw_bind,
+// connect, raw_sendmsg (with or without IP_HDRINCL), raw_recvmsg, raw_close,
+// and raw_v4_input: every raw socket of a packet's protocol gets a copy of
+// it, IP header included.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
+#include <ksock/core/datagram.hpp>
 #include <ksock/core/sock_init.hpp>
+#include <ksock/detail/byteorder.hpp>
+#include <ksock/inet/icmp.hpp>
+#include <ksock/inet/ip_datagram.hpp>
+#include <ksock/inet/ip_hdr.hpp>
+#include <ksock/inet/ip_loopback.hpp>
+#include <ksock/inet/ping.hpp>
 #include <ksock/inet/raw_sockopt.hpp>
 #include <ksock/layout.hpp>
 #include <ksock/list.hpp>
@@ -70,6 +82,146 @@ struct raw_prot {
         return 0;
     }
 
+    //! raw_bind: address checks only (the protocol is the port): EINVAL for
+    //! a short address or a socket no longer in TCP_CLOSE, EADDRNOTAVAIL for
+    //! an address of no local device (multicast and broadcast are allowed,
+    //! without a source address of their own). The family is not checked.
+    template <class Ctx>
+    static int bind(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
+        trace_scope ts(ctx.trace(), "raw_bind");
+        if (sk.sk_state() != tcp_close || addr_len < static_cast<int>(sizeof(sockaddr_in)))
+            return ts.result(-einval);
+        sockaddr_in a{}; // the kernel copy is sockaddr_storage-sized
+        std::memcpy(&a, uaddr, sizeof a);
+        const sockaddr_in* addr = &a;
+        inet_sock& inet = *inet_sk(&sk);
+        const rtn_type chk = inet_addr_type(addr->sin_addr.s_addr);
+        const bool nonlocal_ok = ctx.net().sysctl.ip_nonlocal_bind ||
+                                 inet_test_bit(inet, inet_flags_freebind) ||
+                                 inet_test_bit(inet, inet_flags_transparent);
+        if (!nonlocal_ok && addr->sin_addr.s_addr != inaddr_any && chk == rtn_unicast)
+            return ts.result(-eaddrnotavail);
+        inet.inet_rcv_saddr() = inet.inet_saddr = addr->sin_addr.s_addr;
+        if (chk == rtn_multicast || chk == rtn_broadcast)
+            inet.inet_saddr = 0;
+        return 0;
+    }
+
+    template <class Ctx>
+    static int connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
+        return ip4_datagram_connect(ctx, sk, uaddr, addr_len);
+    }
+    //! __udp_disconnect, as Linux's raw_prot has it: without a bound port
+    //! lock the socket is unhashed, so it receives nothing any more.
+    template <class Ctx>
+    static int disconnect(Ctx& ctx, sock& sk, int flags) {
+        return udp_disconnect<raw_prot>(ctx, sk, flags);
+    }
+
+    //! raw_sendmsg. Without IP_HDRINCL the stack writes the IP header (the
+    //! socket's protocol); with it (always on IPPROTO_RAW sockets) the
+    //! caller's header goes out with tot_len, a zero saddr and id, and the
+    //! checksum fixed up (raw_send_hdrinc); the packet is delivered to the
+    //! destination its header names.
+    template <class Ctx>
+    static long sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
+        trace_scope ts(ctx.trace(), "raw_sendmsg");
+        inet_sock& inet = *inet_sk(&sk);
+        if (len > 0xffff)
+            return ts.result(-emsgsize);
+        const bool hdrincl = inet_test_bit(inet, inet_flags_hdrincl);
+        if (msg.msg_flags & msg_oob)
+            return ts.result(-eopnotsupp);
+        std::uint32_t daddr = 0;
+        if (msg.msg_namelen) {
+            const auto* usin = static_cast<const sockaddr_in*>(msg.msg_name);
+            if (msg.msg_namelen < static_cast<int>(sizeof(sockaddr_in)))
+                return ts.result(-einval);
+            if (usin->sin_family != af_inet && usin->sin_family)
+                return ts.result(-eafnosupport);
+            daddr = usin->sin_addr.s_addr;
+        } else {
+            if (sk.sk_state() != tcp_established)
+                return ts.result(-edestaddrreq);
+            daddr = inet.inet_daddr();
+        }
+        rtable rt{};
+        if (const int err = ip_route_output(daddr, inet.inet_saddr, rt))
+            return ts.result(err);
+        if (rt.broadcast && !sock_flag(sk, sock_broadcast))
+            return ts.result(-eacces);
+        const bool noblock = (msg.msg_flags & msg_dontwait) != 0;
+        int err = 0;
+        if (hdrincl) {
+            const std::uint32_t truesize = ip_truesize(len, len); // all linear
+            sk_buff* skb = sock_alloc_send_skb(ctx, sk, len, truesize, noblock, &err);
+            if (!skb)
+                return ts.result(err);
+            if (skb_copy_from_iter_at(skb, 0, msg.msg_iter, len) != len) {
+                kfree_skb(ctx, skb);
+                return ts.result(-efault);
+            }
+            iphdr h{};
+            if (len < sizeof h) {
+                kfree_skb(ctx, skb);
+                return ts.result(-einval);
+            }
+            skb_copy_bits(skb, 0, &h, sizeof h);
+            const std::size_t iphlen = static_cast<std::size_t>(h.ver_ihl & 0x0f) * 4u;
+            if (iphlen > len) {
+                kfree_skb(ctx, skb);
+                return ts.result(-einval);
+            }
+            if (iphlen >= sizeof h) {
+                if (!h.saddr)
+                    h.saddr = rt.saddr;
+                h.check = 0;
+                h.tot_len = ksock::detail::htons(static_cast<std::uint16_t>(len));
+                if (!h.id)
+                    h.id = ksock::detail::htons(
+                        static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16));
+                skb_store_bits(skb, 0, &h, sizeof h);
+                h.check = ksock::detail::htons(csum_fold(skb_checksum(skb, 0, iphlen, 0)));
+                skb_store_bits(skb, 0, &h, sizeof h);
+            }
+            ip_local_out(ctx, skb);
+            return static_cast<long>(len);
+        }
+        if (len > ip_max_len - sizeof(iphdr))
+            return ts.result(-emsgsize);
+        const std::size_t tot = sizeof(iphdr) + len;
+        sk_buff* skb =
+            sock_alloc_send_skb(ctx, sk, tot, ip_truesize(tot, sizeof(iphdr)), noblock, &err);
+        if (!skb)
+            return ts.result(err);
+        if (skb_copy_from_iter_at(skb, sizeof(iphdr), msg.msg_iter, len) != len) {
+            kfree_skb(ctx, skb);
+            return ts.result(-efault);
+        }
+        ip_build_header(ctx, skb, tot, inet.tos, ip_sets_df(inet),
+                        ip_select_ttl(inet, ctx.net().sysctl),
+                        static_cast<std::uint8_t>(inet.inet_num()), rt.saddr, rt.daddr);
+        ip_local_out(ctx, skb);
+        return static_cast<long>(len);
+    }
+
+    //! raw_recvmsg: the whole packet, IP header first; MSG_TRUNC in
+    //! msg_flags when it did not fit, and its whole length returned when the
+    //! caller passed MSG_TRUNC; the source address with port 0.
+    template <class Ctx>
+    static long recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags,
+                        int* addr_len) {
+        if (flags & msg_oob)
+            return -eopnotsupp;
+        if (flags & msg_errqueue)
+            return -eagain;
+        int err = 0;
+        sk_buff* skb = skb_recv_datagram(ctx, sk, flags, &err);
+        if (!skb)
+            return err;
+        return ping_prot::raw_like_copy(ctx, skb, msg, len, flags, addr_len, true);
+    }
+
     //! raw_close: no router-alert entry to drop; sk_common_release.
     template <class Ctx>
     static void close(Ctx& ctx, sock& sk, long /*timeout*/) {
@@ -86,5 +238,46 @@ struct raw_prot {
         return raw_setsockopt(so, level, optname, optval, optlen, cr);
     }
 };
+
+//! raw_v4_input: a copy of the packet, IP header included, for every raw
+//! socket hashed on its protocol whose peer (if connected) is the source
+//! and whose bound address (if any) is the destination; ICMP raw sockets
+//! skip the types their ICMP_FILTER names. True when any socket matched
+//! (a copy the skb pool could not hold is lost for that socket alone).
+template <class Ctx>
+bool raw_v4_input(Ctx& ctx, const sk_buff* skb, std::uint8_t protocol, std::uint32_t saddr,
+                  std::uint32_t daddr) {
+    raw_hashinfo& h = ctx.template proto_state<raw_prot>();
+    bool delivered = false;
+    std::uint8_t icmp_type = 0xff;
+    if (protocol == ipproto_icmp) {
+        const inet_skb_cb& cb = inet_cb(*skb);
+        if (cb.tot_len > cb.ihl)
+            skb_copy_bits(skb, cb.ihl, &icmp_type, 1);
+    }
+    for (hlist_node* n = h.ht[protocol & (raw_htable_size - 1)].first; n;) {
+        hlist_node* next = n->next;
+        // container_of(n, struct sock, sk_node).
+        sock& sk = *static_cast<sock*>(static_cast<void*>(reinterpret_cast<unsigned char*>(n) -
+                                                          offsetof(sock_common, skc_node)));
+        const inet_sock& inet = *inet_sk(&sk);
+        if (inet.inet_num() == protocol && !(inet.inet_daddr() && inet.inet_daddr() != saddr) &&
+            !(inet.inet_rcv_saddr() && inet.inet_rcv_saddr() != daddr)) {
+            delivered = true;
+            const bool filtered = protocol == ipproto_icmp && icmp_type < 32 &&
+                                  ((1u << icmp_type) & raw_sk(&sk)->filter.data) != 0;
+            if (!filtered) {
+                if (sk_buff* c = skb_clone(ctx, skb)) {
+                    inet_skb_cb& ccb = inet_cb(*c);
+                    ccb.data_off = 0;
+                    c->msg_len = ccb.tot_len;
+                    sock_queue_rcv_skb(ctx, sk, c);
+                }
+            }
+        }
+        n = next;
+    }
+    return delivered;
+}
 
 } // namespace ksock::inet

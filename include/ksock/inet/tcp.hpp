@@ -169,6 +169,11 @@ struct tcp_prot {
     }
     //! The timers: SYN retransmission, delayed ACK, FIN_WAIT2, TIME_WAIT.
     template <class Ctx>
+    static int ioctl(Ctx&, sock& sk, unsigned long cmd, int* karg) {
+        return tcp_ioctl(sk, cmd, karg);
+    }
+
+    template <class Ctx>
     static void on_tick(Ctx& ctx) {
         tcp_on_tick<tcp_prot>(ctx);
     }

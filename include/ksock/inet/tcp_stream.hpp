@@ -6,6 +6,7 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_init.hpp>
@@ -35,7 +36,9 @@ template <class P, class Ctx>
 int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
     if (addr_len < static_cast<int>(sizeof(sockaddr_in)))
         return -einval;
-    const auto* usin = reinterpret_cast<const sockaddr_in*>(uaddr);
+    sockaddr_in sin; // the kernel's copy, read without assuming its alignment
+    std::memcpy(&sin, uaddr, sizeof sin);
+    const sockaddr_in* usin = &sin;
     if (usin->sin_family != af_inet)
         return -eafnosupport;
     inet_sock& inet = *inet_sk(&sk);
@@ -472,6 +475,50 @@ void tcp_close_sock(Ctx& ctx, sock& sk, long timeout) {
     }
     if (sk.sk_state() == tcp_close)
         inet_csk_destroy_sock<P>(ctx, sk);
+}
+
+//! tcp_ioctl's SIOCINQ (Linux's tcp_inq): bytes a read could return now
+//! (none before the handshake; up to the urgent byte when one is pending
+//! and not inline).
+inline int tcp_ioctl_inq(const sock& sk) noexcept {
+    const tcp_sock& tp = *tcp_sk(&sk);
+    if (tcpf(sk.sk_state()) & (tcpf(tcp_syn_sent) | tcpf(tcp_syn_recv)))
+        return 0;
+    if (sock_flag(sk, sock_urginline) || !tp.urg_data ||
+        static_cast<std::int32_t>(tp.urg_seq - tp.copied_seq) < 0 ||
+        static_cast<std::int32_t>(tp.urg_seq - tp.rcv_nxt) >= 0)
+        return static_cast<int>(tp.rcv_nxt - tp.copied_seq);
+    return static_cast<int>(tp.urg_seq - tp.copied_seq);
+}
+
+//! tcp_ioctl: SIOCINQ, SIOCATMARK, SIOCOUTQ (sent but not acknowledged, and
+//! not sent), SIOCOUTQNSD (not sent); a listener has no queues (EINVAL).
+inline int tcp_ioctl(const sock& sk, unsigned long cmd, int* karg) noexcept {
+    const tcp_sock& tp = *tcp_sk(&sk);
+    const bool listening = sk.sk_state() == tcp_listen;
+    const bool opening = (tcpf(sk.sk_state()) & (tcpf(tcp_syn_sent) | tcpf(tcp_syn_recv))) != 0;
+    switch (cmd) {
+    case siocinq:
+        if (listening)
+            return -einval;
+        *karg = tcp_ioctl_inq(sk);
+        return 0;
+    case siocatmark:
+        *karg = tp.urg_data && tp.urg_seq == tp.copied_seq;
+        return 0;
+    case siocoutq:
+        if (listening)
+            return -einval;
+        *karg = opening ? 0 : static_cast<int>(tp.write_seq - tp.snd_una);
+        return 0;
+    case siocoutqnsd:
+        if (listening)
+            return -einval;
+        *karg = opening ? 0 : static_cast<int>(tp.write_seq - tp.snd_nxt);
+        return 0;
+    default:
+        return -enoioctlcmd;
+    }
 }
 
 //! tcp_poll.

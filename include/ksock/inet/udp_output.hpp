@@ -1,0 +1,90 @@
+// ksock/inet/udp_output.hpp: udp_sendmsg (net/ipv4/udp.c): the checks in
+// Linux's order, the route over lo, one skb charged to the sender
+// (ip_make_skb -> sock_alloc_send_skb), the UDP and IP headers, and the
+// loopback.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <ksock/detail/byteorder.hpp>
+#include <ksock/errno.hpp>
+#include <ksock/inet/ip_hdr.hpp>
+#include <ksock/inet/ip_loopback.hpp>
+#include <ksock/kmsghdr.hpp>
+#include <ksock/trace.hpp>
+#include <ksock/uapi.hpp>
+
+namespace ksock::inet {
+
+//! The largest UDP payload: 65535 - 20 (IP) - 8 (UDP).
+inline constexpr std::size_t udp_max_payload = ip_max_len - sizeof(iphdr) - sizeof(udphdr);
+
+//! udp_sendmsg. MSG_MORE (corking) is not implemented: each call sends one
+//! datagram.
+template <class Ctx>
+long udp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
+    trace_scope ts(ctx.trace(), "udp_sendmsg");
+    inet_sock& inet = *inet_sk(&sk);
+    if (len > 0xffff)
+        return ts.result(-emsgsize);
+    if (msg.msg_flags & msg_oob)
+        return ts.result(-eopnotsupp);
+    std::uint32_t daddr = 0;
+    std::uint16_t dport = 0;
+    if (msg.msg_name) {
+        const auto* usin = static_cast<const sockaddr_in*>(msg.msg_name);
+        if (msg.msg_namelen < static_cast<int>(sizeof(sockaddr_in)))
+            return ts.result(-einval);
+        if (usin->sin_family != af_inet && usin->sin_family != af_unspec)
+            return ts.result(-eafnosupport);
+        daddr = usin->sin_addr.s_addr;
+        dport = usin->sin_port;
+        if (dport == 0)
+            return ts.result(-einval);
+    } else {
+        if (sk.sk_state() != tcp_established)
+            return ts.result(-edestaddrreq);
+        daddr = inet.inet_daddr();
+        dport = inet.inet_dport();
+    }
+    rtable rt{};
+    if (const int err = ip_route_output(daddr, inet.inet_saddr, rt))
+        return ts.result(err);
+    if (rt.broadcast && !sock_flag(sk, sock_broadcast))
+        return ts.result(-eacces);
+    // __ip_append_data: the datagram must fit IPv4's 16-bit length.
+    if (len > udp_max_payload)
+        return ts.result(-emsgsize);
+    const std::size_t ulen = len + sizeof(udphdr);
+    const std::size_t tot = ulen + sizeof(iphdr);
+    int err = 0;
+    sk_buff* skb =
+        sock_alloc_send_skb(ctx, sk, tot, ip_truesize(tot, sizeof(iphdr) + sizeof(udphdr)),
+                            (msg.msg_flags & msg_dontwait) != 0, &err);
+    if (!skb)
+        return ts.result(err);
+    if (skb_copy_from_iter_at(skb, sizeof(iphdr) + sizeof(udphdr), msg.msg_iter, len) != len) {
+        kfree_skb(ctx, skb);
+        return ts.result(-efault);
+    }
+    udphdr uh{inet.inet_sport, dport, ksock::detail::htons(static_cast<std::uint16_t>(ulen)), 0};
+    skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
+    // udp4_hwcsum / the software checksum over the pseudo-header; 0 is sent
+    // as 0xffff.
+    const std::uint32_t s = ksock::detail::ntohl(rt.saddr);
+    const std::uint32_t d = ksock::detail::ntohl(rt.daddr);
+    std::uint32_t sum = (s >> 16) + (s & 0xffffu) + (d >> 16) + (d & 0xffffu) + ipproto_udp +
+                        static_cast<std::uint32_t>(ulen);
+    std::uint16_t check = csum_fold(skb_checksum(skb, sizeof(iphdr), ulen, sum));
+    if (!check)
+        check = 0xffff;
+    uh.check = ksock::detail::htons(check);
+    skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
+    ip_build_header(ctx, skb, tot, inet.tos, ip_sets_df(inet),
+                    ip_select_ttl(inet, ctx.net().sysctl), ipproto_udp, rt.saddr, rt.daddr);
+    ip_local_out(ctx, skb);
+    return static_cast<long>(len);
+}
+
+} // namespace ksock::inet
