@@ -553,3 +553,35 @@ TEST_CASE("udp: sk_data_ready and sk_write_space reach the readiness callback") 
     s.close(u);
     CHECK(s.empty());
 }
+
+TEST_CASE("inet_udp ioctl: the first datagram's size, and none for ping sockets") {
+    default_stack s;
+    s.net().sysctl.ping_group_range[0] = 0; // let root open a ping socket
+    s.net().sysctl.ping_group_range[1] = 0;
+    const int u = s.socket(pf_inet, sock_dgram, 0);
+    const int w = s.socket(pf_inet, sock_dgram, 0);
+    const int r = s.socket(pf_inet, sock_raw, ipproto_udp);
+    const int p = s.socket(pf_inet, sock_dgram, ipproto_icmp);
+    REQUIRE((u >= 0 && w >= 0 && r >= 0 && p >= 0));
+    sockaddr_in a{};
+    a.sin_family = af_inet;
+    a.sin_addr.s_addr = detail::htonl(inaddr_loopback);
+    REQUIRE(s.bind(u, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    socklen_t l = sizeof a;
+    REQUIRE(s.getsockname(u, reinterpret_cast<sockaddr*>(&a), &l) == 0);
+    int v = -1;
+    CHECK(s.ioctl(u, fionread, &v) == 0);
+    CHECK(v == 0);
+    CHECK(s.sendto(w, "hello", 5, 0, reinterpret_cast<sockaddr*>(&a), sizeof a) == 5);
+    CHECK(s.sendto(w, "xy", 2, 0, reinterpret_cast<sockaddr*>(&a), sizeof a) == 2);
+    CHECK(s.ioctl(u, fionread, &v) == 0);
+    CHECK(v == 5); // the first datagram, not the queue (a 6.18 host: 5)
+    CHECK(s.ioctl(w, siocoutq, &v) == 0);
+    CHECK(v == 0); // delivered: nothing is charged to the sender any more
+    CHECK(s.ioctl(r, fionread, &v) == 0);
+    CHECK(v == 33);                             // the raw copy of "hello": 20 + 8 + 5
+    CHECK(s.ioctl(p, fionread, &v) == -enotty); // ping_prot has no ioctl
+    for (int fd : {u, w, r, p})
+        CHECK(s.close(fd) == 0);
+    CHECK(s.empty());
+}

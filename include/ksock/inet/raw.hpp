@@ -118,6 +118,24 @@ struct raw_prot {
         return udp_disconnect<raw_prot>(ctx, sk, flags);
     }
 
+    //! raw_ioctl: SIOCINQ is the first packet's length, IP header included;
+    //! SIOCOUTQ the send memory still charged.
+    template <class Ctx>
+    static int ioctl(Ctx&, sock& sk, unsigned long cmd, int* karg) {
+        switch (cmd) {
+        case siocoutq:
+            *karg = sk_wmem_alloc_get(sk);
+            return 0;
+        case siocinq: {
+            const sk_buff* skb = skb_peek(sk.sk_receive_queue);
+            *karg = skb ? static_cast<int>(skb->msg_len) : 0;
+            return 0;
+        }
+        default:
+            return -enoioctlcmd;
+        }
+    }
+
     //! raw_sendmsg. Without IP_HDRINCL the stack writes the IP header (the
     //! socket's protocol); with it (always on IPPROTO_RAW sockets) the
     //! caller's header goes out with tot_len, a zero saddr and id, and the

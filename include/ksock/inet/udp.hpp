@@ -135,6 +135,24 @@ struct udp_prot {
         --sk.sk_refcnt(); // __sock_put: never the last reference here
     }
 
+    //! udp_ioctl: SIOCINQ is the first datagram's payload (0 when none),
+    //! SIOCOUTQ the send memory still charged.
+    template <class Ctx>
+    static int ioctl(Ctx&, sock& sk, unsigned long cmd, int* karg) {
+        switch (cmd) {
+        case siocoutq:
+            *karg = sk_wmem_alloc_get(sk);
+            return 0;
+        case siocinq: {
+            const sk_buff* skb = skb_peek(sk.sk_receive_queue);
+            *karg = skb ? static_cast<int>(skb->msg_len) : 0;
+            return 0;
+        }
+        default:
+            return -enoioctlcmd;
+        }
+    }
+
     //! ip4_datagram_connect.
     template <class Ctx>
     static int connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
