@@ -68,9 +68,15 @@ endif()
 target_compile_options(ksock_warnings INTERFACE -Wconversion -Wsign-conversion -Wcast-align)
 
 # --- Every public header on its own, with the target warnings ------------------------
+# Except condvar_wait.hpp: a blocking wait policy needs a thread library
+# (std::condition_variable_any), which bare-metal newlib does not have; an
+# RTOS port brings its own wait policy.
 set(ksock_arm_header_sources "")
 foreach(header IN LISTS ksock_headers)
     file(RELATIVE_PATH rel "${PROJECT_SOURCE_DIR}/include" "${header}")
+    if(rel STREQUAL "ksock/condvar_wait.hpp")
+        continue()
+    endif()
     string(MAKE_C_IDENTIFIER "${rel}" id)
     set(src "${PROJECT_BINARY_DIR}/arm-headers/${id}.cpp")
     file(CONFIGURE OUTPUT "${src}" CONTENT "#include <${rel}>\n")

@@ -22,6 +22,7 @@ inline constexpr int einval = 22;
 inline constexpr int enfile = 23;
 inline constexpr int emfile = 24;
 inline constexpr int enotty = 25;
+inline constexpr int enospc = 28;
 inline constexpr int epipe = 32;
 inline constexpr int edom = 33;
 inline constexpr int erange = 34;

@@ -39,6 +39,7 @@ constexpr int to_host_errno(int e) noexcept {
         KSOCK_MAP(ENFILE, enfile)
         KSOCK_MAP(EMFILE, emfile)
         KSOCK_MAP(ENOTTY, enotty)
+        KSOCK_MAP(ENOSPC, enospc)
         KSOCK_MAP(EPIPE, epipe)
         KSOCK_MAP(EDOM, edom)
         KSOCK_MAP(ERANGE, erange)

@@ -1,4 +1,5 @@
-// ksock/unix_sock.hpp: struct unix_sock (include/net/af_unix.h).
+// ksock/unix_sock.hpp: struct unix_sock and struct unix_address
+// (include/net/af_unix.h).
 #pragma once
 
 #include <cstddef>
@@ -7,12 +8,24 @@
 
 #include <ksock/kfunc.hpp>
 #include <ksock/sock.hpp>
+#include <ksock/uapi.hpp>
 
 namespace ksock {
 
-struct unix_address;
+struct sk_buff;
 
-//! struct path: where a bound filesystem socket lives (none in ksock yet).
+//! struct unix_address: a bound name, as bind() / autobind stored it and as
+//! getsockname() returns it: `len` bytes of `name` (sun_family included).
+//! Linux allocates it and shares it (refcounted) between a listener and the
+//! socks accepted from it; ksock keeps one in every unix_sock (static
+//! memory) and copies the listener's into each new connection.
+struct unix_address {
+    int len;
+    sockaddr_un name;
+};
+
+//! struct path: where a bound filesystem socket lives (none in ksock: a
+//! pathname is a name in the stack's flat namespace, see unix_bind.hpp).
 struct path {
     void* mnt;
     void* dentry;
@@ -26,7 +39,7 @@ struct wait_queue_entry {
 
 struct unix_sock {
     sock sk;
-    unix_address* addr;
+    unix_address* addr; //!< &addr_store once bound (or inherited), else null
     ksock::path path;
     mutex_t iolock;
     mutex_t bindlock;
@@ -37,6 +50,14 @@ struct unix_sock {
     wait_queue_entry peer_wake;
     int scm_stat_nr_fds;
     unsigned long inflight;
+    //! The skb holding the out-of-band byte (MSG_OOB on a stream), or null.
+    sk_buff* oob_skb;
+    //! ksock: the storage behind addr.
+    unix_address addr_store;
+    //! ksock: the name is in the bind table (Linux: the sock is hashed by its
+    //! name). A sock accepted from a listener carries the listener's address
+    //! but is not found by it, as in Linux.
+    bool hashed;
 };
 
 static_assert(std::is_standard_layout_v<unix_sock>, "ksock::unix_sock: must be standard-layout");

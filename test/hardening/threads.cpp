@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -239,3 +240,84 @@ TEST_CASE("threads: ksock::spinlock as the stack lock") {
 }
 
 } // namespace
+
+// --- blocking calls with a sleeping wait policy -------------------------------
+// ksock::condvar_wait sleeps on a condition variable with the stack lock
+// released, as Linux's sk_wait_event releases the socket lock: a blocking
+// call returns when another thread's call makes it ready, or when its
+// timeout (SO_RCVTIMEO, poll's) runs out, with EAGAIN as on Linux.
+
+#include <ksock/condvar_wait.hpp>
+
+namespace {
+
+struct blocking_config : default_config {
+    using lock = std::mutex;
+    using wait = condvar_wait;
+};
+using blocking_stack = stack<blocking_config>;
+
+long elapsed_ms(std::chrono::steady_clock::time_point since) {
+    return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - since)
+                                 .count());
+}
+
+} // namespace
+
+TEST_CASE("blocking: poll sleeps for its timeout, then reports nothing") {
+    auto s = std::make_unique<blocking_stack>();
+    int sv[2];
+    REQUIRE(s->socketpair(pf_unix, sock_stream, 0, sv) == 0);
+    pollfd p{sv[0], static_cast<short>(pollin), 0};
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK(s->poll(&p, 1, 40) == 0);
+    CHECK(elapsed_ms(t0) >= 39);
+    CHECK(p.revents == 0);
+    CHECK(s->close(sv[0]) == 0);
+    CHECK(s->close(sv[1]) == 0);
+    CHECK(s->empty());
+}
+
+TEST_CASE("blocking: recv waits for another thread's send") {
+    auto s = std::make_unique<blocking_stack>();
+    int sv[2];
+    REQUIRE(s->socketpair(pf_unix, sock_stream, 0, sv) == 0);
+    std::thread writer([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        CHECK(s->send(sv[1], "ping", 4, 0) == 4);
+    });
+    char buf[8] = {};
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK(s->recv(sv[0], buf, sizeof buf, 0) == 4); // blocks until the writer sends
+    CHECK(elapsed_ms(t0) >= 25);
+    CHECK(std::string(buf, 4) == "ping");
+    writer.join();
+    // poll with no timeout wakes on the peer's close.
+    std::thread closer([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        CHECK(s->close(sv[1]) == 0);
+    });
+    pollfd p{sv[0], static_cast<short>(pollin | pollrdhup), 0};
+    CHECK(s->poll(&p, 1, -1) == 1);
+    CHECK((static_cast<unsigned short>(p.revents) & pollrdhup) != 0);
+    closer.join();
+    CHECK(s->recv(sv[0], buf, sizeof buf, 0) == 0); // end of stream
+    CHECK(s->close(sv[0]) == 0);
+    CHECK(s->empty());
+}
+
+TEST_CASE("blocking: SO_RCVTIMEO bounds a blocking recv with EAGAIN") {
+    auto s = std::make_unique<blocking_stack>();
+    int sv[2];
+    REQUIRE(s->socketpair(pf_unix, sock_dgram, 0, sv) == 0);
+    const ksock::timeval tv{0, 50000};
+    REQUIRE(s->setsockopt(sv[0], sol_socket, so_rcvtimeo, &tv, sizeof tv) == 0);
+    char buf[4];
+    const auto t0 = std::chrono::steady_clock::now();
+    CHECK(s->recv(sv[0], buf, sizeof buf, 0) == -eagain);
+    CHECK(elapsed_ms(t0) >= 45);
+    CHECK(s->close(sv[0]) == 0);
+    CHECK(s->close(sv[1]) == 0);
+    CHECK(s->empty());
+}

@@ -1,7 +1,13 @@
-// ksock/unix/af_unix.hpp: PF_UNIX (net/unix/af_unix.c): unix_create and
-// unix_create1, the two protos (unix_dgram_proto "UNIX", unix_stream_proto
-// "UNIX-STREAM"), the stream/dgram/seqpacket ops with unix_socketpair and
-// unix_release, and the family itself.
+// ksock/unix/af_unix.hpp: PF_UNIX (net/unix/af_unix.c): unix_create, the
+// stream/dgram/seqpacket ops tables, and the family itself. The parts live
+// in their own headers, all included here:
+//   unix_common.hpp   the two protos (unix_dgram_proto "UNIX",
+//                     unix_stream_proto "UNIX-STREAM"), unix_create1, buffers
+//   unix_bind.hpp     names: bind, autobind, lookup, getname
+//   unix_stream.hpp   listen, connect, accept, stream send/recv
+//   unix_dgram.hpp    dgram connect, dgram and seqpacket send/recv
+//   unix_poll.hpp     unix_poll, unix_dgram_poll
+//   unix_release.hpp  unix_release_sock, shutdown
 #pragma once
 
 #include <cstddef>
@@ -11,99 +17,35 @@
 #include <ksock/family.hpp>
 #include <ksock/layout.hpp>
 #include <ksock/sock_sockopt.hpp>
+#include <ksock/unix/unix_bind.hpp>
+#include <ksock/unix/unix_common.hpp>
+#include <ksock/unix/unix_dgram.hpp>
+#include <ksock/unix/unix_ioctl.hpp>
+#include <ksock/unix/unix_poll.hpp>
+#include <ksock/unix/unix_release.hpp>
+#include <ksock/unix/unix_stream.hpp>
 #include <ksock/unix_sock.hpp>
 
-namespace ksock::unix_domain::detail {
-
-//! __GFP_ACCOUNT: unix sockets charge their memory to the memcg.
-inline constexpr std::uint32_t gfp_kernel_account = gfp_kernel | 0x400000u;
-
-//! unix_create1's per-sock setup after sock_init_data, as values.
-constexpr void unix_values(unix_sock& u, const net_sysctl& s) noexcept {
-    sock& sk = u.sk;
-    sk.sk_allocation = gfp_kernel_account;
-    sk.sk_write_space = kfunc::unix_write_space;
-    sk.sk_max_ack_backlog = static_cast<std::uint32_t>(s.unix_max_dgram_qlen);
-    sk.sk_destruct = kfunc::unix_sock_destructor;
-    u.listener = nullptr;
-    u.vertex = nullptr;
-    u.path = {nullptr, nullptr};
-    spin_lock_init(u.lock);
-    spin_lock_init(u.iolock);
-    spin_lock_init(u.bindlock);
-    u.peer_wake = {kfunc::unix_dgram_peer_wake_relay, nullptr};
-    u.scm_stat_nr_fds = 0;
-}
-
-//! What the two unix protos share: their init is unix_create1's setup
-//! (Linux's unix protos have no ->init; ksock runs that code at the same
-//! point), and ->close does nothing, as unix_close does.
-struct unix_proto_base {
-    using obj_type = unix_sock;
-    static constexpr std::size_t obj_size = sizeof(unix_sock);
-
-    template <class Ctx>
-    static int init(Ctx& ctx, sock& sk) {
-        unix_values(*unix_sk(&sk), sk.sk_net()->sysctl);
-        auto& tr = ctx.trace();
-        if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
-            tr.note("unix_create1");
-            tr.text("sk_write_space", kfunc_name(sk.sk_write_space));
-            tr.field("sk_max_ack_backlog (net.unix.max_dgram_qlen)", sk.sk_max_ack_backlog);
-            tr.text("sk_destruct", kfunc_name(sk.sk_destruct));
-        }
-        return 0;
-    }
-    template <class Ctx>
-    static void close(Ctx&, sock&, long) {}
-};
-
-} // namespace ksock::unix_domain::detail
-
 namespace ksock::unix_domain {
-
-struct unix_dgram_proto : detail::unix_proto_base {
-    static constexpr const char* name = "UNIX";
-    static const unix_sock defaults;
-};
-struct unix_stream_proto : detail::unix_proto_base {
-    static constexpr const char* name = "UNIX-STREAM";
-    static const unix_sock defaults;
-};
-
-//! unix_peer(sk).
-inline sock*& unix_peer(sock& sk) noexcept {
-    return unix_sk(&sk)->peer;
-}
 
 //! The members the three unix ops tables share.
 struct unix_common_ops {
     static constexpr int family = pf_unix;
 
-    //! unix_release -> unix_release_sock: shut down, drop the peer (a
-    //! connected stream/seqpacket peer sees both directions shut), orphan,
-    //! put.
+    template <class Entry, class Ctx>
+    static int ioctl(Ctx&, ksock::socket& so, unsigned long cmd, void* arg) {
+        return unix_ioctl(*so.sk, cmd, arg);
+    }
+
+    //! unix_release: unix_close (nothing), then unix_release_sock.
     template <class Entry, class Ctx>
     static int release(Ctx& ctx, ksock::socket& so) {
         sock* skp = so.sk;
         if (!skp)
             return 0;
         trace_scope ts(ctx.trace(), "unix_release");
-        sock& sk = *skp;
-        sk.sk_shutdown = 3; // SHUTDOWN_MASK
-        sock* skpair = unix_peer(sk);
-        unix_peer(sk) = nullptr;
-        sk.sk_state() = tcp_close;
-        if (skpair) {
-            if (sk.sk_type == sock_stream || sk.sk_type == sock_seqpacket)
-                skpair->sk_shutdown = 3;
-            // The peer's reference to us is dropped when it is released; ours
-            // to it goes now.
-            sock_put<typename Entry::prot>(ctx, *skpair);
-        }
-        sock_orphan(sk);
         so.sk = nullptr;
-        sock_put<typename Entry::prot>(ctx, sk);
+        unix_release_sock(ctx, *skp, false);
         return 0;
     }
 
@@ -123,17 +65,103 @@ struct unix_common_ops {
         return 0;
     }
 
+    template <class Entry, class Ctx>
+    static int bind(Ctx& ctx, ksock::socket& so, const sockaddr* addr, int addr_len) {
+        return unix_bind(ctx, *so.sk, addr, addr_len);
+    }
+    template <class Entry, class Ctx>
+    static int getname(Ctx&, ksock::socket& so, sockaddr* out, int peer) {
+        return unix_getname(*so.sk, out, peer);
+    }
+    template <class Entry, class Ctx>
+    static int shutdown(Ctx& ctx, ksock::socket& so, int how) {
+        return unix_shutdown(ctx, *so.sk, how);
+    }
+
     static int set_peek_off(sock& sk, int val) { return sk_set_peek_off(sk, val); }
 };
 
+//! unix_stream_ops.
 struct unix_stream_ops : unix_common_ops {
     static constexpr const char* name = "unix_stream_ops";
+
+    template <class Entry, class Ctx>
+    static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int flags) {
+        return unix_stream_connect<typename Entry::prot>(ctx, so, a, len, flags);
+    }
+    template <class Entry, class Ctx>
+    static int listen(Ctx&, ksock::socket& so, int backlog) {
+        return unix_listen(*so.sk, backlog);
+    }
+    template <class Entry, class Ctx>
+    static int accept(Ctx& ctx, ksock::socket& so, ksock::socket& newsock, int flags) {
+        return unix_accept(ctx, so, newsock, flags);
+    }
+    template <class Entry, class Ctx>
+    static unsigned poll(Ctx&, ksock::socket& so) {
+        return unix_poll(*so.sk);
+    }
+    template <class Entry, class Ctx>
+    static long sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& m, std::size_t len) {
+        return unix_stream_sendmsg(ctx, so, m, len);
+    }
+    template <class Entry, class Ctx>
+    static long recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& m, std::size_t len, int flags) {
+        return unix_stream_recvmsg(ctx, so, m, len, flags);
+    }
 };
+
+//! unix_dgram_ops: no listen, no accept (sock_no_*: EOPNOTSUPP).
 struct unix_dgram_ops : unix_common_ops {
     static constexpr const char* name = "unix_dgram_ops";
+
+    template <class Entry, class Ctx>
+    static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int) {
+        return unix_dgram_connect(ctx, so, a, len);
+    }
+    template <class Entry, class Ctx>
+    static unsigned poll(Ctx&, ksock::socket& so) {
+        return unix_dgram_poll(*so.sk);
+    }
+    template <class Entry, class Ctx>
+    static long sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& m, std::size_t len) {
+        return unix_dgram_sendmsg(ctx, *so.sk, m, len);
+    }
+    template <class Entry, class Ctx>
+    static long recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& m, std::size_t len, int flags) {
+        return unix_dgram_recvmsg(ctx, *so.sk, m, len, flags);
+    }
 };
+
+//! unix_seqpacket_ops: stream connect/listen/accept, datagram poll and
+//! records.
 struct unix_seqpacket_ops : unix_common_ops {
     static constexpr const char* name = "unix_seqpacket_ops";
+
+    template <class Entry, class Ctx>
+    static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int flags) {
+        return unix_stream_connect<typename Entry::prot>(ctx, so, a, len, flags);
+    }
+    template <class Entry, class Ctx>
+    static int listen(Ctx&, ksock::socket& so, int backlog) {
+        return unix_listen(*so.sk, backlog);
+    }
+    template <class Entry, class Ctx>
+    static int accept(Ctx& ctx, ksock::socket& so, ksock::socket& newsock, int flags) {
+        return unix_accept(ctx, so, newsock, flags);
+    }
+    template <class Entry, class Ctx>
+    static unsigned poll(Ctx&, ksock::socket& so) {
+        return unix_dgram_poll(*so.sk);
+    }
+    template <class Entry, class Ctx>
+    static long sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& m, std::size_t len) {
+        return unix_seqpacket_sendmsg(ctx, *so.sk, m, len);
+    }
+    template <class Entry, class Ctx>
+    static long recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& m, std::size_t len, int flags) {
+        return unix_seqpacket_recvmsg(ctx, *so.sk, m, len, flags);
+    }
 };
 
 struct unix_create {

@@ -1,0 +1,237 @@
+// ksock/unix/unix_common.hpp: what every part of PF_UNIX shares
+// (net/unix/af_unix.c): the two protos, unix_peer, putting a sock of either
+// proto, unix_create1 for a sock made inside the stack (the server end of a
+// stream connect), the receive-queue and write-space tests, and the send
+// buffer allocation with Linux's truesize accounting.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#include <ksock/core/datagram.hpp>
+#include <ksock/core/skbuff.hpp>
+#include <ksock/core/sock_init.hpp>
+#include <ksock/core/sock_wait.hpp>
+#include <ksock/errno.hpp>
+#include <ksock/layout.hpp>
+#include <ksock/socket.hpp>
+#include <ksock/unix_sock.hpp>
+
+namespace ksock::unix_domain::detail {
+
+//! __GFP_ACCOUNT: unix sockets charge their memory to the memcg.
+inline constexpr std::uint32_t gfp_kernel_account = gfp_kernel | 0x400000u;
+
+//! unix_create1's per-sock setup after sock_init_data, as values.
+constexpr void unix_values(unix_sock& u, const net_sysctl& s) noexcept {
+    sock& sk = u.sk;
+    sk.sk_allocation = gfp_kernel_account;
+    sk.sk_write_space = kfunc::unix_write_space;
+    sk.sk_max_ack_backlog = static_cast<std::uint32_t>(s.unix_max_dgram_qlen);
+    sk.sk_destruct = kfunc::unix_sock_destructor;
+    u.listener = nullptr;
+    u.vertex = nullptr;
+    u.path = {nullptr, nullptr};
+    spin_lock_init(u.lock);
+    spin_lock_init(u.iolock);
+    spin_lock_init(u.bindlock);
+    u.peer_wake = {kfunc::unix_dgram_peer_wake_relay, nullptr};
+    u.scm_stat_nr_fds = 0;
+}
+
+//! What the two unix protos share: their init is unix_create1's setup
+//! (Linux's unix protos have no ->init; ksock runs that code at the same
+//! point), and ->close does nothing, as unix_close does.
+struct unix_proto_base {
+    using obj_type = unix_sock;
+    static constexpr std::size_t obj_size = sizeof(unix_sock);
+
+    template <class Ctx>
+    static int init(Ctx& ctx, sock& sk) {
+        unix_values(*unix_sk(&sk), sk.sk_net()->sysctl);
+        auto& tr = ctx.trace();
+        if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
+            tr.note("unix_create1");
+            tr.text("sk_write_space", kfunc_name(sk.sk_write_space));
+            tr.field("sk_max_ack_backlog (net.unix.max_dgram_qlen)", sk.sk_max_ack_backlog);
+            tr.text("sk_destruct", kfunc_name(sk.sk_destruct));
+        }
+        return 0;
+    }
+    template <class Ctx>
+    static void close(Ctx&, sock&, long) {}
+};
+
+} // namespace ksock::unix_domain::detail
+
+namespace ksock::unix_domain {
+
+struct unix_dgram_proto : detail::unix_proto_base {
+    static constexpr const char* name = "UNIX";
+    static const unix_sock defaults;
+};
+struct unix_stream_proto : detail::unix_proto_base {
+    static constexpr const char* name = "UNIX-STREAM";
+    static const unix_sock defaults;
+};
+
+//! unix_peer(sk).
+inline sock*& unix_peer(sock& sk) noexcept {
+    return unix_sk(&sk)->peer;
+}
+
+//! sock_put for a unix sock of either proto (a sock only ever meets socks of
+//! its own type, but the name table and the peers are stack-wide).
+template <class Ctx>
+void unix_sock_put(Ctx& ctx, sock& sk) noexcept {
+    if (sk.sk_prot_creator == proto_desc_v<unix_stream_proto>)
+        sock_put<unix_stream_proto>(ctx, sk);
+    else
+        sock_put<unix_dgram_proto>(ctx, sk);
+}
+
+//! Calls f(unix_sock&) for every live unix sock of the stack.
+template <class Ctx, class F>
+void unix_for_each(Ctx& ctx, F&& f) {
+    ctx.template for_each_obj<unix_stream_proto>(f);
+    ctx.template for_each_obj<unix_dgram_proto>(f);
+}
+
+//! unix_create1(net, NULL, 0, type): a sock with no socket yet, from the
+//! pool of the proto the type uses (stream: UNIX-STREAM, else UNIX), counted
+//! in sock_inuse like any user sock. Null when the pool is out (ENOMEM).
+template <class P, class Ctx>
+sock* unix_create1(Ctx& ctx, int type) {
+    auto& tr = ctx.trace();
+    trace_scope ts(tr, "unix_create1");
+    unix_sock* u = ctx.template obj_alloc<P>();
+    if (!u)
+        return nullptr;
+    sk_alloc_values(u->sk, proto_desc_v<P>, pf_unix, 0, &ctx.net(), ctx.cgroup_classid(),
+                    ctx.cgroup_prioidx());
+    ++ctx.net().sock_inuse;
+    sock_init_data(nullptr, u->sk, tr);
+    u->sk.sk_type = static_cast<std::uint16_t>(type);
+    P::init(ctx, u->sk);
+    return &u->sk;
+}
+
+//! unix_recvq_full_lockless: more queued than sk_max_ack_backlog (a
+//! listener's backlog, or net.unix.max_dgram_qlen for a datagram socket).
+inline bool unix_recvq_full(const sock& sk) noexcept {
+    return skb_queue_len(sk.sk_receive_queue) > sk.sk_max_ack_backlog;
+}
+
+//! unix_writable: not a listener, and at most a quarter of the send buffer
+//! in use (sk_wmem_alloc counted with its bias, as refcount_read does).
+inline bool unix_writable(const sock& sk, std::uint8_t state) noexcept {
+    return state != tcp_listen &&
+           (static_cast<long>(sk.sk_wmem_alloc) << 2) <= static_cast<long>(sk.sk_sndbuf);
+}
+
+//! sk_peek_offset_bwd / sk_peek_offset_fwd: SO_PEEK_OFF follows the data.
+inline void sk_peek_offset_bwd(sock& sk, int val) noexcept {
+    const int off = sk.sk_peek_off;
+    if (off >= 0)
+        sk.sk_peek_off = off - val > 0 ? off - val : 0;
+}
+inline void sk_peek_offset_fwd(sock& sk, int val) noexcept {
+    if (sk.sk_peek_off >= 0)
+        sk.sk_peek_off += val;
+}
+
+namespace detail {
+
+inline constexpr std::uint32_t page_size = 4096;
+//! SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) and
+//! SKB_DATA_ALIGN(sizeof(struct sk_buff)) on x86-64.
+inline constexpr std::uint32_t shinfo_size = 320;
+inline constexpr std::uint32_t sk_buff_size = 256;
+//! SKB_MAX_HEAD(0): the linear part that fits one page with its shinfo.
+inline constexpr std::uint32_t skb_max_head = page_size - shinfo_size;
+//! UNIX_SKB_FRAGS_SZ: the page frags one stream skb carries (32 KiB).
+inline constexpr std::uint32_t unix_skb_frags_sz = 32768;
+//! SKB_MAX_ALLOC: SKB_MAX_ORDER(0, 2), the linear part of a datagram.
+inline constexpr std::uint32_t skb_max_alloc = (page_size << 2) - shinfo_size;
+//! MAX_SKB_FRAGS.
+inline constexpr std::uint32_t max_skb_frags = 17;
+
+constexpr std::uint32_t page_align(std::uint32_t n) noexcept {
+    return (n + page_size - 1) & ~(page_size - 1);
+}
+//! kmalloc_size_roundup for a head of at least 320 bytes: the kmalloc
+//! caches 512 ... 8192, then whole page orders.
+constexpr std::uint32_t kmalloc_roundup(std::uint32_t n) noexcept {
+    std::uint32_t c = 512;
+    while (c < n)
+        c <<= 1;
+    return c;
+}
+//! The truesize Linux charges for an skb with \p head linear bytes and
+//! \p data_len bytes in page frags (__alloc_skb: SKB_TRUESIZE of the
+//! kmalloc'ed head; alloc_skb_with_frags: whole pages). Measured on the
+//! 6.18 host: 768 for 1..100 bytes, 2304 for 1000, 4352 for 2000..3776,
+//! 37120 for a full 36544-byte stream skb.
+constexpr std::uint32_t unix_truesize(std::uint32_t head, std::uint32_t data_len) noexcept {
+    const std::uint32_t h = ((head + 63u) & ~63u) + shinfo_size;
+    return kmalloc_roundup(h) + sk_buff_size + page_align(data_len);
+}
+
+} // namespace detail
+
+//! sock_alloc_send_pskb for a unix message of \p len bytes, \p data_len of
+//! them in page frags: waits (or fails with EAGAIN) while sk_wmem_alloc has
+//! reached sk_sndbuf, EPIPE once the socket is shut for sending, a pending
+//! error first; the skb is charged to the sender (skb_set_owner_w) until the
+//! receiver consumes it. ENOBUFS when ksock's skb pool is out.
+template <class Ctx>
+sk_buff* unix_alloc_send_skb(Ctx& ctx, sock& sk, std::size_t len, std::uint32_t data_len,
+                             bool noblock, long* err) {
+    long timeo = sock_sndtimeo<Ctx>(sk, noblock);
+    for (;;) {
+        if (const int e = sock_error(sk)) {
+            *err = e;
+            return nullptr;
+        }
+        if (sk.sk_shutdown & send_shutdown) {
+            *err = -epipe;
+            return nullptr;
+        }
+        if (sk_wmem_alloc_get(sk) < sk.sk_sndbuf)
+            break;
+        if (sk.sk_socket)
+            sk.sk_socket->flags |= 1UL << sock_nospace;
+        *err = -eagain;
+        if (!timeo)
+            return nullptr;
+        if (!sk_wait_event(ctx, timeo, [&] {
+                return sk.sk_err || (sk.sk_shutdown & send_shutdown) ||
+                       sk_wmem_alloc_get(sk) < sk.sk_sndbuf;
+            }))
+            return nullptr;
+    }
+    sk_buff* skb = alloc_skb(ctx, len);
+    if (!skb) {
+        *err = -enobufs;
+        return nullptr;
+    }
+    const auto n = static_cast<std::uint32_t>(len);
+    skb->truesize = detail::unix_truesize(n - data_len, data_len);
+    skb_set_owner_w(skb, sk);
+    return skb;
+}
+
+//! unix_copy_addr: the sender's name into msg_name (nothing, length 0, when
+//! the sender is unbound: what the 6.18 host reports).
+inline void unix_copy_addr(kmsghdr& msg, const sock& from) noexcept {
+    const unix_address* a = unix_sk(&from)->addr;
+    msg.msg_namelen = 0;
+    if (a && msg.msg_name) {
+        std::memcpy(msg.msg_name, &a->name, static_cast<std::size_t>(a->len));
+        msg.msg_namelen = a->len;
+    }
+}
+
+} // namespace ksock::unix_domain

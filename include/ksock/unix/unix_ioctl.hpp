@@ -1,0 +1,63 @@
+// ksock/unix/unix_ioctl.hpp: unix_ioctl (net/unix/af_unix.c): SIOCINQ,
+// SIOCOUTQ and SIOCATMARK on PF_UNIX sockets.
+#pragma once
+
+#include <cstring>
+
+#include <ksock/core/skbuff.hpp>
+#include <ksock/errno.hpp>
+#include <ksock/layout.hpp>
+#include <ksock/sk_buff.hpp>
+#include <ksock/uapi.hpp>
+#include <ksock/unix_sock.hpp>
+
+namespace ksock::unix_domain {
+
+//! unix_inq_len: a stream or seqpacket socket's unread bytes; a datagram
+//! socket's first message; EINVAL for a listener (its queue holds
+//! connections, not data).
+inline int unix_inq_len(const sock& sk) noexcept {
+    if (sk.sk_state() == tcp_listen)
+        return -einval;
+    const sk_buff* skb = skb_peek(sk.sk_receive_queue);
+    if (sk.sk_type != sock_stream && sk.sk_type != sock_seqpacket)
+        return skb ? static_cast<int>(skb->msg_len) : 0;
+    int amount = 0;
+    for (; skb; skb = skb_peek_next(skb, sk.sk_receive_queue))
+        amount += static_cast<int>(skb->remaining());
+    return amount;
+}
+
+//! unix_ioctl. SIOCOUTQ is the send memory still charged (what the peer
+//! has not read yet, at its truesize); SIOCATMARK says whether the next
+//! byte to read is the out-of-band one.
+inline int unix_ioctl(const sock& sk, unsigned long cmd, void* arg) noexcept {
+    int answ = 0;
+    switch (cmd) {
+    case siocoutq:
+        answ = sk_wmem_alloc_get(sk);
+        break;
+    case siocinq:
+        answ = unix_inq_len(sk);
+        if (answ < 0)
+            return answ;
+        break;
+    case siocatmark: {
+        const sk_buff* skb = skb_peek(sk.sk_receive_queue);
+        if (skb) {
+            const sk_buff* oob = unix_sk(&sk)->oob_skb;
+            const sk_buff* next = skb_peek_next(skb, sk.sk_receive_queue);
+            answ = skb == oob || (!skb->remaining() && (!oob || next == oob));
+        }
+        break;
+    }
+    default:
+        return -enoioctlcmd;
+    }
+    if (!arg)
+        return -efault;
+    std::memcpy(arg, &answ, sizeof answ);
+    return 0;
+}
+
+} // namespace ksock::unix_domain

@@ -1,0 +1,401 @@
+// ksock/unix/unix_stream.hpp: connection-oriented PF_UNIX (SOCK_STREAM and
+// SOCK_SEQPACKET; net/unix/af_unix.c): unix_listen, unix_stream_connect,
+// unix_accept, unix_stream_sendmsg, unix_stream_recvmsg.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <ksock/unix/unix_bind.hpp>
+#include <ksock/unix/unix_common.hpp>
+#include <ksock/unix/unix_release.hpp>
+
+namespace ksock::unix_domain {
+
+//! unix_listen: only a bound socket listens (EINVAL), and only from CLOSE
+//! or LISTEN (a connected one: EINVAL); the backlog becomes
+//! sk_max_ack_backlog (the queue is full beyond it, see unix_recvq_full).
+inline int unix_listen(sock& sk, int backlog) noexcept {
+    if (!unix_sk(&sk)->addr)
+        return -einval;
+    if (sk.sk_state() != tcp_close && sk.sk_state() != tcp_listen)
+        return -einval;
+    sk.sk_max_ack_backlog = static_cast<std::uint32_t>(backlog);
+    sk.sk_state() = tcp_listen;
+    return 0;
+}
+
+//! unix_stream_connect, in Linux's order: the address checked (and an
+//! autobind with SO_PASSCRED); the server
+//! end (a new sock, counted in sock_inuse) and the one-byte skb that carries
+//! it to the listener allocated (ENOMEM, ENOBUFS); the listener found (its
+//! name's errors), listening (ECONNREFUSED), with room in its backlog
+//! (EAGAIN without a timeout); only then our own state (EISCONN when
+//! connected, EINVAL when listening). Both ends are ESTABLISHED at once: the
+//! connection exists before accept.
+template <class P, class Ctx>
+int unix_stream_connect(Ctx& ctx, ksock::socket& so, const sockaddr* addr, int addr_len,
+                        int flags) {
+    sock& sk = *so.sk;
+    if (const int err = unix_validate_addr(addr, addr_len))
+        return err;
+    if (const int err = unix_passcred_autobind(ctx, sk))
+        return err;
+    long timeo = sock_sndtimeo<Ctx>(sk, (flags & o_nonblock) != 0);
+    sock* newsk = unix_create1<P>(ctx, sk.sk_type);
+    if (!newsk)
+        return -enomem;
+    sk_buff* skb = alloc_skb(ctx, 1); // sock_wmalloc(newsk, 1, ...)
+    int err = 0;
+    if (!skb) {
+        err = -enobufs;
+    } else {
+        skb->msg_len = 0; // carries the sock, no data
+        skb->truesize = detail::unix_truesize(1, 0);
+        skb_set_owner_w(skb, *newsk);
+    }
+    sock* other = nullptr;
+    while (!err) {
+        other = unix_find_other(ctx, addr, addr_len, sk.sk_type, &err);
+        if (!other)
+            break;
+        if (other->sk_state() != tcp_listen || (other->sk_shutdown & rcv_shutdown)) {
+            err = -econnrefused;
+            break;
+        }
+        if (unix_recvq_full(*other)) {
+            err = -eagain;
+            if (!timeo)
+                break;
+            if (!sk_wait_event(ctx, timeo, [&] {
+                    return !unix_recvq_full(*other) || other->sk_state() != tcp_listen;
+                }))
+                break;
+            err = 0;
+            continue; // restart: look the name up again
+        }
+        const std::uint8_t st = sk.sk_state();
+        if (st != tcp_close) {
+            err = st == tcp_established ? -eisconn : -einval;
+            break;
+        }
+        break;
+    }
+    if (err) {
+        if (skb)
+            kfree_skb(ctx, skb);
+        unix_release_sock(ctx, *newsk, false);
+        return err;
+    }
+    // The server end: connected to us, named as the listener, not hashed.
+    unix_sock* newu = unix_sk(newsk);
+    newsk->sk_state() = tcp_established;
+    newu->listener = other;
+    if (const unix_address* la = unix_sk(other)->addr) {
+        newu->addr_store = *la;
+        newu->addr = &newu->addr_store;
+    }
+    sock_hold(sk);
+    unix_peer(*newsk) = &sk;
+    so.state = ss_connected;
+    sk.sk_state() = tcp_established;
+    sock_hold(*newsk);
+    unix_peer(sk) = newsk;
+    skb_queue_tail(other->sk_receive_queue, skb);
+    ctx.sk_data_ready(*other);
+    return 0;
+}
+
+//! sock_graft: \p sk becomes \p so's sock.
+inline void unix_sock_graft(sock& sk, ksock::socket& so) noexcept {
+    sk.sk_wq = &so.wq;
+    so.sk = &sk;
+    sk.sk_socket = &so;
+    const inode* ino = SOCK_INODE(&so);
+    sk.sk_ino = ino->i_ino;
+    sk.sk_uid = ino->i_uid;
+}
+
+//! unix_accept: EINVAL unless listening; the first waiting connection (EAGAIN
+//! when none and the listener's file is non-blocking, or the stack cannot
+//! block); its server end is grafted onto \p newsock, connected.
+template <class Ctx>
+int unix_accept(Ctx& ctx, ksock::socket& so, ksock::socket& newsock, int flags) {
+    sock& sk = *so.sk;
+    if (sk.sk_state() != tcp_listen)
+        return -einval;
+    int err = 0;
+    sk_buff* skb = skb_recv_datagram(ctx, sk, (flags & o_nonblock) ? msg_dontwait : 0, &err);
+    if (!skb)
+        return err;
+    sock& tsk = *skb->sk;
+    kfree_skb(ctx, skb); // skb_free_datagram: the embryo's charge goes
+    newsock.state = ss_connected;
+    unix_sock_graft(tsk, newsock);
+    return 0;
+}
+
+namespace detail {
+//! unix_stream_sendmsg's size choice: at most half the send buffer less 64
+//! ("keep two messages in the pipe") and one head page plus 32 KiB of page
+//! frags; the part beyond the head page goes to frags (whole pages).
+constexpr std::size_t unix_stream_chunk(std::size_t left, int sndbuf,
+                                        std::uint32_t* data_len) noexcept {
+    long size = left > 0x7fffffffUL ? 0x7fffffffL : static_cast<long>(left);
+    const long half = static_cast<long>(sndbuf >> 1) - 64;
+    if (size > half)
+        size = half;
+    if (size > static_cast<long>(skb_max_head + unix_skb_frags_sz))
+        size = static_cast<long>(skb_max_head + unix_skb_frags_sz);
+    if (size < 0)
+        size = 0;
+    const auto s = static_cast<std::uint32_t>(size);
+    const std::uint32_t over = s > skb_max_head ? s - skb_max_head : 0;
+    const std::uint32_t aligned = page_align(over);
+    *data_len = s < aligned ? s : aligned;
+    return s;
+}
+} // namespace detail
+
+//! queue_oob: one byte in an skb of its own, which becomes the receiver's
+//! oob_skb (a previous one turns into ordinary data).
+template <class Ctx>
+long queue_oob(Ctx& ctx, sock& sk, kmsghdr& msg, sock& other) {
+    long err = 0;
+    sk_buff* skb = unix_alloc_send_skb(ctx, sk, 1, 0, (msg.msg_flags & msg_dontwait) != 0, &err);
+    if (!skb)
+        return err;
+    skb_copy_from_iter(skb, msg.msg_iter, 1);
+    if (sock_flag(other, sock_dead) || (other.sk_shutdown & rcv_shutdown)) {
+        kfree_skb(ctx, skb);
+        return -epipe;
+    }
+    unix_sk(&other)->oob_skb = skb;
+    skb_queue_tail(other.sk_receive_queue, skb);
+    ctx.sk_data_ready(other);
+    return 0;
+}
+
+//! unix_stream_sendmsg: the byte stream, cut into skbs as Linux cuts it and
+//! charged to the sender until read; an address is EISCONN (connected) or
+//! EOPNOTSUPP; ENOTCONN without a peer; EPIPE once either side shut the
+//! direction (what was sent before counts). With MSG_OOB the last byte goes
+//! on its own as the out-of-band byte (queue_oob); an empty MSG_OOB send is
+//! EOPNOTSUPP.
+template <class Ctx>
+long unix_stream_sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t len) {
+    sock& sk = *so.sk;
+    const int flags = msg.msg_flags;
+    if (flags & msg_oob) {
+        if (!len)
+            return -eopnotsupp;
+        --len;
+    }
+    if (msg.msg_namelen)
+        return sk.sk_state() == tcp_established ? -eisconn : -eopnotsupp;
+    sock* other = unix_peer(sk);
+    if (!other)
+        return -enotconn;
+    if (sk.sk_shutdown & send_shutdown)
+        return -epipe;
+    std::size_t sent = 0;
+    long err = 0;
+    while (sent < len) {
+        std::uint32_t data_len = 0;
+        const std::size_t size = detail::unix_stream_chunk(len - sent, sk.sk_sndbuf, &data_len);
+        sk_buff* skb =
+            unix_alloc_send_skb(ctx, sk, size, data_len, (flags & msg_dontwait) != 0, &err);
+        if (!skb)
+            break;
+        skb_copy_from_iter(skb, msg.msg_iter, size);
+        if (sock_flag(*other, sock_dead) || (other->sk_shutdown & rcv_shutdown)) {
+            kfree_skb(ctx, skb);
+            err = -epipe;
+            break;
+        }
+        skb_queue_tail(other->sk_receive_queue, skb);
+        ctx.sk_data_ready(*other);
+        sent += size;
+    }
+    if (!err && (flags & msg_oob)) {
+        err = queue_oob(ctx, sk, msg, *other);
+        if (!err)
+            ++sent;
+    }
+    return sent ? static_cast<long>(sent) : err;
+}
+
+//! manage_oob: what a read meets at \p skb. A read stops at the
+//! out-of-band mark once it has data; a fully read skb (left by a MSG_OOB
+//! read) is dropped; the out-of-band byte itself is skipped and dropped
+//! (kept and read as data with SO_OOBINLINE) and the mark cleared. Null:
+//! stop here.
+template <class Ctx>
+sk_buff* manage_oob(Ctx& ctx, sk_buff* skb, sock& sk, int flags, std::size_t copied) {
+    unix_sock* u = unix_sk(&sk);
+    if (skb->remaining() && skb != u->oob_skb)
+        return skb;
+    sk_buff* read_skb = nullptr;
+    sk_buff* unread_skb = nullptr;
+    if (!skb->remaining()) {
+        if (copied && (!u->oob_skb || skb == u->oob_skb)) {
+            skb = nullptr;
+        } else if (flags & msg_peek) {
+            skb = skb_peek_next(skb, sk.sk_receive_queue);
+        } else {
+            read_skb = skb;
+            skb = skb_peek_next(skb, sk.sk_receive_queue);
+            skb_unlink(read_skb, sk.sk_receive_queue);
+        }
+    }
+    if (skb && skb == u->oob_skb) {
+        if (copied) {
+            skb = nullptr;
+        } else if (!(flags & msg_peek)) {
+            u->oob_skb = nullptr;
+            if (!sock_flag(sk, sock_urginline)) {
+                skb_unlink(skb, sk.sk_receive_queue);
+                unread_skb = skb;
+                skb = skb_peek(sk.sk_receive_queue);
+            }
+        } else if (!sock_flag(sk, sock_urginline)) {
+            skb = skb_peek_next(skb, sk.sk_receive_queue);
+        }
+    }
+    if (read_skb)
+        kfree_skb(ctx, read_skb);
+    if (unread_skb)
+        kfree_skb(ctx, unread_skb);
+    return skb;
+}
+
+//! unix_stream_recv_urg: the out-of-band byte (EINVAL when none, or with
+//! SO_OOBINLINE); it stays queued, read, until a normal read passes it.
+template <class Ctx>
+long unix_stream_recv_urg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size, int flags) {
+    unix_sock* u = unix_sk(&sk);
+    sk_buff* oob = u->oob_skb;
+    if (sock_flag(sk, sock_urginline) || !oob)
+        return -einval;
+    sk_buff* read_skb = nullptr;
+    if (!(flags & msg_peek)) {
+        u->oob_skb = nullptr;
+        if (oob->prev != skb_queue_marker(sk.sk_receive_queue) && !oob->prev->remaining()) {
+            read_skb = oob->prev;
+            skb_unlink(read_skb, sk.sk_receive_queue);
+        }
+    }
+    // One byte, or none into an empty buffer: the call still returns 1.
+    skb_copy_to_iter(oob, oob->consumed, msg.msg_iter, size ? 1 : 0);
+    if (!(flags & msg_peek))
+        oob->consumed += 1;
+    if (read_skb)
+        kfree_skb(ctx, read_skb);
+    msg.msg_flags |= msg_oob;
+    return 1;
+}
+
+//! unix_stream_read_generic for recvmsg: EINVAL unless ESTABLISHED; reads
+//! across skbs until the buffer is full or the queue empty; waits (MSG_WAITALL:
+//! for the whole length, else SO_RCVLOWAT) as the timeout allows; a pending
+//! error (ECONNRESET from a peer that left data unread) is reported only
+//! when nothing is queued; 0 at end of stream. MSG_PEEK reads from
+//! SO_PEEK_OFF and moves it forward.
+template <class Ctx>
+long unix_stream_recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t size, int flags) {
+    sock& sk = *so.sk;
+    if (sk.sk_state() != tcp_established)
+        return -einval;
+    if (flags & msg_oob)
+        return unix_stream_recv_urg(ctx, sk, msg, size, flags);
+    std::size_t target;
+    {
+        // sock_rcvlowat
+        const std::size_t low = sk.sk_rcvlowat > 0 ? static_cast<std::size_t>(sk.sk_rcvlowat) : 0;
+        target = (flags & msg_waitall) ? size : (low < size ? low : size);
+        if (!target)
+            target = 1;
+    }
+    long timeo = sock_rcvtimeo<Ctx>(sk, (flags & msg_dontwait) != 0);
+    const int peek_base = sk_peek_offset(sk, flags) > 0 ? sk_peek_offset(sk, flags) : 0;
+    std::size_t copied = 0;
+    long err = 0;
+    bool addr_done = false;
+    do {
+        // A peek reads past what it has already seen (SO_PEEK_OFF and this
+        // call's own bytes); a read starts at the head.
+        std::size_t skip = (flags & msg_peek) ? static_cast<std::size_t>(peek_base) + copied : 0;
+        sk_buff* head = skb_peek(sk.sk_receive_queue);
+        sk_buff* skb = head;
+        // Linux looks at the head again on every pass of a read, but a
+        // peek only once (it then walks on from where it was).
+        if (skb && (!(flags & msg_peek) || !copied)) {
+            skb = manage_oob(ctx, skb, sk, flags, copied);
+            if (!skb && copied)
+                break;
+        }
+        while (skb && skip >= skb->remaining()) {
+            skip -= skb->remaining();
+            skb = skb_peek_next(skb, sk.sk_receive_queue);
+        }
+        if (skb && skb != head) {
+            // A peek that went past the head meets the mark as Linux's
+            // `goto again` does.
+            sk_buff* at = manage_oob(ctx, skb, sk, flags, copied);
+            if (!at && copied)
+                break;
+            if (at != skb)
+                skip = 0;
+            skb = at;
+        }
+        if (!skb) {
+            if (copied >= target)
+                break;
+            if (const int e = sock_error(sk)) {
+                err = e;
+                break;
+            }
+            if (sk.sk_shutdown & rcv_shutdown)
+                break;
+            if (!timeo) {
+                err = -eagain;
+                break;
+            }
+            const std::uint32_t qlen = skb_queue_len(sk.sk_receive_queue);
+            if (!sk_wait_event(ctx, timeo, [&] {
+                    return skb_queue_len(sk.sk_receive_queue) != qlen || sk.sk_err ||
+                           (sk.sk_shutdown & rcv_shutdown);
+                })) {
+                err = -eagain;
+                break;
+            }
+            continue;
+        }
+        if (msg.msg_name && !addr_done) {
+            if (skb->sk)
+                unix_copy_addr(msg, *skb->sk);
+            addr_done = true;
+        }
+        std::size_t chunk = skb->remaining() - skip;
+        if (chunk > size)
+            chunk = size;
+        chunk = skb_copy_to_iter(skb, skb->consumed + skip, msg.msg_iter, chunk);
+        copied += chunk;
+        size -= chunk;
+        if (!(flags & msg_peek)) {
+            skb->consumed += static_cast<std::uint32_t>(chunk);
+            sk_peek_offset_bwd(sk, static_cast<int>(chunk));
+            if (skb->remaining())
+                break;
+            skb_unlink(skb, sk.sk_receive_queue);
+            kfree_skb(ctx, skb); // consume_skb: the sender's charge goes
+        } else {
+            sk_peek_offset_fwd(sk, static_cast<int>(chunk));
+            if (!skb_peek_next(skb, sk.sk_receive_queue))
+                break; // a peek does not wait for more
+        }
+    } while (size);
+    return copied ? static_cast<long>(copied) : err;
+}
+
+} // namespace ksock::unix_domain

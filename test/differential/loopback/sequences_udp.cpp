@@ -1,0 +1,361 @@
+// test/differential/loopback/sequences_udp.cpp: UDP over 127.0.0.1. Ports:
+// P0 the receiver's, P1 the sender's, P2 a third socket's, P3 nobody's.
+#include <string>
+
+#include "harness.hpp"
+
+namespace ksock_loopback {
+
+namespace {
+
+constexpr int dgram = SOCK_DGRAM;
+constexpr int dgram_nb = SOCK_DGRAM | SOCK_NONBLOCK;
+
+//! h0 bound to P0, h1 bound to P1.
+seq& pair(seq& q) {
+    return q.socket(0, AF_INET, dgram_nb)
+        .bind(0, in(lo, 0))
+        .socket(1, AF_INET, dgram_nb)
+        .bind(1, in(lo, 1));
+}
+
+void bind_cases(std::vector<sequence>& out) {
+    out.push_back(seq("udp/bind/twice")
+                      .socket(0, AF_INET, dgram_nb)
+                      .socket(1, AF_INET, dgram_nb)
+                      .bind(0, in(lo, 0))
+                      .bind(0, in(lo, 1))
+                      .bind(1, in(lo, 0))
+                      .bind(1, in(any, 0))
+                      .bind(1, in(ip4(127, 0, 0, 2), 0))
+                      .names(1));
+    out.push_back(seq("udp/bind/wildcard-then-specific")
+                      .socket(0, AF_INET, dgram_nb)
+                      .socket(1, AF_INET, dgram_nb)
+                      .bind(0, in(any, 0))
+                      .bind(1, in(lo, 0))
+                      .getsockname(1));
+    const char* who[] = {"none", "first", "second", "both"};
+    for (int opt = 0; opt < 2; ++opt)
+        for (int r = 0; r < 4; ++r) {
+            const int so = opt ? SO_REUSEPORT : SO_REUSEADDR;
+            seq q(std::string("udp/bind/") + (opt ? "reuseport/" : "reuseaddr/") + who[r]);
+            q.socket(0, AF_INET, dgram_nb);
+            if (r & 1)
+                q.setsockopt(0, SOL_SOCKET, so, 1);
+            q.bind(0, in(lo, 0)).socket(1, AF_INET, dgram_nb);
+            if (r & 2)
+                q.setsockopt(1, SOL_SOCKET, so, 1);
+            q.bind(1, in(lo, 0)).getsockname(1);
+            // Unicast to a shared port reaches one of them (SO_REUSEADDR:
+            // the socket bound last; SO_REUSEPORT: by hash, so one send).
+            q.socket(2, AF_INET, dgram_nb).bind(2, in(lo, 2));
+            if (!opt)
+                q.sendto(2, "to-P0", in(lo, 0)).recv(0, 16).recv(1, 16);
+            q.close(0).sendto(2, "again", in(lo, 0)).recv(1, 16);
+            out.push_back(q);
+        }
+    out.push_back(seq("udp/bind/port-0-and-autobind")
+                      .socket(0, AF_INET, dgram_nb)
+                      .bind(0, in_port(lo, 0))
+                      .getsockname(0)
+                      .socket(1, AF_INET, dgram_nb)
+                      .getsockname(1)
+                      .sendto(1, "x", in(lo, 3))
+                      .getsockname(1)
+                      .bind(1, in(lo, 1))
+                      .socket(2, AF_INET, dgram_nb)
+                      .connect(2, in(lo, 3))
+                      .names(2)
+                      .bind(2, in(lo, 2)));
+    out.push_back(seq("udp/bind/broadcast-address")
+                      .socket(0, AF_INET, dgram_nb)
+                      .bind(0, in(ip4(127, 255, 255, 255), 0))
+                      .getsockname(0)
+                      .socket(1, AF_INET, dgram_nb)
+                      .bind(1, in(ip4(10, 1, 2, 3), 1)));
+}
+
+void refused_cases(std::vector<sequence>& out) {
+    // An unconnected socket ignores the port unreachable that answers it.
+    out.push_back(seq("udp/refused/unconnected-ignores-icmp")
+                      .socket(0, AF_INET, dgram_nb)
+                      .sendto(0, "nobody", in(lo, 3))
+                      .recv(0, 16)
+                      .so_error(0)
+                      .sendto(0, "nobody", in(lo, 3))
+                      .sendto(0, "nobody", in(lo, 3))
+                      .recv(0, 16));
+    // A connected one gets ECONNREFUSED once, by whichever call comes first.
+    const char* firsts[] = {"recv", "send", "so_error", "recvmsg", "sendto-other", "connect"};
+    for (int f = 0; f < 6; ++f)
+        for (int blocking = 0; blocking < 2; ++blocking) {
+            if (blocking && f >= 3)
+                continue;
+            seq q(std::string("udp/refused/connected-") + firsts[f] + "-first" +
+                  (blocking ? "-blocking" : ""));
+            q.socket(0, AF_INET, blocking ? dgram : dgram_nb)
+                .connect(0, in(lo, 3))
+                .send(0, "nobody");
+            switch (f) {
+            case 0:
+                q.recv(0, 16);
+                break;
+            case 1:
+                q.send(0, "again");
+                break;
+            case 2:
+                q.so_error(0);
+                break;
+            case 3:
+                q.recvmsg(0, 16);
+                break;
+            case 4:
+                q.socket(1, AF_INET, dgram_nb).bind(1, in(lo, 1)).sendto(0, "other", in(lo, 1));
+                break;
+            case 5:
+                q.connect(0, in(lo, 3));
+                break;
+            }
+            q.recv(0, 16).send(0, "third").so_error(0).recv(0, 16);
+            out.push_back(q);
+        }
+}
+
+void datagram_cases(std::vector<sequence>& out) {
+    {
+        seq q("udp/datagrams/boundaries");
+        pair(q)
+            .sendto(1, "one", in(lo, 0))
+            .sendto(1, "two", in(lo, 0))
+            .sendto(1, "three", in(lo, 0))
+            .recv(0, 64)
+            .recv(0, 2)
+            .recv(0, 64)
+            .recv(0, 64);
+        out.push_back(q);
+    }
+    // A 5-byte datagram into buffers of 0, 3, 5 and 64 bytes, with and
+    // without MSG_TRUNC / MSG_PEEK, through recvmsg (msg_flags).
+    const int sizes[] = {0, 3, 5, 64};
+    const int flags[] = {0, MSG_TRUNC, MSG_PEEK, MSG_PEEK | MSG_TRUNC};
+    const char* fnames[] = {"plain", "MSG_TRUNC", "MSG_PEEK", "MSG_PEEK|MSG_TRUNC"};
+    for (int f = 0; f < 4; ++f)
+        for (int sz : sizes) {
+            seq q("udp/datagrams/recvmsg-" + std::string(fnames[f]) + "-" + std::to_string(sz));
+            pair(q)
+                .sendto(1, "hello", in(lo, 0))
+                .sendto(1, "second", in(lo, 0))
+                .recvmsg(0, static_cast<std::size_t>(sz), flags[f])
+                .recv(0, static_cast<std::size_t>(sz), flags[f])
+                .recvmsg(0, 64)
+                .recvmsg(0, 64);
+            out.push_back(q);
+        }
+    {
+        seq q("udp/datagrams/recvfrom-addresses");
+        pair(q)
+            .socket(2, AF_INET, dgram_nb)
+            .sendto(1, "from-P1", in(lo, 0))
+            .sendto(2, "from-autobound", in(lo, 0))
+            .getsockname(2)
+            .sendto(1, "small-buffer", in(lo, 0))
+            .sendto(1, "no-buffer", in(lo, 0))
+            .recvfrom(0, 64)
+            .recvfrom(0, 64)
+            .recvfrom(0, 64, 0, 4)
+            .recvfrom(0, 64, 0, 0)
+            .recvfrom(0, 64, 0, -1);
+        out.push_back(q);
+    }
+    {
+        seq q("udp/datagrams/zero-length");
+        pair(q)
+            .connect(1, in(lo, 0))
+            .send(1, "")
+            .recv(0, 16)
+            .sendto(1, "", in(lo, 0))
+            .recvmsg(0, 16)
+            .recv(0, 16);
+        out.push_back(q);
+    }
+    {
+        seq q("udp/datagrams/sendmsg-gather");
+        pair(q)
+            .sendmsg(1, "gathered-in-three", in(lo, 0), 3)
+            .sendmsg(1, "", in(lo, 0), 1)
+            .recvfrom(0, 64)
+            .recvfrom(0, 64);
+        out.push_back(q);
+    }
+    {
+        seq q("udp/datagrams/largest");
+        pair(q)
+            .sendto(1, pattern(65507), in(lo, 0))
+            .sendto(1, pattern(65508), in(lo, 0))
+            .recv(0, 70000)
+            .recv(0, 70000);
+        out.push_back(q);
+    }
+    {
+        seq q("udp/datagrams/blocking-and-dontwait");
+        q.socket(0, AF_INET, dgram)
+            .bind(0, in(lo, 0))
+            .recv(0, 16)
+            .recv(0, 16, MSG_DONTWAIT)
+            .socket(1, AF_INET, dgram)
+            .sendto(1, "x", in(lo, 0), MSG_DONTWAIT)
+            .recv(0, 16)
+            .recv(0, 16, MSG_DONTWAIT);
+        out.push_back(q);
+    }
+}
+
+void connect_cases(std::vector<sequence>& out) {
+    {
+        seq q("udp/connect/then-sendto-another");
+        pair(q)
+            .socket(2, AF_INET, dgram_nb)
+            .bind(2, in(lo, 2))
+            .connect(0, in(lo, 1))
+            .names(0)
+            .sendto(0, "to-P2", in(lo, 2))
+            .send(0, "to-P1")
+            .recvfrom(2, 64)
+            .recvfrom(1, 64)
+            // A connected socket takes datagrams from its peer only.
+            .sendto(2, "from-P2", in(lo, 0))
+            .sendto(1, "from-P1", in(lo, 0))
+            .recvfrom(0, 64)
+            .recvfrom(0, 64)
+            .so_error(2);
+        out.push_back(q);
+    }
+    {
+        seq q("udp/connect/af-unspec-disconnects-bound");
+        pair(q)
+            .connect(0, in(lo, 1))
+            .connect(0, unspec())
+            .names(0)
+            .send(0, "x")
+            .sendto(0, "y", in(lo, 1))
+            .recv(1, 16)
+            .connect(0, with_len(unspec(), 2))
+            .getsockname(0);
+        out.push_back(q);
+    }
+    out.push_back(seq("udp/connect/af-unspec-disconnects-autobound")
+                      .socket(1, AF_INET, dgram_nb)
+                      .bind(1, in(lo, 1))
+                      .socket(0, AF_INET, dgram_nb)
+                      .connect(0, in(lo, 1))
+                      .names(0)
+                      .connect(0, unspec())
+                      .names(0)
+                      .send(0, "x"));
+    {
+        seq q("udp/connect/reconnect-and-bind-after");
+        pair(q)
+            .socket(2, AF_INET, dgram_nb)
+            .connect(2, in(lo, 0))
+            .getpeername(2)
+            .connect(2, in(lo, 1))
+            .getpeername(2)
+            .send(2, "to-P1")
+            .recv(1, 16)
+            .recv(0, 16)
+            .bind(2, in(lo, 2))
+            .connect(2, with_len(in(lo, 0), 8))
+            .connect(2, with_family(in(lo, 0), AF_UNIX));
+        out.push_back(q);
+    }
+    out.push_back(seq("udp/connect/to-0.0.0.0")
+                      .socket(0, AF_INET, dgram_nb)
+                      .bind(0, in(lo, 0))
+                      .socket(1, AF_INET, dgram_nb)
+                      .connect(1, in(any, 0))
+                      .names(1)
+                      .send(1, "via-0.0.0.0")
+                      .recvfrom(0, 64));
+    out.push_back(seq("udp/connect/broadcast")
+                      .socket(0, AF_INET, dgram_nb)
+                      .bind(0, in(any, 0))
+                      .socket(1, AF_INET, dgram_nb)
+                      .connect(1, in(ip4(127, 255, 255, 255), 0))
+                      .sendto(1, "bcast", in(ip4(127, 255, 255, 255), 0))
+                      .setsockopt(1, SOL_SOCKET, SO_BROADCAST, 1)
+                      .sendto(1, "bcast", in(ip4(127, 255, 255, 255), 0))
+                      .connect(1, in(ip4(127, 255, 255, 255), 0))
+                      .names(1)
+                      .recvfrom(0, 64));
+}
+
+void misc_cases(std::vector<sequence>& out) {
+    out.push_back(seq("udp/send/address-errors")
+                      .socket(0, AF_INET, dgram_nb)
+                      .send(0, "no-peer")
+                      .sendto(0, "short", with_len(in(lo, 3), 15))
+                      .sendto(0, "unix-family", with_family(in(lo, 3), AF_UNIX))
+                      .sendto(0, "unspec-family", with_family(in(lo, 3), AF_UNSPEC))
+                      .sendto(0, "port-0", in_port(lo, 0))
+                      .sendmsg(0, "msg-no-name", addr{})
+                      .getsockname(0));
+    {
+        seq q("udp/shutdown/unconnected");
+        pair(q)
+            .shutdown(0, SHUT_RD)
+            .shutdown(0, SHUT_WR)
+            .shutdown(0, 5)
+            .sendto(1, "still-arrives", in(lo, 0))
+            .recv(0, 64);
+        out.push_back(q);
+    }
+    const char* hows[] = {"SHUT_RD", "SHUT_WR", "SHUT_RDWR"};
+    for (int how = SHUT_RD; how <= SHUT_RDWR; ++how) {
+        seq q("udp/shutdown/connected-" + std::string(hows[how]));
+        pair(q)
+            .connect(0, in(lo, 1))
+            .sendto(1, "before", in(lo, 0))
+            .shutdown(0, how)
+            .recv(0, 64)
+            .recv(0, 64)
+            .send(0, "after")
+            .sendto(1, "later", in(lo, 0))
+            .recv(0, 64)
+            .recv(1, 64)
+            .connect(0, unspec())
+            .recv(0, 64)
+            .sendto(0, "disconnected", in(lo, 1));
+        out.push_back(q);
+    }
+    {
+        seq q("udp/peek-then-read");
+        pair(q)
+            .sendto(1, "peek", in(lo, 0))
+            .recvfrom(0, 64, MSG_PEEK)
+            .recvfrom(0, 2, MSG_PEEK)
+            .recvfrom(0, 64)
+            .recvfrom(0, 64, MSG_PEEK);
+        out.push_back(q);
+    }
+    out.push_back(seq("udp/recv-on-fresh-socket")
+                      .socket(0, AF_INET, dgram_nb)
+                      .recv(0, 16)
+                      .recvfrom(0, 16)
+                      .getpeername(0)
+                      .getsockname(0));
+}
+
+} // namespace
+
+std::vector<sequence> udp_sequences() {
+    std::vector<sequence> out;
+    bind_cases(out);
+    refused_cases(out);
+    datagram_cases(out);
+    connect_cases(out);
+    misc_cases(out);
+    return out;
+}
+
+} // namespace ksock_loopback

@@ -1,0 +1,44 @@
+// PF_UNIX: unix_ioctl's queue sizes, with the values a Linux 6.18 host gave
+// (a 3-byte stream send: SIOCINQ 3 at the reader, SIOCOUTQ 768 at the
+// writer; two datagrams of 5 and 2 bytes: SIOCINQ 5).
+#include <doctest/doctest.h>
+
+#include <ksock/ksock.hpp>
+
+using namespace ksock;
+
+TEST_CASE("unix ioctl: SIOCINQ and SIOCOUTQ for streams and datagrams") {
+    static default_stack s; // static: the target's frames are small
+    int sv[2], dv[2];
+    REQUIRE(s.socketpair(af_unix, sock_stream, 0, sv) == 0);
+    REQUIRE(s.socketpair(af_unix, sock_dgram, 0, dv) == 0);
+    int v = -1;
+    CHECK(s.ioctl(sv[0], fionread, &v) == 0);
+    CHECK(v == 0);
+    CHECK(s.send(sv[1], "abc", 3, 0) == 3);
+    CHECK(s.ioctl(sv[0], fionread, &v) == 0);
+    CHECK(v == 3);
+    CHECK(s.ioctl(sv[1], siocoutq, &v) == 0);
+    CHECK(v == 768);
+    char b[4];
+    CHECK(s.recv(sv[0], b, 2, 0) == 2);
+    CHECK(s.ioctl(sv[0], siocinq, &v) == 0);
+    CHECK(v == 1);
+    CHECK(s.send(dv[1], "abcde", 5, 0) == 5);
+    CHECK(s.send(dv[1], "ab", 2, 0) == 2);
+    CHECK(s.ioctl(dv[0], fionread, &v) == 0);
+    CHECK(v == 5);
+    CHECK(s.ioctl(dv[0], siocatmark, &v) == 0);
+    CHECK(v == 0);
+    CHECK(s.ioctl(dv[0], siocinq, nullptr) == -efault);
+    const int l = s.socket(af_unix, sock_stream, 0);
+    sockaddr_un a{};
+    a.sun_family = af_unix;
+    a.sun_path[1] = 'q';
+    REQUIRE(s.bind(l, reinterpret_cast<sockaddr*>(&a), 4) == 0);
+    REQUIRE(s.listen(l, 1) == 0);
+    CHECK(s.ioctl(l, siocinq, &v) == -einval);
+    for (int fd : {sv[0], sv[1], dv[0], dv[1], l})
+        CHECK(s.close(fd) == 0);
+    CHECK(s.empty());
+}
