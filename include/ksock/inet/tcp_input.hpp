@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_init.hpp>
@@ -28,6 +29,7 @@
 #include <ksock/inet_sock.hpp>
 #include <ksock/layout.hpp>
 #include <ksock/tcp_sock.hpp>
+#include <ksock/trace.hpp>
 #include <ksock/uapi.hpp>
 
 namespace ksock::inet {
@@ -364,6 +366,13 @@ void tcp_xmit(Ctx& ctx, sock& sk) {
         }
         sk_buff* tail = skb_peek_tail(peer->sk_receive_queue);
         const std::uint32_t len = skb->len;
+        trace_scope ts(ctx.trace(), "tcp_write_xmit -> lo -> tcp_v4_rcv -> tcp_data_queue");
+        if constexpr (std::remove_reference_t<decltype(ctx.trace())>::enabled) {
+            ctx.trace().field("segment: seq", tp.snd_nxt);
+            ctx.trace().field("segment: len", len);
+            ctx.trace().field("receiver sk_rmem_alloc", peer->sk_rmem_alloc);
+            ctx.trace().field("receiver sk_rcvbuf", peer->sk_rcvbuf);
+        }
         if (tail && !tail->frag_next && tail->cap - tail->len >= len) {
             // tcp_try_coalesce: the bytes join the tail skb.
             std::memcpy(tail->head + tail->len, skb->head, len);

@@ -159,6 +159,7 @@ int sk_stream_wait_connect(Ctx& ctx, sock& sk, long& timeo) {
 //! the peer as its window allows; partial counts are returned.
 template <class P, class Ctx>
 long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
+    trace_scope ts(ctx.trace(), "tcp_sendmsg");
     const int flags = msg.msg_flags;
     long timeo = sock_sndtimeo<Ctx>(sk, (flags & msg_dontwait) != 0);
     long copied = 0;
@@ -268,6 +269,7 @@ inline long tcp_recv_urg(sock& sk, kmsghdr& msg, std::size_t len, int flags) {
 //! ever: EINVAL).
 template <class P, class Ctx>
 long tcp_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags, int* addr_len) {
+    trace_scope ts(ctx.trace(), "tcp_recvmsg");
     *addr_len = 0;
     if (flags & msg_errqueue)
         return -eagain; // inet_recv_error: the error queue is always empty
