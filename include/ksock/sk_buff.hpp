@@ -47,12 +47,22 @@ constexpr std::uint32_t kmalloc_size_roundup(std::uint32_t n) noexcept {
     return b;
 }
 
-//! The memory Linux charges for an skb whose linear part holds \p size
+//! SKB_SMALL_HEAD_CACHE_SIZE (x86-64, 6.18): a head this small comes from its
+//! own cache, unless the allocation is memcg-accounted (unix sockets' are).
+inline constexpr std::uint32_t skb_small_head_size = 576;
+
+//! The memory Linux charges for an skb whose linear part holds \p linear
 //! bytes (__alloc_skb: the data area, SKB_DATA_ALIGNed with the shared info
-//! behind it, rounded up to its kmalloc bucket, plus the sk_buff itself): a
-//! 3-byte unix stream send is charged 768 bytes, as on a 6.18 host.
-constexpr std::uint32_t skb_truesize(std::uint32_t size) noexcept {
-    return kmalloc_size_roundup(((size + 63u) & ~63u) + skb_shinfo_size) + skb_head_overhead;
+//! behind it, from the small-head cache when allowed and it fits, else
+//! rounded up to its kmalloc bucket; plus the sk_buff itself). Page frags
+//! are the caller's to add. A 3-byte unix stream send is charged 768 bytes
+//! and a small UDP datagram 832, as on a 6.18 host.
+constexpr std::uint32_t skb_truesize(std::uint32_t linear, bool small_head_cache = false) noexcept {
+    const std::uint32_t h = ((linear + 63u) & ~63u) + skb_shinfo_size;
+    const std::uint32_t alloc = small_head_cache && h <= skb_small_head_size
+                                    ? skb_small_head_size
+                                    : kmalloc_size_roundup(h);
+    return alloc + skb_head_overhead;
 }
 
 struct sk_buff {

@@ -18,6 +18,7 @@
 
 #include <ksock/core/datagram.hpp>
 #include <ksock/core/skbuff.hpp>
+#include <ksock/core/sock_alloc_send.hpp>
 #include <ksock/core/sock_wait.hpp>
 #include <ksock/detail/byteorder.hpp>
 #include <ksock/errno.hpp>
@@ -123,14 +124,8 @@ constexpr std::uint32_t ip_truesize(std::size_t tot_len, std::size_t hdr_len) no
         linear = hdr_len + extra;
         paged = tot_len - hdr_len;
     }
-    const std::size_t head = ((linear + 63u) & ~std::size_t{63}) + 320u;
-    std::size_t alloc = 576;
-    if (head > 576) {
-        alloc = 1024;
-        while (alloc < head)
-            alloc <<= 1;
-    }
-    return static_cast<std::uint32_t>(alloc - 320u + 576u + paged);
+    return skb_truesize(static_cast<std::uint32_t>(linear), true) +
+           static_cast<std::uint32_t>(paged);
 }
 
 //! Give each chunk of a fresh chain its share of \p len bytes.
@@ -171,44 +166,14 @@ sk_buff* skb_clone(Ctx& ctx, const sk_buff* skb) noexcept {
     return c;
 }
 
-//! sock_alloc_send_skb: the sender's skb for \p len bytes, charged to its
-//! send memory. A pending error is reported (and taken) first, then
-//! SEND_SHUTDOWN (EPIPE); while sk_wmem_alloc has reached sk_sndbuf the call
-//! waits as SO_SNDTIMEO allows (EAGAIN); an empty skb pool is ENOBUFS.
+//! sock_alloc_send_skb: sock_alloc_send_pskb for a whole IPv4 packet of
+//! \p len bytes, every chunk's length set (the packet is written in place).
 template <class Ctx>
 sk_buff* sock_alloc_send_skb(Ctx& ctx, sock& sk, std::size_t len, std::uint32_t truesize,
                              bool noblock, int* err) {
-    long timeo = sock_sndtimeo<Ctx>(sk, noblock);
-    for (;;) {
-        if (const int e = sock_error(sk)) {
-            *err = e;
-            return nullptr;
-        }
-        if (sk.sk_shutdown & send_shutdown) {
-            *err = -epipe;
-            return nullptr;
-        }
-        if (sk_wmem_alloc_get(sk) < sk.sk_sndbuf)
-            break;
-        *err = -eagain;
-        if (!timeo)
-            return nullptr;
-        // sock_wait_for_wmem; EAGAIN (already in *err) once the time runs out.
-        const auto room = [&] {
-            return sk.sk_err || (sk.sk_shutdown & send_shutdown) ||
-                   sk_wmem_alloc_get(sk) < sk.sk_sndbuf;
-        };
-        if (!sk_wait_event(ctx, timeo, room))
-            return nullptr;
-    }
-    sk_buff* skb = alloc_skb(ctx, len);
-    if (!skb) {
-        *err = -enobufs;
-        return nullptr;
-    }
-    skb_set_chain_len(skb, len);
-    skb->truesize = truesize;
-    skb_set_owner_w(skb, sk);
+    sk_buff* skb = sock_alloc_send_pskb(ctx, sk, len, truesize, noblock, err);
+    if (skb)
+        skb_set_chain_len(skb, len);
     return skb;
 }
 

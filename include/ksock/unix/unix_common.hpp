@@ -12,6 +12,7 @@
 
 #include <ksock/core/datagram.hpp>
 #include <ksock/core/skbuff.hpp>
+#include <ksock/core/sock_alloc_send.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/core/sock_wait.hpp>
 #include <ksock/errno.hpp>
@@ -145,29 +146,17 @@ inline void sk_peek_offset_fwd(sock& sk, int val) noexcept {
 namespace detail {
 
 inline constexpr std::uint32_t page_size = 4096;
-//! SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) and
-//! SKB_DATA_ALIGN(sizeof(struct sk_buff)) on x86-64.
-inline constexpr std::uint32_t shinfo_size = 320;
-inline constexpr std::uint32_t sk_buff_size = 256;
 //! SKB_MAX_HEAD(0): the linear part that fits one page with its shinfo.
-inline constexpr std::uint32_t skb_max_head = page_size - shinfo_size;
+inline constexpr std::uint32_t skb_max_head = page_size - skb_shinfo_size;
 //! UNIX_SKB_FRAGS_SZ: the page frags one stream skb carries (32 KiB).
 inline constexpr std::uint32_t unix_skb_frags_sz = 32768;
 //! SKB_MAX_ALLOC: SKB_MAX_ORDER(0, 2), the linear part of a datagram.
-inline constexpr std::uint32_t skb_max_alloc = (page_size << 2) - shinfo_size;
+inline constexpr std::uint32_t skb_max_alloc = (page_size << 2) - skb_shinfo_size;
 //! MAX_SKB_FRAGS.
 inline constexpr std::uint32_t max_skb_frags = 17;
 
 constexpr std::uint32_t page_align(std::uint32_t n) noexcept {
     return (n + page_size - 1) & ~(page_size - 1);
-}
-//! kmalloc_size_roundup for a head of at least 320 bytes: the kmalloc
-//! caches 512 ... 8192, then whole page orders.
-constexpr std::uint32_t kmalloc_roundup(std::uint32_t n) noexcept {
-    std::uint32_t c = 512;
-    while (c < n)
-        c <<= 1;
-    return c;
 }
 //! The truesize Linux charges for an skb with \p head linear bytes and
 //! \p data_len bytes in page frags (__alloc_skb: SKB_TRUESIZE of the
@@ -175,51 +164,21 @@ constexpr std::uint32_t kmalloc_roundup(std::uint32_t n) noexcept {
 //! 6.18 host: 768 for 1..100 bytes, 2304 for 1000, 4352 for 2000..3776,
 //! 37120 for a full 36544-byte stream skb.
 constexpr std::uint32_t unix_truesize(std::uint32_t head, std::uint32_t data_len) noexcept {
-    const std::uint32_t h = ((head + 63u) & ~63u) + shinfo_size;
-    return kmalloc_roundup(h) + sk_buff_size + page_align(data_len);
+    return skb_truesize(head) + page_align(data_len);
 }
 
 } // namespace detail
 
 //! sock_alloc_send_pskb for a unix message of \p len bytes, \p data_len of
-//! them in page frags: waits (or fails with EAGAIN) while sk_wmem_alloc has
-//! reached sk_sndbuf, EPIPE once the socket is shut for sending, a pending
-//! error first; the skb is charged to the sender (skb_set_owner_w) until the
-//! receiver consumes it. ENOBUFS when ksock's skb pool is out.
+//! them in page frags, charged at the truesize Linux gives that shape.
 template <class Ctx>
 sk_buff* unix_alloc_send_skb(Ctx& ctx, sock& sk, std::size_t len, std::uint32_t data_len,
                              bool noblock, long* err) {
-    long timeo = sock_sndtimeo<Ctx>(sk, noblock);
-    for (;;) {
-        if (const int e = sock_error(sk)) {
-            *err = e;
-            return nullptr;
-        }
-        if (sk.sk_shutdown & send_shutdown) {
-            *err = -epipe;
-            return nullptr;
-        }
-        if (sk_wmem_alloc_get(sk) < sk.sk_sndbuf)
-            break;
-        if (sk.sk_socket)
-            sk.sk_socket->flags |= 1UL << sock_nospace;
-        *err = -eagain;
-        if (!timeo)
-            return nullptr;
-        if (!sk_wait_event(ctx, timeo, [&] {
-                return sk.sk_err || (sk.sk_shutdown & send_shutdown) ||
-                       sk_wmem_alloc_get(sk) < sk.sk_sndbuf;
-            }))
-            return nullptr;
-    }
-    sk_buff* skb = alloc_skb(ctx, len);
-    if (!skb) {
-        *err = -enobufs;
-        return nullptr;
-    }
     const auto n = static_cast<std::uint32_t>(len);
-    skb->truesize = detail::unix_truesize(n - data_len, data_len);
-    skb_set_owner_w(skb, sk);
+    int e = 0;
+    sk_buff* skb = sock_alloc_send_pskb(ctx, sk, len, detail::unix_truesize(n - data_len, data_len),
+                                        noblock, &e);
+    *err = e;
     return skb;
 }
 
