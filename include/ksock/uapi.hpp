@@ -194,6 +194,10 @@ inline constexpr unsigned long siocspgrp = 0x8902;
 inline constexpr unsigned long fiogetown = 0x8903;
 inline constexpr unsigned long siocgpgrp = 0x8904;
 inline constexpr unsigned long siocatmark = 0x8905;
+inline constexpr unsigned long siocgstamp_old = 0x8906;
+inline constexpr unsigned long siocgstampns_old = 0x8907;
+inline constexpr unsigned long siocgstamp_new = 0x80108906; //!< _IOR(0x89, 6, long long[2])
+inline constexpr unsigned long siocgstampns_new = 0x80108907;
 inline constexpr unsigned long siocoutqnsd = 0x894b;
 
 // --- types ----------------------------------------------------------------

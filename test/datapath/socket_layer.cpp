@@ -279,3 +279,20 @@ TEST_CASE("data path: ioctl's file-level requests, and ENOTTY for the unknown") 
     CHECK(s.close(u) == 0);
     CHECK(s.empty());
 }
+
+TEST_CASE("data path: SIOCGSTAMP finds no receive timestamp") {
+    default_stack s;
+    int sv[2];
+    const int u = s.socket(pf_inet, sock_dgram, 0);
+    const int t = s.socket(pf_inet, sock_stream, 0);
+    REQUIRE(s.socketpair(af_unix, sock_dgram, 0, sv) == 0);
+    long tv[2];
+    // A 6.18 host: ENOENT on inet sockets without a received packet, and
+    // ENOTTY on unix ones (their ops have no gettstamp).
+    CHECK(s.ioctl(u, siocgstamp_old, tv) == -enoent);
+    CHECK(s.ioctl(t, siocgstampns_old, tv) == -enoent);
+    CHECK(s.ioctl(sv[0], siocgstamp_old, tv) == -enotty);
+    for (int fd : {u, t, sv[0], sv[1]})
+        CHECK(s.close(fd) == 0);
+    CHECK(s.empty());
+}

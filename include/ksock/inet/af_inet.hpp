@@ -290,6 +290,13 @@ long inet_recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t size, i
 template <class Entry, class Ctx>
 int inet_ioctl(Ctx& ctx, ksock::socket& so, unsigned long cmd, void* arg) {
     using P = typename Entry::prot;
+    // sock_ioctl -> ops->gettstamp = sock_gettstamp: the time the last packet
+    // was received, ENOENT while there is none. ksock keeps no receive
+    // timestamps (it has no wall clock), so sk_stamp never leaves
+    // SK_DEFAULT_STAMP and the answer is always ENOENT.
+    if (cmd == siocgstamp_old || cmd == siocgstampns_old || cmd == siocgstamp_new ||
+        cmd == siocgstampns_new)
+        return so.sk->sk_stamp == sk_default_stamp ? -enoent : -enoioctlcmd;
     if constexpr (detail::has_prot_ioctl<P>) {
         int karg = 0;
         if (const int rc = P::ioctl(ctx, *so.sk, cmd, &karg))
