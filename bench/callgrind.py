@@ -105,6 +105,49 @@ def hot_lines(outfile, iterations, top):
     return rows[:top], sorted(by_file.items(), key=lambda kv: -kv[1])
 
 
+def short_name(fn):
+    """A function's name without its template arguments and parameters:
+    ksock::inet::tcp_peer<tcp_prot, stack<...>>(stack<...>&, sock const&) is
+    ksock::inet::tcp_peer."""
+    out, depth = [], 0
+    for ch in fn.replace("(anonymous namespace)::", ""):
+        if ch == "<":
+            depth += 1
+        elif ch == ">":
+            depth = max(depth - 1, 0)
+        elif ch == "(" and depth == 0:
+            break
+        elif depth == 0:
+            out.append(ch)
+    name = "".join(out).strip()
+    # "long ksock::inet::udp_sendmsg": drop the return type GCC prints for templates.
+    return name.split(" ")[-1] if " " in name else name
+
+
+def hot_functions(outfile, iterations, top):
+    """Exclusive instructions per operation by function, inlined code counted
+    where it ran (callgrind charges an inlined body's lines to its caller, so
+    the rows are the out-of-line functions)."""
+    p = subprocess.run(["callgrind_annotate", "--auto=no", "--inclusive=no", "--threshold=100",
+                        outfile], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    by_fn = {}
+    seen = False
+    for line in p.stdout.splitlines():
+        if "file:function" in line:
+            seen = True
+            continue
+        m = re.match(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S.*)$", line)
+        if not seen or not m or "PROGRAM TOTALS" in line:
+            continue
+        n, where = int(m.group(1).replace(",", "")) / iterations, m.group(2)
+        where = re.sub(r"\s*\[[^\]]*\]$", "", where)  # the object file
+        fn = where.split(":", 1)[1] if ":" in where else where
+        name = short_name(fn)
+        by_fn[name] = by_fn.get(name, 0.0) + n
+    rows = sorted(by_fn.items(), key=lambda kv: -kv[1])
+    return [{"function": f, "per_op": n} for f, n in rows[:top]]
+
+
 def by_library(outfile, iterations):
     """Exclusive instructions per operation, grouped: glibc's malloc, pthread
     mutexes, lwIP itself, everything else (no debug information is needed)."""
@@ -140,16 +183,27 @@ def main():
     ap.add_argument("--json", default=None)
     ap.add_argument("--jobs", type=int, default=2,
                     help="valgrind runs at once (counts do not depend on load)")
-    ap.add_argument("--annotate", default="socket_close/tcp/ksock,dispatch/so_type/1/ksock,dispatch/proto_opt/16/ksock",
+    ap.add_argument("--annotate", default="socket_close/tcp/ksock,dispatch/so_type/1/ksock,"
+                                          "dispatch/proto_opt/16/ksock,dp/udp_send_recv/ksock,"
+                                          "dp/tcp_send_recv/64/ksock",
                     help="cases whose hottest source lines are listed")
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--libraries", default="socket_close/tcp/lwip",
                     help="cases whose instructions are grouped by library")
+    ap.add_argument("--functions",
+                    default="dp/udp_send_recv/ksock,dp/tcp_send_recv/64/ksock,"
+                            "dp/udp_rr/ksock,dp/tcp_pingpong/64/ksock,"
+                            "dp/tcp_send_recv/64/ksock_1024",
+                    help="cases whose instructions are grouped by function")
+    ap.add_argument("--cases", default=None,
+                    help="only the cases matching this regular expression")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
 
     cases = subprocess.run([args.instructions, "--list"], stdout=subprocess.PIPE, text=True,
                            check=True).stdout.split()
+    if args.cases:
+        cases = [c for c in cases if re.search(args.cases, c)]
     counts, outs = {}, {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for case, per_op, out in pool.map(lambda c: measure(args.instructions, c, args.work),
@@ -175,10 +229,17 @@ def main():
             libraries[case] = by_library(outs[case], 2 * iterations_for(case))
             print(f"\n{case} by library: " + ", ".join(
                 f"{k} {v:.0f}" for k, v in libraries[case].items()))
+    functions = {}
+    for case in [c for c in args.functions.split(",") if c]:
+        if case in outs:
+            functions[case] = hot_functions(outs[case], 2 * iterations_for(case), args.top)
+            print(f"\nfunctions of {case} (exclusive instructions per operation):")
+            for r in functions[case][:12]:
+                print(f"  {r['per_op']:8.1f}  {r['function']}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"per_iteration": counts, "hot_lines": hot, "hot_files": hot_files,
-                       "libraries": libraries,
+                       "libraries": libraries, "functions": functions,
                        "iterations": {c: iterations_for(c) for c in cases}}, f, indent=1)
 
 

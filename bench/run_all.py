@@ -5,6 +5,9 @@
      host kernel in one run, and the dispatch designs;
   2. instructions per operation (callgrind.py over ksock_bench_instructions);
   3. compile time as the registries grow (compile_time.py);
+  4. the data path (UDP, TCP, AF_UNIX, connect/accept, poll over loopback):
+     its run time (in 1.), its instructions and where they go (in 2.), and
+     the static RAM and host code size (ksock_bench_size_udp);
 then RESULTS.md, README-section.md and two charts (socket_close.svg,
 compile_time.svg, drawn by gnuplot) in --out, with the machine they ran on
 and each target of the benchmark issue checked against the measured ratios.
@@ -79,6 +82,9 @@ def parse_runtime(data):
     res = {}
     for b in data["benchmarks"]:
         name = b.get("run_name", b["name"])
+        # Cases measured with MeasureProcessCPUTime() or a fixed iteration
+        # count carry suffixes.
+        name = re.sub(r"(/iterations:\d+)?(/process_time)?$", "", name)
         if b.get("error_occurred"):
             res[name] = {"error": b.get("error_message", "error")}
             continue
@@ -228,9 +234,163 @@ plot "{dat}" using 1:2 with linespoints lw 2 pt 7 lc rgb "#b2182b" title "g++: r
     return "compile_time.svg"
 
 
+# --- 4. the data path ---------------------------------------------------------------
+
+DP_ROWS = [
+    ("udp_rr", "UDP request/response, 64 B each way (sendto + recvfrom, twice)"),
+    ("tcp_pingpong/1", "TCP ping-pong, 1 B each way"),
+    ("tcp_pingpong/64", "TCP ping-pong, 64 B each way"),
+    ("tcp_pingpong/1460", "TCP ping-pong, 1460 B each way"),
+    ("tcp_pingpong/16384", "TCP ping-pong, 16384 B each way"),
+    ("unix_stream", "AF_UNIX stream ping-pong (socketpair), 64 B each way"),
+    ("unix_dgram", "AF_UNIX dgram ping-pong (socketpair), 64 B each way"),
+    ("tcp_cycle", "TCP socket + connect + accept + close both (SO_LINGER {1,0})"),
+    ("tcp_cycle_graceful", "the same with an orderly close (FIN both ways)"),
+    ("poll/1", "`poll()`, 1 UDP fd, timeout 0"),
+    ("poll/8", "`poll()`, 8 UDP fds"),
+    ("poll/32", "`poll()`, 32 UDP fds"),
+]
+
+
+def measure_sizes(args):
+    """sizeof the stacks (printed by ksock_bench_size_udp) and the .text,
+    .rodata and .data.rel.ro ksock adds to a UDP request/response (the program
+    minus its stubbed baseline)."""
+    if not (args.size_udp and args.size_udp_baseline):
+        return None
+    p = subprocess.run([args.size_udp], stdout=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("ksock_bench_size_udp failed:\n" + p.stdout)
+    res = {}
+    for line in p.stdout.splitlines():
+        m = re.match(r"sizeof (\w+) (\d+)", line)
+        if m:
+            res[m.group(1)] = int(m.group(2))
+
+    def sections(path):
+        out = sh(["size", "-A", path])
+        return {m.group(1): int(m.group(2))
+                for m in re.finditer(r"^(\.[\w.]+)\s+(\d+)\s+\d+$", out, re.M)}
+
+    a, b = sections(args.size_udp), sections(args.size_udp_baseline)
+    for sec in (".text", ".rodata", ".data.rel.ro", ".data", ".bss"):
+        res[sec] = {"with": a.get(sec, 0), "baseline": b.get(sec, 0),
+                    "ksock": a.get(sec, 0) - b.get(sec, 0)}
+    return res
+
+
+def datapath_section(w, rt, cg, sizes):
+    per = cg["per_iteration"]
+    loop = per.get("loop/empty", 0.0)
+    net = lambda c: per[c] - loop if c in per else None
+    w("## 4. Data path: ksock, lwIP and the Linux kernel over loopback")
+    w("")
+    w("One process, one thread calling, nothing on the wire. **ksock**: a `default_stack` "
+      "(64 fds, 32 objects per proto, 64 skbs of 2 KiB), every socket non-blocking, its "
+      "in-stack loopback delivering each packet inside the sending call. **lwIP**: Debian's "
+      "build as above, its BSD API with blocking calls over a netif `127.0.0.1/8` that is "
+      "up and default (`LWIP_NETIF_LOOPBACK`: Debian's build has no loop interface of its "
+      "own); every looped packet is queued to the tcpip thread (`netif_poll`), which runs "
+      "the input path and wakes the caller. **Linux**: real sockets on 127.0.0.1 and "
+      "`socketpair(AF_UNIX)` in this process, `MSG_DONTWAIT`. TCP connections have "
+      "`TCP_NODELAY` on both ends (a request/response exchange; Nagle would wait for the "
+      "peer's delayed ACK on every stack); a transfer that a send buffer cuts short goes on "
+      "after the receiver has read. See `bench/datapath.hpp`.")
+    w("")
+    w("Times are the median **process** CPU time per operation (all threads: lwIP's tcpip "
+      "thread does most of lwIP's work; the kernel's time is system time of the calling "
+      "thread), and for lwIP also the wall time, which adds the thread hand-offs' latency. "
+      "The ratios compare CPU times. Instructions: ksock only (callgrind, net of the loop); "
+      "lwIP's work is split across threads and the kernel's is in kernel mode.")
+    w("")
+    w("| operation | ksock | ksock instr | lwIP CPU | lwIP wall | Linux | lwIP / ksock "
+      "| Linux / ksock |")
+    w("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for key, label in DP_ROWS:
+        k, lw_, kr = (t(rt, f"dp/{key}/{s}") for s in ("ksock", "lwip", "kernel"))
+        lw_wall = rt.get(f"dp/{key}/lwip", {}).get("real")
+        ins = net(f"dp/{key}/ksock")
+        w(f"| {label} | {fmt_ns(k)} | " + ("–" if ins is None else f"{ins:.0f}") +
+          f" | {fmt_ns(lw_)} | {fmt_ns(lw_wall)} | {fmt_ns(kr)} | "
+          f"{fmt_ratio(lw_ / k if lw_ and k else None)} | "
+          f"{fmt_ratio(kr / k if kr and k else None)} |")
+    w("")
+    w("lwIP has no AF_UNIX (–). The TCP cycle closes the client with `SO_LINGER {1, 0}` "
+      "(an RST, no TIME_WAIT) so that the stacks reach a steady state. With an orderly "
+      "close, Linux's TIME_WAIT entries (60 s each) pile up and exhaust its ephemeral ports "
+      "within a second of the loop. ksock's 16 TIME_WAIT slots fill and later closes skip "
+      "TIME_WAIT (Linux's tw-bucket overflow), so only ksock has that row. lwIP 2.1 aborts "
+      "on `SO_LINGER {1, 0}` only when data is unsent or unacknowledged (`api_msg.c`), so "
+      "each of its cycles still leaves a TIME_WAIT pcb for 2 MSL (120 s). `tcp_new_port` "
+      "walks every pcb per connect, so the cycle slows as they pile up, and after 16 384 "
+      "cycles it spins over an exhausted port range (observed). lwIP's figure is therefore "
+      "the first 1000 cycles of each repetition, not a steady state.")
+    w("")
+
+    # Where the instructions go, by function.
+    fns = cg.get("functions", {})
+    shown = [c for c in ("dp/udp_send_recv/ksock", "dp/tcp_send_recv/64/ksock",
+                         "dp/tcp_send_recv/64/ksock_1024") if c in fns]
+    if shown:
+        w("### Where ksock's instructions go")
+        w("")
+        w("One direction of each exchange: `sendto` + `recvfrom` of 64 bytes over UDP, and "
+          "`send` + `recv` of 64 bytes over an established TCP connection. Exclusive "
+          "instructions per operation by function (callgrind; code inlined into a function "
+          "counts as that function's); the last column is the TCP case on a stack with room "
+          "for 1024 objects per proto (ops.hpp's `big_config`), two TCP sockets in use.")
+        w("")
+        for case in shown:
+            total = net(case)
+            w(f"**{case}**: {total:.0f} instructions")
+            w("")
+            w("| instr/op | share | function |")
+            w("| ---: | ---: | --- |")
+            for r in fns[case][:10]:
+                w(f"| {r['per_op']:.0f} | {100 * r['per_op'] / total:.0f} % | "
+                  f"`{r['function']}` |")
+            w("")
+        a, b = net("dp/tcp_send_recv/64/ksock"), net("dp/tcp_send_recv/64/ksock_1024")
+        c, d = net("dp/udp_send_recv/ksock"), net("dp/udp_send_recv/ksock_1024")
+        if None not in (a, b, c, d):
+            w("**The same operation, 32 or 1024 objects per proto** (two sockets in use "
+              "either way):")
+            w("")
+            w("| operation | 32 objects (`default_stack`) | 1024 objects | ratio |")
+            w("| --- | ---: | ---: | ---: |")
+            w(f"| TCP `send` + `recv`, 64 B | {a:.0f} | {b:.0f} | {b / a:.1f}× |")
+            w(f"| UDP `sendto` + `recvfrom`, 64 B | {c:.0f} | {d:.0f} | {d / c:.1f}× |")
+            w("")
+
+    if sizes:
+        w("### Static RAM and code size")
+        w("")
+        w("| | bytes |")
+        w("| --- | ---: |")
+        group = lambda n: f"{n:,}".replace(",", " ")
+        w(f"| `sizeof(ksock::default_stack)` (64 fds, 64 sockets, 32 objects of each of 6 "
+          f"protos, 64 skbs × 2 KiB) | {group(sizes['default_stack'])} |")
+        w(f"| `sizeof` of the firmware config of `examples/firmware.cpp` (8 fds, 8 sockets, "
+          f"4 TCP + 4 UDP + 2 of each other proto, 16 skbs × 256 B) | "
+          f"{group(sizes['fw_stack'])} |")
+        for sec, label in ((".text", "code"), (".rodata", "read-only data"),
+                           (".data.rel.ro", "relocated read-only data")):
+            x = sizes[sec]
+            w(f"| `{sec}` ksock adds for a UDP request/response on that stack, x86-64 g++ `-Os` "
+              f"({label}: {x['with']} with ksock, {x['baseline']} with stubs) | {x['ksock']} |")
+        w("")
+        w("The code size is `bench/size_udp.cpp` (examples/firmware.cpp's exchange: two UDP "
+          "sockets, bind, sendto, recvfrom, sendto, recv, close, boot) built with `-Os "
+          "-fno-exceptions -fno-rtti -ffunction-sections -fdata-sections -Wl,--gc-sections`, "
+          "minus the same program over `cmake/arm/size_baseline.hpp`'s stubs. The Cortex-M3 "
+          "and M4F figures for the whole firmware example are the `arm.size` test of the "
+          "`arm` presets (`cmake/arm/size_report.cmake`).")
+        w("")
+
+
 # --- the report ------------------------------------------------------------------------
 
-def report(args, m, rt, ctx, cg, ct):
+def report(args, m, rt, ctx, cg, ct, sizes=None):
     L = []
     w = L.append
     per = cg["per_iteration"]
@@ -462,6 +622,9 @@ def report(args, m, rt, ctx, cg, ct):
             f"{inc[name][c]['mem']:.0f} MiB" for c in ("g++", "clang++")) + " |")
     w("")
 
+    # --- 4. data path
+    datapath_section(w, rt, cg, sizes)
+
     # --- targets
     w("## Targets")
     w("")
@@ -643,6 +806,9 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runtime", required=True, help="the ksock_bench_runtime binary")
     ap.add_argument("--instructions", required=True, help="the ksock_bench_instructions binary")
+    ap.add_argument("--size-udp", default=None, help="the ksock_bench_size_udp binary")
+    ap.add_argument("--size-udp-baseline", default=None,
+                    help="the ksock_bench_size_udp_baseline binary")
     ap.add_argument("--include", required=True, help="ksock's include directory")
     ap.add_argument("--work", required=True, help="scratch directory")
     ap.add_argument("--out", required=True, help="where RESULTS.md and the charts go")
@@ -707,9 +873,10 @@ def main():
     if os.path.exists(load_json):
         with open(load_json) as f:
             m["load"] = json.load(f)
+    sizes = measure_sizes(args)
     chart_socket_close(args, rt)
     chart_compile_time(args, ct)
-    text, verdicts, head = report(args, m, rt, ctx, cg, ct)
+    text, verdicts, head = report(args, m, rt, ctx, cg, ct, sizes)
     with open(os.path.join(args.out, "RESULTS.md"), "w") as f:
         f.write(text)
     with open(os.path.join(args.out, "README-section.md"), "w") as f:

@@ -11,13 +11,19 @@
 //   dispatch/<op>/<N>/<variant>    see dispatch.hpp; op so_type (SOL_SOCKET,
 //                                  SO_TYPE) or proto_opt (the entry's own
 //                                  level, through the ops); N entries
+//   dp/<case>/<stack>              the data path over loopback (datapath.hpp):
+//                                  udp_rr, tcp_pingpong/<N>, unix_stream,
+//                                  unix_dgram, tcp_cycle, tcp_cycle_graceful,
+//                                  poll/<N>; stack ksock, lwip, kernel
 //
 // A case that cannot run here is reported as an error, never as a number.
 #include <cstdio>
 #include <string>
+#include <type_traits>
 
 #include <benchmark/benchmark.h>
 
+#include "datapath.hpp"
 #include "dispatch.hpp"
 #include "ops.hpp"
 
@@ -33,7 +39,7 @@ void run_case(benchmark::State& state, long items_per_run) {
         return;
     }
     for (auto _ : state) {
-        int r = c.run();
+        auto r = c.run();
         benchmark::DoNotOptimize(r);
     }
     c.teardown();
@@ -41,9 +47,17 @@ void run_case(benchmark::State& state, long items_per_run) {
 }
 
 template <class Case>
-void add(const std::string& name, long items_per_run = 1) {
-    benchmark::RegisterBenchmark(
+benchmark::internal::Benchmark* add(const std::string& name, long items_per_run = 1) {
+    return benchmark::RegisterBenchmark(
         name.c_str(), [items_per_run](benchmark::State& st) { run_case<Case>(st, items_per_run); });
+}
+
+//! A data-path case: lwIP moves every looped packet in its tcpip thread, so
+//! the CPU time is the whole process's (the calling thread's alone would
+//! miss most of lwIP's work); ksock and the kernel run in the caller.
+template <class Case>
+benchmark::internal::Benchmark* add_dp(const std::string& name) {
+    return add<Case>(name)->MeasureProcessCPUTime();
 }
 
 template <proto_kind K>
@@ -103,6 +117,32 @@ void add_dispatch_all(const char* op) {
     add_dispatch<16, Op>(op);
 }
 
+//! The data-path cases against one stack (lwIP has no AF_UNIX).
+template <class S>
+void add_datapath() {
+    const std::string s = S::name;
+    add_dp<dp::udp_rr<S>>("dp/udp_rr/" + s);
+    add_dp<dp::tcp_pingpong<S, 1>>("dp/tcp_pingpong/1/" + s);
+    add_dp<dp::tcp_pingpong<S, 64>>("dp/tcp_pingpong/64/" + s);
+    add_dp<dp::tcp_pingpong<S, 1460>>("dp/tcp_pingpong/1460/" + s);
+    add_dp<dp::tcp_pingpong<S, 16384>>("dp/tcp_pingpong/16384/" + s);
+    if constexpr (S::has_unix) {
+        add_dp<dp::unix_pingpong<S, SOCK_STREAM>>("dp/unix_stream/" + s);
+        add_dp<dp::unix_pingpong<S, SOCK_DGRAM>>("dp/unix_dgram/" + s);
+    }
+    auto* cycle = add_dp<dp::tcp_cycle<S, false>>("dp/tcp_cycle/" + s);
+    // lwIP aborts on SO_LINGER {1, 0} only when data is unsent or unacked
+    // (api_msg.c), so every cycle leaves a TIME_WAIT pcb for 2 MSL (120 s):
+    // tcp_new_port walks them all per connect, and after 16384 cycles it
+    // spins over an exhausted port range. Its row is the first 1000 cycles
+    // of each repetition.
+    if constexpr (std::is_same_v<S, dp::lwip_dp>)
+        cycle->Iterations(1000);
+    add_dp<dp::poll_n<S, 1>>("dp/poll/1/" + s);
+    add_dp<dp::poll_n<S, 8>>("dp/poll/8/" + s);
+    add_dp<dp::poll_n<S, 32>>("dp/poll/32/" + s);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -125,6 +165,15 @@ int main(int argc, char** argv) {
 
     add_dispatch_all<dop::so_type>("so_type");
     add_dispatch_all<dop::proto_opt>("proto_opt");
+
+    add_datapath<dp::ksock_dp>();
+    add_datapath<dp::lwip_dp>();
+    add_datapath<dp::kernel_dp>();
+    // An orderly close leaves TIME_WAIT behind: ksock's 16 entries fill and
+    // later closes skip it (Linux's tw bucket overflow), so the cycle has a
+    // steady state; the kernel's and lwIP's grow for 60 s / 120 s per entry
+    // and run out of ephemeral ports in a loop, so only ksock has this row.
+    add_dp<dp::tcp_cycle<dp::ksock_dp, true>>("dp/tcp_cycle_graceful/ksock");
 
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))
