@@ -149,6 +149,10 @@ struct tcp_sock {
     std::uint16_t urg_data;   //!< TCP_URG_* | the urgent byte
     std::uint32_t urg_seq;    //!< where the urgent byte is (receive sequence)
     unsigned long timer_at;   //!< jiffies: delayed ACK, SYN retransmit, FIN_WAIT2 end
+    //! The last sock tcp_peer found for this 4-tuple: a hint, checked on use
+    //! (Linux's early demux remembers the dst the same way), so a segment
+    //! does not scan the pool.
+    sock* peer_hint;
 };
 
 static_assert(std::is_standard_layout_v<tcp_sock>, "ksock::tcp_sock: must be standard-layout");

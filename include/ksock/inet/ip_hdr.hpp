@@ -140,13 +140,26 @@ inline std::uint32_t skb_checksum(const sk_buff* skb, std::size_t off, std::size
         std::size_t k = s->len - off;
         if (k > len)
             k = len;
-        for (std::size_t i = 0; i < k; ++i) {
-            const std::uint32_t b = s->head[off + i];
-            sum += odd ? b : (b << 8);
-            odd = !odd;
-            if (sum & 0x80000000u)
-                sum = (sum & 0xffffu) + (sum >> 16);
+        // Big-endian 16-bit words, two bytes per step, in a 64-bit sum that
+        // cannot overflow; a word split across chunks is completed first.
+        const unsigned char* p = s->head + off;
+        std::uint64_t acc = sum;
+        std::size_t i = 0;
+        if (odd && k) {
+            acc += p[0];
+            odd = false;
+            i = 1;
         }
+        for (; i + 1 < k; i += 2)
+            acc += (static_cast<std::uint32_t>(p[i]) << 8) | p[i + 1];
+        if (i < k) {
+            acc += static_cast<std::uint32_t>(p[i]) << 8;
+            odd = true;
+        }
+        // 2^32 = 1 modulo 0xffff: folding keeps the one's-complement sum.
+        while (acc >> 32)
+            acc = (acc & 0xffffffffu) + (acc >> 32);
+        sum = static_cast<std::uint32_t>(acc);
         len -= k;
         off = 0;
     }

@@ -132,11 +132,25 @@ void tcp_reset(Ctx& ctx, sock& sk) noexcept {
 }
 
 //! The other end of \p sk on lo: its full sock (null when there is none).
+//! The hint of the last lookup is taken when it still names a referenced
+//! sock of the same 4-tuple (a pool slot stays a tcp_sock; a freed one has
+//! no reference left), else the pool is searched and the hint renewed.
 template <class P, class Ctx>
 sock* tcp_peer(Ctx& ctx, const sock& sk) {
     const inet_sock& i = *inet_sk(&sk);
-    return inet_lookup_established<P>(ctx, i.inet_daddr(), ksock::detail::ntohs(i.inet_dport()),
+    sock*& hint = const_cast<tcp_sock*>(tcp_sk(&sk))->peer_hint;
+    if (hint) {
+        const inet_sock& h = *inet_sk(hint);
+        const std::uint8_t st = hint->sk_state();
+        if (hint->sk_refcnt() > 0 && st != tcp_listen && st != tcp_close &&
+            h.inet_num() == ksock::detail::ntohs(i.inet_dport()) &&
+            h.inet_dport() == ksock::detail::htons(i.inet_num()) &&
+            h.inet_daddr() == i.inet_rcv_saddr() && h.inet_rcv_saddr() == i.inet_daddr())
+            return hint;
+    }
+    hint = inet_lookup_established<P>(ctx, i.inet_daddr(), ksock::detail::ntohs(i.inet_dport()),
                                       i.inet_rcv_saddr(), ksock::detail::htons(i.inet_num()));
+    return hint;
 }
 template <class P, class Ctx>
 inet_timewait_sock* tcp_peer_tw(Ctx& ctx, const sock& sk) {
