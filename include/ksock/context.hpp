@@ -14,6 +14,9 @@
 
 namespace ksock {
 
+struct file;
+struct scm_fp_list;
+
 //! A stack context C provides:
 //!   c.net()                      the net namespace (sysctls, counters)
 //!   c.current_cred()             credentials of the calling task
@@ -31,6 +34,13 @@ namespace ksock {
 //!   c.sk_free_any(sk)            __sk_free for a sock of any proto
 //!   c.sk_data_ready(sk), c.sk_write_space(sk), c.sk_state_change(sk),
 //!   c.sk_error_report(sk)        the sock's callbacks: wake its waiters
+//! and for ancillary data (SCM_RIGHTS, SCM_CREDENTIALS, SO_PEERCRED):
+//!   c.current_pid(), c.find_pid(pid)   the caller's pid; does a task have pid?
+//!   c.fget_raw(fd)               the caller's file at fd with a new reference, or null
+//!   c.fput_file(f)               drop such a reference (a release it causes is deferred)
+//!   c.install_fd(f, flags)       a new fd (lowest free, O_CLOEXEC) with its own reference, or
+//!   -EMFILE c.scm_fp_alloc() / c.scm_fp_free(l)   an scm_fp_list from the stack's pool (null:
+//!   ENOMEM) / back
 template <class C>
 concept stack_context = requires(C& c) {
     { c.net() } -> std::same_as<net&>;
@@ -67,6 +77,13 @@ struct context {
     void sk_write_space(sock&);
     void sk_state_change(sock&);
     void sk_error_report(sock&);
+    int current_pid();
+    bool find_pid(int);
+    ksock::file* fget_raw(int);
+    void fput_file(ksock::file*);
+    int install_fd(ksock::file*, unsigned);
+    scm_fp_list* scm_fp_alloc();
+    void scm_fp_free(scm_fp_list*);
 };
 static_assert(stack_context<context>);
 } // namespace archetypes

@@ -9,6 +9,7 @@ namespace ksock {
 
 inline constexpr int eperm = 1;
 inline constexpr int enoent = 2;
+inline constexpr int esrch = 3;
 inline constexpr int eintr = 4;
 inline constexpr int ebadf = 9;
 inline constexpr int eagain = 11;

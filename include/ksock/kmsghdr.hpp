@@ -70,6 +70,10 @@ struct kmsghdr {
     int msg_namelen; //!< in: its length; out (recvmsg): the length written
     iov_iter msg_iter;
     int msg_flags; //!< sendmsg: the call's flags; recvmsg: MSG_TRUNC ... out
+    //! The caller's control buffer (read in place by a send, written by a
+    //! receive: put_cmsg advances it and shrinks msg_controllen).
+    void* msg_control;
+    std::size_t msg_controllen;
 };
 
 } // namespace ksock

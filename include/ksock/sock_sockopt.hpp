@@ -24,6 +24,8 @@
 #include <ksock/socket.hpp>
 #include <ksock/tcp_sock.hpp>
 #include <ksock/uapi.hpp>
+#include <ksock/uapi/cmsg.hpp>
+#include <ksock/unix_sock.hpp>
 
 namespace ksock {
 
@@ -368,6 +370,20 @@ inline int sk_getsockopt(ksock::socket& s, int optname, void* optval, socklen_t*
             return -eopnotsupp;
         set_int(detail::socket_test_flag(s, sock_passcred));
         break;
+    case so_peercred: {
+        // cred_to_ucred(sk_peer_pid, sk_peer_cred): the peer's pid, euid and
+        // egid as PF_UNIX recorded them at socketpair, listen or connect
+        // (ksock keeps them in the unix_sock); without them {0, -1, -1}.
+        ucred u{0, static_cast<std::uint32_t>(-1), static_cast<std::uint32_t>(-1)};
+        if (sk.sk_family() == pf_unix && unix_sk(&sk)->peer_pid) {
+            const unix_sock* us = unix_sk(&sk);
+            u = ucred{us->peer_pid, us->peer_uid, us->peer_gid};
+        }
+        static_assert(sizeof(u) <= sizeof(v), "ksock::sk_getsockopt: ucred must fit in v");
+        std::memcpy(v, &u, sizeof(u));
+        lv = sizeof(u);
+        break;
+    }
     case so_passsec:
         if (!detail::sk_may_scm_recv(sk))
             return -eopnotsupp;

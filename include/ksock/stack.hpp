@@ -14,6 +14,7 @@
 
 #include <ksock/config.hpp>
 #include <ksock/context.hpp>
+#include <ksock/core/scm.hpp>
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/detail/type_list.hpp>
@@ -142,6 +143,10 @@ public:
                   "(a sleeping call releases it so that others can run)");
     static_assert(Config::skbs > 0 && Config::skb_data_size >= 64,
                   "ksock::stack<Config>: at least one skb of at least 64 data bytes is required");
+    static_assert(Config::scm_fp_lists > 0 && Config::scm_max_fd > 0 &&
+                      Config::scm_max_fd <= static_cast<std::size_t>(ksock::scm_max_fd),
+                  "ksock::stack<Config>: Config::scm_fp_lists must be at least 1 and "
+                  "Config::scm_max_fd between 1 and SCM_MAX_FD (253)");
 
 private:
     // --- compile-time tables generated from the lists ---------------------
@@ -582,8 +587,10 @@ public:
         return sock_sendmsg(*static_cast<ksock::socket*>(f->private_data), msg);
     }
 
-    //! sendmsg(2). Ancillary data (msg_control) is not interpreted: ksock
-    //! passes no file descriptors or credentials (see the README).
+    //! sendmsg(2). The control buffer is read in place by the protocol
+    //! (PF_UNIX: SCM_RIGHTS, SCM_CREDENTIALS); like Linux's copy of it, one
+    //! of INT_MAX bytes or more, or longer than the 36 bytes Linux keeps on
+    //! its stack and at least net.core.optmem_max, is ENOBUFS.
     long sendmsg(int fd, const msghdr* umsg, int flags) {
         lock_guard g(lock_);
         boot_locked();
@@ -598,6 +605,16 @@ public:
         sockaddr_storage address;
         if (const int err = copy_msghdr_from_user(*umsg, msg, &address, true))
             return err;
+        if (const std::size_t ctl_len = umsg->msg_controllen) {
+            if (ctl_len > 0x7fffffffu ||
+                (ctl_len > sizeof(cmsghdr) + 20 &&
+                 ctl_len >= static_cast<std::size_t>(state_.value.net.sysctl.optmem_max)))
+                return -enobufs; // sock_kmalloc
+            if (!umsg->msg_control)
+                return -efault; // copy_from_user
+            msg.msg_control = umsg->msg_control;
+            msg.msg_controllen = ctl_len;
+        }
         if (f->f_flags & o_nonblock)
             flags |= msg_dontwait;
         msg.msg_flags = flags;
@@ -653,6 +670,8 @@ public:
         auto* uaddr = static_cast<sockaddr*>(umsg->msg_name);
         msg.msg_name = uaddr ? &address : nullptr;
         msg.msg_namelen = 0;
+        msg.msg_control = umsg->msg_control;
+        msg.msg_controllen = umsg->msg_controllen;
         if (f->f_flags & o_nonblock)
             flags |= msg_dontwait;
         msg.msg_flags = flags & msg_cmsg_cloexec;
@@ -665,7 +684,8 @@ public:
                 return err;
         }
         umsg->msg_flags = msg.msg_flags;
-        umsg->msg_controllen = 0;
+        // What put_cmsg / scm_detach_fds wrote (msg_control - cmsg_ptr).
+        umsg->msg_controllen -= msg.msg_controllen;
         return n;
     }
 
@@ -897,8 +917,10 @@ public:
                 for (std::size_t tj = 0; tj < Config::tasks; ++tj)
                     for (const ksock::file* g2 : state_.value.tasks[tj].files.fd)
                         refs += g2 == f;
+                refs += scm_fp_refs(f);
                 if (refs != f->f_count)
-                    return {false, "a file's f_count differs from the fd slots sharing it"};
+                    return {false, "a file's f_count differs from the fd slots sharing it "
+                                   "and the messages carrying it"};
             }
             if (t.files.next_fd > lowest_free)
                 return {false, "next_fd is above a free descriptor"};
@@ -913,6 +935,7 @@ public:
         }
         // Every live file is reachable from an fd and owns one live socket.
         std::size_t live_files = 0;
+        std::size_t in_flight_only = 0;
         for (std::size_t i = 0; i < Config::max_sockets; ++i) {
             if (!files_.live(i))
                 continue;
@@ -920,6 +943,8 @@ public:
             const ksock::file& f = files_.slot(i);
             if (f.f_count < 1)
                 return {false, "a live file has no reference"};
+            if (f.f_count == scm_fp_refs(&f))
+                ++in_flight_only; // reachable through a message, not an fd
             auto* so = static_cast<ksock::socket*>(f.private_data);
             if (!sockets_.owns(so) ||
                 !sockets_.live(sockets_.index_of(reinterpret_cast<const socket_alloc*>(so))))
@@ -931,7 +956,7 @@ public:
         }
         if (live_files != sockets_.in_use())
             return {false, "live sockets and live files differ in number"};
-        if (live_files > installed)
+        if (live_files - in_flight_only > installed)
             return {false, "a live file is not installed in any fd table"};
         // Every live sock: its proto, a reference, the namespace's count.
         int user_socks = 0;
@@ -973,7 +998,7 @@ public:
             if (state_.value.tasks[ti].files.count_open() != 0)
                 return false;
         return !objects && sockets_.in_use() == 0 && files_.in_use() == 0 && skbs_.in_use() == 0 &&
-               state_.value.net.sock_inuse == 0;
+               scm_fp_.in_use() == 0 && state_.value.net.sock_inuse == 0;
     }
 
     trace_type& trace() noexcept { return trace_; }
@@ -1058,6 +1083,69 @@ public:
         wake_up(sk, pollerr, "sk_error_report", sk.sk_error_report);
     }
 
+    // --- begin: files and tasks for ancillary data ------------------------
+    // What a protocol needs to carry files in messages (SCM_RIGHTS: fs/file.c,
+    // net/core/scm.c) and to name the calling task (SCM_CREDENTIALS,
+    // SO_PEERCRED). See context.hpp.
+
+    //! task_tgid_vnr(current).
+    int current_pid() noexcept { return current_task().pid; }
+    //! find_get_pid: does a task have \p pid?
+    bool find_pid(int pid) noexcept {
+        for (std::size_t i = 0; i < Config::tasks; ++i)
+            if (pid > 0 && state_.value.tasks[i].pid == pid)
+                return true;
+        return false;
+    }
+    //! fget_raw: the file behind \p fd with a reference of its own, or null.
+    ksock::file* fget_raw(int fd) noexcept {
+        ksock::file* f = current_task().files.lookup(fd);
+        if (f)
+            ++f->f_count;
+        return f;
+    }
+    //! fput for a reference a protocol holds (see fput: a release it causes
+    //! inside another release is deferred).
+    void fput_file(ksock::file* f) { fput(f); }
+    //! receive_fd: a new fd in the calling task for \p f (lowest free;
+    //! O_CLOEXEC in \p flags), with a reference of its own; -EMFILE. A socket
+    //! received joins the receiver's cgroups (__receive_sock).
+    int install_fd(ksock::file* f, unsigned flags) noexcept {
+        task_type& t = current_task();
+        const int fd = get_unused_fd_flags(t, 0, flags);
+        if (fd < 0)
+            return fd;
+        ++f->f_count;
+        t.files.fd_install(static_cast<unsigned>(fd), f);
+        if (auto* so = static_cast<ksock::socket*>(f->private_data); so && so->sk) {
+            so->sk->sk_cgrp_data.classid = t.cgroup_classid;
+            so->sk->sk_cgrp_data.prioidx = t.cgroup_prioidx;
+        }
+        return fd;
+    }
+    //! An empty scm_fp_list of Config::scm_max_fd files, or null (ENOMEM).
+    scm_fp_list* scm_fp_alloc() noexcept {
+        scm_fp_list* l = scm_fp_.alloc();
+        if (!l)
+            return nullptr;
+        l->max = static_cast<short>(Config::scm_max_fd);
+        l->fp = scm_fp_files_[scm_fp_.index_of(l)];
+        return l;
+    }
+    void scm_fp_free(scm_fp_list* l) noexcept { scm_fp_.free(l); }
+    //! scm_fp_lists in use: messages carrying files.
+    std::size_t scm_fp_lists_in_use() const noexcept { return scm_fp_.in_use(); }
+    //! How many in-flight references to \p f the lists hold.
+    long scm_fp_refs(const ksock::file* f) noexcept {
+        long n = 0;
+        for (std::size_t i = 0; i < Config::scm_fp_lists; ++i)
+            if (scm_fp_.live(i))
+                for (short j = 0; j < scm_fp_.slot(i).count; ++j)
+                    n += scm_fp_.slot(i).fp[j] == f;
+        return n;
+    }
+    // --- end: files and tasks for ancillary data --------------------------
+
 private:
     struct booted_state {
         ksock::net net;
@@ -1131,7 +1219,9 @@ private:
     //! for a receive only noted), the iovecs checked and counted.
     static int copy_msghdr_from_user(const msghdr& u, kmsghdr& k, sockaddr_storage* address,
                                      bool for_send) noexcept {
-        int namelen = static_cast<int>(u.msg_namelen);
+        // __copy_msghdr: without a name the length is ignored (set to 0
+        // before the sign check), so a "negative" one is no error.
+        int namelen = u.msg_name ? static_cast<int>(u.msg_namelen) : 0;
         if (namelen < 0)
             return -einval;
         if (namelen > static_cast<int>(sizeof(sockaddr_storage)))
@@ -1475,11 +1565,59 @@ private:
         return fd;
     }
 
-    //! fput: the last reference runs __fput -> sock_close -> __sock_release,
-    //! then the file and the socket_alloc (with its inode) are freed.
+    //! fput: the last reference runs __fput. A release puts the files that
+    //! the released socket's queued messages carried (SCM_RIGHTS), which may
+    //! release more sockets: those __fputs are deferred to the outermost
+    //! fput, which runs them one after the other (Linux's delayed_fput), so
+    //! a chain of sockets in flight never recurses. While files are in
+    //! flight, the outermost fput then runs the protos' collectors (unix_gc)
+    //! for sockets that only in-flight messages still refer to.
     void fput(ksock::file* f) {
-        if (--f->f_count > 0)
+        const bool last = --f->f_count == 0;
+        if (fput_busy_) {
+            fput_deferred_ += last;
             return;
+        }
+        if (!last && !scm_fp_.in_use())
+            return; // the common case: one check, no scan
+        fput_busy_ = true;
+        if (last)
+            __fput(f);
+        for (;;) {
+            if (fput_deferred_) {
+                --fput_deferred_;
+                if (ksock::file* z = unreferenced_file())
+                    __fput(z);
+                continue;
+            }
+            if (!scm_fp_.in_use() || !run_gc())
+                break;
+        }
+        fput_busy_ = false;
+    }
+
+    //! A file whose last reference went while an fput was running, or null.
+    ksock::file* unreferenced_file() noexcept {
+        for (std::size_t i = 0; i < Config::max_sockets; ++i)
+            if (files_.live(i) && files_.slot(i).f_count == 0)
+                return &files_.slot(i);
+        return nullptr;
+    }
+
+    //! Every proto's collector of references it holds in flight (P::gc,
+    //! unix_gc); true when one freed something.
+    bool run_gc() {
+        bool freed = false;
+        detail::for_each_type(protos{}, [&]<class P>() {
+            if constexpr (requires { P::gc(*this); })
+                freed = P::gc(*this) || freed;
+        });
+        return freed;
+    }
+
+    //! __fput -> sock_close -> __sock_release, then the file and the
+    //! socket_alloc (with its inode) are freed.
+    void __fput(ksock::file* f) {
         auto* so = static_cast<ksock::socket*>(f->private_data);
         trace_scope ts(trace_, "__fput -> sock_close");
         sock_release(so);                                   // clears so->file
@@ -1602,6 +1740,9 @@ private:
     pool<ksock::file, Config::max_sockets> files_{};
     detail::lazy<booted_state> state_{};
     pool<sk_buff, Config::skbs> skbs_{};
+    //! SCM_RIGHTS: the lists of files in flight, and their files by slot.
+    pool<scm_fp_list, Config::scm_fp_lists> scm_fp_{};
+    ksock::file* scm_fp_files_[Config::scm_fp_lists][Config::scm_max_fd]{};
     //! The skbs' data chunks, by skb slot; never zeroed (data is written
     //! before it is read).
     unsigned char skb_data_[Config::skbs][Config::skb_data_size]{};
@@ -1610,6 +1751,10 @@ private:
     wakeup_fn wakeup_ = nullptr;
     void* wakeup_user_ = nullptr;
     unsigned current_ = 0;
+    //! An fput is running: a file whose last reference goes waits for it,
+    //! counted in fput_deferred_.
+    bool fput_busy_ = false;
+    unsigned fput_deferred_ = 0;
     //! Read and written with the __atomic builtins (not std::atomic, whose
     //! header costs a quarter of a second of compile time in C++20 mode).
     bool booted_ = false;

@@ -48,7 +48,9 @@ struct unix_sock {
     void* vertex;
     spinlock_t lock;
     wait_queue_entry peer_wake;
-    int scm_stat_nr_fds;
+    int scm_stat_nr_fds; //!< fds in the skbs queued to this sock (scm_stat)
+    //! How many references to this sock's file are in flight (in skbs
+    //! queued anywhere); ksock's unix_gc recounts it on every run.
     unsigned long inflight;
     //! The skb holding the out-of-band byte (MSG_OOB on a stream), or null.
     sk_buff* oob_skb;
@@ -58,6 +60,14 @@ struct unix_sock {
     //! name). A sock accepted from a listener carries the listener's address
     //! but is not found by it, as in Linux.
     bool hashed;
+    //! ksock: unix_gc's mark (a candidate for collection) during a run.
+    bool gc_candidate;
+    //! SO_PEERCRED (Linux: sk->sk_peer_pid and sk->sk_peer_cred's euid and
+    //! egid), set by init_peercred / copy_peercred at socketpair, listen and
+    //! connect; peer_pid 0 (no task has it) means none: {0, -1, -1}.
+    int peer_pid;
+    std::uint32_t peer_uid;
+    std::uint32_t peer_gid;
 };
 
 static_assert(std::is_standard_layout_v<unix_sock>, "ksock::unix_sock: must be standard-layout");

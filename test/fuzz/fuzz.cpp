@@ -1,28 +1,42 @@
 // test/fuzz/fuzz.cpp: libFuzzer harness. Each input drives a fresh stack of
-// three tasks with tiny capacities (so every pool and fd table runs out) through
-// a sequence of public calls: socket (run-time and compile-time triples),
-// socketpair, close, dup, dup2, fcntl, getsockopt and setsockopt with arbitrary
-// integers, buffers, lengths and null pointers; set_current between tasks with
-// different credentials; RLIMIT_NOFILE and ping_group_range changes; a
-// fail_nth fault armed at an input-chosen allocation; a security policy whose
-// decisions come from input bytes.
+// three tasks with tiny capacities (so every pool, fd table and the skb pool
+// runs out) through a sequence of public calls: socket (run-time and
+// compile-time triples), socketpair, close, dup, dup2, fcntl, getsockopt and
+// setsockopt with arbitrary integers, buffers, lengths and null pointers;
+// set_current between tasks with different credentials; RLIMIT_NOFILE and
+// ping_group_range changes; a fail_nth fault armed at an input-chosen
+// allocation (sockets, files, fds, socks, skbs); a security policy whose
+// decisions come from input bytes. And the data path: bind, connect, listen,
+// accept4, getsockname, getpeername, send, sendto, sendmsg, recv, recvfrom,
+// recvmsg (MSG_PEEK / DONTWAIT / TRUNC / WAITALL / OOB, buffers of every size
+// including 0 and null), shutdown, poll, ioctl, the buffer / linger / reuse /
+// peek-offset options and the clock (stack.advance: TIME_WAIT, SYN
+// retries), with addresses drawn mostly from a small set (127.0.0.x and a
+// few ports, 0.0.0.0, 10.x, abstract and path names, autobind) so that
+// connections really form; one operation builds a whole connection.
 //
 // After every call the harness checks, and aborts on the first violation:
 //  * s.check_invariants();
 //  * the result is >= 0 or -errno in [-4095, -1];
 //  * a model of every task's fd table: a call on an fd the model says is
 //    closed in the calling task is EBADF (so no fd of one task reaches
-//    another), a call on an open one never is; a new fd is the lowest free
-//    one (at or above F_DUPFD's start) below RLIMIT_NOFILE; dup2 returns its
-//    target; each fd keeps naming the socket (SO_DOMAIN, SO_TYPE,
-//    SO_PROTOCOL) it was created or duplicated from;
+//    another), a call on an open one never is; a new fd (socket, accept4,
+//    dup ...) is the lowest free one (at or above F_DUPFD's start) below
+//    RLIMIT_NOFILE; dup2 returns its target; each fd keeps naming the socket
+//    (SO_DOMAIN, SO_TYPE, SO_PROTOCOL) it was created or duplicated from;
 //  * a call during which the injected fault fired returns the errno Linux
 //    returns for that allocation (ENFILE, ENOMEM, ENFILE, EMFILE) and opens
-//    nothing;
-//  * getsockopt writes nothing past the length it reports, and reports no
-//    more than it was given.
-// At the end of each input every fd of every task is closed and s.empty() must
-// hold. Counters are printed at exit.
+//    nothing; in the data path an skb or sock that cannot be had is
+//    ENOBUFS, ENOMEM or EAGAIN, or is absorbed (a partial send, a dropped
+//    SYN or ICMP reply);
+//  * getsockopt, recv* and get*name write nothing past the length they were
+//    given, and report no more than they were given (recv: unless
+//    MSG_TRUNC asked for the real length); a send moves no more than asked;
+//    poll reports only asked-for events, POLLERR, POLLHUP, and POLLNVAL
+//    exactly for closed fds.
+// At the end of each input every fd of every task is closed, the clock runs
+// past TIME_WAIT (60 s), and s.empty() and skbs_in_use() == 0 must hold.
+// Counters are printed at exit.
 //
 // Input format: a 4-byte header (policy rules, ping range, credentials of the
 // three tasks), then operations, each an opcode byte followed by its
@@ -107,8 +121,13 @@ struct fuzz_config : default_config {
     static constexpr std::size_t max_fds = 8;
     static constexpr std::size_t max_sockets = 6;
     static constexpr std::size_t tasks = 3;
+    //! Three: a listener, a client and the child it makes.
     template <class P>
-    static constexpr std::size_t proto_objects = 2;
+    static constexpr std::size_t proto_objects = 3;
+    //! Few, small skbs: a message of a few hundred bytes takes a chain, and
+    //! a few of them drain the pool.
+    static constexpr std::size_t skbs = 12;
+    static constexpr std::size_t skb_data_size = 256;
     using fault = fail_nth;
     using lock = no_lock;
     using security = type_list<fuzz_lsm>;
@@ -124,11 +143,17 @@ unsigned long long calls = 0;
 unsigned long long invariant_checks = 0;
 unsigned long long model_checks = 0;
 unsigned long long faults_fired = 0;
+unsigned long long data_faults = 0;      //!< of which at an skb, or a sock in the data path
+unsigned long long bytes_moved = 0;      //!< sent plus received
+unsigned long long connections = 0;      //!< accept4 successes
+unsigned long long established_seen = 0; //!< inputs that reached one
 
 void report() {
     std::printf("ksock_fuzz: %llu inputs, %llu calls, %llu invariant checks, %llu model checks, "
-                "%llu injected faults\n",
-                inputs, calls, invariant_checks, model_checks, faults_fired);
+                "%llu injected faults (%llu in the data path), %llu connections accepted, "
+                "%llu inputs with one, %llu bytes moved\n",
+                inputs, calls, invariant_checks, model_checks, faults_fired, data_faults,
+                connections, established_seen, bytes_moved);
 }
 
 [[noreturn]] void fail(const char* what, int line, long long a, long long b) {
@@ -160,6 +185,7 @@ struct harness {
     reader in;
     model_task tasks[ntasks]{};
     int cur = 0;
+    bool accepted = false; //!< an accept4 succeeded in this input
 
     model_task& mt() { return tasks[cur]; }
     bool model_open(int fd) const { return fd >= 0 && fd < nfds && tasks[cur].open[fd]; }
@@ -197,8 +223,14 @@ struct harness {
         mt().k[fd] = query(fd);
     }
 
+    //! How a call's result relates to an injected fault.
+    enum class fx : std::uint8_t {
+        creation, //!< socket, socketpair, dup, accept4's fd, socket and file: Linux's errno
+        data,     //!< a data-path call: an skb or sock may be absorbed or refused
+    };
+
     //! After every call: the invariants, the result's range, the fault.
-    void after(int r, bool fault_was_failed) {
+    void after(long r, bool fault_was_failed, fx kind = fx::creation) {
         ++calls;
         const auto inv = s.check_invariants();
         ++invariant_checks;
@@ -207,7 +239,7 @@ struct harness {
         KSOCK_FUZZ_CHECK(r >= -4095, r, 0);
         if (s.fault().failed && !fault_was_failed) {
             ++faults_fired;
-            int expect = 0;
+            long expect = 0;
             switch (s.fault().last_failed) {
             case fault_site::sock_alloc:
                 expect = -enfile;
@@ -222,10 +254,23 @@ struct harness {
                 expect = -emfile;
                 break;
             case fault_site::skb_alloc:
-                expect = -enobufs; // the creation calls fuzzed here allocate none
+                expect = -enobufs;
                 break;
             }
-            KSOCK_FUZZ_CHECK(r == expect, r, expect);
+            const bool absorbable = s.fault().last_failed == fault_site::skb_alloc ||
+                                    s.fault().last_failed == fault_site::sk_alloc;
+            if (kind == fx::data && absorbable) {
+                // tcp_sendmsg waits for memory (EAGAIN) or allocates again
+                // (and may then find a null buffer: EFAULT); a dropped SYN
+                // leaves connect in progress; an ICMP reply or a partial send
+                // is absorbed.
+                ++data_faults;
+                KSOCK_FUZZ_CHECK(r >= 0 || r == expect || r == -eagain || r == -enobufs ||
+                                     r == -enomem || r == -einprogress || r == -efault,
+                                 r, expect);
+            } else {
+                KSOCK_FUZZ_CHECK(r == expect, r, expect);
+            }
         }
     }
 
@@ -237,10 +282,10 @@ struct harness {
     }
 
     template <class F>
-    int call(F f) {
+    auto call(F f, fx kind = fx::creation) {
         const bool was = s.fault().failed;
-        const int r = f();
-        after(r, was);
+        const auto r = f();
+        after(r, was, kind);
         return r;
     }
 
@@ -522,6 +567,592 @@ struct harness {
         s.net().sysctl.ping_group_range[1] = in.u8();
     }
 
+    // --- the data path ----------------------------------------------------------
+
+    //! An address, mostly one of a few that name real sockets: 127.0.0.1 and
+    //! 127.0.0.2 on a few ports, 0.0.0.0, a non-local 10.0.0.1, broadcast;
+    //! three abstract names and two paths; autobind (the family alone);
+    //! AF_UNSPEC; then any family, length and bytes. Lengths above 128 reach
+    //! move_addr_to_kernel's EINVAL; the storage has room for them all.
+    struct address {
+        alignas(8) unsigned char bytes[136] = {};
+        socklen_t len = 0;
+        bool null = false;
+        const sockaddr* sa() const {
+            return null ? nullptr : static_cast<const sockaddr*>(static_cast<const void*>(bytes));
+        }
+    };
+
+    static constexpr std::uint16_t ports[] = {5000, 5000, 5001, 5002, 0, 5003};
+
+    static address inet_address(std::uint32_t host, std::uint16_t port) {
+        address a;
+        sockaddr_in sin{};
+        sin.sin_family = af_inet;
+        sin.sin_port = ksock::detail::htons(port);
+        sin.sin_addr.s_addr = ksock::detail::htonl(host);
+        std::memcpy(a.bytes, &sin, sizeof sin);
+        a.len = sizeof sin;
+        return a;
+    }
+    static address unix_abstract(char c) {
+        address a;
+        const sa_family_t fam = af_unix;
+        std::memcpy(a.bytes, &fam, sizeof fam);
+        a.bytes[2] = 0;
+        a.bytes[3] = static_cast<unsigned char>(c);
+        a.len = 4;
+        return a;
+    }
+
+    address pick_addr() {
+        address a;
+        const std::uint8_t sel = in.u8();
+        if (sel < 144) {
+            static constexpr std::uint32_t hosts[] = {
+                inaddr_loopback, inaddr_loopback,  inaddr_loopback + 1, inaddr_any,
+                0x0a000001u,     inaddr_broadcast, 0x7fffffffu,         0xe0000001u};
+            a = inet_address(hosts[sel & 7], ports[(sel >> 3) % 6]);
+            const std::uint8_t lsel = in.u8();
+            if (lsel >= 224) // short, long, or any length
+                a.len = lsel == 224 ? 15 : lsel == 225 ? 128 : static_cast<socklen_t>(lsel % 131);
+        } else if (sel < 208) {
+            const std::uint8_t k = sel % 8;
+            if (k < 4) {
+                a = unix_abstract(static_cast<char>('a' + k % 3));
+            } else if (k < 6) {
+                const sa_family_t fam = af_unix;
+                std::memcpy(a.bytes, &fam, sizeof fam);
+                a.bytes[2] = '/';
+                a.bytes[3] = static_cast<unsigned char>('p' + (k & 1));
+                // With the NUL, up to it, or the whole sockaddr_un.
+                const std::uint8_t lsel = in.u8() % 3;
+                a.len = lsel == 0 ? 5 : lsel == 1 ? 4 : static_cast<socklen_t>(sizeof(sockaddr_un));
+            } else {
+                const sa_family_t fam = af_unix;
+                std::memcpy(a.bytes, &fam, sizeof fam);
+                a.len = k == 6 ? 2 : 3; // autobind; an abstract name of one NUL
+            }
+        } else if (sel < 224) {
+            a = inet_address(inaddr_loopback, ports[sel % 6]);
+            const sa_family_t fam = af_unspec; // connect: disconnect
+            std::memcpy(a.bytes, &fam, sizeof fam);
+            a.len = sel & 8 ? 16 : 2;
+        } else if (sel < 232) {
+            a.null = true;
+            a.len = sel & 1 ? 16 : 0; // EFAULT, or nothing to copy
+        } else {
+            const std::uint16_t fam =
+                static_cast<std::uint16_t>(in.u8() < 128 ? in.u8() : in.u32());
+            std::memcpy(a.bytes, &fam, sizeof fam);
+            const std::size_t take = in.u8() % 20;
+            for (std::size_t i = 0; i < take; ++i)
+                a.bytes[2 + i] = in.u8();
+            const std::uint8_t lsel = in.u8();
+            a.len = lsel < 250 ? lsel % 131 : static_cast<socklen_t>(in.u32());
+        }
+        return a;
+    }
+
+    //! A data length: 0, a few bytes, a few hundred (a chain of skbs), more
+    //! than the pool holds, beyond a datagram's 65507, or any.
+    std::size_t pick_len() {
+        static constexpr std::size_t lens[] = {0,   1,   2,    5,    16,   100,   255,   256,
+                                               257, 600, 1000, 3000, 5000, 65507, 65508, 70000};
+        const std::uint8_t sel = in.u8();
+        if (sel < 224)
+            return lens[sel % (sizeof lens / sizeof lens[0])];
+        return in.u32() % (sizeof out_buf + 1);
+    }
+
+    //! MSG_* flags: mostly the ones that matter, sometimes any bits.
+    int pick_msg_flags() {
+        const std::uint8_t sel = in.u8();
+        if (sel >= 240)
+            return static_cast<int>(in.u32());
+        constexpr int bits[] = {msg_peek, msg_dontwait, msg_trunc, msg_waitall,
+                                msg_oob,  msg_nosignal, msg_more,  msg_eor};
+        int f = 0;
+        const std::uint8_t b = in.u8();
+        for (int i = 0; i < 8; ++i)
+            if (b & (1 << i))
+                f |= bits[i];
+        return sel & 1 ? f | msg_dontwait : f;
+    }
+
+    // Send data (a pattern) and receive room (a canary after what is asked).
+    static inline unsigned char out_buf[70000];
+    static constexpr std::size_t canary = 64;
+    static inline unsigned char in_buf[70000 + canary];
+
+    static void fill_out() {
+        for (std::size_t i = 0; i < sizeof out_buf; ++i)
+            out_buf[i] = static_cast<unsigned char>(i * 7 + 3);
+    }
+
+    //! A model check for every fd call: EBADF exactly for closed fds.
+    void check_fd(long r, bool was, int fd) {
+        if (!was)
+            KSOCK_FUZZ_CHECK(r == -ebadf, r, fd);
+        else
+            KSOCK_FUZZ_CHECK(r != -ebadf, r, fd);
+    }
+
+    int do_bind(int fd, const address& a) {
+        const bool was = model_open(fd);
+        const int r = call([&] { return s.bind(fd, a.sa(), a.len); }, fx::data);
+        check_fd(r, was, fd);
+        return r;
+    }
+    int do_connect(int fd, const address& a) {
+        const bool was = model_open(fd);
+        const int r = call([&] { return s.connect(fd, a.sa(), a.len); }, fx::data);
+        check_fd(r, was, fd);
+        return r;
+    }
+    int do_listen(int fd, int backlog) {
+        const bool was = model_open(fd);
+        const int r = call([&] { return s.listen(fd, backlog); }, fx::data);
+        check_fd(r, was, fd);
+        return r;
+    }
+    int do_accept(int fd, int flags, bool want_addr, socklen_t alen, bool null_len) {
+        const bool was = model_open(fd);
+        const int lowest = lowest_free(0);
+        alignas(8) unsigned char abuf[136 + canary];
+        std::memset(abuf, 0xa5, sizeof abuf);
+        socklen_t len = alen;
+        sockaddr* ap = want_addr ? static_cast<sockaddr*>(static_cast<void*>(abuf)) : nullptr;
+        socklen_t* lp = null_len ? nullptr : &len;
+        const int r = call([&] { return s.accept4(fd, ap, lp, flags); });
+        check_fd(r, was, fd);
+        if (r >= 0) {
+            opened_new(r, lowest);
+            ++connections;
+            accepted = true;
+            if (ap && lp) {
+                KSOCK_FUZZ_CHECK(len <= sizeof(sockaddr_storage), len, alen);
+                written_within(abuf, sizeof abuf, alen < 136 ? alen : 136);
+            }
+        }
+        return r;
+    }
+    //! No byte of \p buf at or after \p limit changed from the 0xa5 fill.
+    void written_within(const unsigned char* buf, std::size_t size, std::size_t limit) {
+        for (std::size_t i = limit; i < size; ++i)
+            KSOCK_FUZZ_CHECK(buf[i] == 0xa5, i, limit);
+    }
+
+    void op_bind() {
+        const int fd = pick_fd();
+        do_bind(fd, pick_addr());
+    }
+    void op_connect() {
+        const int fd = pick_fd();
+        do_connect(fd, pick_addr());
+    }
+    void op_listen() {
+        const int fd = pick_fd();
+        const std::uint8_t sel = in.u8();
+        do_listen(fd, sel < 200 ? sel % 4 : in.integer());
+    }
+    void op_accept() {
+        const int fd = pick_fd();
+        const std::uint8_t sel = in.u8();
+        int flags = (sel & 1 ? sock_nonblock : 0) | (sel & 2 ? sock_cloexec : 0);
+        if (sel >= 248)
+            flags = in.integer();
+        const socklen_t alen = sel & 8 ? static_cast<socklen_t>(in.u8() % 136)
+                                       : static_cast<socklen_t>(sizeof(sockaddr_in));
+        do_accept(fd, flags, sel & 4, alen, (sel & 0x30) == 0x30);
+    }
+
+    void op_getname() {
+        const int fd = pick_fd();
+        const std::uint8_t sel = in.u8();
+        alignas(8) unsigned char abuf[136 + canary];
+        std::memset(abuf, 0xa5, sizeof abuf);
+        socklen_t len = sel & 4 ? static_cast<socklen_t>(in.integer())
+                                : static_cast<socklen_t>(sizeof(sockaddr_un));
+        const socklen_t given = len;
+        sockaddr* ap = sel & 8 ? nullptr : static_cast<sockaddr*>(static_cast<void*>(abuf));
+        socklen_t* lp = sel & 16 ? nullptr : &len;
+        // A length larger than the buffer would let ksock write past it.
+        if (static_cast<int>(given) > 136)
+            ap = nullptr;
+        const bool was = model_open(fd);
+        const int r =
+            call([&] { return sel & 1 ? s.getpeername(fd, ap, lp) : s.getsockname(fd, ap, lp); });
+        check_fd(r, was, fd);
+        if (r == 0 && lp && ap) {
+            KSOCK_FUZZ_CHECK(len <= sizeof(sockaddr_storage), len, given);
+            written_within(abuf, sizeof abuf,
+                           static_cast<int>(given) < 0 ? 0 : static_cast<std::size_t>(given));
+        }
+    }
+
+    void op_send() {
+        const int fd = pick_fd();
+        const std::uint8_t sel = in.u8();
+        std::size_t len = pick_len();
+        const int flags = pick_msg_flags();
+        const void* buf = sel & 1 ? nullptr : out_buf;
+        if (sel & 2)
+            len = len > sizeof out_buf ? sizeof out_buf : len;
+        if (buf && len > sizeof out_buf)
+            len = sizeof out_buf;
+        const bool was = model_open(fd);
+        long r;
+        if (sel & 4) {
+            const address a = pick_addr();
+            r = call([&] { return s.sendto(fd, buf, len, flags, a.sa(), a.len); }, fx::data);
+        } else {
+            r = call([&] { return s.send(fd, buf, len, flags); }, fx::data);
+        }
+        check_fd(r, was, fd);
+        KSOCK_FUZZ_CHECK(r < 0 || static_cast<std::size_t>(r) <= len, r, len);
+        if (r > 0)
+            bytes_moved += static_cast<unsigned long long>(r);
+    }
+
+    //! Up to three iovecs over out_buf / in_buf, some empty, some null.
+    std::size_t pick_iov(iovec* iov, unsigned char* base, std::size_t room) {
+        const std::size_t n = in.u8() % 4;
+        std::size_t off = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            std::size_t len = pick_len();
+            if (off + len > room)
+                len = room - off;
+            const bool null = (in.u8() & 7) == 0;
+            iov[i] = iovec{null ? nullptr : base + off, len};
+            off += len;
+        }
+        return n;
+    }
+
+    void op_sendmsg() {
+        const int fd = pick_fd();
+        const std::uint8_t sel = in.u8();
+        iovec iov[3];
+        msghdr m{};
+        m.msg_iovlen = pick_iov(iov, out_buf, sizeof out_buf);
+        m.msg_iov = sel & 1 && m.msg_iovlen == 0 ? nullptr : iov;
+        address a;
+        if (sel & 2) {
+            a = pick_addr();
+            m.msg_name = const_cast<sockaddr*>(a.sa());
+            m.msg_namelen = a.len;
+        }
+        // Ancillary data: input bytes (any cmsg, SCM_RIGHTS with any fds
+        // included) in a buffer of exactly the length given, or a null one.
+        alignas(8) unsigned char ctl[64];
+        if (sel & 4) {
+            m.msg_controllen = in.u8() % (sizeof ctl + 1);
+            for (std::size_t i = 0; i < m.msg_controllen; ++i)
+                ctl[i] = in.u8();
+            m.msg_control = sel & 32 ? nullptr : ctl;
+        }
+        if (sel >= 250)
+            m.msg_iovlen = in.u32(); // beyond UIO_MAXIOV: EMSGSIZE before any read
+        if (m.msg_iovlen > 3 && m.msg_iovlen <= uio_maxiov)
+            m.msg_iovlen = 3;
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < m.msg_iovlen && i < 3; ++i)
+            total += iov[i].iov_len;
+        const int flags = pick_msg_flags();
+        const bool was = model_open(fd);
+        const long r =
+            call([&] { return s.sendmsg(fd, sel & 8 ? &m : (sel & 16 ? nullptr : &m), flags); },
+                 fx::data);
+        check_fd(r, was, fd);
+        KSOCK_FUZZ_CHECK(r < 0 || static_cast<std::size_t>(r) <= total, r, total);
+        if (r > 0)
+            bytes_moved += static_cast<unsigned long long>(r);
+    }
+
+    void op_recv() {
+        const int fd = pick_fd();
+        const std::uint8_t sel = in.u8();
+        std::size_t len = pick_len();
+        if (len > sizeof in_buf - canary)
+            len = sizeof in_buf - canary;
+        const int flags = pick_msg_flags();
+        std::memset(in_buf, 0xa5, len + canary);
+        void* buf = sel & 1 ? nullptr : in_buf;
+        alignas(8) unsigned char abuf[136 + canary];
+        std::memset(abuf, 0xa5, sizeof abuf);
+        socklen_t alen = sel & 8 ? in.u8() % 137 : static_cast<socklen_t>(sizeof(sockaddr_un));
+        const socklen_t given = alen;
+        const bool was = model_open(fd);
+        long r;
+        if (sel & 2) {
+            sockaddr* ap = sel & 4 ? nullptr : static_cast<sockaddr*>(static_cast<void*>(abuf));
+            socklen_t* lp = sel & 16 ? nullptr : &alen;
+            r = call([&] { return s.recvfrom(fd, buf, len, flags, ap, lp); }, fx::data);
+            if (r >= 0 && ap && lp)
+                written_within(abuf, sizeof abuf, given);
+        } else {
+            r = call([&] { return s.recv(fd, buf, len, flags); }, fx::data);
+        }
+        check_fd(r, was, fd);
+        // (A UNIX stream's MSG_OOB read returns 1 even into no room, as
+        // unix_stream_recv_urg does.)
+        if (!(flags & msg_trunc))
+            KSOCK_FUZZ_CHECK(r < 0 || static_cast<std::size_t>(r) <= len ||
+                                 (r == 1 && (flags & msg_oob)),
+                             r, len);
+        written_within(in_buf, len + canary, len);
+        if (r > 0)
+            bytes_moved += static_cast<unsigned long long>(r);
+    }
+
+    void op_recvmsg() {
+        const int fd = pick_fd();
+        const std::uint8_t sel = in.u8();
+        iovec iov[3];
+        msghdr m{};
+        m.msg_iovlen = pick_iov(iov, in_buf, sizeof in_buf - canary);
+        m.msg_iov = iov;
+        std::size_t total = 0;
+        std::size_t end = 0;
+        for (std::size_t i = 0; i < m.msg_iovlen; ++i) {
+            total += iov[i].iov_len;
+            end += iov[i].iov_len;
+        }
+        std::memset(in_buf, 0xa5, end + canary);
+        alignas(8) unsigned char abuf[136 + canary];
+        std::memset(abuf, 0xa5, sizeof abuf);
+        if (sel & 2) {
+            m.msg_name = abuf;
+            m.msg_namelen = sel & 4 ? in.u8() % 137 : static_cast<socklen_t>(sizeof(sockaddr_un));
+        }
+        const socklen_t given = m.msg_namelen;
+        // Room for ancillary data (SCM_RIGHTS installs fds: the model
+        // cannot follow them, so only no room or a null buffer here).
+        alignas(8) unsigned char ctl[64 + canary];
+        std::memset(ctl, 0xa5, sizeof ctl);
+        if (sel & 8) {
+            m.msg_control = sel & 16 ? nullptr : ctl;
+            m.msg_controllen = 0;
+        }
+        if (sel >= 250)
+            m.msg_iovlen = in.u32();
+        const int flags = pick_msg_flags();
+        const bool was = model_open(fd);
+        const long r = call([&] { return s.recvmsg(fd, sel & 1 ? nullptr : &m, flags); }, fx::data);
+        check_fd(r, was, fd);
+        if (!(flags & msg_trunc))
+            KSOCK_FUZZ_CHECK(r < 0 || static_cast<std::size_t>(r) <= total ||
+                                 (r == 1 && (flags & msg_oob)),
+                             r, total);
+        written_within(in_buf, end + canary, end);
+        written_within(ctl, sizeof ctl, 0);
+        if (m.msg_name)
+            written_within(abuf, sizeof abuf, given);
+        if (r > 0)
+            bytes_moved += static_cast<unsigned long long>(r);
+    }
+
+    void op_shutdown() {
+        const int fd = pick_fd();
+        const std::uint8_t sel = in.u8();
+        const int how = sel < 192 ? sel % 3 : in.integer();
+        const bool was = model_open(fd);
+        const int r = call([&] { return s.shutdown(fd, how); }, fx::data);
+        check_fd(r, was, fd);
+    }
+
+    void op_poll() {
+        pollfd fds[nfds + 4];
+        const std::size_t n = in.u8() % (sizeof fds / sizeof fds[0] + 1);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint8_t sel = in.u8();
+            fds[i].fd = sel < 240 ? static_cast<int>(sel % (nfds + 2)) - (sel & 0x80 ? 1 : 0)
+                                  : in.integer();
+            fds[i].events = static_cast<short>(
+                in.u8() < 200 ? (pollin | pollout | pollpri | pollrdhup) : in.u32());
+            fds[i].revents = static_cast<short>(0x7eef);
+        }
+        unsigned long count = n;
+        const std::uint8_t sel = in.u8();
+        if (sel >= 240)
+            count = in.u32() | (static_cast<unsigned long>(sel & 1) << 31);
+        // More entries than the array holds: only a count above RLIMIT_NOFILE
+        // (EINVAL before any is read) may be passed.
+        const bool too_many = count > nofile();
+        if (!too_many && count > n)
+            count = n;
+        pollfd* p = sel == 239 ? nullptr : fds;
+        const int r = call([&] { return s.poll(p, count, in.integer()); }, fx::data);
+        if (too_many) {
+            KSOCK_FUZZ_CHECK(r == -einval, r, count);
+            return;
+        }
+        if (!p && count) {
+            KSOCK_FUZZ_CHECK(r == -efault, r, count);
+            return;
+        }
+        int ready = 0;
+        for (unsigned long i = 0; i < count; ++i) {
+            const auto rev = static_cast<unsigned short>(fds[i].revents);
+            const auto asked = static_cast<unsigned short>(fds[i].events);
+            ready += rev != 0;
+            if (fds[i].fd < 0) {
+                KSOCK_FUZZ_CHECK(rev == 0, rev, fds[i].fd);
+            } else if (!model_open(fds[i].fd)) {
+                KSOCK_FUZZ_CHECK(rev == pollnval, rev, fds[i].fd);
+            } else {
+                KSOCK_FUZZ_CHECK((rev & ~(asked | pollerr | pollhup)) == 0, rev, asked);
+            }
+        }
+        KSOCK_FUZZ_CHECK(r == ready, r, ready);
+    }
+
+    void op_ioctl() {
+        const int fd = pick_fd();
+        const std::uint8_t sel = in.u8();
+        constexpr unsigned long cmds[] = {fionread, siocoutq, siocatmark, fionbio, siocoutqnsd,
+                                          fioclex,  fionclex, 0x8904 /* SIOCGPGRP */};
+        unsigned long cmd = cmds[sel % 8];
+        if (sel >= 224)
+            cmd = in.u32();
+        alignas(8) unsigned char arg[16 + canary];
+        std::memset(arg, 0xa5, sizeof arg);
+        const int v = in.integer();
+        std::memcpy(arg, &v, sizeof v);
+        const bool null = (in.u8() & 15) == 0;
+        const bool was = model_open(fd);
+        const int r = call([&] { return s.ioctl(fd, cmd, null ? nullptr : arg); });
+        check_fd(r, was, fd);
+        written_within(arg, sizeof arg, 8); // an int, or a pid
+        if (r == 0 && !null && (cmd == fionread || cmd == siocoutq || cmd == siocoutqnsd)) {
+            int out = 0;
+            std::memcpy(&out, arg, sizeof out);
+            KSOCK_FUZZ_CHECK(out >= 0, out, cmd);
+        }
+    }
+
+    //! The options the data path reads: buffer sizes (tiny ones make the
+    //! windows and the send memory run out), SO_LINGER (close resets),
+    //! SO_REUSEADDR / SO_REUSEPORT (binds), SO_PEEK_OFF, TCP_NODELAY.
+    void op_setsockopt_data() {
+        const int fd = pick_fd();
+        const std::uint8_t sel = in.u8();
+        const int v = in.u8() < 200 ? in.u8() * 97 : in.integer();
+        int level = sol_socket;
+        int name = so_sndbuf;
+        alignas(8) unsigned char buf[16] = {};
+        socklen_t len = sizeof(int);
+        std::memcpy(buf, &v, sizeof v);
+        switch (sel % 8) {
+        case 0:
+            name = so_sndbuf;
+            break;
+        case 1:
+            name = so_rcvbuf;
+            break;
+        case 2: {
+            name = so_linger;
+            const linger l{sel & 8 ? 1 : 0, sel & 16 ? v : 0};
+            std::memcpy(buf, &l, sizeof l);
+            len = sizeof l;
+            break;
+        }
+        case 3:
+            name = so_reuseaddr;
+            break;
+        case 4:
+            name = so_reuseport;
+            break;
+        case 5:
+            name = so_peek_off;
+            break;
+        case 6:
+            level = sol_tcp;
+            name = tcp_nodelay;
+            break;
+        default:
+            name = sel & 8 ? 33 /* SO_RCVBUFFORCE */ : 32 /* SO_SNDBUFFORCE */;
+            break;
+        }
+        const bool was = model_open(fd);
+        const int r = call([&] { return s.setsockopt(fd, level, name, buf, len); });
+        check_fd(r, was, fd);
+    }
+
+    void op_advance() {
+        static constexpr unsigned long steps[] = {0,    1,    40,    200,   1000,
+                                                  3000, 7000, 30000, 60000, 130000};
+        const std::uint8_t sel = in.u8();
+        const unsigned long ms = sel < 240 ? steps[sel % 10] : in.u32();
+        const bool was = s.fault().failed;
+        s.advance(ms);
+        after(0, was, fx::data);
+    }
+
+    //! One operation that builds a whole connection with the calls above, so
+    //! that short inputs reach established sockets: TCP (listener, client,
+    //! accepted), UNIX stream or seqpacket (an abstract name), or a pair of
+    //! bound and connected datagram sockets (UDP or UNIX).
+    void op_connection() {
+        const std::uint8_t sel = in.u8();
+        const bool nonblock = sel & 0x10;
+        const int flag = nonblock ? sock_nonblock : 0;
+        switch (sel % 4) {
+        case 0:
+        case 1: {
+            const bool tcp = sel % 4 == 0;
+            const int family = tcp ? pf_inet : pf_unix;
+            const int type = tcp ? sock_stream : (sel & 0x20 ? sock_seqpacket : sock_stream);
+            const address a = tcp ? inet_address(inaddr_loopback, ports[(sel >> 6) % 4])
+                                  : unix_abstract(static_cast<char>('a' + (sel >> 6) % 3));
+            const int l = do_socket(family, type | flag, 0);
+            if (l < 0)
+                return;
+            if (tcp && sel & 0x40) {
+                const int one = 1;
+                call([&] { return s.setsockopt(l, sol_socket, so_reuseaddr, &one, sizeof one); });
+            }
+            do_bind(l, a);
+            do_listen(l, static_cast<int>(sel >> 5) % 3);
+            const int c = do_socket(family, type | flag, 0);
+            if (c < 0)
+                return;
+            do_connect(c, a);
+            do_accept(l, sel & 0x80 ? sock_nonblock : 0, true, sizeof(sockaddr_in), false);
+            return;
+        }
+        default: {
+            const bool udp = sel % 4 == 2;
+            const int family = udp ? pf_inet : pf_unix;
+            const address a = udp ? inet_address(inaddr_loopback, ports[(sel >> 6) % 4])
+                                  : unix_abstract(static_cast<char>('a' + (sel >> 6) % 3));
+            const address b = udp ? inet_address(inaddr_loopback, ports[((sel >> 6) + 1) % 4])
+                                  : unix_abstract(static_cast<char>('a' + ((sel >> 6) + 1) % 3));
+            const int x = do_socket(family, sock_dgram | flag, 0);
+            if (x < 0)
+                return;
+            const int y = do_socket(family, sock_dgram | flag, 0);
+            if (y < 0)
+                return;
+            do_bind(x, a);
+            do_bind(y, b);
+            do_connect(x, b);
+            if (sel & 0x20)
+                do_connect(y, a);
+            return;
+        }
+        }
+    }
+
+    int do_socket(int family, int type, int protocol) {
+        const int lowest = lowest_free(0);
+        const int r = call([&] { return s.socket(family, type, protocol); });
+        if (r >= 0)
+            opened_new(r, lowest);
+        return r;
+    }
+
     void run() {
         fuzz_lsm& p = s.security().get<fuzz_lsm>();
         p.rule[0] = in.u8();
@@ -537,7 +1168,7 @@ struct harness {
             s.task(static_cast<std::size_t>(t)).cred =
                 cred_of(static_cast<std::uint8_t>(hdr >> (2 * t + 1)));
         while (!in.empty()) {
-            switch (in.u8() % 16) {
+            switch (in.u8() % 32) {
             case 0:
             case 1:
                 op_socket();
@@ -579,11 +1210,58 @@ struct harness {
             case 14:
                 op_policy();
                 break;
-            default:
+            case 15:
                 if (in.u8() & 1)
                     op_cred();
                 else
                     op_ping_range();
+                break;
+            case 16:
+                op_bind();
+                break;
+            case 17:
+                op_connect();
+                break;
+            case 18:
+                op_listen();
+                break;
+            case 19:
+                op_accept();
+                break;
+            case 20:
+                op_getname();
+                break;
+            case 21:
+            case 22:
+                op_send();
+                break;
+            case 23:
+                op_sendmsg();
+                break;
+            case 24:
+            case 25:
+                op_recv();
+                break;
+            case 26:
+                op_recvmsg();
+                break;
+            case 27:
+                op_shutdown();
+                break;
+            case 28:
+                op_poll();
+                break;
+            case 29:
+                if (in.u8() & 1)
+                    op_ioctl();
+                else
+                    op_setsockopt_data();
+                break;
+            case 30:
+                op_advance();
+                break;
+            default:
+                op_connection();
                 break;
             }
         }
@@ -601,13 +1279,20 @@ struct harness {
                 mt().open[fd] = false;
             }
         }
+        // Orphans finish and TIME_WAIT ends (60 s): then nothing is left,
+        // not even an skb charged to nobody.
+        s.advance(61000);
+        after(0, false);
+        KSOCK_FUZZ_CHECK(s.skbs_in_use() == 0, s.skbs_in_use(), 0);
         KSOCK_FUZZ_CHECK(s.empty(), cur, 0);
+        established_seen += accepted;
     }
 };
 
 } // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    harness::fill_out();
     std::atexit(report);
     return 0;
 }

@@ -8,7 +8,11 @@
 // exactly as it was: pools, namespace counters, the raw hash, the whole fd
 // table (bitmaps, next_fd, installed files) and check_invariants().
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
 #include <string>
+#include <type_traits>
 
 #include <doctest/doctest.h>
 
@@ -57,7 +61,7 @@ constexpr std::size_t nfds = fault_config::max_fds;
 
 //! Everything a failed call must leave as it found it.
 struct state {
-    std::size_t sockets, files;
+    std::size_t sockets, files, skbs;
     std::size_t objects[6];
     int sock_inuse, sockets_allocated, raw_hashed;
     ksock::file* fd[nfds];
@@ -72,9 +76,10 @@ struct state {
                     return false;
             return true;
         };
-        return sockets == o.sockets && files == o.files && same(objects, o.objects) &&
-               sock_inuse == o.sock_inuse && sockets_allocated == o.sockets_allocated &&
-               raw_hashed == o.raw_hashed && same(fd, o.fd) && same(open_fds, o.open_fds) &&
+        return sockets == o.sockets && files == o.files && skbs == o.skbs &&
+               same(objects, o.objects) && sock_inuse == o.sock_inuse &&
+               sockets_allocated == o.sockets_allocated && raw_hashed == o.raw_hashed &&
+               same(fd, o.fd) && same(open_fds, o.open_fds) &&
                same(close_on_exec, o.close_on_exec) && next_fd == o.next_fd;
     }
 };
@@ -84,6 +89,7 @@ state snap(S& s) {
     state st{};
     st.sockets = s.sockets_in_use();
     st.files = s.files_in_use();
+    st.skbs = s.skbs_in_use();
     st.objects[0] = s.objects_in_use<inet::tcp_prot>();
     st.objects[1] = s.objects_in_use<inet::udp_prot>();
     st.objects[2] = s.objects_in_use<inet::ping_prot>();
@@ -117,7 +123,7 @@ int errno_of(fault_site site) {
     case fault_site::fd_alloc:
         return -emfile;
     case fault_site::skb_alloc:
-        return -enobufs; // no creation call allocates an skb
+        return -enobufs; // alloc_skb in sock_alloc_send_pskb; no creation call allocates one
     }
     return 0;
 }
@@ -359,6 +365,507 @@ TEST_CASE("faults: calls that fail later still unwind every allocation") {
             },
             -eopnotsupp, 6);
     close_all(s);
+}
+
+// --- the data path ----------------------------------------------------------
+//
+// Each scenario is built on a fresh stack, then one call runs with the nth
+// allocation failing, for every n the call reaches. The call returns what
+// Linux returns for that failure (below), the stack holds exactly what it
+// held before the call, or what a clean partial result leaves; then every fd
+// is closed, the clock runs past TIME_WAIT, and the stack is empty, with no
+// skb left anywhere.
+
+//! A fresh stack in static storage (no heap, no big frame: the ARM targets
+//! run these tests too), constructed over the previous one.
+S& fresh_stack() {
+    alignas(S) static unsigned char storage[sizeof(S)];
+    static_assert(std::is_trivially_destructible_v<S>,
+                  "faults: the stack is reused without a destructor call");
+    S& s = *::new (storage) S{};
+    s.net().sysctl.ping_group_range[0] = 0; // root may open ping sockets
+    s.net().sysctl.ping_group_range[1] = 0;
+    return s;
+}
+
+sockaddr_in lo(std::uint16_t port) {
+    sockaddr_in a{};
+    a.sin_family = af_inet;
+    a.sin_port = ksock::detail::htons(port);
+    a.sin_addr.s_addr = ksock::detail::htonl(inaddr_loopback);
+    return a;
+}
+const sockaddr* sa(const void* a) {
+    return static_cast<const sockaddr*>(a);
+}
+constexpr socklen_t sin_len = sizeof(sockaddr_in);
+
+//! "\0<c>": an abstract PF_UNIX name, and its length.
+struct abstract_name {
+    sockaddr_un a{};
+    socklen_t len = offsetof(sockaddr_un, sun_path) + 2;
+    explicit abstract_name(char c) {
+        a.sun_family = af_unix;
+        a.sun_path[1] = c;
+    }
+};
+
+//! The fds a scenario opened (what its call works on).
+struct fdset {
+    int fd[4] = {-1, -1, -1, -1};
+};
+
+unsigned char payload[6000];
+unsigned char sink[8000];
+
+void fill_payload() {
+    for (std::size_t i = 0; i < sizeof payload; ++i)
+        payload[i] = static_cast<unsigned char>(i * 13 + 1);
+}
+
+//! Close everything, let every timer run out; nothing may be left.
+void finish(S& s) {
+    s.fault().reset(0);
+    for (int fd = 0; fd < static_cast<int>(nfds); ++fd)
+        (void)s.close(fd);
+    s.advance(61000);
+    const auto inv = s.check_invariants();
+    CHECK_MESSAGE(inv.ok, inv.what);
+    CHECK(s.skbs_in_use() == 0);
+    CHECK(s.empty());
+}
+
+//! Count the allocation points of \p act on the scenario \p setup builds
+//! (\p expected_points), then fail each in turn on a fresh scenario; \p check
+//! judges the result, given the site that failed, the call's result without
+//! a fault and the state before the call.
+template <class Setup, class Act, class Check>
+void every_data_point(totals& tot, const char* what, Setup setup, Act act, Check check,
+                      unsigned long expected_points) {
+    INFO("path: " << std::string(what));
+    unsigned long points = 0;
+    long ok = 0;
+    {
+        S& s = fresh_stack();
+        const fdset f = setup(s);
+        REQUIRE(s.check_invariants());
+        s.fault().reset(0);
+        ok = act(s, f);
+        points = s.fault().count;
+        CHECK(!s.fault().failed);
+        CHECK(points == expected_points);
+        finish(s);
+    }
+    for (unsigned long n = 1; n <= points; ++n) {
+        CAPTURE(n);
+        S& s = fresh_stack();
+        const fdset f = setup(s);
+        const state before = snap(s);
+        s.fault().reset(n);
+        const long r = act(s, f);
+        REQUIRE(s.fault().failed);
+        const fault_site site = s.fault().last_failed;
+        CAPTURE(static_cast<int>(site));
+        CAPTURE(r);
+        const auto inv = s.check_invariants();
+        CHECK_MESSAGE(inv.ok, inv.what);
+        s.fault().reset(0);
+        check(s, f, site, r, ok, before);
+        finish(s);
+        ++tot.fault_points;
+    }
+}
+
+//! A TCP listener on 127.0.0.1:7000 (fd 0).
+int tcp_listener(S& s) {
+    const int l = s.socket(pf_inet, sock_stream | sock_nonblock, 0);
+    const sockaddr_in a = lo(7000);
+    REQUIRE(s.bind(l, sa(&a), sin_len) == 0);
+    REQUIRE(s.listen(l, 4) == 0);
+    return l;
+}
+
+//! fds: listener, client, accepted.
+fdset tcp_connection(S& s) {
+    fdset f;
+    f.fd[0] = tcp_listener(s);
+    f.fd[1] = s.socket(pf_inet, sock_stream | sock_nonblock, 0);
+    const sockaddr_in a = lo(7000);
+    REQUIRE(s.connect(f.fd[1], sa(&a), sin_len) == -einprogress);
+    f.fd[2] = s.accept4(f.fd[0], nullptr, nullptr, sock_nonblock);
+    REQUIRE(f.fd[2] >= 0);
+    return f;
+}
+
+//! Read everything \p fd holds; it must be payload[0, n).
+void drain_equals(S& s, int fd, long n) {
+    long got = 0;
+    for (;;) {
+        const long r = s.recv(fd, sink, sizeof sink, msg_dontwait);
+        if (r <= 0)
+            break;
+        for (long i = 0; i < r; ++i)
+            if (sink[i] != payload[got + i]) {
+                FAIL_CHECK("byte " << got + i << " differs");
+                return;
+            }
+        got += r;
+    }
+    CHECK(got == n);
+}
+
+//! SO_ERROR: the pending error, taken.
+int pending_error(S& s, int fd) {
+    int v = -1;
+    socklen_t len = sizeof v;
+    REQUIRE(s.getsockopt(fd, sol_socket, so_error, &v, &len) == 0);
+    return v;
+}
+
+TEST_CASE("faults: TCP connect, the listener's child (sk_alloc)") {
+    fill_payload();
+    for (int flags : {0, sock_nonblock}) {
+        CAPTURE(flags);
+        every_data_point(
+            grand, "tcp connect",
+            [&](S& s) {
+                fdset f;
+                f.fd[0] = tcp_listener(s);
+                f.fd[1] = s.socket(pf_inet, sock_stream | flags, 0);
+                return f;
+            },
+            [](S& s, const fdset& f) {
+                const sockaddr_in a = lo(7000);
+                return long{s.connect(f.fd[1], sa(&a), sin_len)};
+            },
+            [&](S& s, const fdset& f, fault_site site, long r, long ok, const state& before) {
+                // The listener drops the SYN (tcp_v4_syn_recv_sock fails):
+                // the client stays in SYN_SENT, connect() is in progress
+                // (Linux: EINPROGRESS, also when SO_SNDTIMEO runs out), and
+                // the retransmitted SYN 1 s later makes the connection.
+                CHECK(site == fault_site::sk_alloc);
+                CHECK(ok == (flags ? -einprogress : 0));
+                CHECK(r == -einprogress);
+                CHECK(snap(s) == before); // no child, no skb
+                CHECK(s.accept4(f.fd[0], nullptr, nullptr, 0) == -eagain);
+                s.advance(1000);
+                const int a = s.accept4(f.fd[0], nullptr, nullptr, 0);
+                CHECK(a >= 0);
+                CHECK(s.send(f.fd[1], payload, 100, msg_dontwait) == 100);
+                drain_equals(s, a, 100);
+            },
+            1);
+    }
+}
+
+TEST_CASE("faults: accept4 at every allocation point, TCP and PF_UNIX") {
+    fill_payload();
+    // __sys_accept4_file: the fd (EMFILE), sock_alloc (ENFILE), the file
+    // (ENFILE); the connection stays queued and the next accept takes it.
+    auto check = [&](S& s, const fdset& f, fault_site site, long r, long ok, const state& before) {
+        CHECK(site != fault_site::sk_alloc); // the child exists already
+        CHECK(site != fault_site::skb_alloc);
+        CHECK(ok >= 0);
+        CHECK(r == errno_of(site));
+        CHECK(snap(s) == before);
+        const int a = s.accept4(f.fd[0], nullptr, nullptr, 0);
+        CHECK(a == ok);
+        CHECK(s.send(f.fd[1], payload, 300, msg_dontwait) == 300);
+        drain_equals(s, a, 300);
+    };
+    for (int flags : {0, sock_nonblock | sock_cloexec}) {
+        every_data_point(
+            grand, "tcp accept",
+            [](S& s) {
+                fdset f;
+                f.fd[0] = tcp_listener(s);
+                f.fd[1] = s.socket(pf_inet, sock_stream | sock_nonblock, 0);
+                const sockaddr_in a = lo(7000);
+                REQUIRE(s.connect(f.fd[1], sa(&a), sin_len) == -einprogress);
+                return f;
+            },
+            [&](S& s, const fdset& f) {
+                sockaddr_in peer{};
+                socklen_t len = sizeof peer;
+                return long{s.accept4(f.fd[0], reinterpret_cast<sockaddr*>(&peer), &len, flags)};
+            },
+            check, 3);
+        for (int type : {sock_stream, sock_seqpacket})
+            every_data_point(
+                grand, "unix accept",
+                [&](S& s) {
+                    fdset f;
+                    const abstract_name n('L');
+                    f.fd[0] = s.socket(pf_unix, type, 0);
+                    REQUIRE(s.bind(f.fd[0], sa(&n.a), n.len) == 0);
+                    REQUIRE(s.listen(f.fd[0], 4) == 0);
+                    f.fd[1] = s.socket(pf_unix, type | sock_nonblock, 0);
+                    REQUIRE(s.connect(f.fd[1], sa(&n.a), n.len) == 0);
+                    return f;
+                },
+                [&](S& s, const fdset& f) {
+                    return long{s.accept4(f.fd[0], nullptr, nullptr, flags)};
+                },
+                check, 3);
+    }
+}
+
+TEST_CASE("faults: PF_UNIX connect, the embryo (sk_alloc) and its skb") {
+    fill_payload();
+    for (int type : {sock_stream, sock_seqpacket}) {
+        CAPTURE(type);
+        every_data_point(
+            grand, "unix connect",
+            [&](S& s) {
+                fdset f;
+                const abstract_name n('L');
+                f.fd[0] = s.socket(pf_unix, type, 0);
+                REQUIRE(s.bind(f.fd[0], sa(&n.a), n.len) == 0);
+                REQUIRE(s.listen(f.fd[0], 4) == 0);
+                f.fd[1] = s.socket(pf_unix, type, 0);
+                return f;
+            },
+            [](S& s, const fdset& f) {
+                const abstract_name n('L');
+                return long{s.connect(f.fd[1], sa(&n.a), n.len)};
+            },
+            [](S& s, const fdset& f, fault_site site, long r, long ok, const state& before) {
+                // unix_stream_connect: sk_alloc of the embryo (ENOMEM), then
+                // sock_wmalloc of the skb that carries it (ENOBUFS); the
+                // client stays unconnected and may connect again.
+                CHECK(ok == 0);
+                CHECK(r == (site == fault_site::sk_alloc ? -enomem : -enobufs));
+                CHECK(snap(s) == before);
+                const abstract_name n('L');
+                CHECK(s.connect(f.fd[1], sa(&n.a), n.len) == 0);
+                const int a = s.accept4(f.fd[0], nullptr, nullptr, 0);
+                CHECK(a >= 0);
+                CHECK(s.send(f.fd[1], payload, 50, 0) == 50);
+                drain_equals(s, a, 50);
+            },
+            2);
+    }
+}
+
+TEST_CASE("faults: TCP send, each skb of the write queue") {
+    fill_payload();
+    // 5000 bytes take three 2048-byte chunks. tcp_sendmsg meets a chunk it
+    // cannot have at wait_for_space: it pushes what is queued and, the send
+    // memory being free, allocates again (Linux's sk_stream_wait_memory
+    // waits vm_wait jiffies and retries when the memory is free): the one
+    // failure is absorbed and every byte goes, in order.
+    for (int flags : {0, msg_dontwait})
+        every_data_point(
+            grand, "tcp send", tcp_connection,
+            [&](S& s, const fdset& f) { return s.send(f.fd[1], payload, 5000, flags); },
+            [](S& s, const fdset& f, fault_site site, long r, long ok, const state&) {
+                CHECK(site == fault_site::skb_alloc);
+                CHECK(ok == 5000);
+                CHECK(r == 5000);
+                drain_equals(s, f.fd[2], 5000);
+            },
+            3);
+}
+
+//! The same stack with eight skbs, which one socket's queue can hold.
+struct small_pool_config : fault_config {
+    static constexpr std::size_t skbs = 8;
+};
+
+TEST_CASE("faults: a TCP send with the skb pool exhausted ends") {
+    // Every chunk held by a UNIX stream's queue: the TCP socket's send
+    // memory is free but no skb can be had. tcp_sendmsg used to wait for
+    // memory that was already free and loop for ever, blocking or not; it
+    // now sleeps vm_wait as sk_stream_wait_memory does, which a stack that
+    // cannot sleep counts as SO_SNDTIMEO running out: EAGAIN, or the bytes
+    // that already went.
+    fill_payload();
+    static stack<small_pool_config> s;
+    const int l = s.socket(pf_inet, sock_stream | sock_nonblock, 0);
+    const sockaddr_in a = lo(7000);
+    REQUIRE(s.bind(l, sa(&a), sin_len) == 0);
+    REQUIRE(s.listen(l, 4) == 0);
+    const int c = s.socket(pf_inet, sock_stream, 0);
+    REQUIRE(s.connect(c, sa(&a), sin_len) == 0);
+    const int p = s.accept4(l, nullptr, nullptr, sock_nonblock);
+    REQUIRE(p >= 0);
+    int sv[2];
+    REQUIRE(s.socketpair(af_unix, sock_stream | sock_nonblock, 0, sv) == 0);
+    while (s.send(sv[0], sink, 2048, 0) > 0) {
+    }
+    REQUIRE(s.skbs_in_use() == small_pool_config::skbs);
+    CHECK(s.send(c, payload, 5000, 0) == -eagain);
+    CHECK(s.send(c, payload, 5000, msg_dontwait) == -eagain);
+    CHECK(s.skbs_in_use() == small_pool_config::skbs);
+    // Two chunks back: a partial send, then the rest once they are read.
+    CHECK(s.recv(sv[1], sink, 4096, 0) == 4096);
+    CHECK(s.send(c, payload, 5000, 0) == 4096);
+    long got = 0;
+    while (got < 4096) {
+        const long r = s.recv(p, sink + got, sizeof sink - static_cast<std::size_t>(got), 0);
+        REQUIRE(r > 0);
+        got += r;
+    }
+    CHECK(std::memcmp(sink, payload, 4096) == 0);
+    for (int fd : {l, c, p, sv[0], sv[1]})
+        CHECK(s.close(fd) == 0);
+    s.advance(61000);
+    CHECK(s.check_invariants().ok);
+    CHECK(s.empty());
+}
+
+TEST_CASE("faults: UDP sendto and the ICMP port unreachable it causes") {
+    fill_payload();
+    // A datagram of 3000 bytes (+ 28 of headers): two chunks; failing either
+    // is ENOBUFS (sock_alloc_send_skb -> alloc_skb), nothing queued.
+    every_data_point(
+        grand, "udp send",
+        [](S& s) {
+            fdset f;
+            f.fd[0] = s.socket(pf_inet, sock_dgram, 0);
+            f.fd[1] = s.socket(pf_inet, sock_dgram, 0);
+            const sockaddr_in a = lo(7001);
+            REQUIRE(s.bind(f.fd[1], sa(&a), sin_len) == 0);
+            return f;
+        },
+        [](S& s, const fdset& f) {
+            const sockaddr_in a = lo(7001);
+            return s.sendto(f.fd[0], payload, 3000, 0, sa(&a), sin_len);
+        },
+        [](S& s, const fdset& f, fault_site site, long r, long ok, const state& before) {
+            CHECK(site == fault_site::skb_alloc);
+            CHECK(ok == 3000);
+            CHECK(r == -enobufs);
+            // The sender was autobound before the skb: its port is the
+            // partial result; nothing else changed.
+            CHECK(snap(s) == before);
+            CHECK(s.recv(f.fd[1], sink, sizeof sink, msg_dontwait) == -eagain);
+            CHECK(pending_error(s, f.fd[0]) == 0);
+        },
+        2);
+    // To a port nobody holds, from a connected socket: the datagram (one
+    // chunk), then icmp_send's reply (one chunk). Without the reply the
+    // socket never hears ECONNREFUSED; with it, it does.
+    every_data_point(
+        grand, "udp send, port unreachable",
+        [](S& s) {
+            fdset f;
+            f.fd[0] = s.socket(pf_inet, sock_dgram, 0);
+            const sockaddr_in a = lo(7002);
+            REQUIRE(s.connect(f.fd[0], sa(&a), sin_len) == 0);
+            return f;
+        },
+        [](S& s, const fdset& f) { return s.send(f.fd[0], payload, 100, 0); },
+        [](S& s, const fdset& f, fault_site site, long r, long ok, const state& before) {
+            CHECK(site == fault_site::skb_alloc);
+            CHECK(ok == 100);
+            CHECK(s.fault().count == 0); // (reset by every_data_point)
+            if (r < 0) {
+                CHECK(r == -enobufs);
+                CHECK(snap(s) == before);
+                CHECK(pending_error(s, f.fd[0]) == 0);
+            } else {
+                CHECK(r == 100); // the reply was lost: no error, nothing held
+                CHECK(snap(s) == before);
+                CHECK(pending_error(s, f.fd[0]) == 0);
+                CHECK(s.send(f.fd[0], payload, 100, 0) == 100);
+                CHECK(pending_error(s, f.fd[0]) == econnrefused);
+            }
+        },
+        2);
+}
+
+TEST_CASE("faults: ping and raw ICMP sends, the echo reply and its copies") {
+    fill_payload();
+    // An echo request of 8 + 56 bytes. Ping: the request, the kernel's echo
+    // reply (icmp_reply), the copy ping_rcv queues for the sender. Raw: the
+    // request, the copy raw_v4_input queues for the sender (it sees every
+    // ICMP packet), the reply and its copy. Only the request's failure
+    // reaches the caller (ENOBUFS); a lost reply or copy leaves nothing
+    // queued for that receiver alone.
+    unsigned char echo[64] = {8, 0, 0, 0, 0, 0, 0, 1};
+    for (std::size_t i = 8; i < sizeof echo; ++i)
+        echo[i] = static_cast<unsigned char>(i);
+    // A raw socket sends the checksum it is given (a ping socket computes
+    // its own): the internet checksum, or icmp_rcv drops the request.
+    std::uint32_t sum = 0;
+    for (std::size_t i = 0; i < sizeof echo; i += 2)
+        sum += static_cast<std::uint32_t>(echo[i] << 8 | echo[i + 1]);
+    while (sum >> 16)
+        sum = (sum & 0xffffU) + (sum >> 16);
+    echo[2] = static_cast<unsigned char>(~sum >> 8);
+    echo[3] = static_cast<unsigned char>(~sum);
+    for (int type : {sock_dgram, sock_raw})
+        every_data_point(
+            grand, type == sock_dgram ? "ping sendto" : "raw sendto",
+            [&](S& s) {
+                fdset f;
+                f.fd[0] = s.socket(pf_inet, type, ipproto_icmp);
+                REQUIRE(f.fd[0] >= 0);
+                return f;
+            },
+            [&](S& s, const fdset& f) {
+                const sockaddr_in a = lo(0);
+                return s.sendto(f.fd[0], echo, sizeof echo, 0, sa(&a), sin_len);
+            },
+            [&](S& s, const fdset& f, fault_site site, long r, long ok, const state& before) {
+                CHECK(site == fault_site::skb_alloc);
+                CHECK(ok == static_cast<long>(sizeof echo));
+                if (r < 0) {
+                    CHECK(r == -enobufs);
+                    CHECK(snap(s) == before);
+                    CHECK(s.recv(f.fd[0], sink, sizeof sink, msg_dontwait) == -eagain);
+                } else {
+                    CHECK(r == ok);
+                    // What was queued is whole: every datagram read is one
+                    // of the request or the reply (raw: with the IP header).
+                    for (;;) {
+                        const long n = s.recv(f.fd[0], sink, sizeof sink, msg_dontwait);
+                        if (n < 0)
+                            break;
+                        CHECK(n == static_cast<long>(sizeof echo + (type == sock_raw ? 20 : 0)));
+                    }
+                    CHECK(snap(s) == before);
+                }
+            },
+            type == sock_dgram ? 3 : 4);
+}
+
+TEST_CASE("faults: socketpair data, every chunk of a message") {
+    fill_payload();
+    // 5000 bytes: a datagram or seqpacket is one message of three chunks
+    // (ENOBUFS, nothing queued); a stream send is one message as well when
+    // it fits the send buffer (ENOBUFS), and what an earlier skb carried is
+    // the partial result otherwise.
+    for (int type : {sock_stream, sock_dgram, sock_seqpacket})
+        for (int flags : {0, msg_dontwait}) {
+            CAPTURE(type);
+            every_data_point(
+                grand, "socketpair send",
+                [&](S& s) {
+                    fdset f;
+                    int sv[2];
+                    REQUIRE(s.socketpair(af_unix, type, 0, sv) == 0);
+                    f.fd[0] = sv[0];
+                    f.fd[1] = sv[1];
+                    return f;
+                },
+                [&](S& s, const fdset& f) { return s.send(f.fd[0], payload, 5000, flags); },
+                [](S& s, const fdset& f, fault_site site, long r, long ok, const state& before) {
+                    CHECK(site == fault_site::skb_alloc);
+                    CHECK(ok == 5000);
+                    if (r < 0) {
+                        CHECK(r == -enobufs);
+                        CHECK(snap(s) == before);
+                        CHECK(s.recv(f.fd[1], sink, sizeof sink, msg_dontwait) == -eagain);
+                    } else {
+                        CHECK(r < 5000);
+                        drain_equals(s, f.fd[1], r);
+                        CHECK(snap(s) == before);
+                    }
+                },
+                3);
+        }
 }
 
 TEST_CASE("faults: security hooks denying at every hook point") {

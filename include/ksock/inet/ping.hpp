@@ -267,7 +267,13 @@ struct ping_prot {
             msg.msg_flags |= msg_trunc;
             copied = len;
         }
-        skb_copy_to_iter(skb, cb.data_off, msg.msg_iter, copied);
+        if (skb_copy_to_iter(skb, cb.data_off, msg.msg_iter, copied) < copied) {
+            // skb_copy_datagram_msg failed (a bad buffer): EFAULT, and the
+            // message taken is freed (raw_recvmsg / ping_recvmsg: goto done).
+            if (!(flags & msg_peek))
+                kfree_skb(ctx, skb);
+            return -efault;
+        }
         if (msg.msg_name) {
             auto* sin = static_cast<sockaddr_in*>(msg.msg_name);
             sin->sin_family = af_inet;

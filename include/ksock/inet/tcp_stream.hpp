@@ -16,6 +16,7 @@
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_hashtables.hpp>
 #include <ksock/inet/tcp_input.hpp>
+#include <ksock/jiffies.hpp>
 #include <ksock/kmsghdr.hpp>
 #include <ksock/socket.hpp>
 #include <ksock/tcp_sock.hpp>
@@ -155,6 +156,22 @@ int sk_stream_wait_connect(Ctx& ctx, sock& sk, long& timeo) {
     }
 }
 
+//! sk_stream_wait_memory's vm_wait: an allocation failed while the send
+//! memory was free; sleep up to HZ / 5 jiffies (Linux: a random 2..HZ / 5 + 1)
+//! out of \p timeo, or, when the stack cannot sleep, time out (timeo 0).
+template <class Ctx>
+void sk_stream_wait_vm(Ctx& ctx, long& timeo) {
+    if constexpr (Ctx::can_block) {
+        long slice = timeo < hz / 5 ? timeo : hz / 5;
+        const long asked = slice;
+        ctx.wait(slice);
+        timeo -= asked - slice;
+    } else {
+        (void)ctx;
+        timeo = 0;
+    }
+}
+
 //! tcp_sendmsg: bytes into the write queue (the tail skb first), pushed to
 //! the peer as its window allows; partial counts are returned.
 template <class P, class Ctx>
@@ -204,6 +221,15 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                 if (!timeo) {
                     err = -eagain;
                     break;
+                }
+                if (sk_stream_memory_free(sk)) {
+                    // The send memory is free but the skb pool is out (an
+                    // allocation failure, not the send buffer): the wait
+                    // below would return at once and this loop would never
+                    // end. sk_stream_wait_memory sleeps vm_wait jiffies then
+                    // and tries again, its time running down.
+                    sk_stream_wait_vm(ctx, timeo);
+                    continue;
                 }
                 sk_wait_event(ctx, timeo, [&] {
                     return sk.sk_err || (sk.sk_shutdown & send_shutdown) ||

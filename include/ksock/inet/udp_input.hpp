@@ -319,7 +319,15 @@ long udp_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags, i
         copied = ulen - uoff;
     else if (copied < ulen)
         msg.msg_flags |= msg_trunc;
-    skb_copy_to_iter(skb, cb.data_off + uoff, msg.msg_iter, copied);
+    if (skb_copy_to_iter(skb, cb.data_off + uoff, msg.msg_iter, copied) < copied) {
+        // A bad buffer: EFAULT, and the datagram taken is dropped (counted
+        // in sk_drops), as udp_recvmsg does when the copy fails.
+        if (!peeking) {
+            ++sk.sk_drops;
+            kfree_skb(ctx, skb);
+        }
+        return -efault;
+    }
     if (msg.msg_name) {
         auto* sin = static_cast<sockaddr_in*>(msg.msg_name);
         sin->sin_family = af_inet;

@@ -8,6 +8,7 @@
 //   unix_dgram.hpp    dgram connect, dgram and seqpacket send/recv
 //   unix_poll.hpp     unix_poll, unix_dgram_poll
 //   unix_release.hpp  unix_release_sock, shutdown
+//   unix_scm.hpp      ancillary data (UNIXCB), SO_PEERCRED's init, unix_gc
 #pragma once
 
 #include <cstddef>
@@ -23,6 +24,7 @@
 #include <ksock/unix/unix_ioctl.hpp>
 #include <ksock/unix/unix_poll.hpp>
 #include <ksock/unix/unix_release.hpp>
+#include <ksock/unix/unix_scm.hpp>
 #include <ksock/unix/unix_stream.hpp>
 #include <ksock/unix_sock.hpp>
 
@@ -49,15 +51,18 @@ struct unix_common_ops {
         return 0;
     }
 
-    //! unix_socketpair: join the two socks back to back, both connected.
+    //! unix_socketpair: join the two socks back to back, both connected,
+    //! each with the caller as its SO_PEERCRED.
     template <class Entry, class Ctx>
-    static int socketpair(Ctx&, ksock::socket& a, ksock::socket& b) {
+    static int socketpair(Ctx& ctx, ksock::socket& a, ksock::socket& b) {
         sock& ska = *a.sk;
         sock& skb = *b.sk;
         sock_hold(ska);
         sock_hold(skb);
         unix_peer(ska) = &skb;
         unix_peer(skb) = &ska;
+        init_peercred(ctx, ska);
+        init_peercred(ctx, skb);
         ska.sk_state() = tcp_established;
         skb.sk_state() = tcp_established;
         a.state = ss_connected;
@@ -90,8 +95,8 @@ struct unix_stream_ops : unix_common_ops {
         return unix_stream_connect<typename Entry::prot>(ctx, so, a, len, flags);
     }
     template <class Entry, class Ctx>
-    static int listen(Ctx&, ksock::socket& so, int backlog) {
-        return unix_listen(*so.sk, backlog);
+    static int listen(Ctx& ctx, ksock::socket& so, int backlog) {
+        return unix_listen(ctx, *so.sk, backlog);
     }
     template <class Entry, class Ctx>
     static int accept(Ctx& ctx, ksock::socket& so, ksock::socket& newsock, int flags) {
@@ -143,8 +148,8 @@ struct unix_seqpacket_ops : unix_common_ops {
         return unix_stream_connect<typename Entry::prot>(ctx, so, a, len, flags);
     }
     template <class Entry, class Ctx>
-    static int listen(Ctx&, ksock::socket& so, int backlog) {
-        return unix_listen(*so.sk, backlog);
+    static int listen(Ctx& ctx, ksock::socket& so, int backlog) {
+        return unix_listen(ctx, *so.sk, backlog);
     }
     template <class Entry, class Ctx>
     static int accept(Ctx& ctx, ksock::socket& so, ksock::socket& newsock, int flags) {

@@ -40,6 +40,9 @@ constexpr void unix_values(unix_sock& u, const net_sysctl& s) noexcept {
     spin_lock_init(u.bindlock);
     u.peer_wake = {kfunc::unix_dgram_peer_wake_relay, nullptr};
     u.scm_stat_nr_fds = 0;
+    u.peer_pid = 0; // no SO_PEERCRED until socketpair, listen or connect
+    u.peer_uid = static_cast<std::uint32_t>(-1);
+    u.peer_gid = static_cast<std::uint32_t>(-1);
 }
 
 //! What the two unix protos share: their init is unix_create1's setup
@@ -63,6 +66,10 @@ struct unix_proto_base {
     }
     template <class Ctx>
     static void close(Ctx&, sock&, long) {}
+    //! unix_gc (unix_scm.hpp): collect unix sockets that only skbs in
+    //! flight refer to. True when it freed something.
+    template <class Ctx>
+    static bool gc(Ctx& ctx);
 };
 
 } // namespace ksock::unix_domain::detail

@@ -9,6 +9,7 @@
 #include <ksock/unix/unix_bind.hpp>
 #include <ksock/unix/unix_common.hpp>
 #include <ksock/unix/unix_release.hpp>
+#include <ksock/unix/unix_scm.hpp>
 
 namespace ksock::unix_domain {
 
@@ -67,7 +68,7 @@ int unix_dgram_connect(Ctx& ctx, ksock::socket& so, const sockaddr* addr, int al
 //! EAGAIN while its queue holds more than net.unix.max_dgram_qlen, unless it
 //! is connected back to us.
 template <class Ctx>
-long unix_dgram_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
+long unix_dgram_sendmsg_scm(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, scm_cookie& scm) {
     const int flags = msg.msg_flags;
     if (flags & msg_oob)
         return -eopnotsupp;
@@ -92,14 +93,20 @@ long unix_dgram_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
     sk_buff* skb = unix_alloc_send_skb(ctx, sk, len, data_len, (flags & msg_dontwait) != 0, &err);
     if (!skb)
         return err;
-    skb_copy_from_iter(skb, msg.msg_iter, len);
+    unix_scm_to_skb(scm, skb, true);
+    if (skb_copy_from_iter(skb, msg.msg_iter, len) < len) {
+        // A bad buffer: EFAULT, nothing sent (goto out_free; ignoring the
+        // short copy sent stale pool bytes).
+        unix_kfree_skb(ctx, skb);
+        return -efault;
+    }
     // Only now the destination (6.18's order: a full send buffer is EAGAIN
     // and a message too long EMSGSIZE even without one).
     sock* other = nullptr;
     if (!sunaddr) {
         other = unix_peer(sk);
         if (!other) {
-            kfree_skb(ctx, skb);
+            unix_kfree_skb(ctx, skb);
             return -enotconn;
         }
     }
@@ -155,18 +162,35 @@ long unix_dgram_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
             err = 0;
             continue;
         }
+        maybe_add_creds(ctx, skb, sk, *other);
+        scm_stat_add(*other, skb);
         skb_queue_tail(other->sk_receive_queue, skb);
         ctx.sk_data_ready(*other);
         return static_cast<long>(len);
     }
-    kfree_skb(ctx, skb);
+    unix_kfree_skb(ctx, skb);
     return err;
+}
+
+//! unix_dgram_sendmsg: scm_send first (a bad control message fails before
+//! anything else), then the message; the files go with the skb, or back
+//! (scm_destroy) when it is not sent.
+template <class Ctx>
+long unix_dgram_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
+    scm_cookie scm;
+    if (const int err = scm_send(ctx, *sk.sk_socket, msg, scm))
+        return err;
+    const long ret = unix_dgram_sendmsg_scm(ctx, sk, msg, len, scm);
+    scm_destroy(ctx, scm);
+    return ret;
 }
 
 //! unix_dgram_recvmsg: one message; a pending error first; with a buffer
 //! too short the rest is lost and MSG_TRUNC set (MSG_TRUNC in flags returns
 //! the whole length); MSG_PEEK honours SO_PEEK_OFF. A seqpacket socket shut
-//! for reading reads 0 instead of EAGAIN.
+//! for reading reads 0 instead of EAGAIN. The sender's credentials (with
+//! SO_PASSCRED) and files follow in msg_control; a peek installs the files
+//! as new fds too, and leaves them in the message.
 template <class Ctx>
 long unix_dgram_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size, int flags) {
     if (flags & msg_oob)
@@ -191,14 +215,30 @@ long unix_dgram_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size, int 
         size = avail;
     else if (size < avail)
         msg.msg_flags |= msg_trunc;
-    skb_copy_to_iter(skb, skip, msg.msg_iter, size);
-    if (!(flags & msg_peek))
+    if (skb_copy_to_iter(skb, skip, msg.msg_iter, size) < size) {
+        // skb_copy_datagram_msg failed (a bad buffer): EFAULT, the message
+        // taken is freed and SO_PEEK_OFF stays (goto out_free).
+        if (!(flags & msg_peek))
+            unix_kfree_skb(ctx, skb);
+        return -efault;
+    }
+    scm_cookie scm{};
+    scm_set_cred(scm, unixcb(skb));
+    if (!(flags & msg_peek)) {
+        if (unixcb(skb).fp) {
+            scm_stat_del(sk, skb);
+            unix_detach_fds(scm, skb);
+        }
         sk_peek_offset_bwd(sk, static_cast<int>(skb->msg_len));
-    else
+    } else {
         sk_peek_offset_fwd(sk, static_cast<int>(size));
+        if (unixcb(skb).fp)
+            unix_peek_fds(scm, skb); // a peek installs the files too
+    }
     const long ret = (flags & msg_trunc) ? static_cast<long>(avail) : static_cast<long>(size);
+    scm_recv_unix(ctx, *sk.sk_socket, msg, scm);
     if (!(flags & msg_peek))
-        kfree_skb(ctx, skb); // skb_free_datagram: the sender's charge goes
+        unix_kfree_skb(ctx, skb); // skb_free_datagram: the sender's charge goes
     return ret;
 }
 

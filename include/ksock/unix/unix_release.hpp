@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ksock/unix/unix_common.hpp>
+#include <ksock/unix/unix_scm.hpp>
 
 namespace ksock::unix_domain {
 
@@ -12,7 +13,8 @@ namespace ksock::unix_domain {
 //! ECONNRESET when we leave unread data behind (or were never accepted:
 //! \p embrion); a listener releases the connections still waiting in its
 //! queue; every queued skb is freed (each gives its charge back to its
-//! sender); the reference the socket held goes.
+//! sender and puts the files it carries: the stack defers the releases
+//! that may cause, see stack::fput); the reference the socket held goes.
 template <class Ctx>
 void unix_release_sock(Ctx& ctx, sock& sk, bool embrion) {
     unix_sock* u = unix_sk(&sk);
@@ -40,7 +42,7 @@ void unix_release_sock(Ctx& ctx, sock& sk, bool embrion) {
     while (sk_buff* skb = skb_dequeue(sk.sk_receive_queue)) {
         if (state == tcp_listen && skb->sk)
             unix_release_sock(ctx, *skb->sk, true); // an embryo never accepted
-        kfree_skb(ctx, skb);
+        unix_kfree_skb(ctx, skb);                   // the files it carries are put
     }
     unix_sock_put(ctx, sk);
 }
@@ -52,7 +54,7 @@ template <class Ctx>
 void unix_dgram_disconnected(Ctx& ctx, sock& sk, sock& other) {
     if (skb_queue_empty(sk.sk_receive_queue))
         return;
-    skb_queue_purge(ctx, sk.sk_receive_queue);
+    unix_skb_queue_purge(ctx, sk.sk_receive_queue);
     if (!sock_flag(other, sock_dead) && unix_peer(other) == &sk) {
         other.sk_err = econnreset;
         ctx.sk_error_report(other);

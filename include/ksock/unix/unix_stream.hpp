@@ -9,19 +9,24 @@
 #include <ksock/unix/unix_bind.hpp>
 #include <ksock/unix/unix_common.hpp>
 #include <ksock/unix/unix_release.hpp>
+#include <ksock/unix/unix_scm.hpp>
 
 namespace ksock::unix_domain {
 
 //! unix_listen: only a bound socket listens (EINVAL), and only from CLOSE
 //! or LISTEN (a connected one: EINVAL); the backlog becomes
 //! sk_max_ack_backlog (the queue is full beyond it, see unix_recvq_full).
-inline int unix_listen(sock& sk, int backlog) noexcept {
+//! The caller's credentials become the listener's SO_PEERCRED, which each
+//! connecting socket copies (update_peercred).
+template <class Ctx>
+int unix_listen(Ctx& ctx, sock& sk, int backlog) {
     if (!unix_sk(&sk)->addr)
         return -einval;
     if (sk.sk_state() != tcp_close && sk.sk_state() != tcp_listen)
         return -einval;
     sk.sk_max_ack_backlog = static_cast<std::uint32_t>(backlog);
     sk.sk_state() = tcp_listen;
+    init_peercred(ctx, sk);
     return 0;
 }
 
@@ -97,6 +102,8 @@ int unix_stream_connect(Ctx& ctx, ksock::socket& so, const sockaddr* addr, int a
     }
     sock_hold(sk);
     unix_peer(*newsk) = &sk;
+    init_peercred(ctx, *newsk); // the server end's peer: us
+    copy_peercred(sk, *other);  // ours: the listener's, as at listen()
     so.state = ss_connected;
     sk.sk_state() = tcp_established;
     sock_hold(*newsk);
@@ -126,8 +133,12 @@ int unix_accept(Ctx& ctx, ksock::socket& so, ksock::socket& newsock, int flags) 
         return -einval;
     int err = 0;
     sk_buff* skb = skb_recv_datagram(ctx, sk, (flags & o_nonblock) ? msg_dontwait : 0, &err);
-    if (!skb)
-        return err;
+    if (!skb) {
+        // No skb and no error: the listener was shut for reading (Linux:
+        // "This means receive shutdown", EINVAL). Returning 0 handed out a
+        // socket with no sock.
+        return err ? err : -einval;
+    }
     sock& tsk = *skb->sk;
     kfree_skb(ctx, skb); // skb_free_datagram: the embryo's charge goes
     newsock.state = ss_connected;
@@ -160,16 +171,24 @@ constexpr std::size_t unix_stream_chunk(std::size_t left, int sndbuf,
 //! queue_oob: one byte in an skb of its own, which becomes the receiver's
 //! oob_skb (a previous one turns into ordinary data).
 template <class Ctx>
-long queue_oob(Ctx& ctx, sock& sk, kmsghdr& msg, sock& other) {
+long queue_oob(Ctx& ctx, sock& sk, kmsghdr& msg, sock& other, scm_cookie& scm, bool fds_sent) {
     long err = 0;
     sk_buff* skb = unix_alloc_send_skb(ctx, sk, 1, 0, (msg.msg_flags & msg_dontwait) != 0, &err);
     if (!skb)
         return err;
-    skb_copy_from_iter(skb, msg.msg_iter, 1);
+    unix_scm_to_skb(scm, skb, !fds_sent);
+    if (skb_copy_from_iter(skb, msg.msg_iter, 1) < 1) {
+        // A bad buffer: EFAULT, the skb goes unsent (Linux checks
+        // skb_copy_datagram_from_iter's result; ignoring it sent stale bytes).
+        unix_kfree_skb(ctx, skb);
+        return -efault;
+    }
     if (sock_flag(other, sock_dead) || (other.sk_shutdown & rcv_shutdown)) {
-        kfree_skb(ctx, skb);
+        unix_kfree_skb(ctx, skb);
         return -epipe;
     }
+    maybe_add_creds(ctx, skb, sk, other);
+    scm_stat_add(other, skb);
     unix_sk(&other)->oob_skb = skb;
     skb_queue_tail(other.sk_receive_queue, skb);
     ctx.sk_data_ready(other);
@@ -181,9 +200,11 @@ long queue_oob(Ctx& ctx, sock& sk, kmsghdr& msg, sock& other) {
 //! EOPNOTSUPP; ENOTCONN without a peer; EPIPE once either side shut the
 //! direction (what was sent before counts). With MSG_OOB the last byte goes
 //! on its own as the out-of-band byte (queue_oob); an empty MSG_OOB send is
-//! EOPNOTSUPP.
+//! EOPNOTSUPP. Control messages are parsed first (scm_send); the files go
+//! with the first skb only, the credentials with every one.
 template <class Ctx>
-long unix_stream_sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t len) {
+long unix_stream_sendmsg_scm(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t len,
+                             scm_cookie& scm) {
     sock& sk = *so.sk;
     const int flags = msg.msg_flags;
     if (flags & msg_oob) {
@@ -200,6 +221,7 @@ long unix_stream_sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t 
         return -epipe;
     std::size_t sent = 0;
     long err = 0;
+    bool fds_sent = false;
     while (sent < len) {
         std::uint32_t data_len = 0;
         const std::size_t size = detail::unix_stream_chunk(len - sent, sk.sk_sndbuf, &data_len);
@@ -207,22 +229,42 @@ long unix_stream_sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t 
             unix_alloc_send_skb(ctx, sk, size, data_len, (flags & msg_dontwait) != 0, &err);
         if (!skb)
             break;
-        skb_copy_from_iter(skb, msg.msg_iter, size);
+        unix_scm_to_skb(scm, skb, !fds_sent);
+        fds_sent = true;
+        if (skb_copy_from_iter(skb, msg.msg_iter, size) < size) {
+            // A bad buffer: EFAULT, or what earlier skbs sent; this skb goes
+            // unsent (ignoring the short copy sent stale pool bytes).
+            unix_kfree_skb(ctx, skb);
+            err = -efault;
+            break;
+        }
         if (sock_flag(*other, sock_dead) || (other->sk_shutdown & rcv_shutdown)) {
-            kfree_skb(ctx, skb);
+            unix_kfree_skb(ctx, skb);
             err = -epipe;
             break;
         }
+        maybe_add_creds(ctx, skb, sk, *other);
+        scm_stat_add(*other, skb);
         skb_queue_tail(other->sk_receive_queue, skb);
         ctx.sk_data_ready(*other);
         sent += size;
     }
     if (!err && (flags & msg_oob)) {
-        err = queue_oob(ctx, sk, msg, *other);
+        err = queue_oob(ctx, sk, msg, *other, scm, fds_sent);
         if (!err)
             ++sent;
     }
     return sent ? static_cast<long>(sent) : err;
+}
+
+template <class Ctx>
+long unix_stream_sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t len) {
+    scm_cookie scm;
+    if (const int err = scm_send(ctx, so, msg, scm))
+        return err;
+    const long ret = unix_stream_sendmsg_scm(ctx, so, msg, len, scm);
+    scm_destroy(ctx, scm); // files no skb took (an empty send, an error)
+    return ret;
 }
 
 //! manage_oob: what a read meets at \p skb. A read stops at the
@@ -263,9 +305,9 @@ sk_buff* manage_oob(Ctx& ctx, sk_buff* skb, sock& sk, int flags, std::size_t cop
         }
     }
     if (read_skb)
-        kfree_skb(ctx, read_skb);
+        unix_kfree_skb(ctx, read_skb);
     if (unread_skb)
-        kfree_skb(ctx, unread_skb);
+        unix_kfree_skb(ctx, unread_skb);
     return skb;
 }
 
@@ -286,11 +328,16 @@ long unix_stream_recv_urg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size, in
         }
     }
     // One byte, or none into an empty buffer: the call still returns 1.
-    skb_copy_to_iter(oob, oob->consumed, msg.msg_iter, size ? 1 : 0);
+    const bool fault =
+        skb_copy_to_iter(oob, oob->consumed, msg.msg_iter, size ? 1 : 0) < (size ? 1u : 0u);
     if (!(flags & msg_peek))
         oob->consumed += 1;
     if (read_skb)
-        kfree_skb(ctx, read_skb);
+        unix_kfree_skb(ctx, read_skb);
+    // A bad buffer: the byte is taken all the same, the call is EFAULT
+    // (unix_stream_recv_urg checks the actor's result last).
+    if (fault)
+        return -efault;
     msg.msg_flags |= msg_oob;
     return 1;
 }
@@ -300,7 +347,9 @@ long unix_stream_recv_urg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size, in
 //! for the whole length, else SO_RCVLOWAT) as the timeout allows; a pending
 //! error (ECONNRESET from a peer that left data unread) is reported only
 //! when nothing is queued; 0 at end of stream. MSG_PEEK reads from
-//! SO_PEEK_OFF and moves it forward.
+//! SO_PEEK_OFF and moves it forward. A read ends after an skb that carried
+//! files (they come with it, in msg_control; a peek installs them too), and
+//! with SO_PASSCRED never glues skbs of different writers.
 template <class Ctx>
 long unix_stream_recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t size, int flags) {
     sock& sk = *so.sk;
@@ -321,6 +370,8 @@ long unix_stream_recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t 
     std::size_t copied = 0;
     long err = 0;
     bool addr_done = false;
+    scm_cookie scm{}; // memset: a read that meets no skb reports {0, 0, 0}
+    bool check_creds = false;
     do {
         // A peek reads past what it has already seen (SO_PEEK_OFF and this
         // call's own bytes); a read starts at the head.
@@ -371,6 +422,13 @@ long unix_stream_recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t 
             }
             continue;
         }
+        if (check_creds) {
+            if (!unix_skb_scm_eq(skb, scm))
+                break; // never glue messages from different writers
+        } else if (unix_may_passcred(sk)) {
+            scm_set_cred(scm, unixcb(skb));
+            check_creds = true;
+        }
         if (msg.msg_name && !addr_done) {
             if (skb->sk)
                 unix_copy_addr(msg, *skb->sk);
@@ -379,22 +437,39 @@ long unix_stream_recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t 
         std::size_t chunk = skb->remaining() - skip;
         if (chunk > size)
             chunk = size;
-        chunk = skb_copy_to_iter(skb, skb->consumed + skip, msg.msg_iter, chunk);
+        if (skb_copy_to_iter(skb, skb->consumed + skip, msg.msg_iter, chunk) < chunk) {
+            // unix_stream_read_actor failed (a bad buffer): the read ends
+            // with what earlier skbs gave, EFAULT when none; this skb stays
+            // unread. (Going on, a peek met the same bytes for ever.)
+            err = -efault;
+            break;
+        }
         copied += chunk;
         size -= chunk;
         if (!(flags & msg_peek)) {
             skb->consumed += static_cast<std::uint32_t>(chunk);
             sk_peek_offset_bwd(sk, static_cast<int>(chunk));
+            if (unixcb(skb).fp) {
+                scm_stat_del(sk, skb);
+                unix_detach_fds(scm, skb); // with the first bytes read
+            }
             if (skb->remaining())
                 break;
             skb_unlink(skb, sk.sk_receive_queue);
-            kfree_skb(ctx, skb); // consume_skb: the sender's charge goes
+            unix_kfree_skb(ctx, skb); // consume_skb: the sender's charge goes
+            if (scm.fp)
+                break;
         } else {
+            if (unixcb(skb).fp)
+                unix_peek_fds(scm, skb);
             sk_peek_offset_fwd(sk, static_cast<int>(chunk));
+            if (unixcb(skb).fp)
+                break;
             if (!skb_peek_next(skb, sk.sk_receive_queue))
                 break; // a peek does not wait for more
         }
     } while (size);
+    scm_recv_unix(ctx, so, msg, scm);
     return copied ? static_cast<long>(copied) : err;
 }
 
