@@ -25,10 +25,6 @@
 // call returns a value >= 0 or -errno, whatever the stack.
 #pragma once
 
-// ksock first: with optimisation glibc's <netinet/in.h> defines htons and
-// htonl as macros (over __bswap_16/32), which would rewrite the declarations
-// in <ksock/detail/byteorder.hpp> if they came after it. clang-format would
-// sort it last.
 // clang-format off
 #include <ksock/ksock.hpp>
 

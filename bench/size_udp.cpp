@@ -44,8 +44,8 @@ constinit fw_stack stack;
 int udp_request_response() {
     ksock::sockaddr_in svc{};
     svc.sin_family = ksock::af_inet;
-    svc.sin_port = ksock::detail::htons(5683);
-    svc.sin_addr.s_addr = ksock::detail::htonl(ksock::inaddr_loopback);
+    svc.sin_port = ksock::cpu_to_be16(5683);
+    svc.sin_addr.s_addr = ksock::cpu_to_be32(ksock::inaddr_loopback);
     const auto* svc_addr = reinterpret_cast<const ksock::sockaddr*>(&svc);
     const int server = stack.socket<ksock::pf_inet, ksock::sock_dgram, 0>();
     const int client = stack.socket<ksock::pf_inet, ksock::sock_dgram, 0>();

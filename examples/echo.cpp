@@ -61,8 +61,8 @@ void check(bool ok, const char* what) {
 ksock::sockaddr_in loopback(std::uint16_t port) {
     ksock::sockaddr_in a{};
     a.sin_family = ksock::af_inet;
-    a.sin_port = ksock::detail::htons(port);
-    a.sin_addr.s_addr = ksock::detail::htonl(ksock::inaddr_loopback);
+    a.sin_port = ksock::cpu_to_be16(port);
+    a.sin_addr.s_addr = ksock::cpu_to_be32(ksock::inaddr_loopback);
     return a;
 }
 //! Did poll report \p bit for \p p?
@@ -109,7 +109,7 @@ int main() {
             check(len == sizeof peer && peer.sin_addr.s_addr == addr.sin_addr.s_addr,
                   "the peer is 127.0.0.1");
             std::printf("server: accepted fd %d from 127.0.0.1:%u\n", sfd,
-                        detail::ntohs(peer.sin_port));
+                        be16_to_cpu(peer.sin_port));
         }
         if (has(fds[2], pollin)) { // the server echoes what it reads
             char buf[64];

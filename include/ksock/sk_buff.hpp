@@ -78,6 +78,10 @@ struct sk_buff {
     std::uint32_t truesize; //!< charged for the whole chain (first chunk)
     skb_destructor destructor;
     std::uint8_t eor; //!< ends a record (seqpacket MSG_EOR)
+    //! skb->ip_summed: CHECKSUM_PARTIAL (3) when the sender left only the
+    //! pseudo-header sum in the transport checksum, as Linux does on lo
+    //! (the receiver then does not verify it); 0 (CHECKSUM_NONE) otherwise.
+    std::uint8_t ip_summed;
     //! The protocol's control block (UNIXCB, the UDP source, TCP_SKB_CB):
     //! 48 bytes, as Linux's skb->cb.
     alignas(8) unsigned char cb[48];
@@ -85,6 +89,9 @@ struct sk_buff {
     //! The message's bytes not yet read.
     constexpr std::uint32_t remaining() const noexcept { return msg_len - consumed; }
 };
+
+inline constexpr std::uint8_t checksum_none = 0;
+inline constexpr std::uint8_t checksum_partial = 3;
 
 //! A protocol's control block type stored in skb->cb.
 template <class CB>

@@ -15,8 +15,8 @@ namespace {
 sockaddr_in in4(std::uint32_t host_addr, std::uint16_t port, int family = af_inet) {
     sockaddr_in a{};
     a.sin_family = static_cast<sa_family_t>(family);
-    a.sin_port = detail::htons(port);
-    a.sin_addr.s_addr = detail::htonl(host_addr);
+    a.sin_port = cpu_to_be16(port);
+    a.sin_addr.s_addr = cpu_to_be32(host_addr);
     return a;
 }
 sockaddr* sa(sockaddr_in& a) {
@@ -136,11 +136,11 @@ TEST_CASE("data path: inet_bind's checks before the port") {
     // Only lo's 127.0.0.0/8 is local in ksock's namespace.
     a = in4(0x0a010203, 0);
     CHECK(s.bind(u, sa(a), sizeof a) == -eaddrnotavail);
-    CHECK(inet::inet_addr_type(detail::htonl(0x7f000005)) == inet::rtn_local);
-    CHECK(inet::inet_addr_type(detail::htonl(0)) == inet::rtn_broadcast);
-    CHECK(inet::inet_addr_type(detail::htonl(0xffffffff)) == inet::rtn_broadcast);
-    CHECK(inet::inet_addr_type(detail::htonl(0xe0000001)) == inet::rtn_multicast);
-    CHECK(inet::inet_addr_type(detail::htonl(0x0a010203)) == inet::rtn_unicast);
+    CHECK(inet::inet_addr_type(cpu_to_be32(0x7f000005)) == inet::rtn_local);
+    CHECK(inet::inet_addr_type(cpu_to_be32(0)) == inet::rtn_broadcast);
+    CHECK(inet::inet_addr_type(cpu_to_be32(0xffffffff)) == inet::rtn_broadcast);
+    CHECK(inet::inet_addr_type(cpu_to_be32(0xe0000001)) == inet::rtn_multicast);
+    CHECK(inet::inet_addr_type(cpu_to_be32(0x0a010203)) == inet::rtn_unicast);
     // Ports below ip_unprivileged_port_start need CAP_NET_BIND_SERVICE.
     s.current().cred = cred::user(65534, 65534);
     a = in4(inaddr_loopback, 80);

@@ -589,8 +589,8 @@ struct harness {
         address a;
         sockaddr_in sin{};
         sin.sin_family = af_inet;
-        sin.sin_port = ksock::detail::htons(port);
-        sin.sin_addr.s_addr = ksock::detail::htonl(host);
+        sin.sin_port = ksock::cpu_to_be16(port);
+        sin.sin_addr.s_addr = ksock::cpu_to_be32(host);
         std::memcpy(a.bytes, &sin, sizeof sin);
         a.len = sizeof sin;
         return a;

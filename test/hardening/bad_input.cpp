@@ -625,8 +625,8 @@ pairs connect_pairs(S& s) {
     pairs ps;
     sockaddr_in lo{};
     lo.sin_family = af_inet;
-    lo.sin_port = ksock::detail::htons(9100);
-    lo.sin_addr.s_addr = ksock::detail::htonl(inaddr_loopback);
+    lo.sin_port = ksock::cpu_to_be16(9100);
+    lo.sin_addr.s_addr = ksock::cpu_to_be32(inaddr_loopback);
     const auto* sa = reinterpret_cast<const sockaddr*>(&lo);
     ps.listener = s.socket(pf_inet, sock_stream | sock_nonblock, 0);
     REQUIRE(s.bind(ps.listener, sa, sizeof lo) == 0);
@@ -637,7 +637,7 @@ pairs connect_pairs(S& s) {
     REQUIRE(ps.p[0].b >= 0);
     ps.p[1].a = s.socket(pf_inet, sock_dgram | sock_nonblock, 0);
     ps.p[1].b = s.socket(pf_inet, sock_dgram | sock_nonblock, 0);
-    lo.sin_port = ksock::detail::htons(9101);
+    lo.sin_port = ksock::cpu_to_be16(9101);
     REQUIRE(s.bind(ps.p[1].b, sa, sizeof lo) == 0);
     REQUIRE(s.connect(ps.p[1].a, sa, sizeof lo) == 0);
     int i = 2;
@@ -822,8 +822,8 @@ TEST_CASE("bad input: accept on a listener shut for reading (host 6.18)") {
         }
     sockaddr_in lo{};
     lo.sin_family = af_inet;
-    lo.sin_port = ksock::detail::htons(9300);
-    lo.sin_addr.s_addr = ksock::detail::htonl(inaddr_loopback);
+    lo.sin_port = ksock::cpu_to_be16(9300);
+    lo.sin_addr.s_addr = ksock::cpu_to_be32(inaddr_loopback);
     const int l = s.socket(pf_inet, sock_stream, 0);
     REQUIRE(s.bind(l, reinterpret_cast<const sockaddr*>(&lo), sizeof lo) == 0);
     REQUIRE(s.listen(l, 1) == 0);
@@ -863,8 +863,8 @@ TEST_CASE("bad input: shutdown, listen, accept4, get*name, ioctl and poll at the
     // empty queue of a non-blocking listener EAGAIN.
     sockaddr_in lo{};
     lo.sin_family = af_inet;
-    lo.sin_port = ksock::detail::htons(9200);
-    lo.sin_addr.s_addr = ksock::detail::htonl(inaddr_loopback);
+    lo.sin_port = ksock::cpu_to_be16(9200);
+    lo.sin_addr.s_addr = ksock::cpu_to_be32(inaddr_loopback);
     REQUIRE(s.bind(0, reinterpret_cast<const sockaddr*>(&lo), sizeof lo) == 0);
     REQUIRE(s.listen(0, 1) == 0);
     for (int flags : extremes) {

@@ -391,8 +391,8 @@ S& fresh_stack() {
 sockaddr_in lo(std::uint16_t port) {
     sockaddr_in a{};
     a.sin_family = af_inet;
-    a.sin_port = ksock::detail::htons(port);
-    a.sin_addr.s_addr = ksock::detail::htonl(inaddr_loopback);
+    a.sin_port = ksock::cpu_to_be16(port);
+    a.sin_addr.s_addr = ksock::cpu_to_be32(inaddr_loopback);
     return a;
 }
 const sockaddr* sa(const void* a) {

@@ -83,7 +83,7 @@ TEST_CASE("ping: echo round trip; a raw ICMP socket sees the request and the rep
     socklen_t fl = sizeof from;
     CHECK(s.recvfrom(p, b, sizeof b, 0, reinterpret_cast<sockaddr*>(&from), &fl) == 12);
     CHECK(fl == sin_len);
-    CHECK(detail::ntohl(from.sin_addr.s_addr) == loopback);
+    CHECK(be32_to_cpu(from.sin_addr.s_addr) == loopback);
     CHECK(from.sin_port == 0);
     CHECK(b[0] == 0); // echo reply
     CHECK(b[1] == 0);

@@ -46,7 +46,7 @@ TEST_CASE("inet_tcp: nonblocking connect: EINPROGRESS though ESTABLISHED, then 0
     const int ch = s->accept(l, reinterpret_cast<sockaddr*>(&peer), &plen);
     REQUIRE(ch >= 0);
     CHECK(plen == sin_len);
-    CHECK(ksock::detail::ntohs(peer.sin_port) == local_port(*s, c));
+    CHECK(ksock::be16_to_cpu(peer.sin_port) == local_port(*s, c));
     CHECK(local_port(*s, ch) == port);
     CHECK(state(*s, ch) == tcp_established);
     CHECK(pollmask(*s, ch) == (pollout | pollwrnorm));
@@ -100,7 +100,7 @@ TEST_CASE("inet_tcp: connect refused, address checks") {
     sockaddr_in peer{};
     socklen_t plen = sin_len;
     CHECK(s->getpeername(d, reinterpret_cast<sockaddr*>(&peer), &plen) == 0);
-    CHECK(peer.sin_addr.s_addr == ksock::detail::htonl(0x7f000001u));
+    CHECK(peer.sin_addr.s_addr == ksock::cpu_to_be32(0x7f000001u));
     s->close(l); // the queued child is reset
     CHECK(state(*s, d) == tcp_close);
     char b[4];

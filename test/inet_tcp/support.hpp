@@ -33,8 +33,8 @@ S* fresh() {
 inline sockaddr_in lo(std::uint16_t port, std::uint32_t host = 0x7f000001u) {
     sockaddr_in a{};
     a.sin_family = af_inet;
-    a.sin_port = ksock::detail::htons(port);
-    a.sin_addr.s_addr = ksock::detail::htonl(host);
+    a.sin_port = ksock::cpu_to_be16(port);
+    a.sin_addr.s_addr = ksock::cpu_to_be32(host);
     return a;
 }
 inline const sockaddr* sa(const sockaddr_in& a) {
@@ -63,7 +63,7 @@ std::uint16_t local_port(S& s, int fd) {
     sockaddr_in a{};
     socklen_t len = sin_len;
     REQUIRE(s.getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
-    return ksock::detail::ntohs(a.sin_port);
+    return ksock::be16_to_cpu(a.sin_port);
 }
 template <class S>
 int sock_err(S& s, int fd) {

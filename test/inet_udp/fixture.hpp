@@ -32,9 +32,9 @@ inline sockaddr_in in4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint
                        std::uint16_t port) {
     sockaddr_in x{};
     x.sin_family = af_inet;
-    x.sin_port = detail::htons(port);
-    x.sin_addr.s_addr = detail::htonl((std::uint32_t{a} << 24) | (std::uint32_t{b} << 16) |
-                                      (std::uint32_t{c} << 8) | d);
+    x.sin_port = cpu_to_be16(port);
+    x.sin_addr.s_addr = cpu_to_be32((std::uint32_t{a} << 24) | (std::uint32_t{b} << 16) |
+                                    (std::uint32_t{c} << 8) | d);
     return x;
 }
 inline sockaddr_in lo(std::uint16_t port) {
@@ -59,7 +59,7 @@ inline name sockname(S& s, int fd, bool peer = false) {
     socklen_t l = sizeof a;
     const int r = peer ? s.getpeername(fd, reinterpret_cast<sockaddr*>(&a), &l)
                        : s.getsockname(fd, reinterpret_cast<sockaddr*>(&a), &l);
-    return {r, detail::ntohl(a.sin_addr.s_addr), detail::ntohs(a.sin_port), l};
+    return {r, be32_to_cpu(a.sin_addr.s_addr), be16_to_cpu(a.sin_port), l};
 }
 inline constexpr std::uint32_t loopback = 0x7f000001u;
 

@@ -64,7 +64,7 @@ constexpr bool inet_ok(const inet_sock& inet, int type, int protocol, bool icsk,
            inet.min_ttl == 0 && inet.inet_saddr == 0 && inet.inet_daddr() == 0 &&
            inet.inet_dport() == 0 && inet.inet_rcv_saddr() == 0 &&
            inet.inet_num() == (raw ? protocol : 0) &&
-           inet.inet_sport == (raw ? detail::htons(static_cast<std::uint16_t>(protocol)) : 0) &&
+           inet.inet_sport == (raw ? cpu_to_be16(static_cast<std::uint16_t>(protocol)) : 0) &&
            sk.sk_destruct != kfunc::sock_def_destruct && sk.sk_txrehash == 1;
 }
 
@@ -155,7 +155,7 @@ TEST_CASE("images: UDP, PING, RAW (spec §4.2, §7.2-7.4)") {
     STATIC_REQUIRE(inet_ok(raw_img.inet, sock_raw, 255, false, true));
     STATIC_REQUIRE(inet_test_bit(raw_img.inet, inet_flags_hdrincl));
     STATIC_REQUIRE(raw_img.inet.inet_num() == 255);
-    STATIC_REQUIRE(raw_img.inet.inet_sport == detail::htons(255));
+    STATIC_REQUIRE(raw_img.inet.inet_sport == cpu_to_be16(255));
     STATIC_REQUIRE(rsk.sk_reuse() == 1);
     STATIC_REQUIRE(rsk.sk_sndbuf == 212992);
     STATIC_REQUIRE(rsk.sk_rcvbuf == 212992);

@@ -34,7 +34,7 @@ TEST_CASE("posix::api: the data path's calls return -1 and errno too") {
     REQUIRE(u >= 0);
     ksock::sockaddr_in a{};
     a.sin_family = ksock::af_inet;
-    a.sin_addr.s_addr = ksock::detail::htonl(0x0a010203);
+    a.sin_addr.s_addr = ksock::cpu_to_be32(0x0a010203);
     CHECK(api.bind(u, reinterpret_cast<ksock::sockaddr*>(&a), sizeof a) == -1);
     CHECK(errno == EADDRNOTAVAIL);
     CHECK(api.shutdown(u, 7) == -1);

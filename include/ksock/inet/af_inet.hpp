@@ -23,8 +23,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include <ksock/byteorder.hpp>
 #include <ksock/context.hpp>
-#include <ksock/detail/byteorder.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/inet_sock.hpp>
 #include <ksock/kmsghdr.hpp>
@@ -48,7 +48,7 @@ enum rtn_type : std::uint8_t {
 //! 127.0.0.0/8 local, everything else a unicast address of no local device.
 //! \p addr is in network order.
 constexpr rtn_type inet_addr_type(std::uint32_t addr) noexcept {
-    const std::uint32_t a = detail::ntohl(addr);
+    const std::uint32_t a = be32_to_cpu(addr);
     if ((a >> 24) == 0 || a == 0xffffffffu)
         return rtn_broadcast;
     if ((a >> 28) == 0xe)
@@ -118,7 +118,7 @@ int inet_autobind(Ctx& ctx, sock& sk) {
     if (!inet.inet_num()) {
         if (detail::get_port<P>(ctx, sk, 0))
             return -eagain;
-        inet.inet_sport = ksock::detail::htons(inet.inet_num());
+        inet.inet_sport = ksock::cpu_to_be16(inet.inet_num());
     }
     return 0;
 }
@@ -151,7 +151,7 @@ int inet_bind(Ctx& ctx, ksock::socket& so, const sockaddr* uaddr, int addr_len) 
                                  inet_test_bit(inet, inet_flags_transparent);
         if (!nonlocal_ok && addr->sin_addr.s_addr != inaddr_any && chk == rtn_unicast)
             return ts.result(-eaddrnotavail);
-        const unsigned short snum = ksock::detail::ntohs(addr->sin_port);
+        const unsigned short snum = ksock::be16_to_cpu(addr->sin_port);
         if (snum && snum < ctx.net().sysctl.ip_unprivileged_port_start &&
             !ctx.current_cred().has(cap_net_bind_service))
             return ts.result(-eacces);
@@ -171,7 +171,7 @@ int inet_bind(Ctx& ctx, ksock::socket& so, const sockaddr* uaddr, int addr_len) 
             sk.sk_userlocks |= sock_bind_lock;
         if (snum)
             sk.sk_userlocks |= sock_bind_port_lock;
-        inet.inet_sport = ksock::detail::htons(inet.inet_num());
+        inet.inet_sport = ksock::cpu_to_be16(inet.inet_num());
         inet.inet_daddr() = 0;
         inet.inet_dport() = 0;
         return 0;

@@ -8,8 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <ksock/byteorder.hpp>
 #include <ksock/core/skbuff.hpp>
-#include <ksock/detail/byteorder.hpp>
 #include <ksock/inet/ip_hdr.hpp>
 #include <ksock/inet/ip_loopback.hpp>
 #include <ksock/inet/udp_input.hpp>
@@ -32,7 +32,7 @@ inline void icmp_set_checksum(sk_buff* skb, std::size_t off, std::size_t len) no
     skb_copy_bits(skb, off, &h, sizeof h);
     h.checksum = 0;
     skb_store_bits(skb, off, &h, sizeof h);
-    h.checksum = ksock::detail::htons(csum_fold(skb_checksum(skb, off, len, 0)));
+    h.checksum = ksock::cpu_to_be16(csum_fold(skb_checksum(skb, off, len, 0)));
     skb_store_bits(skb, off, &h, sizeof h);
 }
 

@@ -102,7 +102,7 @@ int inet_listen(Ctx& ctx, ksock::socket& so, int backlog) {
         sk.sk_state() = tcp_close;
         return -eaddrinuse;
     }
-    inet.inet_sport = ksock::detail::htons(inet.inet_num());
+    inet.inet_sport = ksock::cpu_to_be16(inet.inet_num());
     return 0;
 }
 

@@ -7,8 +7,8 @@
 
 #include <type_traits>
 
+#include <ksock/byteorder.hpp>
 #include <ksock/core/sock_init.hpp>
-#include <ksock/detail/byteorder.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/inet_connection_sock.hpp>
 #include <ksock/inet_sock.hpp>
@@ -79,7 +79,7 @@ struct inet_create {
         inet.mc_ttl = 1;
         inet_assign_bit(inet, inet_flags_mc_all, true);
         if (inet.inet_num())
-            inet.inet_sport = detail::htons(inet.inet_num());
+            inet.inet_sport = cpu_to_be16(inet.inet_num());
     }
 
     template <class Obj>

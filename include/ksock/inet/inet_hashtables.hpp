@@ -12,7 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <ksock/detail/byteorder.hpp>
+#include <ksock/byteorder.hpp>
 #include <ksock/inet_sock.hpp>
 #include <ksock/layout.hpp>
 #include <ksock/sock.hpp>

@@ -16,11 +16,11 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <ksock/byteorder.hpp>
 #include <ksock/core/datagram.hpp>
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_alloc_send.hpp>
 #include <ksock/core/sock_wait.hpp>
-#include <ksock/detail/byteorder.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/ip_hdr.hpp>
@@ -58,12 +58,12 @@ inline const inet_skb_cb& inet_cb(const sk_buff& skb) noexcept {
 }
 
 constexpr std::uint32_t htonl_loopback() noexcept {
-    return ksock::detail::htonl(inaddr_loopback);
+    return ksock::cpu_to_be32(inaddr_loopback);
 }
 //! lo's broadcast address, 127.255.255.255 (the local table's "broadcast"
 //! route), in network order.
 constexpr std::uint32_t lo_broadcast() noexcept {
-    return ksock::detail::htonl(0x7fffffffu);
+    return ksock::cpu_to_be32(0x7fffffffu);
 }
 
 // The receivers (defined in udp_input.hpp, icmp.hpp, raw.hpp).
@@ -198,16 +198,16 @@ void ip_build_header(Ctx& ctx, sk_buff* skb, std::size_t tot_len, std::uint8_t t
     iphdr h{};
     h.ver_ihl = 0x45;
     h.tos = tos;
-    h.tot_len = ksock::detail::htons(static_cast<std::uint16_t>(tot_len));
-    h.id = ksock::detail::htons(static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16));
-    h.frag_off = ksock::detail::htons(df ? ip_df : 0);
+    h.tot_len = ksock::cpu_to_be16(static_cast<std::uint16_t>(tot_len));
+    h.id = ksock::cpu_to_be16(static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16));
+    h.frag_off = ksock::cpu_to_be16(df ? ip_df : 0);
     h.ttl = ttl;
     h.protocol = protocol;
     h.check = 0;
     h.saddr = saddr;
     h.daddr = daddr;
     skb_store_bits(skb, 0, &h, sizeof h);
-    h.check = ksock::detail::htons(csum_fold(skb_checksum(skb, 0, sizeof h, 0)));
+    h.check = ksock::cpu_to_be16(csum_fold(skb_checksum(skb, 0, sizeof h, 0)));
     skb_store_bits(skb, 0, &h, sizeof h);
 }
 
@@ -263,10 +263,10 @@ void ip_rcv(Ctx& ctx, sk_buff* skb) {
     if (ok) {
         skb_copy_bits(skb, 0, &h, sizeof h);
         const std::size_t ihl = static_cast<std::size_t>(h.ver_ihl & 0x0f) * 4u;
-        const std::size_t tot = ksock::detail::ntohs(h.tot_len);
+        const std::size_t tot = ksock::be16_to_cpu(h.tot_len);
         ok = (h.ver_ihl >> 4) == 4 && ihl >= sizeof h && tot >= ihl && tot <= skb->msg_len &&
              csum_fold(skb_checksum(skb, 0, ihl, 0)) == 0 &&
-             !(ksock::detail::ntohs(h.frag_off) & (ip_mf | ip_offset)) &&
+             !(ksock::be16_to_cpu(h.frag_off) & (ip_mf | ip_offset)) &&
              inet_addr_type(h.daddr) == rtn_local;
         if (ok) {
             inet_skb_cb& cb = inet_cb(*skb);

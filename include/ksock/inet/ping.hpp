@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <cstring>
 
+#include <ksock/byteorder.hpp>
 #include <ksock/core/datagram.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/cred.hpp>
-#include <ksock/detail/byteorder.hpp>
 #include <ksock/inet/icmp.hpp>
 #include <ksock/inet/ip_datagram.hpp>
 #include <ksock/inet/ip_hdr.hpp>
@@ -152,7 +152,7 @@ struct ping_prot {
             return ts.result(-eaddrnotavail);
         if (inet.inet_num())
             return ts.result(-einval);
-        const unsigned short snum = ksock::detail::ntohs(addr->sin_port);
+        const unsigned short snum = ksock::be16_to_cpu(addr->sin_port);
         if (get_port(ctx, sk, snum))
             return ts.result(-eaddrinuse);
         inet.inet_rcv_saddr() = inet.inet_saddr = addr->sin_addr.s_addr;
@@ -160,7 +160,7 @@ struct ping_prot {
             sk.sk_userlocks |= sock_bind_lock;
         if (snum)
             sk.sk_userlocks |= sock_bind_port_lock;
-        inet.inet_sport = ksock::detail::htons(inet.inet_num());
+        inet.inet_sport = ksock::cpu_to_be16(inet.inet_num());
         inet.inet_daddr() = 0;
         inet.inet_dport() = 0;
         return 0;
@@ -315,7 +315,7 @@ void ping_rcv(Ctx& ctx, const sk_buff* skb) {
     const inet_skb_cb& cb = inet_cb(*skb);
     icmphdr h{};
     skb_copy_bits(skb, cb.ihl, &h, sizeof h);
-    const unsigned short ident = ksock::detail::ntohs(h.id);
+    const unsigned short ident = ksock::be16_to_cpu(h.id);
     sock* best = nullptr;
     ping_prot::for_each_hashed(ctx, [&](sock& sk) {
         const inet_sock& inet = *inet_sk(&sk);

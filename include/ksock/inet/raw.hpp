@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <cstring>
 
+#include <ksock/byteorder.hpp>
 #include <ksock/core/datagram.hpp>
 #include <ksock/core/sock_init.hpp>
-#include <ksock/detail/byteorder.hpp>
 #include <ksock/inet/icmp.hpp>
 #include <ksock/inet/ip_datagram.hpp>
 #include <ksock/inet/ip_hdr.hpp>
@@ -194,12 +194,12 @@ struct raw_prot {
                 if (!h.saddr)
                     h.saddr = rt.saddr;
                 h.check = 0;
-                h.tot_len = ksock::detail::htons(static_cast<std::uint16_t>(len));
+                h.tot_len = ksock::cpu_to_be16(static_cast<std::uint16_t>(len));
                 if (!h.id)
-                    h.id = ksock::detail::htons(
+                    h.id = ksock::cpu_to_be16(
                         static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16));
                 skb_store_bits(skb, 0, &h, sizeof h);
-                h.check = ksock::detail::htons(csum_fold(skb_checksum(skb, 0, iphlen, 0)));
+                h.check = ksock::cpu_to_be16(csum_fold(skb_checksum(skb, 0, iphlen, 0)));
                 skb_store_bits(skb, 0, &h, sizeof h);
             }
             ip_local_out(ctx, skb);

@@ -21,9 +21,9 @@
 #include <cstring>
 #include <type_traits>
 
+#include <ksock/byteorder.hpp>
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_init.hpp>
-#include <ksock/detail/byteorder.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/inet/inet_hashtables.hpp>
 #include <ksock/inet_sock.hpp>
@@ -143,20 +143,20 @@ sock* tcp_peer(Ctx& ctx, const sock& sk) {
         const inet_sock& h = *inet_sk(hint);
         const std::uint8_t st = hint->sk_state();
         if (hint->sk_refcnt() > 0 && st != tcp_listen && st != tcp_close &&
-            h.inet_num() == ksock::detail::ntohs(i.inet_dport()) &&
-            h.inet_dport() == ksock::detail::htons(i.inet_num()) &&
+            h.inet_num() == ksock::be16_to_cpu(i.inet_dport()) &&
+            h.inet_dport() == ksock::cpu_to_be16(i.inet_num()) &&
             h.inet_daddr() == i.inet_rcv_saddr() && h.inet_rcv_saddr() == i.inet_daddr())
             return hint;
     }
-    hint = inet_lookup_established<P>(ctx, i.inet_daddr(), ksock::detail::ntohs(i.inet_dport()),
-                                      i.inet_rcv_saddr(), ksock::detail::htons(i.inet_num()));
+    hint = inet_lookup_established<P>(ctx, i.inet_daddr(), ksock::be16_to_cpu(i.inet_dport()),
+                                      i.inet_rcv_saddr(), ksock::cpu_to_be16(i.inet_num()));
     return hint;
 }
 template <class P, class Ctx>
 inet_timewait_sock* tcp_peer_tw(Ctx& ctx, const sock& sk) {
     const inet_sock& i = *inet_sk(&sk);
-    return inet_lookup_tw<P>(ctx, i.inet_daddr(), ksock::detail::ntohs(i.inet_dport()),
-                             i.inet_rcv_saddr(), ksock::detail::htons(i.inet_num()));
+    return inet_lookup_tw<P>(ctx, i.inet_daddr(), ksock::be16_to_cpu(i.inet_dport()),
+                             i.inet_rcv_saddr(), ksock::cpu_to_be16(i.inet_num()));
 }
 
 //! tcp_send_active_reset / tcp_v4_send_reset: the peer's full sock is
@@ -511,7 +511,7 @@ template <class P, class Ctx>
 tcp_rx_deferred tcp_v4_rcv_syn(Ctx& ctx, sock& client) {
     const inet_sock& ci = *inet_sk(&client);
     const std::uint32_t laddr = ci.inet_daddr();
-    const std::uint16_t lport = ksock::detail::ntohs(ci.inet_dport());
+    const std::uint16_t lport = ksock::be16_to_cpu(ci.inet_dport());
     // __inet_lookup_established first: a socket connecting to its own
     // address and port finds itself in SYN_SENT (simultaneous open).
     if (lport == ci.inet_num() && laddr == ci.inet_rcv_saddr())
@@ -522,7 +522,7 @@ tcp_rx_deferred tcp_v4_rcv_syn(Ctx& ctx, sock& client) {
     if (l->sk_ack_backlog > l->sk_max_ack_backlog) // sk_acceptq_is_full
         return tcp_rx_none;
     if (!tcp_create_child<P>(ctx, *l, laddr, ci.inet_rcv_saddr(),
-                             ksock::detail::htons(ci.inet_num())))
+                             ksock::cpu_to_be16(ci.inet_num())))
         return tcp_rx_none;
     return tcp_rx_synack;
 }

@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <cstring>
 
+#include <ksock/byteorder.hpp>
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/core/sock_wait.hpp>
-#include <ksock/detail/byteorder.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_hashtables.hpp>
@@ -47,13 +47,13 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
     // ip_route_connect: 0.0.0.0 means this host (loopback); lo's 127/8 is
     // the only destination with a route.
     if (daddr == inaddr_any)
-        daddr = ksock::detail::htonl(inaddr_loopback);
+        daddr = ksock::cpu_to_be32(inaddr_loopback);
     if (inet_addr_type(daddr) != rtn_local)
         return -enetunreach;
     const std::uint32_t old_saddr = inet.inet_saddr;
     const std::uint32_t old_rcv = inet.inet_rcv_saddr();
     if (!inet.inet_saddr) {
-        inet.inet_saddr = ksock::detail::htonl(inaddr_loopback);
+        inet.inet_saddr = ksock::cpu_to_be32(inaddr_loopback);
         if (!inet.inet_rcv_saddr())
             inet.inet_rcv_saddr() = inet.inet_saddr;
     }
@@ -75,7 +75,7 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
         if (!port)
             return fail(-eaddrnotavail);
         inet.inet_num() = port;
-        inet.inet_sport = ksock::detail::htons(port);
+        inet.inet_sport = ksock::cpu_to_be16(port);
     } else {
         sock* other = inet_lookup_established<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr,
                                                  usin->sin_port);

@@ -13,9 +13,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <ksock/byteorder.hpp>
 #include <ksock/core/datagram.hpp>
 #include <ksock/core/skbuff.hpp>
-#include <ksock/detail/byteorder.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/inet/ip_hdr.hpp>
 #include <ksock/inet/ip_loopback.hpp>
@@ -85,7 +85,7 @@ constexpr std::uint32_t udp_flow_hash(std::uint32_t saddr, std::uint16_t sport, 
 template <class Ctx>
 sock* udp4_lib_lookup(Ctx& ctx, std::uint32_t saddr, std::uint16_t sport, std::uint32_t daddr,
                       std::uint16_t dport) {
-    const unsigned short hnum = ksock::detail::ntohs(dport);
+    const unsigned short hnum = ksock::be16_to_cpu(dport);
     const std::uint32_t locals[2] = {daddr, 0};
     for (const std::uint32_t local : locals) {
         sock* best = nullptr;
@@ -157,7 +157,7 @@ int udp_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
 inline bool udp_is_mcast_sock(const sock& sk, std::uint32_t loc_addr, std::uint16_t loc_port,
                               std::uint32_t rmt_addr, std::uint16_t rmt_port) noexcept {
     const inet_sock& inet = *inet_sk(&sk);
-    return inet.inet_num() == ksock::detail::ntohs(loc_port) &&
+    return inet.inet_num() == ksock::be16_to_cpu(loc_port) &&
            !(inet.inet_daddr() && inet.inet_daddr() != rmt_addr) &&
            !(inet.inet_dport() && inet.inet_dport() != rmt_port) &&
            !(inet.inet_rcv_saddr() && inet.inet_rcv_saddr() != loc_addr);
@@ -195,13 +195,16 @@ void udp_rcv(Ctx& ctx, sk_buff* skb) {
     bool ok = cb.tot_len >= ihl + sizeof uh;
     if (ok) {
         skb_copy_bits(skb, ihl, &uh, sizeof uh);
-        const std::size_t ulen = ksock::detail::ntohs(uh.len);
+        const std::size_t ulen = ksock::be16_to_cpu(uh.len);
         ok = ulen >= sizeof uh && ulen <= cb.tot_len - ihl;
-        if (ok && uh.check) {
+        // A datagram from lo's own UDP carries a partial checksum and needs
+        // no check (skb_checksum_init treats CHECKSUM_PARTIAL as valid); one
+        // a raw socket built with IP_HDRINCL is verified.
+        if (ok && uh.check && skb->ip_summed != checksum_partial) {
             // The pseudo-header, then the UDP header and data.
             std::uint32_t sum = 0;
-            const std::uint32_t s = ksock::detail::ntohl(cb.saddr);
-            const std::uint32_t d = ksock::detail::ntohl(cb.daddr);
+            const std::uint32_t s = ksock::be32_to_cpu(cb.saddr);
+            const std::uint32_t d = ksock::be32_to_cpu(cb.daddr);
             sum += (s >> 16) + (s & 0xffffu) + (d >> 16) + (d & 0xffffu);
             sum += ipproto_udp + static_cast<std::uint32_t>(ulen);
             ok = csum_fold(skb_checksum(skb, ihl, ulen, sum)) == 0;

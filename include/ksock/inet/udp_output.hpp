@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <ksock/detail/byteorder.hpp>
+#include <ksock/byteorder.hpp>
 #include <ksock/errno.hpp>
 #include <ksock/inet/ip_hdr.hpp>
 #include <ksock/inet/ip_loopback.hpp>
@@ -68,19 +68,19 @@ long udp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
         kfree_skb(ctx, skb);
         return ts.result(-efault);
     }
-    udphdr uh{inet.inet_sport, dport, ksock::detail::htons(static_cast<std::uint16_t>(ulen)), 0};
+    udphdr uh{inet.inet_sport, dport, ksock::cpu_to_be16(static_cast<std::uint16_t>(ulen)), 0};
     skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
-    // udp4_hwcsum / the software checksum over the pseudo-header; 0 is sent
-    // as 0xffff.
-    const std::uint32_t s = ksock::detail::ntohl(rt.saddr);
-    const std::uint32_t d = ksock::detail::ntohl(rt.daddr);
-    std::uint32_t sum = (s >> 16) + (s & 0xffffu) + (d >> 16) + (d & 0xffffu) + ipproto_udp +
-                        static_cast<std::uint32_t>(ulen);
-    std::uint16_t check = csum_fold(skb_checksum(skb, sizeof(iphdr), ulen, sum));
-    if (!check)
-        check = 0xffff;
-    uh.check = ksock::detail::htons(check);
+    // udp4_hwcsum: lo offloads the checksum (NETIF_F_HW_CSUM), so Linux
+    // leaves only the folded pseudo-header sum in the header
+    // (CHECKSUM_PARTIAL) and nobody ever sums the payload: a raw socket on
+    // the host reads exactly this value.
+    const std::uint32_t s = ksock::be32_to_cpu(rt.saddr);
+    const std::uint32_t d = ksock::be32_to_cpu(rt.daddr);
+    const std::uint32_t sum = (s >> 16) + (s & 0xffffu) + (d >> 16) + (d & 0xffffu) + ipproto_udp +
+                              static_cast<std::uint32_t>(ulen);
+    uh.check = ksock::cpu_to_be16(static_cast<std::uint16_t>(~csum_fold(sum)));
     skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
+    skb->ip_summed = checksum_partial;
     ip_build_header(ctx, skb, tot, inet.tos, ip_sets_df(inet),
                     ip_select_ttl(inet, ctx.net().sysctl), ipproto_udp, rt.saddr, rt.daddr);
     ip_local_out(ctx, skb);
