@@ -555,7 +555,7 @@ TEST_CASE("bad input: addresses of every length 0..130 in every family") {
             if (family == af_unix)
                 std::memcpy(proto + 2, "\0xyz/abc", 8);
             std::memcpy(a.data(), proto, len < sizeof proto ? len : sizeof proto);
-            const auto* sa = reinterpret_cast<const sockaddr*>(a.data());
+            const auto* sa = static_cast<const sockaddr*>(static_cast<const void*>(a.data()));
             for (int fd = 0; fd < base_fds; ++fd) {
                 CAPTURE(family);
                 CAPTURE(len);
@@ -683,8 +683,9 @@ TEST_CASE("bad input: send and receive with extreme lengths, flags and buffers")
                 std::vector<unsigned char> in(n ? n : 1, 0);
                 alignas(8) unsigned char from[sizeof(sockaddr_storage)];
                 socklen_t fromlen = sizeof from;
-                const long r = s.recvfrom(pr.b, in.data(), n, flags,
-                                          reinterpret_cast<sockaddr*>(from), &fromlen);
+                const long r =
+                    s.recvfrom(pr.b, in.data(), n, flags,
+                               static_cast<sockaddr*>(static_cast<void*>(from)), &fromlen);
                 calls += 2;
                 REQUIRE(valid(static_cast<int>(w)));
                 REQUIRE(valid(static_cast<int>(r)));
@@ -886,7 +887,7 @@ TEST_CASE("bad input: shutdown, listen, accept4, get*name, ioctl and poll at the
                     len <= 0 ? 1 : static_cast<std::size_t>(len < 128 ? len : 128);
                 std::vector<unsigned char> a(room, 0xa5);
                 auto l = static_cast<socklen_t>(len);
-                auto* sa = reinterpret_cast<sockaddr*>(a.data());
+                auto* sa = static_cast<sockaddr*>(static_cast<void*>(a.data()));
                 const int r = peer ? s.getpeername(fd, sa, &l) : s.getsockname(fd, sa, &l);
                 const int n =
                     peer ? s.getpeername(fd, sa, nullptr) : s.getsockname(fd, sa, nullptr);

@@ -689,7 +689,7 @@ TEST_CASE("faults: a TCP send with the skb pool exhausted ends") {
     REQUIRE(s.connect(c, sa(&a), sin_len) == 0);
     const int p = s.accept4(l, nullptr, nullptr, sock_nonblock);
     REQUIRE(p >= 0);
-    int sv[2];
+    int sv[2] = {-1, -1};
     REQUIRE(s.socketpair(af_unix, sock_stream | sock_nonblock, 0, sv) == 0);
     while (s.send(sv[0], sink, 2048, 0) > 0) {
     }
