@@ -75,9 +75,7 @@ public:
             *static_cast<char*>(b) = static_cast<char>(sink_);
         return sink_;
     }
-    [[gnu::noinline]] std::size_t skbs_in_use() noexcept {
-        return static_cast<std::size_t>(sink_);
-    }
+    [[gnu::noinline]] std::size_t skbs_in_use() noexcept { return static_cast<std::size_t>(sink_); }
     template <class P>
     [[gnu::noinline]] std::size_t objects_in_use() noexcept {
         return static_cast<std::size_t>(sink_);
