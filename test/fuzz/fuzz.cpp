@@ -936,7 +936,9 @@ struct harness {
             m.msg_controllen = 0;
         }
         if (sel >= 250)
-            m.msg_iovlen = in.u32();
+            m.msg_iovlen = in.u32(); // beyond UIO_MAXIOV: EMSGSIZE before any read
+        if (m.msg_iovlen > 3 && m.msg_iovlen <= uio_maxiov)
+            m.msg_iovlen = 3; // never past the caller's own array (that is UB anywhere)
         const int flags = pick_msg_flags();
         const bool was = model_open(fd);
         const long r = call([&] { return s.recvmsg(fd, sel & 1 ? nullptr : &m, flags); }, fx::data);
