@@ -93,6 +93,30 @@ struct sk_buff {
 inline constexpr std::uint8_t checksum_none = 0;
 inline constexpr std::uint8_t checksum_partial = 3;
 
+//! Visit \p len bytes of the message from \p off, chunk by chunk (the walk
+//! every copy and checksum over a chain shares): \p f(p, k) gets each run
+//! of k bytes at p and returns how many it took; a short count ends the
+//! walk. Returns the bytes taken.
+template <class F>
+std::size_t skb_walk(const sk_buff* skb, std::size_t off, std::size_t len, F&& f) noexcept {
+    std::size_t done = 0;
+    for (const sk_buff* s = skb; s && done < len; s = s->frag_next) {
+        if (off >= s->len) {
+            off -= s->len;
+            continue;
+        }
+        std::size_t k = s->len - off;
+        if (k > len - done)
+            k = len - done;
+        const std::size_t got = f(s->head + off, k);
+        done += got;
+        off = 0;
+        if (got < k)
+            break;
+    }
+    return done;
+}
+
 //! A protocol's control block type stored in skb->cb.
 template <class CB>
 CB& skb_cb(sk_buff& skb) noexcept {

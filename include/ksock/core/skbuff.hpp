@@ -126,22 +126,8 @@ inline std::size_t skb_copy_from_iter(sk_buff* skb, iov_iter& from, std::size_t 
 //! out to the caller. Returns the count copied.
 inline std::size_t skb_copy_to_iter(const sk_buff* skb, std::size_t offset, iov_iter& to,
                                     std::size_t len) noexcept {
-    std::size_t done = 0;
-    for (const sk_buff* s = skb; s && done < len; s = s->frag_next) {
-        if (offset >= s->len) {
-            offset -= s->len;
-            continue;
-        }
-        std::size_t k = s->len - offset;
-        if (k > len - done)
-            k = len - done;
-        const std::size_t got = to.copy_to(s->head + offset, k);
-        done += got;
-        offset = 0;
-        if (got < k)
-            break;
-    }
-    return done;
+    return skb_walk(skb, offset, len,
+                    [&](const unsigned char* p, std::size_t k) { return to.copy_to(p, k); });
 }
 
 //! Copy \p len bytes from plain memory into a message (kernel-made skbs:

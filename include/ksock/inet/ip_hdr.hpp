@@ -71,60 +71,30 @@ constexpr bool icmp_is_err(std::uint8_t type) noexcept {
 //! skb_copy_bits: \p len bytes of the message from \p off into \p to.
 inline void skb_copy_bits(const sk_buff* skb, std::size_t off, void* to, std::size_t len) noexcept {
     auto* out = static_cast<unsigned char*>(to);
-    for (const sk_buff* s = skb; s && len; s = s->frag_next) {
-        if (off >= s->len) {
-            off -= s->len;
-            continue;
-        }
-        std::size_t k = s->len - off;
-        if (k > len)
-            k = len;
-        std::memcpy(out, s->head + off, k);
+    skb_walk(skb, off, len, [&](const unsigned char* p, std::size_t k) {
+        std::memcpy(out, p, k);
         out += k;
-        len -= k;
-        off = 0;
-    }
+        return k;
+    });
 }
 
 //! skb_store_bits: write \p len bytes at \p off of the message.
 inline void skb_store_bits(sk_buff* skb, std::size_t off, const void* from,
                            std::size_t len) noexcept {
     const auto* in = static_cast<const unsigned char*>(from);
-    for (sk_buff* s = skb; s && len; s = s->frag_next) {
-        if (off >= s->len) {
-            off -= s->len;
-            continue;
-        }
-        std::size_t k = s->len - off;
-        if (k > len)
-            k = len;
-        std::memcpy(s->head + off, in, k);
+    skb_walk(skb, off, len, [&](unsigned char* p, std::size_t k) {
+        std::memcpy(p, in, k);
         in += k;
-        len -= k;
-        off = 0;
-    }
+        return k;
+    });
 }
 
 //! Copy \p len bytes from the caller into the message at \p off; the count
 //! copied (short when the caller's iovecs end first).
 inline std::size_t skb_copy_from_iter_at(sk_buff* skb, std::size_t off, iov_iter& from,
                                          std::size_t len) noexcept {
-    std::size_t done = 0;
-    for (sk_buff* s = skb; s && done < len; s = s->frag_next) {
-        if (off >= s->len) {
-            off -= s->len;
-            continue;
-        }
-        std::size_t k = s->len - off;
-        if (k > len - done)
-            k = len - done;
-        const std::size_t got = from.copy_from(s->head + off, k);
-        done += got;
-        off = 0;
-        if (got < k)
-            break;
-    }
-    return done;
+    return skb_walk(skb, off, len,
+                    [&](unsigned char* p, std::size_t k) { return from.copy_from(p, k); });
 }
 
 //! The ones-complement sum of \p len bytes of the message from \p off, added
@@ -132,17 +102,9 @@ inline std::size_t skb_copy_from_iter_at(sk_buff* skb, std::size_t off, iov_iter
 inline std::uint32_t skb_checksum(const sk_buff* skb, std::size_t off, std::size_t len,
                                   std::uint32_t sum) noexcept {
     bool odd = false;
-    for (const sk_buff* s = skb; s && len; s = s->frag_next) {
-        if (off >= s->len) {
-            off -= s->len;
-            continue;
-        }
-        std::size_t k = s->len - off;
-        if (k > len)
-            k = len;
+    skb_walk(skb, off, len, [&](const unsigned char* p, std::size_t k) {
         // Big-endian 16-bit words, two bytes per step, in a 64-bit sum that
         // cannot overflow; a word split across chunks is completed first.
-        const unsigned char* p = s->head + off;
         std::uint64_t acc = sum;
         std::size_t i = 0;
         if (odd && k) {
@@ -160,9 +122,8 @@ inline std::uint32_t skb_checksum(const sk_buff* skb, std::size_t off, std::size
         while (acc >> 32)
             acc = (acc & 0xffffffffu) + (acc >> 32);
         sum = static_cast<std::uint32_t>(acc);
-        len -= k;
-        off = 0;
-    }
+        return k;
+    });
     return sum;
 }
 
