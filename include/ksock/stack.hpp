@@ -1215,8 +1215,8 @@ private:
         return 0;
     }
 
-    //! copy_msghdr_from_user + import_iovec: the name (copied in for a send;
-    //! for a receive only noted), the iovecs checked and counted.
+    //! copy_msghdr_from_user + import_iovec into a zeroed \p k: the name
+    //! checked (and copied in for a send), the iovecs checked and counted.
     static int copy_msghdr_from_user(const msghdr& u, kmsghdr& k, sockaddr_storage* address,
                                      bool for_send) noexcept {
         // __copy_msghdr: without a name the length is ignored (set to 0
@@ -1226,17 +1226,14 @@ private:
             return -einval;
         if (namelen > static_cast<int>(sizeof(sockaddr_storage)))
             namelen = static_cast<int>(sizeof(sockaddr_storage));
-        if (u.msg_name && namelen) {
-            if (for_send) {
-                if (const int err = move_addr_to_kernel(static_cast<const sockaddr*>(u.msg_name),
-                                                        namelen, address))
-                    return err;
-            }
+        // A send copies the name in; a receive only needs the checks (its
+        // caller sets where the sender's address goes).
+        if (for_send && u.msg_name && namelen) {
+            if (const int err =
+                    move_addr_to_kernel(static_cast<const sockaddr*>(u.msg_name), namelen, address))
+                return err;
             k.msg_name = address;
             k.msg_namelen = namelen;
-        } else {
-            k.msg_name = nullptr;
-            k.msg_namelen = 0;
         }
         if (u.msg_iovlen > uio_maxiov)
             return -emsgsize;
