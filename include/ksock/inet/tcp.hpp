@@ -18,9 +18,6 @@
 
 namespace ksock::inet {
 
-//! SHUTDOWN_MASK: RCV_SHUTDOWN | SEND_SHUTDOWN.
-inline constexpr std::uint8_t shutdown_mask = 3;
-
 struct tcp_prot {
     static constexpr const char* name = "TCP";
     using obj_type = tcp_sock;
