@@ -74,7 +74,7 @@ target_compile_options(ksock_warnings INTERFACE -Wconversion -Wsign-conversion -
 set(ksock_arm_header_sources "")
 foreach(header IN LISTS ksock_headers)
     file(RELATIVE_PATH rel "${PROJECT_SOURCE_DIR}/include" "${header}")
-    if(rel STREQUAL "ksock/condvar_wait.hpp")
+    if(rel STREQUAL "ksock/policy/condvar_wait.hpp")
         continue()
     endif()
     string(MAKE_C_IDENTIFIER "${rel}" id)

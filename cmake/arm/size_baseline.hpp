@@ -13,7 +13,8 @@
 
 #include <cstddef>
 
-#include <ksock/uapi.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/types.hpp>
 
 namespace ksock_size {
 

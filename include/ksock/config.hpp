@@ -6,12 +6,13 @@
 #include <cstddef>
 
 #include <ksock/detail/type_list.hpp>
-#include <ksock/fault.hpp>
 #include <ksock/inet/family.hpp>
-#include <ksock/lock.hpp>
-#include <ksock/trace.hpp>
+#include <ksock/policy/fault.hpp>
+#include <ksock/policy/lock.hpp>
+#include <ksock/policy/trace.hpp>
+#include <ksock/policy/wait.hpp>
+#include <ksock/uapi/cmsg.hpp>
 #include <ksock/unix/af_unix.hpp>
-#include <ksock/wait.hpp>
 
 namespace ksock {
 

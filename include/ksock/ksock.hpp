@@ -3,10 +3,8 @@
 #pragma once
 
 #include <ksock/config.hpp>
-#include <ksock/errno.hpp>
 #include <ksock/inet/family.hpp>
-#include <ksock/layout.hpp>
+#include <ksock/objects/layout.hpp>
 #include <ksock/posix.hpp>
 #include <ksock/stack.hpp>
-#include <ksock/uapi.hpp>
 #include <ksock/unix/af_unix.hpp>

@@ -13,8 +13,11 @@
 #include <cerrno>
 #include <cstddef>
 
-#include <ksock/errno.hpp>
-#include <ksock/uapi.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/poll.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/types.hpp>
 
 namespace ksock::posix {
 

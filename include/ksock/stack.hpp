@@ -13,29 +13,37 @@
 #include <type_traits>
 
 #include <ksock/config.hpp>
-#include <ksock/context.hpp>
 #include <ksock/core/scm.hpp>
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_init.hpp>
+#include <ksock/core/sock_sockopt.hpp>
 #include <ksock/detail/type_list.hpp>
 #include <ksock/detail/with_index.hpp>
-#include <ksock/errno.hpp>
-#include <ksock/family.hpp>
-#include <ksock/fault.hpp>
-#include <ksock/jiffies.hpp>
-#include <ksock/layout.hpp>
-#include <ksock/lock.hpp>
-#include <ksock/net.hpp>
-#include <ksock/pool.hpp>
-#include <ksock/proto_ops.hpp>
-#include <ksock/protosw.hpp>
-#include <ksock/security.hpp>
-#include <ksock/sock_sockopt.hpp>
-#include <ksock/socket.hpp>
-#include <ksock/task.hpp>
-#include <ksock/trace.hpp>
-#include <ksock/uapi.hpp>
-#include <ksock/wait.hpp>
+#include <ksock/objects/layout.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/policy/fault.hpp>
+#include <ksock/policy/lock.hpp>
+#include <ksock/policy/security.hpp>
+#include <ksock/policy/trace.hpp>
+#include <ksock/policy/wait.hpp>
+#include <ksock/registry/context.hpp>
+#include <ksock/registry/family.hpp>
+#include <ksock/registry/proto_ops.hpp>
+#include <ksock/registry/protosw.hpp>
+#include <ksock/runtime/jiffies.hpp>
+#include <ksock/runtime/net.hpp>
+#include <ksock/runtime/pool.hpp>
+#include <ksock/runtime/task.hpp>
+#include <ksock/uapi/capability.hpp>
+#include <ksock/uapi/cmsg.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/fcntl.hpp>
+#include <ksock/uapi/ioctls.hpp>
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/poll.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/types.hpp>
 
 namespace ksock {
 

@@ -29,7 +29,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
-#include <ksock/inet/tcp_sockopt.hpp>
+#include <ksock/inet/tcp/tcp_sockopt.hpp>
 #include <ksock/ksock.hpp>
 
 namespace {

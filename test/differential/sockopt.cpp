@@ -22,8 +22,8 @@
 #include <sys/socket.h>
 
 #include <ksock/inet/raw_sockopt.hpp>
-#include <ksock/inet/tcp_sockopt.hpp>
-#include <ksock/inet/udp_sockopt.hpp>
+#include <ksock/inet/tcp/tcp_sockopt.hpp>
+#include <ksock/inet/udp/udp_sockopt.hpp>
 #include <ksock/ksock.hpp>
 
 namespace {

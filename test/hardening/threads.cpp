@@ -247,7 +247,7 @@ TEST_CASE("threads: ksock::spinlock as the stack lock") {
 // call returns when another thread's call makes it ready, or when its
 // timeout (SO_RCVTIMEO, poll's) runs out, with EAGAIN as on Linux.
 
-#include <ksock/condvar_wait.hpp>
+#include <ksock/policy/condvar_wait.hpp>
 
 namespace {
 

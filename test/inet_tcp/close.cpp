@@ -1,7 +1,12 @@
 // PF_INET TCP: shutdown and close in each order, with tcpi_state and the
 // poll mask of both ends at each step as Linux 6.18 reports them over
 // 127.0.0.1 (all of POLLIN|PRI|OUT|RDHUP|RDNORM|RDBAND|WRNORM|WRBAND asked).
-#include <ksock/uapi.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/poll.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/types.hpp>
 
 #include "support.hpp"
 

@@ -7,12 +7,12 @@
 #include <cstring>
 #include <ostream>
 
-#include <ksock/inet/ip_sockglue.hpp>
+#include <ksock/core/sock_sockopt.hpp>
+#include <ksock/inet/ip/ip_sockglue.hpp>
 #include <ksock/inet/raw_sockopt.hpp>
-#include <ksock/inet/tcp_sockopt.hpp>
-#include <ksock/inet/udp_sockopt.hpp>
-#include <ksock/sock_sockopt.hpp>
-#include <ksock/unix_sock.hpp>
+#include <ksock/inet/tcp/tcp_sockopt.hpp>
+#include <ksock/inet/udp/udp_sockopt.hpp>
+#include <ksock/unix/unix_sock.hpp>
 
 namespace sockopt_test {
 

@@ -7,8 +7,8 @@
 
 #include <doctest/doctest.h>
 
-#include <ksock/inet/tcp_sockopt.hpp>
-#include <ksock/inet/udp_sockopt.hpp>
+#include <ksock/inet/tcp/tcp_sockopt.hpp>
+#include <ksock/inet/udp/udp_sockopt.hpp>
 #include <ksock/ksock.hpp>
 
 using namespace ksock;

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-#include <ksock/condvar_wait.hpp>
+#include <ksock/policy/condvar_wait.hpp>
 
 #include "fixture.hpp"
 

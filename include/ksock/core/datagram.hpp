@@ -5,11 +5,13 @@
 
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_wait.hpp>
-#include <ksock/errno.hpp>
-#include <ksock/sk_buff.hpp>
-#include <ksock/sock.hpp>
-#include <ksock/socket.hpp>
-#include <ksock/uapi.hpp>
+#include <ksock/objects/sk_buff.hpp>
+#include <ksock/objects/sock.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/poll.hpp>
+#include <ksock/uapi/socket.hpp>
 
 namespace ksock {
 

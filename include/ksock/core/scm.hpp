@@ -16,13 +16,17 @@
 #include <cstdint>
 #include <cstring>
 
-#include <ksock/cred.hpp>
-#include <ksock/errno.hpp>
-#include <ksock/kmsghdr.hpp>
-#include <ksock/sock.hpp>
-#include <ksock/socket.hpp>
-#include <ksock/uapi.hpp>
+#include <ksock/objects/kmsghdr.hpp>
+#include <ksock/objects/sock.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/runtime/cred.hpp>
+#include <ksock/uapi/capability.hpp>
 #include <ksock/uapi/cmsg.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/fcntl.hpp>
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/types.hpp>
 
 namespace ksock {
 

@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <ksock/sk_buff.hpp>
-#include <ksock/sock.hpp>
+#include <ksock/objects/sk_buff.hpp>
+#include <ksock/objects/sock.hpp>
 
 namespace ksock {
 

@@ -9,9 +9,10 @@
 #include <ksock/core/datagram.hpp>
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_wait.hpp>
-#include <ksock/errno.hpp>
-#include <ksock/sock.hpp>
-#include <ksock/socket.hpp>
+#include <ksock/objects/sock.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/msghdr.hpp>
 
 namespace ksock {
 

@@ -11,14 +11,15 @@
 
 #include <cstdint>
 
-#include <ksock/context.hpp>
 #include <ksock/core/skbuff.hpp>
-#include <ksock/layout.hpp>
-#include <ksock/net.hpp>
-#include <ksock/proto.hpp>
-#include <ksock/sock.hpp>
-#include <ksock/socket.hpp>
-#include <ksock/trace.hpp>
+#include <ksock/objects/layout.hpp>
+#include <ksock/objects/sock.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/policy/trace.hpp>
+#include <ksock/registry/context.hpp>
+#include <ksock/registry/proto.hpp>
+#include <ksock/runtime/net.hpp>
+#include <ksock/uapi/types.hpp>
 
 namespace ksock {
 

@@ -11,7 +11,7 @@
 // EINPROGRESS for connect.
 #pragma once
 
-#include <ksock/sock.hpp>
+#include <ksock/objects/sock.hpp>
 
 namespace ksock {
 

@@ -23,15 +23,20 @@
 #include <cstdint>
 #include <cstring>
 
-#include <ksock/byteorder.hpp>
-#include <ksock/context.hpp>
-#include <ksock/errno.hpp>
-#include <ksock/inet_sock.hpp>
-#include <ksock/kmsghdr.hpp>
-#include <ksock/layout.hpp>
-#include <ksock/socket.hpp>
-#include <ksock/trace.hpp>
-#include <ksock/uapi.hpp>
+#include <ksock/inet/inet_sock.hpp>
+#include <ksock/objects/kmsghdr.hpp>
+#include <ksock/objects/layout.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/policy/trace.hpp>
+#include <ksock/registry/context.hpp>
+#include <ksock/uapi/byteorder.hpp>
+#include <ksock/uapi/capability.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/fcntl.hpp>
+#include <ksock/uapi/ioctls.hpp>
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
 
 namespace ksock::inet {
 

@@ -2,15 +2,17 @@
 // its order and with its flags, plus the protos' constexpr default images.
 #pragma once
 
-#include <ksock/family.hpp>
 #include <ksock/inet/inet_create.hpp>
 #include <ksock/inet/inet_dgram_ops.hpp>
 #include <ksock/inet/inet_sockraw_ops.hpp>
 #include <ksock/inet/inet_stream_ops.hpp>
 #include <ksock/inet/ping.hpp>
 #include <ksock/inet/raw.hpp>
-#include <ksock/inet/tcp.hpp>
-#include <ksock/inet/udp.hpp>
+#include <ksock/inet/tcp/tcp.hpp>
+#include <ksock/inet/udp/udp.hpp>
+#include <ksock/registry/family.hpp>
+#include <ksock/uapi/in.hpp>
+#include <ksock/uapi/socket.hpp>
 
 namespace ksock::inet {
 

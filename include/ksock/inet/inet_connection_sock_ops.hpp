@@ -6,11 +6,14 @@
 #include <cstdint>
 
 #include <ksock/core/sock_wait.hpp>
-#include <ksock/errno.hpp>
 #include <ksock/inet/af_inet.hpp>
-#include <ksock/inet/tcp_input.hpp>
-#include <ksock/socket.hpp>
-#include <ksock/uapi.hpp>
+#include <ksock/inet/tcp/tcp_input.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/uapi/byteorder.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/fcntl.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
 
 namespace ksock::inet {
 

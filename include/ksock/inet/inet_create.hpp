@@ -7,14 +7,17 @@
 
 #include <type_traits>
 
-#include <ksock/byteorder.hpp>
 #include <ksock/core/sock_init.hpp>
-#include <ksock/errno.hpp>
-#include <ksock/inet_connection_sock.hpp>
-#include <ksock/inet_sock.hpp>
-#include <ksock/layout.hpp>
-#include <ksock/protosw.hpp>
-#include <ksock/trace.hpp>
+#include <ksock/inet/inet_connection_sock.hpp>
+#include <ksock/inet/inet_sock.hpp>
+#include <ksock/objects/layout.hpp>
+#include <ksock/policy/trace.hpp>
+#include <ksock/registry/protosw.hpp>
+#include <ksock/uapi/byteorder.hpp>
+#include <ksock/uapi/capability.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/in.hpp>
+#include <ksock/uapi/socket.hpp>
 
 namespace ksock::inet {
 

@@ -5,9 +5,11 @@
 
 #include <ksock/core/datagram.hpp>
 #include <ksock/inet/inet_ops.hpp>
-#include <ksock/inet/ip_datagram.hpp>
-#include <ksock/inet/udp_sockopt.hpp>
-#include <ksock/udp_sock.hpp>
+#include <ksock/inet/ip/ip_datagram.hpp>
+#include <ksock/inet/udp/udp_sock.hpp>
+#include <ksock/inet/udp/udp_sockopt.hpp>
+#include <ksock/uapi/poll.hpp>
+#include <ksock/uapi/sockaddr.hpp>
 
 namespace ksock::inet {
 

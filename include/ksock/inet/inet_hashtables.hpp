@@ -12,12 +12,12 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <ksock/byteorder.hpp>
-#include <ksock/inet_sock.hpp>
-#include <ksock/layout.hpp>
-#include <ksock/sock.hpp>
-#include <ksock/tcp_sock.hpp>
-#include <ksock/uapi.hpp>
+#include <ksock/inet/inet_sock.hpp>
+#include <ksock/inet/tcp/tcp_sock.hpp>
+#include <ksock/objects/layout.hpp>
+#include <ksock/objects/sock.hpp>
+#include <ksock/uapi/in.hpp>
+#include <ksock/uapi/types.hpp>
 
 namespace ksock::inet {
 

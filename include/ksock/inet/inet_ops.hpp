@@ -6,12 +6,14 @@
 #pragma once
 
 #include <ksock/core/sock_init.hpp>
+#include <ksock/core/sock_sockopt.hpp>
 #include <ksock/inet/af_inet.hpp>
-#include <ksock/inet/tcp_sockopt.hpp>
-#include <ksock/inet/udp_sockopt.hpp>
-#include <ksock/sock_sockopt.hpp>
-#include <ksock/socket.hpp>
-#include <ksock/uapi.hpp>
+#include <ksock/inet/tcp/tcp_sockopt.hpp>
+#include <ksock/inet/udp/udp_sockopt.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/types.hpp>
 
 namespace ksock::inet {
 

@@ -6,7 +6,8 @@
 
 #include <ksock/core/datagram.hpp>
 #include <ksock/inet/inet_ops.hpp>
-#include <ksock/inet/ip_datagram.hpp>
+#include <ksock/inet/ip/ip_datagram.hpp>
+#include <ksock/uapi/sockaddr.hpp>
 
 namespace ksock::inet {
 

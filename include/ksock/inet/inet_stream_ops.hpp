@@ -5,8 +5,9 @@
 
 #include <ksock/inet/inet_connection_sock_ops.hpp>
 #include <ksock/inet/inet_ops.hpp>
-#include <ksock/inet/tcp_sockopt.hpp>
-#include <ksock/inet/tcp_stream.hpp>
+#include <ksock/inet/tcp/tcp_sockopt.hpp>
+#include <ksock/inet/tcp/tcp_stream.hpp>
+#include <ksock/uapi/sockaddr.hpp>
 
 namespace ksock::inet {
 

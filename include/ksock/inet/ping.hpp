@@ -8,16 +8,22 @@
 #include <cstdint>
 #include <cstring>
 
-#include <ksock/byteorder.hpp>
 #include <ksock/core/datagram.hpp>
 #include <ksock/core/sock_init.hpp>
-#include <ksock/cred.hpp>
-#include <ksock/inet/icmp.hpp>
-#include <ksock/inet/ip_datagram.hpp>
-#include <ksock/inet/ip_hdr.hpp>
-#include <ksock/inet/ip_loopback.hpp>
-#include <ksock/inet/ip_sockglue.hpp>
-#include <ksock/inet_sock.hpp>
+#include <ksock/inet/inet_sock.hpp>
+#include <ksock/inet/ip/icmp.hpp>
+#include <ksock/inet/ip/ip_datagram.hpp>
+#include <ksock/inet/ip/ip_hdr.hpp>
+#include <ksock/inet/ip/ip_loopback.hpp>
+#include <ksock/inet/ip/ip_sockglue.hpp>
+#include <ksock/runtime/cred.hpp>
+#include <ksock/uapi/byteorder.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/in.hpp>
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/types.hpp>
 
 namespace ksock::inet {
 

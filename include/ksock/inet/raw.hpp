@@ -9,18 +9,25 @@
 #include <cstdint>
 #include <cstring>
 
-#include <ksock/byteorder.hpp>
 #include <ksock/core/datagram.hpp>
 #include <ksock/core/sock_init.hpp>
-#include <ksock/inet/icmp.hpp>
-#include <ksock/inet/ip_datagram.hpp>
-#include <ksock/inet/ip_hdr.hpp>
-#include <ksock/inet/ip_loopback.hpp>
+#include <ksock/inet/ip/icmp.hpp>
+#include <ksock/inet/ip/ip_datagram.hpp>
+#include <ksock/inet/ip/ip_hdr.hpp>
+#include <ksock/inet/ip/ip_loopback.hpp>
 #include <ksock/inet/ping.hpp>
+#include <ksock/inet/raw_sock.hpp>
 #include <ksock/inet/raw_sockopt.hpp>
-#include <ksock/layout.hpp>
-#include <ksock/list.hpp>
-#include <ksock/raw_sock.hpp>
+#include <ksock/objects/layout.hpp>
+#include <ksock/objects/list.hpp>
+#include <ksock/uapi/byteorder.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/in.hpp>
+#include <ksock/uapi/ioctls.hpp>
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/types.hpp>
 
 namespace ksock::inet {
 

@@ -4,21 +4,20 @@
 
 #include <cstddef>
 
-#include <ksock/cred.hpp>
-#include <ksock/errno.hpp>
-#include <ksock/inet/ip_sockglue.hpp>
-#include <ksock/layout.hpp>
-#include <ksock/raw_sock.hpp>
-#include <ksock/sock.hpp>
-#include <ksock/sock_sockopt.hpp>
-#include <ksock/socket.hpp>
-#include <ksock/uapi.hpp>
+#include <ksock/core/sock_sockopt.hpp>
+#include <ksock/inet/ip/ip_sockglue.hpp>
+#include <ksock/inet/raw_sock.hpp>
+#include <ksock/objects/layout.hpp>
+#include <ksock/objects/sock.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/runtime/cred.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/icmp.hpp>
+#include <ksock/uapi/in.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/types.hpp>
 
 namespace ksock {
-
-//! ICMP_FILTER (include/uapi/linux/icmp.h): the ICMP types a raw ICMP socket
-//! drops, one bit per type.
-inline constexpr int icmp_filter_opt = 1;
 
 //! raw_setsockopt(): SOL_RAW is the raw socket's own level; others go to
 //! ip_setsockopt. ICMP_FILTER exists only on an IPPROTO_ICMP raw socket

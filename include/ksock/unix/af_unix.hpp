@@ -15,9 +15,12 @@
 #include <type_traits>
 
 #include <ksock/core/sock_init.hpp>
-#include <ksock/family.hpp>
-#include <ksock/layout.hpp>
-#include <ksock/sock_sockopt.hpp>
+#include <ksock/core/sock_sockopt.hpp>
+#include <ksock/objects/layout.hpp>
+#include <ksock/registry/family.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
 #include <ksock/unix/unix_bind.hpp>
 #include <ksock/unix/unix_common.hpp>
 #include <ksock/unix/unix_dgram.hpp>
@@ -25,8 +28,8 @@
 #include <ksock/unix/unix_poll.hpp>
 #include <ksock/unix/unix_release.hpp>
 #include <ksock/unix/unix_scm.hpp>
+#include <ksock/unix/unix_sock.hpp>
 #include <ksock/unix/unix_stream.hpp>
-#include <ksock/unix_sock.hpp>
 
 namespace ksock::unix_domain {
 

@@ -20,7 +20,9 @@
 #include <cstddef>
 #include <cstring>
 
-#include <ksock/errno.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
 #include <ksock/unix/unix_common.hpp>
 
 namespace ksock::unix_domain {

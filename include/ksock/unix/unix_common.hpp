@@ -15,10 +15,10 @@
 #include <ksock/core/sock_alloc_send.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/core/sock_wait.hpp>
-#include <ksock/errno.hpp>
-#include <ksock/layout.hpp>
-#include <ksock/socket.hpp>
-#include <ksock/unix_sock.hpp>
+#include <ksock/objects/layout.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/unix/unix_sock.hpp>
 
 namespace ksock::unix_domain::detail {
 

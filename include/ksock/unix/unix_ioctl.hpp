@@ -5,11 +5,12 @@
 #include <cstring>
 
 #include <ksock/core/skbuff.hpp>
-#include <ksock/errno.hpp>
-#include <ksock/layout.hpp>
-#include <ksock/sk_buff.hpp>
-#include <ksock/uapi.hpp>
-#include <ksock/unix_sock.hpp>
+#include <ksock/objects/layout.hpp>
+#include <ksock/objects/sk_buff.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/ioctls.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/unix/unix_sock.hpp>
 
 namespace ksock::unix_domain {
 

@@ -3,6 +3,9 @@
 // SOCK_DGRAM and SOCK_SEQPACKET).
 #pragma once
 
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/poll.hpp>
+#include <ksock/uapi/socket.hpp>
 #include <ksock/unix/unix_common.hpp>
 
 namespace ksock::unix_domain {

@@ -3,6 +3,9 @@
 // unix_shutdown).
 #pragma once
 
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/socket.hpp>
 #include <ksock/unix/unix_common.hpp>
 #include <ksock/unix/unix_scm.hpp>
 

@@ -29,6 +29,7 @@
 
 #include <ksock/core/scm.hpp>
 #include <ksock/core/skbuff.hpp>
+#include <ksock/uapi/types.hpp>
 #include <ksock/unix/unix_bind.hpp>
 #include <ksock/unix/unix_common.hpp>
 

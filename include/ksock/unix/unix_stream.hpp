@@ -6,6 +6,11 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/fcntl.hpp>
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
 #include <ksock/unix/unix_bind.hpp>
 #include <ksock/unix/unix_common.hpp>
 #include <ksock/unix/unix_release.hpp>

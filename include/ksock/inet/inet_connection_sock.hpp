@@ -1,0 +1,91 @@
+// ksock/inet/inet_connection_sock.hpp: struct inet_connection_sock
+// (include/net/inet_connection_sock.h), the connection-oriented INET socket.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include <ksock/inet/inet_sock.hpp>
+#include <ksock/inet/tcp/tcp_congestion_ops.hpp>
+#include <ksock/objects/kfunc.hpp>
+#include <ksock/objects/timer.hpp>
+
+namespace ksock {
+
+//! struct fastopen_queue.
+struct fastopen_queue {
+    void* rskq_rst_head;
+    void* rskq_rst_tail;
+    spinlock_t lock;
+    int qlen;
+    int max_qlen;
+};
+
+//! struct request_sock_queue: the accept queue of a listener.
+struct request_sock_queue {
+    spinlock_t rskq_lock;
+    std::uint8_t rskq_defer_accept;
+    std::uint32_t synflood_warned;
+    int qlen;
+    int young;
+    void* rskq_accept_head;
+    void* rskq_accept_tail;
+    fastopen_queue fastopenq;
+};
+
+//! ICSK_CA_PRIV_SIZE: private area of the congestion-control algorithm.
+inline constexpr std::size_t icsk_ca_priv_size = 13 * sizeof(std::uint64_t);
+
+struct inet_connection_sock {
+    inet_sock icsk_inet;
+    request_sock_queue icsk_accept_queue;
+    void* icsk_bind_hash;
+    void* icsk_bind2_hash;
+    unsigned long icsk_timeout;
+    timer_list icsk_retransmit_timer;
+    timer_list icsk_delack_timer;
+    std::uint32_t icsk_rto;     //!< jiffies
+    std::uint32_t icsk_rto_min; //!< jiffies
+    std::uint32_t icsk_rto_max; //!< jiffies (6.15+)
+    std::uint32_t icsk_delack_max;
+    std::uint32_t icsk_pmtu_cookie;
+    const tcp_congestion_ops* icsk_ca_ops;
+    kfunc icsk_af_ops;
+    kfunc icsk_sync_mss;
+    std::uint8_t icsk_ca_state;
+    std::uint8_t icsk_ca_initialized;
+    std::uint8_t icsk_retransmits;
+    std::uint8_t icsk_pending;
+    std::uint8_t icsk_backoff;
+    std::uint8_t icsk_syn_retries;
+    std::uint8_t icsk_probes_out;
+    std::uint16_t icsk_ext_hdr_len;
+    struct {
+        std::uint8_t pending;
+        std::uint8_t quick;
+        std::uint8_t pingpong;
+        std::uint8_t retry;
+        std::uint32_t ato;
+        std::uint32_t lrcvtime;
+        std::uint16_t last_seg_size;
+        std::uint16_t rcv_mss;
+    } icsk_ack;
+    struct {
+        int search_high;
+        int search_low;
+        std::uint32_t probe_size;
+        std::uint8_t enabled;
+        std::uint32_t probe_timestamp;
+    } icsk_mtup;
+    std::uint32_t icsk_probes_tstamp;
+    std::uint32_t icsk_user_timeout;
+    std::uint64_t icsk_ca_priv[icsk_ca_priv_size / sizeof(std::uint64_t)];
+};
+
+static_assert(std::is_standard_layout_v<inet_connection_sock>,
+              "ksock::inet_connection_sock: must be standard-layout");
+static_assert(offsetof(inet_connection_sock, icsk_inet) == 0,
+              "ksock::inet_connection_sock: icsk_inet must be at offset 0");
+
+} // namespace ksock

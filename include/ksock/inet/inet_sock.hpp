@@ -1,0 +1,96 @@
+// ksock/inet/inet_sock.hpp: struct inet_sock (include/net/inet_sock.h), the
+// representation of INET sockets, and its inet_flags bit numbers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include <ksock/objects/sock.hpp>
+
+namespace ksock {
+
+//! Bit numbers in inet_sock::inet_flags (6.x `enum { INET_FLAGS_... }`).
+enum inet_flags_bit : unsigned {
+    inet_flags_pktinfo = 0,
+    inet_flags_ttl = 1,
+    inet_flags_tos = 2,
+    inet_flags_recvopts = 3,
+    inet_flags_retopts = 4,
+    inet_flags_passsec = 5,
+    inet_flags_origdstaddr = 6,
+    inet_flags_checksum = 7,
+    inet_flags_recvfragsize = 8,
+    inet_flags_recverr = 9,
+    inet_flags_recverr_rfc4884 = 10,
+    inet_flags_freebind = 11,
+    inet_flags_hdrincl = 12,
+    inet_flags_mc_loop = 13,
+    inet_flags_mc_all = 14,
+    inet_flags_transparent = 15,
+    inet_flags_is_icsk = 16,
+    inet_flags_nodefrag = 17,
+    inet_flags_bind_address_no_port = 18,
+    inet_flags_defer_connect = 19,
+};
+
+//! struct inet_cork_full, as far as a fresh socket has one: all zero.
+struct inet_cork_full {
+    std::uint32_t flags;
+    std::uint32_t addr;
+    std::uint32_t fragsize;
+    int length;
+    std::int16_t ttl;
+    std::int16_t tos;
+    std::uint32_t priority;
+    std::uint32_t mark;
+};
+
+struct inet_sock {
+    sock sk;
+    void* pinet6;
+    void* ipv6_fl_list;
+    unsigned long inet_flags; //!< bits of inet_flags_bit
+    std::uint32_t inet_saddr;
+    std::int16_t uc_ttl; //!< -1: use net.ipv4.ip_default_ttl
+    std::uint16_t inet_sport;
+    void* inet_opt;
+    std::uint16_t inet_id;
+    std::uint8_t tos;
+    std::uint8_t min_ttl;
+    std::uint8_t mc_ttl;
+    std::uint8_t pmtudisc;
+    std::uint8_t rcv_tos;
+    std::uint8_t convert_csum;
+    int uc_index;
+    int mc_index;
+    std::uint32_t mc_addr;
+    std::uint32_t local_port_range;
+    void* mc_list;
+    inet_cork_full cork;
+
+    // Linux's #define aliases into sk.__sk_common.
+    constexpr std::uint16_t& inet_num() noexcept { return sk.__sk_common.skc_num; }
+    constexpr std::uint16_t inet_num() const noexcept { return sk.__sk_common.skc_num; }
+    constexpr std::uint16_t& inet_dport() noexcept { return sk.__sk_common.skc_dport; }
+    constexpr std::uint16_t inet_dport() const noexcept { return sk.__sk_common.skc_dport; }
+    constexpr std::uint32_t& inet_daddr() noexcept { return sk.__sk_common.skc_daddr; }
+    constexpr std::uint32_t inet_daddr() const noexcept { return sk.__sk_common.skc_daddr; }
+    constexpr std::uint32_t& inet_rcv_saddr() noexcept { return sk.__sk_common.skc_rcv_saddr; }
+    constexpr std::uint32_t inet_rcv_saddr() const noexcept { return sk.__sk_common.skc_rcv_saddr; }
+};
+
+constexpr bool inet_test_bit(const inet_sock& inet, inet_flags_bit b) noexcept {
+    return (inet.inet_flags >> b) & 1UL;
+}
+constexpr void inet_assign_bit(inet_sock& inet, inet_flags_bit b, bool on) noexcept {
+    if (on)
+        inet.inet_flags |= 1UL << b;
+    else
+        inet.inet_flags &= ~(1UL << b);
+}
+
+static_assert(std::is_standard_layout_v<inet_sock>, "ksock::inet_sock: must be standard-layout");
+static_assert(offsetof(inet_sock, sk) == 0, "ksock::inet_sock: sk must be at offset 0");
+
+} // namespace ksock

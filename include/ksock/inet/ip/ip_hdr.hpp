@@ -1,0 +1,138 @@
+// ksock/inet/ip/ip_hdr.hpp: the IPv4, UDP and ICMP headers as they travel
+// through the in-stack loopback (include/uapi/linux/ip.h, udp.h, icmp.h), in
+// network byte order, and the Internet checksum (RFC 1071) over a packet.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include <ksock/objects/sk_buff.hpp>
+
+namespace ksock::inet {
+
+//! struct iphdr, without options (ihl 5): the fields in network order.
+struct iphdr {
+    std::uint8_t ver_ihl; //!< version 4 in the high nibble, ihl (32-bit words) low
+    std::uint8_t tos;
+    std::uint16_t tot_len;
+    std::uint16_t id;
+    std::uint16_t frag_off; //!< IP_DF 0x4000, IP_MF 0x2000, offset 0x1fff
+    std::uint8_t ttl;
+    std::uint8_t protocol;
+    std::uint16_t check;
+    std::uint32_t saddr;
+    std::uint32_t daddr;
+};
+static_assert(sizeof(iphdr) == 20, "ksock::inet::iphdr: must be the 20 bytes of the wire header");
+
+//! struct udphdr.
+struct udphdr {
+    std::uint16_t source;
+    std::uint16_t dest;
+    std::uint16_t len;
+    std::uint16_t check;
+};
+static_assert(sizeof(udphdr) == 8, "ksock::inet::udphdr: must be 8 bytes");
+
+//! struct icmphdr with the echo / frag-needed union as two 16-bit words.
+struct icmphdr {
+    std::uint8_t type;
+    std::uint8_t code;
+    std::uint16_t checksum;
+    std::uint16_t id;       //!< un.echo.id (un.frag.__unused for errors)
+    std::uint16_t sequence; //!< un.echo.sequence (un.frag.mtu)
+};
+static_assert(sizeof(icmphdr) == 8, "ksock::inet::icmphdr: must be 8 bytes");
+
+inline constexpr std::uint16_t ip_df = 0x4000;
+inline constexpr std::uint16_t ip_mf = 0x2000;
+inline constexpr std::uint16_t ip_offset = 0x1fff;
+//! The largest IPv4 datagram (tot_len is 16 bits).
+inline constexpr std::size_t ip_max_len = 0xffff;
+
+// ICMP types (ICMP_ECHOREPLY ... as icmp_t_*) and codes
+// (include/uapi/linux/icmp.h).
+inline constexpr std::uint8_t icmp_t_echoreply = 0;
+inline constexpr std::uint8_t icmp_t_dest_unreach = 3;
+inline constexpr std::uint8_t icmp_t_echo = 8;
+inline constexpr std::uint8_t icmp_t_time_exceeded = 11;
+inline constexpr std::uint8_t icmp_t_parameterprob = 12;
+inline constexpr std::uint8_t icmp_prot_unreach = 2;
+inline constexpr std::uint8_t icmp_port_unreach = 3;
+inline constexpr std::uint8_t nr_icmp_unreach = 15;
+
+//! An ICMP error type (icmp_is_err): no error is ever sent about one.
+constexpr bool icmp_is_err(std::uint8_t type) noexcept {
+    return type == icmp_t_dest_unreach || type == 4 /* source quench */ ||
+           type == 5 /* redirect */ || type == icmp_t_time_exceeded || type == icmp_t_parameterprob;
+}
+
+//! skb_copy_bits: \p len bytes of the message from \p off into \p to.
+inline void skb_copy_bits(const sk_buff* skb, std::size_t off, void* to, std::size_t len) noexcept {
+    auto* out = static_cast<unsigned char*>(to);
+    skb_walk(skb, off, len, [&](const unsigned char* p, std::size_t k) {
+        std::memcpy(out, p, k);
+        out += k;
+        return k;
+    });
+}
+
+//! skb_store_bits: write \p len bytes at \p off of the message.
+inline void skb_store_bits(sk_buff* skb, std::size_t off, const void* from,
+                           std::size_t len) noexcept {
+    const auto* in = static_cast<const unsigned char*>(from);
+    skb_walk(skb, off, len, [&](unsigned char* p, std::size_t k) {
+        std::memcpy(p, in, k);
+        in += k;
+        return k;
+    });
+}
+
+//! Copy \p len bytes from the caller into the message at \p off; the count
+//! copied (short when the caller's iovecs end first).
+inline std::size_t skb_copy_from_iter_at(sk_buff* skb, std::size_t off, iov_iter& from,
+                                         std::size_t len) noexcept {
+    return skb_walk(skb, off, len,
+                    [&](unsigned char* p, std::size_t k) { return from.copy_from(p, k); });
+}
+
+//! The ones-complement sum of \p len bytes of the message from \p off, added
+//! to \p sum (csum_partial over an skb, folded later by csum_fold).
+inline std::uint32_t skb_checksum(const sk_buff* skb, std::size_t off, std::size_t len,
+                                  std::uint32_t sum) noexcept {
+    bool odd = false;
+    skb_walk(skb, off, len, [&](const unsigned char* p, std::size_t k) {
+        // Big-endian 16-bit words, two bytes per step, in a 64-bit sum that
+        // cannot overflow; a word split across chunks is completed first.
+        std::uint64_t acc = sum;
+        std::size_t i = 0;
+        if (odd && k) {
+            acc += p[0];
+            odd = false;
+            i = 1;
+        }
+        for (; i + 1 < k; i += 2)
+            acc += (static_cast<std::uint32_t>(p[i]) << 8) | p[i + 1];
+        if (i < k) {
+            acc += static_cast<std::uint32_t>(p[i]) << 8;
+            odd = true;
+        }
+        // 2^32 = 1 modulo 0xffff: folding keeps the one's-complement sum.
+        while (acc >> 32)
+            acc = (acc & 0xffffffffu) + (acc >> 32);
+        sum = static_cast<std::uint32_t>(acc);
+        return k;
+    });
+    return sum;
+}
+
+//! csum_fold: the 16-bit complement of the folded sum, in host order (store
+//! it with htons).
+constexpr std::uint16_t csum_fold(std::uint32_t sum) noexcept {
+    while (sum >> 16)
+        sum = (sum & 0xffffu) + (sum >> 16);
+    return static_cast<std::uint16_t>(~sum & 0xffffu);
+}
+
+} // namespace ksock::inet

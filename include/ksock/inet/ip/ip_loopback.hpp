@@ -1,0 +1,300 @@
+// ksock/inet/ip/ip_loopback.hpp: the IPv4 layer of the stack's one device, lo,
+// for datagrams (net/ipv4/route.c, ip_output.c, ip_input.c, core/sock.c):
+// the route to a destination, the sender's skb (sock_alloc_send_skb), the
+// IPv4 header, and the loopback itself: the packet leaves its sender
+// (loopback_xmit orphans it), is checked as ip_rcv does, goes first to every
+// matching raw socket (raw_v4_input) and then to its protocol (udp_rcv,
+// icmp_rcv), or back as ICMP protocol-unreachable when nobody takes it.
+//
+// A packet is an skb chain holding the whole IP datagram, header first;
+// what each layer knows about it is kept in skb->cb (inet_skb_cb). The
+// receivers are defined in their own headers (udp_input.hpp, icmp.hpp,
+// raw.hpp) and declared here, since they send packets in turn.
+#pragma once
+
+#include <climits>
+#include <cstddef>
+#include <cstdint>
+
+#include <ksock/core/datagram.hpp>
+#include <ksock/core/skbuff.hpp>
+#include <ksock/core/sock_alloc_send.hpp>
+#include <ksock/core/sock_wait.hpp>
+#include <ksock/inet/af_inet.hpp>
+#include <ksock/inet/inet_sock.hpp>
+#include <ksock/inet/ip/ip_hdr.hpp>
+#include <ksock/objects/sk_buff.hpp>
+#include <ksock/objects/sock.hpp>
+#include <ksock/uapi/byteorder.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/in.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+
+namespace ksock::inet {
+
+//! What the IP layer records in skb->cb for the receiving protocol (IPCB
+//! plus the transport's view): addresses and ports in network order, and
+//! data_off, Linux's skb->data: where the bytes a recvmsg returns begin.
+struct inet_skb_cb {
+    std::uint32_t saddr;
+    std::uint32_t daddr;
+    std::uint16_t sport;
+    std::uint16_t dport;
+    std::uint16_t data_off;
+    std::uint16_t tot_len;
+    std::uint8_t ihl; //!< header length in bytes
+    std::uint8_t protocol;
+    std::uint8_t broadcast; //!< sent to 127.255.255.255
+};
+
+//! skb->cb as the IP layer's control block (skb_cb<inet_skb_cb> without a
+//! cast that -Wcast-align flags on Cortex-M: cb is 8-byte aligned).
+inline inet_skb_cb& inet_cb(sk_buff& skb) noexcept {
+    static_assert(sizeof(inet_skb_cb) <= sizeof(sk_buff::cb) && alignof(inet_skb_cb) <= 8,
+                  "ksock::inet::inet_skb_cb: must fit skb->cb (48 bytes, 8-aligned)");
+    return *static_cast<inet_skb_cb*>(static_cast<void*>(skb.cb));
+}
+inline const inet_skb_cb& inet_cb(const sk_buff& skb) noexcept {
+    return *static_cast<const inet_skb_cb*>(static_cast<const void*>(skb.cb));
+}
+
+constexpr std::uint32_t htonl_loopback() noexcept {
+    return ksock::cpu_to_be32(inaddr_loopback);
+}
+//! lo's broadcast address, 127.255.255.255 (the local table's "broadcast"
+//! route), in network order.
+constexpr std::uint32_t lo_broadcast() noexcept {
+    return ksock::cpu_to_be32(0x7fffffffu);
+}
+
+// The receivers (defined in udp_input.hpp, icmp.hpp, raw.hpp).
+template <class Ctx>
+bool raw_v4_input(Ctx& ctx, const sk_buff* skb, std::uint8_t protocol, std::uint32_t saddr,
+                  std::uint32_t daddr);
+template <class Ctx>
+void udp_rcv(Ctx& ctx, sk_buff* skb);
+template <class Ctx>
+void icmp_rcv(Ctx& ctx, sk_buff* skb);
+template <class Ctx>
+void icmp_send(Ctx& ctx, const sk_buff* skb_in, std::uint8_t type, std::uint8_t code);
+
+//! The route ip_route_output_flow finds in a namespace whose only device
+//! is lo.
+struct rtable {
+    std::uint32_t saddr;
+    std::uint32_t daddr;
+    bool broadcast; //!< RTCF_BROADCAST
+};
+
+//! ip_route_output: 0.0.0.0 is the source address or 127.0.0.1 (Linux maps
+//! INADDR_ANY to loopback), 127.0.0.0/8 is local with preferred source
+//! 127.0.0.1, 127.255.255.255 is lo's broadcast, every other destination
+//! (other unicast, multicast, 255.255.255.255) has no route: ENETUNREACH.
+constexpr int ip_route_output(std::uint32_t daddr, std::uint32_t saddr, rtable& rt) noexcept {
+    rt = {saddr, daddr, false};
+    if (!daddr) {
+        rt.daddr = saddr ? saddr : htonl_loopback();
+        if (!rt.saddr)
+            rt.saddr = rt.daddr;
+        return 0;
+    }
+    if (inet_addr_type(daddr) != rtn_local)
+        return -enetunreach;
+    rt.broadcast = daddr == lo_broadcast();
+    if (!rt.saddr)
+        rt.saddr = htonl_loopback();
+    return 0;
+}
+
+//! The truesize Linux (x86-64, SLUB, 4 KiB pages) gives the skb
+//! ip_append_data builds for a datagram of \p tot_len bytes whose IP and
+//! transport headers take \p hdr_len: lo's 16 bytes of link-layer room and
+//! 15 of alignment are added; up to SKB_MAX_ALLOC (16064) the whole datagram
+//! is linear, beyond it only the headers are and the payload goes in page
+//! fragments counted byte for byte. The linear part plus skb_shared_info
+//! comes from the 576-byte small-head cache or the next power-of-two
+//! kmalloc bucket (pages above 8 KiB); SKB_TRUESIZE adds the sk_buff (256).
+//! Receive buffers then fill exactly as on the host (probed: 832 bytes for
+//! up to 197 payload bytes of UDP, 1280 to 453, 2304 to 1469 ...).
+constexpr std::uint32_t ip_truesize(std::size_t tot_len, std::size_t hdr_len) noexcept {
+    constexpr std::size_t extra = 16 + 15;
+    constexpr std::size_t skb_max_alloc = 16384 - 320;
+    std::size_t linear = tot_len + extra;
+    std::size_t paged = 0;
+    if (linear >= skb_max_alloc) {
+        linear = hdr_len + extra;
+        paged = tot_len - hdr_len;
+    }
+    return skb_truesize(static_cast<std::uint32_t>(linear), true) +
+           static_cast<std::uint32_t>(paged);
+}
+
+//! Give each chunk of a fresh chain its share of \p len bytes.
+inline void skb_set_chain_len(sk_buff* skb, std::size_t len) noexcept {
+    for (sk_buff* s = skb; s; s = s->frag_next) {
+        const std::size_t k = len < s->cap ? len : s->cap;
+        s->len = static_cast<std::uint32_t>(k);
+        len -= k;
+    }
+}
+
+//! A kernel-made packet of \p len bytes (ICMP replies, raw clones), charged
+//! to nobody; null when the skb pool is out.
+template <class Ctx>
+sk_buff* ip_alloc_packet(Ctx& ctx, std::size_t len, std::uint32_t truesize) noexcept {
+    sk_buff* skb = alloc_skb(ctx, len);
+    if (!skb)
+        return nullptr;
+    skb_set_chain_len(skb, len);
+    skb->truesize = truesize;
+    return skb;
+}
+
+//! skb_clone for a receiver: a copy of the whole message with the same
+//! truesize (a clone shares the data in Linux but is charged in full).
+template <class Ctx>
+sk_buff* skb_clone(Ctx& ctx, const sk_buff* skb) noexcept {
+    sk_buff* c = ip_alloc_packet(ctx, skb->msg_len, skb->truesize);
+    if (!c)
+        return nullptr;
+    std::size_t off = 0;
+    for (const sk_buff* s = skb; s; s = s->frag_next) {
+        skb_store_bits(c, off, s->head, s->len);
+        off += s->len;
+    }
+    for (std::size_t i = 0; i < sizeof c->cb; ++i)
+        c->cb[i] = skb->cb[i];
+    return c;
+}
+
+//! sock_alloc_send_skb: sock_alloc_send_pskb for a whole IPv4 packet of
+//! \p len bytes, every chunk's length set (the packet is written in place).
+template <class Ctx>
+sk_buff* sock_alloc_send_skb(Ctx& ctx, sock& sk, std::size_t len, std::uint32_t truesize,
+                             bool noblock, int* err) {
+    sk_buff* skb = sock_alloc_send_pskb(ctx, sk, len, truesize, noblock, err);
+    if (skb)
+        skb_set_chain_len(skb, len);
+    return skb;
+}
+
+//! The TTL of a socket's packets: IP_TTL, else net.ipv4.ip_default_ttl.
+inline std::uint8_t ip_select_ttl(const inet_sock& inet, const net_sysctl& s) noexcept {
+    return static_cast<std::uint8_t>(inet.uc_ttl < 0 ? s.ip_default_ttl : inet.uc_ttl);
+}
+//! Whether __ip_make_skb sets DF: IP_PMTUDISC_DO, _PROBE, or _WANT (lo's
+//! MTU is never locked and every datagram fits its 65536 bytes).
+constexpr bool ip_sets_df(const inet_sock& inet) noexcept {
+    return inet.pmtudisc == ip_pmtudisc_do || inet.pmtudisc == ip_pmtudisc_probe ||
+           inet.pmtudisc == ip_pmtudisc_want;
+}
+
+//! Write the 20-byte IPv4 header at the start of \p skb, checksum included.
+//! The id is the namespace's pseudo-random number (ip_select_ident's values
+//! are random on the host too).
+template <class Ctx>
+void ip_build_header(Ctx& ctx, sk_buff* skb, std::size_t tot_len, std::uint8_t tos, bool df,
+                     std::uint8_t ttl, std::uint8_t protocol, std::uint32_t saddr,
+                     std::uint32_t daddr) noexcept {
+    iphdr h{};
+    h.ver_ihl = 0x45;
+    h.tos = tos;
+    h.tot_len = ksock::cpu_to_be16(static_cast<std::uint16_t>(tot_len));
+    h.id = ksock::cpu_to_be16(static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16));
+    h.frag_off = ksock::cpu_to_be16(df ? ip_df : 0);
+    h.ttl = ttl;
+    h.protocol = protocol;
+    h.check = 0;
+    h.saddr = saddr;
+    h.daddr = daddr;
+    skb_store_bits(skb, 0, &h, sizeof h);
+    h.check = ksock::cpu_to_be16(csum_fold(skb_checksum(skb, 0, sizeof h, 0)));
+    skb_store_bits(skb, 0, &h, sizeof h);
+}
+
+//! sock_queue_rcv_skb (raw and ping receivers): dropped when the receive
+//! memory has reached sk_rcvbuf (sk_drops counts it), else charged, queued,
+//! and the reader woken.
+template <class Ctx>
+int sock_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
+    if (sk.sk_rmem_alloc >= sk.sk_rcvbuf) {
+        ++sk.sk_drops;
+        kfree_skb(ctx, skb);
+        return -enomem;
+    }
+    skb_set_owner_r(skb, sk);
+    skb_queue_tail(sk.sk_receive_queue, skb);
+    if (!sock_flag(sk, sock_dead))
+        ctx.sk_data_ready(sk);
+    return 0;
+}
+
+//! ip_local_deliver_finish -> ip_protocol_deliver_rcu: the raw sockets
+//! first, then the protocol; a protocol nobody handles is answered with
+//! ICMP protocol-unreachable unless a raw socket took the packet. TCP's
+//! packets do not travel this way (TCP has its own loopback).
+template <class Ctx>
+void ip_local_deliver(Ctx& ctx, sk_buff* skb) {
+    const inet_skb_cb& cb = inet_cb(*skb);
+    const bool raw = raw_v4_input(ctx, skb, cb.protocol, cb.saddr, cb.daddr);
+    switch (cb.protocol) {
+    case ipproto_udp:
+        udp_rcv(ctx, skb);
+        return;
+    case ipproto_icmp:
+        icmp_rcv(ctx, skb);
+        return;
+    case ipproto_tcp:
+        break;
+    default:
+        if (!raw)
+            icmp_send(ctx, skb, icmp_t_dest_unreach, icmp_prot_unreach);
+        break;
+    }
+    kfree_skb(ctx, skb);
+}
+
+//! ip_rcv_core: a packet that is not a well-formed, unfragmented IPv4
+//! datagram to a local address is dropped; the rest is recorded in
+//! skb->cb and delivered.
+template <class Ctx>
+void ip_rcv(Ctx& ctx, sk_buff* skb) {
+    iphdr h{};
+    bool ok = skb->msg_len >= sizeof h;
+    if (ok) {
+        skb_copy_bits(skb, 0, &h, sizeof h);
+        const std::size_t ihl = static_cast<std::size_t>(h.ver_ihl & 0x0f) * 4u;
+        const std::size_t tot = ksock::be16_to_cpu(h.tot_len);
+        ok = (h.ver_ihl >> 4) == 4 && ihl >= sizeof h && tot >= ihl && tot <= skb->msg_len &&
+             csum_fold(skb_checksum(skb, 0, ihl, 0)) == 0 &&
+             !(ksock::be16_to_cpu(h.frag_off) & (ip_mf | ip_offset)) &&
+             inet_addr_type(h.daddr) == rtn_local;
+        if (ok) {
+            inet_skb_cb& cb = inet_cb(*skb);
+            cb = {};
+            cb.saddr = h.saddr;
+            cb.daddr = h.daddr;
+            cb.ihl = static_cast<std::uint8_t>(ihl);
+            cb.tot_len = static_cast<std::uint16_t>(tot);
+            cb.protocol = h.protocol;
+            cb.broadcast = h.daddr == lo_broadcast();
+            skb->msg_len = static_cast<std::uint32_t>(tot);
+        }
+    }
+    if (!ok) {
+        kfree_skb(ctx, skb);
+        return;
+    }
+    ip_local_deliver(ctx, skb);
+}
+
+//! ip_local_out over lo: loopback_xmit orphans the skb (the sender's
+//! send memory comes back now, and sk_write_space runs), then the packet is
+//! received.
+template <class Ctx>
+void ip_local_out(Ctx& ctx, sk_buff* skb) {
+    skb_orphan(ctx, skb);
+    ip_rcv(ctx, skb);
+}
+
+} // namespace ksock::inet

@@ -1,0 +1,61 @@
+// ksock/inet/tcp/tcp_congestion_ops.hpp: the congestion-control algorithms a stack
+// knows by name (struct tcp_congestion_ops; net/ipv4/tcp_cong.c).
+//
+// Creation only needs what tcp_assign_congestion_control() reads: the name,
+// looked up from net.ipv4.tcp_congestion_control, with Reno as the fallback
+// that is always built in. The algorithms themselves belong to the data path.
+#pragma once
+
+#include <cstdint>
+
+#include <ksock/uapi/tcp.hpp>
+
+namespace ksock {
+
+//! TCP_CONG_NEEDS_ECN and friends.
+inline constexpr std::uint32_t tcp_cong_non_restricted = 0x1;
+inline constexpr std::uint32_t tcp_cong_needs_ecn = 0x2;
+
+struct tcp_congestion_ops {
+    char name[tcp_ca_name_max];
+    std::uint32_t flags;
+};
+
+//! The algorithms Linux 6.18 builds in on a typical configuration; Reno is
+//! mandatory and first (tcp_reno is the fallback of every assignment).
+inline constexpr tcp_congestion_ops tcp_reno{"reno", tcp_cong_non_restricted};
+inline constexpr tcp_congestion_ops tcp_cubic{"cubic", 0};
+inline constexpr tcp_congestion_ops tcp_bbr{"bbr", 0};
+
+inline constexpr const tcp_congestion_ops* tcp_cong_list[] = {&tcp_reno, &tcp_cubic, &tcp_bbr};
+
+namespace detail {
+constexpr bool ca_name_eq(const char* a, const char* b) noexcept {
+    for (int i = 0; i < tcp_ca_name_max; ++i) {
+        if (a[i] != b[i])
+            return false;
+        if (a[i] == '\0')
+            return true;
+    }
+    return true;
+}
+} // namespace detail
+
+//! tcp_ca_find(), or \p fallback when no algorithm has that name. It never
+//! compares a found address with null, so it stays a constant expression
+//! where g++ cannot assume an inline variable's address is non-null: under
+//! -fno-delete-null-pointer-checks, which -fsanitize=null implies.
+constexpr const tcp_congestion_ops* tcp_ca_find_or(const char* name,
+                                                   const tcp_congestion_ops* fallback) noexcept {
+    for (const tcp_congestion_ops* ca : tcp_cong_list)
+        if (detail::ca_name_eq(ca->name, name))
+            return ca;
+    return fallback;
+}
+
+//! tcp_ca_find(): the algorithm called \p name (at most 15 characters), or null.
+constexpr const tcp_congestion_ops* tcp_ca_find(const char* name) noexcept {
+    return tcp_ca_find_or(name, nullptr);
+}
+
+} // namespace ksock

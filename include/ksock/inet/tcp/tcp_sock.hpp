@@ -1,0 +1,161 @@
+// ksock/inet/tcp/tcp_sock.hpp: struct tcp_sock (include/linux/tcp.h) and the TCP
+// constants its initialisation uses (include/net/tcp.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include <ksock/inet/inet_connection_sock.hpp>
+#include <ksock/objects/list.hpp>
+#include <ksock/objects/timer.hpp>
+#include <ksock/runtime/jiffies.hpp>
+
+namespace ksock {
+
+inline constexpr std::uint32_t tcp_timeout_init = 1 * hz; //!< TCP_TIMEOUT_INIT
+inline constexpr std::uint32_t tcp_rto_min = hz / 5;      //!< TCP_RTO_MIN
+inline constexpr std::uint32_t tcp_rto_max = 120 * hz;    //!< TCP_RTO_MAX
+inline constexpr std::uint32_t tcp_delack_max = hz / 5;   //!< TCP_DELACK_MAX
+inline constexpr std::uint32_t tcp_init_cwnd = 10;        //!< TCP_INIT_CWND
+inline constexpr std::uint32_t tcp_infinite_ssthresh = 0x7fffffff;
+inline constexpr std::uint32_t tcp_mss_default = 536;          //!< TCP_MSS_DEFAULT
+inline constexpr std::uint8_t tcp_default_scaling_ratio = 128; //!< 1 << (TCP_RMEM_TO_WIN_SCALE - 1)
+inline constexpr int tcp_rmem_to_win_scale = 8;
+inline constexpr int tcp_keepalive_time = 7200 * hz; //!< TCP_KEEPALIVE_TIME
+inline constexpr int tcp_keepalive_intvl = 75 * hz;  //!< TCP_KEEPALIVE_INTVL
+inline constexpr int tcp_keepalive_probes = 9;       //!< TCP_KEEPALIVE_PROBES
+inline constexpr int tcp_syn_retries = 6;            //!< TCP_SYN_RETRIES
+inline constexpr int tcp_fin_timeout = 60 * hz;      //!< TCP_FIN_TIMEOUT
+inline constexpr int max_tcp_keepidle = 32767;
+inline constexpr int max_tcp_keepintvl = 32767;
+inline constexpr int max_tcp_keepcnt = 127;
+inline constexpr int max_tcp_syncnt = 127;
+inline constexpr int max_tcp_window = 32767;
+inline constexpr int tcp_min_mss = 88;
+inline constexpr int tcp_max_wscale = 14;
+inline constexpr std::uint16_t tcp_urg_valid = 0x0100;  //!< TCP_URG_VALID
+inline constexpr std::uint16_t tcp_urg_notyet = 0x0200; //!< TCP_URG_NOTYET
+inline constexpr std::uint16_t tcp_urg_read = 0x0400;   //!< TCP_URG_READ
+
+//! struct minmax: windowed min/max tracker; reset to ~0U for rtt_min.
+struct minmax_sample {
+    std::uint32_t t;
+    std::uint32_t v;
+};
+struct minmax {
+    minmax_sample s[3];
+};
+
+//! The RACK loss-detection state (tp->rack).
+struct tcp_rack {
+    std::uint64_t mstamp;
+    std::uint32_t rtt_us;
+    std::uint32_t end_seq;
+    std::uint32_t last_delivered;
+    std::uint8_t reo_wnd_steps;
+    std::uint8_t reo_wnd_persist;
+    std::uint8_t dsack_seen;
+    std::uint8_t advanced;
+};
+
+struct tcp_sock {
+    inet_connection_sock inet_conn;
+    std::uint16_t tcp_header_len;
+    std::uint16_t gso_segs;
+    std::uint32_t segs_in;
+    std::uint32_t data_segs_in;
+    std::uint32_t rcv_nxt;
+    std::uint32_t copied_seq;
+    std::uint32_t rcv_wup;
+    std::uint32_t snd_nxt;
+    std::uint32_t segs_out;
+    std::uint32_t data_segs_out;
+    std::uint64_t bytes_sent;
+    std::uint64_t bytes_acked;
+    std::uint64_t bytes_received;
+    std::uint64_t bytes_retrans;
+    std::uint32_t snd_una;
+    std::uint32_t snd_sml;
+    std::uint32_t rcv_tstamp;
+    std::uint32_t lsndtime;
+    std::uint32_t tsoffset;
+    list_head tsq_node;
+    list_head tsorted_sent_queue;
+    std::uint32_t snd_wl1;
+    std::uint32_t snd_wnd;
+    std::uint32_t max_window;
+    std::uint32_t mss_cache;
+    std::uint32_t window_clamp;
+    std::uint32_t rcv_ssthresh;
+    std::uint8_t scaling_ratio;
+    std::uint8_t nonagle;
+    std::uint8_t repair;
+    std::uint8_t frto;
+    std::uint8_t ecn_flags;
+    std::uint8_t keepalive_probes;
+    std::uint8_t rate_app_limited;
+    std::uint8_t save_syn;
+    tcp_rack rack;
+    std::uint16_t advmss;
+    std::uint32_t srtt_us;
+    std::uint32_t mdev_us;
+    std::uint32_t mdev_max_us;
+    std::uint32_t rttvar_us;
+    std::uint32_t rtt_seq;
+    minmax rtt_min;
+    std::uint32_t packets_out;
+    std::uint32_t retrans_out;
+    std::uint32_t sacked_out;
+    std::uint32_t lost_out;
+    std::uint32_t reordering;
+    std::uint32_t reord_seen;
+    std::uint32_t snd_up;
+    std::uint32_t snd_ssthresh;
+    std::uint32_t snd_cwnd;
+    std::uint32_t snd_cwnd_cnt;
+    std::uint32_t snd_cwnd_clamp;
+    std::uint32_t snd_cwnd_used;
+    std::uint32_t snd_cwnd_stamp;
+    std::uint32_t prior_cwnd;
+    std::uint32_t delivered;
+    std::uint32_t delivered_ce;
+    std::uint32_t lost;
+    std::uint32_t app_limited;
+    std::uint32_t rcv_wnd;
+    std::uint32_t write_seq;
+    std::uint32_t notsent_lowat;
+    std::uint32_t pushed_seq;
+    std::uint32_t total_retrans;
+    std::uint16_t total_rto;
+    std::uint16_t total_rto_recoveries;
+    std::uint32_t total_rto_time;
+    int linger2;                   //!< 0: use net.ipv4.tcp_fin_timeout
+    std::uint32_t keepalive_time;  //!< 0: use net.ipv4.tcp_keepalive_time
+    std::uint32_t keepalive_intvl; //!< 0: use net.ipv4.tcp_keepalive_intvl
+    std::uint16_t user_mss;
+    rb_root out_of_order_queue;
+    hrtimer pacing_timer;
+    hrtimer compressed_ack_timer;
+
+    // ksock's loopback: what Linux keeps in request socks, the accept queue's
+    // request_sock chain and the segments in flight on lo.
+    tcp_sock* accept_next;    //!< the next child in the listener's accept queue
+    sock* parent;             //!< a child's listener until accept() takes it
+    std::uint8_t rx_deferred; //!< a segment processed at release_sock (tcp_rx_*)
+    std::uint8_t ack_owed;    //!< a FIN received, its ACK delayed (delack timer)
+    std::uint8_t syn_retries; //!< SYNs retransmitted so far (SYN_SENT)
+    std::uint8_t fin_queued;  //!< a FIN waits behind the write queue
+    std::uint16_t urg_data;   //!< TCP_URG_* | the urgent byte
+    std::uint32_t urg_seq;    //!< where the urgent byte is (receive sequence)
+    unsigned long timer_at;   //!< jiffies: delayed ACK, SYN retransmit, FIN_WAIT2 end
+    //! The last sock tcp_peer found for this 4-tuple: a hint, checked on use
+    //! (Linux's early demux remembers the dst the same way), so a segment
+    //! does not scan the pool.
+    sock* peer_hint;
+};
+
+static_assert(std::is_standard_layout_v<tcp_sock>, "ksock::tcp_sock: must be standard-layout");
+static_assert(offsetof(tcp_sock, inet_conn) == 0, "ksock::tcp_sock: inet_conn must be at offset 0");
+
+} // namespace ksock

@@ -1,0 +1,592 @@
+// ksock/inet/tcp/tcp_stream.hpp: the user side of TCP (net/ipv4/tcp.c,
+// tcp_ipv4.c): tcp_v4_connect, tcp_sendmsg, tcp_recvmsg, tcp_shutdown,
+// tcp_close, tcp_poll, and the timers run from the stack's tick.
+#pragma once
+
+#include <climits>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include <ksock/core/skbuff.hpp>
+#include <ksock/core/sock_init.hpp>
+#include <ksock/core/sock_wait.hpp>
+#include <ksock/inet/af_inet.hpp>
+#include <ksock/inet/inet_hashtables.hpp>
+#include <ksock/inet/tcp/tcp_input.hpp>
+#include <ksock/inet/tcp/tcp_sock.hpp>
+#include <ksock/objects/kmsghdr.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/runtime/jiffies.hpp>
+#include <ksock/uapi/byteorder.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/ioctls.hpp>
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/poll.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
+
+namespace ksock::inet {
+
+//! sock_error: the pending error, consumed (negative), or 0.
+inline int tcp_sock_error(sock& sk) noexcept {
+    const int err = sk.sk_err;
+    sk.sk_err = 0;
+    return -err;
+}
+
+//! tcp_v4_connect: route (lo only), implicit bind, SYN_SENT, the SYN. The
+//! answer the SYN gets waits in rx_deferred for release_sock.
+template <class P, class Ctx>
+int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
+    if (addr_len < static_cast<int>(sizeof(sockaddr_in)))
+        return -einval;
+    sockaddr_in sin; // the kernel's copy, read without assuming its alignment
+    std::memcpy(&sin, uaddr, sizeof sin);
+    const sockaddr_in* usin = &sin;
+    if (usin->sin_family != af_inet)
+        return -eafnosupport;
+    inet_sock& inet = *inet_sk(&sk);
+    std::uint32_t daddr = usin->sin_addr.s_addr;
+    // ip_route_connect: 0.0.0.0 means this host (loopback); lo's 127/8 is
+    // the only destination with a route.
+    if (daddr == inaddr_any)
+        daddr = ksock::cpu_to_be32(inaddr_loopback);
+    if (inet_addr_type(daddr) != rtn_local)
+        return -enetunreach;
+    const std::uint32_t old_saddr = inet.inet_saddr;
+    const std::uint32_t old_rcv = inet.inet_rcv_saddr();
+    if (!inet.inet_saddr) {
+        inet.inet_saddr = ksock::cpu_to_be32(inaddr_loopback);
+        if (!inet.inet_rcv_saddr())
+            inet.inet_rcv_saddr() = inet.inet_saddr;
+    }
+    inet.inet_dport() = usin->sin_port;
+    inet.inet_daddr() = daddr;
+    auto fail = [&](int err) {
+        tcp_set_state<P>(ctx, sk, tcp_close);
+        inet.inet_saddr = old_saddr;
+        inet.inet_rcv_saddr() = old_rcv;
+        inet.inet_dport() = 0;
+        inet.inet_daddr() = 0;
+        return err;
+    };
+    tcp_set_state<P>(ctx, sk, tcp_syn_sent);
+    // inet_hash_connect: an ephemeral port (even first), or the bound one
+    // if its 4-tuple is free.
+    if (!inet.inet_num()) {
+        const std::uint16_t port = inet_hash_connect_port<P>(ctx);
+        if (!port)
+            return fail(-eaddrnotavail);
+        inet.inet_num() = port;
+        inet.inet_sport = ksock::cpu_to_be16(port);
+    } else {
+        sock* other = inet_lookup_established<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr,
+                                                 usin->sin_port);
+        if ((other && other != &sk) ||
+            inet_lookup_tw<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr, usin->sin_port))
+            return fail(-eaddrnotavail);
+    }
+    // tcp_connect: the SYN.
+    tcp_sock& tp = tcp_of(sk);
+    tcp_reset_seq(tp);
+    tp.syn_retries = 0;
+    tp.timer_at = ctx.jiffies() + tp.inet_conn.icsk_rto;
+    ++tp.segs_out;
+    tp.rx_deferred = tcp_v4_rcv_syn<P>(ctx, sk);
+    return 0;
+}
+
+//! The SYN retransmission timer, the delayed ACK, TIME_WAIT expiry.
+template <class P, class Ctx>
+void tcp_on_tick(Ctx& ctx) {
+    const unsigned long now = ctx.jiffies();
+    for (inet_timewait_sock& tw : ctx.template proto_state<P>().tw)
+        if (tw.tw_live && static_cast<long>(now - tw.tw_expires) >= 0)
+            tw.tw_live = 0; // inet_twsk_kill
+    ctx.template for_each_obj<P>([&](typename P::obj_type& o) {
+        sock& sk = o.inet_conn.icsk_inet.sk;
+        if (!o.timer_at || static_cast<long>(now - o.timer_at) < 0)
+            return;
+        if (o.ack_owed) {
+            o.timer_at = 0;
+            tcp_send_ack<P>(ctx, sk);
+        } else if (sk.sk_state() == tcp_syn_sent) {
+            const int max = o.inet_conn.icsk_syn_retries ? o.inet_conn.icsk_syn_retries
+                                                         : sk.sk_net()->sysctl.tcp_syn_retries;
+            if (o.syn_retries >= max) {
+                o.timer_at = 0;
+                tcp_done_with_error<P>(ctx, sk, etimedout);
+                return;
+            }
+            ++o.syn_retries;
+            o.timer_at = now + (static_cast<unsigned long>(o.inet_conn.icsk_rto) << o.syn_retries);
+            o.rx_deferred = tcp_v4_rcv_syn<P>(ctx, sk);
+            tcp_release_cb<P>(ctx, sk);
+        } else if (sk.sk_state() == tcp_fin_wait2 && sock_flag(sk, sock_dead)) {
+            o.timer_at = 0; // tcp_keepalive_timer: the orphan's FIN_WAIT2 ends
+            tcp_done<P>(ctx, sk);
+        } else {
+            o.timer_at = 0;
+        }
+    });
+}
+
+//! sk_stream_memory_free / __sk_stream_is_writeable.
+inline bool sk_stream_memory_free(const sock& sk) noexcept {
+    return sk.sk_wmem_queued < sk.sk_sndbuf;
+}
+inline bool sk_stream_is_writeable(const sock& sk) noexcept {
+    return (sk.sk_sndbuf - sk.sk_wmem_queued) >= (sk.sk_wmem_queued >> 1) &&
+           sk_stream_memory_free(sk);
+}
+
+//! sk_stream_wait_connect.
+template <class Ctx>
+int sk_stream_wait_connect(Ctx& ctx, sock& sk, long& timeo) {
+    for (;;) {
+        if (sk.sk_err)
+            return tcp_sock_error(sk);
+        if ((1u << sk.sk_state()) & ~((1u << tcp_syn_sent) | (1u << tcp_syn_recv)))
+            return -epipe;
+        if (!timeo)
+            return -eagain;
+        sk_wait_event(ctx, timeo, [&] {
+            return sk.sk_err ||
+                   ((1u << sk.sk_state()) & ~((1u << tcp_syn_sent) | (1u << tcp_syn_recv)));
+        });
+        if (!timeo)
+            return -eagain;
+    }
+}
+
+//! sk_stream_wait_memory's vm_wait: an allocation failed while the send
+//! memory was free; sleep up to HZ / 5 jiffies (Linux: a random 2..HZ / 5 + 1)
+//! out of \p timeo, or, when the stack cannot sleep, time out (timeo 0).
+template <class Ctx>
+void sk_stream_wait_vm(Ctx& ctx, long& timeo) {
+    if constexpr (Ctx::can_block) {
+        long slice = timeo < hz / 5 ? timeo : hz / 5;
+        const long asked = slice;
+        ctx.wait(slice);
+        timeo -= asked - slice;
+    } else {
+        (void)ctx;
+        timeo = 0;
+    }
+}
+
+//! tcp_sendmsg: bytes into the write queue (the tail skb first), pushed to
+//! the peer as its window allows; partial counts are returned.
+template <class P, class Ctx>
+long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
+    trace_scope ts(ctx.trace(), "tcp_sendmsg");
+    const int flags = msg.msg_flags;
+    long timeo = sock_sndtimeo<Ctx>(sk, (flags & msg_dontwait) != 0);
+    long copied = 0;
+    int err = 0;
+    if ((1u << sk.sk_state()) & ~((1u << tcp_established) | (1u << tcp_close_wait))) {
+        err = sk_stream_wait_connect(ctx, sk, timeo);
+        if (err)
+            return err;
+    }
+    std::size_t left = size;
+    while (left) {
+        if (sk.sk_err || (sk.sk_shutdown & send_shutdown)) {
+            err = -epipe;
+            break;
+        }
+        sk_buff* tail = skb_peek_tail(sk.sk_write_queue);
+        std::size_t n = 0;
+        if (tail && tail->len < tail->cap) {
+            n = left < tail->cap - tail->len ? left : tail->cap - tail->len;
+            iov_iter& it = msg.msg_iter;
+            const std::size_t got = it.copy_from(tail->head + tail->len, n);
+            tail->len += static_cast<std::uint32_t>(got);
+            tail->msg_len = tail->len;
+            if (got < n) {
+                copied += static_cast<long>(got);
+                err = -efault;
+                break;
+            }
+        } else {
+            sk_buff* skb = sk_stream_memory_free(sk) ? ctx.skb_alloc() : nullptr;
+            if (!skb) {
+                // wait_for_space: push what we have, then sk_stream_wait_memory.
+                tcp_xmit<P>(ctx, sk);
+                if (sk.sk_err || (sk.sk_shutdown & send_shutdown))
+                    continue;
+                if (sk_stream_memory_free(sk))
+                    skb = ctx.skb_alloc();
+            }
+            if (!skb) {
+                if (sk.sk_socket)
+                    sk.sk_socket->flags |= 1UL << sock_nospace;
+                if (!timeo) {
+                    err = -eagain;
+                    break;
+                }
+                if (sk_stream_memory_free(sk)) {
+                    // The send memory is free but the skb pool is out (an
+                    // allocation failure, not the send buffer): the wait
+                    // below would return at once and this loop would never
+                    // end. sk_stream_wait_memory sleeps vm_wait jiffies then
+                    // and tries again, its time running down.
+                    sk_stream_wait_vm(ctx, timeo);
+                    continue;
+                }
+                sk_wait_event(ctx, timeo, [&] {
+                    return sk.sk_err || (sk.sk_shutdown & send_shutdown) ||
+                           sk_stream_memory_free(sk);
+                });
+                continue;
+            }
+            skb->truesize = skb_truesize(skb->cap);
+            skb->len = 0;
+            skb->msg_len = 0;
+            skb_queue_tail(sk.sk_write_queue, skb);
+            sk.sk_wmem_queued += static_cast<int>(skb->truesize);
+            continue;
+        }
+        copied += static_cast<long>(n);
+        left -= n;
+        tcp_of(sk).write_seq += static_cast<std::uint32_t>(n);
+        // (With MSG_OOB the last byte must leave with the urgent mark.)
+        if (tail && tail->len == tail->cap && !(flags & msg_oob))
+            tcp_xmit<P>(ctx, sk);
+    }
+    if (copied && (flags & msg_oob))
+        tcp_of(sk).snd_up = tcp_of(sk).write_seq; // tcp_mark_urg
+    // tcp_remove_empty_skb
+    if (sk_buff* t = skb_peek_tail(sk.sk_write_queue); t && t->len == 0) {
+        skb_unlink(t, sk.sk_write_queue);
+        sk.sk_wmem_queued -= static_cast<int>(t->truesize);
+        kfree_skb(ctx, t);
+    }
+    tcp_xmit<P>(ctx, sk);
+    if (copied)
+        return copied;
+    return err;
+}
+
+//! tcp_recv_urg: the urgent byte, once (MSG_OOB).
+inline long tcp_recv_urg(sock& sk, kmsghdr& msg, std::size_t len, int flags) {
+    tcp_sock& tp = tcp_of(sk);
+    if (sock_flag(sk, sock_urginline) || !tp.urg_data || tp.urg_data == tcp_urg_read)
+        return -einval; // "Yes this is right !"
+    if (sk.sk_state() == tcp_close && !sock_flag(sk, sock_done))
+        return -enotconn;
+    if (tp.urg_data & tcp_urg_valid) {
+        const auto c = static_cast<unsigned char>(tp.urg_data & 0xff);
+        if (!(flags & msg_peek))
+            tp.urg_data = tcp_urg_read;
+        msg.msg_flags |= msg_oob;
+        if (len > 0) {
+            if (!(flags & msg_trunc) && msg.msg_iter.copy_to(&c, 1) != 1)
+                return -efault;
+            return 1;
+        }
+        msg.msg_flags |= msg_trunc;
+        return 0;
+    }
+    if (sk.sk_state() == tcp_close || (sk.sk_shutdown & rcv_shutdown))
+        return 0;
+    return -eagain;
+}
+
+//! tcp_recvmsg: a byte stream out of the receive queue; MSG_PEEK (from
+//! SO_PEEK_OFF), MSG_WAITALL, MSG_TRUNC (discard), MSG_OOB (no urgent data
+//! ever: EINVAL).
+template <class P, class Ctx>
+long tcp_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags, int* addr_len) {
+    trace_scope ts(ctx.trace(), "tcp_recvmsg");
+    *addr_len = 0;
+    if (flags & msg_errqueue)
+        return -eagain; // inet_recv_error: the error queue is always empty
+    if (sk.sk_state() == tcp_listen)
+        return -enotconn;
+    if (flags & msg_oob)
+        return tcp_recv_urg(sk, msg, len, flags);
+    long timeo = sock_rcvtimeo<Ctx>(sk, (flags & msg_dontwait) != 0);
+    const bool peek = (flags & msg_peek) != 0;
+    std::size_t offset = 0; // from the queue's head (peek)
+    if (peek && sk.sk_peek_off >= 0)
+        offset = static_cast<std::size_t>(sk.sk_peek_off);
+    std::size_t target = (flags & msg_waitall) ? len
+                         : static_cast<std::size_t>(sk.sk_rcvlowat) < len
+                             ? static_cast<std::size_t>(sk.sk_rcvlowat)
+                             : len;
+    if (!target)
+        target = 1;
+    long copied = 0;
+    // Linux's do { } while (len > 0): a zero-length read still reports
+    // EAGAIN, EOF or the pending error when there is no data.
+    for (bool first = true; first || len > 0; first = false) {
+        // Find the byte at offset.
+        std::size_t skip = offset;
+        sk_buff* skb = skb_peek(sk.sk_receive_queue);
+        while (skb && skip >= skb->remaining()) {
+            skip -= skb->remaining();
+            skb = skb_peek_next(skb, sk.sk_receive_queue);
+        }
+        tcp_sock& tp = tcp_of(sk);
+        const std::uint32_t seq = tp.copied_seq + static_cast<std::uint32_t>(offset);
+        // At the urgent mark: stop if anything was read.
+        if (tp.urg_data && tp.urg_seq == seq && copied)
+            break;
+        if (skb && len == 0)
+            break;
+        if (skb) {
+            std::size_t used = skb->remaining() - skip;
+            if (tp.urg_data) {
+                const std::uint32_t urg_offset = tp.urg_seq - seq;
+                if (urg_offset < used) {
+                    if (!urg_offset) {
+                        if (!sock_flag(sk, sock_urginline)) {
+                            // The urgent byte is not part of the stream.
+                            if (peek)
+                                ++offset;
+                            else
+                                tcp_eat_byte(ctx, sk);
+                            if (tp.urg_data &&
+                                static_cast<std::int32_t>(tp.copied_seq - tp.urg_seq) > 0)
+                                tp.urg_data = 0;
+                            continue;
+                        }
+                    } else {
+                        used = urg_offset;
+                    }
+                }
+            }
+            if (used > len)
+                used = len;
+            if (!(flags & msg_trunc)) {
+                const std::size_t got =
+                    skb_copy_to_iter(skb, skb->consumed + skip, msg.msg_iter, used);
+                if (got < used) {
+                    if (!copied)
+                        copied = -efault;
+                    break;
+                }
+            }
+            copied += static_cast<long>(used);
+            len -= used;
+            if (peek) {
+                offset += used;
+                if (sk.sk_peek_off >= 0)
+                    sk.sk_peek_off += static_cast<int>(used);
+            } else {
+                skb->consumed += static_cast<std::uint32_t>(used);
+                tcp_of(sk).copied_seq += static_cast<std::uint32_t>(used);
+                if (sk.sk_peek_off >= 0) // sk_peek_offset_bwd
+                    sk.sk_peek_off = sk.sk_peek_off > static_cast<int>(used)
+                                         ? sk.sk_peek_off - static_cast<int>(used)
+                                         : 0;
+                if (skb->remaining() == 0) {
+                    skb_unlink(skb, sk.sk_receive_queue);
+                    kfree_skb(ctx, skb);
+                }
+            }
+            if (tp.urg_data && static_cast<std::int32_t>(tp.copied_seq - tp.urg_seq) > 0)
+                tp.urg_data = 0;
+            continue;
+        }
+        if (static_cast<std::size_t>(copied) >= target)
+            break;
+        if (copied) {
+            if (!timeo || sk.sk_err || sk.sk_state() == tcp_close ||
+                (sk.sk_shutdown & rcv_shutdown))
+                break;
+        } else {
+            if (sock_flag(sk, sock_done))
+                break;
+            if (sk.sk_err) {
+                copied = tcp_sock_error(sk);
+                break;
+            }
+            if (sk.sk_shutdown & rcv_shutdown)
+                break;
+            if (sk.sk_state() == tcp_close) {
+                copied = -enotconn;
+                break;
+            }
+            if (!timeo) {
+                copied = -eagain;
+                break;
+            }
+        }
+        tcp_window_update<P>(ctx, sk);
+        const std::size_t have = tcp_inq(sk);
+        sk_wait_event(ctx, timeo, [&] {
+            return tcp_inq(sk) > have || sk.sk_err || (sk.sk_shutdown & rcv_shutdown) ||
+                   sk.sk_state() == tcp_close;
+        });
+    }
+    if (!peek)
+        tcp_window_update<P>(ctx, sk);
+    return copied;
+}
+
+//! tcp_close_state: the state a close or SHUT_WR moves to; true when a FIN
+//! is to be sent.
+template <class P, class Ctx>
+bool tcp_close_state(Ctx& ctx, sock& sk) {
+    switch (sk.sk_state()) {
+    case tcp_established:
+    case tcp_syn_recv:
+        tcp_set_state<P>(ctx, sk, tcp_fin_wait1);
+        return true;
+    case tcp_close_wait:
+        tcp_set_state<P>(ctx, sk, tcp_last_ack);
+        return true;
+    case tcp_syn_sent:
+    case tcp_listen:
+    case tcp_close:
+        tcp_set_state<P>(ctx, sk, tcp_close);
+        return false;
+    default:
+        return false;
+    }
+}
+
+//! tcp_shutdown: SHUT_WR sends the FIN (after the queued data).
+template <class P, class Ctx>
+void tcp_shutdown(Ctx& ctx, sock& sk, int how) {
+    if (!(how & send_shutdown))
+        return;
+    if ((1u << sk.sk_state()) &
+        ((1u << tcp_established) | (1u << tcp_syn_sent) | (1u << tcp_close_wait))) {
+        if (tcp_close_state<P>(ctx, sk))
+            tcp_send_fin<P>(ctx, sk);
+    }
+}
+
+//! tcp_close (named tcp_close_sock: TCP_CLOSE is the state): unread data or SO_LINGER {1, 0} reset
+//! the connection, otherwise a FIN; the sock is orphaned and lives on until its state machine ends
+//! (FIN_WAIT1, CLOSING, LAST_ACK) or becomes a TIME_WAIT / FIN_WAIT2 mini-sock.
+template <class P, class Ctx>
+void tcp_close_sock(Ctx& ctx, sock& sk, long timeout) {
+    sk.sk_shutdown = shutdown_mask;
+    const std::uint8_t start = sk.sk_state();
+    bool data_was_unread = false;
+    if (start == tcp_listen) {
+        tcp_set_state<P>(ctx, sk, tcp_close);
+        inet_csk_listen_stop<P>(ctx, sk);
+    } else {
+        data_was_unread = tcp_inq(sk) != 0;
+        skb_queue_purge(ctx, sk.sk_receive_queue);
+        if (sk.sk_state() != tcp_close) {
+            if (data_was_unread) {
+                tcp_send_reset<P>(ctx, sk); // tcp_send_active_reset
+                tcp_set_state<P>(ctx, sk, tcp_close);
+            } else if (sock_flag(sk, sock_linger) && !timeout) {
+                tcp_disconnect<P>(ctx, sk, 0);
+            } else if (tcp_close_state<P>(ctx, sk)) {
+                tcp_send_fin<P>(ctx, sk);
+            }
+        }
+    }
+    // adjudge_to_death
+    sock_orphan(sk);
+    if (sk.sk_state() == tcp_fin_wait2) {
+        tcp_sock& tp = tcp_of(sk);
+        if (tp.linger2 < 0) {
+            tcp_send_reset<P>(ctx, sk);
+            tcp_set_state<P>(ctx, sk, tcp_close);
+        } else {
+            const unsigned long tmo =
+                tp.linger2 ? static_cast<unsigned long>(tp.linger2)
+                           : static_cast<unsigned long>(sk.sk_net()->sysctl.tcp_fin_timeout) * hz;
+            if (tmo > tcp_timewait_len) {
+                tp.timer_at = ctx.jiffies() + tmo;
+            } else {
+                tcp_enter_time_wait<P>(ctx, sk, tcp_fin_wait2, tmo); // destroys the orphan
+                return;
+            }
+        }
+    }
+    if (sk.sk_state() == tcp_close)
+        inet_csk_destroy_sock<P>(ctx, sk);
+}
+
+//! tcp_ioctl's SIOCINQ (Linux's tcp_inq): bytes a read could return now
+//! (none before the handshake; up to the urgent byte when one is pending
+//! and not inline).
+inline int tcp_ioctl_inq(const sock& sk) noexcept {
+    const tcp_sock& tp = *tcp_sk(&sk);
+    if (tcpf(sk.sk_state()) & (tcpf(tcp_syn_sent) | tcpf(tcp_syn_recv)))
+        return 0;
+    if (sock_flag(sk, sock_urginline) || !tp.urg_data ||
+        static_cast<std::int32_t>(tp.urg_seq - tp.copied_seq) < 0 ||
+        static_cast<std::int32_t>(tp.urg_seq - tp.rcv_nxt) >= 0)
+        return static_cast<int>(tp.rcv_nxt - tp.copied_seq);
+    return static_cast<int>(tp.urg_seq - tp.copied_seq);
+}
+
+//! tcp_ioctl: SIOCINQ, SIOCATMARK, SIOCOUTQ (sent but not acknowledged, and
+//! not sent), SIOCOUTQNSD (not sent); a listener has no queues (EINVAL).
+inline int tcp_ioctl(const sock& sk, unsigned long cmd, int* karg) noexcept {
+    const tcp_sock& tp = *tcp_sk(&sk);
+    const bool listening = sk.sk_state() == tcp_listen;
+    const bool opening = (tcpf(sk.sk_state()) & (tcpf(tcp_syn_sent) | tcpf(tcp_syn_recv))) != 0;
+    switch (cmd) {
+    case siocinq:
+        if (listening)
+            return -einval;
+        *karg = tcp_ioctl_inq(sk);
+        return 0;
+    case siocatmark:
+        *karg = tp.urg_data && tp.urg_seq == tp.copied_seq;
+        return 0;
+    case siocoutq:
+        if (listening)
+            return -einval;
+        *karg = opening ? 0 : static_cast<int>(tp.write_seq - tp.snd_una);
+        return 0;
+    case siocoutqnsd:
+        if (listening)
+            return -einval;
+        *karg = opening ? 0 : static_cast<int>(tp.write_seq - tp.snd_nxt);
+        return 0;
+    default:
+        return -enoioctlcmd;
+    }
+}
+
+//! tcp_poll.
+template <class Ctx>
+unsigned tcp_poll(Ctx&, ksock::socket& so) {
+    sock& sk = *so.sk;
+    const std::uint8_t state = sk.sk_state();
+    if (state == tcp_listen)
+        return tcp_of(sk).inet_conn.icsk_accept_queue.rskq_accept_head ? (pollin | pollrdnorm) : 0u;
+    unsigned mask = 0;
+    const std::uint8_t shutdown = sk.sk_shutdown;
+    if (shutdown == shutdown_mask || state == tcp_close)
+        mask |= pollhup;
+    if (shutdown & rcv_shutdown)
+        mask |= pollin | pollrdnorm | pollrdhup;
+    if (state != tcp_syn_sent && state != tcp_syn_recv) {
+        const tcp_sock& tp = tcp_of(sk);
+        std::size_t target = sk.sk_rcvlowat > 0 ? static_cast<std::size_t>(sk.sk_rcvlowat) : 1u;
+        if (tp.urg_data && tp.urg_seq == tp.copied_seq && !sock_flag(sk, sock_urginline))
+            ++target; // the urgent byte does not count
+        if (tcp_inq(sk) >= target)
+            mask |= pollin | pollrdnorm;
+        if (!(shutdown & send_shutdown)) {
+            if (sk_stream_is_writeable(sk))
+                mask |= pollout | pollwrnorm;
+            else
+                so.flags |= 1UL << sock_nospace;
+        } else {
+            mask |= pollout | pollwrnorm;
+        }
+        if (tp.urg_data & tcp_urg_valid)
+            mask |= pollpri;
+    }
+    if (sk.sk_err || !skb_queue_empty(sk.sk_error_queue))
+        mask |= pollerr;
+    return mask;
+}
+
+} // namespace ksock::inet

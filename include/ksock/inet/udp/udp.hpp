@@ -1,0 +1,198 @@
+// ksock/inet/udp/udp.hpp: udp_prot (net/ipv4/udp.c): udp_init_sock, the port
+// table (udp_lib_get_port, udp_lib_unhash), connect/disconnect, sendmsg,
+// recvmsg and udp_lib_close.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <ksock/core/sock_init.hpp>
+#include <ksock/inet/ip/icmp.hpp>
+#include <ksock/inet/ip/ip_datagram.hpp>
+#include <ksock/inet/ip/ip_loopback.hpp>
+#include <ksock/inet/udp/udp_input.hpp>
+#include <ksock/inet/udp/udp_output.hpp>
+#include <ksock/inet/udp/udp_sock.hpp>
+#include <ksock/inet/udp/udp_sockopt.hpp>
+#include <ksock/objects/layout.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/in.hpp>
+#include <ksock/uapi/ioctls.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/types.hpp>
+
+namespace ksock::inet {
+
+struct udp_prot {
+    static constexpr const char* name = "UDP";
+    using obj_type = udp_sock;
+    static constexpr std::size_t obj_size = sizeof(udp_sock);
+    static constexpr kfunc backlog_rcv = kfunc::udp_queue_rcv_skb;
+    using state_type = udp_table;
+
+    static const udp_sock defaults;
+
+    //! udp_lib_init_sock + udp_init_sock values.
+    static constexpr void init_values(udp_sock& up, const net_sysctl&) noexcept {
+        up.forward_threshold = up.inet.sk.sk_rcvbuf >> 2;
+        up.inet.sk.sk_destruct = kfunc::udp_destruct_sock;
+    }
+
+    template <class Ctx>
+    static int init(Ctx& ctx, sock& sk) {
+        udp_sock& up = *udp_sk(&sk);
+        skb_queue_head_init(up.reader_queue);
+        init_list_head(up.tunnel_list);
+        init_values(up, sk.sk_net()->sysctl);
+        // UDP handles SOL_SOCKET itself (udp_lib_setsockopt), and supports
+        // zero-copy sends.
+        if (sk.sk_socket)
+            sk.sk_socket->flags |= (1UL << sock_custom_sockopt) | (1UL << sock_support_zc);
+        auto& tr = ctx.trace();
+        if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
+            tr.note("udp_init_sock -> udp_lib_init_sock");
+            tr.field("forward_threshold (sk_rcvbuf >> 2)", up.forward_threshold);
+            tr.text("sk_destruct", kfunc_name(sk.sk_destruct));
+            tr.note("SOCK_CUSTOM_SOCKOPT set on sk_socket->flags");
+        }
+        return 0;
+    }
+
+    //! udp_lib_lport_inuse's test between \p sk and a hashed \p sk2 on the
+    //! same port: 0 no conflict, 1 a conflict, 2 a conflict SO_REUSEPORT
+    //! resolves (both set it, same owner).
+    static int lport_conflict(const sock& sk, const sock& sk2) noexcept {
+        if (&sk2 == &sk || (sk2.sk_reuse() && sk.sk_reuse()))
+            return 0;
+        if (sk2.sk_bound_dev_if() && sk.sk_bound_dev_if() &&
+            sk2.sk_bound_dev_if() != sk.sk_bound_dev_if())
+            return 0;
+        const std::uint32_t a = inet_sk(&sk)->inet_rcv_saddr();
+        const std::uint32_t b = inet_sk(&sk2)->inet_rcv_saddr();
+        if (a && b && a != b)
+            return 0;
+        return sk2.sk_reuseport() && sk.sk_reuseport() && sk2.sk_uid == sk.sk_uid ? 2 : 1;
+    }
+
+    //! udp_lib_get_port. An explicit port is refused when a sock holds it
+    //! on an overlapping address (0.0.0.0 overlaps every address) unless
+    //! both set SO_REUSEADDR, or both set SO_REUSEPORT with the same owner:
+    //! the most recently hashed such sock decides, as the head of Linux's
+    //! chain does. Port 0 takes a free port of ip_local_port_range from a
+    //! random start. Non-zero when nothing is free.
+    template <class Ctx>
+    static int get_port(Ctx& ctx, sock& sk, unsigned short snum) {
+        inet_sock& inet = *inet_sk(&sk);
+        if (!snum) {
+            const auto& s = ctx.net().sysctl;
+            const int low = s.ip_local_port_range[0];
+            const int high = s.ip_local_port_range[1];
+            const auto remaining = static_cast<std::uint32_t>(high - low + 1);
+            const std::uint32_t rand = ctx.net().prandom_u32();
+            const auto first =
+                static_cast<std::uint32_t>((static_cast<std::uint64_t>(rand) * remaining) >> 32);
+            bool found = false;
+            for (std::uint32_t i = 0; i < remaining && !found; ++i) {
+                const auto port = static_cast<unsigned short>(static_cast<std::uint32_t>(low) +
+                                                              (first + i) % remaining);
+                bool used = false;
+                udp_for_each_hashed(ctx, [&](sock& sk2) {
+                    used =
+                        used || (inet_sk(&sk2)->inet_num() == port && lport_conflict(sk, sk2) == 1);
+                });
+                if (!used) {
+                    snum = port;
+                    found = true;
+                }
+            }
+            if (!found)
+                return 1;
+        } else {
+            const sock* decider = nullptr;
+            int verdict = 0;
+            udp_for_each_hashed(ctx, [&](sock& sk2) {
+                if (inet_sk(&sk2)->inet_num() != snum)
+                    return;
+                const int c = lport_conflict(sk, sk2);
+                if (c && (!decider || sk2.__sk_common.skc_hash > decider->__sk_common.skc_hash)) {
+                    decider = &sk2;
+                    verdict = c;
+                }
+            });
+            if (verdict == 1)
+                return 1;
+        }
+        inet.inet_num() = snum;
+        // sk_add_node_rcu: the hash holds a reference.
+        sk.__sk_common.skc_hash = ++ctx.template proto_state<udp_prot>().hash_seq;
+        sock_hold(sk);
+        return 0;
+    }
+
+    //! udp_lib_unhash: the port is given up, with the hash's reference.
+    template <class Ctx>
+    static void unhash(Ctx&, sock& sk) {
+        inet_sock& inet = *inet_sk(&sk);
+        if (!inet.inet_num())
+            return;
+        inet.inet_num() = 0;
+        sk.__sk_common.skc_hash = 0;
+        --sk.sk_refcnt(); // __sock_put: never the last reference here
+    }
+
+    //! udp_ioctl: SIOCINQ is the first datagram's payload (0 when none),
+    //! SIOCOUTQ the send memory still charged.
+    template <class Ctx>
+    static int ioctl(Ctx&, sock& sk, unsigned long cmd, int* karg) {
+        switch (cmd) {
+        case siocoutq:
+            *karg = sk_wmem_alloc_get(sk);
+            return 0;
+        case siocinq: {
+            const sk_buff* skb = skb_peek(sk.sk_receive_queue);
+            *karg = skb ? static_cast<int>(skb->msg_len) : 0;
+            return 0;
+        }
+        default:
+            return -enoioctlcmd;
+        }
+    }
+
+    //! ip4_datagram_connect.
+    template <class Ctx>
+    static int connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
+        return ip4_datagram_connect(ctx, sk, uaddr, addr_len);
+    }
+    //! udp_disconnect.
+    template <class Ctx>
+    static int disconnect(Ctx& ctx, sock& sk, int flags) {
+        return udp_disconnect<udp_prot>(ctx, sk, flags);
+    }
+    template <class Ctx>
+    static long sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
+        return udp_sendmsg(ctx, sk, msg, len);
+    }
+    template <class Ctx>
+    static long recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags,
+                        int* addr_len) {
+        return udp_recvmsg(ctx, sk, msg, len, flags, addr_len);
+    }
+
+    //! udp_lib_close = sk_common_release.
+    template <class Ctx>
+    static void close(Ctx& ctx, sock& sk, long /*timeout*/) {
+        sk_common_release<udp_prot>(ctx, sk);
+    }
+
+    static int getsockopt(ksock::socket& so, int level, int optname, void* optval,
+                          socklen_t* optlen, const cred& cr) {
+        return udp_getsockopt(so, level, optname, optval, optlen, cr);
+    }
+    template <class Ops>
+    static int setsockopt(ksock::socket& so, int level, int optname, const void* optval,
+                          socklen_t optlen, const cred& cr) {
+        return udp_setsockopt<Ops>(so, level, optname, optval, optlen, cr);
+    }
+};
+
+} // namespace ksock::inet

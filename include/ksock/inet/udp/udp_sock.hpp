@@ -1,0 +1,31 @@
+// ksock/inet/udp/udp_sock.hpp: struct udp_sock (include/linux/udp.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include <ksock/inet/inet_sock.hpp>
+#include <ksock/objects/sk_buff_head.hpp>
+
+namespace ksock {
+
+struct udp_sock {
+    inet_sock inet;
+    unsigned long udp_flags;
+    int pending;
+    std::uint8_t encap_type;
+    std::uint16_t len;
+    std::uint16_t gso_size;
+    std::uint16_t pcslen;
+    std::uint16_t pcrlen;
+    int forward_deficit;
+    int forward_threshold; //!< sk_rcvbuf >> 2 at init
+    sk_buff_head reader_queue;
+    list_head tunnel_list; //!< 6.18
+};
+
+static_assert(std::is_standard_layout_v<udp_sock>, "ksock::udp_sock: must be standard-layout");
+static_assert(offsetof(udp_sock, inet) == 0, "ksock::udp_sock: inet must be at offset 0");
+
+} // namespace ksock

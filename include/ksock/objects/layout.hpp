@@ -1,0 +1,208 @@
+// ksock/objects/layout.hpp: Linux's layout casts, checked: inet_sk, inet_csk, tcp_sk,
+// udp_sk, raw_sk, unix_sk, and SOCKET_I / SOCK_INODE (container_of over
+// socket_alloc).
+//
+// Linux downcasts with container_of over first-member embeddings; the cast is
+// legal because the slab object really is the larger type. Here:
+//  * at compile time a cast exists only along a real first-member chain:
+//    `begins_with<Outer, Inner>` holds when Outer is a standard-layout
+//    aggregate whose first member, recursively, is an Inner. It is detected
+//    by aggregate initialisation: `Outer{inner}` only compiles through brace
+//    elision into the first member, down to a member of type Inner. For a
+//    standard-layout class the first member sits at offset 0 and is
+//    pointer-interconvertible with the object, so the reinterpret_cast below
+//    is well-defined whenever the object is really an Outer;
+//  * in debug builds (KSOCK_CHECKED_CASTS, on unless NDEBUG) the cast also
+//    asks the object's proto (sk->sk_prot) whether the allocated type begins
+//    with the target, and traps if not.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include <ksock/inet/inet_connection_sock.hpp>
+#include <ksock/inet/inet_sock.hpp>
+#include <ksock/inet/raw_sock.hpp>
+#include <ksock/inet/tcp/tcp_sock.hpp>
+#include <ksock/inet/udp/udp_sock.hpp>
+#include <ksock/objects/proto_desc.hpp>
+#include <ksock/objects/sock.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/unix/unix_sock.hpp>
+
+#ifndef KSOCK_CHECKED_CASTS
+#ifdef NDEBUG
+#define KSOCK_CHECKED_CASTS 0
+#else
+#define KSOCK_CHECKED_CASTS 1
+#endif
+#endif
+
+//! What a failed run-time check does; a firmware build may route it to its
+//! own fault handler by defining KSOCK_ASSERT_FAIL(msg) before including ksock.
+#ifndef KSOCK_ASSERT_FAIL
+#define KSOCK_ASSERT_FAIL(msg) __builtin_trap()
+#endif
+
+namespace ksock {
+
+//! Outer begins, at offset 0, with an Inner (first member, recursively).
+template <class Outer, class Inner>
+concept begins_with = std::is_standard_layout_v<Outer> && std::is_standard_layout_v<Inner> &&
+    (std::is_same_v<Outer, Inner> ||
+     (std::is_aggregate_v<Outer> && requires(Inner && in) { Outer{static_cast<Inner&&>(in)}; }));
+
+//! A socket object type: begins with ksock::sock at offset 0.
+template <class T>
+concept sock_object = begins_with<T, sock>;
+
+//! first_member<T>::ptr names the member that embeds T's parent at offset 0.
+//! It lets member_ref<To>(obj) walk the chain with member accesses, which a
+//! constant expression can do (a reinterpret_cast cannot): this is what makes
+//! the default images of the protos constexpr. Specialise it for your own
+//! object types to get constexpr images for them too; without it the walk
+//! falls back to the (run-time only) layout cast.
+template <class T>
+struct first_member;
+template <>
+struct first_member<inet_sock> {
+    static constexpr auto ptr = &inet_sock::sk;
+};
+template <>
+struct first_member<inet_connection_sock> {
+    static constexpr auto ptr = &inet_connection_sock::icsk_inet;
+};
+template <>
+struct first_member<tcp_sock> {
+    static constexpr auto ptr = &tcp_sock::inet_conn;
+};
+template <>
+struct first_member<udp_sock> {
+    static constexpr auto ptr = &udp_sock::inet;
+};
+template <>
+struct first_member<raw_sock> {
+    static constexpr auto ptr = &raw_sock::inet;
+};
+template <>
+struct first_member<unix_sock> {
+    static constexpr auto ptr = &unix_sock::sk;
+};
+
+//! The To at offset 0 of \p o (To must begin \p o's first-member chain).
+template <class To, class From>
+requires begins_with<From, To>
+constexpr To& member_ref(From& o) noexcept {
+    if constexpr (std::is_same_v<To, From>)
+        return o;
+    else if constexpr (requires { first_member<From>::ptr; })
+        return member_ref<To>(o.*first_member<From>::ptr);
+    else
+        return *reinterpret_cast<To*>(&o);
+}
+
+namespace detail {
+template <class To>
+constexpr void check_sk_type(const sock* sk) noexcept {
+    if constexpr (KSOCK_CHECKED_CASTS) {
+        // A null proto means "not made by a stack" (a constexpr image or a
+        // hand-built object): nothing to check against.
+        if (sk && sk->sk_prot() && !sk->sk_prot()->contains(type_id<To>()))
+            KSOCK_ASSERT_FAIL("ksock: layout cast to a type the object does not begin with");
+    }
+}
+} // namespace detail
+
+//! Checked first-member downcast, the generic form of tcp_sk() and friends.
+template <class To, class From>
+requires begins_with<To, From> && sock_object<From>
+constexpr To* sk_cast(From* p) noexcept {
+    detail::check_sk_type<To>(reinterpret_cast<const sock*>(p));
+    return reinterpret_cast<To*>(p);
+}
+template <class To, class From>
+requires begins_with<To, From> && sock_object<From>
+constexpr const To* sk_cast(const From* p) noexcept {
+    detail::check_sk_type<To>(reinterpret_cast<const sock*>(p));
+    return reinterpret_cast<const To*>(p);
+}
+
+//! Upcast to the embedded sock: always valid, no check needed.
+template <sock_object From>
+constexpr sock* sk_of(From* p) noexcept {
+    return reinterpret_cast<sock*>(p);
+}
+template <sock_object From>
+constexpr const sock* sk_of(const From* p) noexcept {
+    return reinterpret_cast<const sock*>(p);
+}
+
+// Linux's named casts.
+inline inet_sock* inet_sk(sock* sk) noexcept {
+    return sk_cast<inet_sock>(sk);
+}
+inline const inet_sock* inet_sk(const sock* sk) noexcept {
+    return sk_cast<inet_sock>(sk);
+}
+inline inet_connection_sock* inet_csk(sock* sk) noexcept {
+    return sk_cast<inet_connection_sock>(sk);
+}
+inline const inet_connection_sock* inet_csk(const sock* sk) noexcept {
+    return sk_cast<inet_connection_sock>(sk);
+}
+inline tcp_sock* tcp_sk(sock* sk) noexcept {
+    return sk_cast<tcp_sock>(sk);
+}
+inline const tcp_sock* tcp_sk(const sock* sk) noexcept {
+    return sk_cast<tcp_sock>(sk);
+}
+inline udp_sock* udp_sk(sock* sk) noexcept {
+    return sk_cast<udp_sock>(sk);
+}
+inline const udp_sock* udp_sk(const sock* sk) noexcept {
+    return sk_cast<udp_sock>(sk);
+}
+inline raw_sock* raw_sk(sock* sk) noexcept {
+    return sk_cast<raw_sock>(sk);
+}
+inline const raw_sock* raw_sk(const sock* sk) noexcept {
+    return sk_cast<raw_sock>(sk);
+}
+inline unix_sock* unix_sk(sock* sk) noexcept {
+    return sk_cast<unix_sock>(sk);
+}
+inline const unix_sock* unix_sk(const sock* sk) noexcept {
+    return sk_cast<unix_sock>(sk);
+}
+
+//! SOCKET_I(inode): the socket allocated together with this inode.
+inline ksock::socket* SOCKET_I(inode* ino) noexcept {
+    static_assert(std::is_standard_layout_v<socket_alloc>);
+    auto* ei = static_cast<socket_alloc*>(static_cast<void*>(reinterpret_cast<unsigned char*>(ino) -
+                                                             offsetof(socket_alloc, vfs_inode)));
+    return &ei->socket;
+}
+//! SOCK_INODE(socket): the inode allocated together with this socket.
+inline inode* SOCK_INODE(ksock::socket* sock) noexcept {
+    // socket is the first member of socket_alloc: pointer-interconvertible.
+    return &reinterpret_cast<socket_alloc*>(sock)->vfs_inode;
+}
+
+// Every link of every chain, pinned.
+static_assert(begins_with<sock, sock_common>, "ksock::sock must begin with sock_common");
+static_assert(begins_with<inet_sock, sock>, "ksock::inet_sock must begin with sock");
+static_assert(begins_with<inet_connection_sock, inet_sock>,
+              "ksock::inet_connection_sock must begin with inet_sock");
+static_assert(begins_with<tcp_sock, inet_connection_sock>,
+              "ksock::tcp_sock must begin with inet_connection_sock");
+static_assert(begins_with<tcp_sock, sock>, "ksock::tcp_sock must begin with sock");
+static_assert(begins_with<udp_sock, inet_sock>, "ksock::udp_sock must begin with inet_sock");
+static_assert(begins_with<raw_sock, inet_sock>, "ksock::raw_sock must begin with inet_sock");
+static_assert(begins_with<unix_sock, sock>, "ksock::unix_sock must begin with sock");
+static_assert(begins_with<socket_alloc, ksock::socket>,
+              "ksock::socket_alloc must begin with socket");
+static_assert(!begins_with<udp_sock, inet_connection_sock>,
+              "ksock::udp_sock must not pass for a connection socket");
+static_assert(!begins_with<unix_sock, inet_sock>, "ksock::unix_sock is not an inet_sock");
+
+} // namespace ksock

@@ -1,0 +1,36 @@
+// ksock/objects/sk_buff_head.hpp: a socket buffer queue head (struct sk_buff_head,
+// include/linux/skbuff.h) as the creation path leaves it: empty, locked by
+// its own spinlock.
+#pragma once
+
+#include <cstdint>
+
+#include <ksock/objects/spinlock.hpp>
+
+namespace ksock {
+
+struct sk_buff;
+
+struct sk_buff_head {
+    sk_buff* next;
+    sk_buff* prev;
+    std::uint32_t qlen;
+    spinlock_t lock;
+};
+
+//! skb_queue_head_init: the empty queue points at its own head.
+inline void skb_queue_head_init(sk_buff_head& q) noexcept {
+    // Linux casts the head to an sk_buff*: the head shares the first two
+    // members of sk_buff. ksock stores the head's address as an opaque
+    // marker and never dereferences it as an sk_buff.
+    q.next = reinterpret_cast<sk_buff*>(&q);
+    q.prev = reinterpret_cast<sk_buff*>(&q);
+    q.qlen = 0;
+    spin_lock_init(q.lock);
+}
+
+inline bool skb_queue_empty(const sk_buff_head& q) noexcept {
+    return q.next == reinterpret_cast<const sk_buff*>(&q);
+}
+
+} // namespace ksock

@@ -1,0 +1,95 @@
+// ksock/policy/trace.hpp: tracing as a policy (the tracepoints of the socket path).
+//
+// A stack calls its trace policy at every step of socket()/close(): entering
+// and leaving a kernel function, and each field value the step set. With
+// null_trace (the default) every call is an empty inline function and the
+// compiler removes it, arguments included. print_trace writes an indented
+// call tree with std::printf, which newlib provides on a target too.
+#pragma once
+
+#include <climits>
+#include <concepts>
+#include <cstdio>
+
+namespace ksock {
+
+//! The trace policy concept: what a stack calls.
+template <class T>
+concept trace_policy = requires(T& t, const char* s, long long v) {
+    { T::enabled } -> std::convertible_to<bool>;
+    t.enter(s);
+    t.leave(s, 0);
+    t.field(s, v);
+    t.text(s, s);
+    t.note(s);
+};
+
+//! Tracing off: costs nothing.
+struct null_trace {
+    static constexpr bool enabled = false;
+    constexpr void enter(const char*) noexcept {}
+    constexpr void leave(const char*, int) noexcept {}
+    constexpr void field(const char*, long long) noexcept {}
+    constexpr void text(const char*, const char*) noexcept {}
+    constexpr void note(const char*) noexcept {}
+};
+
+//! Tracing to stdout as an indented call tree:
+//!   __sock_create
+//!     sock_alloc
+//!       inode.i_ino = 1
+struct print_trace {
+    static constexpr bool enabled = true;
+    int depth = 0;
+
+    void indent() const noexcept {
+        for (int i = 0; i < depth; ++i)
+            std::fputs("  ", stdout);
+    }
+    void enter(const char* fn) noexcept {
+        indent();
+        std::printf("%s\n", fn);
+        ++depth;
+    }
+    void leave(const char* fn, int ret) noexcept {
+        if (depth > 0)
+            --depth;
+        if (ret != 0) {
+            indent();
+            std::printf("%s -> %d\n", fn, ret);
+        }
+    }
+    void field(const char* name, long long v) noexcept {
+        indent();
+        // %ld whenever the value fits: newlib-nano's printf has no %lld.
+        if (v >= LONG_MIN && v <= LONG_MAX)
+            std::printf("%s = %ld\n", name, static_cast<long>(v));
+        else
+            std::printf("%s = %lld\n", name, v);
+    }
+    void text(const char* name, const char* v) noexcept {
+        indent();
+        std::printf("%s = \"%s\"\n", name, v);
+    }
+    void note(const char* msg) noexcept {
+        indent();
+        std::printf("%s\n", msg);
+    }
+};
+
+static_assert(trace_policy<null_trace> && trace_policy<print_trace>);
+
+//! RAII scope: enter on construction, leave with the recorded result.
+template <class Trace>
+struct trace_scope {
+    Trace& t;
+    const char* fn;
+    int ret = 0;
+    constexpr trace_scope(Trace& tr, const char* f) noexcept : t(tr), fn(f) { t.enter(fn); }
+    constexpr int result(int r) noexcept { return ret = r; }
+    constexpr ~trace_scope() { t.leave(fn, ret); }
+    trace_scope(const trace_scope&) = delete;
+    trace_scope& operator=(const trace_scope&) = delete;
+};
+
+} // namespace ksock

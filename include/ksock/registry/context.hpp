@@ -1,0 +1,91 @@
+// ksock/registry/context.hpp: what a stack offers to the code its registries plug in
+// (family create policies, protos, ops): Linux's `current`, `sock_net(sk)`,
+// the slab caches and the tracepoints, as one context object.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+
+#include <ksock/objects/sk_buff.hpp>
+#include <ksock/objects/sock.hpp>
+#include <ksock/policy/trace.hpp>
+#include <ksock/runtime/cred.hpp>
+#include <ksock/runtime/net.hpp>
+
+namespace ksock {
+
+struct file;
+struct scm_fp_list;
+
+//! A stack context C provides:
+//!   c.net()                      the net namespace (sysctls, counters)
+//!   c.current_cred()             credentials of the calling task
+//!   c.cgroup_classid(), c.cgroup_prioidx()   the calling task's cgroup ids
+//!   c.trace()                    the trace policy object
+//!   c.template obj_alloc<P>()    a zeroed P::obj_type from P's pool, or null
+//!   c.template obj_free<P>(o)    return it
+//!   c.template proto_state<P>()  P's per-stack state (P::state_type), if any
+//!   c.template for_each_obj<P>(f)   f(P::obj_type&) for every live object of P
+//! and for the data path:
+//!   C::can_block                 whether a call may sleep (the wait policy)
+//!   c.wait(long& timeo)          sleep until a wake-up or timeo jiffies (if can_block)
+//!   c.jiffies()                  the stack's clock
+//!   c.skb_alloc() / c.skb_free(s)   one skb chunk from the pool / back
+//!   c.sk_free_any(sk)            __sk_free for a sock of any proto
+//!   c.sk_data_ready(sk), c.sk_write_space(sk), c.sk_state_change(sk),
+//!   c.sk_error_report(sk)        the sock's callbacks: wake its waiters
+//! and for ancillary data (SCM_RIGHTS, SCM_CREDENTIALS, SO_PEERCRED):
+//!   c.current_pid(), c.find_pid(pid)   the caller's pid; does a task have pid?
+//!   c.fget_raw(fd)               the caller's file at fd with a new reference, or null
+//!   c.fput_file(f)               drop such a reference (a release it causes is deferred)
+//!   c.install_fd(f, flags)       a new fd (lowest free, O_CLOEXEC) with its own reference, or
+//!   -EMFILE c.scm_fp_alloc() / c.scm_fp_free(l)   an scm_fp_list from the stack's pool (null:
+//!   ENOMEM) / back
+template <class C>
+concept stack_context = requires(C& c) {
+    { c.net() } -> std::same_as<net&>;
+    { c.current_cred() } -> std::same_as<const cred&>;
+    { c.cgroup_classid() } -> std::convertible_to<std::uint32_t>;
+    { c.cgroup_prioidx() } -> std::convertible_to<std::uint16_t>;
+    c.trace();
+};
+
+namespace archetypes {
+//! The minimal stack context: extension points are checked against it, so a
+//! family, proto or ops type that needs more than the concept gives fails at
+//! its own definition, not deep inside a stack.
+struct context {
+    ksock::net& net();
+    const ksock::cred& current_cred();
+    std::uint32_t cgroup_classid();
+    std::uint16_t cgroup_prioidx();
+    null_trace& trace();
+    template <class P>
+    typename P::obj_type* obj_alloc();
+    template <class P>
+    void obj_free(typename P::obj_type*);
+    template <class P>
+    typename P::state_type& proto_state();
+    template <class P, class F>
+    void for_each_obj(F&&);
+    static constexpr bool can_block = false;
+    unsigned long jiffies();
+    sk_buff* skb_alloc();
+    void skb_free(sk_buff*);
+    void sk_free_any(sock&);
+    void sk_data_ready(sock&);
+    void sk_write_space(sock&);
+    void sk_state_change(sock&);
+    void sk_error_report(sock&);
+    int current_pid();
+    bool find_pid(int);
+    ksock::file* fget_raw(int);
+    void fput_file(ksock::file*);
+    int install_fd(ksock::file*, unsigned);
+    scm_fp_list* scm_fp_alloc();
+    void scm_fp_free(scm_fp_list*);
+};
+static_assert(stack_context<context>);
+} // namespace archetypes
+
+} // namespace ksock

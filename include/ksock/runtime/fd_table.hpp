@@ -1,0 +1,131 @@
+// ksock/runtime/fd_table.hpp: a task's file descriptor table (struct fdtable and the
+// allocator of fs/file.c: alloc_fd, put_unused_fd, fd_install, close_fd).
+//
+// Linux's semantics, with a fixed capacity instead of a growing table:
+// lowest free descriptor always (POSIX), found through the open_fds bitmap
+// with count-trailing-zeros after skipping full words (full_fds_bits), from
+// the next_fd hint (no fd below it is free); a close-on-exec bitmap; and the
+// caller's soft limit (RLIMIT_NOFILE) as the end of the search (EMFILE).
+// Reserve, then install: a reserved slot has its open bit set and a null file.
+#pragma once
+
+#include <climits>
+#include <cstddef>
+
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/fcntl.hpp>
+
+namespace ksock {
+
+struct file;
+
+template <std::size_t N>
+struct fdtable {
+    static_assert(N > 0, "ksock::fdtable<N>: capacity must be at least 1");
+    static constexpr std::size_t bits = sizeof(unsigned long) * CHAR_BIT; //!< BITS_PER_LONG
+    static constexpr std::size_t words = (N + bits - 1) / bits;
+    static constexpr unsigned max_fds = static_cast<unsigned>(N);
+
+    ksock::file* fd[N]{};
+    unsigned long open_fds[words]{};
+    unsigned long close_on_exec[words]{};
+    unsigned long full_fds_bits[(words + bits - 1) / bits]{};
+    unsigned next_fd = 0;
+
+    static constexpr unsigned long bit(unsigned i) noexcept { return 1UL << (i % bits); }
+    constexpr bool fd_is_open(unsigned i) const noexcept {
+        return i < N && (open_fds[i / bits] & bit(i));
+    }
+    constexpr bool is_close_on_exec(unsigned i) const noexcept {
+        return i < N && (close_on_exec[i / bits] & bit(i));
+    }
+
+    //! find_next_fd: the first clear bit of open_fds at or after \p start,
+    //! or max_fds. Full words are skipped via full_fds_bits.
+    constexpr unsigned find_next_fd(unsigned start) const noexcept {
+        for (std::size_t w = start / bits; w < words; ++w) {
+            if (full_fds_bits[w / bits] & (1UL << (w % bits)))
+                continue;
+            unsigned long free_bits = ~open_fds[w];
+            if (w == start / bits)
+                free_bits &= ~0UL << (start % bits);
+            if (free_bits) {
+                const auto i = static_cast<unsigned>(
+                    w * bits + static_cast<std::size_t>(__builtin_ctzl(free_bits)));
+                return i < N ? i : max_fds;
+            }
+        }
+        return max_fds;
+    }
+
+    constexpr void set_open(unsigned i) noexcept {
+        open_fds[i / bits] |= bit(i);
+        if (open_fds[i / bits] == ~0UL)
+            full_fds_bits[(i / bits) / bits] |= 1UL << ((i / bits) % bits);
+    }
+    constexpr void clear_open(unsigned i) noexcept {
+        open_fds[i / bits] &= ~bit(i);
+        full_fds_bits[(i / bits) / bits] &= ~(1UL << ((i / bits) % bits));
+    }
+    constexpr void set_close_on_exec(unsigned i, bool on) noexcept {
+        if (on)
+            close_on_exec[i / bits] |= bit(i);
+        else
+            close_on_exec[i / bits] &= ~bit(i);
+    }
+
+    //! alloc_fd(start, end, flags): reserve the lowest free fd >= start;
+    //! -EMFILE when it would be >= end (the soft limit) or the table is full.
+    constexpr int alloc_fd(unsigned start, unsigned end, unsigned flags) noexcept {
+        unsigned i = start > next_fd ? start : next_fd;
+        if (i < max_fds)
+            i = find_next_fd(i);
+        // Linux checks the limit before expand_files(); the table cannot grow
+        // past its capacity here, which is what fs.nr_open's EMFILE means.
+        if (i >= end || i >= max_fds)
+            return -emfile;
+        if (start <= next_fd)
+            next_fd = i + 1;
+        set_open(i);
+        set_close_on_exec(i, (flags & static_cast<unsigned>(o_cloexec)) != 0);
+        return static_cast<int>(i);
+    }
+
+    //! put_unused_fd: give back a reserved, never-installed fd.
+    constexpr void put_unused_fd(unsigned i) noexcept {
+        clear_open(i);
+        if (i < next_fd)
+            next_fd = i;
+    }
+
+    //! fd_install: publish \p f in a reserved slot.
+    constexpr void fd_install(unsigned i, ksock::file* f) noexcept { fd[i] = f; }
+
+    //! files_lookup_fd: the installed file, or null (fd < 0 reads as huge, as
+    //! the kernel's unsigned int fd does).
+    constexpr ksock::file* lookup(int i) const noexcept {
+        const auto u = static_cast<unsigned>(i);
+        return u < max_fds ? fd[u] : nullptr;
+    }
+
+    //! file_close_fd_locked: unpublish and release the slot; null if not open.
+    constexpr ksock::file* close_fd(int i) noexcept {
+        const auto u = static_cast<unsigned>(i);
+        if (u >= max_fds || !fd[u])
+            return nullptr;
+        ksock::file* f = fd[u];
+        fd[u] = nullptr;
+        put_unused_fd(u);
+        return f;
+    }
+
+    //! Number of open (reserved or installed) descriptors.
+    constexpr unsigned count_open() const noexcept {
+        unsigned n = 0;
+        for (unsigned long w : open_fds)
+            n += static_cast<unsigned>(__builtin_popcountl(w));
+        return n;
+    }
+};
+
+} // namespace ksock

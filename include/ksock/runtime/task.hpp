@@ -1,0 +1,32 @@
+// ksock/runtime/task.hpp: a task as the socket path sees `current`: credentials,
+// its own fd table and soft RLIMIT_NOFILE, and the cgroup ids that
+// sock_update_classid / sock_update_netprioidx copy into every new sock.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <ksock/runtime/cred.hpp>
+#include <ksock/runtime/fd_table.hpp>
+
+namespace ksock {
+
+template <std::size_t MaxFds>
+struct task {
+    ksock::cred cred;
+    fdtable<MaxFds> files;
+    //! Soft RLIMIT_NOFILE: fds must be below it. At most the table's capacity.
+    unsigned rlimit_nofile;
+    std::uint32_t cgroup_classid; //!< net_cls.classid
+    std::uint16_t cgroup_prioidx; //!< net_prio index
+    int pid;
+
+    static constexpr std::size_t fd_capacity = MaxFds;
+
+    //! rlimit(RLIMIT_NOFILE), clamped to the table: the table cannot grow.
+    constexpr unsigned nofile() const noexcept {
+        return rlimit_nofile < MaxFds ? rlimit_nofile : static_cast<unsigned>(MaxFds);
+    }
+};
+
+} // namespace ksock

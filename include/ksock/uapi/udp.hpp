@@ -1,0 +1,22 @@
+// ksock/uapi/udp.hpp: UDP's user-visible numbers (include/uapi/linux/udp.h): the
+// SOL_UDP and SOL_UDPLITE options and the UDP_ENCAP types.
+#pragma once
+
+namespace ksock {
+
+// --- SOL_UDP options (include/uapi/linux/udp.h) ------------------------------
+inline constexpr int udp_cork = 1;
+inline constexpr int udp_encap = 100;
+inline constexpr int udp_no_check6_tx = 101;
+inline constexpr int udp_no_check6_rx = 102;
+inline constexpr int udp_segment = 103;
+inline constexpr int udp_gro = 104;
+inline constexpr int udplite_send_cscov = 10;
+inline constexpr int udplite_recv_cscov = 11;
+
+// --- UDP_ENCAP values ---------------------------------------------------------
+inline constexpr int udp_encap_espinudp_non_ike = 1;
+inline constexpr int udp_encap_espinudp = 2;
+inline constexpr int udp_encap_l2tpinudp = 3;
+
+} // namespace ksock

@@ -1,0 +1,76 @@
+// ksock/unix/unix_sock.hpp: struct unix_sock and struct unix_address
+// (include/net/af_unix.h).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include <ksock/objects/kfunc.hpp>
+#include <ksock/objects/sock.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+
+namespace ksock {
+
+struct sk_buff;
+
+//! struct unix_address: a bound name, as bind() / autobind stored it and as
+//! getsockname() returns it: `len` bytes of `name` (sun_family included).
+//! Linux allocates it and shares it (refcounted) between a listener and the
+//! socks accepted from it; ksock keeps one in every unix_sock (static
+//! memory) and copies the listener's into each new connection.
+struct unix_address {
+    int len;
+    sockaddr_un name;
+};
+
+//! struct path: where a bound filesystem socket lives (none in ksock: a
+//! pathname is a name in the stack's flat namespace, see unix_bind.hpp).
+struct path {
+    void* mnt;
+    void* dentry;
+};
+
+//! wait_queue_entry_t as unix_sock::peer_wake uses it.
+struct wait_queue_entry {
+    kfunc func;
+    void* priv;
+};
+
+struct unix_sock {
+    sock sk;
+    unix_address* addr; //!< &addr_store once bound (or inherited), else null
+    ksock::path path;
+    mutex_t iolock;
+    mutex_t bindlock;
+    sock* peer;
+    sock* listener;
+    void* vertex;
+    spinlock_t lock;
+    wait_queue_entry peer_wake;
+    int scm_stat_nr_fds; //!< fds in the skbs queued to this sock (scm_stat)
+    //! How many references to this sock's file are in flight (in skbs
+    //! queued anywhere); ksock's unix_gc recounts it on every run.
+    unsigned long inflight;
+    //! The skb holding the out-of-band byte (MSG_OOB on a stream), or null.
+    sk_buff* oob_skb;
+    //! ksock: the storage behind addr.
+    unix_address addr_store;
+    //! ksock: the name is in the bind table (Linux: the sock is hashed by its
+    //! name). A sock accepted from a listener carries the listener's address
+    //! but is not found by it, as in Linux.
+    bool hashed;
+    //! ksock: unix_gc's mark (a candidate for collection) during a run.
+    bool gc_candidate;
+    //! SO_PEERCRED (Linux: sk->sk_peer_pid and sk->sk_peer_cred's euid and
+    //! egid), set by init_peercred / copy_peercred at socketpair, listen and
+    //! connect; peer_pid 0 (no task has it) means none: {0, -1, -1}.
+    int peer_pid;
+    std::uint32_t peer_uid;
+    std::uint32_t peer_gid;
+};
+
+static_assert(std::is_standard_layout_v<unix_sock>, "ksock::unix_sock: must be standard-layout");
+static_assert(offsetof(unix_sock, sk) == 0, "ksock::unix_sock: sk must be at offset 0");
+
+} // namespace ksock
