@@ -1,24 +1,23 @@
-// ksock/config.hpp: the configuration a stack is built from: its families,
-// capacities and policies. Derive from default_config and override what
-// differs; every member is read at compile time.
+// ksock/config.hpp: what a stack is built from: its families, capacities and
+// policies. stack_config names no family: derive from it, list your
+// families, and override what differs; every member is read at compile time.
+// default_config (default_config.hpp) is this with PF_UNIX and PF_INET.
 #pragma once
 
 #include <cstddef>
 
 #include <ksock/detail/type_list.hpp>
-#include <ksock/inet/family.hpp>
 #include <ksock/policy/fault.hpp>
 #include <ksock/policy/lock.hpp>
 #include <ksock/policy/trace.hpp>
 #include <ksock/policy/wait.hpp>
-#include <ksock/uapi/cmsg.hpp>
-#include <ksock/unix/af_unix.hpp>
 
 namespace ksock {
 
-struct default_config {
-    //! The registered families, in sock_register order.
-    using families = type_list<unix_family, inet_family>;
+struct stack_config {
+    //! The registered families, in sock_register order: a derived config
+    //! must list at least one.
+    using families = type_list<>;
     //! Descriptors per task (the fd table's capacity; RLIMIT_NOFILE <= this).
     static constexpr std::size_t max_fds = 64;
     //! sockets (socket_alloc + file) in the whole stack.

@@ -16,10 +16,12 @@
 #include <cstdint>
 #include <cstring>
 
+#include <ksock/detail/uaccess.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/objects/socket.hpp>
+#include <ksock/registry/proto_ops.hpp>
 #include <ksock/runtime/cred.hpp>
 #include <ksock/runtime/net.hpp>
 #include <ksock/uapi/capability.hpp>
@@ -47,41 +49,6 @@ inline constexpr long usec_per_sec = 1000000L;
 
 namespace detail {
 
-// --- the user-copy primitives -------------------------------------------------
-// copy_from_sockptr / copy_to_sockptr: false means EFAULT. Only a null pointer
-// with bytes to move is detected (see the file comment).
-inline bool copy_from_user(void* dst, const void* src, std::size_t n) noexcept {
-    if (n == 0)
-        return true;
-    if (src == nullptr)
-        return false;
-    std::memcpy(dst, src, n);
-    return true;
-}
-inline bool copy_to_user(void* dst, const void* src, std::size_t n) noexcept {
-    if (n == 0)
-        return true;
-    if (dst == nullptr)
-        return false;
-    std::memcpy(dst, src, n);
-    return true;
-}
-//! get_user(len, optlen): Linux reads *optlen as an int, so a socklen_t
-//! above INT_MAX is a negative length (EINVAL at the callers).
-inline bool get_user_len(const socklen_t* optlen, int& len) noexcept {
-    return copy_from_user(&len, optlen, sizeof(int));
-}
-inline bool put_user_len(socklen_t* optlen, int len) noexcept {
-    return copy_to_user(optlen, &len, sizeof(int));
-}
-//! The protocol getters' epilogue (do_ip_getsockopt, tcp_getsockopt ...):
-//! put_user(len, optlen), then copy_to_user(optval, src, len); 0 or -EFAULT.
-inline int put_len_then_value(socklen_t* optlen, int len, void* optval, const void* src) noexcept {
-    if (!put_user_len(optlen, len) || !copy_to_user(optval, src, static_cast<std::size_t>(len)))
-        return -efault;
-    return 0;
-}
-
 // --- socket predicates (include/net/sock.h) -------------------------------------
 constexpr bool sk_is_inet(const sock& sk) noexcept {
     return sk.sk_family() == af_inet || sk.sk_family() == af_inet6;
@@ -108,16 +75,6 @@ constexpr void socket_assign_flag(socket& s, socket_flags_bit b, bool on) noexce
 constexpr void sk_dst_reset(sock& sk) noexcept {
     sk.sk_dst_cache = nullptr;
 }
-
-// --- the optional proto_ops members ---------------------------------------------
-template <class Ops>
-concept has_set_peek_off = requires(sock& sk) {
-    { Ops::set_peek_off(sk, 0) } -> std::same_as<int>;
-};
-template <class Ops>
-concept has_set_rcvlowat = requires(sock& sk) {
-    { Ops::set_rcvlowat(sk, 0) } -> std::same_as<int>;
-};
 
 // --- timeouts (sock_get_timeout / sock_copy_user_timeval / sock_set_timeout) ---
 //! The value SO_RCVTIMEO/SO_SNDTIMEO report; MAX_SCHEDULE_TIMEOUT ("forever")

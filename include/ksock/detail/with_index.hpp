@@ -10,6 +10,8 @@
 
 #include <cstddef>
 
+#include <ksock/platform.hpp>
+
 namespace ksock::detail {
 
 // The switch, written once: each case calls f.template operator()<I>();
@@ -36,14 +38,14 @@ namespace ksock::detail {
         if constexpr (Base + 16 < N)                                                               \
             return with_index_impl<N, Base + 16>::CALL(i, static_cast<F&&>(f));                    \
         else                                                                                       \
-            __builtin_unreachable();                                                               \
+            KSOCK_UNREACHABLE();                                                                   \
     }
 #define KSOCK_CASE(k)                                                                              \
     case k:                                                                                        \
         if constexpr (Base + k < N)                                                                \
             return f.template operator()<Base + k>();                                              \
         else                                                                                       \
-            __builtin_unreachable();
+            KSOCK_UNREACHABLE();
 
 template <std::size_t N, std::size_t Base = 0>
 struct with_index_impl {
@@ -55,7 +57,7 @@ struct with_index_impl {
     //! an operation to its ops, where building the closure on the stack and
     //! reloading every argument through it would cost more than the switch.
     template <class F>
-    [[gnu::always_inline]] static constexpr decltype(auto) call_inline(std::size_t i, F&& f) {
+    KSOCK_ALWAYS_INLINE static constexpr decltype(auto) call_inline(std::size_t i, F&& f) {
         KSOCK_WITH_INDEX_SWITCH(call_inline)
     }
 };
@@ -76,7 +78,7 @@ constexpr decltype(auto) with_index(std::size_t i, F&& f) {
 
 //! with_index, always inlined.
 template <std::size_t N, class F>
-[[gnu::always_inline]] constexpr decltype(auto) with_index_inline(std::size_t i, F&& f) {
+KSOCK_ALWAYS_INLINE constexpr decltype(auto) with_index_inline(std::size_t i, F&& f) {
     static_assert(N > 0, "ksock::detail::with_index_inline: needs at least one alternative");
     if constexpr (N == 1) {
         (void)i;

@@ -28,6 +28,7 @@
 #include <ksock/objects/proto_desc.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/objects/socket.hpp>
+#include <ksock/platform.hpp>
 #include <ksock/unix/unix_sock.hpp>
 
 #ifndef KSOCK_CHECKED_CASTS
@@ -41,7 +42,7 @@
 //! What a failed run-time check does; a firmware build may route it to its
 //! own fault handler by defining KSOCK_ASSERT_FAIL(msg) before including ksock.
 #ifndef KSOCK_ASSERT_FAIL
-#define KSOCK_ASSERT_FAIL(msg) __builtin_trap()
+#define KSOCK_ASSERT_FAIL(msg) ::ksock::platform::trap()
 #endif
 
 namespace ksock {

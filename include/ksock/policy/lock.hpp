@@ -7,6 +7,8 @@
 // duration, so calls from several threads on one stack are serialised.
 #pragma once
 
+#include <ksock/platform.hpp>
+
 namespace ksock {
 
 template <class L>
@@ -22,7 +24,7 @@ struct no_lock {
 };
 
 //! A test-and-set spinlock for an RTOS or SMP firmware without a mutex. The
-//! byte is handled with the compiler's __atomic builtins, lock-free on every
+//! byte is handled with the compiler's atomic builtins (platform.hpp), lock-free on every
 //! target (LDREXB/STREXB on Cortex-M3) and without <atomic>'s compile-time
 //! cost; it starts at zero, so a constinit stack stays in .bss.
 class spinlock {
@@ -31,11 +33,11 @@ class spinlock {
 public:
     constexpr spinlock() noexcept = default;
     void lock() noexcept {
-        while (__atomic_test_and_set(&f_, __ATOMIC_ACQUIRE))
-            while (__atomic_load_n(&f_, __ATOMIC_RELAXED)) {
+        while (platform::test_and_set_acquire(&f_))
+            while (platform::load_relaxed(&f_)) {
             }
     }
-    void unlock() noexcept { __atomic_clear(&f_, __ATOMIC_RELEASE); }
+    void unlock() noexcept { platform::clear_release(&f_); }
 };
 
 template <lock_policy L>

@@ -93,6 +93,21 @@ inline constexpr auto chain_of = [] {
 }();
 } // namespace detail
 
+//! Optional: template <class Ctx> static bool gc(Ctx&): collect the objects
+//! that only in-flight references keep alive (unix_gc); true when it freed
+//! something. A stack runs it after an fput while files are in flight.
+template <class P, class Ctx = archetypes::context>
+concept proto_has_gc = requires(Ctx& c) {
+    { P::gc(c) } -> std::same_as<bool>;
+};
+//! Optional: template <class Ctx> static void on_tick(Ctx&): run the proto's
+//! timers that expired (TIME_WAIT, orphans); a stack calls it after its
+//! clock advanced.
+template <class P, class Ctx = archetypes::context>
+concept proto_has_timers = requires(Ctx& c) {
+    { P::on_tick(c) } -> std::same_as<void>;
+};
+
 //! The proto concept.
 template <class P>
 concept proto = detail::has_name<P> && detail::has_obj_type<P> && detail::has_obj_size<P> &&

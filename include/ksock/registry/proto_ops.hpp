@@ -147,6 +147,16 @@ template <class O>
 concept names_ioctl = requires {
     &O::template ioctl<archetypes::entry, archetypes::context>;
 };
+//! The two SOL_SOCKET helpers an ops type may define (set_peek_off,
+//! set_rcvlowat): plain static functions of the sock.
+template <class Ops>
+concept has_set_peek_off = requires(sock& sk) {
+    { Ops::set_peek_off(sk, 0) } -> std::same_as<int>;
+};
+template <class Ops>
+concept has_set_rcvlowat = requires(sock& sk) {
+    { Ops::set_rcvlowat(sk, 0) } -> std::same_as<int>;
+};
 } // namespace detail
 
 //! The proto_ops concept: release is the one member every socket needs.

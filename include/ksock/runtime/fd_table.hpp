@@ -9,9 +9,9 @@
 // Reserve, then install: a reserved slot has its open bit set and a null file.
 #pragma once
 
-#include <climits>
 #include <cstddef>
 
+#include <ksock/detail/bits.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/fcntl.hpp>
 
@@ -22,14 +22,14 @@ struct file;
 template <std::size_t N>
 struct fdtable {
     static_assert(N > 0, "ksock::fdtable<N>: capacity must be at least 1");
-    static constexpr std::size_t bits = sizeof(unsigned long) * CHAR_BIT; //!< BITS_PER_LONG
-    static constexpr std::size_t words = (N + bits - 1) / bits;
+    static constexpr std::size_t bits = detail::bits_per_long;
+    static constexpr std::size_t words = detail::bits_to_longs(N);
     static constexpr unsigned max_fds = static_cast<unsigned>(N);
 
     ksock::file* fd[N]{};
     unsigned long open_fds[words]{};
     unsigned long close_on_exec[words]{};
-    unsigned long full_fds_bits[(words + bits - 1) / bits]{};
+    unsigned long full_fds_bits[detail::bits_to_longs(words)]{};
     unsigned next_fd = 0;
 
     static constexpr unsigned long bit(unsigned i) noexcept { return 1UL << (i % bits); }
@@ -43,19 +43,10 @@ struct fdtable {
     //! find_next_fd: the first clear bit of open_fds at or after \p start,
     //! or max_fds. Full words are skipped via full_fds_bits.
     constexpr unsigned find_next_fd(unsigned start) const noexcept {
-        for (std::size_t w = start / bits; w < words; ++w) {
-            if (full_fds_bits[w / bits] & (1UL << (w % bits)))
-                continue;
-            unsigned long free_bits = ~open_fds[w];
-            if (w == start / bits)
-                free_bits &= ~0UL << (start % bits);
-            if (free_bits) {
-                const auto i = static_cast<unsigned>(
-                    w * bits + static_cast<std::size_t>(__builtin_ctzl(free_bits)));
-                return i < N ? i : max_fds;
-            }
-        }
-        return max_fds;
+        return static_cast<unsigned>(
+            detail::find_next_zero_bit(open_fds, N, start, [this](std::size_t w) {
+                return detail::test_bit(full_fds_bits, w);
+            }));
     }
 
     constexpr void set_open(unsigned i) noexcept {
@@ -121,10 +112,7 @@ struct fdtable {
 
     //! Number of open (reserved or installed) descriptors.
     constexpr unsigned count_open() const noexcept {
-        unsigned n = 0;
-        for (unsigned long w : open_fds)
-            n += static_cast<unsigned>(__builtin_popcountl(w));
-        return n;
+        return static_cast<unsigned>(detail::bitmap_weight(open_fds, words));
     }
 };
 

@@ -8,11 +8,13 @@
 // __GFP_ZERO do; the caller then applies the defaults.
 #pragma once
 
-#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
+
+#include <ksock/detail/bits.hpp>
+#include <ksock/platform.hpp>
 
 namespace ksock {
 
@@ -21,8 +23,8 @@ class pool {
     static_assert(N > 0, "ksock::pool<T, N>: capacity must be at least 1");
     static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>,
                   "ksock::pool<T, N>: objects must be trivially copyable (kernel-style PODs)");
-    static constexpr std::size_t bits = sizeof(unsigned long) * CHAR_BIT;
-    static constexpr std::size_t words = (N + bits - 1) / bits;
+    static constexpr std::size_t bits = detail::bits_per_long;
+    static constexpr std::size_t words = detail::bits_to_longs(N);
 
     T slots_[N]{};
     unsigned long used_[words]{};
@@ -34,11 +36,13 @@ public:
 
     //! A zeroed object, or nullptr when every slot is taken.
     constexpr T* alloc() noexcept {
+        // find_first_zero_bit, inline: the pools are searched on every
+        // socket() and every skb, and are mostly one word long.
         for (std::size_t w = 0; w < words; ++w) {
             const unsigned long free_bits = ~used_[w];
             if (free_bits == 0)
                 continue;
-            const std::size_t i = w * bits + static_cast<std::size_t>(__builtin_ctzl(free_bits));
+            const std::size_t i = w * bits + platform::ctz(free_bits);
             if (i >= N)
                 return nullptr;
             used_[w] |= 1UL << (i % bits);
@@ -72,14 +76,12 @@ public:
         return a >= b && a < b + sizeof(slots_) && (a - b) % sizeof(T) == 0;
     }
     constexpr bool live(std::size_t i) const noexcept {
-        return i < N && ((used_[i / bits] >> (i % bits)) & 1UL);
+        return i < N && detail::test_bit(used_, i);
     }
     constexpr std::size_t in_use() const noexcept { return in_use_; }
     //! The used-slot bitmap agrees with the count, and no bit lies past N.
     constexpr bool consistent() const noexcept {
-        std::size_t n = 0;
-        for (std::size_t w = 0; w < words; ++w)
-            n += static_cast<std::size_t>(__builtin_popcountl(used_[w]));
+        const std::size_t n = detail::bitmap_weight(used_, words);
         constexpr std::size_t tail = N % bits;
         if constexpr (tail != 0)
             if (used_[words - 1] >> tail)

@@ -1,0 +1,305 @@
+// ksock/kernel/context.hpp: the kernel of one stack: its state (pools, file
+// and socket objects, tasks, the net namespace, the clock) and the services
+// the code its registries plug in calls (Linux's `current`, the slab caches,
+// the sock callbacks, fget/fput for ancillary data). A family, proto or ops
+// type is handed this object as its `Ctx&`; the system calls of kernel/ work
+// on it; the user's stack<Config> owns one and never hands it out to users
+// except through stack::context().
+//
+// The state is public to kernel/ (the system-call bodies are free functions
+// over it), but nothing outside kernel/ touches a member ending in `_`.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <ksock/core/scm.hpp>
+#include <ksock/core/sock_init.hpp>
+#include <ksock/detail/type_list.hpp>
+#include <ksock/kernel/file_table.hpp>
+#include <ksock/kernel/storage.hpp>
+#include <ksock/objects/kfunc.hpp>
+#include <ksock/objects/sk_buff.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/platform.hpp>
+#include <ksock/policy/fault.hpp>
+#include <ksock/policy/security.hpp>
+#include <ksock/registry/registry.hpp>
+#include <ksock/runtime/jiffies.hpp>
+#include <ksock/runtime/net.hpp>
+#include <ksock/runtime/pool.hpp>
+#include <ksock/runtime/task.hpp>
+#include <ksock/uapi/poll.hpp>
+
+namespace ksock::kernel {
+
+template <class Config>
+class context {
+public:
+    using config = Config;
+    using registry = ksock::registry<typename Config::families>;
+    using entries = typename registry::entries;
+    using protos = typename registry::protos;
+    using trace_type = typename Config::trace;
+    using lock_type = typename Config::lock;
+    using fault_type = typename Config::fault;
+    using wait_type = typename Config::wait;
+    using task_type = ksock::task<Config::max_fds>;
+    using hooks_type = security_hooks<typename Config::security>;
+    //! What a stack calls when a socket's callbacks fire (see stack::set_wakeup).
+    using wakeup_fn = void (*)(void* user, ksock::socket& so, unsigned events);
+
+    //! Whether a call may sleep (the wait policy): a data-path call that
+    //! would block returns EAGAIN when it may not.
+    static constexpr bool can_block = wait_type::can_block;
+
+    constexpr context() noexcept = default;
+    context(const context&) = delete;
+    context& operator=(const context&) = delete;
+
+    // --- boot -------------------------------------------------------------
+
+    //! With the stack lock held (or a single thread). Every call passes
+    //! here: the test is inline, the work is out of line and cold, so a
+    //! system call does not pay a stack frame for the first call's work.
+    void boot_locked() noexcept {
+        if (KSOCK_LIKELY(platform::load_relaxed(&booted_)))
+            return;
+        boot_slow();
+    }
+    bool booted() const noexcept { return platform::load_acquire(&booted_); }
+
+    // --- the services of the stack_context concept ---------------------------
+
+    ksock::net& net() noexcept { return state_.value.net; }
+    const ksock::cred& current_cred() noexcept { return current_task().cred; }
+    std::uint32_t cgroup_classid() noexcept { return current_task().cgroup_classid; }
+    std::uint16_t cgroup_prioidx() noexcept { return current_task().cgroup_prioidx; }
+    trace_type& trace() noexcept { return trace_; }
+
+    //! A P::obj_type from P's pool (sk_prot_alloc), or null.
+    template <class P>
+    typename P::obj_type* obj_alloc() noexcept {
+        if (fault_.should_fail(fault_site::sk_alloc))
+            return nullptr;
+        return pools_.template slot<P>().objects.alloc();
+    }
+    template <class P>
+    void obj_free(typename P::obj_type* o) noexcept {
+        pools_.template slot<P>().objects.free(o);
+    }
+    //! P's per-stack state (P::state_type: hash tables).
+    template <class P>
+    typename P::state_type& proto_state() noexcept {
+        return pools_.template slot<P>().state;
+    }
+    //! f(P::obj_type&) for every live object of P.
+    template <class P, class F>
+    void for_each_obj(F&& f) {
+        auto& objs = pools_.template slot<P>().objects;
+        for (std::size_t i = 0; i < Config::template proto_objects<P>; ++i)
+            if (objs.live(i))
+                f(objs.slot(i));
+    }
+
+    //! Sleep (the stack lock released) until a wake-up or \p timeo jiffies.
+    void wait(long& timeo) requires(wait_type::can_block) { wait_.wait(lock_, timeo); }
+    unsigned long jiffies() const noexcept { return jiffies_; }
+
+    //! One skb chunk, zeroed, with its data area; null when the pool is out.
+    sk_buff* skb_alloc() noexcept {
+        if (fault_.should_fail(fault_site::skb_alloc))
+            return nullptr;
+        sk_buff* s = skbs_.alloc();
+        if (!s)
+            return nullptr;
+        s->head = skb_data_[skbs_.index_of(s)];
+        s->cap = static_cast<std::uint32_t>(Config::skb_data_size);
+        return s;
+    }
+    void skb_free(sk_buff* s) noexcept { skbs_.free(s); }
+
+    //! __sk_free for a sock of any proto: its pool is its creator's.
+    void sk_free_any(sock& sk) noexcept {
+        bool done = false;
+        ksock::detail::for_each_type(protos{}, [&]<class P>() {
+            if (!done && sk.sk_prot_creator == proto_desc_v<P>) {
+                done = true;
+                __sk_free<P>(*this, sk);
+            }
+        });
+    }
+
+    //! sock_def_readable and the protocols' data_ready.
+    void sk_data_ready(sock& sk) noexcept {
+        wake_up(sk, pollin | pollrdnorm | pollrdband, "sk_data_ready", sk.sk_data_ready);
+    }
+    //! sock_def_write_space, sk_stream_write_space, unix_write_space.
+    void sk_write_space(sock& sk) noexcept {
+        wake_up(sk, pollout | pollwrnorm | pollwrband, "sk_write_space", sk.sk_write_space);
+    }
+    //! sock_def_wakeup.
+    void sk_state_change(sock& sk) noexcept {
+        wake_up(sk, pollin | pollout | pollerr | pollhup | pollrdnorm | pollwrnorm,
+                "sk_state_change", sk.sk_state_change);
+    }
+    //! sock_def_error_report.
+    void sk_error_report(sock& sk) noexcept {
+        wake_up(sk, pollerr, "sk_error_report", sk.sk_error_report);
+    }
+
+    // Files and tasks for ancillary data (SCM_RIGHTS: fs/file.c,
+    // net/core/scm.c; SCM_CREDENTIALS and SO_PEERCRED name the caller).
+
+    //! task_tgid_vnr(current).
+    int current_pid() noexcept { return current_task().pid; }
+    //! find_get_pid: does a task have \p pid?
+    bool find_pid(int pid) noexcept {
+        for (std::size_t i = 0; i < Config::tasks; ++i)
+            if (pid > 0 && state_.value.tasks[i].pid == pid)
+                return true;
+        return false;
+    }
+    //! fget_raw: the file behind \p fd with a reference of its own, or null.
+    ksock::file* fget_raw(int fd) noexcept {
+        ksock::file* f = current_task().files.lookup(fd);
+        if (f)
+            ++f->f_count;
+        return f;
+    }
+    //! fput for a reference a protocol holds (a release it causes inside
+    //! another release is deferred; see kernel::fput).
+    void fput_file(ksock::file* f) { kernel::fput(*this, f); }
+    //! receive_fd: a new fd in the calling task for \p f (lowest free;
+    //! O_CLOEXEC in \p flags), with a reference of its own; -EMFILE. A socket
+    //! received joins the receiver's cgroups (__receive_sock).
+    int install_fd(ksock::file* f, unsigned flags) noexcept {
+        task_type& t = current_task();
+        const int fd = f_dupfd(t, 0, f, flags);
+        if (fd < 0)
+            return fd;
+        if (auto* so = static_cast<ksock::socket*>(f->private_data); so && so->sk) {
+            so->sk->sk_cgrp_data.classid = t.cgroup_classid;
+            so->sk->sk_cgrp_data.prioidx = t.cgroup_prioidx;
+        }
+        return fd;
+    }
+    //! An empty scm_fp_list of Config::scm_max_fd files, or null (ENOMEM).
+    scm_fp_list* scm_fp_alloc() noexcept {
+        scm_fp_list* l = scm_fp_.alloc();
+        if (!l)
+            return nullptr;
+        l->max = static_cast<short>(Config::scm_max_fd);
+        l->fp = scm_fp_files_[scm_fp_.index_of(l)];
+        return l;
+    }
+    void scm_fp_free(scm_fp_list* l) noexcept { scm_fp_.free(l); }
+    //! How many in-flight references to \p f the lists hold.
+    long scm_fp_refs(const ksock::file* f) noexcept {
+        long n = 0;
+        for (std::size_t i = 0; i < Config::scm_fp_lists; ++i)
+            if (scm_fp_.live(i))
+                for (short j = 0; j < scm_fp_.slot(i).count; ++j)
+                    n += scm_fp_.slot(i).fp[j] == f;
+        return n;
+    }
+
+    // --- tasks and descriptors (kernel/ only) ---------------------------------
+
+    //! `current`.
+    task_type& current_task() noexcept {
+        if constexpr (Config::tasks == 1)
+            return state_.value.tasks[0];
+        else
+            return state_.value.tasks[current_];
+    }
+    task_type& task(std::size_t i) noexcept { return state_.value.tasks[i]; }
+
+    //! get_unused_fd_flags / alloc_fd(start, rlimit, flags), with the fault
+    //! policy asked first.
+    int get_unused_fd_flags(task_type& t, unsigned start, unsigned flags) noexcept {
+        if (fault_.should_fail(fault_site::fd_alloc))
+            return -emfile;
+        return t.files.alloc_fd(start, t.nofile(), flags);
+    }
+
+    //! f_dupfd: the lowest free fd >= \p start of task \p t for \p f, with a
+    //! reference of its own (dup, F_DUPFD, receive_fd); -EMFILE.
+    int f_dupfd(task_type& t, unsigned start, ksock::file* f, unsigned flags) noexcept {
+        const int fd = get_unused_fd_flags(t, start, flags);
+        if (fd >= 0) {
+            ++f->f_count;
+            t.files.fd_install(static_cast<unsigned>(fd), f);
+        }
+        return fd;
+    }
+
+    //! fdget: the calling task's file at \p fd, or null (EBADF).
+    ksock::file* fdget(int fd) noexcept { return current_task().files.lookup(fd); }
+    //! sockfd_lookup: the socket behind \p fd, or null (EBADF; every file
+    //! of a ksock stack is a socket, so ENOTSOCK cannot happen).
+    ksock::socket* sockfd_lookup(int fd) noexcept {
+        ksock::file* f = fdget(fd);
+        return f ? static_cast<ksock::socket*>(f->private_data) : nullptr;
+    }
+
+    // --- the state: everything zero until boot --------------------------------
+    struct booted_state {
+        ksock::net net;
+        task_type tasks[Config::tasks];
+    };
+    proto_pools<Config, protos> pools_{};
+    pool<socket_alloc, Config::max_sockets> sockets_{};
+    pool<ksock::file, Config::max_sockets> files_{};
+    lazy<booted_state> state_{};
+    pool<sk_buff, Config::skbs> skbs_{};
+    //! SCM_RIGHTS: the lists of files in flight, and their files by slot.
+    pool<scm_fp_list, Config::scm_fp_lists> scm_fp_{};
+    ksock::file* scm_fp_files_[Config::scm_fp_lists][Config::scm_max_fd]{};
+    //! The skbs' data chunks, by skb slot; never zeroed (data is written
+    //! before it is read).
+    unsigned char skb_data_[Config::skbs][Config::skb_data_size]{};
+    unsigned long last_ino_ = 0;
+    unsigned long jiffies_ = 0;
+    wakeup_fn wakeup_ = nullptr;
+    void* wakeup_user_ = nullptr;
+    unsigned current_ = 0;
+    //! An fput is running: a file whose last reference goes waits for it,
+    //! counted in fput_deferred_.
+    bool fput_busy_ = false;
+    unsigned fput_deferred_ = 0;
+    //! Read and written with the platform's atomic builtins (not
+    //! std::atomic, whose header costs a quarter of a second of compile
+    //! time in C++20 mode).
+    bool booted_ = false;
+    [[no_unique_address]] hooks_type hooks_{};
+    [[no_unique_address]] trace_type trace_{};
+    [[no_unique_address]] lock_type lock_{};
+    [[no_unique_address]] fault_type fault_{};
+    [[no_unique_address]] wait_type wait_{};
+
+private:
+    KSOCK_NOINLINE KSOCK_COLD void boot_slow() noexcept {
+        state_.value = booted_state{};
+        for (std::size_t i = 0; i < Config::tasks; ++i) {
+            task_type& t = state_.value.tasks[i];
+            t.cred = cred::root();
+            t.rlimit_nofile = static_cast<unsigned>(Config::max_fds);
+            t.pid = static_cast<int>(i) + 1;
+        }
+        platform::store_release(&booted_, true);
+    }
+
+    //! Every sleeper re-checks, the readiness callback hears of it; the
+    //! trace names the sock's callback (sock_def_readable, unix_write_space ...).
+    void wake_up(sock& sk, unsigned events, [[maybe_unused]] const char* callback,
+                 [[maybe_unused]] kfunc fn) noexcept {
+        if constexpr (trace_type::enabled)
+            trace_.text(callback, kfunc_name(fn));
+        wait_.wake_all();
+        if (wakeup_ && sk.sk_socket)
+            wakeup_(wakeup_user_, *sk.sk_socket, events);
+    }
+};
+
+} // namespace ksock::kernel

@@ -1,0 +1,111 @@
+// ksock/kernel/socket_alloc.hpp: the socket and its file, as net/socket.c
+// makes and unmakes them: sock_alloc (a socket_alloc from sockfs' cache),
+// __sock_release, sock_alloc_file and sock_map_fd.
+//
+// Each function takes the stack's kernel context \p k (kernel/context.hpp).
+#pragma once
+
+#include <ksock/objects/layout.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/policy/fault.hpp>
+#include <ksock/policy/trace.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/fcntl.hpp>
+#include <ksock/uapi/socket.hpp>
+
+namespace ksock::kernel {
+
+//! sock_alloc: a socket_alloc from sockfs' cache, its inode numbered and
+//! owned by the caller's fsuid/fsgid; null when the cache is out (ENFILE).
+template <class K>
+inline ksock::socket* sock_alloc(K& k) {
+    trace_scope ts(k.trace_, "sock_alloc");
+    socket_alloc* ei = k.fault_.should_fail(fault_site::sock_alloc) ? nullptr : k.sockets_.alloc();
+    if (!ei) {
+        ts.result(-enfile);
+        return nullptr;
+    }
+    ei->socket.state = ss_unconnected;
+    ei->socket.wq.wait.lock.initialised = 1;
+    init_list_head(ei->socket.wq.wait.head);
+    ei->vfs_inode.i_ino = ++k.last_ino_;
+    ei->vfs_inode.i_mode = s_ifsock | s_irwxugo;
+    ei->vfs_inode.i_uid = k.current_cred().fsuid;
+    ei->vfs_inode.i_gid = k.current_cred().fsgid;
+    if constexpr (K::trace_type::enabled) {
+        k.trace_.field("inode.i_ino", static_cast<long long>(ei->vfs_inode.i_ino));
+        k.trace_.field("inode.i_mode (S_IFSOCK | 0777)", ei->vfs_inode.i_mode);
+        k.trace_.field("socket.state (SS_UNCONNECTED)", ei->socket.state);
+    }
+    return &ei->socket;
+}
+
+//! __sock_release: the ops' release (if ops are set), then the socket
+//! itself unless a file still refers to it.
+template <class K>
+inline void sock_release(K& k, ksock::socket* so) {
+    if (so->ops) {
+        K::registry::with_entry_inline(
+            *so, [&]<class E>() { return E::ops::template release<E>(k, *so); });
+        so->sk = nullptr;
+        so->ops = 0;
+    }
+    if (!so->file)
+        k.sockets_.free(reinterpret_cast<socket_alloc*>(so)); // iput(SOCK_INODE(sock))
+    else
+        so->file = nullptr;
+}
+
+//! sock_alloc_file: the file (named after the proto, or \p name) for a
+//! socket. On failure the socket is released, as in Linux.
+template <class K>
+inline ksock::file* sock_alloc_file(K& k, ksock::socket* so, int flags,
+                                    const char* name = nullptr) {
+    trace_scope ts(k.trace_, "sock_alloc_file");
+    ksock::file* f = k.fault_.should_fail(fault_site::file_alloc) ? nullptr : k.files_.alloc();
+    if (!f) {
+        sock_release(k, so);
+        ts.result(-enfile);
+        return nullptr;
+    }
+    f->f_flags = static_cast<unsigned>(o_rdwr | (flags & o_nonblock));
+    // alloc_file_pseudo + FMODE_NOWAIT + stream_open (no seeking).
+    f->f_mode = fmode_read | fmode_write | fmode_nowait | fmode_stream;
+    f->f_count = 1;
+    f->f_inode = SOCK_INODE(so);
+    f->private_data = so;
+    f->f_name = name                                ? name
+                : so->sk && so->sk->sk_prot_creator ? so->sk->sk_prot_creator->name
+                                                    : "";
+    so->file = f;
+    if constexpr (K::trace_type::enabled) {
+        k.trace_.text("file name (sk_prot_creator->name)", f->f_name);
+        k.trace_.field("f_flags", f->f_flags);
+    }
+    return f;
+}
+
+//! sock_map_fd: reserve an fd, make the file, install it.
+template <class K>
+inline int sock_map_fd(K& k, ksock::socket* so, int flags) {
+    trace_scope ts(k.trace_, "sock_map_fd");
+    auto& t = k.current_task();
+    const int fd = k.get_unused_fd_flags(t, 0, static_cast<unsigned>(flags));
+    if constexpr (K::trace_type::enabled)
+        k.trace_.field("get_unused_fd_flags", fd);
+    if (fd < 0) {
+        sock_release(k, so);
+        return ts.result(fd);
+    }
+    ksock::file* f = sock_alloc_file(k, so, flags);
+    if (!f) {
+        t.files.put_unused_fd(static_cast<unsigned>(fd));
+        return ts.result(-enfile);
+    }
+    t.files.fd_install(static_cast<unsigned>(fd), f);
+    if constexpr (K::trace_type::enabled)
+        k.trace_.field("fd_install", fd);
+    return fd;
+}
+
+} // namespace ksock::kernel

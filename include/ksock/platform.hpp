@@ -1,0 +1,63 @@
+// ksock/platform.hpp: every compiler builtin and attribute ksock uses, in one
+// place, so that a port to another compiler edits this file and no other.
+//
+// ksock needs GCC or Clang (both are what firmware toolchains ship): the
+// builtins below exist in both. std::atomic is avoided on purpose: <atomic>
+// costs about a quarter of a second of compile time in C++20 mode, and the
+// stack needs only a flag.
+#pragma once
+
+#if !defined(__GNUC__)
+#error "ksock needs GCC or Clang (GNU builtins and attributes): port ksock/platform.hpp"
+#endif
+
+//! A branch the hot path takes (or not).
+#define KSOCK_LIKELY(x) __builtin_expect(!!(x), 1)
+#define KSOCK_UNLIKELY(x) __builtin_expect(!!(x), 0)
+//! Out of line, and out of the hot code's way (the first call's boot work).
+#define KSOCK_NOINLINE [[gnu::noinline]]
+#define KSOCK_COLD [[gnu::cold]]
+//! Inlined whatever the optimiser thinks: the dispatch switch of an
+//! operation belongs in the operation.
+#define KSOCK_ALWAYS_INLINE [[gnu::always_inline]]
+//! A place no valid index reaches (after a switch over every entry).
+#define KSOCK_UNREACHABLE() __builtin_unreachable()
+
+namespace ksock::platform {
+
+//! Count trailing zeros of a non-zero word (the bitmap searches).
+inline constexpr unsigned ctz(unsigned long w) noexcept {
+    return static_cast<unsigned>(__builtin_ctzl(w));
+}
+//! Bits set in a word.
+inline constexpr unsigned popcount(unsigned long w) noexcept {
+    return static_cast<unsigned>(__builtin_popcountl(w));
+}
+
+// Atomic accesses to one flag or word, with the ordering named.
+template <class T>
+inline T load_relaxed(const T* p) noexcept {
+    return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+template <class T>
+inline T load_acquire(const T* p) noexcept {
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+template <class T>
+inline void store_release(T* p, T v) noexcept {
+    __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+//! Set a byte flag, returning its previous value (acquire).
+inline bool test_and_set_acquire(bool* p) noexcept {
+    return __atomic_test_and_set(p, __ATOMIC_ACQUIRE);
+}
+inline void clear_release(bool* p) noexcept {
+    __atomic_clear(p, __ATOMIC_RELEASE);
+}
+
+//! A run-time check failed (a layout cast on the wrong object): stop here.
+[[noreturn]] inline void trap() noexcept {
+    __builtin_trap();
+}
+
+} // namespace ksock::platform
