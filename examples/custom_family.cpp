@@ -188,7 +188,7 @@ struct radio_create {
         radio_sock r{};
         ksock::sk_alloc_values(r.sk, ksock::proto_desc_v<typename Entry::prot>, pf_radio, 0,
                                nullptr, 0, 0);
-        ksock::sock_init_data_values(r.sk, ksock::net_sysctl{}, Entry::type, 0);
+        ksock::sock_init_data_values(r.sk, ksock::net_core_sysctl{}, Entry::type, 0);
         r.sk.sk_protocol = static_cast<std::uint16_t>(protocol);
         Entry::prot::init_values(r);
         return r;
@@ -210,7 +210,8 @@ static_assert(defaults.sk.sk_sndbuf == 4096);
 } // namespace radio
 
 struct radio_config : ksock::default_config {
-    using families = ksock::type_list<ksock::unix_family, ksock::inet_family, radio::radio_family>;
+    using families = ksock::type_list<ksock::unix_domain::unix_family, ksock::inet::inet_family,
+                                      radio::radio_family>;
 };
 using radio_stack = ksock::stack<radio_config>;
 

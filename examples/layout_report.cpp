@@ -20,6 +20,8 @@ namespace {
 
 // --- the chains, pinned at compile time -------------------------------------
 using namespace ksock;
+using namespace ksock::inet;
+using namespace ksock::unix_domain;
 static_assert(begins_with<tcp_sock, inet_connection_sock> && begins_with<tcp_sock, inet_sock> &&
               begins_with<tcp_sock, sock> && begins_with<tcp_sock, sock_common>);
 static_assert(begins_with<udp_sock, inet_sock> && begins_with<udp_sock, sock> &&

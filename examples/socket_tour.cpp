@@ -112,9 +112,9 @@ int main() {
     ksock::sock* tsk = s.sk_of_fd(tcp);
     check(tsk != nullptr, "TCP fd has a sock");
     if (tsk) {
-        const ksock::tcp_sock* tp = ksock::tcp_sk(tsk);
-        check(tp->snd_cwnd == ksock::tcp_init_cwnd, "snd_cwnd == TCP_INIT_CWND");
-        check(tp->mss_cache == ksock::tcp_mss_default, "mss_cache == TCP_MSS_DEFAULT");
+        const ksock::inet::tcp_sock* tp = ksock::inet::tcp_sk(tsk);
+        check(tp->snd_cwnd == ksock::inet::tcp_init_cwnd, "snd_cwnd == TCP_INIT_CWND");
+        check(tp->mss_cache == ksock::inet::tcp_mss_default, "mss_cache == TCP_MSS_DEFAULT");
         check(tsk->sk_protocol == ksock::ipproto_tcp, "sk_protocol == IPPROTO_TCP");
         check(std::strcmp(s.file_of(tcp)->f_name, "TCP") == 0, "file name TCP");
     }
@@ -194,8 +194,8 @@ int main() {
     static_assert(R::flags == (ksock::inet_protosw_permanent | ksock::inet_protosw_icsk));
     static_assert(std::is_same_v<R::prot, ksock::inet::tcp_prot>);
     static_assert(std::is_same_v<R::ops, ksock::inet::inet_stream_ops>);
-    static_assert(std::is_same_v<R::obj_type, ksock::tcp_sock>);
-    static_assert(R::obj_size == sizeof(ksock::tcp_sock));
+    static_assert(std::is_same_v<R::obj_type, ksock::inet::tcp_sock>);
+    static_assert(R::obj_size == sizeof(ksock::inet::tcp_sock));
     std::printf("resolve<PF_INET, SOCK_STREAM, 0>:\n"
                 "  entry     = entries[%d] (stack-wide: 3 PF_UNIX entries, then inetsw[0])\n"
                 "  protocol  = %d (IPPROTO_TCP)\n"
@@ -210,7 +210,7 @@ int main() {
 
     using U = ksock::default_stack::resolve<ksock::pf_unix, ksock::sock_raw, 0>;
     static_assert(U::type == ksock::sock_dgram, "PF_UNIX serves SOCK_RAW as SOCK_DGRAM");
-    static_assert(std::is_same_v<U::obj_type, ksock::unix_sock>);
+    static_assert(std::is_same_v<U::obj_type, ksock::unix_domain::unix_sock>);
     std::printf("resolve<PF_UNIX, SOCK_RAW, 0>: type = %d (SOCK_DGRAM), prot = %s, ops = %s\n",
                 U::type, U::prot::name, U::ops::name);
 
@@ -224,12 +224,12 @@ int main() {
         "resolve_errno(PF_INET, SOCK_SEQPACKET, 0) = -%s (a constant expression)\n",
         errno_name(ksock::default_stack::resolve_errno(ksock::pf_inet, ksock::sock_seqpacket, 0)));
 
-    constexpr const ksock::tcp_sock& d = ksock::inet::tcp_prot::defaults;
+    constexpr const ksock::inet::tcp_sock& d = ksock::inet::tcp_prot::defaults;
     constexpr const ksock::sock& dsk = d.inet_conn.icsk_inet.sk;
-    static_assert(d.snd_cwnd == ksock::tcp_init_cwnd && d.snd_cwnd == 10);
-    static_assert(d.snd_ssthresh == ksock::tcp_infinite_ssthresh);
-    static_assert(d.mss_cache == ksock::tcp_mss_default && d.mss_cache == 536);
-    static_assert(d.inet_conn.icsk_rto == ksock::tcp_timeout_init);
+    static_assert(d.snd_cwnd == ksock::inet::tcp_init_cwnd && d.snd_cwnd == 10);
+    static_assert(d.snd_ssthresh == ksock::inet::tcp_infinite_ssthresh);
+    static_assert(d.mss_cache == ksock::inet::tcp_mss_default && d.mss_cache == 536);
+    static_assert(d.inet_conn.icsk_rto == ksock::inet::tcp_timeout_init);
     static_assert(d.snd_cwnd_clamp == ~0U);
     static_assert(d.reordering == 3);
     static_assert(dsk.sk_sndbuf == 16384, "tcp_wmem[1]");
@@ -252,7 +252,7 @@ int main() {
                 static_cast<unsigned>(d.inet_conn.icsk_rto), static_cast<unsigned>(d.reordering),
                 dsk.sk_sndbuf, dsk.sk_rcvbuf, unsigned{dsk.sk_protocol}, unsigned{dsk.sk_type});
     if (tsk) {
-        const ksock::tcp_sock* tp = ksock::tcp_sk(tsk);
+        const ksock::inet::tcp_sock* tp = ksock::inet::tcp_sk(tsk);
         const bool same = tp->snd_cwnd == d.snd_cwnd && tp->snd_ssthresh == d.snd_ssthresh &&
                           tp->mss_cache == d.mss_cache &&
                           tp->inet_conn.icsk_rto == d.inet_conn.icsk_rto &&

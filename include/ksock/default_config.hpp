@@ -12,7 +12,7 @@ namespace ksock {
 
 //! PF_UNIX and PF_INET; 64 fds, 64 sockets, 32 objects per proto.
 struct default_config : stack_config {
-    using families = type_list<unix_family, inet_family>;
+    using families = type_list<unix_domain::unix_family, inet::inet_family>;
 };
 
 //! A stack of default_config.

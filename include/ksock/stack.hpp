@@ -151,8 +151,13 @@ public:
             booted().current_ = static_cast<unsigned>(i);
     }
     static constexpr std::size_t task_count() noexcept { return Config::tasks; }
-    //! The stack's net namespace.
+    //! The stack's net namespace, and a family's part of it (its
+    //! pernet_type: inet::netns_ipv4, unix_domain::netns_unix ...).
     ksock::net& net() noexcept { return booted().net(); }
+    template <class T>
+    T& pernet() noexcept {
+        return booted().template pernet<T>();
+    }
     //! The socket, sock or file behind \p fd of the calling task, or null.
     ksock::socket* socket_of(int fd) noexcept { return booted().sockfd_lookup(fd); }
     sock* sk_of_fd(int fd) noexcept {

@@ -176,20 +176,21 @@ struct host_config {
 
 host_config configure(kstack& s) {
     host_config h;
-    ksock::net_sysctl& sc = s.net().sysctl;
+    ksock::net_core_sysctl& sc = s.net().sysctl;
+    ksock::inet::ipv4_sysctl& v4 = ksock::inet::ipv4_net(s).sysctl;
     read_into("/proc/sys/net/core/wmem_default", &sc.wmem_default, 1);
     read_into("/proc/sys/net/core/rmem_default", &sc.rmem_default, 1);
     read_into("/proc/sys/net/core/wmem_max", &sc.wmem_max, 1);
     read_into("/proc/sys/net/core/rmem_max", &sc.rmem_max, 1);
     read_into("/proc/sys/net/core/somaxconn", &sc.somaxconn, 1);
-    read_into("/proc/sys/net/ipv4/tcp_wmem", sc.tcp_wmem, 3);
-    read_into("/proc/sys/net/ipv4/tcp_rmem", sc.tcp_rmem, 3);
-    read_into("/proc/sys/net/ipv4/tcp_reordering", &sc.tcp_reordering, 1);
-    read_into("/proc/sys/net/ipv4/ip_default_ttl", &sc.ip_default_ttl, 1);
-    read_into("/proc/sys/net/ipv4/ip_no_pmtu_disc", &sc.ip_no_pmtu_disc, 1);
-    read_into("/proc/sys/net/ipv4/ping_group_range", sc.ping_group_range, 2);
+    read_into("/proc/sys/net/ipv4/tcp_wmem", v4.tcp_wmem, 3);
+    read_into("/proc/sys/net/ipv4/tcp_rmem", v4.tcp_rmem, 3);
+    read_into("/proc/sys/net/ipv4/tcp_reordering", &v4.tcp_reordering, 1);
+    read_into("/proc/sys/net/ipv4/ip_default_ttl", &v4.ip_default_ttl, 1);
+    read_into("/proc/sys/net/ipv4/ip_no_pmtu_disc", &v4.ip_no_pmtu_disc, 1);
+    read_into("/proc/sys/net/ipv4/ping_group_range", v4.ping_group_range, 2);
     std::istringstream(slurp("/proc/sys/net/ipv4/tcp_congestion_control")) >> h.cc;
-    h.cc_ok = s.net().set_tcp_congestion_control(h.cc.c_str()) == 0;
+    h.cc_ok = ksock::inet::ipv4_net(s).set_tcp_congestion_control(h.cc.c_str()) == 0;
 
     ksock::cred& c = s.current().cred;
     c = ksock::cred{};

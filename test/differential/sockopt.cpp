@@ -49,24 +49,25 @@ void read_ints(const char* path, T* out, int n) {
 //! The sysctls the options read, copied from the host. False when the
 //! host's default congestion control is unknown to ksock.
 bool configure_like_host(kstack& s) {
-    ksock::net_sysctl& sc = s.net().sysctl;
+    ksock::net_core_sysctl& sc = s.net().sysctl;
+    ksock::inet::ipv4_sysctl& v4 = ksock::inet::ipv4_net(s).sysctl;
     read_ints("/proc/sys/net/core/wmem_default", &sc.wmem_default, 1);
     read_ints("/proc/sys/net/core/rmem_default", &sc.rmem_default, 1);
     read_ints("/proc/sys/net/core/wmem_max", &sc.wmem_max, 1);
     read_ints("/proc/sys/net/core/rmem_max", &sc.rmem_max, 1);
-    read_ints("/proc/sys/net/ipv4/tcp_wmem", sc.tcp_wmem, 3);
-    read_ints("/proc/sys/net/ipv4/tcp_rmem", sc.tcp_rmem, 3);
-    read_ints("/proc/sys/net/ipv4/tcp_reordering", &sc.tcp_reordering, 1);
-    read_ints("/proc/sys/net/ipv4/ip_default_ttl", &sc.ip_default_ttl, 1);
-    read_ints("/proc/sys/net/ipv4/ip_no_pmtu_disc", &sc.ip_no_pmtu_disc, 1);
-    read_ints("/proc/sys/net/ipv4/tcp_keepalive_time", &sc.tcp_keepalive_time, 1);
-    read_ints("/proc/sys/net/ipv4/tcp_keepalive_intvl", &sc.tcp_keepalive_intvl, 1);
-    read_ints("/proc/sys/net/ipv4/tcp_keepalive_probes", &sc.tcp_keepalive_probes, 1);
-    read_ints("/proc/sys/net/ipv4/tcp_syn_retries", &sc.tcp_syn_retries, 1);
-    read_ints("/proc/sys/net/ipv4/tcp_fin_timeout", &sc.tcp_fin_timeout, 1);
+    read_ints("/proc/sys/net/ipv4/tcp_wmem", v4.tcp_wmem, 3);
+    read_ints("/proc/sys/net/ipv4/tcp_rmem", v4.tcp_rmem, 3);
+    read_ints("/proc/sys/net/ipv4/tcp_reordering", &v4.tcp_reordering, 1);
+    read_ints("/proc/sys/net/ipv4/ip_default_ttl", &v4.ip_default_ttl, 1);
+    read_ints("/proc/sys/net/ipv4/ip_no_pmtu_disc", &v4.ip_no_pmtu_disc, 1);
+    read_ints("/proc/sys/net/ipv4/tcp_keepalive_time", &v4.tcp_keepalive_time, 1);
+    read_ints("/proc/sys/net/ipv4/tcp_keepalive_intvl", &v4.tcp_keepalive_intvl, 1);
+    read_ints("/proc/sys/net/ipv4/tcp_keepalive_probes", &v4.tcp_keepalive_probes, 1);
+    read_ints("/proc/sys/net/ipv4/tcp_syn_retries", &v4.tcp_syn_retries, 1);
+    read_ints("/proc/sys/net/ipv4/tcp_fin_timeout", &v4.tcp_fin_timeout, 1);
     std::string cc;
     std::istringstream(read_file("/proc/sys/net/ipv4/tcp_congestion_control")) >> cc;
-    return s.net().set_tcp_congestion_control(cc.c_str()) == 0;
+    return ksock::inet::ipv4_net(s).set_tcp_congestion_control(cc.c_str()) == 0;
 }
 
 struct kind {

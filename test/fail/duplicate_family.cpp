@@ -3,6 +3,7 @@
 #include <ksock/ksock.hpp>
 
 struct cfg : ksock::default_config {
-    using families = ksock::type_list<ksock::unix_family, ksock::inet_family, ksock::unix_family>;
+    using families = ksock::type_list<ksock::unix_domain::unix_family, ksock::inet::inet_family,
+                                      ksock::unix_domain::unix_family>;
 };
 template class ksock::stack<cfg>;

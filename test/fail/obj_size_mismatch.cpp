@@ -4,8 +4,8 @@
 
 struct bad_prot {
     static constexpr const char* name = "BAD";
-    using obj_type = ksock::udp_sock;
-    static constexpr std::size_t obj_size = sizeof(ksock::inet_sock);
+    using obj_type = ksock::inet::udp_sock;
+    static constexpr std::size_t obj_size = sizeof(ksock::inet::inet_sock);
     template <class Ctx>
     static int init(Ctx&, ksock::sock&) {
         return 0;

@@ -563,8 +563,8 @@ struct harness {
     void op_cred() { s.current().cred = cred_of(in.u8()); }
 
     void op_ping_range() {
-        s.net().sysctl.ping_group_range[0] = in.u8();
-        s.net().sysctl.ping_group_range[1] = in.u8();
+        ksock::inet::ipv4_net(s).sysctl.ping_group_range[0] = in.u8();
+        ksock::inet::ipv4_net(s).sysctl.ping_group_range[1] = in.u8();
     }
 
     // --- the data path ----------------------------------------------------------
@@ -1163,8 +1163,8 @@ struct harness {
         p.rule[3] = 0;
         const std::uint8_t hdr = in.u8();
         if (hdr & 1) {
-            s.net().sysctl.ping_group_range[0] = 100;
-            s.net().sysctl.ping_group_range[1] = 200;
+            ksock::inet::ipv4_net(s).sysctl.ping_group_range[0] = 100;
+            ksock::inet::ipv4_net(s).sysctl.ping_group_range[1] = 200;
         }
         for (int t = 0; t < ntasks; ++t)
             s.task(static_cast<std::size_t>(t)).cred =

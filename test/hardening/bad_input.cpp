@@ -53,8 +53,8 @@ unsigned long calls = 0;
 
 //! The fds of the base set: one socket of every proto.
 void open_base(S& s) {
-    s.net().sysctl.ping_group_range[0] = 0;
-    s.net().sysctl.ping_group_range[1] = 0;
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[0] = 0;
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[1] = 0;
     REQUIRE(s.socket(pf_inet, sock_stream, 0) == 0);
     REQUIRE(s.socket(pf_inet, sock_dgram, 0) == 1);
     REQUIRE(s.socket(pf_inet, sock_dgram, ipproto_icmp) == 2);
@@ -78,8 +78,8 @@ void check_state(S& s) {
 
 TEST_CASE("bad input: socket() with every extreme family, type and protocol") {
     S s;
-    s.net().sysctl.ping_group_range[0] = 0;
-    s.net().sysctl.ping_group_range[1] = 0;
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[0] = 0;
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[1] = 0;
     for (int family : extremes)
         for (int type : extremes)
             for (int flags : type_flags)

@@ -269,8 +269,8 @@ totals grand; // summed over the test cases, printed by the last one
 
 TEST_CASE("faults: socket() at every allocation point, every family, type and flag") {
     S s;
-    s.net().sysctl.ping_group_range[0] = 0; // root's gid 0 may open ping sockets
-    s.net().sysctl.ping_group_range[1] = 0;
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[0] = 0; // root's gid 0 may open ping sockets
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[1] = 0;
     leave_a_hole(s);
     for (const triple& t : creatable)
         for (int flags : flag_sets) {
@@ -383,8 +383,8 @@ S& fresh_stack() {
     static_assert(std::is_trivially_destructible_v<S>,
                   "faults: the stack is reused without a destructor call");
     S& s = *::new (storage) S{};
-    s.net().sysctl.ping_group_range[0] = 0; // root may open ping sockets
-    s.net().sysctl.ping_group_range[1] = 0;
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[0] = 0; // root may open ping sockets
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[1] = 0;
     return s;
 }
 

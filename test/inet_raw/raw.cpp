@@ -25,8 +25,8 @@ int raw_socket(S& s, int protocol) {
 }
 std::unique_ptr<S> ping_stack() {
     auto sp = std::make_unique<S>();
-    sp->net().sysctl.ping_group_range[0] = 0;
-    sp->net().sysctl.ping_group_range[1] = 0;
+    ksock::inet::ipv4_net(*sp).sysctl.ping_group_range[0] = 0;
+    ksock::inet::ipv4_net(*sp).sysctl.ping_group_range[1] = 0;
     return sp;
 }
 
@@ -216,8 +216,8 @@ TEST_CASE("ping bind: address checks, identifiers shared by sk_reuse, the newest
     s.close(p2);
     s.close(p4);
     // Outside ping_group_range no ping socket is created.
-    s.net().sysctl.ping_group_range[0] = 1;
-    s.net().sysctl.ping_group_range[1] = 0;
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[0] = 1;
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[1] = 0;
     CHECK(s.socket(af_inet, sock_dgram, ipproto_icmp) == -eacces);
     check(s);
     CHECK(s.empty());
@@ -387,8 +387,8 @@ TEST_CASE("ping and raw: a failed allocation at each point loses one copy, leaks
         INFO("failing allocation " << nth);
         auto sp = std::make_unique<F>();
         F& s = *sp;
-        s.net().sysctl.ping_group_range[0] = 0;
-        s.net().sysctl.ping_group_range[1] = 0;
+        ksock::inet::ipv4_net(s).sysctl.ping_group_range[0] = 0;
+        ksock::inet::ipv4_net(s).sysctl.ping_group_range[1] = 0;
         const int p = s.socket(af_inet, sock_dgram | sock_nonblock, ipproto_icmp);
         const int ri = s.socket(af_inet, sock_raw | sock_nonblock, ipproto_icmp);
         REQUIRE(p >= 0);

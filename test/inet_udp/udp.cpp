@@ -99,8 +99,8 @@ TEST_CASE("udp bind: conflicts, SO_REUSEADDR, SO_REUSEPORT, wildcard") {
 TEST_CASE("udp bind: ephemeral ports from ip_local_port_range, then EADDRINUSE / EAGAIN") {
     auto sp = std::make_unique<S>();
     S& s = *sp;
-    s.net().sysctl.ip_local_port_range[0] = 40000;
-    s.net().sysctl.ip_local_port_range[1] = 40001;
+    ksock::inet::ipv4_net(s).sysctl.ip_local_port_range[0] = 40000;
+    ksock::inet::ipv4_net(s).sysctl.ip_local_port_range[1] = 40001;
     const int a = udp(s), b = udp(s), c = udp(s);
     CHECK(s.bind(a, sa(lo(0)), sin_len) == 0);
     CHECK(s.bind(b, sa(any(0)), sin_len) == 0);
@@ -556,8 +556,8 @@ TEST_CASE("udp: sk_data_ready and sk_write_space reach the readiness callback") 
 
 TEST_CASE("inet_udp ioctl: the first datagram's size, and none for ping sockets") {
     default_stack s;
-    s.net().sysctl.ping_group_range[0] = 0; // let root open a ping socket
-    s.net().sysctl.ping_group_range[1] = 0;
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[0] = 0; // let root open a ping socket
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[1] = 0;
     const int u = s.socket(pf_inet, sock_dgram, 0);
     const int w = s.socket(pf_inet, sock_dgram, 0);
     const int r = s.socket(pf_inet, sock_raw, ipproto_udp);

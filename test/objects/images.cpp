@@ -13,6 +13,8 @@
 namespace {
 
 using namespace ksock;
+using namespace ksock::inet;
+using namespace ksock::unix_domain;
 using S = default_stack;
 
 constexpr bool str_eq(const char* a, const char* b) {
@@ -41,9 +43,9 @@ constexpr bool generic_sock_ok(const sock& sk) {
            sk.sk_data_ready == kfunc::sock_def_readable &&
            sk.sk_error_report == kfunc::sock_def_error_report && sk.sk_allocation != 0 &&
            sk.sk_stamp == -1000000000LL && sk.sk_zckey == 0 && sk.sk_napi_id == 0 &&
-           sk.sk_ll_usec == 0 && sk.sk_send_head == nullptr && sk.sk_peer_pid == nullptr &&
-           sk.sk_peer_cred == nullptr && sk.sk_frag.page == nullptr && sk.sk_frag.offset == 0 &&
-           sk.__sk_common.skc_tx_queue_mapping == 0xffff &&
+           sk.sk_ll_usec == 0 && sk.sk_send_head == nullptr && sk.sk_peer_pid == 0 &&
+           sk.sk_peer_cred.euid == 0 && sk.sk_peer_cred.egid == 0 && sk.sk_frag.page == nullptr &&
+           sk.sk_frag.offset == 0 && sk.__sk_common.skc_tx_queue_mapping == 0xffff &&
            sk.__sk_common.skc_rx_queue_mapping == 0xffff && sk.sk_drops == 0 &&
            sk.sk_userlocks == 0 && sk.sk_shutdown == 0 && sk.sk_err == 0 && sk.sk_priority == 0 &&
            sk.sk_mark == 0 && sk.sk_bound_dev_if() == 0 && sk.sk_reuseport() == 0 &&
@@ -101,23 +103,24 @@ TEST_CASE("images: TCP (tcp_init_sock, spec §7.1)") {
     STATIC_REQUIRE(icsk.icsk_ca_ops == &tcp_cubic);
     STATIC_REQUIRE(str_eq(icsk.icsk_ca_ops->name, "cubic"));
     STATIC_REQUIRE(icsk.icsk_ca_priv[0] == 0);
-    STATIC_REQUIRE(icsk.icsk_af_ops == kfunc::ipv4_specific);
-    STATIC_REQUIRE(icsk.icsk_sync_mss == kfunc::tcp_sync_mss);
-    STATIC_REQUIRE(icsk.icsk_retransmit_timer.function == kfunc::tcp_write_timer);
-    STATIC_REQUIRE(icsk.icsk_delack_timer.function == kfunc::tcp_delack_timer);
-    STATIC_REQUIRE(sk.sk_timer.function == kfunc::tcp_keepalive_timer);
-    STATIC_REQUIRE(tcp_img.pacing_timer.function == kfunc::tcp_pace_kick);
+    STATIC_REQUIRE(icsk.icsk_af_ops == ksock::inet::kf::ipv4_specific);
+    STATIC_REQUIRE(icsk.icsk_sync_mss == ksock::inet::kf::tcp_sync_mss);
+    STATIC_REQUIRE(icsk.icsk_retransmit_timer.function == ksock::inet::kf::tcp_write_timer);
+    STATIC_REQUIRE(icsk.icsk_delack_timer.function == ksock::inet::kf::tcp_delack_timer);
+    STATIC_REQUIRE(sk.sk_timer.function == ksock::inet::kf::tcp_keepalive_timer);
+    STATIC_REQUIRE(tcp_img.pacing_timer.function == ksock::inet::kf::tcp_pace_kick);
     STATIC_REQUIRE(tcp_img.pacing_timer.mode == hrtimer_mode::abs_pinned_soft);
-    STATIC_REQUIRE(tcp_img.compressed_ack_timer.function == kfunc::tcp_compressed_ack_kick);
+    STATIC_REQUIRE(tcp_img.compressed_ack_timer.function ==
+                   ksock::inet::kf::tcp_compressed_ack_kick);
     STATIC_REQUIRE(tcp_img.compressed_ack_timer.mode == hrtimer_mode::rel_pinned_soft);
     STATIC_REQUIRE(icsk.icsk_pending == 0);
     STATIC_REQUIRE(icsk.icsk_ack.pending == 0);
     STATIC_REQUIRE(sk.sk_sndbuf == 16384);
     STATIC_REQUIRE(sk.sk_rcvbuf == 131072);
-    STATIC_REQUIRE(sk.sk_write_space == kfunc::sk_stream_write_space);
+    STATIC_REQUIRE(sk.sk_write_space == ksock::kfunc::sk_stream_write_space);
     STATIC_REQUIRE(sock_flag(sk, sock_use_write_queue));
-    STATIC_REQUIRE(sk.sk_destruct == kfunc::inet_sock_destruct);
-    STATIC_REQUIRE(sk.sk_backlog_rcv == kfunc::tcp_v4_do_rcv);
+    STATIC_REQUIRE(sk.sk_destruct == ksock::inet::kf::inet_sock_destruct);
+    STATIC_REQUIRE(sk.sk_backlog_rcv == ksock::inet::kf::tcp_v4_do_rcv);
     STATIC_REQUIRE(sk.sk_allocation == gfp_kernel);
     STATIC_REQUIRE(sk.sk_prot() == proto_desc_v<inet::tcp_prot>);
     STATIC_REQUIRE(str_eq(sk.sk_prot()->name, "TCP"));
@@ -132,9 +135,9 @@ TEST_CASE("images: UDP, PING, RAW (spec §4.2, §7.2-7.4)") {
     STATIC_REQUIRE(usk.sk_sndbuf == 212992);
     STATIC_REQUIRE(usk.sk_rcvbuf == 212992);
     STATIC_REQUIRE(udp_img.forward_threshold == 53248);
-    STATIC_REQUIRE(usk.sk_destruct == kfunc::udp_destruct_sock);
+    STATIC_REQUIRE(usk.sk_destruct == ksock::inet::kf::udp_destruct_sock);
     STATIC_REQUIRE(usk.sk_write_space == kfunc::sock_def_write_space);
-    STATIC_REQUIRE(usk.sk_backlog_rcv == kfunc::udp_queue_rcv_skb);
+    STATIC_REQUIRE(usk.sk_backlog_rcv == ksock::inet::kf::udp_queue_rcv_skb);
     STATIC_REQUIRE(usk.sk_timer.function == kfunc::none);
     STATIC_REQUIRE(str_eq(usk.sk_prot()->name, "UDP"));
 
@@ -144,9 +147,9 @@ TEST_CASE("images: UDP, PING, RAW (spec §4.2, §7.2-7.4)") {
     STATIC_REQUIRE(psk.sk_reuse() == sk_can_reuse);
     STATIC_REQUIRE(psk.sk_sndbuf == 212992);
     STATIC_REQUIRE(psk.sk_rcvbuf == 212992);
-    STATIC_REQUIRE(psk.sk_destruct == kfunc::inet_sock_destruct);
+    STATIC_REQUIRE(psk.sk_destruct == ksock::inet::kf::inet_sock_destruct);
     STATIC_REQUIRE(psk.sk_write_space == kfunc::sock_def_write_space);
-    STATIC_REQUIRE(psk.sk_backlog_rcv == kfunc::ping_queue_rcv_skb);
+    STATIC_REQUIRE(psk.sk_backlog_rcv == ksock::inet::kf::ping_queue_rcv_skb);
     STATIC_REQUIRE(ping_img.inet_num() == 0);
     STATIC_REQUIRE(str_eq(psk.sk_prot()->name, "PING"));
 
@@ -159,8 +162,8 @@ TEST_CASE("images: UDP, PING, RAW (spec §4.2, §7.2-7.4)") {
     STATIC_REQUIRE(rsk.sk_reuse() == 1);
     STATIC_REQUIRE(rsk.sk_sndbuf == 212992);
     STATIC_REQUIRE(rsk.sk_rcvbuf == 212992);
-    STATIC_REQUIRE(rsk.sk_destruct == kfunc::inet_sock_destruct);
-    STATIC_REQUIRE(rsk.sk_backlog_rcv == kfunc::raw_rcv_skb);
+    STATIC_REQUIRE(rsk.sk_destruct == ksock::inet::kf::inet_sock_destruct);
+    STATIC_REQUIRE(rsk.sk_backlog_rcv == ksock::inet::kf::raw_rcv_skb);
     STATIC_REQUIRE(str_eq(rsk.sk_prot()->name, "RAW"));
     // Only a raw socket of IPPROTO_RAW has HDRINCL; only TCP is ICSK.
     STATIC_REQUIRE(!inet_test_bit(udp_img.inet, inet_flags_hdrincl));
@@ -174,22 +177,27 @@ TEST_CASE("images: UDP, PING, RAW (spec §4.2, §7.2-7.4)") {
     STATIC_REQUIRE(raw1.inet.sk.sk_protocol == 1);
     STATIC_REQUIRE(raw1.filter.data == 0);
     // net.ipv4.ip_no_pmtu_disc != 0 gives IP_PMTUDISC_DONT.
-    constexpr net_sysctl nopmtu = [] {
-        net_sysctl s{};
+    constexpr ipv4_sysctl nopmtu = [] {
+        ipv4_sysctl s{};
         s.ip_no_pmtu_disc = 1;
         return s;
     }();
     STATIC_REQUIRE(inet::inet_create::image<inet::udp_protosw>(17, nopmtu).inet.pmtudisc == 0);
     // Buffers follow the sysctls.
-    constexpr net_sysctl small = [] {
-        net_sysctl s{};
-        s.rmem_default = 4096;
+    constexpr ipv4_sysctl small = [] {
+        ipv4_sysctl s{};
         s.tcp_wmem[1] = 8192;
         s.tcp_reordering = 5;
         return s;
     }();
-    STATIC_REQUIRE(inet::inet_create::image<inet::udp_protosw>(17, small).forward_threshold ==
-                   1024);
+    constexpr net_core_sysctl small_core = [] {
+        net_core_sysctl s{};
+        s.rmem_default = 4096;
+        return s;
+    }();
+    STATIC_REQUIRE(
+        inet::inet_create::image<inet::udp_protosw>(17, small, small_core).forward_threshold ==
+        1024);
     STATIC_REQUIRE(
         inet::inet_create::image<inet::tcp_protosw>(6, small).inet_conn.icsk_inet.sk.sk_sndbuf ==
         8192);
@@ -204,12 +212,12 @@ TEST_CASE("images: UNIX stream and dgram (unix_create1)") {
     STATIC_REQUIRE(sk.sk_protocol == 0);
     STATIC_REQUIRE(sk.sk_sndbuf == 212992);
     STATIC_REQUIRE(sk.sk_rcvbuf == 212992);
-    STATIC_REQUIRE(sk.sk_destruct == kfunc::unix_sock_destructor);
-    STATIC_REQUIRE(sk.sk_write_space == kfunc::unix_write_space);
+    STATIC_REQUIRE(sk.sk_destruct == ksock::unix_domain::kf::unix_sock_destructor);
+    STATIC_REQUIRE(sk.sk_write_space == ksock::unix_domain::kf::unix_write_space);
     STATIC_REQUIRE(sk.sk_max_ack_backlog == 10);
     STATIC_REQUIRE(sk.sk_reuse() == 0);
     STATIC_REQUIRE(unix_img.peer == nullptr);
-    STATIC_REQUIRE(unix_img.peer_wake.func == kfunc::unix_dgram_peer_wake_relay);
+    STATIC_REQUIRE(unix_img.peer_wake.func == ksock::unix_domain::kf::unix_dgram_peer_wake_relay);
     STATIC_REQUIRE(str_eq(sk.sk_prot()->name, "UNIX-STREAM"));
     constexpr const unix_sock& d = unix_domain::unix_dgram_proto::defaults;
     STATIC_REQUIRE(d.sk.sk_type == sock_dgram);
@@ -270,8 +278,8 @@ void check_inet_like(const inet_sock& a, const inet_sock& img) {
 
 TEST_CASE("objects: run-time sockets carry the image values") {
     S s;
-    s.net().sysctl.ping_group_range[1] = 0; // [1, 0] -> [1, 0]: widen below
-    s.net().sysctl.ping_group_range[0] = 0;
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[1] = 0; // [1, 0] -> [1, 0]: widen below
+    ksock::inet::ipv4_net(s).sysctl.ping_group_range[0] = 0;
     const int t = s.socket(pf_inet, sock_stream, 0);
     const int u = s.socket(pf_inet, sock_dgram, 0);
     const int p = s.socket(pf_inet, sock_dgram, ipproto_icmp);
@@ -303,20 +311,20 @@ TEST_CASE("objects: run-time sockets carry the image values") {
         CHECK(tp.rack.reo_wnd_steps == 1);
         CHECK(tp.scaling_ratio == 128);
         CHECK(std::strcmp(tp.inet_conn.icsk_ca_ops->name, "cubic") == 0);
-        CHECK(tp.inet_conn.icsk_af_ops == kfunc::ipv4_specific);
-        CHECK(tp.inet_conn.icsk_retransmit_timer.function == kfunc::tcp_write_timer);
-        CHECK(tp.inet_conn.icsk_delack_timer.function == kfunc::tcp_delack_timer);
-        CHECK(tp.pacing_timer.function == kfunc::tcp_pace_kick);
+        CHECK(tp.inet_conn.icsk_af_ops == ksock::inet::kf::ipv4_specific);
+        CHECK(tp.inet_conn.icsk_retransmit_timer.function == ksock::inet::kf::tcp_write_timer);
+        CHECK(tp.inet_conn.icsk_delack_timer.function == ksock::inet::kf::tcp_delack_timer);
+        CHECK(tp.pacing_timer.function == ksock::inet::kf::tcp_pace_kick);
         // Address-dependent: empty lists point at themselves.
         CHECK(tp.tsq_node.next == &tp.tsq_node);
         CHECK(tp.tsorted_sent_queue.next == &tp.tsorted_sent_queue);
         CHECK((s.socket_of(t)->flags & (1UL << sock_support_zc)) != 0);
         CHECK(s.net().sockets_allocated == 1);
         // A changed netns default congestion control applies to new sockets.
-        REQUIRE(s.net().set_tcp_congestion_control("bbr") == 0);
+        REQUIRE(ksock::inet::ipv4_net(s).set_tcp_congestion_control("bbr") == 0);
         const int t2 = s.socket(pf_inet, sock_stream, 0);
         CHECK(std::strcmp(tcp_sk(s.sk_of_fd(t2))->inet_conn.icsk_ca_ops->name, "bbr") == 0);
-        CHECK(s.net().set_tcp_congestion_control("vegas") == -2);
+        CHECK(ksock::inet::ipv4_net(s).set_tcp_congestion_control("vegas") == -2);
     }
     SUBCASE("udp") {
         const udp_sock& up = *udp_sk(s.sk_of_fd(u));

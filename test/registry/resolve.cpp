@@ -16,6 +16,8 @@ namespace {
 
 using S = ksock::default_stack;
 using namespace ksock;
+using namespace ksock::inet;
+using namespace ksock::unix_domain;
 
 constexpr int re(int f, int t, int p) {
     return S::resolve_errno(f, t, p);
@@ -245,7 +247,7 @@ TEST_CASE_TEMPLATE_DEFINE("protosw entry conformance", E, protosw_conformance) {
     STATIC_REQUIRE((E::type >= 0 && E::type < ksock::sock_max));
     STATIC_REQUIRE(family_of<E>() >= 0);
     if constexpr ((E::flags & ksock::inet_protosw_icsk) != 0)
-        STATIC_REQUIRE(ksock::begins_with<Obj, ksock::inet_connection_sock>);
+        STATIC_REQUIRE(ksock::begins_with<Obj, ksock::inet::inet_connection_sock>);
 
     constexpr int f = family_of<E>();
     constexpr int p = protocol_for<E>();
@@ -254,9 +256,9 @@ TEST_CASE_TEMPLATE_DEFINE("protosw entry conformance", E, protosw_conformance) {
     STATIC_REQUIRE(std::is_same_v<typename R::entry, E>);
 
     S s;
-    ksock::net& n = s.net();
-    n.sysctl.ping_group_range[0] = 0; // let root open ping sockets too
-    n.sysctl.ping_group_range[1] = 0;
+    ksock::inet::ipv4_sysctl& v4 = ksock::inet::ipv4_net(s).sysctl;
+    v4.ping_group_range[0] = 0; // let root open ping sockets too
+    v4.ping_group_range[1] = 0;
     const int fd = s.socket(f, E::type, p);
     REQUIRE(fd == 0);
     ksock::sock* sk = s.sk_of_fd(fd);

@@ -14,6 +14,7 @@
 namespace {
 
 using namespace ksock;
+using namespace ksock::unix_domain;
 
 //! What a failed call must not change.
 struct snapshot {
@@ -195,8 +196,8 @@ TEST_CASE("credentials: CAP_NET_RAW and ping_group_range (spec §4.2 step 5, §7
     SUBCASE("ping: the default range '1 0' refuses root too") {
         CHECK(s.socket(pf_inet, sock_dgram, ipproto_icmp) == -eacces);
         CHECK(snap(s) == empty);
-        s.net().sysctl.ping_group_range[0] = 100;
-        s.net().sysctl.ping_group_range[1] = 200;
+        ksock::inet::ipv4_net(s).sysctl.ping_group_range[0] = 100;
+        ksock::inet::ipv4_net(s).sysctl.ping_group_range[1] = 200;
         CHECK(s.socket(pf_inet, sock_dgram, ipproto_icmp) == -eacces); // root, egid 0
         s.current().cred = cred::user(1000, 150);
         const int fd = s.socket(pf_inet, sock_dgram, ipproto_icmp);

@@ -14,6 +14,8 @@
 namespace {
 
 using namespace ksock;
+using namespace ksock::inet;
+using namespace ksock::unix_domain;
 using S = default_stack;
 
 // A namespace-scope stack, constant-initialised (it lands in .bss).

@@ -6,10 +6,14 @@
 #include <climits>
 #include <cstring>
 #include <ostream>
+#include <type_traits>
 
-#include <ksock/core/sock_sockopt.hpp>
+#include <ksock/core/sock_getsockopt.hpp>
+#include <ksock/core/sock_setsockopt.hpp>
 #include <ksock/inet/ip/ip_sockglue.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/raw_sockopt.hpp>
+#include <ksock/inet/tcp/tcp.hpp>
 #include <ksock/inet/tcp/tcp_sockopt.hpp>
 #include <ksock/inet/udp/udp_sockopt.hpp>
 #include <ksock/unix/unix_sock.hpp>
@@ -25,10 +29,29 @@ inline ksock::net host_net() {
     ksock::net n{};
     n.sysctl.wmem_max = 4194304;
     n.sysctl.rmem_max = 4194304;
+    return n;
+}
+inline ksock::inet::netns_ipv4 host_ipv4() {
+    ksock::inet::netns_ipv4 n{};
     n.sysctl.tcp_rmem[2] = 33554432;
     n.set_tcp_congestion_control("bbr");
     return n;
 }
+
+//! The context the option functions are handed: the caller's credentials
+//! and the namespace (a test double of the stack's kernel context).
+struct opt_ctx {
+    ksock::net ns = host_net();
+    ksock::inet::netns_ipv4 v4 = host_ipv4();
+    ksock::cred cr = ksock::cred::root();
+    const ksock::cred& current_cred() noexcept { return cr; }
+    ksock::net& net() noexcept { return ns; }
+    template <class T>
+    T& pernet() noexcept {
+        static_assert(std::is_same_v<T, ksock::inet::netns_ipv4>, "only PF_INET's part");
+        return v4;
+    }
+};
 
 inline const ksock::cred root = ksock::cred::root();
 inline const ksock::cred nobody = ksock::cred::user(65534, 65534);
@@ -36,15 +59,31 @@ inline const ksock::cred nobody = ksock::cred::user(65534, 65534);
 // The set_peek_off / set_rcvlowat members of Linux's ops tables.
 struct inet_stream_ops {
     static int set_peek_off(ksock::sock& sk, int v) { return ksock::sk_set_peek_off(sk, v); }
-    static int set_rcvlowat(ksock::sock& sk, int v) { return ksock::tcp_set_rcvlowat(sk, v); }
+    template <class Ctx>
+    static int set_rcvlowat(Ctx& ctx, ksock::sock& sk, int v) {
+        return ksock::inet::tcp_set_rcvlowat(sk, v, ksock::inet::ipv4_net(ctx));
+    }
 };
 struct inet_dgram_ops {
-    static int set_peek_off(ksock::sock& sk, int v) { return ksock::udp_set_peek_off(sk, v); }
+    static int set_peek_off(ksock::sock& sk, int v) { return ksock::inet::udp_set_peek_off(sk, v); }
 };
 struct inet_sockraw_ops {}; // raw and ping: no set_peek_off, no set_rcvlowat
 struct unix_ops {
     static int set_peek_off(ksock::sock& sk, int v) { return ksock::sk_set_peek_off(sk, v); }
 };
+
+//! The protosw entries the SOL_SOCKET path is instantiated with: the ops
+//! above and the proto whose keepalive SO_KEEPALIVE runs (TCP's) or none.
+struct no_prot {};
+template <class Ops, class Prot = no_prot>
+struct entry {
+    using ops = Ops;
+    using prot = Prot;
+};
+using tcp_entry = entry<inet_stream_ops, ksock::inet::tcp_prot>;
+using udp_entry = entry<inet_dgram_ops>;
+using raw_entry = entry<inet_sockraw_ops>;
+using unix_entry = entry<unix_ops>;
 
 //! sock_init_data() plus the sk_alloc fields sockopts read.
 inline void init_sock(ksock::sock& sk, ksock::socket& so, ksock::net& ns, int family, int type,
@@ -71,62 +110,65 @@ inline void init_sock(ksock::sock& sk, ksock::socket& so, ksock::net& ns, int fa
 }
 
 //! inet_create()'s part.
-inline void init_inet(ksock::inet_sock& inet, ksock::net& ns) {
+inline void init_inet(ksock::inet::inet_sock& inet, ksock::net& ns) {
     inet.sk.sk_txrehash = ns.sysctl.txrehash;
     inet.uc_ttl = -1;
     inet.mc_ttl = 1;
     inet.pmtudisc = ksock::ip_pmtudisc_want;
-    ksock::inet_assign_bit(inet, ksock::inet_flags_mc_loop, true);
-    ksock::inet_assign_bit(inet, ksock::inet_flags_mc_all, true);
+    ksock::inet::inet_assign_bit(inet, ksock::inet::inet_flags_mc_loop, true);
+    ksock::inet::inet_assign_bit(inet, ksock::inet::inet_flags_mc_all, true);
 }
 
 struct tcp {
-    ksock::net ns = host_net();
-    ksock::tcp_sock tp{};
+    opt_ctx ctx;
+    ksock::net& ns = ctx.ns;
+    ksock::inet::tcp_sock tp{};
     ksock::socket so{};
     ksock::sock& sk = tp.inet_conn.icsk_inet.sk;
 
     tcp() {
         init_sock(sk, so, ns, ksock::af_inet, ksock::sock_stream, ksock::ipproto_tcp);
         init_inet(tp.inet_conn.icsk_inet, ns);
-        ksock::inet_assign_bit(tp.inet_conn.icsk_inet, ksock::inet_flags_is_icsk, true);
+        ksock::inet::inet_assign_bit(tp.inet_conn.icsk_inet, ksock::inet::inet_flags_is_icsk, true);
         // tcp_init_sock()
         auto& icsk = tp.inet_conn;
-        icsk.icsk_rto = ksock::tcp_timeout_init;
-        icsk.icsk_rto_min = ksock::tcp_rto_min;
-        icsk.icsk_rto_max = ksock::tcp_rto_max;
-        icsk.icsk_delack_max = ksock::tcp_delack_max;
-        icsk.icsk_ca_ops = ksock::tcp_ca_find(ns.sysctl.tcp_congestion_control);
+        icsk.icsk_rto = ksock::inet::tcp_timeout_init;
+        icsk.icsk_rto_min = ksock::inet::tcp_rto_min;
+        icsk.icsk_rto_max = ksock::inet::tcp_rto_max;
+        icsk.icsk_delack_max = ksock::inet::tcp_delack_max;
+        icsk.icsk_ca_ops = ksock::inet::tcp_ca_find(ctx.v4.sysctl.tcp_congestion_control);
         tp.mdev_us = 1000000;
         for (auto& s : tp.rtt_min.s)
             s = {0, ~0U};
-        tp.snd_cwnd = ksock::tcp_init_cwnd;
+        tp.snd_cwnd = ksock::inet::tcp_init_cwnd;
         tp.app_limited = ~0U;
         tp.rate_app_limited = 1;
-        tp.snd_ssthresh = ksock::tcp_infinite_ssthresh;
+        tp.snd_ssthresh = ksock::inet::tcp_infinite_ssthresh;
         tp.snd_cwnd_clamp = ~0U;
-        tp.mss_cache = ksock::tcp_mss_default;
-        tp.reordering = static_cast<std::uint32_t>(ns.sysctl.tcp_reordering);
-        tp.scaling_ratio = ksock::tcp_default_scaling_ratio;
-        sk.sk_sndbuf = ns.sysctl.tcp_wmem[1];
-        sk.sk_rcvbuf = ns.sysctl.tcp_rmem[1];
-        ksock::timer_setup(sk.sk_timer, ksock::kfunc::tcp_keepalive_timer);
+        tp.mss_cache = ksock::inet::tcp_mss_default;
+        tp.reordering = static_cast<std::uint32_t>(ctx.v4.sysctl.tcp_reordering);
+        tp.scaling_ratio = ksock::inet::tcp_default_scaling_ratio;
+        sk.sk_sndbuf = ctx.v4.sysctl.tcp_wmem[1];
+        sk.sk_rcvbuf = ctx.v4.sysctl.tcp_rmem[1];
+        ksock::timer_setup(sk.sk_timer, ksock::inet::kf::tcp_keepalive_timer);
     }
     int get(int level, int name, void* v, socklen_t* l, const ksock::cred& c = root) {
         if (level == ksock::sol_socket)
             return ksock::sk_getsockopt<inet_stream_ops>(so, name, v, l, c);
-        return ksock::tcp_getsockopt(so, level, name, v, l, c);
+        return ksock::inet::tcp_getsockopt(so, level, name, v, l, c, ctx.v4);
     }
     int set(int level, int name, const void* v, socklen_t l, const ksock::cred& c = root) {
+        ctx.cr = c;
         if (level == ksock::sol_socket)
-            return ksock::sk_setsockopt<inet_stream_ops>(so, name, v, l, c);
-        return ksock::tcp_setsockopt(so, level, name, v, l, c);
+            return ksock::sk_setsockopt<tcp_entry>(ctx, so, name, v, l);
+        return ksock::inet::tcp_setsockopt(so, level, name, v, l, c, ctx.v4);
     }
 };
 
 struct udp {
-    ksock::net ns = host_net();
-    ksock::udp_sock up{};
+    opt_ctx ctx;
+    ksock::net& ns = ctx.ns;
+    ksock::inet::udp_sock up{};
     ksock::socket so{};
     ksock::sock& sk = up.inet.sk;
 
@@ -139,17 +181,19 @@ struct udp {
     int get(int level, int name, void* v, socklen_t* l, const ksock::cred& c = root) {
         if (level == ksock::sol_socket)
             return ksock::sk_getsockopt<inet_dgram_ops>(so, name, v, l, c);
-        return ksock::udp_getsockopt(so, level, name, v, l, c);
+        return ksock::inet::udp_getsockopt(so, level, name, v, l, c, ctx.v4);
     }
     // SOCK_CUSTOM_SOCKOPT: every level, SOL_SOCKET included, goes to UDP.
     int set(int level, int name, const void* v, socklen_t l, const ksock::cred& c = root) {
-        return ksock::udp_setsockopt<inet_dgram_ops>(so, level, name, v, l, c);
+        ctx.cr = c;
+        return ksock::inet::udp_lib_setsockopt<udp_entry>(ctx, so, level, name, v, l);
     }
 };
 
 struct raw {
-    ksock::net ns = host_net();
-    ksock::raw_sock rp{};
+    opt_ctx ctx;
+    ksock::net& ns = ctx.ns;
+    ksock::inet::raw_sock rp{};
     ksock::socket so{};
     ksock::sock& sk = rp.inet.sk;
 
@@ -159,23 +203,25 @@ struct raw {
         sk.sk_reuse() = ksock::sk_can_reuse; // INET_PROTOSW_REUSE
         rp.inet.inet_num() = static_cast<std::uint16_t>(protocol);
         if (protocol == ksock::ipproto_raw)
-            ksock::inet_assign_bit(rp.inet, ksock::inet_flags_hdrincl, true);
+            ksock::inet::inet_assign_bit(rp.inet, ksock::inet::inet_flags_hdrincl, true);
     }
     int get(int level, int name, void* v, socklen_t* l, const ksock::cred& c = root) {
         if (level == ksock::sol_socket)
             return ksock::sk_getsockopt<inet_sockraw_ops>(so, name, v, l, c);
-        return ksock::raw_getsockopt(so, level, name, v, l, c);
+        return ksock::inet::raw_getsockopt(so, level, name, v, l, c, ctx.v4);
     }
     int set(int level, int name, const void* v, socklen_t l, const ksock::cred& c = root) {
+        ctx.cr = c;
         if (level == ksock::sol_socket)
-            return ksock::sk_setsockopt<inet_sockraw_ops>(so, name, v, l, c);
-        return ksock::raw_setsockopt(so, level, name, v, l, c);
+            return ksock::sk_setsockopt<raw_entry>(ctx, so, name, v, l);
+        return ksock::inet::raw_setsockopt(so, level, name, v, l, c);
     }
 };
 
 struct unix_stream {
-    ksock::net ns = host_net();
-    ksock::unix_sock u{};
+    opt_ctx ctx;
+    ksock::net& ns = ctx.ns;
+    ksock::unix_domain::unix_sock u{};
     ksock::socket so{};
     ksock::sock& sk = u.sk;
 
@@ -188,8 +234,9 @@ struct unix_stream {
         return -ksock::eopnotsupp; // unix ops have no getsockopt
     }
     int set(int level, int name, const void* v, socklen_t l, const ksock::cred& c = root) {
+        ctx.cr = c;
         if (level == ksock::sol_socket)
-            return ksock::sk_setsockopt<unix_ops>(so, name, v, l, c);
+            return ksock::sk_setsockopt<unix_entry>(ctx, so, name, v, l);
         return -ksock::eopnotsupp;
     }
 };

@@ -5,6 +5,7 @@
 #include "fixture.hpp"
 
 using namespace ksock;
+using namespace ksock::inet;
 using namespace sockopt_test;
 
 TEST_CASE_TEMPLATE("ip_getsockopt: fresh values", F, tcp, udp) {
@@ -47,7 +48,7 @@ TEST_CASE_TEMPLATE("ip_setsockopt: IP_TTL", F, tcp, udp) {
     CHECK(geti(f, sol_ip, ip_ttl) == ok(200));
     CHECK(set_int(f, sol_ip, ip_ttl, -1) == 0); // back to the sysctl
     CHECK(geti(f, sol_ip, ip_ttl) == ok(64));
-    f.ns.sysctl.ip_default_ttl = 99;
+    f.ctx.v4.sysctl.ip_default_ttl = 99;
     CHECK(geti(f, sol_ip, ip_ttl) == ok(99));
     CHECK(set_int(f, sol_ip, ip_ttl, 255) == 0);
     CHECK(set_int(f, sol_ip, ip_ttl, 1) == 0);

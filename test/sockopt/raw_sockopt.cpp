@@ -7,6 +7,7 @@
 #include "fixture.hpp"
 
 using namespace ksock;
+using namespace ksock::inet;
 using namespace sockopt_test;
 
 TEST_CASE("raw_getsockopt: ICMP_FILTER exists only on IPPROTO_ICMP sockets") {

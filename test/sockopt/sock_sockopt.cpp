@@ -6,6 +6,7 @@
 #include "fixture.hpp"
 
 using namespace ksock;
+using namespace ksock::inet;
 using namespace sockopt_test;
 
 static_assert(sock_min_sndbuf == 4608, "SOCK_MIN_SNDBUF of a 64-bit Linux");
@@ -491,7 +492,7 @@ TEST_CASE("sk_setsockopt: SO_KEEPALIVE and TCP's keepalive timer") {
     CHECK(set_int(t, sol_socket, so_keepalive, 1) == 0);
     CHECK(t.sk.sk_timer.pending == 1);
     CHECK(t.sk.sk_timer.expires == 7200UL * hz); // net.ipv4.tcp_keepalive_time
-    CHECK(t.sk.sk_timer.function == kfunc::tcp_keepalive_timer);
+    CHECK(t.sk.sk_timer.function == ksock::inet::kf::tcp_keepalive_timer);
     CHECK(set_int(t, sol_socket, so_keepalive, 0) == 0);
     CHECK(t.sk.sk_timer.pending == 0);
     CHECK_FALSE(sock_flag(t.sk, sock_keepopen));

@@ -12,6 +12,7 @@
 #include <ksock/ksock.hpp>
 
 using namespace ksock;
+using namespace ksock::inet;
 
 namespace {
 int get_int(default_stack& s, int fd, int level, int name, int& v) {

@@ -9,6 +9,7 @@
 #include "fixture.hpp"
 
 using namespace ksock;
+using namespace ksock::inet;
 using namespace sockopt_test;
 
 TEST_CASE("tcp_getsockopt: fresh values") {
@@ -199,7 +200,7 @@ TEST_CASE("tcp_setsockopt: TCP_CONGESTION") {
     CHECK(u.set(sol_tcp, tcp_congestion, "cubic", 5, nobody) == -eperm);
 
     tcp c; // Linux's own default: cubic, allowed "reno cubic"
-    c.ns.set_tcp_congestion_control("cubic");
+    c.ctx.v4.set_tcp_congestion_control("cubic");
     c.tp.inet_conn.icsk_ca_ops = &tcp_cubic; // as tcp_init_sock would pick
     CHECK(c.set(sol_tcp, tcp_congestion, "bbr", 3, nobody) == -eperm);
     CHECK(name().c_str() == std::string("reno"));

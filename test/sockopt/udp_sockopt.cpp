@@ -5,6 +5,7 @@
 #include "fixture.hpp"
 
 using namespace ksock;
+using namespace ksock::inet;
 using namespace sockopt_test;
 
 TEST_CASE("udp_getsockopt: fresh values") {

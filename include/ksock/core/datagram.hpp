@@ -15,16 +15,6 @@
 
 namespace ksock {
 
-//! sock_error: the pending error, taken (SO_ERROR and every receive report
-//! an error once).
-constexpr int sock_error(sock& sk) noexcept {
-    const int err = sk.sk_err;
-    if (!err)
-        return 0;
-    sk.sk_err = 0;
-    return -err;
-}
-
 //! sk_peek_offset: where a MSG_PEEK starts (SO_PEEK_OFF), else 0.
 constexpr int sk_peek_offset(const sock& sk, int flags) noexcept {
     return (flags & msg_peek) ? sk.sk_peek_off : 0;

@@ -44,7 +44,8 @@ constexpr void sk_alloc_values(sock& sk, const proto_desc* prot, int family, int
 //! or NULL here (sk_send_head, sk_timer, sk_frag, sk_peer_pid/cred,
 //! sk_write_pending, sk_zckey, sk_napi_id, sk_drops) are already so and are
 //! not written again: a firmware build pays for the non-zero values only.
-constexpr void sock_init_data_values(sock& sk, const net_sysctl& s, int type, uid_t uid) noexcept {
+constexpr void sock_init_data_values(sock& sk, const net_core_sysctl& s, int type,
+                                     uid_t uid) noexcept {
     spin_lock_init(sk.sk_receive_queue.lock);
     spin_lock_init(sk.sk_write_queue.lock);
     spin_lock_init(sk.sk_error_queue.lock);

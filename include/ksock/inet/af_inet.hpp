@@ -24,6 +24,7 @@
 #include <cstring>
 
 #include <ksock/inet/inet_sock.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/objects/kmsghdr.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/objects/socket.hpp>
@@ -151,13 +152,13 @@ int inet_bind(Ctx& ctx, ksock::socket& so, const sockaddr* uaddr, int addr_len) 
                 return ts.result(-eafnosupport);
         }
         const rtn_type chk = inet_addr_type(addr->sin_addr.s_addr);
-        const bool nonlocal_ok = ctx.net().sysctl.ip_nonlocal_bind ||
+        const bool nonlocal_ok = ipv4_net(ctx).sysctl.ip_nonlocal_bind ||
                                  inet_test_bit(inet, inet_flags_freebind) ||
                                  inet_test_bit(inet, inet_flags_transparent);
         if (!nonlocal_ok && addr->sin_addr.s_addr != inaddr_any && chk == rtn_unicast)
             return ts.result(-eaddrnotavail);
         const unsigned short snum = ksock::be16_to_cpu(addr->sin_port);
-        if (snum && snum < ctx.net().sysctl.ip_unprivileged_port_start &&
+        if (snum && snum < ipv4_net(ctx).sysctl.ip_unprivileged_port_start &&
             !ctx.current_cred().has(cap_net_bind_service))
             return ts.result(-eacces);
         // Double bind, or an active socket.

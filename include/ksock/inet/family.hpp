@@ -4,8 +4,10 @@
 
 #include <ksock/inet/inet_create.hpp>
 #include <ksock/inet/inet_dgram_ops.hpp>
+#include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/inet_sockraw_ops.hpp>
 #include <ksock/inet/inet_stream_ops.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/ping.hpp>
 #include <ksock/inet/raw.hpp>
 #include <ksock/inet/tcp/tcp.hpp>
@@ -27,20 +29,13 @@ using raw_protosw = protosw<sock_raw, ipproto_ip, raw_prot, inet_sockraw_ops, in
 //! inetsw_array.
 using inetsw = type_list<tcp_protosw, udp_protosw, ping_protosw, raw_protosw>;
 
+inline constexpr tcp_sock tcp_prot::defaults = inet_create::image<tcp_protosw>(ipproto_tcp);
+inline constexpr udp_sock udp_prot::defaults = inet_create::image<udp_protosw>(ipproto_udp);
+inline constexpr inet_sock ping_prot::defaults = inet_create::image<ping_protosw>(ipproto_icmp);
+inline constexpr raw_sock raw_prot::defaults = inet_create::image<raw_protosw>(ipproto_raw);
+
+//! PF_INET (inet_family_ops); its part of the namespace (netns_ipv4) and
+//! the names of its callbacks come with inet_create.
+using inet_family = family<pf_inet, inet_create, inetsw>;
+
 } // namespace ksock::inet
-
-namespace ksock {
-
-//! PF_INET (inet_family_ops).
-using inet_family = family<pf_inet, inet::inet_create, inet::inetsw>;
-
-inline constexpr tcp_sock inet::tcp_prot::defaults =
-    inet::inet_create::image<inet::tcp_protosw>(ipproto_tcp);
-inline constexpr udp_sock inet::udp_prot::defaults =
-    inet::inet_create::image<inet::udp_protosw>(ipproto_udp);
-inline constexpr inet_sock inet::ping_prot::defaults =
-    inet::inet_create::image<inet::ping_protosw>(ipproto_icmp);
-inline constexpr raw_sock inet::raw_prot::defaults =
-    inet::inet_create::image<inet::raw_protosw>(ipproto_raw);
-
-} // namespace ksock

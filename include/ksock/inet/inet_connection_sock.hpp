@@ -9,9 +9,10 @@
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/tcp/tcp_congestion_ops.hpp>
 #include <ksock/objects/kfunc.hpp>
+#include <ksock/objects/layout.hpp>
 #include <ksock/objects/timer.hpp>
 
-namespace ksock {
+namespace ksock::inet {
 
 //! struct fastopen_queue.
 struct fastopen_queue {
@@ -84,8 +85,25 @@ struct inet_connection_sock {
 };
 
 static_assert(std::is_standard_layout_v<inet_connection_sock>,
-              "ksock::inet_connection_sock: must be standard-layout");
+              "ksock::inet::inet_connection_sock: must be standard-layout");
 static_assert(offsetof(inet_connection_sock, icsk_inet) == 0,
-              "ksock::inet_connection_sock: icsk_inet must be at offset 0");
+              "ksock::inet::inet_connection_sock: icsk_inet must be at offset 0");
 
-} // namespace ksock
+//! inet_csk(sk): the checked layout cast (objects/layout.hpp).
+inline inet_connection_sock* inet_csk(sock* sk) noexcept {
+    return sk_cast<inet_connection_sock>(sk);
+}
+inline const inet_connection_sock* inet_csk(const sock* sk) noexcept {
+    return sk_cast<inet_connection_sock>(sk);
+}
+
+} // namespace ksock::inet
+
+//! The member that embeds inet_connection_sock's parent at offset 0 (objects/layout.hpp).
+template <>
+struct ksock::first_member<ksock::inet::inet_connection_sock> {
+    static constexpr auto ptr = &ksock::inet::inet_connection_sock::icsk_inet;
+};
+
+static_assert(ksock::begins_with<ksock::inet::inet_connection_sock, ksock::inet::inet_sock>,
+              "ksock::inet::inet_connection_sock must begin with inet_sock");

@@ -9,10 +9,13 @@
 
 #include <ksock/core/sock_init.hpp>
 #include <ksock/inet/inet_connection_sock.hpp>
+#include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/inet_sock.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/policy/trace.hpp>
 #include <ksock/registry/protosw.hpp>
+#include <ksock/runtime/net.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/capability.hpp>
 #include <ksock/uapi/errno.hpp>
@@ -21,7 +24,18 @@
 
 namespace ksock::inet {
 
+//! INET_PROTOSW_ICSK promises an inet_connection_sock: the entry's object
+//! must begin with one.
+template <class Entry>
+inline constexpr bool icsk_entry_ok = (Entry::flags & inet_protosw_icsk) == 0 ||
+                                      begins_with<typename Entry::obj_type, inet_connection_sock>;
+
 struct inet_create {
+    //! PF_INET's part of a namespace, and the names of its callbacks: every
+    //! family built on inet_create has them.
+    using pernet_type = netns_ipv4;
+    static constexpr const kfunc_table& kfuncs = kf::table;
+
     //! Steps 1 and 3 of inet_create: protocol in [0, IPPROTO_MAX), then the
     //! inetsw walk (protosw_lookup). Constexpr: socket<F,T,P>() uses it too.
     static constexpr resolution lookup(const protosw_desc* entries, int n, int type,
@@ -50,7 +64,7 @@ struct inet_create {
     //! checked the object type), else null.
     static constexpr void values_before(inet_sock& inet, inet_connection_sock* icsk,
                                         const entry_facts& e, int protocol,
-                                        const net_sysctl& s) noexcept {
+                                        const ipv4_sysctl& s) noexcept {
         if (e.flags & inet_protosw_reuse)
             inet.sk.sk_reuse() = sk_can_reuse;
         if (icsk) { // inet_init_csk_locks
@@ -71,9 +85,9 @@ struct inet_create {
 
     //! Fields inet_create sets after sock_init_data (steps 15-16).
     static constexpr void values_after(inet_sock& inet, const entry_facts& e, int protocol,
-                                       const net_sysctl& s) noexcept {
+                                       const net_core_sysctl& s) noexcept {
         sock& sk = inet.sk;
-        sk.sk_destruct = kfunc::inet_sock_destruct;
+        sk.sk_destruct = kf::inet_sock_destruct;
         sk.sk_protocol = static_cast<std::uint16_t>(protocol);
         sk.sk_backlog_rcv = e.backlog_rcv;
         sk.sk_txrehash = s.txrehash;
@@ -95,21 +109,25 @@ struct inet_create {
 
     //! The object a fresh socket of Entry gets, as a constant: every value
     //! inet_create, sock_init_data and the proto's init write, for a net
-    //! namespace with sysctls \p s and a root caller. The run-time path runs
-    //! these same functions on the pool slot.
+    //! namespace with sysctls \p v4 and \p core and a root caller. The
+    //! run-time path runs these same functions on the pool slot.
     template <class Entry>
-    static constexpr typename Entry::obj_type image(int protocol,
-                                                    const net_sysctl& s = net_sysctl{}) noexcept {
+    static constexpr typename Entry::obj_type
+    image(int protocol, const ipv4_sysctl& v4 = ipv4_sysctl{},
+          const net_core_sysctl& core = net_core_sysctl{}) noexcept {
+        static_assert(icsk_entry_ok<Entry>,
+                      "ksock::inet::inet_create: an ICSK entry's Proto::obj_type must begin with "
+                      "ksock::inet::inet_connection_sock");
         using P = typename Entry::prot;
         constexpr const entry_facts& e = facts_of<Entry>;
         typename Entry::obj_type o{};
         inet_sock& inet = member_ref<inet_sock>(o);
         sk_alloc_values(inet.sk, e.prot, pf_inet, 0, nullptr, 0, 0);
-        values_before(inet, icsk_of(o, e), e, protocol, s);
-        sock_init_data_values(inet.sk, s, Entry::type, 0);
-        values_after(inet, e, protocol, s);
-        if constexpr (requires { P::init_values(o, s); })
-            P::init_values(o, s);
+        values_before(inet, icsk_of(o, e), e, protocol, v4);
+        sock_init_data_values(inet.sk, core, Entry::type, 0);
+        values_after(inet, e, protocol, core);
+        if constexpr (requires { P::init_values(o, v4); })
+            P::init_values(o, v4);
         return o;
     }
 
@@ -134,8 +152,7 @@ struct inet_create {
                 tr.field("sk_cgrp_data.classid", sk.sk_cgrp_data.classid);
             }
         }
-        const net_sysctl& s = ctx.net().sysctl;
-        values_before(inet, icsk, e, protocol, s);
+        values_before(inet, icsk, e, protocol, ipv4_net(ctx).sysctl);
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
             tr.field("sk_reuse", sk.sk_reuse());
             tr.field("inet_flags", static_cast<long long>(inet.inet_flags));
@@ -143,9 +160,9 @@ struct inet_create {
             tr.field("pmtudisc", inet.pmtudisc);
         }
         sock_init_data(&so, sk, tr);
-        values_after(inet, e, protocol, s);
+        values_after(inet, e, protocol, ctx.net().sysctl);
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
-            tr.text("sk_destruct", kfunc_name(sk.sk_destruct));
+            tr.text("sk_destruct", kf::name(sk.sk_destruct));
             tr.field("sk_protocol", sk.sk_protocol);
             tr.field("uc_ttl", inet.uc_ttl);
             tr.field("mc_ttl", inet.mc_ttl);
@@ -154,6 +171,9 @@ struct inet_create {
 
     template <class Entry, class Ctx>
     static int create(Ctx& ctx, ksock::socket& so, int protocol, int kern) {
+        static_assert(icsk_entry_ok<Entry>,
+                      "ksock::inet::inet_create: an ICSK entry's Proto::obj_type must begin with "
+                      "ksock::inet::inet_connection_sock");
         using P = typename Entry::prot;
         using Obj = typename P::obj_type;
         constexpr const entry_facts& e = facts_of<Entry>;
@@ -181,7 +201,7 @@ struct inet_create {
         int err = 0;
         if (inet.inet_num()) {
             // Step 17: only raw sockets have a port number at creation.
-            if constexpr (detail::has_hash<P>) {
+            if constexpr (ksock::detail::has_hash<P>) {
                 trace_scope tsh(tr, "sk_prot->hash");
                 err = tsh.result(P::hash(ctx, sk));
             }

@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include <ksock/inet/inet_sock.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/objects/sock.hpp>
@@ -125,7 +126,7 @@ struct port_range {
 };
 template <class Ctx>
 port_range local_port_range(Ctx& ctx) noexcept {
-    const auto& r = ctx.net().sysctl.ip_local_port_range;
+    const auto& r = ipv4_net(ctx).sysctl.ip_local_port_range;
     port_range pr{static_cast<std::uint32_t>(r[0]), static_cast<std::uint32_t>(r[1]) + 1u, 0};
     pr.remaining = pr.high - pr.low;
     if (pr.remaining > 1)

@@ -5,8 +5,10 @@
 // (EOPNOTSUPP), as in Linux.
 #pragma once
 
+#include <ksock/core/sock_getsockopt.hpp>
 #include <ksock/core/sock_init.hpp>
-#include <ksock/core/sock_sockopt.hpp>
+#include <ksock/core/sock_opt.hpp>
+#include <ksock/core/sock_setsockopt.hpp>
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/tcp/tcp_sockopt.hpp>
 #include <ksock/inet/udp/udp_sockopt.hpp>
@@ -38,15 +40,14 @@ struct inet_common_ops {
     template <class Entry, class Ctx>
     static int getsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, void* optval,
                           socklen_t* optlen) {
-        return Entry::prot::getsockopt(so, level, optname, optval, optlen, ctx.current_cred());
+        return Entry::prot::template getsockopt<Entry>(ctx, so, level, optname, optval, optlen);
     }
 
     //! sock_common_setsockopt: sk->sk_prot->setsockopt.
     template <class Entry, class Ctx>
     static int setsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, const void* optval,
                           socklen_t optlen) {
-        return Entry::prot::template setsockopt<typename Entry::ops>(so, level, optname, optval,
-                                                                     optlen, ctx.current_cred());
+        return Entry::prot::template setsockopt<Entry>(ctx, so, level, optname, optval, optlen);
     }
 
     template <class Entry, class Ctx>

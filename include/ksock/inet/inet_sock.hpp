@@ -6,9 +6,10 @@
 #include <cstdint>
 #include <type_traits>
 
+#include <ksock/objects/layout.hpp>
 #include <ksock/objects/sock.hpp>
 
-namespace ksock {
+namespace ksock::inet {
 
 //! Bit numbers in inet_sock::inet_flags (6.x `enum { INET_FLAGS_... }`).
 enum inet_flags_bit : unsigned {
@@ -90,7 +91,25 @@ constexpr void inet_assign_bit(inet_sock& inet, inet_flags_bit b, bool on) noexc
         inet.inet_flags &= ~(1UL << b);
 }
 
-static_assert(std::is_standard_layout_v<inet_sock>, "ksock::inet_sock: must be standard-layout");
-static_assert(offsetof(inet_sock, sk) == 0, "ksock::inet_sock: sk must be at offset 0");
+static_assert(std::is_standard_layout_v<inet_sock>,
+              "ksock::inet::inet_sock: must be standard-layout");
+static_assert(offsetof(inet_sock, sk) == 0, "ksock::inet::inet_sock: sk must be at offset 0");
 
-} // namespace ksock
+//! inet_sk(sk): the checked layout cast (objects/layout.hpp).
+inline inet_sock* inet_sk(sock* sk) noexcept {
+    return sk_cast<inet_sock>(sk);
+}
+inline const inet_sock* inet_sk(const sock* sk) noexcept {
+    return sk_cast<inet_sock>(sk);
+}
+
+} // namespace ksock::inet
+
+//! The member that embeds inet_sock's parent at offset 0 (objects/layout.hpp).
+template <>
+struct ksock::first_member<ksock::inet::inet_sock> {
+    static constexpr auto ptr = &ksock::inet::inet_sock::sk;
+};
+
+static_assert(ksock::begins_with<ksock::inet::inet_sock, ksock::sock>,
+              "ksock::inet::inet_sock must begin with sock");

@@ -14,7 +14,10 @@ namespace ksock::inet {
 struct inet_stream_ops : inet_common_ops {
     static constexpr const char* name = "inet_stream_ops";
     static int set_peek_off(sock& sk, int val) { return sk_set_peek_off(sk, val); }
-    static int set_rcvlowat(sock& sk, int val) { return tcp_set_rcvlowat(sk, val); }
+    template <class Ctx>
+    static int set_rcvlowat(Ctx& ctx, sock& sk, int val) {
+        return tcp_set_rcvlowat(sk, val, ipv4_net(ctx));
+    }
 
     template <class Entry, class Ctx>
     static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int flags) {

@@ -10,12 +10,14 @@
 
 #include <ksock/core/datagram.hpp>
 #include <ksock/core/sock_init.hpp>
+#include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/ip/icmp.hpp>
 #include <ksock/inet/ip/ip_datagram.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
 #include <ksock/inet/ip/ip_sockglue.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/runtime/cred.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
@@ -39,7 +41,7 @@ struct ping_prot {
     static constexpr const char* name = "PING";
     using obj_type = inet_sock;
     static constexpr std::size_t obj_size = sizeof(inet_sock);
-    static constexpr kfunc backlog_rcv = kfunc::ping_queue_rcv_skb;
+    static constexpr kfunc backlog_rcv = kf::ping_queue_rcv_skb;
     using state_type = ping_table;
 
     static const inet_sock defaults;
@@ -47,7 +49,7 @@ struct ping_prot {
     //! ping_init_sock's permission rule: the caller's effective gid, or any
     //! supplementary group, must lie in ping_group_range. No capability
     //! exempts anyone (root included); the default range "1 0" is empty.
-    static constexpr bool group_allowed(const cred& c, const net_sysctl& s) noexcept {
+    static constexpr bool group_allowed(const cred& c, const ipv4_sysctl& s) noexcept {
         const gid_t low = s.ping_group_range[0];
         const gid_t high = s.ping_group_range[1];
         if (c.egid >= low && c.egid <= high)
@@ -59,12 +61,12 @@ struct ping_prot {
     }
 
     template <class Ctx>
-    static int init(Ctx& ctx, sock& sk) {
-        const bool ok = group_allowed(ctx.current_cred(), sk.sk_net()->sysctl);
+    static int init(Ctx& ctx, sock& /*sk*/) {
+        const bool ok = group_allowed(ctx.current_cred(), ipv4_net(ctx).sysctl);
         auto& tr = ctx.trace();
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
-            tr.field("ping_group_range[0]", sk.sk_net()->sysctl.ping_group_range[0]);
-            tr.field("ping_group_range[1]", sk.sk_net()->sysctl.ping_group_range[1]);
+            tr.field("ping_group_range[0]", ipv4_net(ctx).sysctl.ping_group_range[0]);
+            tr.field("ping_group_range[1]", ipv4_net(ctx).sysctl.ping_group_range[1]);
             tr.field("egid", ctx.current_cred().egid);
         }
         return ok ? 0 : -eacces;
@@ -150,7 +152,7 @@ struct ping_prot {
             return ts.result(-eafnosupport);
         inet_sock& inet = *inet_sk(&sk);
         const rtn_type chk = inet_addr_type(addr->sin_addr.s_addr);
-        const bool nonlocal_ok = ctx.net().sysctl.ip_nonlocal_bind ||
+        const bool nonlocal_ok = ipv4_net(ctx).sysctl.ip_nonlocal_bind ||
                                  inet_test_bit(inet, inet_flags_freebind) ||
                                  inet_test_bit(inet, inet_flags_transparent);
         if (addr->sin_addr.s_addr != inaddr_any &&
@@ -237,7 +239,8 @@ struct ping_prot {
         skb_store_bits(skb, sizeof(iphdr), &h, sizeof h);
         icmp_set_checksum(skb, sizeof(iphdr), len);
         ip_build_header(ctx, skb, tot, inet.tos, ip_sets_df(inet),
-                        ip_select_ttl(inet, ctx.net().sysctl), ipproto_icmp, rt.saddr, rt.daddr);
+                        ip_select_ttl(inet, ipv4_net(ctx).sysctl), ipproto_icmp, rt.saddr,
+                        rt.daddr);
         ip_local_out(ctx, skb);
         return static_cast<long>(len);
     }
@@ -302,14 +305,15 @@ struct ping_prot {
         sk_common_release<ping_prot>(ctx, sk);
     }
 
-    static int getsockopt(ksock::socket& so, int level, int optname, void* optval,
-                          socklen_t* optlen, const cred& cr) {
-        return ip_getsockopt(so, level, optname, optval, optlen, cr);
+    template <class Entry, class Ctx>
+    static int getsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, void* optval,
+                          socklen_t* optlen) {
+        return ip_getsockopt(so, level, optname, optval, optlen, ctx.current_cred(), ipv4_net(ctx));
     }
-    template <class Ops>
-    static int setsockopt(ksock::socket& so, int level, int optname, const void* optval,
-                          socklen_t optlen, const cred& cr) {
-        return ip_setsockopt(so, level, optname, optval, optlen, cr);
+    template <class Entry, class Ctx>
+    static int setsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, const void* optval,
+                          socklen_t optlen) {
+        return ip_setsockopt(so, level, optname, optval, optlen, ctx.current_cred());
     }
 };
 

@@ -11,10 +11,12 @@
 
 #include <ksock/core/datagram.hpp>
 #include <ksock/core/sock_init.hpp>
+#include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/ip/icmp.hpp>
 #include <ksock/inet/ip/ip_datagram.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/ping.hpp>
 #include <ksock/inet/raw_sock.hpp>
 #include <ksock/inet/raw_sockopt.hpp>
@@ -44,7 +46,7 @@ struct raw_prot {
     static constexpr const char* name = "RAW";
     using obj_type = raw_sock;
     static constexpr std::size_t obj_size = sizeof(raw_sock);
-    static constexpr kfunc backlog_rcv = kfunc::raw_rcv_skb;
+    static constexpr kfunc backlog_rcv = kf::raw_rcv_skb;
     using state_type = raw_hashinfo;
 
     //! The image of socket(AF_INET, SOCK_RAW, IPPROTO_RAW).
@@ -103,7 +105,7 @@ struct raw_prot {
         const sockaddr_in* addr = &a;
         inet_sock& inet = *inet_sk(&sk);
         const rtn_type chk = inet_addr_type(addr->sin_addr.s_addr);
-        const bool nonlocal_ok = ctx.net().sysctl.ip_nonlocal_bind ||
+        const bool nonlocal_ok = ipv4_net(ctx).sysctl.ip_nonlocal_bind ||
                                  inet_test_bit(inet, inet_flags_freebind) ||
                                  inet_test_bit(inet, inet_flags_transparent);
         if (!nonlocal_ok && addr->sin_addr.s_addr != inaddr_any && chk == rtn_unicast)
@@ -224,7 +226,7 @@ struct raw_prot {
             return ts.result(-efault);
         }
         ip_build_header(ctx, skb, tot, inet.tos, ip_sets_df(inet),
-                        ip_select_ttl(inet, ctx.net().sysctl),
+                        ip_select_ttl(inet, ipv4_net(ctx).sysctl),
                         static_cast<std::uint8_t>(inet.inet_num()), rt.saddr, rt.daddr);
         ip_local_out(ctx, skb);
         return static_cast<long>(len);
@@ -253,14 +255,16 @@ struct raw_prot {
         sk_common_release<raw_prot>(ctx, sk);
     }
 
-    static int getsockopt(ksock::socket& so, int level, int optname, void* optval,
-                          socklen_t* optlen, const cred& cr) {
-        return raw_getsockopt(so, level, optname, optval, optlen, cr);
+    template <class Entry, class Ctx>
+    static int getsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, void* optval,
+                          socklen_t* optlen) {
+        return raw_getsockopt(so, level, optname, optval, optlen, ctx.current_cred(),
+                              ipv4_net(ctx));
     }
-    template <class Ops>
-    static int setsockopt(ksock::socket& so, int level, int optname, const void* optval,
-                          socklen_t optlen, const cred& cr) {
-        return raw_setsockopt(so, level, optname, optval, optlen, cr);
+    template <class Entry, class Ctx>
+    static int setsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, const void* optval,
+                          socklen_t optlen) {
+        return raw_setsockopt(so, level, optname, optval, optlen, ctx.current_cred());
     }
 };
 

@@ -4,8 +4,11 @@
 
 #include <cstddef>
 
-#include <ksock/core/sock_sockopt.hpp>
+#include <ksock/core/sock_getsockopt.hpp>
+#include <ksock/core/sock_opt.hpp>
+#include <ksock/core/sock_setsockopt.hpp>
 #include <ksock/inet/ip/ip_sockglue.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/raw_sock.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/objects/sock.hpp>
@@ -17,7 +20,7 @@
 #include <ksock/uapi/socket.hpp>
 #include <ksock/uapi/types.hpp>
 
-namespace ksock {
+namespace ksock::inet {
 
 //! raw_setsockopt(): SOL_RAW is the raw socket's own level; others go to
 //! ip_setsockopt. ICMP_FILTER exists only on an IPPROTO_ICMP raw socket
@@ -33,7 +36,7 @@ inline int raw_setsockopt(ksock::socket& s, int level, int optname, const void* 
     if (rp.inet.inet_num() != ipproto_icmp)
         return -eopnotsupp;
     const std::size_t n = optlen > sizeof(icmp_filter) ? sizeof(icmp_filter) : optlen;
-    if (!detail::copy_from_user(&rp.filter, optval, n))
+    if (!ksock::detail::copy_from_user(&rp.filter, optval, n))
         return -efault;
     return 0;
 }
@@ -41,22 +44,22 @@ inline int raw_setsockopt(ksock::socket& s, int level, int optname, const void* 
 //! raw_getsockopt(): SOL_RAW ICMP_FILTER (the filter, truncated to the
 //! caller's length), other levels to ip_getsockopt.
 inline int raw_getsockopt(ksock::socket& s, int level, int optname, void* optval, socklen_t* optlen,
-                          const cred& cr) {
+                          const cred& cr, const netns_ipv4& ns) {
     if (level != sol_raw)
-        return ip_getsockopt(s, level, optname, optval, optlen, cr);
+        return ip_getsockopt(s, level, optname, optval, optlen, cr, ns);
     if (optname != icmp_filter_opt)
         return -enoprotoopt;
     const raw_sock& rp = *raw_sk(s.sk);
     if (rp.inet.inet_num() != ipproto_icmp)
         return -eopnotsupp;
     int len = 0;
-    if (!detail::get_user_len(optlen, len))
+    if (!ksock::detail::get_user_len(optlen, len))
         return -efault;
     if (len < 0)
         return -einval;
     if (len > static_cast<int>(sizeof(icmp_filter)))
         len = sizeof(icmp_filter);
-    return detail::put_len_then_value(optlen, len, optval, &rp.filter);
+    return ksock::detail::put_len_then_value(optlen, len, optval, &rp.filter);
 }
 
-} // namespace ksock
+} // namespace ksock::inet

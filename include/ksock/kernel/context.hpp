@@ -72,6 +72,11 @@ public:
     // --- the services of the stack_context concept ---------------------------
 
     ksock::net& net() noexcept { return state_.value.net; }
+    //! A family's part of the namespace (its pernet_type: netns_ipv4 ...).
+    template <class T>
+    T& pernet() noexcept {
+        return state_.value.pernet.template get<T>();
+    }
     const ksock::cred& current_cred() noexcept { return current_task().cred; }
     std::uint32_t cgroup_classid() noexcept { return current_task().cgroup_classid; }
     std::uint16_t cgroup_prioidx() noexcept { return current_task().cgroup_prioidx; }
@@ -246,6 +251,7 @@ public:
     // --- the state: everything zero until boot --------------------------------
     struct booted_state {
         ksock::net net;
+        pernet_storage<typename Config::families> pernet;
         task_type tasks[Config::tasks];
     };
     proto_pools<Config, protos> pools_{};
@@ -295,7 +301,7 @@ private:
     void wake_up(sock& sk, unsigned events, [[maybe_unused]] const char* callback,
                  [[maybe_unused]] kfunc fn) noexcept {
         if constexpr (trace_type::enabled)
-            trace_.text(callback, kfunc_name(fn));
+            trace_.text(callback, registry::kfunc_name(fn));
         wait_.wake_all();
         if (wakeup_ && sk.sk_socket)
             wakeup_(wakeup_user_, *sk.sk_socket, events);

@@ -4,7 +4,9 @@
 // the security hooks, and dispatches to the ops of the socket's entry.
 #pragma once
 
-#include <ksock/core/sock_sockopt.hpp>
+#include <ksock/core/sock_getsockopt.hpp>
+#include <ksock/core/sock_opt.hpp>
+#include <ksock/core/sock_setsockopt.hpp>
 #include <ksock/detail/uaccess.hpp>
 #include <ksock/kernel/file_table.hpp>
 #include <ksock/kernel/socket_alloc.hpp>
@@ -179,7 +181,7 @@ template <class E, class K>
 KSOCK_NOINLINE int setsockopt_entry(K& k, ksock::socket& so, int level, int optname,
                                     const void* optval, socklen_t optlen) {
     if (level == sol_socket && !(so.flags & (1UL << sock_custom_sockopt)))
-        return sk_setsockopt<typename E::ops>(so, optname, optval, optlen, k.current_cred());
+        return sk_setsockopt<E>(k, so, optname, optval, optlen);
     return ops_setsockopt<E>(k, so, level, optname, optval, optlen);
 }
 

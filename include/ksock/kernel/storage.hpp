@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include <ksock/detail/type_list.hpp>
+#include <ksock/registry/family.hpp>
 #include <ksock/registry/proto.hpp>
 #include <ksock/runtime/pool.hpp>
 
@@ -33,6 +34,44 @@ struct proto_pools<Config, type_list<Ps...>>
     template <class P>
     constexpr auto& slot() noexcept {
         return static_cast<proto_slot<P, Config::template proto_objects<P>>&>(*this);
+    }
+};
+
+//! One family's part of the namespace (F::pernet_type), if it has one.
+template <class F>
+struct pernet_slot {};
+template <class F>
+requires family_has_pernet<F>
+struct pernet_slot<F> {
+    typename F::pernet_type pernet;
+};
+
+//! The pernet_type of F, or void.
+template <class F>
+struct pernet_type_of {
+    using type = void;
+};
+template <family_has_pernet F>
+struct pernet_type_of<F> {
+    using type = typename F::pernet_type;
+};
+
+//! Every family's part of the namespace; T's found by get<T>() (Linux's
+//! net_generic, resolved while compiling).
+template <class L>
+struct pernet_storage;
+template <class... Fs>
+struct pernet_storage<type_list<Fs...>> : pernet_slot<Fs>... {
+    using types = type_list<typename pernet_type_of<Fs>::type...>;
+    template <class T>
+    static constexpr bool has = ksock::detail::contains_v<T, types>;
+
+    template <class T>
+    constexpr T& get() noexcept {
+        static_assert(has<T>, "ksock::kernel::pernet_storage: no registered family declares this "
+                              "pernet_type");
+        using F = ksock::detail::at_t<ksock::detail::index_of_v<T, types>, type_list<Fs...>>;
+        return static_cast<pernet_slot<F>&>(*this).pernet;
     }
 };
 

@@ -1,6 +1,7 @@
-// ksock/objects/layout.hpp: Linux's layout casts, checked: inet_sk, inet_csk, tcp_sk,
-// udp_sk, raw_sk, unix_sk, and SOCKET_I / SOCK_INODE (container_of over
-// socket_alloc).
+// ksock/objects/layout.hpp: Linux's layout casts, checked: sk_cast<To>, the
+// generic form of inet_sk, tcp_sk, unix_sk ... (each family defines its own
+// named casts beside its object types), and SOCKET_I / SOCK_INODE
+// (container_of over socket_alloc).
 //
 // Linux downcasts with container_of over first-member embeddings; the cast is
 // legal because the slab object really is the larger type. Here:
@@ -20,16 +21,10 @@
 #include <cstddef>
 #include <type_traits>
 
-#include <ksock/inet/inet_connection_sock.hpp>
-#include <ksock/inet/inet_sock.hpp>
-#include <ksock/inet/raw_sock.hpp>
-#include <ksock/inet/tcp/tcp_sock.hpp>
-#include <ksock/inet/udp/udp_sock.hpp>
 #include <ksock/objects/proto_desc.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/objects/socket.hpp>
 #include <ksock/platform.hpp>
-#include <ksock/unix/unix_sock.hpp>
 
 #ifndef KSOCK_CHECKED_CASTS
 #ifdef NDEBUG
@@ -65,30 +60,6 @@ concept sock_object = begins_with<T, sock>;
 //! falls back to the (run-time only) layout cast.
 template <class T>
 struct first_member;
-template <>
-struct first_member<inet_sock> {
-    static constexpr auto ptr = &inet_sock::sk;
-};
-template <>
-struct first_member<inet_connection_sock> {
-    static constexpr auto ptr = &inet_connection_sock::icsk_inet;
-};
-template <>
-struct first_member<tcp_sock> {
-    static constexpr auto ptr = &tcp_sock::inet_conn;
-};
-template <>
-struct first_member<udp_sock> {
-    static constexpr auto ptr = &udp_sock::inet;
-};
-template <>
-struct first_member<raw_sock> {
-    static constexpr auto ptr = &raw_sock::inet;
-};
-template <>
-struct first_member<unix_sock> {
-    static constexpr auto ptr = &unix_sock::sk;
-};
 
 //! The To at offset 0 of \p o (To must begin \p o's first-member chain).
 template <class To, class From>
@@ -138,44 +109,6 @@ constexpr const sock* sk_of(const From* p) noexcept {
     return reinterpret_cast<const sock*>(p);
 }
 
-// Linux's named casts.
-inline inet_sock* inet_sk(sock* sk) noexcept {
-    return sk_cast<inet_sock>(sk);
-}
-inline const inet_sock* inet_sk(const sock* sk) noexcept {
-    return sk_cast<inet_sock>(sk);
-}
-inline inet_connection_sock* inet_csk(sock* sk) noexcept {
-    return sk_cast<inet_connection_sock>(sk);
-}
-inline const inet_connection_sock* inet_csk(const sock* sk) noexcept {
-    return sk_cast<inet_connection_sock>(sk);
-}
-inline tcp_sock* tcp_sk(sock* sk) noexcept {
-    return sk_cast<tcp_sock>(sk);
-}
-inline const tcp_sock* tcp_sk(const sock* sk) noexcept {
-    return sk_cast<tcp_sock>(sk);
-}
-inline udp_sock* udp_sk(sock* sk) noexcept {
-    return sk_cast<udp_sock>(sk);
-}
-inline const udp_sock* udp_sk(const sock* sk) noexcept {
-    return sk_cast<udp_sock>(sk);
-}
-inline raw_sock* raw_sk(sock* sk) noexcept {
-    return sk_cast<raw_sock>(sk);
-}
-inline const raw_sock* raw_sk(const sock* sk) noexcept {
-    return sk_cast<raw_sock>(sk);
-}
-inline unix_sock* unix_sk(sock* sk) noexcept {
-    return sk_cast<unix_sock>(sk);
-}
-inline const unix_sock* unix_sk(const sock* sk) noexcept {
-    return sk_cast<unix_sock>(sk);
-}
-
 //! SOCKET_I(inode): the socket allocated together with this inode.
 inline ksock::socket* SOCKET_I(inode* ino) noexcept {
     static_assert(std::is_standard_layout_v<socket_alloc>);
@@ -189,21 +122,10 @@ inline inode* SOCK_INODE(ksock::socket* sock) noexcept {
     return &reinterpret_cast<socket_alloc*>(sock)->vfs_inode;
 }
 
-// Every link of every chain, pinned.
+// The links of the core's chains, pinned (each family pins its own, beside
+// its object types).
 static_assert(begins_with<sock, sock_common>, "ksock::sock must begin with sock_common");
-static_assert(begins_with<inet_sock, sock>, "ksock::inet_sock must begin with sock");
-static_assert(begins_with<inet_connection_sock, inet_sock>,
-              "ksock::inet_connection_sock must begin with inet_sock");
-static_assert(begins_with<tcp_sock, inet_connection_sock>,
-              "ksock::tcp_sock must begin with inet_connection_sock");
-static_assert(begins_with<tcp_sock, sock>, "ksock::tcp_sock must begin with sock");
-static_assert(begins_with<udp_sock, inet_sock>, "ksock::udp_sock must begin with inet_sock");
-static_assert(begins_with<raw_sock, inet_sock>, "ksock::raw_sock must begin with inet_sock");
-static_assert(begins_with<unix_sock, sock>, "ksock::unix_sock must begin with sock");
 static_assert(begins_with<socket_alloc, ksock::socket>,
               "ksock::socket_alloc must begin with socket");
-static_assert(!begins_with<udp_sock, inet_connection_sock>,
-              "ksock::udp_sock must not pass for a connection socket");
-static_assert(!begins_with<unix_sock, inet_sock>, "ksock::unix_sock is not an inet_sock");
 
 } // namespace ksock

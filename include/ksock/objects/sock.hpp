@@ -21,6 +21,12 @@ struct net;
 struct socket;
 struct socket_wq;
 
+//! The part of the peer's credentials SO_PEERCRED reports.
+struct sock_peer_cred {
+    uid_t euid;
+    gid_t egid;
+};
+
 //! TCP states (include/net/tcp_states.h); also used by every sk_state.
 enum tcp_state : std::uint8_t {
     tcp_established = 1,
@@ -193,8 +199,12 @@ struct sock {
     void* sk_send_head;
     rb_root tcp_rtx_queue; //!< TCP's retransmit queue (a union with sk_send_head in Linux)
     void* sk_dst_cache;
-    void* sk_peer_pid;
-    void* sk_peer_cred;
+    //! sk_peer_pid and sk_peer_cred: the peer's pid and effective ids when
+    //! it connected (PF_UNIX sets them at socketpair, listen and connect),
+    //! what SO_PEERCRED reports. Linux holds a struct pid and a cred; ksock
+    //! the values (pid 0: no peer credentials).
+    int sk_peer_pid;
+    sock_peer_cred sk_peer_cred;
     page_frag sk_frag;
     sock_cgroup_data sk_cgrp_data;
     unsigned long sk_ino; //!< 6.18: the socket inode number, cached by sk_set_socket
@@ -239,6 +249,16 @@ constexpr void sock_reset_flag(sock& sk, sock_flags f) noexcept {
 }
 constexpr void sock_valbool_flag(sock& sk, sock_flags f, bool on) noexcept {
     on ? sock_set_flag(sk, f) : sock_reset_flag(sk, f);
+}
+
+//! sock_error(): the pending asynchronous error as -errno, taken (SO_ERROR
+//! and every receive report it once).
+constexpr int sock_error(sock& sk) noexcept {
+    const int err = sk.sk_err;
+    if (!err)
+        return 0;
+    sk.sk_err = 0;
+    return -err;
 }
 
 static_assert(std::is_standard_layout_v<sock_common> && std::is_trivially_copyable_v<sock_common>,

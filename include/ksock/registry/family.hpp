@@ -11,7 +11,11 @@
 //       sk_alloc, defaults, proto init), unwinding everything on error.
 #pragma once
 
+#include <concepts>
+#include <type_traits>
+
 #include <ksock/detail/type_list.hpp>
+#include <ksock/objects/kfunc.hpp>
 #include <ksock/registry/protosw.hpp>
 #include <ksock/uapi/socket.hpp>
 
@@ -47,8 +51,47 @@ concept has_lookup = requires(const protosw_desc* d) {
 };
 } // namespace detail
 
+//! Optional: F::kfuncs, the names of the callbacks the family installs
+//! (objects/kfunc.hpp), for traces. family<> takes it from its Create policy.
+template <class F>
+concept family_has_kfuncs = requires {
+    { F::kfuncs } -> std::convertible_to<const kfunc_table&>;
+};
+
+//! Optional: F::pernet_type, the family's part of a network namespace
+//! (Linux's pernet_operations .size: netns_ipv4, netns_unix): default
+//! constructible to Linux's defaults; a stack keeps one per namespace and
+//! hands it out as ctx.pernet<F::pernet_type>(). family<> takes it from its
+//! Create policy, so every family built on inet_create has PF_INET's part.
+template <class F>
+concept family_has_pernet = requires {
+    typename F::pernet_type;
+}
+&&std::is_default_constructible_v<typename F::pernet_type>;
+
+namespace detail {
+//! What a family takes from its Create policy: pernet_type and kfuncs,
+//! where the policy declares them.
+template <class Create>
+struct family_extras {};
+template <class Create>
+requires family_has_pernet<Create> &&(!family_has_kfuncs<Create>)struct family_extras<Create> {
+    using pernet_type = typename Create::pernet_type;
+};
+template <class Create>
+requires family_has_kfuncs<Create> &&(!family_has_pernet<Create>)struct family_extras<Create> {
+    static constexpr const kfunc_table& kfuncs = Create::kfuncs;
+};
+template <class Create>
+requires family_has_kfuncs<Create> && family_has_pernet<Create>
+struct family_extras<Create> {
+    using pernet_type = typename Create::pernet_type;
+    static constexpr const kfunc_table& kfuncs = Create::kfuncs;
+};
+} // namespace detail
+
 template <int Family, class Create, class Protosw>
-struct family {
+struct family : detail::family_extras<Create> {
     static_assert(Family >= 0 && Family < af_max,
                   "ksock::family<...>: the family number must be below AF_MAX (sock_register "
                   "refuses it with ENOBUFS)");

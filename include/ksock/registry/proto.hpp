@@ -19,12 +19,16 @@
 
 #include <concepts>
 #include <cstddef>
+#include <type_traits>
 
 #include <ksock/objects/kfunc.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/objects/proto_desc.hpp>
 #include <ksock/objects/sock.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/registry/archetypes.hpp>
 #include <ksock/registry/context.hpp>
+#include <ksock/uapi/types.hpp>
 
 namespace ksock {
 
@@ -75,20 +79,53 @@ struct obj_type_of<P> {
     using type = typename P::obj_type;
 };
 
-//! The types an object of proto P begins with, for the run-time cast check:
-//! obj_type itself and each ksock object type on its first-member chain.
-template <class Obj, class... Known>
+template <class M, class C>
+M member_type_of(M C::*);
+
+//! The parent of T on its first-member chain (first_member<T>::ptr's
+//! member type), or void when T names none.
+template <class T>
+struct chain_parent {
+    using type = void;
+};
+template <class T>
+requires requires {
+    first_member<T>::ptr;
+}
+struct chain_parent<T> {
+    using type = decltype(member_type_of(first_member<T>::ptr));
+};
+
+//! The types an object of type Obj begins with, for the run-time cast
+//! check: Obj, then each parent first_member names, down to sock, which
+//! ends every chain (a type without first_member goes straight to it).
+template <class T>
+constexpr std::size_t chain_length() {
+    using P = typename chain_parent<T>::type;
+    if constexpr (std::is_same_v<T, sock>)
+        return 1;
+    else if constexpr (std::is_void_v<P>)
+        return 2;
+    else
+        return 1 + chain_length<P>();
+}
+template <class T>
+constexpr void fill_chain(const void** out) {
+    using P = typename chain_parent<T>::type;
+    *out = type_id<T>();
+    if constexpr (std::is_same_v<T, sock>)
+        return;
+    else if constexpr (std::is_void_v<P>)
+        out[1] = type_id<sock>();
+    else
+        fill_chain<P>(out + 1);
+}
+template <class Obj>
 inline constexpr auto chain_of = [] {
-    constexpr std::size_t n =
-        1 + (std::size_t{begins_with<Obj, Known> && !std::is_same_v<Obj, Known>} + ... + 0);
     struct arr {
-        const void* v[n];
+        const void* v[chain_length<Obj>()];
     } a{};
-    std::size_t i = 0;
-    a.v[i++] = type_id<Obj>();
-    ((begins_with<Obj, Known> && !std::is_same_v<Obj, Known> ? (void)(a.v[i++] = type_id<Known>())
-                                                             : void()),
-     ...);
+    fill_chain<Obj>(a.v);
     return a;
 }();
 } // namespace detail
@@ -106,6 +143,31 @@ concept proto_has_gc = requires(Ctx& c) {
 template <class P, class Ctx = archetypes::context>
 concept proto_has_timers = requires(Ctx& c) {
     { P::on_tick(c) } -> std::same_as<void>;
+};
+
+//! Optional: template <class Ctx> static void keepalive(Ctx&, sock&, bool):
+//! SO_KEEPALIVE's hook (Linux's sk_prot->keepalive), run before the flag
+//! changes; TCP arms or stops its keepalive timer.
+template <class P, class Ctx = archetypes::context>
+concept proto_has_keepalive = requires(Ctx& c, sock& sk) {
+    P::keepalive(c, sk, true);
+};
+
+//! Optional: the proto's own option levels (Linux's sk_prot->getsockopt and
+//! ->setsockopt, which sock_common_getsockopt / setsockopt forward to):
+//!   template <class Entry, class Ctx> static int getsockopt(Ctx&, socket&, int level,
+//!                                         int optname, void* optval, socklen_t* optlen);
+//!   template <class Entry, class Ctx> static int setsockopt(Ctx&, socket&, int level,
+//!                                         int optname, const void* optval, socklen_t optlen);
+//! Entry is the protosw entry of the socket (its ops decide SOL_SOCKET's
+//! SO_PEEK_OFF and SO_RCVLOWAT where the proto handles SOL_SOCKET itself).
+template <class P, class Entry = archetypes::entry, class Ctx = archetypes::context>
+concept proto_has_getsockopt = requires(Ctx& c, socket& s, void* v, socklen_t* l) {
+    { P::template getsockopt<Entry>(c, s, 0, 0, v, l) } -> std::same_as<int>;
+};
+template <class P, class Entry = archetypes::entry, class Ctx = archetypes::context>
+concept proto_has_setsockopt = requires(Ctx& c, socket& s, const void* v) {
+    { P::template setsockopt<Entry>(c, s, 0, 0, v, socklen_t{}) } -> std::same_as<int>;
 };
 
 //! The proto concept.
@@ -140,8 +202,7 @@ constexpr bool check_proto() {
 template <class P>
 struct proto_desc_of {
     using obj = typename P::obj_type;
-    static constexpr auto chain = detail::chain_of<obj, tcp_sock, inet_connection_sock, udp_sock,
-                                                   raw_sock, inet_sock, unix_sock, sock>;
+    static constexpr auto chain = detail::chain_of<obj>;
     static constexpr proto_desc value{P::name, P::obj_size, chain.v,
                                       sizeof(chain.v) / sizeof(chain.v[0])};
 };

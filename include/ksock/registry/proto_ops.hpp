@@ -30,23 +30,13 @@
 
 #include <ksock/objects/kmsghdr.hpp>
 #include <ksock/objects/socket.hpp>
+#include <ksock/registry/archetypes.hpp>
 #include <ksock/registry/context.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/sockaddr.hpp>
 #include <ksock/uapi/types.hpp>
 
 namespace ksock {
-
-namespace archetypes {
-struct proto {};
-//! The minimal protosw entry an ops member is instantiated with in checks.
-struct entry {
-    using prot = archetypes::proto;
-    static constexpr int type = 1;
-    static constexpr int protocol = 0;
-    static constexpr unsigned flags = 0;
-};
-} // namespace archetypes
 
 namespace detail {
 template <class O>
@@ -154,8 +144,8 @@ concept has_set_peek_off = requires(sock& sk) {
     { Ops::set_peek_off(sk, 0) } -> std::same_as<int>;
 };
 template <class Ops>
-concept has_set_rcvlowat = requires(sock& sk) {
-    { Ops::set_rcvlowat(sk, 0) } -> std::same_as<int>;
+concept has_set_rcvlowat = requires(archetypes::context& c, sock& sk) {
+    { Ops::set_rcvlowat(c, sk, 0) } -> std::same_as<int>;
 };
 } // namespace detail
 

@@ -2,7 +2,6 @@
 // proto and ops serve a (type, protocol) pair of a family.
 #pragma once
 
-#include <ksock/inet/inet_connection_sock.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/registry/proto.hpp>
 #include <ksock/registry/proto_ops.hpp>
@@ -15,7 +14,7 @@ namespace ksock {
 //! inet_protosw flags.
 inline constexpr unsigned inet_protosw_reuse = 0x01;     //!< sk_reuse = SK_CAN_REUSE
 inline constexpr unsigned inet_protosw_permanent = 0x02; //!< cannot be overridden
-inline constexpr unsigned inet_protosw_icsk = 0x04;      //!< an inet_connection_sock
+inline constexpr unsigned inet_protosw_icsk = 0x04;      //!< a connection sock (PF_INET checks it)
 
 //! One entry. Protocol 0 (IPPROTO_IP) is the wildcard: it accepts any
 //! non-zero requested protocol.
@@ -28,10 +27,6 @@ struct protosw {
                   "ksock::protosw<...>: Flags may only hold PERMANENT, ICSK and REUSE");
     static_assert(check_proto<Prot>());
     static_assert(check_proto_ops<Ops>());
-    static_assert((Flags & inet_protosw_icsk) == 0 ||
-                      begins_with<typename detail::obj_type_of<Prot>::type, inet_connection_sock>,
-                  "ksock::protosw<...>: an ICSK entry's Proto::obj_type must begin with "
-                  "ksock::inet_connection_sock");
 
     static constexpr int type = Type;
     static constexpr int protocol = Protocol;

@@ -13,6 +13,7 @@
 
 #include <ksock/detail/type_list.hpp>
 #include <ksock/detail/with_index.hpp>
+#include <ksock/objects/kfunc.hpp>
 #include <ksock/objects/socket.hpp>
 #include <ksock/platform.hpp>
 #include <ksock/registry/create_args.hpp>
@@ -48,6 +49,29 @@ constexpr bool all_families_distinct() {
     }(L{});
 }
 
+//! No two families' kfunc tables share an id, and none is the core's.
+template <class L>
+constexpr bool kfunc_tables_disjoint() {
+    return []<class... Fs>(type_list<Fs...>) {
+        constexpr kfunc_table none{0, 0, nullptr};
+        constexpr kfunc_table t[] = {none, [] {
+                                         if constexpr (family_has_kfuncs<Fs>)
+                                             return Fs::kfuncs;
+                                         else
+                                             return none;
+                                     }()...};
+        for (std::size_t j = 1; j < sizeof t / sizeof t[0]; ++j) {
+            if (t[j].count && t[j].base < kfunc_family_base)
+                return false;
+            for (std::size_t i = 1; i < j; ++i)
+                // Two families built on one create policy share its table.
+                if (t[i].count && t[j].count && t[i].names != t[j].names && t[i].overlaps(t[j]))
+                    return false;
+        }
+        return true;
+    }(L{});
+}
+
 template <class L>
 constexpr bool all_protocol_families() {
     return []<class... Fs>(type_list<Fs...>) { return (protocol_family<Fs> && ...); }(L{});
@@ -67,6 +91,10 @@ struct registry {
     static_assert(detail::all_families_distinct<Families>(),
                   "ksock::stack<Config>: two families share one number (sock_register "
                   "refuses a duplicate family with EEXIST)");
+
+    static_assert(detail::kfunc_tables_disjoint<Families>(),
+                  "ksock::stack<Config>: two families' kfunc tables share ids, or one uses the "
+                  "core's ids below kfunc_family_base");
 
     using families = Families;
     //! Every protosw entry of every family, family by family, in order.
@@ -209,6 +237,20 @@ struct registry {
     }
     template <class E>
     using family_of = detail::at_t<family_index_of<E>(), families>;
+
+    //! The kernel's name of a callback id, from the core's names and every
+    //! family's kfunc table (traces).
+    static constexpr const char* kfunc_name(kfunc f) noexcept {
+        if (const char* n = kfunc_core_name(f))
+            return n;
+        const char* r = "?";
+        detail::for_each_type(families{}, [&]<class F>() {
+            if constexpr (family_has_kfuncs<F>)
+                if (const char* n = F::kfuncs.name(f))
+                    r = n;
+        });
+        return r;
+    }
 
     // --- dispatch -----------------------------------------------------------
 

@@ -15,16 +15,18 @@
 #include <type_traits>
 
 #include <ksock/core/sock_init.hpp>
-#include <ksock/core/sock_sockopt.hpp>
+#include <ksock/core/sock_opt.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/registry/family.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/sockaddr.hpp>
 #include <ksock/uapi/socket.hpp>
+#include <ksock/unix/netns_unix.hpp>
 #include <ksock/unix/unix_bind.hpp>
 #include <ksock/unix/unix_common.hpp>
 #include <ksock/unix/unix_dgram.hpp>
 #include <ksock/unix/unix_ioctl.hpp>
+#include <ksock/unix/unix_kfunc.hpp>
 #include <ksock/unix/unix_poll.hpp>
 #include <ksock/unix/unix_release.hpp>
 #include <ksock/unix/unix_scm.hpp>
@@ -173,6 +175,10 @@ struct unix_seqpacket_ops : unix_common_ops {
 };
 
 struct unix_create {
+    //! PF_UNIX's part of a namespace, and the names of its callbacks.
+    using pernet_type = netns_unix;
+    static constexpr const kfunc_table& kfuncs = kf::table;
+
     //! unix_create's checks: protocol 0 or PF_UNIX, then the type; SOCK_RAW
     //! is served as SOCK_DGRAM ("BSD has AF_UNIX, SOCK_RAW though nothing
     //! uses it"). The socket never records the protocol: SO_PROTOCOL reads 0.
@@ -188,11 +194,12 @@ struct unix_create {
     }
 
     template <class Entry>
-    static constexpr unix_sock image(const net_sysctl& s = net_sysctl{}) noexcept {
+    static constexpr unix_sock image(const unix_sysctl& s = unix_sysctl{},
+                                     const net_core_sysctl& core = net_core_sysctl{}) noexcept {
         using P = typename Entry::prot;
         unix_sock u{};
         sk_alloc_values(u.sk, proto_desc_v<P>, pf_unix, 0, nullptr, 0, 0);
-        sock_init_data_values(u.sk, s, Entry::type, 0);
+        sock_init_data_values(u.sk, core, Entry::type, 0);
         detail::unix_values(u, s);
         return u;
     }
@@ -229,16 +236,11 @@ using unix_dgram_protosw = protosw<sock_dgram, 0, unix_dgram_proto, unix_dgram_o
 using unix_seqpacket_protosw = protosw<sock_seqpacket, 0, unix_dgram_proto, unix_seqpacket_ops>;
 using unixsw = type_list<unix_stream_protosw, unix_dgram_protosw, unix_seqpacket_protosw>;
 
+//! PF_UNIX (unix_family_ops); its part of the namespace (netns_unix) and the
+//! names of its callbacks come with unix_create.
+using unix_family = family<pf_unix, unix_create, unixsw>;
+
+inline constexpr unix_sock unix_dgram_proto::defaults = unix_create::image<unix_dgram_protosw>();
+inline constexpr unix_sock unix_stream_proto::defaults = unix_create::image<unix_stream_protosw>();
+
 } // namespace ksock::unix_domain
-
-namespace ksock {
-
-//! PF_UNIX (unix_family_ops).
-using unix_family = family<pf_unix, unix_domain::unix_create, unix_domain::unixsw>;
-
-inline constexpr unix_sock unix_domain::unix_dgram_proto::defaults =
-    unix_domain::unix_create::image<unix_domain::unix_dgram_protosw>();
-inline constexpr unix_sock unix_domain::unix_stream_proto::defaults =
-    unix_domain::unix_create::image<unix_domain::unix_stream_protosw>();
-
-} // namespace ksock

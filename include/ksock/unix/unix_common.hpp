@@ -18,6 +18,8 @@
 #include <ksock/objects/layout.hpp>
 #include <ksock/objects/socket.hpp>
 #include <ksock/uapi/socket.hpp>
+#include <ksock/unix/netns_unix.hpp>
+#include <ksock/unix/unix_kfunc.hpp>
 #include <ksock/unix/unix_sock.hpp>
 
 namespace ksock::unix_domain::detail {
@@ -26,23 +28,20 @@ namespace ksock::unix_domain::detail {
 inline constexpr std::uint32_t gfp_kernel_account = gfp_kernel | 0x400000u;
 
 //! unix_create1's per-sock setup after sock_init_data, as values.
-constexpr void unix_values(unix_sock& u, const net_sysctl& s) noexcept {
+constexpr void unix_values(unix_sock& u, const unix_sysctl& s) noexcept {
     sock& sk = u.sk;
     sk.sk_allocation = gfp_kernel_account;
-    sk.sk_write_space = kfunc::unix_write_space;
-    sk.sk_max_ack_backlog = static_cast<std::uint32_t>(s.unix_max_dgram_qlen);
-    sk.sk_destruct = kfunc::unix_sock_destructor;
+    sk.sk_write_space = kf::unix_write_space;
+    sk.sk_max_ack_backlog = static_cast<std::uint32_t>(s.max_dgram_qlen);
+    sk.sk_destruct = kf::unix_sock_destructor;
     u.listener = nullptr;
     u.vertex = nullptr;
     u.path = {nullptr, nullptr};
     spin_lock_init(u.lock);
     spin_lock_init(u.iolock);
     spin_lock_init(u.bindlock);
-    u.peer_wake = {kfunc::unix_dgram_peer_wake_relay, nullptr};
+    u.peer_wake = {kf::unix_dgram_peer_wake_relay, nullptr};
     u.scm_stat_nr_fds = 0;
-    u.peer_pid = 0; // no SO_PEERCRED until socketpair, listen or connect
-    u.peer_uid = static_cast<std::uint32_t>(-1);
-    u.peer_gid = static_cast<std::uint32_t>(-1);
 }
 
 //! What the two unix protos share: their init is unix_create1's setup
@@ -54,13 +53,13 @@ struct unix_proto_base {
 
     template <class Ctx>
     static int init(Ctx& ctx, sock& sk) {
-        unix_values(*unix_sk(&sk), sk.sk_net()->sysctl);
+        unix_values(*unix_sk(&sk), unix_net(ctx).sysctl);
         auto& tr = ctx.trace();
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
             tr.note("unix_create1");
-            tr.text("sk_write_space", kfunc_name(sk.sk_write_space));
+            tr.text("sk_write_space", kf::name(sk.sk_write_space));
             tr.field("sk_max_ack_backlog (net.unix.max_dgram_qlen)", sk.sk_max_ack_backlog);
-            tr.text("sk_destruct", kfunc_name(sk.sk_destruct));
+            tr.text("sk_destruct", kf::name(sk.sk_destruct));
         }
         return 0;
     }

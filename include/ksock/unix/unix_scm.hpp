@@ -51,18 +51,13 @@ inline unix_skb_parms& unixcb(sk_buff* skb) noexcept {
 //! init_peercred: the calling task's pid and effective ids, for SO_PEERCRED.
 template <class Ctx>
 void init_peercred(Ctx& ctx, sock& sk) {
-    unix_sock* u = unix_sk(&sk);
-    u->peer_pid = ctx.current_pid();
-    u->peer_uid = ctx.current_cred().euid;
-    u->peer_gid = ctx.current_cred().egid;
+    sk.sk_peer_pid = ctx.current_pid();
+    sk.sk_peer_cred = {ctx.current_cred().euid, ctx.current_cred().egid};
 }
 //! copy_peercred: \p sk's peer credentials are \p peersk's own.
 inline void copy_peercred(sock& sk, const sock& peersk) noexcept {
-    unix_sock* u = unix_sk(&sk);
-    const unix_sock* p = unix_sk(&peersk);
-    u->peer_pid = p->peer_pid;
-    u->peer_uid = p->peer_uid;
-    u->peer_gid = p->peer_gid;
+    sk.sk_peer_pid = peersk.sk_peer_pid;
+    sk.sk_peer_cred = peersk.sk_peer_cred;
 }
 
 //! unix_scm_to_skb: the credentials the send parsed (none unless

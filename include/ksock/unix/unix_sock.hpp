@@ -7,12 +7,15 @@
 #include <type_traits>
 
 #include <ksock/objects/kfunc.hpp>
+#include <ksock/objects/layout.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/uapi/sockaddr.hpp>
 
 namespace ksock {
-
 struct sk_buff;
+} // namespace ksock
+
+namespace ksock::unix_domain {
 
 //! struct unix_address: a bound name, as bind() / autobind stored it and as
 //! getsockname() returns it: `len` bytes of `name` (sun_family included).
@@ -40,7 +43,7 @@ struct wait_queue_entry {
 struct unix_sock {
     sock sk;
     unix_address* addr; //!< &addr_store once bound (or inherited), else null
-    ksock::path path;
+    unix_domain::path path;
     mutex_t iolock;
     mutex_t bindlock;
     sock* peer;
@@ -62,15 +65,28 @@ struct unix_sock {
     bool hashed;
     //! ksock: unix_gc's mark (a candidate for collection) during a run.
     bool gc_candidate;
-    //! SO_PEERCRED (Linux: sk->sk_peer_pid and sk->sk_peer_cred's euid and
-    //! egid), set by init_peercred / copy_peercred at socketpair, listen and
-    //! connect; peer_pid 0 (no task has it) means none: {0, -1, -1}.
-    int peer_pid;
-    std::uint32_t peer_uid;
-    std::uint32_t peer_gid;
 };
 
-static_assert(std::is_standard_layout_v<unix_sock>, "ksock::unix_sock: must be standard-layout");
-static_assert(offsetof(unix_sock, sk) == 0, "ksock::unix_sock: sk must be at offset 0");
+static_assert(std::is_standard_layout_v<unix_sock>,
+              "ksock::unix_domain::unix_sock: must be standard-layout");
+static_assert(offsetof(unix_sock, sk) == 0,
+              "ksock::unix_domain::unix_sock: sk must be at offset 0");
 
-} // namespace ksock
+//! unix_sk(sk): the checked layout cast (objects/layout.hpp).
+inline unix_sock* unix_sk(sock* sk) noexcept {
+    return sk_cast<unix_sock>(sk);
+}
+inline const unix_sock* unix_sk(const sock* sk) noexcept {
+    return sk_cast<unix_sock>(sk);
+}
+
+} // namespace ksock::unix_domain
+
+//! The member that embeds unix_sock's parent at offset 0 (objects/layout.hpp).
+template <>
+struct ksock::first_member<ksock::unix_domain::unix_sock> {
+    static constexpr auto ptr = &ksock::unix_domain::unix_sock::sk;
+};
+
+static_assert(ksock::begins_with<ksock::unix_domain::unix_sock, ksock::sock>,
+              "ksock::unix_domain::unix_sock must begin with sock");

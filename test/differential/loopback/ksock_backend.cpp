@@ -66,24 +66,27 @@ unsigned long long cap_eff() {
 }
 
 void configure(ksock::default_stack& s) {
-    ksock::net_sysctl& sc = s.net().sysctl;
+    ksock::net_core_sysctl& sc = s.net().sysctl;
+    ksock::inet::ipv4_sysctl& v4 = ksock::inet::ipv4_net(s).sysctl;
     read_sysctl("/proc/sys/net/core/wmem_default", &sc.wmem_default, 1);
     read_sysctl("/proc/sys/net/core/rmem_default", &sc.rmem_default, 1);
     read_sysctl("/proc/sys/net/core/wmem_max", &sc.wmem_max, 1);
     read_sysctl("/proc/sys/net/core/rmem_max", &sc.rmem_max, 1);
     read_sysctl("/proc/sys/net/core/somaxconn", &sc.somaxconn, 1);
-    read_sysctl("/proc/sys/net/ipv4/tcp_wmem", sc.tcp_wmem, 3);
-    read_sysctl("/proc/sys/net/ipv4/tcp_rmem", sc.tcp_rmem, 3);
-    read_sysctl("/proc/sys/net/ipv4/ip_default_ttl", &sc.ip_default_ttl, 1);
-    read_sysctl("/proc/sys/net/ipv4/ip_no_pmtu_disc", &sc.ip_no_pmtu_disc, 1);
-    read_sysctl("/proc/sys/net/ipv4/ping_group_range", sc.ping_group_range, 2);
-    read_sysctl("/proc/sys/net/ipv4/ip_local_port_range", sc.ip_local_port_range, 2);
-    read_sysctl("/proc/sys/net/ipv4/tcp_fin_timeout", &sc.tcp_fin_timeout, 1);
-    read_sysctl("/proc/sys/net/ipv4/tcp_syn_retries", &sc.tcp_syn_retries, 1);
-    read_sysctl("/proc/sys/net/unix/max_dgram_qlen", &sc.unix_max_dgram_qlen, 1);
+    read_sysctl("/proc/sys/net/ipv4/tcp_wmem", v4.tcp_wmem, 3);
+    read_sysctl("/proc/sys/net/ipv4/tcp_rmem", v4.tcp_rmem, 3);
+    read_sysctl("/proc/sys/net/ipv4/ip_default_ttl", &v4.ip_default_ttl, 1);
+    read_sysctl("/proc/sys/net/ipv4/ip_no_pmtu_disc", &v4.ip_no_pmtu_disc, 1);
+    read_sysctl("/proc/sys/net/ipv4/ping_group_range", v4.ping_group_range, 2);
+    read_sysctl("/proc/sys/net/ipv4/ip_local_port_range", v4.ip_local_port_range, 2);
+    read_sysctl("/proc/sys/net/ipv4/tcp_fin_timeout", &v4.tcp_fin_timeout, 1);
+    read_sysctl("/proc/sys/net/ipv4/tcp_syn_retries", &v4.tcp_syn_retries, 1);
+    read_sysctl("/proc/sys/net/unix/max_dgram_qlen",
+                &ksock::unix_domain::unix_net(s).sysctl.max_dgram_qlen, 1);
     std::string cc;
     std::ifstream("/proc/sys/net/ipv4/tcp_congestion_control") >> cc;
-    s.net().set_tcp_congestion_control(cc.c_str()); // unknown: ksock keeps its default
+    ksock::inet::ipv4_net(s).set_tcp_congestion_control(
+        cc.c_str()); // unknown: ksock keeps its default
 
     ksock::cred& c = s.current().cred;
     c = ksock::cred{};

@@ -11,6 +11,7 @@
 #include <ksock/core/skbuff.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/udp/udp_input.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/uapi/byteorder.hpp>
@@ -61,8 +62,8 @@ void icmp_push_reply(Ctx& ctx, const icmphdr& hdr, const sk_buff* data_skb, std:
     }
     icmp_set_checksum(skb, sizeof(iphdr), tot - sizeof(iphdr));
     ip_build_header(ctx, skb, tot, tos, false,
-                    static_cast<std::uint8_t>(ctx.net().sysctl.ip_default_ttl), ipproto_icmp, saddr,
-                    daddr);
+                    static_cast<std::uint8_t>(ipv4_net(ctx).sysctl.ip_default_ttl), ipproto_icmp,
+                    saddr, daddr);
     ip_rcv(ctx, skb);
 }
 
@@ -100,7 +101,7 @@ void icmp_send(Ctx& ctx, const sk_buff* skb_in, std::uint8_t type, std::uint8_t 
 template <class Ctx>
 void icmp_echo(Ctx& ctx, const sk_buff* skb) {
     const inet_skb_cb& cb = inet_cb(*skb);
-    const net_sysctl& sys = ctx.net().sysctl;
+    const ipv4_sysctl& sys = ipv4_net(ctx).sysctl;
     if (sys.icmp_echo_ignore_all || (cb.broadcast && sys.icmp_echo_ignore_broadcasts))
         return;
     icmphdr h{};

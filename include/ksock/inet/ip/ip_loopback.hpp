@@ -23,6 +23,7 @@
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/uapi/byteorder.hpp>
@@ -179,7 +180,7 @@ sk_buff* sock_alloc_send_skb(Ctx& ctx, sock& sk, std::size_t len, std::uint32_t 
 }
 
 //! The TTL of a socket's packets: IP_TTL, else net.ipv4.ip_default_ttl.
-inline std::uint8_t ip_select_ttl(const inet_sock& inet, const net_sysctl& s) noexcept {
+inline std::uint8_t ip_select_ttl(const inet_sock& inet, const ipv4_sysctl& s) noexcept {
     return static_cast<std::uint8_t>(inet.uc_ttl < 0 ? s.ip_default_ttl : inet.uc_ttl);
 }
 //! Whether __ip_make_skb sets DF: IP_PMTUDISC_DO, _PROBE, or _WANT (lo's

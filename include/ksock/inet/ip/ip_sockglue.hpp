@@ -4,8 +4,11 @@
 
 #include <cstdint>
 
-#include <ksock/core/sock_sockopt.hpp>
+#include <ksock/core/sock_getsockopt.hpp>
+#include <ksock/core/sock_opt.hpp>
+#include <ksock/core/sock_setsockopt.hpp>
 #include <ksock/inet/inet_sock.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/objects/socket.hpp>
@@ -17,7 +20,7 @@
 #include <ksock/uapi/socket.hpp>
 #include <ksock/uapi/types.hpp>
 
-namespace ksock {
+namespace ksock::inet {
 
 namespace detail {
 
@@ -42,7 +45,7 @@ inline void ip_sock_set_tos(sock& sk, int val) noexcept {
     if (old_tos != val) {
         inet.tos = static_cast<std::uint8_t>(val);
         sk.sk_priority = rt_tos2priority(static_cast<std::uint8_t>(val));
-        sk_dst_reset(sk);
+        ksock::detail::sk_dst_reset(sk);
     }
 }
 
@@ -93,11 +96,11 @@ inline int ip_setsockopt(ksock::socket& s, int level, int optname, const void* o
     // unsigned byte; optlen 0 reads as 0 (some options reject it below).
     if (detail::ip_small_int_opt(optname)) {
         if (optlen >= sizeof(int)) {
-            if (!detail::copy_from_user(&val, optval, sizeof(val)))
+            if (!ksock::detail::copy_from_user(&val, optval, sizeof(val)))
                 return -efault;
         } else if (optlen >= 1) {
             unsigned char ucval = 0;
-            if (!detail::copy_from_user(&ucval, optval, 1))
+            if (!ksock::detail::copy_from_user(&ucval, optval, 1))
                 return -efault;
             val = ucval;
         }
@@ -225,7 +228,7 @@ inline int ip_setsockopt(ksock::socket& s, int level, int optname, const void* o
 //! ip_getsockopt(): getsockopt(fd, SOL_IP, ...) on an AF_INET socket.
 //! Another level is EOPNOTSUPP, checked before *optlen is read.
 inline int ip_getsockopt(ksock::socket& s, int level, int optname, void* optval, socklen_t* optlen,
-                         [[maybe_unused]] const cred& cr) {
+                         [[maybe_unused]] const cred& cr, const netns_ipv4& ns) {
     sock& sk = *s.sk;
     const inet_sock& inet = *inet_sk(&sk);
     int val = 0;
@@ -233,7 +236,7 @@ inline int ip_getsockopt(ksock::socket& s, int level, int optname, void* optval,
 
     if (level != sol_ip)
         return -eopnotsupp;
-    if (!detail::get_user_len(optlen, len))
+    if (!ksock::detail::get_user_len(optlen, len))
         return -efault;
     if (len < 0)
         return -einval;
@@ -285,7 +288,7 @@ inline int ip_getsockopt(ksock::socket& s, int level, int optname, void* optval,
     case ip_ttl:
         val = inet.uc_ttl;
         if (val < 0)
-            val = sk.sk_net()->sysctl.ip_default_ttl;
+            val = ns.sysctl.ip_default_ttl;
         break;
     case ip_minttl:
         val = inet.min_ttl;
@@ -314,11 +317,11 @@ inline int ip_getsockopt(ksock::socket& s, int level, int optname, void* optval,
     // fits in one, else the int truncated to the buffer.
     if (len < static_cast<int>(sizeof(int)) && len > 0 && val >= 0 && val <= 255) {
         const auto ucval = static_cast<unsigned char>(val);
-        return detail::put_len_then_value(optlen, 1, optval, &ucval);
+        return ksock::detail::put_len_then_value(optlen, 1, optval, &ucval);
     }
     if (len > static_cast<int>(sizeof(int)))
         len = sizeof(int);
-    return detail::put_len_then_value(optlen, len, optval, &val);
+    return ksock::detail::put_len_then_value(optlen, len, optval, &val);
 }
 
-} // namespace ksock
+} // namespace ksock::inet

@@ -7,8 +7,11 @@
 
 #include <ksock/core/sock_init.hpp>
 #include <ksock/inet/inet_hashtables.hpp>
+#include <ksock/inet/inet_kfunc.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/tcp/tcp_congestion_ops.hpp>
 #include <ksock/inet/tcp/tcp_input.hpp>
+#include <ksock/inet/tcp/tcp_keepalive.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
 #include <ksock/inet/tcp/tcp_sockopt.hpp>
 #include <ksock/inet/tcp/tcp_stream.hpp>
@@ -25,7 +28,7 @@ struct tcp_prot {
     static constexpr const char* name = "TCP";
     using obj_type = tcp_sock;
     static constexpr std::size_t obj_size = sizeof(tcp_sock);
-    static constexpr kfunc backlog_rcv = kfunc::tcp_v4_do_rcv;
+    static constexpr kfunc backlog_rcv = kf::tcp_v4_do_rcv;
     //! The TIME_WAIT mini-socks (tcp_death_row).
     using state_type = tcp_state_type;
     //! inet_sendmsg does not autobind: connect() binds (tcp_sendmsg has no
@@ -40,20 +43,20 @@ struct tcp_prot {
     //! the object's address. Fields Linux sets to zero (out_of_order_queue
     //! and tcp_rtx_queue = RB_ROOT, icsk_pending, icsk_ack.pending, the
     //! congestion-control private area, tsoffset) are zero from sk_alloc.
-    static constexpr void init_values(tcp_sock& tp, const net_sysctl& s) noexcept {
+    static constexpr void init_values(tcp_sock& tp, const ipv4_sysctl& s) noexcept {
         init_values(tp, s, tcp_ca_find_or(s.tcp_congestion_control, &tcp_reno));
     }
     //! The same, with the namespace's congestion control already resolved.
-    static constexpr void init_values(tcp_sock& tp, const net_sysctl& s,
+    static constexpr void init_values(tcp_sock& tp, const ipv4_sysctl& s,
                                       const tcp_congestion_ops* ca) noexcept {
         inet_connection_sock& icsk = tp.inet_conn;
         sock& sk = icsk.icsk_inet.sk;
         // tcp_init_xmit_timers
-        timer_setup(icsk.icsk_retransmit_timer, kfunc::tcp_write_timer);
-        timer_setup(icsk.icsk_delack_timer, kfunc::tcp_delack_timer);
-        timer_setup(sk.sk_timer, kfunc::tcp_keepalive_timer);
-        hrtimer_setup(tp.pacing_timer, kfunc::tcp_pace_kick, hrtimer_mode::abs_pinned_soft);
-        hrtimer_setup(tp.compressed_ack_timer, kfunc::tcp_compressed_ack_kick,
+        timer_setup(icsk.icsk_retransmit_timer, kf::tcp_write_timer);
+        timer_setup(icsk.icsk_delack_timer, kf::tcp_delack_timer);
+        timer_setup(sk.sk_timer, kf::tcp_keepalive_timer);
+        hrtimer_setup(tp.pacing_timer, kf::tcp_pace_kick, hrtimer_mode::abs_pinned_soft);
+        hrtimer_setup(tp.compressed_ack_timer, kf::tcp_compressed_ack_kick,
                       hrtimer_mode::rel_pinned_soft);
         icsk.icsk_rto = tcp_timeout_init;
         icsk.icsk_rto_max = static_cast<std::uint32_t>(
@@ -76,12 +79,12 @@ struct tcp_prot {
         tp.rack.reo_wnd_steps = 1;
         sk.sk_write_space = kfunc::sk_stream_write_space;
         sock_set_flag(sk, sock_use_write_queue);
-        icsk.icsk_sync_mss = kfunc::tcp_sync_mss;
+        icsk.icsk_sync_mss = kf::tcp_sync_mss;
         sk.sk_sndbuf = s.tcp_wmem[1];
         sk.sk_rcvbuf = s.tcp_rmem[1];
         tp.scaling_ratio = tcp_default_scaling_ratio;
         // tcp_v4_init_sock
-        icsk.icsk_af_ops = kfunc::ipv4_specific;
+        icsk.icsk_af_ops = kf::ipv4_specific;
     }
 
     template <class Ctx>
@@ -89,7 +92,8 @@ struct tcp_prot {
         tcp_sock& tp = *tcp_sk(&sk);
         init_list_head(tp.tsq_node);
         init_list_head(tp.tsorted_sent_queue);
-        init_values(tp, sk.sk_net()->sysctl, sk.sk_net()->tcp_congestion_default());
+        netns_ipv4& ns = ipv4_net(ctx);
+        init_values(tp, ns.sysctl, ns.tcp_congestion_default());
         if (sk.sk_socket)
             sk.sk_socket->flags |= 1UL << sock_support_zc;
         ++ctx.net().sockets_allocated; // sk_sockets_allocated_inc
@@ -107,14 +111,13 @@ struct tcp_prot {
             tr.field("mss_cache", tp.mss_cache);
             tr.field("reordering", tp.reordering);
             tr.text("icsk_ca_ops", tp.inet_conn.icsk_ca_ops->name);
-            tr.text("icsk_af_ops", kfunc_name(tp.inet_conn.icsk_af_ops));
-            tr.text("sk_write_space", kfunc_name(sk.sk_write_space));
+            tr.text("icsk_af_ops", kf::name(tp.inet_conn.icsk_af_ops));
+            tr.text("sk_write_space", kf::name(sk.sk_write_space));
             tr.field("sk_sndbuf (tcp_wmem[1])", sk.sk_sndbuf);
             tr.field("sk_rcvbuf (tcp_rmem[1])", sk.sk_rcvbuf);
-            tr.text("icsk_retransmit_timer",
-                    kfunc_name(tp.inet_conn.icsk_retransmit_timer.function));
-            tr.text("icsk_delack_timer", kfunc_name(tp.inet_conn.icsk_delack_timer.function));
-            tr.text("sk_timer (keepalive)", kfunc_name(sk.sk_timer.function));
+            tr.text("icsk_retransmit_timer", kf::name(tp.inet_conn.icsk_retransmit_timer.function));
+            tr.text("icsk_delack_timer", kf::name(tp.inet_conn.icsk_delack_timer.function));
+            tr.text("sk_timer (keepalive)", kf::name(sk.sk_timer.function));
         }
         return 0;
     }
@@ -178,14 +181,23 @@ struct tcp_prot {
         tcp_on_tick<tcp_prot>(ctx);
     }
 
-    static int getsockopt(ksock::socket& so, int level, int optname, void* optval,
-                          socklen_t* optlen, const cred& cr) {
-        return tcp_getsockopt(so, level, optname, optval, optlen, cr);
+    template <class Entry, class Ctx>
+    static int getsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, void* optval,
+                          socklen_t* optlen) {
+        return tcp_getsockopt(so, level, optname, optval, optlen, ctx.current_cred(),
+                              ipv4_net(ctx));
     }
-    template <class Ops>
-    static int setsockopt(ksock::socket& so, int level, int optname, const void* optval,
-                          socklen_t optlen, const cred& cr) {
-        return tcp_setsockopt(so, level, optname, optval, optlen, cr);
+    template <class Entry, class Ctx>
+    static int setsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, const void* optval,
+                          socklen_t optlen) {
+        return tcp_setsockopt(so, level, optname, optval, optlen, ctx.current_cred(),
+                              ipv4_net(ctx));
+    }
+
+    //! tcp_set_keepalive: SO_KEEPALIVE's hook.
+    template <class Ctx>
+    static void keepalive(Ctx& ctx, sock& sk, bool val) {
+        tcp_set_keepalive(sk, val, ipv4_net(ctx));
     }
 };
 

@@ -10,7 +10,7 @@
 
 #include <ksock/uapi/tcp.hpp>
 
-namespace ksock {
+namespace ksock::inet {
 
 //! TCP_CONG_NEEDS_ECN and friends.
 inline constexpr std::uint32_t tcp_cong_non_restricted = 0x1;
@@ -58,4 +58,4 @@ constexpr const tcp_congestion_ops* tcp_ca_find(const char* name) noexcept {
     return tcp_ca_find_or(name, nullptr);
 }
 
-} // namespace ksock
+} // namespace ksock::inet

@@ -25,6 +25,7 @@
 #include <ksock/core/sock_init.hpp>
 #include <ksock/inet/inet_hashtables.hpp>
 #include <ksock/inet/inet_sock.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/policy/trace.hpp>
@@ -225,7 +226,7 @@ void tcp_rcv_fin_ack(Ctx& ctx, sock& sk, bool fin_follows) {
         }
         const unsigned long tmo =
             tp.linger2 ? static_cast<unsigned long>(tp.linger2)
-                       : static_cast<unsigned long>(sk.sk_net()->sysctl.tcp_fin_timeout) * hz;
+                       : static_cast<unsigned long>(ipv4_net(ctx).sysctl.tcp_fin_timeout) * hz;
         if (tmo > tcp_timewait_len || fin_follows)
             tp.timer_at = ctx.jiffies() + tmo;
         else

@@ -7,11 +7,12 @@
 #include <type_traits>
 
 #include <ksock/inet/inet_connection_sock.hpp>
+#include <ksock/objects/layout.hpp>
 #include <ksock/objects/list.hpp>
 #include <ksock/objects/timer.hpp>
 #include <ksock/runtime/jiffies.hpp>
 
-namespace ksock {
+namespace ksock::inet {
 
 inline constexpr std::uint32_t tcp_timeout_init = 1 * hz; //!< TCP_TIMEOUT_INIT
 inline constexpr std::uint32_t tcp_rto_min = hz / 5;      //!< TCP_RTO_MIN
@@ -155,7 +156,28 @@ struct tcp_sock {
     sock* peer_hint;
 };
 
-static_assert(std::is_standard_layout_v<tcp_sock>, "ksock::tcp_sock: must be standard-layout");
-static_assert(offsetof(tcp_sock, inet_conn) == 0, "ksock::tcp_sock: inet_conn must be at offset 0");
+static_assert(std::is_standard_layout_v<tcp_sock>,
+              "ksock::inet::tcp_sock: must be standard-layout");
+static_assert(offsetof(tcp_sock, inet_conn) == 0,
+              "ksock::inet::tcp_sock: inet_conn must be at offset 0");
 
-} // namespace ksock
+//! tcp_sk(sk): the checked layout cast (objects/layout.hpp).
+inline tcp_sock* tcp_sk(sock* sk) noexcept {
+    return sk_cast<tcp_sock>(sk);
+}
+inline const tcp_sock* tcp_sk(const sock* sk) noexcept {
+    return sk_cast<tcp_sock>(sk);
+}
+
+} // namespace ksock::inet
+
+//! The member that embeds tcp_sock's parent at offset 0 (objects/layout.hpp).
+template <>
+struct ksock::first_member<ksock::inet::tcp_sock> {
+    static constexpr auto ptr = &ksock::inet::tcp_sock::inet_conn;
+};
+
+static_assert(ksock::begins_with<ksock::inet::tcp_sock, ksock::inet::inet_connection_sock>,
+              "ksock::inet::tcp_sock must begin with inet_connection_sock");
+static_assert(ksock::begins_with<ksock::inet::tcp_sock, ksock::sock>,
+              "ksock::inet::tcp_sock must begin with sock");

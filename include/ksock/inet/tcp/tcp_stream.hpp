@@ -13,6 +13,7 @@
 #include <ksock/core/sock_wait.hpp>
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_hashtables.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/tcp/tcp_input.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
 #include <ksock/objects/kmsghdr.hpp>
@@ -113,7 +114,7 @@ void tcp_on_tick(Ctx& ctx) {
             tcp_send_ack<P>(ctx, sk);
         } else if (sk.sk_state() == tcp_syn_sent) {
             const int max = o.inet_conn.icsk_syn_retries ? o.inet_conn.icsk_syn_retries
-                                                         : sk.sk_net()->sysctl.tcp_syn_retries;
+                                                         : ipv4_net(ctx).sysctl.tcp_syn_retries;
             if (o.syn_retries >= max) {
                 o.timer_at = 0;
                 tcp_done_with_error<P>(ctx, sk, etimedout);
@@ -496,7 +497,7 @@ void tcp_close_sock(Ctx& ctx, sock& sk, long timeout) {
         } else {
             const unsigned long tmo =
                 tp.linger2 ? static_cast<unsigned long>(tp.linger2)
-                           : static_cast<unsigned long>(sk.sk_net()->sysctl.tcp_fin_timeout) * hz;
+                           : static_cast<unsigned long>(ipv4_net(ctx).sysctl.tcp_fin_timeout) * hz;
             if (tmo > tcp_timewait_len) {
                 tp.timer_at = ctx.jiffies() + tmo;
             } else {

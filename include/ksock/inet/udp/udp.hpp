@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include <ksock/core/sock_init.hpp>
+#include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/ip/icmp.hpp>
 #include <ksock/inet/ip/ip_datagram.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
@@ -27,15 +28,15 @@ struct udp_prot {
     static constexpr const char* name = "UDP";
     using obj_type = udp_sock;
     static constexpr std::size_t obj_size = sizeof(udp_sock);
-    static constexpr kfunc backlog_rcv = kfunc::udp_queue_rcv_skb;
+    static constexpr kfunc backlog_rcv = kf::udp_queue_rcv_skb;
     using state_type = udp_table;
 
     static const udp_sock defaults;
 
     //! udp_lib_init_sock + udp_init_sock values.
-    static constexpr void init_values(udp_sock& up, const net_sysctl&) noexcept {
+    static constexpr void init_values(udp_sock& up, const ipv4_sysctl&) noexcept {
         up.forward_threshold = up.inet.sk.sk_rcvbuf >> 2;
-        up.inet.sk.sk_destruct = kfunc::udp_destruct_sock;
+        up.inet.sk.sk_destruct = kf::udp_destruct_sock;
     }
 
     template <class Ctx>
@@ -43,7 +44,7 @@ struct udp_prot {
         udp_sock& up = *udp_sk(&sk);
         skb_queue_head_init(up.reader_queue);
         init_list_head(up.tunnel_list);
-        init_values(up, sk.sk_net()->sysctl);
+        init_values(up, ipv4_net(ctx).sysctl);
         // UDP handles SOL_SOCKET itself (udp_lib_setsockopt), and supports
         // zero-copy sends.
         if (sk.sk_socket)
@@ -52,7 +53,7 @@ struct udp_prot {
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
             tr.note("udp_init_sock -> udp_lib_init_sock");
             tr.field("forward_threshold (sk_rcvbuf >> 2)", up.forward_threshold);
-            tr.text("sk_destruct", kfunc_name(sk.sk_destruct));
+            tr.text("sk_destruct", kf::name(sk.sk_destruct));
             tr.note("SOCK_CUSTOM_SOCKOPT set on sk_socket->flags");
         }
         return 0;
@@ -84,7 +85,7 @@ struct udp_prot {
     static int get_port(Ctx& ctx, sock& sk, unsigned short snum) {
         inet_sock& inet = *inet_sk(&sk);
         if (!snum) {
-            const auto& s = ctx.net().sysctl;
+            const auto& s = ipv4_net(ctx).sysctl;
             const int low = s.ip_local_port_range[0];
             const int high = s.ip_local_port_range[1];
             const auto remaining = static_cast<std::uint32_t>(high - low + 1);
@@ -184,14 +185,16 @@ struct udp_prot {
         sk_common_release<udp_prot>(ctx, sk);
     }
 
-    static int getsockopt(ksock::socket& so, int level, int optname, void* optval,
-                          socklen_t* optlen, const cred& cr) {
-        return udp_getsockopt(so, level, optname, optval, optlen, cr);
+    template <class Entry, class Ctx>
+    static int getsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, void* optval,
+                          socklen_t* optlen) {
+        return udp_getsockopt(so, level, optname, optval, optlen, ctx.current_cred(),
+                              ipv4_net(ctx));
     }
-    template <class Ops>
-    static int setsockopt(ksock::socket& so, int level, int optname, const void* optval,
-                          socklen_t optlen, const cred& cr) {
-        return udp_setsockopt<Ops>(so, level, optname, optval, optlen, cr);
+    template <class Entry, class Ctx>
+    static int setsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, const void* optval,
+                          socklen_t optlen) {
+        return udp_lib_setsockopt<Entry>(ctx, so, level, optname, optval, optlen);
     }
 };
 

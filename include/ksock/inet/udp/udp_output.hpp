@@ -9,6 +9,7 @@
 
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/objects/kmsghdr.hpp>
 #include <ksock/policy/trace.hpp>
 #include <ksock/uapi/byteorder.hpp>
@@ -85,7 +86,7 @@ long udp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
     skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
     skb->ip_summed = checksum_partial;
     ip_build_header(ctx, skb, tot, inet.tos, ip_sets_df(inet),
-                    ip_select_ttl(inet, ctx.net().sysctl), ipproto_udp, rt.saddr, rt.daddr);
+                    ip_select_ttl(inet, ipv4_net(ctx).sysctl), ipproto_udp, rt.saddr, rt.daddr);
     ip_local_out(ctx, skb);
     return static_cast<long>(len);
 }

@@ -6,9 +6,10 @@
 #include <type_traits>
 
 #include <ksock/inet/inet_sock.hpp>
+#include <ksock/objects/layout.hpp>
 #include <ksock/objects/sk_buff_head.hpp>
 
-namespace ksock {
+namespace ksock::inet {
 
 struct udp_sock {
     inet_sock inet;
@@ -25,7 +26,25 @@ struct udp_sock {
     list_head tunnel_list; //!< 6.18
 };
 
-static_assert(std::is_standard_layout_v<udp_sock>, "ksock::udp_sock: must be standard-layout");
-static_assert(offsetof(udp_sock, inet) == 0, "ksock::udp_sock: inet must be at offset 0");
+static_assert(std::is_standard_layout_v<udp_sock>,
+              "ksock::inet::udp_sock: must be standard-layout");
+static_assert(offsetof(udp_sock, inet) == 0, "ksock::inet::udp_sock: inet must be at offset 0");
 
-} // namespace ksock
+//! udp_sk(sk): the checked layout cast (objects/layout.hpp).
+inline udp_sock* udp_sk(sock* sk) noexcept {
+    return sk_cast<udp_sock>(sk);
+}
+inline const udp_sock* udp_sk(const sock* sk) noexcept {
+    return sk_cast<udp_sock>(sk);
+}
+
+} // namespace ksock::inet
+
+//! The member that embeds udp_sock's parent at offset 0 (objects/layout.hpp).
+template <>
+struct ksock::first_member<ksock::inet::udp_sock> {
+    static constexpr auto ptr = &ksock::inet::udp_sock::inet;
+};
+
+static_assert(ksock::begins_with<ksock::inet::udp_sock, ksock::inet::inet_sock>,
+              "ksock::inet::udp_sock must begin with inet_sock");

@@ -5,8 +5,11 @@
 
 #include <cstdint>
 
-#include <ksock/core/sock_sockopt.hpp>
+#include <ksock/core/sock_getsockopt.hpp>
+#include <ksock/core/sock_opt.hpp>
+#include <ksock/core/sock_setsockopt.hpp>
 #include <ksock/inet/ip/ip_sockglue.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/udp/udp_sock.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/objects/sock.hpp>
@@ -18,7 +21,7 @@
 #include <ksock/uapi/types.hpp>
 #include <ksock/uapi/udp.hpp>
 
-namespace ksock {
+namespace ksock::inet {
 
 //! Bit numbers in udp_sock::udp_flags (enum UDP_FLAGS_*, include/linux/udp.h).
 enum udp_flags_bit : unsigned {
@@ -61,34 +64,11 @@ constexpr void udp_tunnel_encap_enable(udp_sock& up) noexcept {
 }
 } // namespace detail
 
-//! udp_setsockopt(): UDP sets SOCK_CUSTOM_SOCKOPT, so even SOL_SOCKET comes
-//! here: it runs sk_setsockopt and then re-derives forward_threshold (a
-//! quarter of the receive buffer) after SO_RCVBUF / SO_RCVBUFFORCE, whether
-//! or not the option succeeded. SOL_UDP and SOL_UDPLITE are UDP's own; any
-//! other level goes to ip_setsockopt. Ops is the socket's proto_ops type.
-template <class Ops>
-int udp_setsockopt(ksock::socket& s, int level, int optname, const void* optval, socklen_t optlen,
-                   const cred& cr) {
-    if (level != sol_udp && level != sol_udplite && level != sol_socket)
-        return ip_setsockopt(s, level, optname, optval, optlen, cr);
+namespace detail {
 
-    sock& sk = *s.sk;
-    udp_sock& up = *udp_sk(&sk);
-
-    if (level == sol_socket) {
-        const int err = sk_setsockopt<Ops>(s, optname, optval, optlen, cr);
-        if (optname == so_rcvbuf || optname == so_rcvbufforce)
-            up.forward_threshold = sk.sk_rcvbuf >> 2;
-        return err;
-    }
-
-    int val = 0;
-    if (optlen < sizeof(int))
-        return -einval;
-    if (!detail::copy_from_user(&val, optval, sizeof(val)))
-        return -efault;
+//! The SOL_UDP and SOL_UDPLITE options (an int each).
+inline int udp_set_int(sock& sk, udp_sock& up, int optname, int val) noexcept {
     const bool valbool = val != 0;
-
     switch (optname) {
     case udp_cork:
         // Uncorking pushes the pending datagram (none queued in ksock yet).
@@ -149,18 +129,49 @@ int udp_setsockopt(ksock::socket& s, int level, int optname, const void* optval,
     }
 }
 
+} // namespace detail
+
+//! udp_setsockopt(): SOL_UDP and SOL_UDPLITE are UDP's own; any other level
+//! but SOL_SOCKET goes to ip_setsockopt (SOL_SOCKET: udp_lib_setsockopt).
+inline int udp_setsockopt(ksock::socket& s, int level, int optname, const void* optval,
+                          socklen_t optlen, const cred& cr) {
+    if (level != sol_udp && level != sol_udplite)
+        return ip_setsockopt(s, level, optname, optval, optlen, cr);
+    int val = 0;
+    if (optlen < sizeof(int))
+        return -einval;
+    if (!ksock::detail::copy_from_user(&val, optval, sizeof(val)))
+        return -efault;
+    return detail::udp_set_int(*s.sk, *udp_sk(s.sk), optname, val);
+}
+
+//! udp_lib_setsockopt(): UDP sets SOCK_CUSTOM_SOCKOPT, so even SOL_SOCKET
+//! comes here: it runs sk_setsockopt for the socket's entry and then
+//! re-derives forward_threshold (a quarter of the receive buffer) after
+//! SO_RCVBUF / SO_RCVBUFFORCE, whether or not the option succeeded.
+template <class Entry, class Ctx>
+int udp_lib_setsockopt(Ctx& ctx, ksock::socket& s, int level, int optname, const void* optval,
+                       socklen_t optlen) {
+    if (level != sol_socket)
+        return udp_setsockopt(s, level, optname, optval, optlen, ctx.current_cred());
+    const int err = sk_setsockopt<Entry>(ctx, s, optname, optval, optlen);
+    if (optname == so_rcvbuf || optname == so_rcvbufforce)
+        udp_sk(s.sk)->forward_threshold = s.sk->sk_rcvbuf >> 2;
+    return err;
+}
+
 //! udp_getsockopt(): SOL_UDP and SOL_UDPLITE are UDP's own, other levels go
 //! to ip_getsockopt (SOL_SOCKET never arrives here: getsockopt has no
 //! custom-SOL_SOCKET path).
 inline int udp_getsockopt(ksock::socket& s, int level, int optname, void* optval, socklen_t* optlen,
-                          const cred& cr) {
+                          const cred& cr, const netns_ipv4& ns) {
     if (level != sol_udp && level != sol_udplite)
-        return ip_getsockopt(s, level, optname, optval, optlen, cr);
+        return ip_getsockopt(s, level, optname, optval, optlen, cr, ns);
 
     const udp_sock& up = *udp_sk(s.sk);
     int val = 0;
     int len = 0;
-    if (!detail::get_user_len(optlen, len))
+    if (!ksock::detail::get_user_len(optlen, len))
         return -efault;
     if (len < 0)
         return -einval;
@@ -197,7 +208,7 @@ inline int udp_getsockopt(ksock::socket& s, int level, int optname, void* optval
         return -enoprotoopt;
     }
 
-    return detail::put_len_then_value(optlen, len, optval, &val);
+    return ksock::detail::put_len_then_value(optlen, len, optval, &val);
 }
 
-} // namespace ksock
+} // namespace ksock::inet

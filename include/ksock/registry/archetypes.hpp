@@ -1,0 +1,22 @@
+// ksock/registry/archetypes.hpp: the minimal protosw entry and proto the
+// extension points are checked with (the minimal stack context is beside its
+// concept, in context.hpp). A member an ops or proto type defines is
+// instantiated with these in the concepts, so a member that needs more than
+// an entry gives fails at its own definition, not deep inside a stack.
+#pragma once
+
+namespace ksock::archetypes {
+
+//! A proto with nothing but what an entry names.
+struct proto {};
+
+//! The minimal protosw entry an ops or proto member is instantiated with.
+struct entry {
+    using prot = archetypes::proto;
+    struct ops {};
+    static constexpr int type = 1;
+    static constexpr int protocol = 0;
+    static constexpr unsigned flags = 0;
+};
+
+} // namespace ksock::archetypes
