@@ -89,21 +89,15 @@ static_assert(std::is_standard_layout_v<inet_connection_sock>,
 static_assert(offsetof(inet_connection_sock, icsk_inet) == 0,
               "ksock::inet::inet_connection_sock: icsk_inet must be at offset 0");
 
-//! inet_csk(sk): the checked layout cast (objects/layout.hpp).
-inline inet_connection_sock* inet_csk(sock* sk) noexcept {
-    return sk_cast<inet_connection_sock>(sk);
-}
-inline const inet_connection_sock* inet_csk(const sock* sk) noexcept {
-    return sk_cast<inet_connection_sock>(sk);
-}
+//! inet_csk(sk): the checked layout cast to a inet_connection_sock (objects/layout.hpp).
+inline constexpr sk_caster<inet_connection_sock> inet_csk{};
 
 } // namespace ksock::inet
 
 //! The member that embeds inet_connection_sock's parent at offset 0 (objects/layout.hpp).
 template <>
-struct ksock::first_member<ksock::inet::inet_connection_sock> {
-    static constexpr auto ptr = &ksock::inet::inet_connection_sock::icsk_inet;
-};
+struct ksock::first_member<ksock::inet::inet_connection_sock>
+    : ksock::first_member_is<&ksock::inet::inet_connection_sock::icsk_inet> {};
 
 static_assert(ksock::begins_with<ksock::inet::inet_connection_sock, ksock::inet::inet_sock>,
               "ksock::inet::inet_connection_sock must begin with inet_sock");

@@ -95,21 +95,15 @@ static_assert(std::is_standard_layout_v<inet_sock>,
               "ksock::inet::inet_sock: must be standard-layout");
 static_assert(offsetof(inet_sock, sk) == 0, "ksock::inet::inet_sock: sk must be at offset 0");
 
-//! inet_sk(sk): the checked layout cast (objects/layout.hpp).
-inline inet_sock* inet_sk(sock* sk) noexcept {
-    return sk_cast<inet_sock>(sk);
-}
-inline const inet_sock* inet_sk(const sock* sk) noexcept {
-    return sk_cast<inet_sock>(sk);
-}
+//! inet_sk(sk): the checked layout cast to a inet_sock (objects/layout.hpp).
+inline constexpr sk_caster<inet_sock> inet_sk{};
 
 } // namespace ksock::inet
 
 //! The member that embeds inet_sock's parent at offset 0 (objects/layout.hpp).
 template <>
-struct ksock::first_member<ksock::inet::inet_sock> {
-    static constexpr auto ptr = &ksock::inet::inet_sock::sk;
-};
+struct ksock::first_member<ksock::inet::inet_sock>
+    : ksock::first_member_is<&ksock::inet::inet_sock::sk> {};
 
 static_assert(ksock::begins_with<ksock::inet::inet_sock, ksock::sock>,
               "ksock::inet::inet_sock must begin with sock");

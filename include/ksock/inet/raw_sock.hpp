@@ -21,21 +21,15 @@ static_assert(std::is_standard_layout_v<raw_sock>,
               "ksock::inet::raw_sock: must be standard-layout");
 static_assert(offsetof(raw_sock, inet) == 0, "ksock::inet::raw_sock: inet must be at offset 0");
 
-//! raw_sk(sk): the checked layout cast (objects/layout.hpp).
-inline raw_sock* raw_sk(sock* sk) noexcept {
-    return sk_cast<raw_sock>(sk);
-}
-inline const raw_sock* raw_sk(const sock* sk) noexcept {
-    return sk_cast<raw_sock>(sk);
-}
+//! raw_sk(sk): the checked layout cast to a raw_sock (objects/layout.hpp).
+inline constexpr sk_caster<raw_sock> raw_sk{};
 
 } // namespace ksock::inet
 
 //! The member that embeds raw_sock's parent at offset 0 (objects/layout.hpp).
 template <>
-struct ksock::first_member<ksock::inet::raw_sock> {
-    static constexpr auto ptr = &ksock::inet::raw_sock::inet;
-};
+struct ksock::first_member<ksock::inet::raw_sock>
+    : ksock::first_member_is<&ksock::inet::raw_sock::inet> {};
 
 static_assert(ksock::begins_with<ksock::inet::raw_sock, ksock::inet::inet_sock>,
               "ksock::inet::raw_sock must begin with inet_sock");

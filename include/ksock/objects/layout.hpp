@@ -61,6 +61,13 @@ concept sock_object = begins_with<T, sock>;
 template <class T>
 struct first_member;
 
+//! What a specialisation of first_member derives from: `template <>
+//! struct ksock::first_member<tcp_sock> : first_member_is<&tcp_sock::inet_conn> {};`
+template <auto Ptr>
+struct first_member_is {
+    static constexpr auto ptr = Ptr;
+};
+
 //! The To at offset 0 of \p o (To must begin \p o's first-member chain).
 template <class To, class From>
 requires begins_with<From, To>
@@ -98,6 +105,15 @@ constexpr const To* sk_cast(const From* p) noexcept {
     detail::check_sk_type<To>(reinterpret_cast<const sock*>(p));
     return reinterpret_cast<const To*>(p);
 }
+
+//! A named layout cast (inet_sk, tcp_sk, unix_sk ...): sk_cast<To> as a
+//! function object taking a sock* or a const sock*. A family defines its
+//! own beside its object types: `inline constexpr sk_caster<tcp_sock> tcp_sk{};`.
+template <class To>
+struct sk_caster {
+    To* operator()(sock* sk) const noexcept { return sk_cast<To>(sk); }
+    const To* operator()(const sock* sk) const noexcept { return sk_cast<To>(sk); }
+};
 
 //! Upcast to the embedded sock: always valid, no check needed.
 template <sock_object From>

@@ -5,10 +5,21 @@
 // an entry gives fails at its own definition, not deep inside a stack.
 #pragma once
 
+namespace ksock {
+struct sock;
+} // namespace ksock
+
 namespace ksock::archetypes {
 
-//! A proto with nothing but what an entry names.
-struct proto {};
+//! The proto the context's per-proto members are checked with (its object
+//! is a bare sock, its state an int).
+struct proto {
+    using obj_type = sock;
+    using state_type = int;
+};
+
+//! A family's part of a namespace (a pernet_type).
+struct pernet {};
 
 //! The minimal protosw entry an ops or proto member is instantiated with.
 struct entry {

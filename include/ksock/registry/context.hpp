@@ -9,6 +9,7 @@
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/policy/trace.hpp>
+#include <ksock/registry/archetypes.hpp>
 #include <ksock/runtime/cred.hpp>
 #include <ksock/runtime/net.hpp>
 
@@ -18,7 +19,8 @@ struct file;
 struct scm_fp_list;
 
 //! A stack context C provides:
-//!   c.net()                      the net namespace (sysctls, counters)
+//!   c.net()                      the net namespace (net.core sysctls, counters)
+//!   c.template pernet<T>()       a family's part of it (T: its pernet_type)
 //!   c.current_cred()             credentials of the calling task
 //!   c.cgroup_classid(), c.cgroup_prioidx()   the calling task's cgroup ids
 //!   c.trace()                    the trace policy object
@@ -38,17 +40,44 @@ struct scm_fp_list;
 //!   c.current_pid(), c.find_pid(pid)   the caller's pid; does a task have pid?
 //!   c.fget_raw(fd)               the caller's file at fd with a new reference, or null
 //!   c.fput_file(f)               drop such a reference (a release it causes is deferred)
-//!   c.install_fd(f, flags)       a new fd (lowest free, O_CLOEXEC) with its own reference, or
-//!   -EMFILE c.scm_fp_alloc() / c.scm_fp_free(l)   an scm_fp_list from the stack's pool (null:
-//!   ENOMEM) / back
+//!   c.install_fd(f, flags)       a new fd (lowest free, O_CLOEXEC) with its own
+//!                                reference, or -EMFILE
+//!   c.scm_fp_alloc() / c.scm_fp_free(l)   an scm_fp_list from the stack's pool
+//!                                (null: ENOMEM) / back
+//! The concept checks every one of them, with archetypes::proto standing for
+//! a proto and archetypes::pernet for a pernet_type.
 template <class C>
-concept stack_context = requires(C& c) {
+concept stack_context = requires(C& c, const C& cc, long& timeo, sock& sk, sk_buff* skb,
+                                 ksock::file* f, scm_fp_list* l, archetypes::proto::obj_type* o,
+                                 void (*each)(archetypes::proto::obj_type&)) {
     { c.net() } -> std::same_as<net&>;
+    { c.template pernet<archetypes::pernet>() } -> std::same_as<archetypes::pernet&>;
     { c.current_cred() } -> std::same_as<const cred&>;
     { c.cgroup_classid() } -> std::convertible_to<std::uint32_t>;
     { c.cgroup_prioidx() } -> std::convertible_to<std::uint16_t>;
     c.trace();
-};
+    { c.template obj_alloc<archetypes::proto>() } -> std::same_as<archetypes::proto::obj_type*>;
+    c.template obj_free<archetypes::proto>(o);
+    { c.template proto_state<archetypes::proto>() } -> std::same_as<archetypes::proto::state_type&>;
+    c.template for_each_obj<archetypes::proto>(each);
+    { C::can_block } -> std::convertible_to<bool>;
+    { cc.jiffies() } -> std::convertible_to<unsigned long>;
+    { c.skb_alloc() } -> std::same_as<sk_buff*>;
+    c.skb_free(skb);
+    c.sk_free_any(sk);
+    c.sk_data_ready(sk);
+    c.sk_write_space(sk);
+    c.sk_state_change(sk);
+    c.sk_error_report(sk);
+    { c.current_pid() } -> std::convertible_to<int>;
+    { c.find_pid(0) } -> std::convertible_to<bool>;
+    { c.fget_raw(0) } -> std::same_as<ksock::file*>;
+    c.fput_file(f);
+    { c.install_fd(f, 0u) } -> std::convertible_to<int>;
+    { c.scm_fp_alloc() } -> std::same_as<scm_fp_list*>;
+    c.scm_fp_free(l);
+}
+&&(!C::can_block || requires(C & c, long& timeo) { c.wait(timeo); });
 
 namespace archetypes {
 //! The minimal stack context: extension points are checked against it, so a
@@ -56,6 +85,8 @@ namespace archetypes {
 //! its own definition, not deep inside a stack.
 struct context {
     ksock::net& net();
+    template <class T>
+    T& pernet();
     const ksock::cred& current_cred();
     std::uint32_t cgroup_classid();
     std::uint16_t cgroup_prioidx();
@@ -69,7 +100,7 @@ struct context {
     template <class P, class F>
     void for_each_obj(F&&);
     static constexpr bool can_block = false;
-    unsigned long jiffies();
+    unsigned long jiffies() const;
     sk_buff* skb_alloc();
     void skb_free(sk_buff*);
     void sk_free_any(sock&);

@@ -49,22 +49,25 @@ constexpr bool all_families_distinct() {
     }(L{});
 }
 
-//! No two families' kfunc tables share an id, and none is the core's.
+//! F's kfunc table, or an empty one.
+template <class F>
+constexpr kfunc_table kfunc_table_of() noexcept {
+    if constexpr (family_has_kfuncs<F>)
+        return F::kfuncs;
+    else
+        return kfunc_table{0, 0, nullptr};
+}
+
+//! No two families' kfunc tables share an id (two families built on one
+//! create policy share its table), and none uses the core's ids.
 template <class L>
 constexpr bool kfunc_tables_disjoint() {
     return []<class... Fs>(type_list<Fs...>) {
-        constexpr kfunc_table none{0, 0, nullptr};
-        constexpr kfunc_table t[] = {none, [] {
-                                         if constexpr (family_has_kfuncs<Fs>)
-                                             return Fs::kfuncs;
-                                         else
-                                             return none;
-                                     }()...};
+        constexpr kfunc_table t[] = {kfunc_table{0, 0, nullptr}, kfunc_table_of<Fs>()...};
         for (std::size_t j = 1; j < sizeof t / sizeof t[0]; ++j) {
             if (t[j].count && t[j].base < kfunc_family_base)
                 return false;
             for (std::size_t i = 1; i < j; ++i)
-                // Two families built on one create policy share its table.
                 if (t[i].count && t[j].count && t[i].names != t[j].names && t[i].overlaps(t[j]))
                     return false;
         }

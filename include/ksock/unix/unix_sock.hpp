@@ -72,21 +72,15 @@ static_assert(std::is_standard_layout_v<unix_sock>,
 static_assert(offsetof(unix_sock, sk) == 0,
               "ksock::unix_domain::unix_sock: sk must be at offset 0");
 
-//! unix_sk(sk): the checked layout cast (objects/layout.hpp).
-inline unix_sock* unix_sk(sock* sk) noexcept {
-    return sk_cast<unix_sock>(sk);
-}
-inline const unix_sock* unix_sk(const sock* sk) noexcept {
-    return sk_cast<unix_sock>(sk);
-}
+//! unix_sk(sk): the checked layout cast to a unix_sock (objects/layout.hpp).
+inline constexpr sk_caster<unix_sock> unix_sk{};
 
 } // namespace ksock::unix_domain
 
 //! The member that embeds unix_sock's parent at offset 0 (objects/layout.hpp).
 template <>
-struct ksock::first_member<ksock::unix_domain::unix_sock> {
-    static constexpr auto ptr = &ksock::unix_domain::unix_sock::sk;
-};
+struct ksock::first_member<ksock::unix_domain::unix_sock>
+    : ksock::first_member_is<&ksock::unix_domain::unix_sock::sk> {};
 
 static_assert(ksock::begins_with<ksock::unix_domain::unix_sock, ksock::sock>,
               "ksock::unix_domain::unix_sock must begin with sock");

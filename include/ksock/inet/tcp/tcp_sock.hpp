@@ -161,21 +161,15 @@ static_assert(std::is_standard_layout_v<tcp_sock>,
 static_assert(offsetof(tcp_sock, inet_conn) == 0,
               "ksock::inet::tcp_sock: inet_conn must be at offset 0");
 
-//! tcp_sk(sk): the checked layout cast (objects/layout.hpp).
-inline tcp_sock* tcp_sk(sock* sk) noexcept {
-    return sk_cast<tcp_sock>(sk);
-}
-inline const tcp_sock* tcp_sk(const sock* sk) noexcept {
-    return sk_cast<tcp_sock>(sk);
-}
+//! tcp_sk(sk): the checked layout cast to a tcp_sock (objects/layout.hpp).
+inline constexpr sk_caster<tcp_sock> tcp_sk{};
 
 } // namespace ksock::inet
 
 //! The member that embeds tcp_sock's parent at offset 0 (objects/layout.hpp).
 template <>
-struct ksock::first_member<ksock::inet::tcp_sock> {
-    static constexpr auto ptr = &ksock::inet::tcp_sock::inet_conn;
-};
+struct ksock::first_member<ksock::inet::tcp_sock>
+    : ksock::first_member_is<&ksock::inet::tcp_sock::inet_conn> {};
 
 static_assert(ksock::begins_with<ksock::inet::tcp_sock, ksock::inet::inet_connection_sock>,
               "ksock::inet::tcp_sock must begin with inet_connection_sock");

@@ -30,21 +30,15 @@ static_assert(std::is_standard_layout_v<udp_sock>,
               "ksock::inet::udp_sock: must be standard-layout");
 static_assert(offsetof(udp_sock, inet) == 0, "ksock::inet::udp_sock: inet must be at offset 0");
 
-//! udp_sk(sk): the checked layout cast (objects/layout.hpp).
-inline udp_sock* udp_sk(sock* sk) noexcept {
-    return sk_cast<udp_sock>(sk);
-}
-inline const udp_sock* udp_sk(const sock* sk) noexcept {
-    return sk_cast<udp_sock>(sk);
-}
+//! udp_sk(sk): the checked layout cast to a udp_sock (objects/layout.hpp).
+inline constexpr sk_caster<udp_sock> udp_sk{};
 
 } // namespace ksock::inet
 
 //! The member that embeds udp_sock's parent at offset 0 (objects/layout.hpp).
 template <>
-struct ksock::first_member<ksock::inet::udp_sock> {
-    static constexpr auto ptr = &ksock::inet::udp_sock::inet;
-};
+struct ksock::first_member<ksock::inet::udp_sock>
+    : ksock::first_member_is<&ksock::inet::udp_sock::inet> {};
 
 static_assert(ksock::begins_with<ksock::inet::udp_sock, ksock::inet::inet_sock>,
               "ksock::inet::udp_sock must begin with inet_sock");
