@@ -25,68 +25,32 @@ namespace ksock::posix {
 //! when the platform has no such name.
 constexpr int to_host_errno(int e) noexcept {
     switch (e) {
-#define KSOCK_MAP(name, value)                                                                     \
+#define KSOCK_MAP(NAME, name, value)                                                               \
     case value:                                                                                    \
-        return name;
-        KSOCK_MAP(EPERM, eperm)
-        KSOCK_MAP(ENOENT, enoent)
-        KSOCK_MAP(EINTR, eintr)
-        KSOCK_MAP(EBADF, ebadf)
-        KSOCK_MAP(EAGAIN, eagain)
-        KSOCK_MAP(ENOMEM, enomem)
-        KSOCK_MAP(EACCES, eacces)
-        KSOCK_MAP(EFAULT, efault)
-        KSOCK_MAP(EBUSY, ebusy)
-        KSOCK_MAP(EEXIST, eexist)
-        KSOCK_MAP(EINVAL, einval)
-        KSOCK_MAP(ENFILE, enfile)
-        KSOCK_MAP(EMFILE, emfile)
-        KSOCK_MAP(ENOTTY, enotty)
-        KSOCK_MAP(ENOSPC, enospc)
-        KSOCK_MAP(EPIPE, epipe)
-        KSOCK_MAP(EDOM, edom)
-        KSOCK_MAP(ERANGE, erange)
-        KSOCK_MAP(ENOSYS, enosys)
-        KSOCK_MAP(EOVERFLOW, eoverflow)
-        KSOCK_MAP(ENOTSOCK, enotsock)
-        KSOCK_MAP(EDESTADDRREQ, edestaddrreq)
-        KSOCK_MAP(EMSGSIZE, emsgsize)
-        KSOCK_MAP(EPROTOTYPE, eprototype)
-        KSOCK_MAP(ENOPROTOOPT, enoprotoopt)
-        KSOCK_MAP(EPROTONOSUPPORT, eprotonosupport)
+        return NAME;
+        KSOCK_ERRNO_LIST(KSOCK_MAP)
+#undef KSOCK_MAP
+        // The names some C libraries lack map only where the host has them.
 #ifdef ESOCKTNOSUPPORT
-        KSOCK_MAP(ESOCKTNOSUPPORT, esocktnosupport)
+    case esocktnosupport:
+        return ESOCKTNOSUPPORT;
 #endif
-        KSOCK_MAP(EOPNOTSUPP, eopnotsupp)
 #ifdef EPFNOSUPPORT
-        KSOCK_MAP(EPFNOSUPPORT, epfnosupport)
+    case epfnosupport:
+        return EPFNOSUPPORT;
 #endif
-        KSOCK_MAP(EAFNOSUPPORT, eafnosupport)
-        KSOCK_MAP(EADDRINUSE, eaddrinuse)
-        KSOCK_MAP(EADDRNOTAVAIL, eaddrnotavail)
-        KSOCK_MAP(ENETDOWN, enetdown)
-        KSOCK_MAP(ENETUNREACH, enetunreach)
-        KSOCK_MAP(ECONNABORTED, econnaborted)
-        KSOCK_MAP(ECONNRESET, econnreset)
-        KSOCK_MAP(ENOBUFS, enobufs)
-        KSOCK_MAP(EISCONN, eisconn)
-        KSOCK_MAP(ENOTCONN, enotconn)
 #ifdef ESHUTDOWN
-        KSOCK_MAP(ESHUTDOWN, eshutdown)
+    case eshutdown:
+        return ESHUTDOWN;
 #endif
-        KSOCK_MAP(ETIMEDOUT, etimedout)
-        KSOCK_MAP(ECONNREFUSED, econnrefused)
-        KSOCK_MAP(EHOSTUNREACH, ehostunreach)
 #ifdef EHOSTDOWN
-        KSOCK_MAP(EHOSTDOWN, ehostdown)
+    case ehostdown:
+        return EHOSTDOWN;
 #endif
 #ifdef ENONET
-        KSOCK_MAP(ENONET, enonet)
+    case enonet:
+        return ENONET;
 #endif
-        KSOCK_MAP(EPROTO, eproto)
-        KSOCK_MAP(EALREADY, ealready)
-        KSOCK_MAP(EINPROGRESS, einprogress)
-#undef KSOCK_MAP
     default:
         return e;
     }

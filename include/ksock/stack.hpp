@@ -37,37 +37,17 @@ namespace ksock {
 template <class Config>
 class stack : public registry<typename Config::families> {
     using kernel_type = kernel::context<Config>;
+    using lock_type = typename kernel_type::lock_type;
 
 public:
+    using registry_type = ksock::registry<typename Config::families>;
     using config = Config;
-    using registry_type = registry<typename Config::families>;
-    using trace_type = typename Config::trace;
-    using lock_type = typename Config::lock;
-    using fault_type = typename Config::fault;
-    using wait_type = typename Config::wait;
+    using fault_type = typename kernel_type::fault_type;
     using task_type = typename kernel_type::task_type;
+    using trace_type = typename kernel_type::trace_type;
     using wakeup_fn = typename kernel_type::wakeup_fn;
     using invariant_report = kernel::invariant_report;
 
-    static_assert(Config::max_fds > 0 && Config::max_sockets > 0 && Config::tasks > 0,
-                  "ksock::stack<Config>: capacities must be at least 1");
-    static_assert(trace_policy<trace_type>,
-                  "ksock::stack<Config>: Config::trace must model ksock::trace_policy");
-    static_assert(lock_policy<lock_type>,
-                  "ksock::stack<Config>: Config::lock must have lock() and unlock()");
-    static_assert(fault_policy<fault_type>,
-                  "ksock::stack<Config>: Config::fault must model ksock::fault_policy");
-    static_assert(wait_policy<wait_type>,
-                  "ksock::stack<Config>: Config::wait must model ksock::wait_policy");
-    static_assert(!wait_type::can_block || !std::is_same_v<lock_type, no_lock>,
-                  "ksock::stack<Config>: a blocking Config::wait needs a real Config::lock "
-                  "(a sleeping call releases it so that others can run)");
-    static_assert(Config::skbs > 0 && Config::skb_data_size >= 64,
-                  "ksock::stack<Config>: at least one skb of at least 64 data bytes is required");
-    static_assert(Config::scm_fp_lists > 0 && Config::scm_max_fd > 0 &&
-                      Config::scm_max_fd <= static_cast<std::size_t>(ksock::scm_max_fd),
-                  "ksock::stack<Config>: Config::scm_fp_lists must be at least 1 and "
-                  "Config::scm_max_fd between 1 and SCM_MAX_FD (253)");
     static_assert(stack_context<kernel_type>,
                   "ksock::stack<Config>: the kernel context must model ksock::stack_context");
 

@@ -16,6 +16,7 @@
 #include <ksock/core/scm.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/detail/type_list.hpp>
+#include <ksock/kernel/config_types.hpp>
 #include <ksock/kernel/file_table.hpp>
 #include <ksock/kernel/storage.hpp>
 #include <ksock/objects/kfunc.hpp>
@@ -34,18 +35,19 @@
 namespace ksock::kernel {
 
 template <class Config>
-class context {
+class context : public config_types<Config> {
+    using types = config_types<Config>;
+
 public:
-    using config = Config;
-    using registry = ksock::registry<typename Config::families>;
+    using typename types::fault_type;
+    using typename types::hooks_type;
+    using typename types::lock_type;
+    using typename types::registry;
+    using typename types::task_type;
+    using typename types::trace_type;
+    using typename types::wait_type;
     using entries = typename registry::entries;
     using protos = typename registry::protos;
-    using trace_type = typename Config::trace;
-    using lock_type = typename Config::lock;
-    using fault_type = typename Config::fault;
-    using wait_type = typename Config::wait;
-    using task_type = ksock::task<Config::max_fds>;
-    using hooks_type = security_hooks<typename Config::security>;
     //! What a stack calls when a socket's callbacks fire (see stack::set_wakeup).
     using wakeup_fn = void (*)(void* user, ksock::socket& so, unsigned events);
 

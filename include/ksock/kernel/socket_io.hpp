@@ -63,6 +63,21 @@ inline int file_msg_flags(const ksock::file& f, int flags) noexcept {
     return flags;
 }
 
+//! What __sys_sendmsg and __sys_recvmsg check before they read the header:
+//! the file (EBADF), MSG_CMSG_COMPAT (EINVAL: kernel-internal), the header's
+//! address (EFAULT). Null and \p err set on failure.
+template <class K>
+inline ksock::file* msg_fdget(K& k, int fd, const msghdr* umsg, int flags, long& err) {
+    ksock::file* f = k.fdget(fd);
+    if (!f)
+        err = -ebadf;
+    else if (flags & msg_cmsg_compat)
+        err = -einval;
+    else if (!umsg)
+        err = -efault;
+    return err ? nullptr : f;
+}
+
 //! __sys_sendto: one iovec over \p buf; the length is capped at
 //! MAX_RW_COUNT. A bad buffer is found only when the protocol copies from
 //! it (EFAULT then), as in Linux: a send that fails earlier reports that
@@ -96,16 +111,13 @@ inline long sys_sendto(K& k, int fd, const void* buf, std::size_t len, int flags
 //! stack and at least net.core.optmem_max, is ENOBUFS.
 template <class K>
 inline long sys_sendmsg(K& k, int fd, const msghdr* umsg, int flags) {
-    ksock::file* f = k.fdget(fd);
+    long err = 0;
+    ksock::file* f = msg_fdget(k, fd, umsg, flags, err);
     if (!f)
-        return -ebadf;
-    if (flags & msg_cmsg_compat)
-        return -einval;
-    if (!umsg)
-        return -efault;
+        return err;
     kmsghdr msg{};
     sockaddr_storage address;
-    if (const int err = detail::copy_msghdr_from_user(*umsg, msg, &address, true))
+    if ((err = detail::copy_msghdr_from_user(*umsg, msg, &address, true)))
         return err;
     if (const std::size_t ctl_len = umsg->msg_controllen) {
         if (ctl_len > 0x7fffffffu ||
@@ -148,16 +160,13 @@ inline long sys_recvfrom(K& k, int fd, void* buf, std::size_t len, int flags, so
 //! __sys_recvmsg: msg_namelen, msg_flags and msg_controllen are written back.
 template <class K>
 inline long sys_recvmsg(K& k, int fd, msghdr* umsg, int flags) {
-    ksock::file* f = k.fdget(fd);
+    long err = 0;
+    ksock::file* f = msg_fdget(k, fd, umsg, flags, err);
     if (!f)
-        return -ebadf;
-    if (flags & msg_cmsg_compat)
-        return -einval;
-    if (!umsg)
-        return -efault;
+        return err;
     kmsghdr msg{};
     sockaddr_storage address{};
-    if (const int err = detail::copy_msghdr_from_user(*umsg, msg, &address, false))
+    if ((err = detail::copy_msghdr_from_user(*umsg, msg, &address, false)))
         return err;
     auto* uaddr = static_cast<sockaddr*>(umsg->msg_name);
     msg.msg_name = uaddr ? &address : nullptr;
@@ -169,11 +178,9 @@ inline long sys_recvmsg(K& k, int fd, msghdr* umsg, int flags) {
     const long n = sock_recvmsg(k, *static_cast<ksock::socket*>(f->private_data), msg, flags);
     if (n < 0)
         return n;
-    if (uaddr) {
-        if (const int err =
-                detail::move_addr_to_user(&address, msg.msg_namelen, uaddr, &umsg->msg_namelen))
-            return err;
-    }
+    if (uaddr &&
+        (err = detail::move_addr_to_user(&address, msg.msg_namelen, uaddr, &umsg->msg_namelen)))
+        return err;
     umsg->msg_flags = msg.msg_flags;
     // What put_cmsg / scm_detach_fds wrote (msg_control - cmsg_ptr).
     umsg->msg_controllen -= msg.msg_controllen;

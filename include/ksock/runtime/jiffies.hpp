@@ -14,34 +14,36 @@ inline constexpr long hz = 1000;
 // As Linux's jiffies.h does, the conversions stay in 32 bits whenever HZ
 // divides the unit: a Cortex-M then needs no 64-bit division from libgcc.
 
-constexpr std::uint32_t jiffies_to_usecs(std::uint32_t j) noexcept {
-    if constexpr (1000000 % hz == 0)
-        return j * static_cast<std::uint32_t>(1000000 / hz);
+//! jiffies_to_msecs() / jiffies_to_usecs() for a unit of \p PerSec per second.
+template <std::uint32_t PerSec>
+constexpr std::uint32_t jiffies_to_units(std::uint32_t j) noexcept {
+    if constexpr (PerSec % hz == 0)
+        return j * static_cast<std::uint32_t>(PerSec / hz);
     else
-        return static_cast<std::uint32_t>(static_cast<std::uint64_t>(j) * 1000000u / hz);
-}
-constexpr std::uint32_t jiffies_to_msecs(std::uint32_t j) noexcept {
-    if constexpr (1000 % hz == 0)
-        return j * static_cast<std::uint32_t>(1000 / hz);
-    else
-        return static_cast<std::uint32_t>(static_cast<std::uint64_t>(j) * 1000u / hz);
+        return static_cast<std::uint32_t>(static_cast<std::uint64_t>(j) * PerSec / hz);
 }
 //! msecs_to_jiffies() / usecs_to_jiffies(): round up, as Linux does.
-constexpr std::uint64_t msecs_to_jiffies(std::uint32_t m) noexcept {
-    if constexpr (1000 % hz == 0) {
-        constexpr std::uint32_t d = static_cast<std::uint32_t>(1000 / hz);
-        return m / d + (m % d != 0);
-    } else {
-        return (static_cast<std::uint64_t>(m) * hz + 999u) / 1000u;
-    }
-}
-constexpr std::uint64_t usecs_to_jiffies(std::uint32_t u) noexcept {
-    if constexpr (1000000 % hz == 0) {
-        constexpr std::uint32_t d = static_cast<std::uint32_t>(1000000 / hz);
+template <std::uint32_t PerSec>
+constexpr std::uint64_t units_to_jiffies(std::uint32_t u) noexcept {
+    if constexpr (PerSec % hz == 0) {
+        constexpr std::uint32_t d = static_cast<std::uint32_t>(PerSec / hz);
         return u / d + (u % d != 0);
     } else {
-        return (static_cast<std::uint64_t>(u) * hz + 999999u) / 1000000u;
+        return (static_cast<std::uint64_t>(u) * hz + (PerSec - 1)) / PerSec;
     }
+}
+
+constexpr std::uint32_t jiffies_to_usecs(std::uint32_t j) noexcept {
+    return jiffies_to_units<1000000>(j);
+}
+constexpr std::uint32_t jiffies_to_msecs(std::uint32_t j) noexcept {
+    return jiffies_to_units<1000>(j);
+}
+constexpr std::uint64_t msecs_to_jiffies(std::uint32_t m) noexcept {
+    return units_to_jiffies<1000>(m);
+}
+constexpr std::uint64_t usecs_to_jiffies(std::uint32_t u) noexcept {
+    return units_to_jiffies<1000000>(u);
 }
 
 } // namespace ksock

@@ -5,58 +5,68 @@
 // numbers as a Linux host, so a static_assert written on a PC holds on the MCU.
 #pragma once
 
+// Every errno ksock reports, once: X(NAME, name, value). The constants below
+// and posix.hpp's mapping to the host's <cerrno> are both generated from it.
+// KSOCK_ERRNO_LIST_BSD holds the names some C libraries do not define.
+#define KSOCK_ERRNO_LIST(X)                                                                        \
+    X(EPERM, eperm, 1)                                                                             \
+    X(ENOENT, enoent, 2)                                                                           \
+    X(ESRCH, esrch, 3)                                                                             \
+    X(EINTR, eintr, 4)                                                                             \
+    X(EBADF, ebadf, 9)                                                                             \
+    X(EAGAIN, eagain, 11)                                                                          \
+    X(ENOMEM, enomem, 12)                                                                          \
+    X(EACCES, eacces, 13)                                                                          \
+    X(EFAULT, efault, 14)                                                                          \
+    X(EBUSY, ebusy, 16)                                                                            \
+    X(EEXIST, eexist, 17)                                                                          \
+    X(EINVAL, einval, 22)                                                                          \
+    X(ENFILE, enfile, 23)                                                                          \
+    X(EMFILE, emfile, 24)                                                                          \
+    X(ENOTTY, enotty, 25)                                                                          \
+    X(ENOSPC, enospc, 28)                                                                          \
+    X(EPIPE, epipe, 32)                                                                            \
+    X(EDOM, edom, 33)                                                                              \
+    X(ERANGE, erange, 34)                                                                          \
+    X(ENOSYS, enosys, 38)                                                                          \
+    X(EOVERFLOW, eoverflow, 75)                                                                    \
+    X(ENOTSOCK, enotsock, 88)                                                                      \
+    X(EDESTADDRREQ, edestaddrreq, 89)                                                              \
+    X(EMSGSIZE, emsgsize, 90)                                                                      \
+    X(EPROTOTYPE, eprototype, 91)                                                                  \
+    X(ENOPROTOOPT, enoprotoopt, 92)                                                                \
+    X(EPROTONOSUPPORT, eprotonosupport, 93)                                                        \
+    X(EOPNOTSUPP, eopnotsupp, 95)                                                                  \
+    X(EAFNOSUPPORT, eafnosupport, 97)                                                              \
+    X(EPROTO, eproto, 71)                                                                          \
+    X(EADDRINUSE, eaddrinuse, 98)                                                                  \
+    X(EADDRNOTAVAIL, eaddrnotavail, 99)                                                            \
+    X(ENETDOWN, enetdown, 100)                                                                     \
+    X(ENETUNREACH, enetunreach, 101)                                                               \
+    X(ECONNABORTED, econnaborted, 103)                                                             \
+    X(ECONNRESET, econnreset, 104)                                                                 \
+    X(ENOBUFS, enobufs, 105)                                                                       \
+    X(EISCONN, eisconn, 106)                                                                       \
+    X(ENOTCONN, enotconn, 107)                                                                     \
+    X(ETIMEDOUT, etimedout, 110)                                                                   \
+    X(ECONNREFUSED, econnrefused, 111)                                                             \
+    X(EHOSTUNREACH, ehostunreach, 113)                                                             \
+    X(EALREADY, ealready, 114)                                                                     \
+    X(EINPROGRESS, einprogress, 115)
+#define KSOCK_ERRNO_LIST_BSD(X)                                                                    \
+    X(ESOCKTNOSUPPORT, esocktnosupport, 94)                                                        \
+    X(EPFNOSUPPORT, epfnosupport, 96)                                                              \
+    X(ENONET, enonet, 64)                                                                          \
+    X(ESHUTDOWN, eshutdown, 108)                                                                   \
+    X(EHOSTDOWN, ehostdown, 112)
+
 namespace ksock {
 
-inline constexpr int eperm = 1;
-inline constexpr int enoent = 2;
-inline constexpr int esrch = 3;
-inline constexpr int eintr = 4;
-inline constexpr int ebadf = 9;
-inline constexpr int eagain = 11;
+#define KSOCK_ERRNO_CONSTANT(NAME, name, value) inline constexpr int name = value;
+KSOCK_ERRNO_LIST(KSOCK_ERRNO_CONSTANT)
+KSOCK_ERRNO_LIST_BSD(KSOCK_ERRNO_CONSTANT)
+#undef KSOCK_ERRNO_CONSTANT
 inline constexpr int ewouldblock = eagain;
-inline constexpr int enomem = 12;
-inline constexpr int eacces = 13;
-inline constexpr int efault = 14;
-inline constexpr int ebusy = 16;
-inline constexpr int eexist = 17;
-inline constexpr int einval = 22;
-inline constexpr int enfile = 23;
-inline constexpr int emfile = 24;
-inline constexpr int enotty = 25;
-inline constexpr int enospc = 28;
-inline constexpr int epipe = 32;
-inline constexpr int edom = 33;
-inline constexpr int erange = 34;
-inline constexpr int enosys = 38;
-inline constexpr int eoverflow = 75;
-inline constexpr int enotsock = 88;
-inline constexpr int edestaddrreq = 89;
-inline constexpr int emsgsize = 90;
-inline constexpr int eprototype = 91;
-inline constexpr int enoprotoopt = 92;
-inline constexpr int eprotonosupport = 93;
-inline constexpr int esocktnosupport = 94;
-inline constexpr int eopnotsupp = 95;
-inline constexpr int epfnosupport = 96;
-inline constexpr int eafnosupport = 97;
-inline constexpr int enonet = 64;
-inline constexpr int eproto = 71;
-inline constexpr int eaddrinuse = 98;
-inline constexpr int eaddrnotavail = 99;
-inline constexpr int enetdown = 100;
-inline constexpr int enetunreach = 101;
-inline constexpr int econnaborted = 103;
-inline constexpr int econnreset = 104;
-inline constexpr int enobufs = 105;
-inline constexpr int eisconn = 106;
-inline constexpr int enotconn = 107;
-inline constexpr int eshutdown = 108;
-inline constexpr int etimedout = 110;
-inline constexpr int econnrefused = 111;
-inline constexpr int ehostdown = 112;
-inline constexpr int ehostunreach = 113;
-inline constexpr int ealready = 114;
-inline constexpr int einprogress = 115;
 
 //! ENOIOCTLCMD: kernel-internal, "this layer has no such ioctl"; the socket
 //! layer turns it into ENOTTY before it reaches the caller.

@@ -1,0 +1,52 @@
+// ksock/kernel/config_types.hpp: the types a Config names, spelled once for
+// the kernel context and the stack facade that both expose them, and the
+// checks every Config must pass.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include <ksock/policy/fault.hpp>
+#include <ksock/policy/lock.hpp>
+#include <ksock/policy/security.hpp>
+#include <ksock/policy/trace.hpp>
+#include <ksock/policy/wait.hpp>
+#include <ksock/registry/registry.hpp>
+#include <ksock/runtime/task.hpp>
+#include <ksock/uapi/cmsg.hpp>
+
+namespace ksock::kernel {
+
+template <class Config>
+struct config_types {
+    using config = Config;
+    using registry = ksock::registry<typename Config::families>;
+    using trace_type = typename Config::trace;
+    using lock_type = typename Config::lock;
+    using fault_type = typename Config::fault;
+    using wait_type = typename Config::wait;
+    using task_type = ksock::task<Config::max_fds>;
+    using hooks_type = security_hooks<typename Config::security>;
+
+    static_assert(Config::max_fds > 0 && Config::max_sockets > 0 && Config::tasks > 0,
+                  "ksock::stack<Config>: capacities must be at least 1");
+    static_assert(trace_policy<typename Config::trace>,
+                  "ksock::stack<Config>: Config::trace must model ksock::trace_policy");
+    static_assert(lock_policy<typename Config::lock>,
+                  "ksock::stack<Config>: Config::lock must have lock() and unlock()");
+    static_assert(fault_policy<typename Config::fault>,
+                  "ksock::stack<Config>: Config::fault must model ksock::fault_policy");
+    static_assert(wait_policy<typename Config::wait>,
+                  "ksock::stack<Config>: Config::wait must model ksock::wait_policy");
+    static_assert(!Config::wait::can_block || !std::is_same_v<typename Config::lock, no_lock>,
+                  "ksock::stack<Config>: a blocking Config::wait needs a real Config::lock "
+                  "(a sleeping call releases it so that others can run)");
+    static_assert(Config::skbs > 0 && Config::skb_data_size >= 64,
+                  "ksock::stack<Config>: at least one skb of at least 64 data bytes is required");
+    static_assert(Config::scm_fp_lists > 0 && Config::scm_max_fd > 0 &&
+                      Config::scm_max_fd <= static_cast<std::size_t>(ksock::scm_max_fd),
+                  "ksock::stack<Config>: Config::scm_fp_lists must be at least 1 and "
+                  "Config::scm_max_fd between 1 and SCM_MAX_FD (253)");
+};
+
+} // namespace ksock::kernel
