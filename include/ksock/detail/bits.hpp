@@ -41,6 +41,12 @@ KSOCK_ALWAYS_INLINE constexpr std::size_t find_next_zero_bit(const unsigned long
     }
     return size;
 }
+//! find_next_zero_bit with no word known to be full.
+KSOCK_ALWAYS_INLINE constexpr std::size_t find_next_zero_bit(const unsigned long* map,
+                                                             std::size_t size,
+                                                             std::size_t start) noexcept {
+    return find_next_zero_bit(map, size, start, [](std::size_t) { return false; });
+}
 
 //! bitmap_weight: the bits set in \p words words.
 constexpr std::size_t bitmap_weight(const unsigned long* map, std::size_t words) noexcept {
