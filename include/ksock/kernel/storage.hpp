@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 
 #include <ksock/detail/type_list.hpp>
 #include <ksock/registry/family.hpp>
@@ -48,13 +49,9 @@ struct pernet_slot<F> {
 
 //! The pernet_type of F, or void.
 template <class F>
-struct pernet_type_of {
-    using type = void;
-};
+struct pernet_type_of : std::type_identity<void> {};
 template <family_has_pernet F>
-struct pernet_type_of<F> {
-    using type = typename F::pernet_type;
-};
+struct pernet_type_of<F> : std::type_identity<typename F::pernet_type> {};
 
 //! Every family's part of the namespace; T's found by get<T>() (Linux's
 //! net_generic, resolved while compiling).

@@ -154,6 +154,7 @@ inline sk_buff* skb_peek_next(const sk_buff* skb, const sk_buff_head& q) noexcep
     return skb->next == skb_queue_marker(q) ? nullptr : skb->next;
 }
 
+//! Append \p skb (the hot path: written out, the marker known).
 inline void skb_queue_tail(sk_buff_head& q, sk_buff* skb) noexcept {
     sk_buff* const m = skb_queue_marker(q);
     skb->next = m;
@@ -165,16 +166,20 @@ inline void skb_queue_tail(sk_buff_head& q, sk_buff* skb) noexcept {
     q.prev = skb;
     ++q.qlen;
 }
-inline void skb_queue_head(sk_buff_head& q, sk_buff* skb) noexcept {
-    sk_buff* const m = skb_queue_marker(q);
-    skb->prev = m;
-    skb->next = q.next;
-    if (q.next == m)
-        q.prev = skb;
-    else
-        q.next->prev = skb;
-    q.next = skb;
+//! __skb_insert: link \p skb between \p prev and \p next of \p q; either
+//! may be the head's marker, whose links are the head's own.
+inline void skb_insert_between(sk_buff* skb, sk_buff* prev, sk_buff* next,
+                               sk_buff_head& q) noexcept {
+    const sk_buff* const m = skb_queue_marker(q);
+    skb->next = next;
+    skb->prev = prev;
+    (next == m ? q.prev : next->prev) = skb;
+    (prev == m ? q.next : prev->next) = skb;
     ++q.qlen;
+}
+//! Prepend \p skb.
+inline void skb_queue_head(sk_buff_head& q, sk_buff* skb) noexcept {
+    skb_insert_between(skb, skb_queue_marker(q), q.next, q);
 }
 //! skb_unlink: take \p skb out of \p q.
 inline void skb_unlink(sk_buff* skb, sk_buff_head& q) noexcept {
