@@ -5,11 +5,11 @@
 //     checked against, satisfies it (registry/context.hpp pins that);
 // (b) the kernel context of real stacks satisfies it: the default config,
 //     a config of the tests' own family only, a blocking config (the
-//     stack.hpp assert that can never fire on its own, tested here);
+//     stack.hpp assert that can never fire on its own, tested here; with
+//     std::mutex and condvar_wait in policy/condvar_wait.cpp, host only);
 // (c) a context without any one of the 26 members the concept lists, or
 //     with one of them mistyped, does not: the concept checks every member.
 #include <cstdint>
-#include <mutex>
 #include <utility>
 
 #include <doctest/doctest.h>
@@ -18,7 +18,7 @@
 #include <ksock/kernel/context.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>
-#include <ksock/policy/condvar_wait.hpp>
+#include <ksock/policy/lock.hpp>
 #include <ksock/policy/trace.hpp>
 #include <ksock/registry/archetypes.hpp>
 #include <ksock/registry/context.hpp>
@@ -145,9 +145,16 @@ struct skb_alloc_untyped : context_without<m_none> {
     void* skb_alloc();
 };
 
+//! A wait policy that may block (the target has no condvar_wait: no threads).
+struct blocking_wait {
+    static constexpr bool can_block = true;
+    void wake_all() {}
+    template <class Lock>
+    void wait(Lock&, long&) {}
+};
 struct blocking_config : default_config {
-    using lock = std::mutex;
-    using wait = condvar_wait;
+    using lock = spinlock;
+    using wait = blocking_wait;
 };
 
 } // namespace
