@@ -1,0 +1,27 @@
+// getsockopt's optlen is in/out (a pointer); one taken by value could not report the length
+// written. Without the check the option level would silently be EOPNOTSUPP.
+// EXPECT: Entry::ops::getsockopt must be .*static int getsockopt\(Ctx&, socket&, int level, int optname, void\*, socklen_t\*\)
+#include <cstddef>
+
+#include <ksock/objects/kmsghdr.hpp>
+#include <ksock/objects/socket.hpp>
+#include <ksock/registry/context.hpp>
+#include <ksock/registry/proto_ops.hpp>
+#include <ksock/registry/protosw.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/types.hpp>
+
+#include "support/toy_family.hpp"
+
+struct bad_ops : ksock_test::toy_ops {
+    template <class Entry, class Ctx>
+    static int getsockopt(Ctx&, ksock::socket&, int, int, void*, ksock::socklen_t) {
+        return 0;
+    }
+};
+using entry = ksock::protosw<ksock::sock_dgram, 1, ksock_test::toy_prot, bad_ops>;
+
+auto f(ksock::archetypes::context& c, ksock::socket& s) {
+    return ksock::ops_getsockopt<entry>(c, s, 0, 0, nullptr, nullptr);
+}
