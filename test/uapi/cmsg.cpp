@@ -55,18 +55,16 @@ TEST_CASE("cmsg: walking a control buffer") {
     CHECK(ksock::cmsg_firsthdr(m) == nullptr);
 }
 
-using namespace ksock;
-
-TEST_CASE("cmsghdr: a length word and two ints, already aligned") {
+TEST_CASE("ksock::cmsghdr: a length word and two ints, already aligned") {
     // CMSG_DATA follows the header directly: it needs no padding.
-    STATIC_REQUIRE(sizeof(cmsghdr) == cmsg_align(sizeof(cmsghdr)));
-    STATIC_REQUIRE(sizeof(cmsghdr) == sizeof(std::size_t) + 2 * sizeof(int));
-    CHECK(cmsg_len(sizeof(int)) == sizeof(cmsghdr) + sizeof(int));
+    STATIC_REQUIRE(sizeof(ksock::cmsghdr) == ksock::cmsg_align(sizeof(ksock::cmsghdr)));
+    STATIC_REQUIRE(sizeof(ksock::cmsghdr) == sizeof(std::size_t) + 2 * sizeof(int));
+    CHECK(ksock::cmsg_len(sizeof(int)) == sizeof(ksock::cmsghdr) + sizeof(int));
 }
 
-TEST_CASE("ucred: pid, uid, gid in 12 bytes") {
-    STATIC_REQUIRE(sizeof(ucred) == 12);
-    CHECK(offsetof(ucred, pid) == 0);
-    CHECK(offsetof(ucred, uid) == 4);
-    CHECK(offsetof(ucred, gid) == 8);
+TEST_CASE("ksock::ucred: pid, uid, gid in 12 bytes") {
+    STATIC_REQUIRE(sizeof(ksock::ucred) == 12);
+    CHECK(offsetof(ksock::ucred, pid) == 0);
+    CHECK(offsetof(ksock::ucred, uid) == 4);
+    CHECK(offsetof(ksock::ucred, gid) == 8);
 }
