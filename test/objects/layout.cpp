@@ -55,6 +55,21 @@ private:
 public:
     int get() const { return c; }
 };
+//! A first member that is not a sock but is constructible from one: a
+//! conversion is not an embedding.
+struct converts_from_sock {
+    converts_from_sock(const sock&) {}
+    int z;
+};
+struct sock_by_conversion {
+    converts_from_sock n;
+    int y;
+};
+//! A first member an int converts to.
+struct long_first {
+    long v;
+};
+
 //! A sock that is not first: a protocol object written the wrong way round.
 struct sock_second {
     int channel;
@@ -111,6 +126,10 @@ TEST_CASE("sock_object: near-misses") {
     STATIC_REQUIRE(!sock_object<sock_common>);
     STATIC_REQUIRE(!sock_object<socket_alloc>);
     STATIC_REQUIRE(!sock_object<int>);
+    // A first member built from a sock, or one an Inner converts to, is no
+    // embedding: the probe converts to the Inner type and nothing else.
+    STATIC_REQUIRE(!sock_object<sock_by_conversion>);
+    STATIC_REQUIRE(!begins_with<long_first, int>);
 }
 
 TEST_CASE("SOCKET_I / SOCK_INODE: the socket and its inode find each other") {

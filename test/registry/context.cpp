@@ -144,6 +144,14 @@ struct data_ready_on_skb : context_without<m_none> {
 struct skb_alloc_untyped : context_without<m_none> {
     void* skb_alloc();
 };
+//! Pointer parameters where the concept means numbers: a literal 0 would
+//! pass them, the concept's typed probes do not.
+struct fget_by_pointer : context_without<m_none> {
+    ksock::file* fget_raw(int*);
+};
+struct find_pid_by_pointer : context_without<m_none> {
+    bool find_pid(int*);
+};
 
 //! A wait policy that may block (the target has no condvar_wait: no threads).
 struct blocking_wait {
@@ -197,4 +205,6 @@ TEST_CASE("stack_context: a member with a wrong signature does not model it") {
     STATIC_REQUIRE(!stack_context<jiffies_not_const>);
     STATIC_REQUIRE(!stack_context<data_ready_on_skb>);
     STATIC_REQUIRE(!stack_context<skb_alloc_untyped>);
+    STATIC_REQUIRE(!stack_context<fget_by_pointer>);
+    STATIC_REQUIRE(!stack_context<find_pid_by_pointer>);
 }

@@ -176,7 +176,26 @@ TEST_CASE("proto_ops: release missing, without the entry, or without a result") 
     STATIC_REQUIRE(!proto_ops<int>);
 }
 
+namespace {
+//! Pointer parameters where the signature has numbers: a probe of 0 would
+//! accept them, the typed probes do not.
+struct pointer_params_ops {
+    template <class Entry, class Ctx>
+    static int listen(Ctx&, socket&, int*) {
+        return 0;
+    }
+    template <class Entry, class Ctx>
+    static int ioctl(Ctx&, socket&, void*, void*) {
+        return 0;
+    }
+};
+} // namespace
+
 TEST_CASE("proto_ops: has_M and names_M of the 13 optional members") {
+    STATIC_REQUIRE(!detail::has_listen<pointer_params_ops>);
+    STATIC_REQUIRE(detail::names_listen<pointer_params_ops>);
+    STATIC_REQUIRE(!detail::has_ioctl<pointer_params_ops>);
+    STATIC_REQUIRE(detail::names_ioctl<pointer_params_ops>);
     // Right signatures: has and names.
     STATIC_REQUIRE(has_all<all_ops>());
     STATIC_REQUIRE(names_all<all_ops>());

@@ -8,8 +8,9 @@
 //  * at compile time a cast exists only along a real first-member chain:
 //    `begins_with<Outer, Inner>` holds when Outer is a standard-layout
 //    aggregate whose first member, recursively, is an Inner. It is detected
-//    by aggregate initialisation: `Outer{inner}` only compiles through brace
-//    elision into the first member, down to a member of type Inner. For a
+//    by aggregate initialisation: `Outer{x}`, with an x that converts to an
+//    Inner and to nothing else, only compiles through brace elision into
+//    the first member, down to a member of type Inner. For a
 //    standard-layout class the first member sits at offset 0 and is
 //    pointer-interconvertible with the object, so the reinterpret_cast below
 //    is well-defined whenever the object is really an Outer;
@@ -42,11 +43,26 @@
 
 namespace ksock {
 
+namespace detail {
+//! Converts to an Inner&& and to nothing else: not to a type Inner
+//! converts to, not to a type constructible from an Inner (that would be a
+//! second user-defined conversion). Only declared: begins_with uses it in
+//! an unevaluated aggregate initialisation.
+template <class Inner>
+struct exactly {
+    template <class T>
+    requires std::is_same_v<T, Inner>
+    operator T&&() const noexcept;
+};
+} // namespace detail
+
 //! Outer begins, at offset 0, with an Inner (first member, recursively).
+//! `Outer{exactly<Inner>}` compiles only through brace elision into the
+//! first member, down to a member whose type is Inner itself.
 template <class Outer, class Inner>
 concept begins_with = std::is_standard_layout_v<Outer> && std::is_standard_layout_v<Inner> &&
     (std::is_same_v<Outer, Inner> ||
-     (std::is_aggregate_v<Outer> && requires(Inner && in) { Outer{static_cast<Inner&&>(in)}; }));
+     (std::is_aggregate_v<Outer> && requires { Outer{detail::exactly<Inner>{}}; }));
 
 //! A socket object type: begins with ksock::sock at offset 0.
 template <class T>

@@ -5,6 +5,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <utility>
 
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>
@@ -70,10 +71,10 @@ concept stack_context = requires(C& c, const C& cc, long& timeo, sock& sk, sk_bu
     c.sk_state_change(sk);
     c.sk_error_report(sk);
     { c.current_pid() } -> std::convertible_to<int>;
-    { c.find_pid(0) } -> std::convertible_to<bool>;
-    { c.fget_raw(0) } -> std::same_as<ksock::file*>;
+    { c.find_pid(std::declval<int>()) } -> std::convertible_to<bool>;
+    { c.fget_raw(std::declval<int>()) } -> std::same_as<ksock::file*>;
     c.fput_file(f);
-    { c.install_fd(f, 0u) } -> std::convertible_to<int>;
+    { c.install_fd(f, std::declval<unsigned>()) } -> std::convertible_to<int>;
     { c.scm_fp_alloc() } -> std::same_as<scm_fp_list*>;
     c.scm_fp_free(l);
 }

@@ -13,6 +13,7 @@
 
 #include <concepts>
 #include <type_traits>
+#include <utility>
 
 #include <ksock/detail/type_list.hpp>
 #include <ksock/objects/kfunc.hpp>
@@ -47,7 +48,9 @@ constexpr bool no_permanent_override() {
 
 template <class C>
 concept has_lookup = requires(const protosw_desc* d) {
-    { C::lookup(d, 0, 0, 0) } -> std::same_as<resolution>;
+    {
+        C::lookup(d, std::declval<int>(), std::declval<int>(), std::declval<int>())
+        } -> std::same_as<resolution>;
 };
 } // namespace detail
 

@@ -20,6 +20,7 @@
 #include <concepts>
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 #include <ksock/objects/kfunc.hpp>
 #include <ksock/objects/layout.hpp>
@@ -163,11 +164,16 @@ concept proto_has_keepalive = requires(Ctx& c, sock& sk) {
 //! SO_PEEK_OFF and SO_RCVLOWAT where the proto handles SOL_SOCKET itself).
 template <class P, class Entry = archetypes::entry, class Ctx = archetypes::context>
 concept proto_has_getsockopt = requires(Ctx& c, socket& s, void* v, socklen_t* l) {
-    { P::template getsockopt<Entry>(c, s, 0, 0, v, l) } -> std::same_as<int>;
+    {
+        P::template getsockopt<Entry>(c, s, std::declval<int>(), std::declval<int>(), v, l)
+        } -> std::same_as<int>;
 };
 template <class P, class Entry = archetypes::entry, class Ctx = archetypes::context>
 concept proto_has_setsockopt = requires(Ctx& c, socket& s, const void* v) {
-    { P::template setsockopt<Entry>(c, s, 0, 0, v, socklen_t{}) } -> std::same_as<int>;
+    {
+        P::template setsockopt<Entry>(c, s, std::declval<int>(), std::declval<int>(), v,
+                                      socklen_t{})
+        } -> std::same_as<int>;
 };
 
 //! The proto concept.

@@ -54,11 +54,11 @@ concept has_release = requires(archetypes::context& c, socket& s) {
 //! The two SOL_SOCKET helpers an ops type may define.
 template <class Ops>
 concept has_set_peek_off = requires(sock& sk) {
-    { Ops::set_peek_off(sk, 0) } -> std::same_as<int>;
+    { Ops::set_peek_off(sk, std::declval<int>()) } -> std::same_as<int>;
 };
 template <class Ops>
 concept has_set_rcvlowat = requires(archetypes::context& c, sock& sk) {
-    { Ops::set_rcvlowat(c, sk, 0) } -> std::same_as<int>;
+    { Ops::set_rcvlowat(c, sk, std::declval<int>()) } -> std::same_as<int>;
 };
 } // namespace detail
 
@@ -85,7 +85,9 @@ constexpr bool check_proto_ops() {
 //   FALLBACK       what a table without it gives (sock_no_*)
 //   SIG            the signature required, for the message
 //   PARAMS, ARGS   the parameters after (Ctx&, socket&), and their names
-//   PROBE          arguments of those types, to check a member's signature
+//   PROBE          arguments of those types, to check a member's signature (std::declval<int>(),
+//   not
+//                  0: a literal 0 would also pass for a pointer parameter)
 #define KSOCK_PROTO_OPS_MEMBER(RET, NAME, FALLBACK, SIG, PARAMS, ARGS, PROBE)                      \
     namespace detail {                                                                             \
     template <class O>                                                                             \
@@ -118,13 +120,15 @@ KSOCK_PROTO_OPS_MEMBER(int, getsockopt, -eopnotsupp,
                        "int getsockopt(Ctx&, socket&, int level, int optname, void*, socklen_t*)",
                        KSOCK_P(int level, int optname, void* optval, socklen_t* optlen),
                        KSOCK_P(level, optname, optval, optlen),
-                       KSOCK_P(0, 0, static_cast<void*>(nullptr), static_cast<socklen_t*>(nullptr)))
+                       KSOCK_P(std::declval<int>(), std::declval<int>(),
+                               static_cast<void*>(nullptr), static_cast<socklen_t*>(nullptr)))
 KSOCK_PROTO_OPS_MEMBER(
     int, setsockopt, -eopnotsupp,
     "int setsockopt(Ctx&, socket&, int level, int optname, const void*, socklen_t)",
     KSOCK_P(int level, int optname, const void* optval, socklen_t optlen),
     KSOCK_P(level, optname, optval, optlen),
-    KSOCK_P(0, 0, static_cast<const void*>(nullptr), socklen_t{}))
+    KSOCK_P(std::declval<int>(), std::declval<int>(), static_cast<const void*>(nullptr),
+            socklen_t{}))
 // The data path. Linux's tables name sock_no_bind, sock_no_connect,
 // sock_no_listen, sock_no_accept, sock_no_getname, sock_no_shutdown,
 // sock_no_sendmsg and sock_no_recvmsg for what a socket type cannot do; all
@@ -133,22 +137,24 @@ KSOCK_PROTO_OPS_MEMBER(
 KSOCK_PROTO_OPS_MEMBER(int, bind, -eopnotsupp,
                        "int bind(Ctx&, socket&, const sockaddr*, int addrlen)",
                        KSOCK_P(const sockaddr* a, int len), KSOCK_P(a, len),
-                       KSOCK_P(static_cast<const sockaddr*>(nullptr), 0))
+                       KSOCK_P(static_cast<const sockaddr*>(nullptr), std::declval<int>()))
 KSOCK_PROTO_OPS_MEMBER(int, connect, -eopnotsupp,
                        "int connect(Ctx&, socket&, const sockaddr*, int addrlen, int flags)",
                        KSOCK_P(const sockaddr* a, int len, int flags), KSOCK_P(a, len, flags),
-                       KSOCK_P(static_cast<const sockaddr*>(nullptr), 0, 0))
+                       KSOCK_P(static_cast<const sockaddr*>(nullptr), std::declval<int>(),
+                               std::declval<int>()))
 KSOCK_PROTO_OPS_MEMBER(int, listen, -eopnotsupp, "int listen(Ctx&, socket&, int backlog)",
-                       KSOCK_P(int backlog), KSOCK_P(backlog), KSOCK_P(0))
+                       KSOCK_P(int backlog), KSOCK_P(backlog), KSOCK_P(std::declval<int>()))
 KSOCK_PROTO_OPS_MEMBER(int, accept, -eopnotsupp,
                        "int accept(Ctx&, socket&, socket& newsock, int flags)",
-                       KSOCK_P(socket& newsock, int flags), KSOCK_P(newsock, flags), KSOCK_P(s, 0))
+                       KSOCK_P(socket& newsock, int flags), KSOCK_P(newsock, flags),
+                       KSOCK_P(s, std::declval<int>()))
 KSOCK_PROTO_OPS_MEMBER(int, getname, -eopnotsupp, "int getname(Ctx&, socket&, sockaddr*, int peer)",
                        KSOCK_P(sockaddr* out, int peer), KSOCK_P(out, peer),
-                       KSOCK_P(static_cast<sockaddr*>(nullptr), 0))
+                       KSOCK_P(static_cast<sockaddr*>(nullptr), std::declval<int>()))
 KSOCK_PROTO_OPS_MEMBER(unsigned, poll, 0u, "unsigned poll(Ctx&, socket&)", , , )
 KSOCK_PROTO_OPS_MEMBER(int, shutdown, -eopnotsupp, "int shutdown(Ctx&, socket&, int how)",
-                       KSOCK_P(int how), KSOCK_P(how), KSOCK_P(0))
+                       KSOCK_P(int how), KSOCK_P(how), KSOCK_P(std::declval<int>()))
 KSOCK_PROTO_OPS_MEMBER(long, sendmsg, -eopnotsupp,
                        "long sendmsg(Ctx&, socket&, kmsghdr&, std::size_t len)",
                        KSOCK_P(kmsghdr& m, std::size_t len), KSOCK_P(m, len),
@@ -156,11 +162,11 @@ KSOCK_PROTO_OPS_MEMBER(long, sendmsg, -eopnotsupp,
 KSOCK_PROTO_OPS_MEMBER(long, recvmsg, -eopnotsupp,
                        "long recvmsg(Ctx&, socket&, kmsghdr&, std::size_t len, int flags)",
                        KSOCK_P(kmsghdr& m, std::size_t len, int flags), KSOCK_P(m, len, flags),
-                       KSOCK_P(std::declval<kmsghdr&>(), std::size_t{}, 0))
+                       KSOCK_P(std::declval<kmsghdr&>(), std::size_t{}, std::declval<int>()))
 KSOCK_PROTO_OPS_MEMBER(int, ioctl, -enoioctlcmd,
                        "int ioctl(Ctx&, socket&, unsigned long cmd, void* arg)",
                        KSOCK_P(unsigned long cmd, void* arg), KSOCK_P(cmd, arg),
-                       KSOCK_P(0UL, static_cast<void*>(nullptr)))
+                       KSOCK_P(std::declval<unsigned long>(), static_cast<void*>(nullptr)))
 #undef KSOCK_P
 #undef KSOCK_PROTO_OPS_MEMBER
 
