@@ -91,10 +91,9 @@ struct unix_common_ops {
     static int set_peek_off(sock& sk, int val) { return sk_set_peek_off(sk, val); }
 };
 
-//! unix_stream_ops.
-struct unix_stream_ops : unix_common_ops {
-    static constexpr const char* name = "unix_stream_ops";
-
+//! What the two connection-oriented tables share: unix_stream_connect,
+//! unix_listen and unix_accept (Linux names them in both).
+struct unix_connection_ops : unix_common_ops {
     template <class Entry, class Ctx>
     static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int flags) {
         return unix_stream_connect<typename Entry::prot>(ctx, so, a, len, flags);
@@ -107,6 +106,12 @@ struct unix_stream_ops : unix_common_ops {
     static int accept(Ctx& ctx, ksock::socket& so, ksock::socket& newsock, int flags) {
         return unix_accept(ctx, so, newsock, flags);
     }
+};
+
+//! unix_stream_ops.
+struct unix_stream_ops : unix_connection_ops {
+    static constexpr const char* name = "unix_stream_ops";
+
     template <class Entry, class Ctx>
     static unsigned poll(Ctx&, ksock::socket& so) {
         return unix_poll(*so.sk);
@@ -145,21 +150,9 @@ struct unix_dgram_ops : unix_common_ops {
 
 //! unix_seqpacket_ops: stream connect/listen/accept, datagram poll and
 //! records.
-struct unix_seqpacket_ops : unix_common_ops {
+struct unix_seqpacket_ops : unix_connection_ops {
     static constexpr const char* name = "unix_seqpacket_ops";
 
-    template <class Entry, class Ctx>
-    static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int flags) {
-        return unix_stream_connect<typename Entry::prot>(ctx, so, a, len, flags);
-    }
-    template <class Entry, class Ctx>
-    static int listen(Ctx& ctx, ksock::socket& so, int backlog) {
-        return unix_listen(ctx, *so.sk, backlog);
-    }
-    template <class Entry, class Ctx>
-    static int accept(Ctx& ctx, ksock::socket& so, ksock::socket& newsock, int flags) {
-        return unix_accept(ctx, so, newsock, flags);
-    }
     template <class Entry, class Ctx>
     static unsigned poll(Ctx&, ksock::socket& so) {
         return unix_dgram_poll(*so.sk);
