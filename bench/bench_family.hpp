@@ -7,15 +7,19 @@
 //    of SOCK_DGRAM with the distinct protocols 1 .. N, each with its own ops
 //    type bench_ops<I> (whose getsockopt at level SOL_BENCH answers a value of
 //    its own, so the arms of the dispatch switch differ), all sharing one proto. It is built
-//    like examples/custom_family.cpp. dispatch_config<N> registers it alone.
+//    like examples/custom_family.cpp, on the generic create steps
+//    (ksock::sk_create). dispatch_config<N> registers it alone.
 #pragma once
 
 #include <cstddef>
 #include <cstring>
 #include <utility>
 
+#include <ksock/core/sk_create.hpp>
+#include <ksock/core/sk_release_ops.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/ksock.hpp>
+#include <ksock/registry/ranged_lookup.hpp>
 
 namespace kbench {
 
@@ -53,18 +57,9 @@ struct bench_prot {
 };
 
 template <int I>
-struct bench_ops {
+struct bench_ops : ksock::sk_release_ops {
     static constexpr const char* name = "bench_ops";
     static constexpr int family = pf_bench;
-
-    template <class Entry, class Ctx>
-    static int release(Ctx& ctx, ksock::socket& so) {
-        if (ksock::sock* sk = so.sk) {
-            Entry::prot::close(ctx, *sk, 0);
-            so.sk = nullptr;
-        }
-        return 0;
-    }
 
     template <class Entry, class Ctx>
     static int getsockopt(Ctx&, ksock::socket& so, int level, int optname, void* optval,
@@ -80,29 +75,17 @@ struct bench_ops {
     }
 };
 
-struct bench_create {
-    static constexpr ksock::resolution lookup(const ksock::protosw_desc* entries, int n, int type,
-                                              int protocol) noexcept {
-        if (protocol < 0 || protocol >= bench_nproto)
-            return {-ksock::einval, -1, type, protocol};
-        return ksock::protosw_lookup(entries, n, type, protocol);
+//! The create policy: protocols 0 .. 255, the generic create steps, and
+//! the tag (the protocol) as the family's own field.
+struct bench_create : ksock::ranged_lookup<bench_nproto>, ksock::sk_create_defaults {
+    template <class Entry>
+    static constexpr void values(bench_sock& b, int protocol) noexcept {
+        b.tag = protocol;
     }
 
     template <class Entry, class Ctx>
     static int create(Ctx& ctx, ksock::socket& so, int protocol, int kern) {
-        using P = typename Entry::prot;
-        so.state = ksock::ss_unconnected;
-        bench_sock* b = ctx.template obj_alloc<P>();
-        if (!b)
-            return -ksock::enomem;
-        ksock::sk_alloc_values(b->sk, ksock::proto_desc_v<P>, pf_bench, kern, &ctx.net(),
-                               ctx.cgroup_classid(), ctx.cgroup_prioidx());
-        if (!kern)
-            ++ctx.net().sock_inuse;
-        ksock::sock_init_data(&so, b->sk, ctx.trace());
-        b->sk.sk_protocol = static_cast<std::uint16_t>(protocol);
-        b->tag = protocol;
-        return P::init(ctx, b->sk);
+        return ksock::sk_create<Entry, bench_create>(ctx, so, pf_bench, protocol, kern);
     }
 };
 

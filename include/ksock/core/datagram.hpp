@@ -107,9 +107,12 @@ sk_buff* skb_recv_datagram(Ctx& ctx, sock& sk, int flags, int* err) {
     return skb_recv_datagram_from(ctx, sk, sk.sk_receive_queue, flags, &off, err);
 }
 
-//! datagram_poll.
-inline unsigned datagram_poll(const ksock::socket& so) noexcept {
-    const sock& sk = *so.sk;
+//! The first half of datagram_poll, which unix_dgram_poll repeats: the
+//! exceptional events (POLLERR for a pending error or a queued one, with
+//! POLLPRI under SO_SELECT_ERR_QUEUE), the shutdowns (POLLRDHUP|POLLIN|
+//! POLLRDNORM once shut for reading, POLLHUP both ways) and readable
+//! (POLLIN|POLLRDNORM with data queued).
+inline unsigned datagram_poll_rcv(const sock& sk) noexcept {
     unsigned mask = 0;
     if (sk.sk_err || !skb_queue_empty(sk.sk_error_queue))
         mask |= pollerr | (sock_flag(sk, sock_select_err_queue) ? pollpri : 0);
@@ -120,6 +123,13 @@ inline unsigned datagram_poll(const ksock::socket& so) noexcept {
         mask |= pollhup;
     if (!skb_queue_empty(sk.sk_receive_queue))
         mask |= pollin | pollrdnorm;
+    return mask;
+}
+
+//! datagram_poll.
+inline unsigned datagram_poll(const ksock::socket& so) noexcept {
+    const sock& sk = *so.sk;
+    unsigned mask = datagram_poll_rcv(sk);
     if (connection_based(sk)) {
         if (sk.sk_state() == tcp_close)
             mask |= pollhup;

@@ -12,11 +12,12 @@
 #pragma once
 
 #include <cstddef>
-#include <type_traits>
 
+#include <ksock/core/sk_create.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/core/sock_opt.hpp>
 #include <ksock/objects/layout.hpp>
+#include <ksock/policy/trace.hpp>
 #include <ksock/registry/family.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/sockaddr.hpp>
@@ -91,10 +92,9 @@ struct unix_common_ops {
     static int set_peek_off(sock& sk, int val) { return sk_set_peek_off(sk, val); }
 };
 
-//! unix_stream_ops.
-struct unix_stream_ops : unix_common_ops {
-    static constexpr const char* name = "unix_stream_ops";
-
+//! What the two connection-oriented tables share: unix_stream_connect,
+//! unix_listen and unix_accept (Linux names them in both).
+struct unix_connection_ops : unix_common_ops {
     template <class Entry, class Ctx>
     static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int flags) {
         return unix_stream_connect<typename Entry::prot>(ctx, so, a, len, flags);
@@ -107,6 +107,12 @@ struct unix_stream_ops : unix_common_ops {
     static int accept(Ctx& ctx, ksock::socket& so, ksock::socket& newsock, int flags) {
         return unix_accept(ctx, so, newsock, flags);
     }
+};
+
+//! unix_stream_ops.
+struct unix_stream_ops : unix_connection_ops {
+    static constexpr const char* name = "unix_stream_ops";
+
     template <class Entry, class Ctx>
     static unsigned poll(Ctx&, ksock::socket& so) {
         return unix_poll(*so.sk);
@@ -145,21 +151,9 @@ struct unix_dgram_ops : unix_common_ops {
 
 //! unix_seqpacket_ops: stream connect/listen/accept, datagram poll and
 //! records.
-struct unix_seqpacket_ops : unix_common_ops {
+struct unix_seqpacket_ops : unix_connection_ops {
     static constexpr const char* name = "unix_seqpacket_ops";
 
-    template <class Entry, class Ctx>
-    static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int flags) {
-        return unix_stream_connect<typename Entry::prot>(ctx, so, a, len, flags);
-    }
-    template <class Entry, class Ctx>
-    static int listen(Ctx& ctx, ksock::socket& so, int backlog) {
-        return unix_listen(ctx, *so.sk, backlog);
-    }
-    template <class Entry, class Ctx>
-    static int accept(Ctx& ctx, ksock::socket& so, ksock::socket& newsock, int flags) {
-        return unix_accept(ctx, so, newsock, flags);
-    }
     template <class Entry, class Ctx>
     static unsigned poll(Ctx&, ksock::socket& so) {
         return unix_dgram_poll(*so.sk);
@@ -174,14 +168,19 @@ struct unix_seqpacket_ops : unix_common_ops {
     }
 };
 
-struct unix_create {
+//! PF_UNIX's create policy, and the hooks it gives sk_create: the socket
+//! never records the protocol (SO_PROTOCOL reads 0); no entry is SOCK_RAW,
+//! so no capability is asked for. unix_create1's per-sock setup is the
+//! protos' init (unix_common.hpp).
+struct unix_create : sk_create_defaults {
     //! PF_UNIX's part of a namespace, and the names of its callbacks.
     using pernet_type = netns_unix;
     static constexpr const kfunc_table& kfuncs = kf::table;
+    static constexpr bool sets_sk_protocol = false;
 
     //! unix_create's checks: protocol 0 or PF_UNIX, then the type; SOCK_RAW
     //! is served as SOCK_DGRAM ("BSD has AF_UNIX, SOCK_RAW though nothing
-    //! uses it"). The socket never records the protocol: SO_PROTOCOL reads 0.
+    //! uses it").
     static constexpr resolution lookup(const protosw_desc* entries, int n, int type,
                                        int protocol) noexcept {
         if (protocol != 0 && protocol != pf_unix)
@@ -193,40 +192,20 @@ struct unix_create {
         return {-esocktnosupport, -1, type, protocol};
     }
 
+    //! A fresh unix sock, as a constant: the image of the common steps, then
+    //! what the protos' init (unix_create1's setup) writes.
     template <class Entry>
     static constexpr unix_sock image(const unix_sysctl& s = unix_sysctl{},
                                      const net_core_sysctl& core = net_core_sysctl{}) noexcept {
-        using P = typename Entry::prot;
-        unix_sock u{};
-        sk_alloc_values(u.sk, proto_desc_v<P>, pf_unix, 0, nullptr, 0, 0);
-        sock_init_data_values(u.sk, core, Entry::type, 0);
+        unix_sock u = sk_image<Entry, unix_create>(pf_unix, 0, core);
         detail::unix_values(u, s);
         return u;
     }
 
     template <class Entry, class Ctx>
     static int create(Ctx& ctx, ksock::socket& so, int /*protocol*/, int kern) {
-        using P = typename Entry::prot;
-        auto& tr = ctx.trace();
-        trace_scope ts(tr, "unix_create");
-        so.state = ss_unconnected;
-        unix_sock* u;
-        {
-            trace_scope tsa(tr, "sk_alloc");
-            u = ctx.template obj_alloc<P>();
-            if (!u)
-                return ts.result(tsa.result(-enomem));
-            sk_alloc_values(u->sk, proto_desc_v<P>, pf_unix, kern, &ctx.net(), ctx.cgroup_classid(),
-                            ctx.cgroup_prioidx());
-            if (!kern)
-                ++ctx.net().sock_inuse;
-            if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
-                tr.field("obj_size", static_cast<long long>(P::obj_size));
-                tr.text("sk_prot", P::name);
-            }
-        }
-        sock_init_data(&so, u->sk, tr);
-        return ts.result(P::init(ctx, u->sk));
+        trace_scope ts(ctx.trace(), "unix_create");
+        return ts.result(sk_create<Entry, unix_create>(ctx, so, pf_unix, 0, kern));
     }
 };
 

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include <ksock/core/datagram.hpp>
+#include <ksock/core/sk_create.hpp>
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_alloc_send.hpp>
 #include <ksock/core/sock_init.hpp>
@@ -113,12 +114,9 @@ template <class P, class Ctx>
 sock* unix_create1(Ctx& ctx, int type) {
     auto& tr = ctx.trace();
     trace_scope ts(tr, "unix_create1");
-    unix_sock* u = ctx.template obj_alloc<P>();
+    unix_sock* u = sk_alloc<P>(ctx, pf_unix, 0);
     if (!u)
         return nullptr;
-    sk_alloc_values(u->sk, proto_desc_v<P>, pf_unix, 0, &ctx.net(), ctx.cgroup_classid(),
-                    ctx.cgroup_prioidx());
-    ++ctx.net().sock_inuse;
     sock_init_data(nullptr, u->sk, tr);
     u->sk.sk_type = static_cast<std::uint16_t>(type);
     P::init(ctx, u->sk);

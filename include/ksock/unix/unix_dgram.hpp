@@ -63,6 +63,45 @@ int unix_dgram_connect(Ctx& ctx, ksock::socket& so, const sockaddr* addr, int al
     return 0;
 }
 
+namespace detail {
+//! The part of a datagram of \p len bytes that goes in page frags: what is
+//! above SKB_MAX_ALLOC, at most MAX_SKB_FRAGS pages, in whole pages.
+constexpr std::uint32_t unix_dgram_data_len(std::size_t len) noexcept {
+    if (len <= skb_max_alloc)
+        return 0;
+    const std::size_t over = len - skb_max_alloc;
+    const std::size_t cap = max_skb_frags * page_size;
+    return page_align(static_cast<std::uint32_t>(over < cap ? over : cap));
+}
+} // namespace detail
+
+//! The destination is dead ("check with 1003.1g"): EPIPE for seqpacket; our
+//! own peer is dropped (the socket disconnected, what it had sent us gone)
+//! with ECONNREFUSED; a named destination is never dead in the table
+//! (ECONNRESET).
+template <class Ctx>
+inline long unix_dgram_peer_dead(Ctx& ctx, sock& sk, sock& other) {
+    if (sk.sk_type == sock_seqpacket)
+        return -epipe;
+    if (unix_peer(sk) != &other)
+        return -econnreset;
+    unix_peer(sk) = nullptr;
+    sk.sk_state() = tcp_close;
+    unix_dgram_disconnected(ctx, sk, other);
+    unix_sock_put(ctx, other);
+    return -econnrefused;
+}
+
+//! unix_wait_for_peer: sleep until \p other's queue has room, or it dies or
+//! is shut for reading. False when \p timeo runs out first.
+template <class Ctx>
+inline bool unix_wait_for_peer(Ctx& ctx, sock& other, long& timeo) {
+    return sk_wait_event(ctx, timeo, [&] {
+        return !unix_recvq_full(other) || sock_flag(other, sock_dead) ||
+               (other.sk_shutdown & rcv_shutdown);
+    });
+}
+
 //! unix_dgram_sendmsg: one message, whole or not at all. In 6.18's order: a
 //! bad address (EINVAL); EMSGSIZE above sk_sndbuf - 32; the send buffer
 //! (EAGAIN, EPIPE after SHUT_WR, a pending error); ENOTCONN without an
@@ -87,14 +126,9 @@ long unix_dgram_sendmsg_scm(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, s
         return err;
     if (sk.sk_sndbuf < 32 || len > static_cast<std::size_t>(sk.sk_sndbuf - 32))
         return -emsgsize;
-    std::uint32_t data_len = 0;
-    if (len > detail::skb_max_alloc) {
-        const std::size_t over = len - detail::skb_max_alloc;
-        const std::size_t cap = detail::max_skb_frags * detail::page_size;
-        data_len = detail::page_align(static_cast<std::uint32_t>(over < cap ? over : cap));
-    }
     long err = 0;
-    sk_buff* skb = unix_alloc_send_skb(ctx, sk, len, data_len, (flags & msg_dontwait) != 0, &err);
+    sk_buff* skb = unix_alloc_send_skb(ctx, sk, len, detail::unix_dgram_data_len(len),
+                                       (flags & msg_dontwait) != 0, &err);
     if (!skb)
         return err;
     unix_scm_to_skb(scm, skb, true);
@@ -129,19 +163,7 @@ long unix_dgram_sendmsg_scm(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, s
             break;
         }
         if (sock_flag(*other, sock_dead)) {
-            if (sk.sk_type == sock_seqpacket) {
-                err = -epipe;
-                break;
-            }
-            if (unix_peer(sk) == other) {
-                unix_peer(sk) = nullptr;
-                sk.sk_state() = tcp_close;
-                unix_dgram_disconnected(ctx, sk, *other);
-                unix_sock_put(ctx, *other);
-                err = -econnrefused;
-                break;
-            }
-            err = -econnreset; // a named destination is never dead in the table
+            err = unix_dgram_peer_dead(ctx, sk, *other);
             break;
         }
         if (other->sk_shutdown & rcv_shutdown) {
@@ -150,13 +172,7 @@ long unix_dgram_sendmsg_scm(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, s
         }
         if (other != &sk && unix_peer(*other) != &sk && unix_recvq_full(*other)) {
             err = -eagain;
-            if (!timeo)
-                break;
-            sock* o = other;
-            if (!sk_wait_event(ctx, timeo, [&] {
-                    return !unix_recvq_full(*o) || sock_flag(*o, sock_dead) ||
-                           (o->sk_shutdown & rcv_shutdown);
-                }))
+            if (!timeo || !unix_wait_for_peer(ctx, *other, timeo))
                 break;
             other = sunaddr ? nullptr : unix_peer(sk);
             if (!other && !sunaddr) {

@@ -3,6 +3,7 @@
 // SOCK_DGRAM and SOCK_SEQPACKET).
 #pragma once
 
+#include <ksock/core/datagram.hpp>
 #include <ksock/uapi/msghdr.hpp>
 #include <ksock/uapi/poll.hpp>
 #include <ksock/uapi/socket.hpp>
@@ -38,22 +39,14 @@ inline unsigned unix_poll(const sock& sk) noexcept {
     return mask;
 }
 
-//! unix_dgram_poll: as unix_poll, plus an error-queue POLLERR, a seqpacket
-//! socket that is CLOSE hangs up, and a datagram socket connected to a
+//! unix_dgram_poll: datagram_poll's first half (datagram_poll_rcv: as
+//! unix_poll, plus an error-queue POLLERR), then a seqpacket socket that is
+//! CLOSE hangs up, and a datagram socket connected to a
 //! receiver whose queue is full (and that is not connected back to it) is
 //! not writable.
 inline unsigned unix_dgram_poll(sock& sk) noexcept {
     const std::uint8_t state = sk.sk_state();
-    unsigned mask = 0;
-    if (sk.sk_err || !skb_queue_empty(sk.sk_error_queue))
-        mask |= pollerr | (sock_flag(sk, sock_select_err_queue) ? pollpri : 0);
-    const std::uint8_t shutdown = sk.sk_shutdown;
-    if (shutdown & rcv_shutdown)
-        mask |= pollrdhup | pollin | pollrdnorm;
-    if (shutdown == shutdown_mask)
-        mask |= pollhup;
-    if (!skb_queue_empty(sk.sk_receive_queue))
-        mask |= pollin | pollrdnorm;
+    unsigned mask = datagram_poll_rcv(sk);
     if (sk.sk_type == sock_seqpacket) {
         if (state == tcp_close)
             mask |= pollhup;

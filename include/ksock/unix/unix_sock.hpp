@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <type_traits>
 
 #include <ksock/objects/kfunc.hpp>
 #include <ksock/objects/layout.hpp>
@@ -67,11 +66,6 @@ struct unix_sock {
     bool gc_candidate;
 };
 
-static_assert(std::is_standard_layout_v<unix_sock>,
-              "ksock::unix_domain::unix_sock: must be standard-layout");
-static_assert(offsetof(unix_sock, sk) == 0,
-              "ksock::unix_domain::unix_sock: sk must be at offset 0");
-
 //! unix_sk(sk): the checked layout cast to a unix_sock (objects/layout.hpp).
 inline constexpr sk_caster<unix_sock> unix_sk{};
 
@@ -82,5 +76,8 @@ template <>
 struct ksock::first_member<ksock::unix_domain::unix_sock>
     : ksock::first_member_is<&ksock::unix_domain::unix_sock::sk> {};
 
-static_assert(ksock::begins_with<ksock::unix_domain::unix_sock, ksock::sock>,
-              "ksock::unix_domain::unix_sock must begin with sock");
+// begins_with holds only for a standard-layout type whose first member is a
+// sock; the offset pins that member as the one first_member names.
+static_assert(ksock::begins_with<ksock::unix_domain::unix_sock, ksock::sock> &&
+                  offsetof(ksock::unix_domain::unix_sock, sk) == 0,
+              "ksock::unix_domain::unix_sock must begin with sock: its member sk, at offset 0");

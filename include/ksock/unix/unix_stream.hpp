@@ -347,6 +347,156 @@ long unix_stream_recv_urg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size, in
     return 1;
 }
 
+//! unix_stream_read_generic's state: Linux's struct unix_stream_read_state
+//! (the request) and the locals its steps share (what the read has got).
+//! The scm_cookie stays apart: its address goes to calls that are not
+//! inlined, and a struct holding it would live in memory as a whole.
+struct unix_stream_read_state {
+    sock& sk;
+    kmsghdr& msg;
+    std::size_t size; //!< what the buffer still takes
+    int flags;
+    std::size_t target; //!< sock_rcvlowat: what the read waits for
+    long timeo;
+    int peek_base; //!< SO_PEEK_OFF, where a peek starts
+    std::size_t copied = 0;
+    long err = 0;
+    bool addr_done = false;
+    bool check_creds = false;
+};
+
+namespace detail {
+//! sock_rcvlowat (include/net/sock.h): a read waits for the whole length
+//! with MSG_WAITALL, else for SO_RCVLOWAT bytes (at most the length), and
+//! for at least one byte.
+inline std::size_t sock_rcvlowat(const sock& sk, bool waitall, std::size_t len) noexcept {
+    const std::size_t low = sk.sk_rcvlowat > 0 ? static_cast<std::size_t>(sk.sk_rcvlowat) : 0;
+    const std::size_t target = waitall ? len : (low < len ? low : len);
+    return target ? target : 1;
+}
+} // namespace detail
+
+//! The `redo:` / `again:` part of unix_stream_read_generic: the skb the read
+//! goes on from, and in \p skip how much of it a peek has seen already.
+//! Null with \p at_mark set: the read has data and stops at the out-of-band
+//! mark; null otherwise: nothing to read yet.
+template <class Ctx>
+inline sk_buff* unix_stream_skb_at(Ctx& ctx, unix_stream_read_state& st, std::size_t& skip,
+                                   bool& at_mark) {
+    sock& sk = st.sk;
+    const bool peek = (st.flags & msg_peek) != 0;
+    // A peek reads past what it has already seen (SO_PEEK_OFF and this
+    // call's own bytes); a read starts at the head.
+    skip = peek ? static_cast<std::size_t>(st.peek_base) + st.copied : 0;
+    sk_buff* head = skb_peek(sk.sk_receive_queue);
+    sk_buff* skb = head;
+    // Linux looks at the head again on every pass of a read, but a
+    // peek only once (it then walks on from where it was).
+    if (skb && (!peek || !st.copied)) {
+        skb = manage_oob(ctx, skb, sk, st.flags, st.copied);
+        if (!skb && st.copied) {
+            at_mark = true;
+            return nullptr;
+        }
+    }
+    while (skb && skip >= skb->remaining()) {
+        skip -= skb->remaining();
+        skb = skb_peek_next(skb, sk.sk_receive_queue);
+    }
+    if (skb && skb != head) {
+        // A peek that went past the head meets the mark as Linux's
+        // `goto again` does.
+        sk_buff* at = manage_oob(ctx, skb, sk, st.flags, st.copied);
+        if (!at && st.copied) {
+            at_mark = true;
+            return nullptr;
+        }
+        if (at != skb)
+            skip = 0;
+        skb = at;
+    }
+    return skb;
+}
+
+//! Nothing to read: the checks POSIX 1003.1g orders (enough copied, a
+//! pending error, shut for reading, no time to wait), then
+//! unix_stream_data_wait until the queue, the error or the shutdown
+//! changes. True: look again; false: the read ends (with st.err).
+template <class Ctx>
+inline bool unix_stream_data_wait(Ctx& ctx, unix_stream_read_state& st) {
+    sock& sk = st.sk;
+    if (st.copied >= st.target)
+        return false;
+    if (const int e = sock_error(sk)) {
+        st.err = e;
+        return false;
+    }
+    if (sk.sk_shutdown & rcv_shutdown)
+        return false;
+    if (!st.timeo) {
+        st.err = -eagain;
+        return false;
+    }
+    const std::uint32_t qlen = skb_queue_len(sk.sk_receive_queue);
+    if (!sk_wait_event(ctx, st.timeo, [&] {
+            return skb_queue_len(sk.sk_receive_queue) != qlen || sk.sk_err ||
+                   (sk.sk_shutdown & rcv_shutdown);
+        })) {
+        st.err = -eagain;
+        return false;
+    }
+    return true;
+}
+
+//! The sender's credentials (SO_PASSCRED) and name, taken from the first
+//! skb a read meets. False: \p skb is another writer's, and the read ends
+//! before it (never glue messages from different writers).
+inline bool unix_stream_read_scm(unix_stream_read_state& st, scm_cookie& scm,
+                                 sk_buff* skb) noexcept {
+    if (st.check_creds) {
+        if (!unix_skb_scm_eq(skb, scm))
+            return false;
+    } else if (unix_may_passcred(st.sk)) {
+        scm_set_cred(scm, unixcb(skb));
+        st.check_creds = true;
+    }
+    if (st.msg.msg_name && !st.addr_done) { // copy the address just once
+        if (skb->sk)
+            unix_copy_addr(st.msg, *skb->sk);
+        st.addr_done = true;
+    }
+    return true;
+}
+
+//! Mark read part of skb as used: a read consumes the chunk (the files come
+//! with the first bytes) and frees the skb once it is empty; a peek moves
+//! SO_PEEK_OFF on (and installs the files too). False: the read ends after
+//! this skb (data left in it, files taken, or a peek at the queue's end).
+template <class Ctx>
+inline bool unix_stream_mark_read(Ctx& ctx, unix_stream_read_state& st, scm_cookie& scm,
+                                  sk_buff* skb, std::size_t chunk) {
+    sock& sk = st.sk;
+    if (!(st.flags & msg_peek)) {
+        skb->consumed += static_cast<std::uint32_t>(chunk);
+        sk_peek_offset_bwd(sk, static_cast<int>(chunk));
+        if (unixcb(skb).fp) {
+            scm_stat_del(sk, skb);
+            unix_detach_fds(scm, skb); // with the first bytes read
+        }
+        if (skb->remaining())
+            return false;
+        skb_unlink(skb, sk.sk_receive_queue);
+        unix_kfree_skb(ctx, skb); // consume_skb: the sender's charge goes
+        return !scm.fp;
+    }
+    if (unixcb(skb).fp)
+        unix_peek_fds(scm, skb);
+    sk_peek_offset_fwd(sk, static_cast<int>(chunk));
+    if (unixcb(skb).fp)
+        return false;
+    return skb_peek_next(skb, sk.sk_receive_queue) != nullptr; // a peek does not wait for more
+}
+
 //! unix_stream_read_generic for recvmsg: EINVAL unless ESTABLISHED; reads
 //! across skbs until the buffer is full or the queue empty; waits (MSG_WAITALL:
 //! for the whole length, else SO_RCVLOWAT) as the timeout allows; a pending
@@ -362,120 +512,43 @@ long unix_stream_recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t 
         return -einval;
     if (flags & msg_oob)
         return unix_stream_recv_urg(ctx, sk, msg, size, flags);
-    std::size_t target;
-    {
-        // sock_rcvlowat
-        const std::size_t low = sk.sk_rcvlowat > 0 ? static_cast<std::size_t>(sk.sk_rcvlowat) : 0;
-        target = (flags & msg_waitall) ? size : (low < size ? low : size);
-        if (!target)
-            target = 1;
-    }
-    long timeo = sock_rcvtimeo<Ctx>(sk, (flags & msg_dontwait) != 0);
-    const int peek_base = sk_peek_offset(sk, flags) > 0 ? sk_peek_offset(sk, flags) : 0;
-    std::size_t copied = 0;
-    long err = 0;
-    bool addr_done = false;
+    unix_stream_read_state st{sk,
+                              msg,
+                              size,
+                              flags,
+                              detail::sock_rcvlowat(sk, (flags & msg_waitall) != 0, size),
+                              sock_rcvtimeo<Ctx>(sk, (flags & msg_dontwait) != 0),
+                              sk_peek_offset(sk, flags) > 0 ? sk_peek_offset(sk, flags) : 0};
     scm_cookie scm{}; // memset: a read that meets no skb reports {0, 0, 0}
-    bool check_creds = false;
     do {
-        // A peek reads past what it has already seen (SO_PEEK_OFF and this
-        // call's own bytes); a read starts at the head.
-        std::size_t skip = (flags & msg_peek) ? static_cast<std::size_t>(peek_base) + copied : 0;
-        sk_buff* head = skb_peek(sk.sk_receive_queue);
-        sk_buff* skb = head;
-        // Linux looks at the head again on every pass of a read, but a
-        // peek only once (it then walks on from where it was).
-        if (skb && (!(flags & msg_peek) || !copied)) {
-            skb = manage_oob(ctx, skb, sk, flags, copied);
-            if (!skb && copied)
-                break;
-        }
-        while (skb && skip >= skb->remaining()) {
-            skip -= skb->remaining();
-            skb = skb_peek_next(skb, sk.sk_receive_queue);
-        }
-        if (skb && skb != head) {
-            // A peek that went past the head meets the mark as Linux's
-            // `goto again` does.
-            sk_buff* at = manage_oob(ctx, skb, sk, flags, copied);
-            if (!at && copied)
-                break;
-            if (at != skb)
-                skip = 0;
-            skb = at;
-        }
+        std::size_t skip = 0;
+        bool at_mark = false;
+        sk_buff* skb = unix_stream_skb_at(ctx, st, skip, at_mark);
+        if (at_mark)
+            break;
         if (!skb) {
-            if (copied >= target)
-                break;
-            if (const int e = sock_error(sk)) {
-                err = e;
-                break;
-            }
-            if (sk.sk_shutdown & rcv_shutdown)
-                break;
-            if (!timeo) {
-                err = -eagain;
-                break;
-            }
-            const std::uint32_t qlen = skb_queue_len(sk.sk_receive_queue);
-            if (!sk_wait_event(ctx, timeo, [&] {
-                    return skb_queue_len(sk.sk_receive_queue) != qlen || sk.sk_err ||
-                           (sk.sk_shutdown & rcv_shutdown);
-                })) {
-                err = -eagain;
-                break;
-            }
-            continue;
+            if (unix_stream_data_wait(ctx, st))
+                continue;
+            break;
         }
-        if (check_creds) {
-            if (!unix_skb_scm_eq(skb, scm))
-                break; // never glue messages from different writers
-        } else if (unix_may_passcred(sk)) {
-            scm_set_cred(scm, unixcb(skb));
-            check_creds = true;
-        }
-        if (msg.msg_name && !addr_done) {
-            if (skb->sk)
-                unix_copy_addr(msg, *skb->sk);
-            addr_done = true;
-        }
-        std::size_t chunk = skb->remaining() - skip;
-        if (chunk > size)
-            chunk = size;
+        if (!unix_stream_read_scm(st, scm, skb))
+            break;
+        const std::size_t left = skb->remaining() - skip;
+        const std::size_t chunk = left < st.size ? left : st.size;
         if (skb_copy_to_iter(skb, skb->consumed + skip, msg.msg_iter, chunk) < chunk) {
             // unix_stream_read_actor failed (a bad buffer): the read ends
             // with what earlier skbs gave, EFAULT when none; this skb stays
             // unread. (Going on, a peek met the same bytes for ever.)
-            err = -efault;
+            st.err = -efault;
             break;
         }
-        copied += chunk;
-        size -= chunk;
-        if (!(flags & msg_peek)) {
-            skb->consumed += static_cast<std::uint32_t>(chunk);
-            sk_peek_offset_bwd(sk, static_cast<int>(chunk));
-            if (unixcb(skb).fp) {
-                scm_stat_del(sk, skb);
-                unix_detach_fds(scm, skb); // with the first bytes read
-            }
-            if (skb->remaining())
-                break;
-            skb_unlink(skb, sk.sk_receive_queue);
-            unix_kfree_skb(ctx, skb); // consume_skb: the sender's charge goes
-            if (scm.fp)
-                break;
-        } else {
-            if (unixcb(skb).fp)
-                unix_peek_fds(scm, skb);
-            sk_peek_offset_fwd(sk, static_cast<int>(chunk));
-            if (unixcb(skb).fp)
-                break;
-            if (!skb_peek_next(skb, sk.sk_receive_queue))
-                break; // a peek does not wait for more
-        }
-    } while (size);
+        st.copied += chunk;
+        st.size -= chunk;
+        if (!unix_stream_mark_read(ctx, st, scm, skb, chunk))
+            break;
+    } while (st.size);
     scm_recv_unix(ctx, so, msg, scm);
-    return copied ? static_cast<long>(copied) : err;
+    return st.copied ? static_cast<long>(st.copied) : st.err;
 }
 
 } // namespace ksock::unix_domain
