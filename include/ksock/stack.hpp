@@ -48,7 +48,7 @@ public:
     using wakeup_fn = typename kernel_type::wakeup_fn;
     using invariant_report = kernel::invariant_report;
 
-    static_assert(stack_context<kernel_type>,
+    static_assert(!kernel::config_types<Config>::valid || stack_context<kernel_type>,
                   "ksock::stack<Config>: the kernel context must model ksock::stack_context");
 
     constexpr stack() noexcept = default;

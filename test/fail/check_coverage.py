@@ -132,12 +132,14 @@ PINS = [
      "ksock::inet::inet_skb_cb: must fit skb->cb (48 bytes, 8-aligned)",
      "inet/ip/ip_loopback.cpp", "sizeof(inet_skb_cb) <= sizeof(sk_buff::cb)"),
     # unix/: PF_UNIX's object layout.
-    ("unix/unix_sock.hpp", "ksock::unix_domain::unix_sock: must be standard-layout",
-     "unix/unix_sock.cpp", "std::is_standard_layout_v<unix_sock>"),
-    ("unix/unix_sock.hpp", "ksock::unix_domain::unix_sock: sk must be at offset 0",
-     "unix/unix_sock.cpp", "offsetof(unix_sock, sk) == 0"),
-    ("unix/unix_sock.hpp", "ksock::unix_domain::unix_sock must begin with sock",
+    ("unix/unix_sock.hpp",
+     "ksock::unix_domain::unix_sock must begin with sock: its member sk, at offset 0",
      "unix/unix_sock.cpp", "begins_with<unix_sock, sock>"),
+    # core/: the library's own defaults model the concepts they stand for.
+    ("core/sk_create.hpp", "ksock::sk_create_defaults must model ksock::sk_create_hooks",
+     "core/sk_create.cpp", "sk_create_hooks<sk_create_defaults>"),
+    ("core/sk_release_ops.hpp", "ksock::sk_release_ops must model ksock::proto_ops",
+     "core/sk_release_ops.cpp", "proto_ops<sk_release_ops>"),
 ]
 
 # Static assertions without a message of their own that only instantiate a
@@ -147,6 +149,8 @@ TRIGGERS = [
     ("registry/protosw.hpp", "check_proto<Prot>()", "registry/proto.hpp", "check_proto"),
     ("registry/protosw.hpp", "check_proto_ops<Ops>()", "registry/proto_ops.hpp",
      "check_proto_ops"),
+    ("core/sk_create.hpp", "check_sk_create_hooks<Hooks, Entry>()", "core/sk_create.hpp",
+     "check_sk_create_hooks"),
 ]
 
 

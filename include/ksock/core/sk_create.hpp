@@ -12,6 +12,7 @@
 #include <concepts>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
 #include <ksock/core/sock_init.hpp>
 #include <ksock/objects/layout.hpp>
@@ -47,7 +48,7 @@ template <class H, class Entry = archetypes::entry>
 concept sk_create_hooks = requires(typename Entry::prot::obj_type& o) {
     { H::template capability<Entry> } -> std::convertible_to<int>;
     { H::sets_sk_protocol } -> std::convertible_to<bool>;
-    { H::template values<Entry>(o, 0) } -> std::same_as<void>;
+    { H::template values<Entry>(o, std::declval<int>()) } -> std::same_as<void>;
 };
 
 //! The common steps, unchanged: raw sockets need CAP_NET_RAW (as
@@ -60,7 +61,8 @@ struct sk_create_defaults {
     template <class Entry>
     static constexpr void values(typename Entry::prot::obj_type&, int) noexcept {}
 };
-static_assert(sk_create_hooks<sk_create_defaults>);
+static_assert(sk_create_hooks<sk_create_defaults>,
+              "ksock::sk_create_defaults must model ksock::sk_create_hooks");
 
 //! Checks Hooks for Entry with a message (the concept says only "not
 //! satisfied"); instantiated by sk_create and sk_image.

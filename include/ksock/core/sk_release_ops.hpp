@@ -23,6 +23,6 @@ struct sk_release_ops {
         return 0;
     }
 };
-static_assert(proto_ops<sk_release_ops>);
+static_assert(proto_ops<sk_release_ops>, "ksock::sk_release_ops must model ksock::proto_ops");
 
 } // namespace ksock

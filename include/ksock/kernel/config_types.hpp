@@ -28,8 +28,23 @@ struct config_types {
     using task_type = ksock::task<Config::max_fds>;
     using hooks_type = security_hooks<typename Config::security>;
 
-    static_assert(Config::max_fds > 0 && Config::max_sockets > 0 && Config::tasks > 0,
-                  "ksock::stack<Config>: capacities must be at least 1");
+    // The checks, each a name, so that the stack can tell whether they all
+    // hold before it checks what depends on them (one message per mistake).
+    static constexpr bool capacities_ok =
+        Config::max_fds > 0 && Config::max_sockets > 0 && Config::tasks > 0;
+    static constexpr bool policies_ok =
+        trace_policy<typename Config::trace> && lock_policy<typename Config::lock> &&
+        fault_policy<typename Config::fault> && wait_policy<typename Config::wait>;
+    static constexpr bool waiting_ok =
+        !Config::wait::can_block || !std::is_same_v<typename Config::lock, no_lock>;
+    static constexpr bool memory_ok = Config::skbs > 0 && Config::skb_data_size >= 64 &&
+                                      Config::scm_fp_lists > 0 && Config::scm_max_fd > 0 &&
+                                      Config::scm_max_fd <=
+                                          static_cast<std::size_t>(ksock::scm_max_fd);
+    //! Every check below holds.
+    static constexpr bool valid = capacities_ok && policies_ok && waiting_ok && memory_ok;
+
+    static_assert(capacities_ok, "ksock::stack<Config>: capacities must be at least 1");
     static_assert(trace_policy<typename Config::trace>,
                   "ksock::stack<Config>: Config::trace must model ksock::trace_policy");
     static_assert(lock_policy<typename Config::lock>,
@@ -38,9 +53,8 @@ struct config_types {
                   "ksock::stack<Config>: Config::fault must model ksock::fault_policy");
     static_assert(wait_policy<typename Config::wait>,
                   "ksock::stack<Config>: Config::wait must model ksock::wait_policy");
-    static_assert(!Config::wait::can_block || !std::is_same_v<typename Config::lock, no_lock>,
-                  "ksock::stack<Config>: a blocking Config::wait needs a real Config::lock "
-                  "(a sleeping call releases it so that others can run)");
+    static_assert(waiting_ok, "ksock::stack<Config>: a blocking Config::wait needs a real "
+                              "Config::lock (a sleeping call releases it so that others can run)");
     static_assert(Config::skbs > 0 && Config::skb_data_size >= 64,
                   "ksock::stack<Config>: at least one skb of at least 64 data bytes is required");
     static_assert(Config::scm_fp_lists > 0 && Config::scm_max_fd > 0 &&
