@@ -1,4 +1,4 @@
-// test/inet_udp/fixture.hpp: helpers for the PF_INET datagram tests
+// test/inet/udp/fixture.hpp: helpers for the PF_INET datagram tests
 // (test/inet_udp, test/inet_raw). Expected values were probed on a Linux
 // 6.18 host in a network namespace whose only device is lo
 // (unshare -n; ip link set lo up).

@@ -1,4 +1,4 @@
-// test/core/smoke.cpp: the first end-to-end checks of the creation path.
+// test/stack/smoke.cpp: the first end-to-end checks of the creation path.
 #include <doctest/doctest.h>
 
 #include <ksock/ksock.hpp>

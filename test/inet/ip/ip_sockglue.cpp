@@ -1,8 +1,8 @@
-// SOL_IP options (ksock/inet/ip_sockglue.hpp), through TCP, UDP and raw
+// SOL_IP options (ksock/inet/ip/ip_sockglue.hpp), through TCP, UDP and raw
 // sockets as Linux reaches them. Expected values: a Linux 6.18 host.
 #include <doctest/doctest.h>
 
-#include "fixture.hpp"
+#include "support/sockopt_fixture.hpp"
 
 using namespace ksock;
 using namespace ksock::inet;

@@ -1,8 +1,8 @@
 // SOL_UDP / SOL_UDPLITE options and UDP's custom SOL_SOCKET path
-// (ksock/inet/udp_sockopt.hpp). Expected values: a Linux 6.18 host.
+// (ksock/inet/udp/udp_sockopt.hpp). Expected values: a Linux 6.18 host.
 #include <doctest/doctest.h>
 
-#include "fixture.hpp"
+#include "support/sockopt_fixture.hpp"
 
 using namespace ksock;
 using namespace ksock::inet;

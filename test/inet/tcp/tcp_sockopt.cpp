@@ -1,4 +1,4 @@
-// SOL_TCP options and TCP_INFO (ksock/inet/tcp_sockopt.hpp). Expected
+// SOL_TCP options and TCP_INFO (ksock/inet/tcp/tcp_sockopt.hpp). Expected
 // values: a Linux 6.18 host (default congestion control bbr, allowed
 // list "reno bbr").
 #include <cstddef>
@@ -6,7 +6,7 @@
 
 #include <doctest/doctest.h>
 
-#include "fixture.hpp"
+#include "support/sockopt_fixture.hpp"
 
 using namespace ksock;
 using namespace ksock::inet;

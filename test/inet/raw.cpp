@@ -1,4 +1,4 @@
-// test/inet_raw/raw.cpp: PING and RAW sockets over the in-stack loopback:
+// test/inet/raw.cpp: PING and RAW sockets over the in-stack loopback:
 // an echo request answered by the stack, raw sockets seeing every packet of
 // their protocol with its IP header (the echo request and reply, the ICMP
 // errors), IP_HDRINCL, ICMP_FILTER, the errnos. Expected values are Linux
@@ -7,7 +7,7 @@
 #include <cstring>
 #include <memory>
 
-#include "inet_udp/fixture.hpp"
+#include "inet/udp/fixture.hpp"
 
 using namespace inet_test;
 

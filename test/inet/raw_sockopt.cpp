@@ -4,7 +4,7 @@
 
 #include <doctest/doctest.h>
 
-#include "fixture.hpp"
+#include "support/sockopt_fixture.hpp"
 
 using namespace ksock;
 using namespace ksock::inet;

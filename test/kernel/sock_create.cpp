@@ -1,4 +1,4 @@
-// test/runtime/create_errors.cpp: every failure of socket() and socketpair()
+// test/kernel/sock_create.cpp: every failure of socket() and socketpair()
 // leaves nothing behind (spec §2.3, §4.2, §7.4, §8.2, §10): pools, files, fds,
 // netns counters and the raw hash; credentials, cgroup ids, security hooks;
 // AF_UNIX socketpair.

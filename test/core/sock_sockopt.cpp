@@ -1,9 +1,10 @@
-// SOL_SOCKET options (ksock/sock_sockopt.hpp). Expected values are what a
-// Linux 6.18 x86-64 host (CONFIG_HZ=250) returned to the same calls; where
-// ksock's HZ (1000) changes a number, the test says so.
+// SOL_SOCKET options (ksock/core/sock_getsockopt.hpp, sock_setsockopt.hpp).
+// Expected values are what a Linux 6.18 x86-64 host (CONFIG_HZ=250) returned
+// to the same calls; where ksock's HZ (1000) changes a number, the test says
+// so.
 #include <doctest/doctest.h>
 
-#include "fixture.hpp"
+#include "support/sockopt_fixture.hpp"
 
 using namespace ksock;
 using namespace ksock::inet;

@@ -1,4 +1,4 @@
-// test/inet_udp/udp.cpp: PF_INET UDP over the in-stack loopback: ports,
+// test/inet/udp/udp.cpp: PF_INET UDP over the in-stack loopback: ports,
 // connect, sendmsg/recvmsg, ICMP port unreachable, poll, buffers. Every
 // expected value is Linux 6.18's, probed on the host in a namespace with
 // only lo (see fixture.hpp).
