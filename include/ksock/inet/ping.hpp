@@ -6,10 +6,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include <ksock/core/datagram.hpp>
 #include <ksock/core/sock_init.hpp>
+#include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/ip/icmp.hpp>
@@ -142,35 +142,25 @@ struct ping_prot {
     template <class Ctx>
     static int bind(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
         trace_scope ts(ctx.trace(), "ping_bind");
-        if (addr_len < static_cast<int>(sizeof(sockaddr_in)))
-            return ts.result(-einval);
-        sockaddr_in a{}; // the kernel copy is sockaddr_storage-sized
-        std::memcpy(&a, uaddr, sizeof a);
-        const sockaddr_in* addr = &a;
-        if (addr->sin_family != af_inet &&
-            !(addr->sin_family == af_unspec && addr->sin_addr.s_addr == inaddr_any))
+        sockaddr_in addr; // the kernel copy is sockaddr_storage-sized
+        if (const int err = sockaddr_in_from(uaddr, addr_len, addr))
+            return ts.result(err);
+        if (addr.sin_family != af_inet &&
+            !(addr.sin_family == af_unspec && addr.sin_addr.s_addr == inaddr_any))
             return ts.result(-eafnosupport);
         inet_sock& inet = *inet_sk(&sk);
-        const rtn_type chk = inet_addr_type(addr->sin_addr.s_addr);
-        const bool nonlocal_ok = ipv4_net(ctx).sysctl.ip_nonlocal_bind ||
-                                 inet_test_bit(inet, inet_flags_freebind) ||
-                                 inet_test_bit(inet, inet_flags_transparent);
-        if (addr->sin_addr.s_addr != inaddr_any &&
-            (chk == rtn_multicast || chk == rtn_broadcast || (chk != rtn_local && !nonlocal_ok)))
+        const rtn_type chk = inet_addr_type(addr.sin_addr.s_addr);
+        if (addr.sin_addr.s_addr != inaddr_any &&
+            (chk == rtn_multicast || chk == rtn_broadcast ||
+             (chk != rtn_local && !inet_can_nonlocal_bind(ipv4_net(ctx).sysctl, inet))))
             return ts.result(-eaddrnotavail);
         if (inet.inet_num())
             return ts.result(-einval);
-        const unsigned short snum = ksock::be16_to_cpu(addr->sin_port);
+        const unsigned short snum = ksock::be16_to_cpu(addr.sin_port);
         if (get_port(ctx, sk, snum))
             return ts.result(-eaddrinuse);
-        inet.inet_rcv_saddr() = inet.inet_saddr = addr->sin_addr.s_addr;
-        if (addr->sin_addr.s_addr)
-            sk.sk_userlocks |= sock_bind_lock;
-        if (snum)
-            sk.sk_userlocks |= sock_bind_port_lock;
-        inet.inet_sport = ksock::cpu_to_be16(inet.inet_num());
-        inet.inet_daddr() = 0;
-        inet.inet_dport() = 0;
+        inet.inet_rcv_saddr() = inet.inet_saddr = addr.sin_addr.s_addr;
+        inet_bind_finish(sk, snum);
         return 0;
     }
 

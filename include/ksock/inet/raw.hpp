@@ -7,10 +7,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include <ksock/core/datagram.hpp>
 #include <ksock/core/sock_init.hpp>
+#include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/ip/icmp.hpp>
 #include <ksock/inet/ip/ip_datagram.hpp>
@@ -98,19 +98,16 @@ struct raw_prot {
     template <class Ctx>
     static int bind(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
         trace_scope ts(ctx.trace(), "raw_bind");
-        if (sk.sk_state() != tcp_close || addr_len < static_cast<int>(sizeof(sockaddr_in)))
+        sockaddr_in addr; // the kernel copy is sockaddr_storage-sized
+        if (sk.sk_state() != tcp_close)
             return ts.result(-einval);
-        sockaddr_in a{}; // the kernel copy is sockaddr_storage-sized
-        std::memcpy(&a, uaddr, sizeof a);
-        const sockaddr_in* addr = &a;
+        if (const int err = sockaddr_in_from(uaddr, addr_len, addr))
+            return ts.result(err);
         inet_sock& inet = *inet_sk(&sk);
-        const rtn_type chk = inet_addr_type(addr->sin_addr.s_addr);
-        const bool nonlocal_ok = ipv4_net(ctx).sysctl.ip_nonlocal_bind ||
-                                 inet_test_bit(inet, inet_flags_freebind) ||
-                                 inet_test_bit(inet, inet_flags_transparent);
-        if (!nonlocal_ok && addr->sin_addr.s_addr != inaddr_any && chk == rtn_unicast)
+        const rtn_type chk = inet_addr_type(addr.sin_addr.s_addr);
+        if (!inet_addr_valid_or_nonlocal(ipv4_net(ctx).sysctl, inet, addr.sin_addr.s_addr, chk))
             return ts.result(-eaddrnotavail);
-        inet.inet_rcv_saddr() = inet.inet_saddr = addr->sin_addr.s_addr;
+        inet.inet_rcv_saddr() = inet.inet_saddr = addr.sin_addr.s_addr;
         if (chk == rtn_multicast || chk == rtn_broadcast)
             inet.inet_saddr = 0;
         return 0;

@@ -6,7 +6,6 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_init.hpp>
@@ -41,15 +40,13 @@ inline int tcp_sock_error(sock& sk) noexcept {
 //! answer the SYN gets waits in rx_deferred for release_sock.
 template <class P, class Ctx>
 int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
-    if (addr_len < static_cast<int>(sizeof(sockaddr_in)))
-        return -einval;
-    sockaddr_in sin; // the kernel's copy, read without assuming its alignment
-    std::memcpy(&sin, uaddr, sizeof sin);
-    const sockaddr_in* usin = &sin;
-    if (usin->sin_family != af_inet)
+    sockaddr_in usin;
+    if (const int err = sockaddr_in_from(uaddr, addr_len, usin))
+        return err;
+    if (usin.sin_family != af_inet)
         return -eafnosupport;
     inet_sock& inet = *inet_sk(&sk);
-    std::uint32_t daddr = usin->sin_addr.s_addr;
+    std::uint32_t daddr = usin.sin_addr.s_addr;
     // ip_route_connect: 0.0.0.0 means this host (loopback); lo's 127/8 is
     // the only destination with a route.
     if (daddr == inaddr_any)
@@ -63,7 +60,7 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
         if (!inet.inet_rcv_saddr())
             inet.inet_rcv_saddr() = inet.inet_saddr;
     }
-    inet.inet_dport() = usin->sin_port;
+    inet.inet_dport() = usin.sin_port;
     inet.inet_daddr() = daddr;
     auto fail = [&](int err) {
         tcp_set_state<P>(ctx, sk, tcp_close);
@@ -84,9 +81,9 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
         inet.inet_sport = ksock::cpu_to_be16(port);
     } else {
         sock* other = inet_lookup_established<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr,
-                                                 usin->sin_port);
+                                                 usin.sin_port);
         if ((other && other != &sk) ||
-            inet_lookup_tw<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr, usin->sin_port))
+            inet_lookup_tw<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr, usin.sin_port))
             return fail(-eaddrnotavail);
     }
     // tcp_connect: the SYN.
