@@ -16,6 +16,7 @@
 #include <ksock/inet/ip/ip_datagram.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
+#include <ksock/inet/ip/ip_output.hpp>
 #include <ksock/inet/ip/ip_sockglue.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/runtime/cred.hpp>
@@ -193,45 +194,20 @@ struct ping_prot {
         if (!(user.type == icmp_t_echo && user.code == 0))
             return ts.result(-einval);
         std::uint32_t daddr = 0;
-        if (msg.msg_name) {
-            const auto* usin = static_cast<const sockaddr_in*>(msg.msg_name);
-            if (msg.msg_namelen < static_cast<int>(sizeof(sockaddr_in)))
-                return ts.result(-einval);
-            if (usin->sin_family != af_inet)
-                return ts.result(-eafnosupport);
-            daddr = usin->sin_addr.s_addr;
-        } else {
-            if (sk.sk_state() != tcp_established)
-                return ts.result(-edestaddrreq);
-            daddr = inet.inet_daddr();
-        }
-        rtable rt{};
-        if (const int err = ip_route_output(daddr, inet.inet_saddr, rt))
+        std::uint16_t port = 0; // ignored
+        if (const int err = ip_datagram_dest(sk, msg, msg.msg_name != nullptr, false, daddr, port))
             return ts.result(err);
-        if (rt.broadcast && !sock_flag(sk, sock_broadcast))
-            return ts.result(-eacces);
-        if (len > ip_max_len - sizeof(iphdr))
-            return ts.result(-emsgsize);
-        const std::size_t tot = sizeof(iphdr) + len;
+        rtable rt{};
+        if (const int err = ip_route_output_flow(sk, daddr, rt))
+            return ts.result(err);
         int err = 0;
-        sk_buff* skb =
-            sock_alloc_send_skb(ctx, sk, tot, ip_truesize(tot, sizeof(iphdr) + sizeof(icmphdr)),
-                                (msg.msg_flags & msg_dontwait) != 0, &err);
+        sk_buff* skb = ip_make_skb(ctx, sk, msg, sizeof(icmphdr), len - sizeof(icmphdr), &err);
         if (!skb)
             return ts.result(err);
-        const std::size_t data = len - sizeof(icmphdr);
-        if (skb_copy_from_iter_at(skb, sizeof(iphdr) + sizeof(icmphdr), msg.msg_iter, data) !=
-            data) {
-            kfree_skb(ctx, skb);
-            return ts.result(-efault);
-        }
         const icmphdr h{icmp_t_echo, 0, 0, inet.inet_sport, user.sequence};
         skb_store_bits(skb, sizeof(iphdr), &h, sizeof h);
         icmp_set_checksum(skb, sizeof(iphdr), len);
-        ip_build_header(ctx, skb, tot, inet.tos, ip_sets_df(inet),
-                        ip_select_ttl(inet, ipv4_net(ctx).sysctl), ipproto_icmp, rt.saddr,
-                        rt.daddr);
-        ip_local_out(ctx, skb);
+        ip_push_pending_frames(ctx, inet, skb, ipproto_icmp, rt);
         return static_cast<long>(len);
     }
 

@@ -16,6 +16,7 @@
 #include <ksock/inet/ip/ip_datagram.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
+#include <ksock/inet/ip/ip_output.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/ping.hpp>
 #include <ksock/inet/raw_sock.hpp>
@@ -142,6 +143,49 @@ struct raw_prot {
         }
     }
 
+    //! raw_send_hdrinc: the caller's packet, IPv4 header first, goes out
+    //! as it is but for tot_len, a zero saddr (the route's) and id (a random
+    //! one) and the checksum, all filled in. Too short a packet, or a
+    //! header longer than the packet, is EINVAL. 0 or -errno.
+    template <class Ctx>
+    static int send_hdrinc(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, const rtable& rt) {
+        int err = 0;
+        const std::uint32_t truesize = ip_truesize(len, len); // all linear
+        sk_buff* skb =
+            sock_alloc_send_skb(ctx, sk, len, truesize, (msg.msg_flags & msg_dontwait) != 0, &err);
+        if (!skb)
+            return err;
+        if (skb_copy_from_iter_at(skb, 0, msg.msg_iter, len) != len) {
+            kfree_skb(ctx, skb);
+            return -efault;
+        }
+        iphdr h{};
+        if (len < sizeof h) {
+            kfree_skb(ctx, skb);
+            return -einval;
+        }
+        skb_copy_bits(skb, 0, &h, sizeof h);
+        const std::size_t iphlen = static_cast<std::size_t>(h.ver_ihl & 0x0f) * 4u;
+        if (iphlen > len) {
+            kfree_skb(ctx, skb);
+            return -einval;
+        }
+        if (iphlen >= sizeof h) {
+            if (!h.saddr)
+                h.saddr = rt.saddr;
+            h.check = 0;
+            h.tot_len = ksock::cpu_to_be16(static_cast<std::uint16_t>(len));
+            if (!h.id)
+                h.id =
+                    ksock::cpu_to_be16(static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16));
+            skb_store_bits(skb, 0, &h, sizeof h);
+            h.check = ksock::cpu_to_be16(csum_fold(skb_checksum(skb, 0, iphlen, 0)));
+            skb_store_bits(skb, 0, &h, sizeof h);
+        }
+        ip_local_out(ctx, skb);
+        return 0;
+    }
+
     //! raw_sendmsg. Without IP_HDRINCL the stack writes the IP header (the
     //! socket's protocol); with it (always on IPPROTO_RAW sockets) the
     //! caller's header goes out with tot_len, a zero saddr and id, and the
@@ -157,75 +201,22 @@ struct raw_prot {
         if (msg.msg_flags & msg_oob)
             return ts.result(-eopnotsupp);
         std::uint32_t daddr = 0;
-        if (msg.msg_namelen) {
-            const auto* usin = static_cast<const sockaddr_in*>(msg.msg_name);
-            if (msg.msg_namelen < static_cast<int>(sizeof(sockaddr_in)))
-                return ts.result(-einval);
-            if (usin->sin_family != af_inet && usin->sin_family)
-                return ts.result(-eafnosupport);
-            daddr = usin->sin_addr.s_addr;
-        } else {
-            if (sk.sk_state() != tcp_established)
-                return ts.result(-edestaddrreq);
-            daddr = inet.inet_daddr();
-        }
-        rtable rt{};
-        if (const int err = ip_route_output(daddr, inet.inet_saddr, rt))
+        std::uint16_t port = 0; // the protocol is the port
+        if (const int err = ip_datagram_dest(sk, msg, msg.msg_namelen != 0, true, daddr, port))
             return ts.result(err);
-        if (rt.broadcast && !sock_flag(sk, sock_broadcast))
-            return ts.result(-eacces);
-        const bool noblock = (msg.msg_flags & msg_dontwait) != 0;
-        int err = 0;
+        rtable rt{};
+        if (const int err = ip_route_output_flow(sk, daddr, rt))
+            return ts.result(err);
         if (hdrincl) {
-            const std::uint32_t truesize = ip_truesize(len, len); // all linear
-            sk_buff* skb = sock_alloc_send_skb(ctx, sk, len, truesize, noblock, &err);
-            if (!skb)
+            if (const int err = send_hdrinc(ctx, sk, msg, len, rt))
                 return ts.result(err);
-            if (skb_copy_from_iter_at(skb, 0, msg.msg_iter, len) != len) {
-                kfree_skb(ctx, skb);
-                return ts.result(-efault);
-            }
-            iphdr h{};
-            if (len < sizeof h) {
-                kfree_skb(ctx, skb);
-                return ts.result(-einval);
-            }
-            skb_copy_bits(skb, 0, &h, sizeof h);
-            const std::size_t iphlen = static_cast<std::size_t>(h.ver_ihl & 0x0f) * 4u;
-            if (iphlen > len) {
-                kfree_skb(ctx, skb);
-                return ts.result(-einval);
-            }
-            if (iphlen >= sizeof h) {
-                if (!h.saddr)
-                    h.saddr = rt.saddr;
-                h.check = 0;
-                h.tot_len = ksock::cpu_to_be16(static_cast<std::uint16_t>(len));
-                if (!h.id)
-                    h.id = ksock::cpu_to_be16(
-                        static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16));
-                skb_store_bits(skb, 0, &h, sizeof h);
-                h.check = ksock::cpu_to_be16(csum_fold(skb_checksum(skb, 0, iphlen, 0)));
-                skb_store_bits(skb, 0, &h, sizeof h);
-            }
-            ip_local_out(ctx, skb);
             return static_cast<long>(len);
         }
-        if (len > ip_max_len - sizeof(iphdr))
-            return ts.result(-emsgsize);
-        const std::size_t tot = sizeof(iphdr) + len;
-        sk_buff* skb =
-            sock_alloc_send_skb(ctx, sk, tot, ip_truesize(tot, sizeof(iphdr)), noblock, &err);
+        int err = 0;
+        sk_buff* skb = ip_make_skb(ctx, sk, msg, 0, len, &err);
         if (!skb)
             return ts.result(err);
-        if (skb_copy_from_iter_at(skb, sizeof(iphdr), msg.msg_iter, len) != len) {
-            kfree_skb(ctx, skb);
-            return ts.result(-efault);
-        }
-        ip_build_header(ctx, skb, tot, inet.tos, ip_sets_df(inet),
-                        ip_select_ttl(inet, ipv4_net(ctx).sysctl),
-                        static_cast<std::uint8_t>(inet.inet_num()), rt.saddr, rt.daddr);
-        ip_local_out(ctx, skb);
+        ip_push_pending_frames(ctx, inet, skb, static_cast<std::uint8_t>(inet.inet_num()), rt);
         return static_cast<long>(len);
     }
 

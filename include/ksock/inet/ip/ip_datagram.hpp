@@ -32,10 +32,8 @@ int ip4_datagram_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len
         return ts.result(-eafnosupport);
     inet_sock& inet = *inet_sk(&sk);
     rtable rt{};
-    if (const int err = ip_route_output(usin.sin_addr.s_addr, inet.inet_saddr, rt))
+    if (const int err = ip_route_output_flow(sk, usin.sin_addr.s_addr, rt))
         return ts.result(err);
-    if (rt.broadcast && !sock_flag(sk, sock_broadcast))
-        return ts.result(-eacces);
     if (!inet.inet_saddr)
         inet.inet_saddr = rt.saddr;
     if (!inet.inet_rcv_saddr())

@@ -107,6 +107,18 @@ constexpr int ip_route_output(std::uint32_t daddr, std::uint32_t saddr, rtable& 
     return 0;
 }
 
+//! ip_route_output_flow for a socket's datagram to \p daddr (from its source
+//! address), with the check every sender makes of the route it gets
+//! (udp_sendmsg, raw_sendmsg, ping_v4_sendmsg, __ip4_datagram_connect):
+//! lo's broadcast needs SO_BROADCAST, else EACCES.
+inline int ip_route_output_flow(const sock& sk, std::uint32_t daddr, rtable& rt) noexcept {
+    if (const int err = ip_route_output(daddr, inet_sk(&sk)->inet_saddr, rt))
+        return err;
+    if (rt.broadcast && !sock_flag(sk, sock_broadcast))
+        return -eacces;
+    return 0;
+}
+
 //! The truesize Linux (x86-64, SLUB, 4 KiB pages) gives the skb
 //! ip_append_data builds for a datagram of \p tot_len bytes whose IP and
 //! transport headers take \p hdr_len: lo's 16 bytes of link-layer room and
