@@ -225,12 +225,13 @@ void ip_build_header(Ctx& ctx, sk_buff* skb, std::size_t tot_len, std::uint8_t t
     skb_store_bits(skb, 0, &h, sizeof h);
 }
 
-//! sock_queue_rcv_skb (raw and ping receivers): dropped when the receive
-//! memory has reached sk_rcvbuf (sk_drops counts it), else charged, queued,
-//! and the reader woken.
+//! The end of every datagram enqueue (__sock_queue_rcv_skb's, and
+//! __udp_enqueue_schedule_skb's after its own memory rule): a datagram
+//! the rule \p refused is dropped (sk_drops counts it), one it took is
+//! charged, queued, and the reader woken.
 template <class Ctx>
-int sock_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
-    if (sk.sk_rmem_alloc >= sk.sk_rcvbuf) {
+inline int sk_queue_rcv_or_drop(Ctx& ctx, sock& sk, sk_buff* skb, bool refused) {
+    if (refused) {
         ++sk.sk_drops;
         kfree_skb(ctx, skb);
         return -enomem;
@@ -240,6 +241,13 @@ int sock_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     if (!sock_flag(sk, sock_dead))
         ctx.sk_data_ready(sk);
     return 0;
+}
+
+//! sock_queue_rcv_skb (raw and ping receivers): refused when the receive
+//! memory has reached sk_rcvbuf.
+template <class Ctx>
+int sock_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
+    return sk_queue_rcv_or_drop(ctx, sk, skb, sk.sk_rmem_alloc >= sk.sk_rcvbuf);
 }
 
 //! ip_local_deliver_finish -> ip_protocol_deliver_rcu: the raw sockets

@@ -143,16 +143,8 @@ template <class Ctx>
 int udp_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     const auto rmem = static_cast<unsigned>(sk.sk_rmem_alloc);
     const auto rcvbuf = static_cast<unsigned>(sk.sk_rcvbuf);
-    if (rmem + skb->truesize > rcvbuf && (rcvbuf > (INT_MAX >> 1) || rmem)) {
-        ++sk.sk_drops;
-        kfree_skb(ctx, skb);
-        return -enomem;
-    }
-    skb_set_owner_r(skb, sk);
-    skb_queue_tail(sk.sk_receive_queue, skb);
-    if (!sock_flag(sk, sock_dead))
-        ctx.sk_data_ready(sk);
-    return 0;
+    return sk_queue_rcv_or_drop(ctx, sk, skb,
+                                rmem + skb->truesize > rcvbuf && (rcvbuf > (INT_MAX >> 1) || rmem));
 }
 
 //! __udp_is_mcast_sock for lo's broadcast: the port, and the peer and the
