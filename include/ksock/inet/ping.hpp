@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <ksock/core/datagram.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_kfunc.hpp>
@@ -19,6 +18,7 @@
 #include <ksock/inet/ip/ip_output.hpp>
 #include <ksock/inet/ip/ip_sockglue.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
+#include <ksock/inet/raw_recvmsg.hpp>
 #include <ksock/runtime/cred.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
@@ -211,58 +211,13 @@ struct ping_prot {
         return static_cast<long>(len);
     }
 
-    //! ping_recvmsg: one echo reply from its ICMP header on; MSG_TRUNC in
-    //! msg_flags when it did not fit (the call still returns what was
-    //! copied); the sender's address with port 0. MSG_OOB is EOPNOTSUPP, an
-    //! empty error queue EAGAIN. SO_PEEK_OFF does not exist here.
+    //! ping_recvmsg: one echo reply from its ICMP header on (raw_recvmsg's
+    //! path); MSG_TRUNC in msg_flags when it did not fit, the call still
+    //! returning what was copied; the sender's address with port 0.
     template <class Ctx>
     static long recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags,
                         int* addr_len) {
-        if (flags & msg_oob)
-            return -eopnotsupp;
-        if (flags & msg_errqueue)
-            return -eagain;
-        int err = 0;
-        sk_buff* skb = skb_recv_datagram(ctx, sk, flags, &err);
-        if (!skb)
-            return err;
-        return raw_like_copy(ctx, skb, msg, len, flags, addr_len, false);
-    }
-
-    //! The copy-out ping_recvmsg and raw_recvmsg share: from data_off,
-    //! truncated to \p len, the source address with port 0; the length
-    //! returned is the whole message's when \p trunc_returns_all and the
-    //! caller passed MSG_TRUNC (raw), else what was copied (ping).
-    template <class Ctx>
-    static long raw_like_copy(Ctx& ctx, sk_buff* skb, kmsghdr& msg, std::size_t len, int flags,
-                              int* addr_len, bool trunc_returns_all) {
-        const inet_skb_cb& cb = inet_cb(*skb);
-        std::size_t copied = skb->msg_len;
-        if (copied > len) {
-            msg.msg_flags |= msg_trunc;
-            copied = len;
-        }
-        if (skb_copy_to_iter(skb, cb.data_off, msg.msg_iter, copied) < copied) {
-            // skb_copy_datagram_msg failed (a bad buffer): EFAULT, and the
-            // message taken is freed (raw_recvmsg / ping_recvmsg: goto done).
-            if (!(flags & msg_peek))
-                kfree_skb(ctx, skb);
-            return -efault;
-        }
-        if (msg.msg_name) {
-            auto* sin = static_cast<sockaddr_in*>(msg.msg_name);
-            sin->sin_family = af_inet;
-            sin->sin_port = 0;
-            sin->sin_addr.s_addr = cb.saddr;
-            for (unsigned char& z : sin->sin_zero)
-                z = 0;
-            *addr_len = static_cast<int>(sizeof(sockaddr_in));
-        }
-        const long ret =
-            static_cast<long>(trunc_returns_all && (flags & msg_trunc) ? skb->msg_len : copied);
-        if (!(flags & msg_peek))
-            kfree_skb(ctx, skb);
-        return ret;
+        return raw_recvmsg(ctx, sk, msg, len, flags, addr_len, false);
     }
 
     //! ping_close = sk_common_release.

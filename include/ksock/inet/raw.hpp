@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <ksock/core/datagram.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_kfunc.hpp>
@@ -18,7 +17,7 @@
 #include <ksock/inet/ip/ip_loopback.hpp>
 #include <ksock/inet/ip/ip_output.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
-#include <ksock/inet/ping.hpp>
+#include <ksock/inet/raw_recvmsg.hpp>
 #include <ksock/inet/raw_sock.hpp>
 #include <ksock/inet/raw_sockopt.hpp>
 #include <ksock/objects/layout.hpp>
@@ -226,15 +225,7 @@ struct raw_prot {
     template <class Ctx>
     static long recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags,
                         int* addr_len) {
-        if (flags & msg_oob)
-            return -eopnotsupp;
-        if (flags & msg_errqueue)
-            return -eagain;
-        int err = 0;
-        sk_buff* skb = skb_recv_datagram(ctx, sk, flags, &err);
-        if (!skb)
-            return err;
-        return ping_prot::raw_like_copy(ctx, skb, msg, len, flags, addr_len, true);
+        return raw_recvmsg(ctx, sk, msg, len, flags, addr_len, true);
     }
 
     //! raw_close: no router-alert entry to drop; sk_common_release.
