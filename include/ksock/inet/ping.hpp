@@ -9,6 +9,7 @@
 
 #include <ksock/core/sock_init.hpp>
 #include <ksock/inet/af_inet.hpp>
+#include <ksock/inet/inet_hash_order.hpp>
 #include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/ip/icmp.hpp>
@@ -118,22 +119,15 @@ struct ping_prot {
             if (used)
                 return 1;
         }
-        inet_sk(&sk)->inet_num() = ident;
-        sk.__sk_common.skc_hash = ++t.hash_seq;
-        sock_hold(sk);
+        inet_sk_add_node(sk, ident, t.hash_seq);
         return 0;
     }
 
-    //! ping_unhash.
+    //! ping_unhash: the identifier is given up, with the hash's reference.
     template <class Ctx>
     static void unhash(Ctx&, sock& sk) {
-        inet_sock& inet = *inet_sk(&sk);
-        if (!inet.inet_num())
-            return;
-        inet.inet_num() = 0;
-        inet.inet_sport = 0;
-        sk.__sk_common.skc_hash = 0;
-        --sk.sk_refcnt(); // __sock_put: never the last reference here
+        if (inet_sk_del_node_init(sk))
+            inet_sk(&sk)->inet_sport = 0;
     }
 
     //! ping_bind: ping_check_bind_addr (a whole sockaddr_in; AF_INET, or

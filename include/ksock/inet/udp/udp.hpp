@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include <ksock/core/sock_init.hpp>
+#include <ksock/inet/inet_hash_order.hpp>
 #include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/ip/icmp.hpp>
 #include <ksock/inet/ip/ip_datagram.hpp>
@@ -83,7 +84,6 @@ struct udp_prot {
     //! random start. Non-zero when nothing is free.
     template <class Ctx>
     static int get_port(Ctx& ctx, sock& sk, unsigned short snum) {
-        inet_sock& inet = *inet_sk(&sk);
         if (!snum) {
             const auto& s = ipv4_net(ctx).sysctl;
             const int low = s.ip_local_port_range[0];
@@ -123,22 +123,14 @@ struct udp_prot {
             if (verdict == 1)
                 return 1;
         }
-        inet.inet_num() = snum;
-        // sk_add_node_rcu: the hash holds a reference.
-        sk.__sk_common.skc_hash = ++ctx.template proto_state<udp_prot>().hash_seq;
-        sock_hold(sk);
+        inet_sk_add_node(sk, snum, ctx.template proto_state<udp_prot>().hash_seq);
         return 0;
     }
 
     //! udp_lib_unhash: the port is given up, with the hash's reference.
     template <class Ctx>
     static void unhash(Ctx&, sock& sk) {
-        inet_sock& inet = *inet_sk(&sk);
-        if (!inet.inet_num())
-            return;
-        inet.inet_num() = 0;
-        sk.__sk_common.skc_hash = 0;
-        --sk.sk_refcnt(); // __sock_put: never the last reference here
+        inet_sk_del_node_init(sk);
     }
 
     //! udp_ioctl: SIOCINQ is the first datagram's payload (0 when none),
