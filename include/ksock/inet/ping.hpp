@@ -7,13 +7,12 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <ksock/core/sock_init.hpp>
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_hash_order.hpp>
 #include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/ip/icmp.hpp>
-#include <ksock/inet/ip/ip_datagram.hpp>
+#include <ksock/inet/ip/ip4_datagram_proto.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
 #include <ksock/inet/ip/ip_output.hpp>
@@ -39,14 +38,16 @@ struct ping_table {
     bool rover_set;
 };
 
-struct ping_prot {
+struct ping_prot : ip4_datagram_proto<ping_prot, inet_sock> {
     static constexpr const char* name = "PING";
-    using obj_type = inet_sock;
-    static constexpr std::size_t obj_size = sizeof(inet_sock);
     static constexpr kfunc backlog_rcv = kf::ping_queue_rcv_skb;
     using state_type = ping_table;
 
     static const inet_sock defaults;
+
+    //! .getsockopt = ip_getsockopt, .setsockopt = ip_setsockopt: SOL_IP only.
+    static constexpr auto& getsockopt_fn = ip_getsockopt;
+    static constexpr auto& setsockopt_fn = ip_setsockopt;
 
     //! ping_init_sock's permission rule: the caller's effective gid, or any
     //! supplementary group, must lie in ping_group_range. No capability
@@ -159,15 +160,6 @@ struct ping_prot {
         return 0;
     }
 
-    template <class Ctx>
-    static int connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
-        return ip4_datagram_connect(ctx, sk, uaddr, addr_len);
-    }
-    template <class Ctx>
-    static int disconnect(Ctx& ctx, sock& sk, int flags) {
-        return udp_disconnect<ping_prot>(ctx, sk, flags);
-    }
-
     //! ping_v4_sendmsg: the caller writes the ICMP header; only an echo
     //! request (type 8, code 0) may be sent; the stack puts the socket's
     //! identifier in it and computes the checksum. Only AF_INET addresses
@@ -212,23 +204,6 @@ struct ping_prot {
     static long recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags,
                         int* addr_len) {
         return raw_recvmsg(ctx, sk, msg, len, flags, addr_len, false);
-    }
-
-    //! ping_close = sk_common_release.
-    template <class Ctx>
-    static void close(Ctx& ctx, sock& sk, long /*timeout*/) {
-        sk_common_release<ping_prot>(ctx, sk);
-    }
-
-    template <class Entry, class Ctx>
-    static int getsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, void* optval,
-                          socklen_t* optlen) {
-        return ip_getsockopt(so, level, optname, optval, optlen, ctx.current_cred(), ipv4_net(ctx));
-    }
-    template <class Entry, class Ctx>
-    static int setsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, const void* optval,
-                          socklen_t optlen) {
-        return ip_setsockopt(so, level, optname, optval, optlen, ctx.current_cred());
     }
 };
 

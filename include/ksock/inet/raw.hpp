@@ -12,7 +12,8 @@
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/ip/icmp.hpp>
-#include <ksock/inet/ip/ip_datagram.hpp>
+#include <ksock/inet/ip/ip4_datagram_ioctl.hpp>
+#include <ksock/inet/ip/ip4_datagram_proto.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
 #include <ksock/inet/ip/ip_output.hpp>
@@ -25,7 +26,6 @@
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/in.hpp>
-#include <ksock/uapi/ioctls.hpp>
 #include <ksock/uapi/msghdr.hpp>
 #include <ksock/uapi/sockaddr.hpp>
 #include <ksock/uapi/socket.hpp>
@@ -42,15 +42,18 @@ struct raw_hashinfo {
     int count;
 };
 
-struct raw_prot {
+struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
     static constexpr const char* name = "RAW";
-    using obj_type = raw_sock;
-    static constexpr std::size_t obj_size = sizeof(raw_sock);
     static constexpr kfunc backlog_rcv = kf::raw_rcv_skb;
     using state_type = raw_hashinfo;
 
     //! The image of socket(AF_INET, SOCK_RAW, IPPROTO_RAW).
     static const raw_sock defaults;
+
+    //! .getsockopt = raw_getsockopt, .setsockopt = raw_setsockopt: SOL_RAW,
+    //! then SOL_IP.
+    static constexpr auto& getsockopt_fn = raw_getsockopt;
+    static constexpr auto& setsockopt_fn = raw_setsockopt;
 
     //! raw_hash_sk: add to the chain of inet_num, taking a reference.
     template <class Ctx>
@@ -113,33 +116,11 @@ struct raw_prot {
         return 0;
     }
 
-    template <class Ctx>
-    static int connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
-        return ip4_datagram_connect(ctx, sk, uaddr, addr_len);
-    }
-    //! __udp_disconnect, as Linux's raw_prot has it: without a bound port
-    //! lock the socket is unhashed, so it receives nothing any more.
-    template <class Ctx>
-    static int disconnect(Ctx& ctx, sock& sk, int flags) {
-        return udp_disconnect<raw_prot>(ctx, sk, flags);
-    }
-
     //! raw_ioctl: SIOCINQ is the first packet's length, IP header included;
     //! SIOCOUTQ the send memory still charged.
     template <class Ctx>
     static int ioctl(Ctx&, sock& sk, unsigned long cmd, int* karg) {
-        switch (cmd) {
-        case siocoutq:
-            *karg = sk_wmem_alloc_get(sk);
-            return 0;
-        case siocinq: {
-            const sk_buff* skb = skb_peek(sk.sk_receive_queue);
-            *karg = skb ? static_cast<int>(skb->msg_len) : 0;
-            return 0;
-        }
-        default:
-            return -enoioctlcmd;
-        }
+        return ip4_datagram_ioctl(sk, cmd, karg);
     }
 
     //! raw_send_hdrinc: the caller's packet, IPv4 header first, goes out
@@ -226,24 +207,6 @@ struct raw_prot {
     static long recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags,
                         int* addr_len) {
         return raw_recvmsg(ctx, sk, msg, len, flags, addr_len, true);
-    }
-
-    //! raw_close: no router-alert entry to drop; sk_common_release.
-    template <class Ctx>
-    static void close(Ctx& ctx, sock& sk, long /*timeout*/) {
-        sk_common_release<raw_prot>(ctx, sk);
-    }
-
-    template <class Entry, class Ctx>
-    static int getsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, void* optval,
-                          socklen_t* optlen) {
-        return raw_getsockopt(so, level, optname, optval, optlen, ctx.current_cred(),
-                              ipv4_net(ctx));
-    }
-    template <class Entry, class Ctx>
-    static int setsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, const void* optval,
-                          socklen_t optlen) {
-        return raw_setsockopt(so, level, optname, optval, optlen, ctx.current_cred());
     }
 };
 
