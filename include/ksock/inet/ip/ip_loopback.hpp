@@ -3,13 +3,15 @@
 // the route to a destination, the sender's skb (sock_alloc_send_skb), the
 // IPv4 header, and the loopback itself: the packet leaves its sender
 // (loopback_xmit orphans it), is checked as ip_rcv does, goes first to every
-// matching raw socket (raw_v4_input) and then to its protocol (udp_rcv,
-// icmp_rcv), or back as ICMP protocol-unreachable when nobody takes it.
+// matching raw socket (raw_v4_input) and then to its protocol's handler in
+// inet_protos (udp_rcv, icmp_rcv), or back as ICMP protocol-unreachable when
+// nobody takes it.
 //
 // A packet is an skb chain holding the whole IP datagram, header first;
 // what each layer knows about it is kept in skb->cb (inet_skb_cb). The
-// receivers are defined in their own headers (udp_input.hpp, icmp.hpp,
-// raw.hpp) and declared here, since they send packets in turn.
+// receivers are defined in their own headers (raw.hpp, icmp.hpp,
+// udp_input.hpp) and declared here or in inet_protos.hpp, since they send
+// packets in turn.
 #pragma once
 
 #include <climits>
@@ -22,6 +24,7 @@
 #include <ksock/core/sock_wait.hpp>
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_sock.hpp>
+#include <ksock/inet/ip/inet_protos.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/objects/sk_buff.hpp>
@@ -68,14 +71,11 @@ constexpr std::uint32_t lo_broadcast() noexcept {
     return ksock::cpu_to_be32(0x7fffffffu);
 }
 
-// The receivers (defined in udp_input.hpp, icmp.hpp, raw.hpp).
+// The raw sockets' receiver and ICMP's error sender (defined in raw.hpp and
+// icmp.hpp; the protocols' receivers are inet_protos' handlers).
 template <class Ctx>
 bool raw_v4_input(Ctx& ctx, const sk_buff* skb, std::uint8_t protocol, std::uint32_t saddr,
                   std::uint32_t daddr);
-template <class Ctx>
-void udp_rcv(Ctx& ctx, sk_buff* skb);
-template <class Ctx>
-void icmp_rcv(Ctx& ctx, sk_buff* skb);
 template <class Ctx>
 void icmp_send(Ctx& ctx, const sk_buff* skb_in, std::uint8_t type, std::uint8_t code);
 
@@ -251,27 +251,17 @@ int sock_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
 }
 
 //! ip_local_deliver_finish -> ip_protocol_deliver_rcu: the raw sockets
-//! first, then the protocol; a protocol nobody handles is answered with
-//! ICMP protocol-unreachable unless a raw socket took the packet. TCP's
-//! packets do not travel this way (TCP has its own loopback).
+//! first, then the protocol's handler in inet_protos; a protocol nobody
+//! registered is answered with ICMP protocol-unreachable unless a raw
+//! socket took the packet.
 template <class Ctx>
-void ip_local_deliver(Ctx& ctx, sk_buff* skb) {
+inline void ip_local_deliver(Ctx& ctx, sk_buff* skb) {
     const inet_skb_cb& cb = inet_cb(*skb);
     const bool raw = raw_v4_input(ctx, skb, cb.protocol, cb.saddr, cb.daddr);
-    switch (cb.protocol) {
-    case ipproto_udp:
-        udp_rcv(ctx, skb);
+    if (inet_protocol_deliver(ctx, skb, cb.protocol))
         return;
-    case ipproto_icmp:
-        icmp_rcv(ctx, skb);
-        return;
-    case ipproto_tcp:
-        break;
-    default:
-        if (!raw)
-            icmp_send(ctx, skb, icmp_t_dest_unreach, icmp_prot_unreach);
-        break;
-    }
+    if (!raw)
+        icmp_send(ctx, skb, icmp_t_dest_unreach, icmp_prot_unreach);
     kfree_skb(ctx, skb);
 }
 
