@@ -197,11 +197,8 @@ void udp_rcv(Ctx& ctx, sk_buff* skb) {
         // a raw socket built with IP_HDRINCL is verified.
         if (ok && uh.check && skb->ip_summed != checksum_partial) {
             // The pseudo-header, then the UDP header and data.
-            std::uint32_t sum = 0;
-            const std::uint32_t s = ksock::be32_to_cpu(cb.saddr);
-            const std::uint32_t d = ksock::be32_to_cpu(cb.daddr);
-            sum += (s >> 16) + (s & 0xffffu) + (d >> 16) + (d & 0xffffu);
-            sum += ipproto_udp + static_cast<std::uint32_t>(ulen);
+            const std::uint32_t sum = csum_tcpudp_nofold(
+                cb.saddr, cb.daddr, static_cast<std::uint32_t>(ulen), ipproto_udp);
             ok = csum_fold(skb_checksum(skb, ihl, ulen, sum)) == 0;
         }
         if (ok) {

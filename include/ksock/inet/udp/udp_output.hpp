@@ -51,10 +51,8 @@ long udp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
     // leaves only the folded pseudo-header sum in the header
     // (CHECKSUM_PARTIAL) and nobody ever sums the payload: a raw socket on
     // the host reads exactly this value.
-    const std::uint32_t s = ksock::be32_to_cpu(rt.saddr);
-    const std::uint32_t d = ksock::be32_to_cpu(rt.daddr);
-    const std::uint32_t sum = (s >> 16) + (s & 0xffffu) + (d >> 16) + (d & 0xffffu) + ipproto_udp +
-                              static_cast<std::uint32_t>(ulen);
+    const std::uint32_t sum =
+        csum_tcpudp_nofold(rt.saddr, rt.daddr, static_cast<std::uint32_t>(ulen), ipproto_udp);
     uh.check = ksock::cpu_to_be16(static_cast<std::uint16_t>(~csum_fold(sum)));
     skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
     skb->ip_summed = checksum_partial;
