@@ -153,14 +153,10 @@ struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
         if (iphlen >= sizeof h) {
             if (!h.saddr)
                 h.saddr = rt.saddr;
-            h.check = 0;
             h.tot_len = ksock::cpu_to_be16(static_cast<std::uint16_t>(len));
             if (!h.id)
-                h.id =
-                    ksock::cpu_to_be16(static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16));
-            skb_store_bits(skb, 0, &h, sizeof h);
-            h.check = ksock::cpu_to_be16(csum_fold(skb_checksum(skb, 0, iphlen, 0)));
-            skb_store_bits(skb, 0, &h, sizeof h);
+                h.id = ip_select_ident(ctx);
+            ip_send_check(skb, h, iphlen);
         }
         ip_local_out(ctx, skb);
         return 0;

@@ -202,9 +202,23 @@ constexpr bool ip_sets_df(const inet_sock& inet) noexcept {
            inet.pmtudisc == ip_pmtudisc_want;
 }
 
+//! ip_select_ident: a packet's id, the namespace's pseudo-random number
+//! (Linux's ids are random on the host too), in network order.
+template <class Ctx>
+inline std::uint16_t ip_select_ident(Ctx& ctx) noexcept {
+    return ksock::cpu_to_be16(static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16));
+}
+
+//! ip_send_check: write IPv4 header \p h at the start of \p skb with its
+//! checksum, taken over the \p ihl header bytes there (options included).
+inline void ip_send_check(sk_buff* skb, iphdr& h, std::size_t ihl) noexcept {
+    h.check = 0;
+    skb_store_bits(skb, 0, &h, sizeof h);
+    h.check = ksock::cpu_to_be16(csum_fold(skb_checksum(skb, 0, ihl, 0)));
+    skb_store_bits(skb, 0, &h, sizeof h);
+}
+
 //! Write the 20-byte IPv4 header at the start of \p skb, checksum included.
-//! The id is the namespace's pseudo-random number (ip_select_ident's values
-//! are random on the host too).
 template <class Ctx>
 void ip_build_header(Ctx& ctx, sk_buff* skb, std::size_t tot_len, std::uint8_t tos, bool df,
                      std::uint8_t ttl, std::uint8_t protocol, std::uint32_t saddr,
@@ -213,16 +227,13 @@ void ip_build_header(Ctx& ctx, sk_buff* skb, std::size_t tot_len, std::uint8_t t
     h.ver_ihl = 0x45;
     h.tos = tos;
     h.tot_len = ksock::cpu_to_be16(static_cast<std::uint16_t>(tot_len));
-    h.id = ksock::cpu_to_be16(static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16));
+    h.id = ip_select_ident(ctx);
     h.frag_off = ksock::cpu_to_be16(df ? ip_df : 0);
     h.ttl = ttl;
     h.protocol = protocol;
-    h.check = 0;
     h.saddr = saddr;
     h.daddr = daddr;
-    skb_store_bits(skb, 0, &h, sizeof h);
-    h.check = ksock::cpu_to_be16(csum_fold(skb_checksum(skb, 0, sizeof h, 0)));
-    skb_store_bits(skb, 0, &h, sizeof h);
+    ip_send_check(skb, h, sizeof h);
 }
 
 //! The end of every datagram enqueue (__sock_queue_rcv_skb's, and
