@@ -74,6 +74,8 @@ TEST_CASE("inet_protos: a packet reaches the handler of its protocol's entry, an
     CHECK_FALSE(in::detail::inet_protocol_deliver(L{}, ctx, nullptr, 201));
     CHECK_FALSE(in::detail::inet_protocol_deliver(L{}, ctx, nullptr, 0));
     CHECK(recorder::calls == 1);
+    // An empty list registers nothing.
+    CHECK_FALSE(in::detail::inet_protocol_deliver(type_list<>{}, ctx, nullptr, 17));
 }
 
 TEST_CASE("ip_local_deliver: TCP is registered, an unknown protocol is unreachable") {

@@ -81,15 +81,23 @@ constexpr bool inet_protos_valid(type_list<Es...>) {
 template <class Ctx, class... Es>
 inline bool inet_protocol_deliver(type_list<Es...>, Ctx& ctx, sk_buff* skb, std::uint8_t protocol) {
     constexpr std::size_t n = sizeof...(Es);
-    constexpr int numbers[] = {Es::protocol...};
-    std::size_t i = 0;
-    while (i < n && numbers[i] != protocol)
-        ++i;
-    if (i == n)
+    if constexpr (n == 0) {
+        (void)ctx;
+        (void)skb;
+        (void)protocol;
         return false;
-    ksock::detail::with_index_inline<n>(
-        i, [&]<std::size_t I>() { ksock::detail::at_t<I, type_list<Es...>>::handler(ctx, skb); });
-    return true;
+    } else {
+        constexpr int numbers[] = {Es::protocol...};
+        std::size_t i = 0;
+        while (i < n && numbers[i] != protocol)
+            ++i;
+        if (i == n)
+            return false;
+        ksock::detail::with_index_inline<n>(i, [&]<std::size_t I>() {
+            ksock::detail::at_t<I, type_list<Es...>>::handler(ctx, skb);
+        });
+        return true;
+    }
 }
 
 } // namespace detail
