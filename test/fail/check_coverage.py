@@ -37,6 +37,14 @@ import sys
 # (header under include/ksock, message or -- for an assert without one --
 # its condition, unit test file under test/, text that file must contain).
 PINS = [
+    # inet/ip/: the archetype of net_protocol handlers, and ksock's own
+    # inet_protos list (fixed: a user cannot add a duplicate to it; the unit
+    # test checks inet_protos_valid refuses one).
+    ("inet/ip/net_protocol.hpp",
+     "ksock::inet::net_protocol_archetype must model ksock::inet::net_protocol_handler",
+     "inet/ip/inet_protos.cpp", "net_protocol_handler<in::net_protocol_archetype>"),
+    ("inet/ip/inet_protos.hpp", "ksock::inet::inet_protos: each IP protocol may have one net_protocol (inet_add_protocol refuses a taken slot)",
+     "inet/ip/inet_protos.cpp", "!in::detail::inet_protos_valid("),
     # registry/: the archetype the extension points are checked with.
     ("registry/context.hpp", "stack_context<context>",
      "registry/context.cpp", "stack_context<archetypes::context>"),

@@ -64,6 +64,47 @@ constexpr rtn_type inet_addr_type(std::uint32_t addr) noexcept {
     return rtn_unicast;
 }
 
+//! inet_can_nonlocal_bind: may the socket bind an address no local device
+//! has (net.ipv4.ip_nonlocal_bind, IP_FREEBIND, IP_TRANSPARENT)?
+constexpr bool inet_can_nonlocal_bind(const ipv4_sysctl& s, const inet_sock& inet) noexcept {
+    return s.ip_nonlocal_bind || inet_test_bit(inet, inet_flags_freebind) ||
+           inet_test_bit(inet, inet_flags_transparent);
+}
+
+//! inet_addr_valid_or_nonlocal: may the socket bind \p addr, of route type
+//! \p addr_type: ANY, a local, multicast or broadcast address, or any
+//! address where a nonlocal bind is allowed.
+constexpr bool inet_addr_valid_or_nonlocal(const ipv4_sysctl& s, const inet_sock& inet,
+                                           std::uint32_t addr, rtn_type addr_type) noexcept {
+    return inet_can_nonlocal_bind(s, inet) || addr == inaddr_any || addr_type == rtn_local ||
+           addr_type == rtn_multicast || addr_type == rtn_broadcast;
+}
+
+//! The kernel's copy of the address a bind or connect got, read as a
+//! sockaddr_in without assuming sockaddr's (2-byte) alignment: EINVAL when
+//! \p addr_len is shorter than a sockaddr_in (as every caller checks).
+inline int sockaddr_in_from(const sockaddr* uaddr, int addr_len, sockaddr_in& sin) noexcept {
+    if (addr_len < static_cast<int>(sizeof(sockaddr_in)))
+        return -einval;
+    std::memcpy(&sin, uaddr, sizeof sin);
+    return 0;
+}
+
+//! What every successful bind records (__inet_bind's end, ping_bind's):
+//! which of address and port the caller chose (SOCK_BINDADDR_LOCK,
+//! SOCK_BINDPORT_LOCK; disconnect keeps those), the source port, and no
+//! peer.
+inline void inet_bind_finish(sock& sk, unsigned short snum) noexcept {
+    inet_sock& inet = *inet_sk(&sk);
+    if (inet.inet_rcv_saddr())
+        sk.sk_userlocks |= sock_bind_lock;
+    if (snum)
+        sk.sk_userlocks |= sock_bind_port_lock;
+    inet.inet_sport = ksock::cpu_to_be16(inet.inet_num());
+    inet.inet_daddr() = 0;
+    inet.inet_dport() = 0;
+}
+
 //! (1 << state) masks, as TCPF_*.
 constexpr unsigned tcpf(std::uint8_t state) noexcept {
     return 1u << state;
@@ -138,33 +179,27 @@ int inet_bind(Ctx& ctx, ksock::socket& so, const sockaddr* uaddr, int addr_len) 
         return P::bind(ctx, sk, uaddr, addr_len); // raw_bind, ping_bind
     } else {
         trace_scope ts(ctx.trace(), "inet_bind");
-        if (addr_len < static_cast<int>(sizeof(sockaddr_in)))
-            return ts.result(-einval);
-        // The kernel's copy is a sockaddr_storage; read it as an address of
-        // this family without assuming sockaddr's (2-byte) alignment.
         sockaddr_in sin;
-        std::memcpy(&sin, uaddr, sizeof sin);
-        const sockaddr_in* addr = &sin;
+        if (const int err = sockaddr_in_from(uaddr, addr_len, sin))
+            return ts.result(err);
         inet_sock& inet = *inet_sk(&sk);
-        if (addr->sin_family != af_inet) {
+        if (sin.sin_family != af_inet) {
             // Compatibility: AF_UNSPEC is AF_INET when the address is ANY.
-            if (addr->sin_family != af_unspec || addr->sin_addr.s_addr != inaddr_any)
+            if (sin.sin_family != af_unspec || sin.sin_addr.s_addr != inaddr_any)
                 return ts.result(-eafnosupport);
         }
-        const rtn_type chk = inet_addr_type(addr->sin_addr.s_addr);
-        const bool nonlocal_ok = ipv4_net(ctx).sysctl.ip_nonlocal_bind ||
-                                 inet_test_bit(inet, inet_flags_freebind) ||
-                                 inet_test_bit(inet, inet_flags_transparent);
-        if (!nonlocal_ok && addr->sin_addr.s_addr != inaddr_any && chk == rtn_unicast)
+        const ipv4_sysctl& sysctl = ipv4_net(ctx).sysctl;
+        const rtn_type chk = inet_addr_type(sin.sin_addr.s_addr);
+        if (!inet_addr_valid_or_nonlocal(sysctl, inet, sin.sin_addr.s_addr, chk))
             return ts.result(-eaddrnotavail);
-        const unsigned short snum = ksock::be16_to_cpu(addr->sin_port);
-        if (snum && snum < ipv4_net(ctx).sysctl.ip_unprivileged_port_start &&
+        const unsigned short snum = ksock::be16_to_cpu(sin.sin_port);
+        if (snum && snum < sysctl.ip_unprivileged_port_start &&
             !ctx.current_cred().has(cap_net_bind_service))
             return ts.result(-eacces);
         // Double bind, or an active socket.
         if (sk.sk_state() != tcp_close || inet.inet_num())
             return ts.result(-einval);
-        inet.inet_rcv_saddr() = inet.inet_saddr = addr->sin_addr.s_addr;
+        inet.inet_rcv_saddr() = inet.inet_saddr = sin.sin_addr.s_addr;
         if (chk == rtn_multicast || chk == rtn_broadcast)
             inet.inet_saddr = 0; // use the device's
         if (snum || !inet_test_bit(inet, inet_flags_bind_address_no_port)) {
@@ -173,13 +208,7 @@ int inet_bind(Ctx& ctx, ksock::socket& so, const sockaddr* uaddr, int addr_len) 
                 return ts.result(-eaddrinuse);
             }
         }
-        if (inet.inet_rcv_saddr())
-            sk.sk_userlocks |= sock_bind_lock;
-        if (snum)
-            sk.sk_userlocks |= sock_bind_port_lock;
-        inet.inet_sport = ksock::cpu_to_be16(inet.inet_num());
-        inet.inet_daddr() = 0;
-        inet.inet_dport() = 0;
+        inet_bind_finish(sk, snum);
         return 0;
     }
 }

@@ -6,18 +6,19 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
-#include <ksock/core/datagram.hpp>
-#include <ksock/core/sock_init.hpp>
+#include <ksock/inet/af_inet.hpp>
+#include <ksock/inet/inet_hash_order.hpp>
 #include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/ip/icmp.hpp>
-#include <ksock/inet/ip/ip_datagram.hpp>
+#include <ksock/inet/ip/ip4_datagram_proto.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
+#include <ksock/inet/ip/ip_output.hpp>
 #include <ksock/inet/ip/ip_sockglue.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
+#include <ksock/inet/raw_recvmsg.hpp>
 #include <ksock/runtime/cred.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
@@ -37,14 +38,16 @@ struct ping_table {
     bool rover_set;
 };
 
-struct ping_prot {
+struct ping_prot : ip4_datagram_proto<ping_prot, inet_sock> {
     static constexpr const char* name = "PING";
-    using obj_type = inet_sock;
-    static constexpr std::size_t obj_size = sizeof(inet_sock);
     static constexpr kfunc backlog_rcv = kf::ping_queue_rcv_skb;
     using state_type = ping_table;
 
     static const inet_sock defaults;
+
+    //! .getsockopt = ip_getsockopt, .setsockopt = ip_setsockopt: SOL_IP only.
+    static constexpr auto& getsockopt_fn = ip_getsockopt;
+    static constexpr auto& setsockopt_fn = ip_setsockopt;
 
     //! ping_init_sock's permission rule: the caller's effective gid, or any
     //! supplementary group, must lie in ping_group_range. No capability
@@ -117,22 +120,15 @@ struct ping_prot {
             if (used)
                 return 1;
         }
-        inet_sk(&sk)->inet_num() = ident;
-        sk.__sk_common.skc_hash = ++t.hash_seq;
-        sock_hold(sk);
+        inet_sk_add_node(sk, ident, t.hash_seq);
         return 0;
     }
 
-    //! ping_unhash.
+    //! ping_unhash: the identifier is given up, with the hash's reference.
     template <class Ctx>
     static void unhash(Ctx&, sock& sk) {
-        inet_sock& inet = *inet_sk(&sk);
-        if (!inet.inet_num())
-            return;
-        inet.inet_num() = 0;
-        inet.inet_sport = 0;
-        sk.__sk_common.skc_hash = 0;
-        --sk.sk_refcnt(); // __sock_put: never the last reference here
+        if (inet_sk_del_node_init(sk))
+            inet_sk(&sk)->inet_sport = 0;
     }
 
     //! ping_bind: ping_check_bind_addr (a whole sockaddr_in; AF_INET, or
@@ -142,45 +138,26 @@ struct ping_prot {
     template <class Ctx>
     static int bind(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
         trace_scope ts(ctx.trace(), "ping_bind");
-        if (addr_len < static_cast<int>(sizeof(sockaddr_in)))
-            return ts.result(-einval);
-        sockaddr_in a{}; // the kernel copy is sockaddr_storage-sized
-        std::memcpy(&a, uaddr, sizeof a);
-        const sockaddr_in* addr = &a;
-        if (addr->sin_family != af_inet &&
-            !(addr->sin_family == af_unspec && addr->sin_addr.s_addr == inaddr_any))
+        sockaddr_in addr; // the kernel copy is sockaddr_storage-sized
+        if (const int err = sockaddr_in_from(uaddr, addr_len, addr))
+            return ts.result(err);
+        if (addr.sin_family != af_inet &&
+            !(addr.sin_family == af_unspec && addr.sin_addr.s_addr == inaddr_any))
             return ts.result(-eafnosupport);
         inet_sock& inet = *inet_sk(&sk);
-        const rtn_type chk = inet_addr_type(addr->sin_addr.s_addr);
-        const bool nonlocal_ok = ipv4_net(ctx).sysctl.ip_nonlocal_bind ||
-                                 inet_test_bit(inet, inet_flags_freebind) ||
-                                 inet_test_bit(inet, inet_flags_transparent);
-        if (addr->sin_addr.s_addr != inaddr_any &&
-            (chk == rtn_multicast || chk == rtn_broadcast || (chk != rtn_local && !nonlocal_ok)))
+        const rtn_type chk = inet_addr_type(addr.sin_addr.s_addr);
+        if (addr.sin_addr.s_addr != inaddr_any &&
+            (chk == rtn_multicast || chk == rtn_broadcast ||
+             (chk != rtn_local && !inet_can_nonlocal_bind(ipv4_net(ctx).sysctl, inet))))
             return ts.result(-eaddrnotavail);
         if (inet.inet_num())
             return ts.result(-einval);
-        const unsigned short snum = ksock::be16_to_cpu(addr->sin_port);
+        const unsigned short snum = ksock::be16_to_cpu(addr.sin_port);
         if (get_port(ctx, sk, snum))
             return ts.result(-eaddrinuse);
-        inet.inet_rcv_saddr() = inet.inet_saddr = addr->sin_addr.s_addr;
-        if (addr->sin_addr.s_addr)
-            sk.sk_userlocks |= sock_bind_lock;
-        if (snum)
-            sk.sk_userlocks |= sock_bind_port_lock;
-        inet.inet_sport = ksock::cpu_to_be16(inet.inet_num());
-        inet.inet_daddr() = 0;
-        inet.inet_dport() = 0;
+        inet.inet_rcv_saddr() = inet.inet_saddr = addr.sin_addr.s_addr;
+        inet_bind_finish(sk, snum);
         return 0;
-    }
-
-    template <class Ctx>
-    static int connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
-        return ip4_datagram_connect(ctx, sk, uaddr, addr_len);
-    }
-    template <class Ctx>
-    static int disconnect(Ctx& ctx, sock& sk, int flags) {
-        return udp_disconnect<ping_prot>(ctx, sk, flags);
     }
 
     //! ping_v4_sendmsg: the caller writes the ICMP header; only an echo
@@ -203,117 +180,30 @@ struct ping_prot {
         if (!(user.type == icmp_t_echo && user.code == 0))
             return ts.result(-einval);
         std::uint32_t daddr = 0;
-        if (msg.msg_name) {
-            const auto* usin = static_cast<const sockaddr_in*>(msg.msg_name);
-            if (msg.msg_namelen < static_cast<int>(sizeof(sockaddr_in)))
-                return ts.result(-einval);
-            if (usin->sin_family != af_inet)
-                return ts.result(-eafnosupport);
-            daddr = usin->sin_addr.s_addr;
-        } else {
-            if (sk.sk_state() != tcp_established)
-                return ts.result(-edestaddrreq);
-            daddr = inet.inet_daddr();
-        }
-        rtable rt{};
-        if (const int err = ip_route_output(daddr, inet.inet_saddr, rt))
+        std::uint16_t port = 0; // ignored
+        if (const int err = ip_datagram_dest(sk, msg, msg.msg_name != nullptr, false, daddr, port))
             return ts.result(err);
-        if (rt.broadcast && !sock_flag(sk, sock_broadcast))
-            return ts.result(-eacces);
-        if (len > ip_max_len - sizeof(iphdr))
-            return ts.result(-emsgsize);
-        const std::size_t tot = sizeof(iphdr) + len;
+        rtable rt{};
+        if (const int err = ip_route_output_flow(sk, daddr, rt))
+            return ts.result(err);
         int err = 0;
-        sk_buff* skb =
-            sock_alloc_send_skb(ctx, sk, tot, ip_truesize(tot, sizeof(iphdr) + sizeof(icmphdr)),
-                                (msg.msg_flags & msg_dontwait) != 0, &err);
+        sk_buff* skb = ip_make_skb(ctx, sk, msg, sizeof(icmphdr), len - sizeof(icmphdr), &err);
         if (!skb)
             return ts.result(err);
-        const std::size_t data = len - sizeof(icmphdr);
-        if (skb_copy_from_iter_at(skb, sizeof(iphdr) + sizeof(icmphdr), msg.msg_iter, data) !=
-            data) {
-            kfree_skb(ctx, skb);
-            return ts.result(-efault);
-        }
         const icmphdr h{icmp_t_echo, 0, 0, inet.inet_sport, user.sequence};
         skb_store_bits(skb, sizeof(iphdr), &h, sizeof h);
         icmp_set_checksum(skb, sizeof(iphdr), len);
-        ip_build_header(ctx, skb, tot, inet.tos, ip_sets_df(inet),
-                        ip_select_ttl(inet, ipv4_net(ctx).sysctl), ipproto_icmp, rt.saddr,
-                        rt.daddr);
-        ip_local_out(ctx, skb);
+        ip_push_pending_frames(ctx, inet, skb, ipproto_icmp, rt);
         return static_cast<long>(len);
     }
 
-    //! ping_recvmsg: one echo reply from its ICMP header on; MSG_TRUNC in
-    //! msg_flags when it did not fit (the call still returns what was
-    //! copied); the sender's address with port 0. MSG_OOB is EOPNOTSUPP, an
-    //! empty error queue EAGAIN. SO_PEEK_OFF does not exist here.
+    //! ping_recvmsg: one echo reply from its ICMP header on (raw_recvmsg's
+    //! path); MSG_TRUNC in msg_flags when it did not fit, the call still
+    //! returning what was copied; the sender's address with port 0.
     template <class Ctx>
     static long recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags,
                         int* addr_len) {
-        if (flags & msg_oob)
-            return -eopnotsupp;
-        if (flags & msg_errqueue)
-            return -eagain;
-        int err = 0;
-        sk_buff* skb = skb_recv_datagram(ctx, sk, flags, &err);
-        if (!skb)
-            return err;
-        return raw_like_copy(ctx, skb, msg, len, flags, addr_len, false);
-    }
-
-    //! The copy-out ping_recvmsg and raw_recvmsg share: from data_off,
-    //! truncated to \p len, the source address with port 0; the length
-    //! returned is the whole message's when \p trunc_returns_all and the
-    //! caller passed MSG_TRUNC (raw), else what was copied (ping).
-    template <class Ctx>
-    static long raw_like_copy(Ctx& ctx, sk_buff* skb, kmsghdr& msg, std::size_t len, int flags,
-                              int* addr_len, bool trunc_returns_all) {
-        const inet_skb_cb& cb = inet_cb(*skb);
-        std::size_t copied = skb->msg_len;
-        if (copied > len) {
-            msg.msg_flags |= msg_trunc;
-            copied = len;
-        }
-        if (skb_copy_to_iter(skb, cb.data_off, msg.msg_iter, copied) < copied) {
-            // skb_copy_datagram_msg failed (a bad buffer): EFAULT, and the
-            // message taken is freed (raw_recvmsg / ping_recvmsg: goto done).
-            if (!(flags & msg_peek))
-                kfree_skb(ctx, skb);
-            return -efault;
-        }
-        if (msg.msg_name) {
-            auto* sin = static_cast<sockaddr_in*>(msg.msg_name);
-            sin->sin_family = af_inet;
-            sin->sin_port = 0;
-            sin->sin_addr.s_addr = cb.saddr;
-            for (unsigned char& z : sin->sin_zero)
-                z = 0;
-            *addr_len = static_cast<int>(sizeof(sockaddr_in));
-        }
-        const long ret =
-            static_cast<long>(trunc_returns_all && (flags & msg_trunc) ? skb->msg_len : copied);
-        if (!(flags & msg_peek))
-            kfree_skb(ctx, skb);
-        return ret;
-    }
-
-    //! ping_close = sk_common_release.
-    template <class Ctx>
-    static void close(Ctx& ctx, sock& sk, long /*timeout*/) {
-        sk_common_release<ping_prot>(ctx, sk);
-    }
-
-    template <class Entry, class Ctx>
-    static int getsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, void* optval,
-                          socklen_t* optlen) {
-        return ip_getsockopt(so, level, optname, optval, optlen, ctx.current_cred(), ipv4_net(ctx));
-    }
-    template <class Entry, class Ctx>
-    static int setsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, const void* optval,
-                          socklen_t optlen) {
-        return ip_setsockopt(so, level, optname, optval, optlen, ctx.current_cred());
+        return raw_recvmsg(ctx, sk, msg, len, flags, addr_len, false);
     }
 };
 

@@ -7,17 +7,18 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
-#include <ksock/core/datagram.hpp>
 #include <ksock/core/sock_init.hpp>
+#include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/ip/icmp.hpp>
-#include <ksock/inet/ip/ip_datagram.hpp>
+#include <ksock/inet/ip/ip4_datagram_ioctl.hpp>
+#include <ksock/inet/ip/ip4_datagram_proto.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
+#include <ksock/inet/ip/ip_output.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
-#include <ksock/inet/ping.hpp>
+#include <ksock/inet/raw_recvmsg.hpp>
 #include <ksock/inet/raw_sock.hpp>
 #include <ksock/inet/raw_sockopt.hpp>
 #include <ksock/objects/layout.hpp>
@@ -25,7 +26,6 @@
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/in.hpp>
-#include <ksock/uapi/ioctls.hpp>
 #include <ksock/uapi/msghdr.hpp>
 #include <ksock/uapi/sockaddr.hpp>
 #include <ksock/uapi/socket.hpp>
@@ -42,15 +42,18 @@ struct raw_hashinfo {
     int count;
 };
 
-struct raw_prot {
+struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
     static constexpr const char* name = "RAW";
-    using obj_type = raw_sock;
-    static constexpr std::size_t obj_size = sizeof(raw_sock);
     static constexpr kfunc backlog_rcv = kf::raw_rcv_skb;
     using state_type = raw_hashinfo;
 
     //! The image of socket(AF_INET, SOCK_RAW, IPPROTO_RAW).
     static const raw_sock defaults;
+
+    //! .getsockopt = raw_getsockopt, .setsockopt = raw_setsockopt: SOL_RAW,
+    //! then SOL_IP.
+    static constexpr auto& getsockopt_fn = raw_getsockopt;
+    static constexpr auto& setsockopt_fn = raw_setsockopt;
 
     //! raw_hash_sk: add to the chain of inet_num, taking a reference.
     template <class Ctx>
@@ -98,51 +101,65 @@ struct raw_prot {
     template <class Ctx>
     static int bind(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
         trace_scope ts(ctx.trace(), "raw_bind");
-        if (sk.sk_state() != tcp_close || addr_len < static_cast<int>(sizeof(sockaddr_in)))
+        sockaddr_in addr; // the kernel copy is sockaddr_storage-sized
+        if (sk.sk_state() != tcp_close)
             return ts.result(-einval);
-        sockaddr_in a{}; // the kernel copy is sockaddr_storage-sized
-        std::memcpy(&a, uaddr, sizeof a);
-        const sockaddr_in* addr = &a;
+        if (const int err = sockaddr_in_from(uaddr, addr_len, addr))
+            return ts.result(err);
         inet_sock& inet = *inet_sk(&sk);
-        const rtn_type chk = inet_addr_type(addr->sin_addr.s_addr);
-        const bool nonlocal_ok = ipv4_net(ctx).sysctl.ip_nonlocal_bind ||
-                                 inet_test_bit(inet, inet_flags_freebind) ||
-                                 inet_test_bit(inet, inet_flags_transparent);
-        if (!nonlocal_ok && addr->sin_addr.s_addr != inaddr_any && chk == rtn_unicast)
+        const rtn_type chk = inet_addr_type(addr.sin_addr.s_addr);
+        if (!inet_addr_valid_or_nonlocal(ipv4_net(ctx).sysctl, inet, addr.sin_addr.s_addr, chk))
             return ts.result(-eaddrnotavail);
-        inet.inet_rcv_saddr() = inet.inet_saddr = addr->sin_addr.s_addr;
+        inet.inet_rcv_saddr() = inet.inet_saddr = addr.sin_addr.s_addr;
         if (chk == rtn_multicast || chk == rtn_broadcast)
             inet.inet_saddr = 0;
         return 0;
-    }
-
-    template <class Ctx>
-    static int connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
-        return ip4_datagram_connect(ctx, sk, uaddr, addr_len);
-    }
-    //! __udp_disconnect, as Linux's raw_prot has it: without a bound port
-    //! lock the socket is unhashed, so it receives nothing any more.
-    template <class Ctx>
-    static int disconnect(Ctx& ctx, sock& sk, int flags) {
-        return udp_disconnect<raw_prot>(ctx, sk, flags);
     }
 
     //! raw_ioctl: SIOCINQ is the first packet's length, IP header included;
     //! SIOCOUTQ the send memory still charged.
     template <class Ctx>
     static int ioctl(Ctx&, sock& sk, unsigned long cmd, int* karg) {
-        switch (cmd) {
-        case siocoutq:
-            *karg = sk_wmem_alloc_get(sk);
-            return 0;
-        case siocinq: {
-            const sk_buff* skb = skb_peek(sk.sk_receive_queue);
-            *karg = skb ? static_cast<int>(skb->msg_len) : 0;
-            return 0;
+        return ip4_datagram_ioctl(sk, cmd, karg);
+    }
+
+    //! raw_send_hdrinc: the caller's packet, IPv4 header first, goes out
+    //! as it is but for tot_len, a zero saddr (the route's) and id (a random
+    //! one) and the checksum, all filled in. Too short a packet, or a
+    //! header longer than the packet, is EINVAL. 0 or -errno.
+    template <class Ctx>
+    static int send_hdrinc(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, const rtable& rt) {
+        int err = 0;
+        const std::uint32_t truesize = ip_truesize(len, len); // all linear
+        sk_buff* skb =
+            sock_alloc_send_skb(ctx, sk, len, truesize, (msg.msg_flags & msg_dontwait) != 0, &err);
+        if (!skb)
+            return err;
+        if (skb_copy_from_iter_at(skb, 0, msg.msg_iter, len) != len) {
+            kfree_skb(ctx, skb);
+            return -efault;
         }
-        default:
-            return -enoioctlcmd;
+        iphdr h{};
+        if (len < sizeof h) {
+            kfree_skb(ctx, skb);
+            return -einval;
         }
+        skb_copy_bits(skb, 0, &h, sizeof h);
+        const std::size_t iphlen = static_cast<std::size_t>(h.ver_ihl & 0x0f) * 4u;
+        if (iphlen > len) {
+            kfree_skb(ctx, skb);
+            return -einval;
+        }
+        if (iphlen >= sizeof h) {
+            if (!h.saddr)
+                h.saddr = rt.saddr;
+            h.tot_len = ksock::cpu_to_be16(static_cast<std::uint16_t>(len));
+            if (!h.id)
+                h.id = ip_select_ident(ctx);
+            ip_send_check(skb, h, iphlen);
+        }
+        ip_local_out(ctx, skb);
+        return 0;
     }
 
     //! raw_sendmsg. Without IP_HDRINCL the stack writes the IP header (the
@@ -160,75 +177,22 @@ struct raw_prot {
         if (msg.msg_flags & msg_oob)
             return ts.result(-eopnotsupp);
         std::uint32_t daddr = 0;
-        if (msg.msg_namelen) {
-            const auto* usin = static_cast<const sockaddr_in*>(msg.msg_name);
-            if (msg.msg_namelen < static_cast<int>(sizeof(sockaddr_in)))
-                return ts.result(-einval);
-            if (usin->sin_family != af_inet && usin->sin_family)
-                return ts.result(-eafnosupport);
-            daddr = usin->sin_addr.s_addr;
-        } else {
-            if (sk.sk_state() != tcp_established)
-                return ts.result(-edestaddrreq);
-            daddr = inet.inet_daddr();
-        }
-        rtable rt{};
-        if (const int err = ip_route_output(daddr, inet.inet_saddr, rt))
+        std::uint16_t port = 0; // the protocol is the port
+        if (const int err = ip_datagram_dest(sk, msg, msg.msg_namelen != 0, true, daddr, port))
             return ts.result(err);
-        if (rt.broadcast && !sock_flag(sk, sock_broadcast))
-            return ts.result(-eacces);
-        const bool noblock = (msg.msg_flags & msg_dontwait) != 0;
-        int err = 0;
+        rtable rt{};
+        if (const int err = ip_route_output_flow(sk, daddr, rt))
+            return ts.result(err);
         if (hdrincl) {
-            const std::uint32_t truesize = ip_truesize(len, len); // all linear
-            sk_buff* skb = sock_alloc_send_skb(ctx, sk, len, truesize, noblock, &err);
-            if (!skb)
+            if (const int err = send_hdrinc(ctx, sk, msg, len, rt))
                 return ts.result(err);
-            if (skb_copy_from_iter_at(skb, 0, msg.msg_iter, len) != len) {
-                kfree_skb(ctx, skb);
-                return ts.result(-efault);
-            }
-            iphdr h{};
-            if (len < sizeof h) {
-                kfree_skb(ctx, skb);
-                return ts.result(-einval);
-            }
-            skb_copy_bits(skb, 0, &h, sizeof h);
-            const std::size_t iphlen = static_cast<std::size_t>(h.ver_ihl & 0x0f) * 4u;
-            if (iphlen > len) {
-                kfree_skb(ctx, skb);
-                return ts.result(-einval);
-            }
-            if (iphlen >= sizeof h) {
-                if (!h.saddr)
-                    h.saddr = rt.saddr;
-                h.check = 0;
-                h.tot_len = ksock::cpu_to_be16(static_cast<std::uint16_t>(len));
-                if (!h.id)
-                    h.id = ksock::cpu_to_be16(
-                        static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16));
-                skb_store_bits(skb, 0, &h, sizeof h);
-                h.check = ksock::cpu_to_be16(csum_fold(skb_checksum(skb, 0, iphlen, 0)));
-                skb_store_bits(skb, 0, &h, sizeof h);
-            }
-            ip_local_out(ctx, skb);
             return static_cast<long>(len);
         }
-        if (len > ip_max_len - sizeof(iphdr))
-            return ts.result(-emsgsize);
-        const std::size_t tot = sizeof(iphdr) + len;
-        sk_buff* skb =
-            sock_alloc_send_skb(ctx, sk, tot, ip_truesize(tot, sizeof(iphdr)), noblock, &err);
+        int err = 0;
+        sk_buff* skb = ip_make_skb(ctx, sk, msg, 0, len, &err);
         if (!skb)
             return ts.result(err);
-        if (skb_copy_from_iter_at(skb, sizeof(iphdr), msg.msg_iter, len) != len) {
-            kfree_skb(ctx, skb);
-            return ts.result(-efault);
-        }
-        ip_build_header(ctx, skb, tot, inet.tos, ip_sets_df(inet),
-                        ip_select_ttl(inet, ipv4_net(ctx).sysctl),
-                        static_cast<std::uint8_t>(inet.inet_num()), rt.saddr, rt.daddr);
-        ip_local_out(ctx, skb);
+        ip_push_pending_frames(ctx, inet, skb, static_cast<std::uint8_t>(inet.inet_num()), rt);
         return static_cast<long>(len);
     }
 
@@ -238,33 +202,7 @@ struct raw_prot {
     template <class Ctx>
     static long recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags,
                         int* addr_len) {
-        if (flags & msg_oob)
-            return -eopnotsupp;
-        if (flags & msg_errqueue)
-            return -eagain;
-        int err = 0;
-        sk_buff* skb = skb_recv_datagram(ctx, sk, flags, &err);
-        if (!skb)
-            return err;
-        return ping_prot::raw_like_copy(ctx, skb, msg, len, flags, addr_len, true);
-    }
-
-    //! raw_close: no router-alert entry to drop; sk_common_release.
-    template <class Ctx>
-    static void close(Ctx& ctx, sock& sk, long /*timeout*/) {
-        sk_common_release<raw_prot>(ctx, sk);
-    }
-
-    template <class Entry, class Ctx>
-    static int getsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, void* optval,
-                          socklen_t* optlen) {
-        return raw_getsockopt(so, level, optname, optval, optlen, ctx.current_cred(),
-                              ipv4_net(ctx));
-    }
-    template <class Entry, class Ctx>
-    static int setsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, const void* optval,
-                          socklen_t optlen) {
-        return raw_setsockopt(so, level, optname, optval, optlen, ctx.current_cred());
+        return raw_recvmsg(ctx, sk, msg, len, flags, addr_len, true);
     }
 };
 

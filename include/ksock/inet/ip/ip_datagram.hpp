@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_sock.hpp>
@@ -26,25 +25,21 @@ namespace ksock::inet {
 template <class Ctx>
 int ip4_datagram_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
     trace_scope ts(ctx.trace(), "ip4_datagram_connect");
-    if (addr_len < static_cast<int>(sizeof(sockaddr_in)))
-        return ts.result(-einval);
-    sockaddr_in sin{}; // the kernel copy is sockaddr_storage-sized
-    std::memcpy(&sin, uaddr, sizeof sin);
-    const sockaddr_in* usin = &sin;
-    if (usin->sin_family != af_inet)
+    sockaddr_in usin; // the kernel copy is sockaddr_storage-sized
+    if (const int err = sockaddr_in_from(uaddr, addr_len, usin))
+        return ts.result(err);
+    if (usin.sin_family != af_inet)
         return ts.result(-eafnosupport);
     inet_sock& inet = *inet_sk(&sk);
     rtable rt{};
-    if (const int err = ip_route_output(usin->sin_addr.s_addr, inet.inet_saddr, rt))
+    if (const int err = ip_route_output_flow(sk, usin.sin_addr.s_addr, rt))
         return ts.result(err);
-    if (rt.broadcast && !sock_flag(sk, sock_broadcast))
-        return ts.result(-eacces);
     if (!inet.inet_saddr)
         inet.inet_saddr = rt.saddr;
     if (!inet.inet_rcv_saddr())
         inet.inet_rcv_saddr() = rt.saddr; // the rehash is implicit: lookups scan
     inet.inet_daddr() = rt.daddr;
-    inet.inet_dport() = usin->sin_port;
+    inet.inet_dport() = usin.sin_port;
     sk.sk_state() = tcp_established;
     inet.inet_id = static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16);
     return 0;

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include <ksock/objects/sk_buff.hpp>
+#include <ksock/uapi/byteorder.hpp>
 
 namespace ksock::inet {
 
@@ -133,6 +134,16 @@ constexpr std::uint16_t csum_fold(std::uint32_t sum) noexcept {
     while (sum >> 16)
         sum = (sum & 0xffffu) + (sum >> 16);
     return static_cast<std::uint16_t>(~sum & 0xffffu);
+}
+
+//! csum_tcpudp_nofold: the unfolded sum of the IPv4 pseudo-header (the
+//! addresses, in network order, the protocol and the transport length) that
+//! UDP's and TCP's checksums cover.
+constexpr std::uint32_t csum_tcpudp_nofold(std::uint32_t saddr, std::uint32_t daddr,
+                                           std::uint32_t len, std::uint8_t proto) noexcept {
+    const std::uint32_t s = ksock::be32_to_cpu(saddr);
+    const std::uint32_t d = ksock::be32_to_cpu(daddr);
+    return (s >> 16) + (s & 0xffffu) + (d >> 16) + (d & 0xffffu) + proto + len;
 }
 
 } // namespace ksock::inet

@@ -3,13 +3,15 @@
 // the route to a destination, the sender's skb (sock_alloc_send_skb), the
 // IPv4 header, and the loopback itself: the packet leaves its sender
 // (loopback_xmit orphans it), is checked as ip_rcv does, goes first to every
-// matching raw socket (raw_v4_input) and then to its protocol (udp_rcv,
-// icmp_rcv), or back as ICMP protocol-unreachable when nobody takes it.
+// matching raw socket (raw_v4_input) and then to its protocol's handler in
+// inet_protos (udp_rcv, icmp_rcv), or back as ICMP protocol-unreachable when
+// nobody takes it.
 //
 // A packet is an skb chain holding the whole IP datagram, header first;
 // what each layer knows about it is kept in skb->cb (inet_skb_cb). The
-// receivers are defined in their own headers (udp_input.hpp, icmp.hpp,
-// raw.hpp) and declared here, since they send packets in turn.
+// receivers are defined in their own headers (raw.hpp, icmp.hpp,
+// udp_input.hpp) and declared here or in inet_protos.hpp, since they send
+// packets in turn.
 #pragma once
 
 #include <climits>
@@ -22,6 +24,7 @@
 #include <ksock/core/sock_wait.hpp>
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_sock.hpp>
+#include <ksock/inet/ip/inet_protos.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/objects/sk_buff.hpp>
@@ -68,14 +71,11 @@ constexpr std::uint32_t lo_broadcast() noexcept {
     return ksock::cpu_to_be32(0x7fffffffu);
 }
 
-// The receivers (defined in udp_input.hpp, icmp.hpp, raw.hpp).
+// The raw sockets' receiver and ICMP's error sender (defined in raw.hpp and
+// icmp.hpp; the protocols' receivers are inet_protos' handlers).
 template <class Ctx>
 bool raw_v4_input(Ctx& ctx, const sk_buff* skb, std::uint8_t protocol, std::uint32_t saddr,
                   std::uint32_t daddr);
-template <class Ctx>
-void udp_rcv(Ctx& ctx, sk_buff* skb);
-template <class Ctx>
-void icmp_rcv(Ctx& ctx, sk_buff* skb);
 template <class Ctx>
 void icmp_send(Ctx& ctx, const sk_buff* skb_in, std::uint8_t type, std::uint8_t code);
 
@@ -104,6 +104,18 @@ constexpr int ip_route_output(std::uint32_t daddr, std::uint32_t saddr, rtable& 
     rt.broadcast = daddr == lo_broadcast();
     if (!rt.saddr)
         rt.saddr = htonl_loopback();
+    return 0;
+}
+
+//! ip_route_output_flow for a socket's datagram to \p daddr (from its source
+//! address), with the check every sender makes of the route it gets
+//! (udp_sendmsg, raw_sendmsg, ping_v4_sendmsg, __ip4_datagram_connect):
+//! lo's broadcast needs SO_BROADCAST, else EACCES.
+inline int ip_route_output_flow(const sock& sk, std::uint32_t daddr, rtable& rt) noexcept {
+    if (const int err = ip_route_output(daddr, inet_sk(&sk)->inet_saddr, rt))
+        return err;
+    if (rt.broadcast && !sock_flag(sk, sock_broadcast))
+        return -eacces;
     return 0;
 }
 
@@ -190,9 +202,23 @@ constexpr bool ip_sets_df(const inet_sock& inet) noexcept {
            inet.pmtudisc == ip_pmtudisc_want;
 }
 
+//! ip_select_ident: a packet's id, the namespace's pseudo-random number
+//! (Linux's ids are random on the host too), in network order.
+template <class Ctx>
+inline std::uint16_t ip_select_ident(Ctx& ctx) noexcept {
+    return ksock::cpu_to_be16(static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16));
+}
+
+//! ip_send_check: write IPv4 header \p h at the start of \p skb with its
+//! checksum, taken over the \p ihl header bytes there (options included).
+inline void ip_send_check(sk_buff* skb, iphdr& h, std::size_t ihl) noexcept {
+    h.check = 0;
+    skb_store_bits(skb, 0, &h, sizeof h);
+    h.check = ksock::cpu_to_be16(csum_fold(skb_checksum(skb, 0, ihl, 0)));
+    skb_store_bits(skb, 0, &h, sizeof h);
+}
+
 //! Write the 20-byte IPv4 header at the start of \p skb, checksum included.
-//! The id is the namespace's pseudo-random number (ip_select_ident's values
-//! are random on the host too).
 template <class Ctx>
 void ip_build_header(Ctx& ctx, sk_buff* skb, std::size_t tot_len, std::uint8_t tos, bool df,
                      std::uint8_t ttl, std::uint8_t protocol, std::uint32_t saddr,
@@ -201,24 +227,22 @@ void ip_build_header(Ctx& ctx, sk_buff* skb, std::size_t tot_len, std::uint8_t t
     h.ver_ihl = 0x45;
     h.tos = tos;
     h.tot_len = ksock::cpu_to_be16(static_cast<std::uint16_t>(tot_len));
-    h.id = ksock::cpu_to_be16(static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16));
+    h.id = ip_select_ident(ctx);
     h.frag_off = ksock::cpu_to_be16(df ? ip_df : 0);
     h.ttl = ttl;
     h.protocol = protocol;
-    h.check = 0;
     h.saddr = saddr;
     h.daddr = daddr;
-    skb_store_bits(skb, 0, &h, sizeof h);
-    h.check = ksock::cpu_to_be16(csum_fold(skb_checksum(skb, 0, sizeof h, 0)));
-    skb_store_bits(skb, 0, &h, sizeof h);
+    ip_send_check(skb, h, sizeof h);
 }
 
-//! sock_queue_rcv_skb (raw and ping receivers): dropped when the receive
-//! memory has reached sk_rcvbuf (sk_drops counts it), else charged, queued,
-//! and the reader woken.
+//! The end of every datagram enqueue (__sock_queue_rcv_skb's, and
+//! __udp_enqueue_schedule_skb's after its own memory rule): a datagram
+//! the rule \p refused is dropped (sk_drops counts it), one it took is
+//! charged, queued, and the reader woken.
 template <class Ctx>
-int sock_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
-    if (sk.sk_rmem_alloc >= sk.sk_rcvbuf) {
+inline int sk_queue_rcv_or_drop(Ctx& ctx, sock& sk, sk_buff* skb, bool refused) {
+    if (refused) {
         ++sk.sk_drops;
         kfree_skb(ctx, skb);
         return -enomem;
@@ -230,28 +254,25 @@ int sock_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     return 0;
 }
 
-//! ip_local_deliver_finish -> ip_protocol_deliver_rcu: the raw sockets
-//! first, then the protocol; a protocol nobody handles is answered with
-//! ICMP protocol-unreachable unless a raw socket took the packet. TCP's
-//! packets do not travel this way (TCP has its own loopback).
+//! sock_queue_rcv_skb (raw and ping receivers): refused when the receive
+//! memory has reached sk_rcvbuf.
 template <class Ctx>
-void ip_local_deliver(Ctx& ctx, sk_buff* skb) {
+int sock_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
+    return sk_queue_rcv_or_drop(ctx, sk, skb, sk.sk_rmem_alloc >= sk.sk_rcvbuf);
+}
+
+//! ip_local_deliver_finish -> ip_protocol_deliver_rcu: the raw sockets
+//! first, then the protocol's handler in inet_protos; a protocol nobody
+//! registered is answered with ICMP protocol-unreachable unless a raw
+//! socket took the packet.
+template <class Ctx>
+inline void ip_local_deliver(Ctx& ctx, sk_buff* skb) {
     const inet_skb_cb& cb = inet_cb(*skb);
     const bool raw = raw_v4_input(ctx, skb, cb.protocol, cb.saddr, cb.daddr);
-    switch (cb.protocol) {
-    case ipproto_udp:
-        udp_rcv(ctx, skb);
+    if (inet_protocol_deliver(ctx, skb, cb.protocol))
         return;
-    case ipproto_icmp:
-        icmp_rcv(ctx, skb);
-        return;
-    case ipproto_tcp:
-        break;
-    default:
-        if (!raw)
-            icmp_send(ctx, skb, icmp_t_dest_unreach, icmp_prot_unreach);
-        break;
-    }
+    if (!raw)
+        icmp_send(ctx, skb, icmp_t_dest_unreach, icmp_prot_unreach);
     kfree_skb(ctx, skb);
 }
 

@@ -80,96 +80,95 @@ constexpr bool ip_small_int_opt(int optname) noexcept {
 
 } // namespace detail
 
-//! ip_setsockopt(): setsockopt(fd, SOL_IP, ...) on an AF_INET socket, and
-//! where TCP, UDP and raw sockets send every level they do not own.
-//! Another level is ENOPROTOOPT (getsockopt says EOPNOTSUPP instead).
-inline int ip_setsockopt(ksock::socket& s, int level, int optname, const void* optval,
-                         socklen_t optlen, const cred& cr) {
-    sock& sk = *s.sk;
-    inet_sock& inet = *inet_sk(&sk);
-    int val = 0;
+namespace detail {
 
-    if (level != sol_ip)
-        return -enoprotoopt;
+//! What setting an inet_flags option asks beyond its bit (bits of
+//! ip_flag_opt::rules), each refused as Linux's do_ip_setsockopt does.
+enum ip_flag_rule : unsigned {
+    ip_rule_cap_net = 1,     //!< setting it needs CAP_NET_RAW or CAP_NET_ADMIN: EPERM
+    ip_rule_raw_only = 2,    //!< another socket type: ENOPROTOOPT
+    ip_rule_needs_len = 4,   //!< optlen 0: EINVAL
+    ip_rule_zero_or_one = 8, //!< a value other than 0 and 1: EINVAL
+};
 
-    // The small-int options read an int when there are 4 bytes, else one
-    // unsigned byte; optlen 0 reads as 0 (some options reject it below).
-    if (detail::ip_small_int_opt(optname)) {
-        if (optlen >= sizeof(int)) {
-            if (!ksock::detail::copy_from_user(&val, optval, sizeof(val)))
-                return -efault;
-        } else if (optlen >= 1) {
-            unsigned char ucval = 0;
-            if (!ksock::detail::copy_from_user(&ucval, optval, 1))
-                return -efault;
-            val = ucval;
-        }
+//! An IP option that is one bit of inet_flags: its name, its bit, and
+//! its rules (ip_flag_rule bits).
+struct ip_flag_opt {
+    int optname;
+    inet_flags_bit bit;
+    unsigned rules;
+};
+
+//! The options Linux 6.x handles with inet_assign_bit / inet_test_bit,
+//! set and got alike. IP_HDRINCL and IP_NODEFRAG are readable on every
+//! socket (0 unless raw): only setting them is raw-only, because only a raw
+//! socket builds its own IP header. Turning IP_RECVERR off also purges
+//! sk_error_queue, where ksock queues nothing yet.
+inline constexpr ip_flag_opt ip_flag_opts[] = {
+    {ip_pktinfo, inet_flags_pktinfo, 0},
+    {ip_recvttl, inet_flags_ttl, 0},
+    {ip_recvtos, inet_flags_tos, 0},
+    {ip_recvopts, inet_flags_recvopts, 0},
+    {ip_retopts, inet_flags_retopts, 0},
+    {ip_recverr, inet_flags_recverr, 0},
+    {ip_recverr_rfc4884, inet_flags_recverr_rfc4884, ip_rule_zero_or_one},
+    {ip_freebind, inet_flags_freebind, ip_rule_needs_len},
+    {ip_hdrincl, inet_flags_hdrincl, ip_rule_raw_only},
+    {ip_multicast_loop, inet_flags_mc_loop, ip_rule_needs_len},
+    {ip_multicast_all, inet_flags_mc_all, ip_rule_needs_len | ip_rule_zero_or_one},
+    {ip_transparent, inet_flags_transparent, ip_rule_cap_net | ip_rule_needs_len},
+    {ip_nodefrag, inet_flags_nodefrag, ip_rule_raw_only},
+    {ip_bind_address_no_port, inet_flags_bind_address_no_port, 0},
+};
+
+//! The flag option named \p optname, or null.
+constexpr const ip_flag_opt* ip_flag_opt_find(int optname) noexcept {
+    for (const ip_flag_opt& o : ip_flag_opts)
+        if (o.optname == optname)
+            return &o;
+    return nullptr;
+}
+
+//! do_ip_setsockopt's reading of the value: the small-int options read an
+//! int when there are 4 bytes, else one unsigned byte; optlen 0 reads as 0
+//! (some options reject it later). Every other option reads nothing here.
+inline int ip_setsockopt_val(int optname, const void* optval, socklen_t optlen, int& val) {
+    val = 0;
+    if (!ip_small_int_opt(optname))
+        return 0;
+    if (optlen >= sizeof(int)) {
+        if (!ksock::detail::copy_from_user(&val, optval, sizeof(val)))
+            return -efault;
+    } else if (optlen >= 1) {
+        unsigned char ucval = 0;
+        if (!ksock::detail::copy_from_user(&ucval, optval, 1))
+            return -efault;
+        val = ucval;
     }
+    return 0;
+}
 
+//! Setting a flag option: its rules in Linux's order (IP_TRANSPARENT's
+//! capability before its length), then the bit.
+inline int ip_set_flag_opt(sock& sk, const ip_flag_opt& o, int val, socklen_t optlen,
+                           const cred& cr) noexcept {
+    if ((o.rules & ip_rule_cap_net) && val && !cr.has(cap_net_raw) && !cr.has(cap_net_admin))
+        return -eperm;
+    if ((o.rules & ip_rule_raw_only) && sk.sk_type != sock_raw)
+        return -enoprotoopt;
+    if ((o.rules & ip_rule_needs_len) && optlen < 1)
+        return -einval;
+    if ((o.rules & ip_rule_zero_or_one) && val != 0 && val != 1)
+        return -einval;
+    inet_assign_bit(*inet_sk(&sk), o.bit, val);
+    return 0;
+}
+
+//! Setting one of the options that hold a number (TTLs, PMTU discovery,
+//! TOS, the local port range), each with its range check.
+inline int ip_set_value_opt(sock& sk, int optname, int val, socklen_t optlen) noexcept {
+    inet_sock& inet = *inet_sk(&sk);
     switch (optname) {
-    case ip_pktinfo:
-        inet_assign_bit(inet, inet_flags_pktinfo, val);
-        return 0;
-    case ip_recvttl:
-        inet_assign_bit(inet, inet_flags_ttl, val);
-        return 0;
-    case ip_recvtos:
-        inet_assign_bit(inet, inet_flags_tos, val);
-        return 0;
-    case ip_recvopts:
-        inet_assign_bit(inet, inet_flags_recvopts, val);
-        return 0;
-    case ip_retopts:
-        inet_assign_bit(inet, inet_flags_retopts, val);
-        return 0;
-    case ip_recverr:
-        // (Turning it off also purges sk_error_queue; ksock queues nothing yet.)
-        inet_assign_bit(inet, inet_flags_recverr, val);
-        return 0;
-    case ip_recverr_rfc4884:
-        if (val < 0 || val > 1)
-            return -einval;
-        inet_assign_bit(inet, inet_flags_recverr_rfc4884, val);
-        return 0;
-    case ip_freebind:
-        if (optlen < 1)
-            return -einval;
-        inet_assign_bit(inet, inet_flags_freebind, val);
-        return 0;
-    case ip_hdrincl:
-        // Only a raw socket builds its own IP header.
-        if (sk.sk_type != sock_raw)
-            return -enoprotoopt;
-        inet_assign_bit(inet, inet_flags_hdrincl, val);
-        return 0;
-    case ip_multicast_loop:
-        if (optlen < 1)
-            return -einval;
-        inet_assign_bit(inet, inet_flags_mc_loop, val);
-        return 0;
-    case ip_multicast_all:
-        if (optlen < 1)
-            return -einval;
-        if (val != 0 && val != 1)
-            return -einval;
-        inet_assign_bit(inet, inet_flags_mc_all, val);
-        return 0;
-    case ip_transparent:
-        // The capability is checked before the length.
-        if (val && !cr.has(cap_net_raw) && !cr.has(cap_net_admin))
-            return -eperm;
-        if (optlen < 1)
-            return -einval;
-        inet_assign_bit(inet, inet_flags_transparent, val);
-        return 0;
-    case ip_nodefrag:
-        if (sk.sk_type != sock_raw)
-            return -enoprotoopt;
-        inet_assign_bit(inet, inet_flags_nodefrag, val);
-        return 0;
-    case ip_bind_address_no_port:
-        inet_assign_bit(inet, inet_flags_bind_address_no_port, val);
-        return 0;
     case ip_ttl:
         // -1 restores "use net.ipv4.ip_default_ttl".
         if (optlen < 1)
@@ -205,7 +204,7 @@ inline int ip_setsockopt(ksock::socket& s, int level, int optname, const void* o
         return 0;
     case ip_tos:
         // No length check at all: optlen 0 sets TOS 0.
-        detail::ip_sock_set_tos(sk, val);
+        ip_sock_set_tos(sk, val);
         return 0;
     case ip_local_port_range: {
         const auto lo = static_cast<std::uint16_t>(val);
@@ -225,6 +224,53 @@ inline int ip_setsockopt(ksock::socket& s, int level, int optname, const void* o
     }
 }
 
+//! The number an option holds that is not a flag (ip_getsockopt's switch
+//! past the flags); false for a name ip_getsockopt does not know.
+inline bool ip_get_value_opt(const inet_sock& inet, int optname, const netns_ipv4& ns,
+                             int& val) noexcept {
+    switch (optname) {
+    case ip_ttl:
+        val = inet.uc_ttl;
+        if (val < 0)
+            val = ns.sysctl.ip_default_ttl;
+        return true;
+    case ip_minttl:
+        val = inet.min_ttl;
+        return true;
+    case ip_multicast_ttl:
+        val = inet.mc_ttl;
+        return true;
+    case ip_mtu_discover:
+        val = inet.pmtudisc;
+        return true;
+    case ip_tos:
+        val = inet.tos;
+        return true;
+    case ip_local_port_range:
+        val = static_cast<int>(inet.local_port_range);
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace detail
+
+//! ip_setsockopt(): setsockopt(fd, SOL_IP, ...) on an AF_INET socket, and
+//! where TCP, UDP and raw sockets send every level they do not own.
+//! Another level is ENOPROTOOPT (getsockopt says EOPNOTSUPP instead).
+inline int ip_setsockopt(ksock::socket& s, int level, int optname, const void* optval,
+                         socklen_t optlen, const cred& cr) {
+    if (level != sol_ip)
+        return -enoprotoopt;
+    int val = 0;
+    if (const int err = detail::ip_setsockopt_val(optname, optval, optlen, val))
+        return err;
+    if (const detail::ip_flag_opt* o = detail::ip_flag_opt_find(optname))
+        return detail::ip_set_flag_opt(*s.sk, *o, val, optlen, cr);
+    return detail::ip_set_value_opt(*s.sk, optname, val, optlen);
+}
+
 //! ip_getsockopt(): getsockopt(fd, SOL_IP, ...) on an AF_INET socket.
 //! Another level is EOPNOTSUPP, checked before *optlen is read.
 inline int ip_getsockopt(ksock::socket& s, int level, int optname, void* optval, socklen_t* optlen,
@@ -241,75 +287,13 @@ inline int ip_getsockopt(ksock::socket& s, int level, int optname, void* optval,
     if (len < 0)
         return -einval;
 
-    switch (optname) {
-    case ip_pktinfo:
-        val = inet_test_bit(inet, inet_flags_pktinfo);
-        break;
-    case ip_recvttl:
-        val = inet_test_bit(inet, inet_flags_ttl);
-        break;
-    case ip_recvtos:
-        val = inet_test_bit(inet, inet_flags_tos);
-        break;
-    case ip_recvopts:
-        val = inet_test_bit(inet, inet_flags_recvopts);
-        break;
-    case ip_retopts:
-        val = inet_test_bit(inet, inet_flags_retopts);
-        break;
-    case ip_recverr:
-        val = inet_test_bit(inet, inet_flags_recverr);
-        break;
-    case ip_recverr_rfc4884:
-        val = inet_test_bit(inet, inet_flags_recverr_rfc4884);
-        break;
-    case ip_freebind:
-        val = inet_test_bit(inet, inet_flags_freebind);
-        break;
-    case ip_hdrincl:
-        // Readable on every socket (0 unless raw): only setting is raw-only.
-        val = inet_test_bit(inet, inet_flags_hdrincl);
-        break;
-    case ip_multicast_loop:
-        val = inet_test_bit(inet, inet_flags_mc_loop);
-        break;
-    case ip_multicast_all:
-        val = inet_test_bit(inet, inet_flags_mc_all);
-        break;
-    case ip_transparent:
-        val = inet_test_bit(inet, inet_flags_transparent);
-        break;
-    case ip_nodefrag:
-        val = inet_test_bit(inet, inet_flags_nodefrag);
-        break;
-    case ip_bind_address_no_port:
-        val = inet_test_bit(inet, inet_flags_bind_address_no_port);
-        break;
-    case ip_ttl:
-        val = inet.uc_ttl;
-        if (val < 0)
-            val = ns.sysctl.ip_default_ttl;
-        break;
-    case ip_minttl:
-        val = inet.min_ttl;
-        break;
-    case ip_multicast_ttl:
-        val = inet.mc_ttl;
-        break;
-    case ip_mtu_discover:
-        val = inet.pmtudisc;
-        break;
-    case ip_tos:
-        val = inet.tos;
-        break;
-    case ip_mtu:
+    if (const detail::ip_flag_opt* o = detail::ip_flag_opt_find(optname)) {
+        val = inet_test_bit(inet, o->bit);
+    } else if (optname == ip_mtu) {
         // The path MTU of the cached route (dst4_mtu). ksock has no routes
         // yet, so this is always what an unconnected socket gets.
         return -enotconn;
-    case ip_local_port_range:
-        val = static_cast<int>(inet.local_port_range);
-        break;
-    default:
+    } else if (!detail::ip_get_value_opt(inet, optname, ns, val)) {
         return -enoprotoopt;
     }
 

@@ -52,6 +52,17 @@ enum tcp_rx_deferred : std::uint8_t {
     tcp_rx_self = 3, //!< a SYN to its own port: simultaneous open with itself
 };
 
+//! inet_csk_clear_xmit_timers, for ksock's stand-ins of the timers and
+//! pending segments: nothing deferred, no ACK owed, no FIN queued, no SYN
+//! retransmitted yet, no timer armed (a new child, a disconnect).
+inline void tcp_clear_xmit_timers(tcp_sock& tp) noexcept {
+    tp.rx_deferred = tcp_rx_none;
+    tp.ack_owed = 0;
+    tp.fin_queued = 0;
+    tp.syn_retries = 0;
+    tp.timer_at = 0;
+}
+
 //! TCP_ATO_MIN / TCP_DELACK_MIN: the delayed ACK of a lone FIN (40 ms).
 inline constexpr unsigned long tcp_delack_min = hz / 25;
 
@@ -494,11 +505,7 @@ sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint3
     ctp.inet_conn.icsk_accept_queue = request_sock_queue{};
     ctp.accept_next = nullptr;
     ctp.parent = &listener;
-    ctp.rx_deferred = tcp_rx_none;
-    ctp.ack_owed = 0;
-    ctp.syn_retries = 0;
-    ctp.fin_queued = 0;
-    ctp.timer_at = 0;
+    tcp_clear_xmit_timers(ctp);
     tcp_reset_seq(ctp);
     if (sk.sk_net_refcnt())
         ++ctx.net().sock_inuse; // sk_clone_lock: sock_inuse_add
@@ -621,11 +628,7 @@ int tcp_disconnect(Ctx& ctx, sock& sk, int /*flags*/) {
     } else if (old_state == tcp_syn_sent) {
         sk.sk_err = econnreset;
     }
-    tp.rx_deferred = tcp_rx_none;
-    tp.fin_queued = 0;
-    tp.ack_owed = 0;
-    tp.syn_retries = 0;
-    tp.timer_at = 0;
+    tcp_clear_xmit_timers(tp);
     skb_queue_purge(ctx, sk.sk_receive_queue);
     skb_queue_purge(ctx, sk.sk_write_queue);
     sk.sk_wmem_queued = 0;

@@ -6,7 +6,6 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_init.hpp>
@@ -18,6 +17,7 @@
 #include <ksock/inet/tcp/tcp_sock.hpp>
 #include <ksock/objects/kmsghdr.hpp>
 #include <ksock/objects/socket.hpp>
+#include <ksock/platform.hpp>
 #include <ksock/runtime/jiffies.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
@@ -40,15 +40,13 @@ inline int tcp_sock_error(sock& sk) noexcept {
 //! answer the SYN gets waits in rx_deferred for release_sock.
 template <class P, class Ctx>
 int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
-    if (addr_len < static_cast<int>(sizeof(sockaddr_in)))
-        return -einval;
-    sockaddr_in sin; // the kernel's copy, read without assuming its alignment
-    std::memcpy(&sin, uaddr, sizeof sin);
-    const sockaddr_in* usin = &sin;
-    if (usin->sin_family != af_inet)
+    sockaddr_in usin;
+    if (const int err = sockaddr_in_from(uaddr, addr_len, usin))
+        return err;
+    if (usin.sin_family != af_inet)
         return -eafnosupport;
     inet_sock& inet = *inet_sk(&sk);
-    std::uint32_t daddr = usin->sin_addr.s_addr;
+    std::uint32_t daddr = usin.sin_addr.s_addr;
     // ip_route_connect: 0.0.0.0 means this host (loopback); lo's 127/8 is
     // the only destination with a route.
     if (daddr == inaddr_any)
@@ -62,7 +60,7 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
         if (!inet.inet_rcv_saddr())
             inet.inet_rcv_saddr() = inet.inet_saddr;
     }
-    inet.inet_dport() = usin->sin_port;
+    inet.inet_dport() = usin.sin_port;
     inet.inet_daddr() = daddr;
     auto fail = [&](int err) {
         tcp_set_state<P>(ctx, sk, tcp_close);
@@ -83,9 +81,9 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
         inet.inet_sport = ksock::cpu_to_be16(port);
     } else {
         sock* other = inet_lookup_established<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr,
-                                                 usin->sin_port);
+                                                 usin.sin_port);
         if ((other && other != &sk) ||
-            inet_lookup_tw<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr, usin->sin_port))
+            inet_lookup_tw<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr, usin.sin_port))
             return fail(-eaddrnotavail);
     }
     // tcp_connect: the SYN.
@@ -295,9 +293,184 @@ inline long tcp_recv_urg(sock& sk, kmsghdr& msg, std::size_t len, int flags) {
     return -eagain;
 }
 
-//! tcp_recvmsg: a byte stream out of the receive queue; MSG_PEEK (from
-//! SO_PEEK_OFF), MSG_WAITALL, MSG_TRUNC (discard), MSG_OOB (no urgent data
-//! ever: EINVAL).
+//! sock_rcvlowat: how many bytes a read waits for: all it asked for with
+//! MSG_WAITALL, else SO_RCVLOWAT up to that; at least one.
+inline std::size_t tcp_recv_target(const sock& sk, bool waitall, std::size_t len) noexcept {
+    const auto lowat = static_cast<std::size_t>(sk.sk_rcvlowat);
+    const std::size_t target = waitall ? len : lowat < len ? lowat : len;
+    return target ? target : 1;
+}
+
+//! The skb holding the byte \p offset bytes past copied_seq (null when the
+//! queue ends first), and in \p skip where that byte is in it.
+inline sk_buff* tcp_recv_skb_at(sock& sk, std::size_t offset, std::size_t& skip) noexcept {
+    skip = offset;
+    sk_buff* skb = skb_peek(sk.sk_receive_queue);
+    while (skb && skip >= skb->remaining()) {
+        skip -= skb->remaining();
+        skb = skb_peek_next(skb, sk.sk_receive_queue);
+    }
+    return skb;
+}
+
+//! The urgent byte is behind the reader: it is no longer pending.
+inline void tcp_urg_data_passed(tcp_sock& tp) noexcept {
+    if (KSOCK_UNLIKELY(tp.urg_data) && static_cast<std::int32_t>(tp.copied_seq - tp.urg_seq) > 0)
+        tp.urg_data = 0;
+}
+
+//! With urgent data pending: how many of the \p avail bytes at \p seq a
+//! read may take: all of them, those before the urgent byte, or none when
+//! \p seq is the urgent byte and it is not inline (it is not part of the
+//! stream).
+inline std::size_t tcp_recv_urg_clamp(const sock& sk, std::uint32_t seq,
+                                      std::size_t avail) noexcept {
+    const std::uint32_t urg_offset = tcp_sk(&sk)->urg_seq - seq;
+    if (urg_offset >= avail)
+        return avail;
+    if (urg_offset)
+        return urg_offset;
+    return sock_flag(sk, sock_urginline) ? avail : 0;
+}
+
+//! Step over the urgent byte a read has reached: a peek moves past it, a
+//! read consumes it.
+template <class Ctx>
+inline void tcp_recv_skip_urg(Ctx& ctx, sock& sk, bool peek, std::size_t& offset) {
+    if (peek)
+        ++offset;
+    else
+        tcp_eat_byte(ctx, sk);
+    tcp_urg_data_passed(tcp_of(sk));
+}
+
+//! What a read of \p used bytes from \p skb leaves behind: a peek moves
+//! its offset and SO_PEEK_OFF on (sk_peek_offset_fwd); a read consumes the
+//! bytes, moves SO_PEEK_OFF back (sk_peek_offset_bwd) and frees an skb it
+//! emptied (tcp_eat_recv_skb). A peek is the rare case.
+template <class Ctx>
+inline void tcp_recv_advance(Ctx& ctx, sock& sk, sk_buff* skb, std::size_t used, bool peek,
+                             std::size_t& offset) {
+    if (KSOCK_UNLIKELY(peek)) {
+        offset += used;
+        if (sk.sk_peek_off >= 0)
+            sk.sk_peek_off += static_cast<int>(used);
+    } else {
+        skb->consumed += static_cast<std::uint32_t>(used);
+        tcp_of(sk).copied_seq += static_cast<std::uint32_t>(used);
+        if (sk.sk_peek_off >= 0)
+            sk.sk_peek_off = sk.sk_peek_off > static_cast<int>(used)
+                                 ? sk.sk_peek_off - static_cast<int>(used)
+                                 : 0;
+        if (skb->remaining() == 0) {
+            skb_unlink(skb, sk.sk_receive_queue);
+            kfree_skb(ctx, skb);
+        }
+    }
+    tcp_urg_data_passed(tcp_of(sk));
+}
+
+//! The queue holds nothing more to read: true when the read ends here, with
+//! \p copied, or with the error or EOF it meets when nothing was copied
+//! (the pending error, ENOTCONN, EAGAIN); false when it is to wait.
+inline bool tcp_recv_done(sock& sk, std::size_t target, long timeo, long& copied) noexcept {
+    if (static_cast<std::size_t>(copied) >= target)
+        return true;
+    if (copied)
+        return !timeo || sk.sk_err || sk.sk_state() == tcp_close || (sk.sk_shutdown & rcv_shutdown);
+    if (sock_flag(sk, sock_done))
+        return true;
+    if (sk.sk_err) {
+        copied = tcp_sock_error(sk);
+        return true;
+    }
+    if (sk.sk_shutdown & rcv_shutdown)
+        return true;
+    if (sk.sk_state() == tcp_close) {
+        copied = -enotconn;
+        return true;
+    }
+    if (!timeo) {
+        copied = -eagain;
+        return true;
+    }
+    return false;
+}
+
+//! tcp_cleanup_rbuf + sk_wait_data: tell the peer about the window, then
+//! sleep until more data, an error, EOF or the end of \p timeo.
+template <class P, class Ctx>
+inline void tcp_recv_wait_data(Ctx& ctx, sock& sk, long& timeo) {
+    tcp_window_update<P>(ctx, sk);
+    const std::size_t have = tcp_inq(sk);
+    sk_wait_event(ctx, timeo, [&] {
+        return tcp_inq(sk) > have || sk.sk_err || (sk.sk_shutdown & rcv_shutdown) ||
+               sk.sk_state() == tcp_close;
+    });
+}
+
+//! tcp_recvmsg_locked: the copy loop. A peek reads from SO_PEEK_OFF when
+//! set; a read stops at the urgent mark once it has data, and steps over an
+//! urgent byte that is not inline (urgent data is rare: unlikely, as in
+//! Linux); MSG_TRUNC discards instead of copying.
+template <class P, class Ctx>
+long tcp_recvmsg_locked(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags) {
+    long timeo = sock_rcvtimeo<Ctx>(sk, (flags & msg_dontwait) != 0);
+    const bool peek = (flags & msg_peek) != 0;
+    std::size_t offset = 0; // from the queue's head (peek)
+    if (peek && sk.sk_peek_off >= 0)
+        offset = static_cast<std::size_t>(sk.sk_peek_off);
+    const std::size_t target = tcp_recv_target(sk, (flags & msg_waitall) != 0, len);
+    long copied = 0;
+    // do { } while (len > 0), as Linux: a zero-length read still reports
+    // EAGAIN, EOF or the pending error when there is no data.
+    do {
+        std::size_t skip = 0;
+        sk_buff* skb = tcp_recv_skb_at(sk, offset, skip);
+        const tcp_sock& tp = tcp_of(sk);
+        const std::uint32_t seq = tp.copied_seq + static_cast<std::uint32_t>(offset);
+        // At the urgent mark: stop if anything was read.
+        if (KSOCK_UNLIKELY(tp.urg_data) && tp.urg_seq == seq && copied)
+            break;
+        if (!skb) {
+            if (tcp_recv_done(sk, target, timeo, copied))
+                break;
+            tcp_recv_wait_data<P>(ctx, sk, timeo);
+            continue;
+        }
+        if (len == 0)
+            break;
+        std::size_t used = skb->remaining() - skip;
+        if (KSOCK_UNLIKELY(tp.urg_data)) {
+            used = tcp_recv_urg_clamp(sk, seq, used);
+            if (!used) {
+                tcp_recv_skip_urg(ctx, sk, peek, offset);
+                continue;
+            }
+        }
+        if (used > len)
+            used = len;
+        if (!(flags & msg_trunc)) {
+            const std::size_t got = skb_copy_to_iter(skb, skb->consumed + skip, msg.msg_iter, used);
+            if (got < used) {
+                if (!copied)
+                    copied = -efault;
+                break;
+            }
+        }
+        copied += static_cast<long>(used);
+        len -= used;
+        tcp_recv_advance(ctx, sk, skb, used, peek, offset);
+    } while (len > 0);
+    // tcp_cleanup_rbuf: a read tells the peer about the window it opened.
+    if (!peek)
+        tcp_window_update<P>(ctx, sk);
+    return copied;
+}
+
+//! tcp_recvmsg: a byte stream out of the receive queue (tcp_recvmsg_locked);
+//! MSG_PEEK (from SO_PEEK_OFF), MSG_WAITALL, MSG_TRUNC (discard), MSG_OOB
+//! (tcp_recv_urg).
 template <class P, class Ctx>
 long tcp_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags, int* addr_len) {
     trace_scope ts(ctx.trace(), "tcp_recvmsg");
@@ -308,124 +481,7 @@ long tcp_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags, i
         return -enotconn;
     if (flags & msg_oob)
         return tcp_recv_urg(sk, msg, len, flags);
-    long timeo = sock_rcvtimeo<Ctx>(sk, (flags & msg_dontwait) != 0);
-    const bool peek = (flags & msg_peek) != 0;
-    std::size_t offset = 0; // from the queue's head (peek)
-    if (peek && sk.sk_peek_off >= 0)
-        offset = static_cast<std::size_t>(sk.sk_peek_off);
-    std::size_t target = (flags & msg_waitall) ? len
-                         : static_cast<std::size_t>(sk.sk_rcvlowat) < len
-                             ? static_cast<std::size_t>(sk.sk_rcvlowat)
-                             : len;
-    if (!target)
-        target = 1;
-    long copied = 0;
-    // Linux's do { } while (len > 0): a zero-length read still reports
-    // EAGAIN, EOF or the pending error when there is no data.
-    for (bool first = true; first || len > 0; first = false) {
-        // Find the byte at offset.
-        std::size_t skip = offset;
-        sk_buff* skb = skb_peek(sk.sk_receive_queue);
-        while (skb && skip >= skb->remaining()) {
-            skip -= skb->remaining();
-            skb = skb_peek_next(skb, sk.sk_receive_queue);
-        }
-        tcp_sock& tp = tcp_of(sk);
-        const std::uint32_t seq = tp.copied_seq + static_cast<std::uint32_t>(offset);
-        // At the urgent mark: stop if anything was read.
-        if (tp.urg_data && tp.urg_seq == seq && copied)
-            break;
-        if (skb && len == 0)
-            break;
-        if (skb) {
-            std::size_t used = skb->remaining() - skip;
-            if (tp.urg_data) {
-                const std::uint32_t urg_offset = tp.urg_seq - seq;
-                if (urg_offset < used) {
-                    if (!urg_offset) {
-                        if (!sock_flag(sk, sock_urginline)) {
-                            // The urgent byte is not part of the stream.
-                            if (peek)
-                                ++offset;
-                            else
-                                tcp_eat_byte(ctx, sk);
-                            if (tp.urg_data &&
-                                static_cast<std::int32_t>(tp.copied_seq - tp.urg_seq) > 0)
-                                tp.urg_data = 0;
-                            continue;
-                        }
-                    } else {
-                        used = urg_offset;
-                    }
-                }
-            }
-            if (used > len)
-                used = len;
-            if (!(flags & msg_trunc)) {
-                const std::size_t got =
-                    skb_copy_to_iter(skb, skb->consumed + skip, msg.msg_iter, used);
-                if (got < used) {
-                    if (!copied)
-                        copied = -efault;
-                    break;
-                }
-            }
-            copied += static_cast<long>(used);
-            len -= used;
-            if (peek) {
-                offset += used;
-                if (sk.sk_peek_off >= 0)
-                    sk.sk_peek_off += static_cast<int>(used);
-            } else {
-                skb->consumed += static_cast<std::uint32_t>(used);
-                tcp_of(sk).copied_seq += static_cast<std::uint32_t>(used);
-                if (sk.sk_peek_off >= 0) // sk_peek_offset_bwd
-                    sk.sk_peek_off = sk.sk_peek_off > static_cast<int>(used)
-                                         ? sk.sk_peek_off - static_cast<int>(used)
-                                         : 0;
-                if (skb->remaining() == 0) {
-                    skb_unlink(skb, sk.sk_receive_queue);
-                    kfree_skb(ctx, skb);
-                }
-            }
-            if (tp.urg_data && static_cast<std::int32_t>(tp.copied_seq - tp.urg_seq) > 0)
-                tp.urg_data = 0;
-            continue;
-        }
-        if (static_cast<std::size_t>(copied) >= target)
-            break;
-        if (copied) {
-            if (!timeo || sk.sk_err || sk.sk_state() == tcp_close ||
-                (sk.sk_shutdown & rcv_shutdown))
-                break;
-        } else {
-            if (sock_flag(sk, sock_done))
-                break;
-            if (sk.sk_err) {
-                copied = tcp_sock_error(sk);
-                break;
-            }
-            if (sk.sk_shutdown & rcv_shutdown)
-                break;
-            if (sk.sk_state() == tcp_close) {
-                copied = -enotconn;
-                break;
-            }
-            if (!timeo) {
-                copied = -eagain;
-                break;
-            }
-        }
-        tcp_window_update<P>(ctx, sk);
-        const std::size_t have = tcp_inq(sk);
-        sk_wait_event(ctx, timeo, [&] {
-            return tcp_inq(sk) > have || sk.sk_err || (sk.sk_shutdown & rcv_shutdown) ||
-                   sk.sk_state() == tcp_close;
-        });
-    }
-    if (!peek)
-        tcp_window_update<P>(ctx, sk);
-    return copied;
+    return tcp_recvmsg_locked<P>(ctx, sk, msg, len, flags);
 }
 
 //! tcp_close_state: the state a close or SHUT_WR moves to; true when a FIN

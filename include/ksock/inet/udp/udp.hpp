@@ -6,32 +6,35 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <ksock/core/sock_init.hpp>
+#include <ksock/inet/inet_hash_order.hpp>
 #include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/ip/icmp.hpp>
-#include <ksock/inet/ip/ip_datagram.hpp>
+#include <ksock/inet/ip/ip4_datagram_ioctl.hpp>
+#include <ksock/inet/ip/ip4_datagram_proto.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
 #include <ksock/inet/udp/udp_input.hpp>
 #include <ksock/inet/udp/udp_output.hpp>
 #include <ksock/inet/udp/udp_sock.hpp>
 #include <ksock/inet/udp/udp_sockopt.hpp>
 #include <ksock/objects/layout.hpp>
+#include <ksock/objects/list.hpp>
+#include <ksock/objects/sk_buff.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/in.hpp>
-#include <ksock/uapi/ioctls.hpp>
 #include <ksock/uapi/sockaddr.hpp>
 #include <ksock/uapi/types.hpp>
 
 namespace ksock::inet {
 
-struct udp_prot {
+struct udp_prot : ip4_datagram_proto<udp_prot, udp_sock> {
     static constexpr const char* name = "UDP";
-    using obj_type = udp_sock;
-    static constexpr std::size_t obj_size = sizeof(udp_sock);
     static constexpr kfunc backlog_rcv = kf::udp_queue_rcv_skb;
     using state_type = udp_table;
 
     static const udp_sock defaults;
+
+    //! .getsockopt = udp_getsockopt: SOL_UDP and SOL_UDPLITE, then SOL_IP.
+    static constexpr auto& getsockopt_fn = udp_getsockopt;
 
     //! udp_lib_init_sock + udp_init_sock values.
     static constexpr void init_values(udp_sock& up, const ipv4_sysctl&) noexcept {
@@ -83,7 +86,6 @@ struct udp_prot {
     //! random start. Non-zero when nothing is free.
     template <class Ctx>
     static int get_port(Ctx& ctx, sock& sk, unsigned short snum) {
-        inet_sock& inet = *inet_sk(&sk);
         if (!snum) {
             const auto& s = ipv4_net(ctx).sysctl;
             const int low = s.ip_local_port_range[0];
@@ -123,52 +125,23 @@ struct udp_prot {
             if (verdict == 1)
                 return 1;
         }
-        inet.inet_num() = snum;
-        // sk_add_node_rcu: the hash holds a reference.
-        sk.__sk_common.skc_hash = ++ctx.template proto_state<udp_prot>().hash_seq;
-        sock_hold(sk);
+        inet_sk_add_node(sk, snum, ctx.template proto_state<udp_prot>().hash_seq);
         return 0;
     }
 
     //! udp_lib_unhash: the port is given up, with the hash's reference.
     template <class Ctx>
     static void unhash(Ctx&, sock& sk) {
-        inet_sock& inet = *inet_sk(&sk);
-        if (!inet.inet_num())
-            return;
-        inet.inet_num() = 0;
-        sk.__sk_common.skc_hash = 0;
-        --sk.sk_refcnt(); // __sock_put: never the last reference here
+        inet_sk_del_node_init(sk);
     }
 
     //! udp_ioctl: SIOCINQ is the first datagram's payload (0 when none),
     //! SIOCOUTQ the send memory still charged.
     template <class Ctx>
     static int ioctl(Ctx&, sock& sk, unsigned long cmd, int* karg) {
-        switch (cmd) {
-        case siocoutq:
-            *karg = sk_wmem_alloc_get(sk);
-            return 0;
-        case siocinq: {
-            const sk_buff* skb = skb_peek(sk.sk_receive_queue);
-            *karg = skb ? static_cast<int>(skb->msg_len) : 0;
-            return 0;
-        }
-        default:
-            return -enoioctlcmd;
-        }
+        return ip4_datagram_ioctl(sk, cmd, karg);
     }
 
-    //! ip4_datagram_connect.
-    template <class Ctx>
-    static int connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
-        return ip4_datagram_connect(ctx, sk, uaddr, addr_len);
-    }
-    //! udp_disconnect.
-    template <class Ctx>
-    static int disconnect(Ctx& ctx, sock& sk, int flags) {
-        return udp_disconnect<udp_prot>(ctx, sk, flags);
-    }
     template <class Ctx>
     static long sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
         return udp_sendmsg(ctx, sk, msg, len);
@@ -179,18 +152,8 @@ struct udp_prot {
         return udp_recvmsg(ctx, sk, msg, len, flags, addr_len);
     }
 
-    //! udp_lib_close = sk_common_release.
-    template <class Ctx>
-    static void close(Ctx& ctx, sock& sk, long /*timeout*/) {
-        sk_common_release<udp_prot>(ctx, sk);
-    }
-
-    template <class Entry, class Ctx>
-    static int getsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, void* optval,
-                          socklen_t* optlen) {
-        return udp_getsockopt(so, level, optname, optval, optlen, ctx.current_cred(),
-                              ipv4_net(ctx));
-    }
+    //! .setsockopt = udp_setsockopt, which takes SOL_SOCKET too
+    //! (udp_lib_setsockopt: SOCK_CUSTOM_SOCKOPT).
     template <class Entry, class Ctx>
     static int setsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, const void* optval,
                           socklen_t optlen) {

@@ -143,16 +143,8 @@ template <class Ctx>
 int udp_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     const auto rmem = static_cast<unsigned>(sk.sk_rmem_alloc);
     const auto rcvbuf = static_cast<unsigned>(sk.sk_rcvbuf);
-    if (rmem + skb->truesize > rcvbuf && (rcvbuf > (INT_MAX >> 1) || rmem)) {
-        ++sk.sk_drops;
-        kfree_skb(ctx, skb);
-        return -enomem;
-    }
-    skb_set_owner_r(skb, sk);
-    skb_queue_tail(sk.sk_receive_queue, skb);
-    if (!sock_flag(sk, sock_dead))
-        ctx.sk_data_ready(sk);
-    return 0;
+    return sk_queue_rcv_or_drop(ctx, sk, skb,
+                                rmem + skb->truesize > rcvbuf && (rcvbuf > (INT_MAX >> 1) || rmem));
 }
 
 //! __udp_is_mcast_sock for lo's broadcast: the port, and the peer and the
@@ -205,11 +197,8 @@ void udp_rcv(Ctx& ctx, sk_buff* skb) {
         // a raw socket built with IP_HDRINCL is verified.
         if (ok && uh.check && skb->ip_summed != checksum_partial) {
             // The pseudo-header, then the UDP header and data.
-            std::uint32_t sum = 0;
-            const std::uint32_t s = ksock::be32_to_cpu(cb.saddr);
-            const std::uint32_t d = ksock::be32_to_cpu(cb.daddr);
-            sum += (s >> 16) + (s & 0xffffu) + (d >> 16) + (d & 0xffffu);
-            sum += ipproto_udp + static_cast<std::uint32_t>(ulen);
+            const std::uint32_t sum = csum_tcpudp_nofold(
+                cb.saddr, cb.daddr, static_cast<std::uint32_t>(ulen), ipproto_udp);
             ok = csum_fold(skb_checksum(skb, ihl, ulen, sum)) == 0;
         }
         if (ok) {

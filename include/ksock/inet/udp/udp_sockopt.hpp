@@ -66,14 +66,37 @@ constexpr void udp_tunnel_encap_enable(udp_sock& up) noexcept {
 
 namespace detail {
 
+//! A SOL_UDP option that is one bit of udp_flags.
+struct udp_flag_opt {
+    int optname;
+    udp_flags_bit bit;
+};
+
+//! The options udp_setsockopt sets with udp_assign_bit and udp_getsockopt
+//! reads with udp_test_bit. (Uncorking pushes the pending datagram: ksock
+//! queues none yet.)
+inline constexpr udp_flag_opt udp_flag_opts[] = {
+    {udp_cork, udp_flags_cork},
+    {udp_no_check6_tx, udp_flags_no_check6_tx},
+    {udp_no_check6_rx, udp_flags_no_check6_rx},
+};
+
+//! The flag option named \p optname, or null.
+constexpr const udp_flag_opt* udp_flag_opt_find(int optname) noexcept {
+    for (const udp_flag_opt& o : udp_flag_opts)
+        if (o.optname == optname)
+            return &o;
+    return nullptr;
+}
+
 //! The SOL_UDP and SOL_UDPLITE options (an int each).
 inline int udp_set_int(sock& sk, udp_sock& up, int optname, int val) noexcept {
     const bool valbool = val != 0;
-    switch (optname) {
-    case udp_cork:
-        // Uncorking pushes the pending datagram (none queued in ksock yet).
-        udp_assign_bit(up, udp_flags_cork, valbool);
+    if (const udp_flag_opt* o = udp_flag_opt_find(optname)) {
+        udp_assign_bit(up, o->bit, valbool);
         return 0;
+    }
+    switch (optname) {
     case udp_encap:
         // With CONFIG_XFRM (as on the observed kernel) ESP-in-UDP is known;
         // the draft NON_IKE mode (1) and the GTP/RxRPC kinds, which only
@@ -88,12 +111,6 @@ inline int udp_set_int(sock& sk, udp_sock& up, int optname, int val) noexcept {
         default:
             return -enoprotoopt;
         }
-    case udp_no_check6_tx:
-        udp_assign_bit(up, udp_flags_no_check6_tx, valbool);
-        return 0;
-    case udp_no_check6_rx:
-        udp_assign_bit(up, udp_flags_no_check6_rx, valbool);
-        return 0;
     case udp_segment:
         if (val < 0 || val > 0xffff)
             return -einval;
@@ -126,6 +143,31 @@ inline int udp_set_int(sock& sk, udp_sock& up, int optname, int val) noexcept {
         return 0;
     default:
         return -enoprotoopt;
+    }
+}
+
+//! The value of an option that is not a flag (udp_getsockopt's switch past
+//! the flags); false for a name udp_getsockopt does not know.
+inline bool udp_get_value_opt(const udp_sock& up, int optname, int& val) noexcept {
+    switch (optname) {
+    case udp_encap:
+        val = up.encap_type;
+        return true;
+    case udp_segment:
+        val = up.gso_size;
+        return true;
+    case udp_gro:
+        val = udp_test_bit(up, udp_flags_gro_enabled);
+        return true;
+    case udplite_send_cscov:
+        // Readable on plain UDP too: always 0 (full coverage) there.
+        val = up.pcslen;
+        return true;
+    case udplite_recv_cscov:
+        val = up.pcrlen;
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -178,36 +220,10 @@ inline int udp_getsockopt(ksock::socket& s, int level, int optname, void* optval
     if (len > static_cast<int>(sizeof(int)))
         len = sizeof(int);
 
-    switch (optname) {
-    case udp_cork:
-        val = udp_test_bit(up, udp_flags_cork);
-        break;
-    case udp_encap:
-        val = up.encap_type;
-        break;
-    case udp_no_check6_tx:
-        val = udp_test_bit(up, udp_flags_no_check6_tx);
-        break;
-    case udp_no_check6_rx:
-        val = udp_test_bit(up, udp_flags_no_check6_rx);
-        break;
-    case udp_segment:
-        val = up.gso_size;
-        break;
-    case udp_gro:
-        val = udp_test_bit(up, udp_flags_gro_enabled);
-        break;
-    case udplite_send_cscov:
-        // Readable on plain UDP too: always 0 (full coverage) there.
-        val = up.pcslen;
-        break;
-    case udplite_recv_cscov:
-        val = up.pcrlen;
-        break;
-    default:
+    if (const detail::udp_flag_opt* o = detail::udp_flag_opt_find(optname))
+        val = udp_test_bit(up, o->bit);
+    else if (!detail::udp_get_value_opt(up, optname, val))
         return -enoprotoopt;
-    }
-
     return ksock::detail::put_len_then_value(optlen, len, optval, &val);
 }
 

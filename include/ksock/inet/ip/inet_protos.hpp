@@ -1,0 +1,117 @@
+// ksock/inet/ip/inet_protos.hpp: inet_protos[] (net/ipv4/protocol.c), the IP
+// protocols inet_init registers (net/ipv4/af_inet.c: icmp_protocol,
+// udp_protocol, tcp_protocol), as a compile-time list of net_protocol
+// entries, and ip_protocol_deliver_rcu's dispatch on it.
+//
+// The receivers are defined in their own headers (udp_input.hpp, icmp.hpp),
+// which include the IP layer in turn, and are declared here, as Linux's
+// af_inet.c sees them through include/net/udp.h and icmp.h.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <ksock/core/skbuff.hpp>
+#include <ksock/detail/type_list.hpp>
+#include <ksock/detail/with_index.hpp>
+#include <ksock/inet/ip/net_protocol.hpp>
+#include <ksock/objects/sk_buff.hpp>
+#include <ksock/uapi/in.hpp>
+
+namespace ksock::inet {
+
+template <class Ctx>
+void udp_rcv(Ctx& ctx, sk_buff* skb);
+template <class Ctx>
+void icmp_rcv(Ctx& ctx, sk_buff* skb);
+
+//! icmp_protocol: .handler = icmp_rcv.
+struct icmp_protocol {
+    template <class Ctx>
+    static void handler(Ctx& ctx, sk_buff* skb) {
+        icmp_rcv(ctx, skb);
+    }
+};
+
+//! udp_protocol: .handler = udp_rcv.
+struct udp_protocol {
+    template <class Ctx>
+    static void handler(Ctx& ctx, sk_buff* skb) {
+        udp_rcv(ctx, skb);
+    }
+};
+
+//! tcp_protocol. ksock's TCP runs its own loopback (segments go from sock
+//! to sock, tcp_input.hpp), so the only TCP packets that reach the IP layer
+//! are ones a raw socket wrote; no TCP socket takes them and they are
+//! dropped (where Linux's tcp_v4_rcv would answer with a RST). Being
+//! registered, TCP is never answered with protocol-unreachable.
+struct tcp_protocol {
+    template <class Ctx>
+    static void handler(Ctx& ctx, sk_buff* skb) {
+        kfree_skb(ctx, skb);
+    }
+};
+
+//! inet_protos: the protocols inet_init adds, in its order (IGMP aside:
+//! ksock has no multicast).
+using inet_protos =
+    type_list<net_protocol<ipproto_icmp, icmp_protocol>, net_protocol<ipproto_udp, udp_protocol>,
+              net_protocol<ipproto_tcp, tcp_protocol>>;
+
+namespace detail {
+
+//! inet_add_protocol's rules over a list of entries: each one a
+//! net_protocol, each IP protocol in one of them at most.
+template <class... Es>
+constexpr bool inet_protos_valid(type_list<Es...>) {
+    static_assert((inet_protocol<Es> && ...), "ksock::inet::inet_protos: every element must be a "
+                                              "ksock::inet::net_protocol<Protocol, Handler>");
+    constexpr int p[] = {Es::protocol..., -1};
+    for (std::size_t i = 0; i < sizeof...(Es); ++i)
+        for (std::size_t j = i + 1; j < sizeof...(Es); ++j)
+            if (p[i] == p[j])
+                return false;
+    return true;
+}
+
+//! The dispatch itself: the entry's index found in the list's constexpr
+//! table of protocol numbers, then a generated switch on it
+//! (ksock::detail::with_index) that calls that entry's handler.
+template <class Ctx, class... Es>
+inline bool inet_protocol_deliver(type_list<Es...>, Ctx& ctx, sk_buff* skb, std::uint8_t protocol) {
+    constexpr std::size_t n = sizeof...(Es);
+    if constexpr (n == 0) {
+        (void)ctx;
+        (void)skb;
+        (void)protocol;
+        return false;
+    } else {
+        constexpr int numbers[] = {Es::protocol...};
+        std::size_t i = 0;
+        while (i < n && numbers[i] != protocol)
+            ++i;
+        if (i == n)
+            return false;
+        ksock::detail::with_index_inline<n>(i, [&]<std::size_t I>() {
+            ksock::detail::at_t<I, type_list<Es...>>::handler(ctx, skb);
+        });
+        return true;
+    }
+}
+
+} // namespace detail
+
+static_assert(detail::inet_protos_valid(inet_protos{}),
+              "ksock::inet::inet_protos: each IP protocol may have one net_protocol "
+              "(inet_add_protocol refuses a taken slot)");
+
+//! ip_protocol_deliver_rcu's call of inet_protos[protocol]->handler: the
+//! packet goes to its protocol's handler, which consumes it; false (the
+//! packet untouched) when no protocol is registered for it.
+template <class Ctx>
+inline bool inet_protocol_deliver(Ctx& ctx, sk_buff* skb, std::uint8_t protocol) {
+    return detail::inet_protocol_deliver(inet_protos{}, ctx, skb, protocol);
+}
+
+} // namespace ksock::inet
