@@ -7,7 +7,14 @@
 
 #include <doctest/doctest.h>
 
-#include <ksock/ksock.hpp>
+#include <ksock/default_config.hpp>
+#include <ksock/stack.hpp>
+#include <ksock/uapi/capability.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/fcntl.hpp>
+#include <ksock/uapi/in.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/types.hpp>
 
 #include "support/static_require.hpp"
 

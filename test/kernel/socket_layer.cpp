@@ -6,7 +6,18 @@
 
 #include <doctest/doctest.h>
 
-#include <ksock/ksock.hpp>
+#include <ksock/default_config.hpp>
+#include <ksock/stack.hpp>
+#include <ksock/uapi/byteorder.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/fcntl.hpp>
+#include <ksock/uapi/in.hpp>
+#include <ksock/uapi/ioctls.hpp>
+#include <ksock/uapi/msghdr.hpp>
+#include <ksock/uapi/poll.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/types.hpp>
 
 using namespace ksock;
 

@@ -1,7 +1,9 @@
 // test/stack/smoke.cpp: the first end-to-end checks of the creation path.
 #include <doctest/doctest.h>
 
-#include <ksock/ksock.hpp>
+#include <ksock/default_config.hpp>
+#include <ksock/stack.hpp>
+#include <ksock/uapi/socket.hpp>
 
 TEST_CASE("default_stack: first sockets are fd 0 and 1, close releases everything") {
     ksock::default_stack s;

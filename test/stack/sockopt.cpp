@@ -7,9 +7,17 @@
 
 #include <doctest/doctest.h>
 
+#include <ksock/default_config.hpp>
 #include <ksock/inet/tcp/tcp_sockopt.hpp>
 #include <ksock/inet/udp/udp_sockopt.hpp>
-#include <ksock/ksock.hpp>
+#include <ksock/stack.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/icmp.hpp>
+#include <ksock/uapi/in.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/tcp.hpp>
+#include <ksock/uapi/types.hpp>
+#include <ksock/uapi/udp.hpp>
 
 using namespace ksock;
 using namespace ksock::inet;

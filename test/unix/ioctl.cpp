@@ -3,7 +3,11 @@
 // writer; two datagrams of 5 and 2 bytes: SIOCINQ 5).
 #include <doctest/doctest.h>
 
-#include <ksock/ksock.hpp>
+#include <ksock/default_config.hpp>
+#include <ksock/stack.hpp>
+#include <ksock/uapi/ioctls.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
 
 using namespace ksock;
 

@@ -10,7 +10,14 @@
 
 #include <doctest/doctest.h>
 
-#include <ksock/ksock.hpp>
+#include <ksock/default_config.hpp>
+#include <ksock/stack.hpp>
+#include <ksock/uapi/byteorder.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/poll.hpp>
+#include <ksock/uapi/sockaddr.hpp>
+#include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/types.hpp>
 
 namespace inet_test {
 
