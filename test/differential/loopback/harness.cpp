@@ -70,6 +70,7 @@ std::string errname(long e) {
         return #X;
         KSOCK_LB_E(EPERM)
         KSOCK_LB_E(ENOENT)
+        KSOCK_LB_E(ENODEV)
         KSOCK_LB_E(ESRCH)
         KSOCK_LB_E(EBUSY)
         KSOCK_LB_E(ENOTTY)
@@ -676,10 +677,17 @@ private:
             if (un.sun_path[0] != '\0')
                 return "unix:" + escape(un.sun_path, n);
             const std::string name(un.sun_path + 1, n - 1);
-            const bool autobind =
-                name.size() == 5 && std::all_of(name.begin(), name.end(), [](char c) {
+            auto hex = [](const std::string& v) {
+                return std::all_of(v.begin(), v.end(), [](char c) {
                     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
                 });
+            };
+            const bool autobind = name.size() == 5 && hex(name);
+            // A buffer too short for the whole name shows a prefix of it: the
+            // autobind digits are random, only their shape can be compared.
+            constexpr auto whole = offsetof(sockaddr_un, sun_path) + 6;
+            if (!autobind && avail < reported && reported == whole && hex(name))
+                return "@<autobind, cut to " + std::to_string(name.size()) + " digits>";
             if (autobind) {
                 auto it = std::find(autos_.begin(), autos_.end(), name);
                 const auto k = static_cast<std::size_t>(it - autos_.begin());
@@ -1253,6 +1261,14 @@ seq_obs run_sequence(backend& b, const sequence& s, int index, const probe_set& 
 
 std::string describe(const step& s) {
     return describe_step(s);
+}
+
+std::string sockopt_name(int level, int opt) {
+    return opt_str(level, opt);
+}
+
+std::string ioctl_name(unsigned long cmd) {
+    return ioctl_str(cmd);
 }
 
 std::string format(const sequence& s, const seq_obs& o) {

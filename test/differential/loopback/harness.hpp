@@ -346,6 +346,9 @@ seq_obs run_sequence(backend& b, const sequence& s, int index, const probe_set& 
 std::string format(const sequence& s, const seq_obs& o);
 //! A step as text, as format() prints it.
 std::string describe(const step& s);
+//! Names of a socket option and an ioctl request, as describe() writes them.
+std::string sockopt_name(int level, int opt);
+std::string ioctl_name(unsigned long cmd);
 //! Handles a step may name: h0 .. h<max_handles - 1>.
 inline constexpr int max_handles = 16;
 
