@@ -23,6 +23,7 @@
 #include <regex>
 
 #include <linux/sockios.h>
+#include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -243,9 +244,16 @@ std::string documented(const sequence& s, const finding& f, const step_obs& kern
                     (p.o == op::setsockopt_int && p.a == IPPROTO_UDP && p.b == UDP_CORK && p.c)))
             return items[2];
     }
-    // IP_RECVERR queues nothing: MSG_ERRQUEUE reads EAGAIN.
+    // IP_RECVERR queues nothing: MSG_ERRQUEUE reads EAGAIN, and no queued
+    // error keeps POLLERR up once SO_ERROR was read.
     if (recvs(st.o) && (st.a & MSG_ERRQUEUE) && (self == "udp" || self == "tcp"))
         return items[3];
+    if (what == "poll" && probed == "udp" && f.kernel.find("ERR") != std::string::npos)
+        for (std::size_t i = 0; i < f.step; ++i) {
+            const step& p = s.steps[i];
+            if (p.o == op::setsockopt_int && p.a == IPPROTO_IP && p.b == IP_RECVERR && p.c)
+                return items[3];
+        }
     // Control messages on PF_INET sockets are neither read nor written.
     if ((st.o == op::recvmsg_cmsg || st.o == op::sendmsg_cmsg) && (self == "udp" || self == "tcp"))
         return items[4];
@@ -273,14 +281,23 @@ std::string documented(const sequence& s, const finding& f, const step_obs& kern
         return items[7];
     // unix_gc runs when the last fd of a socket in flight goes; Linux's
     // collector runs later. Only a close of a socket that was passed.
-    if (st.o == op::close || (st.o == op::dup && st.a == 1))
-        for (std::size_t i = 0; i < f.step; ++i) {
-            const step& p = s.steps[i];
-            const int gone = st.o == op::close ? st.h : st.h2;
-            if (p.o == op::sendmsg_cmsg && (p.c & cmsg_rights) &&
-                std::find(p.hs.begin(), p.hs.end(), gone) != p.hs.end())
-                return items[8];
-        }
+    // The handles whose fd the step closes, explicitly or by reusing the
+    // handle for a new fd (the interpreter closes the old one first).
+    std::vector<int> gone;
+    if (st.o == op::close || st.o == op::socket || st.o == op::socketpair)
+        gone.push_back(st.h);
+    if (st.o == op::socketpair || st.o == op::accept || st.o == op::accept4 || st.o == op::dup)
+        gone.push_back(st.h2);
+    if (st.o == op::recvmsg_cmsg)
+        for (int h = st.h2; h >= 0 && h < max_handles; ++h)
+            gone.push_back(h);
+    for (std::size_t i = 0; i < f.step; ++i) {
+        const step& p = s.steps[i];
+        if (p.o == op::sendmsg_cmsg && (p.c & cmsg_rights))
+            for (int g : gone)
+                if (std::find(p.hs.begin(), p.hs.end(), g) != p.hs.end())
+                    return items[8];
+    }
     // connect's ephemeral port: Linux shares one across peers, ksock does not.
     static const std::regex eph(".*:E[0-9]+.*");
     if ((what == "name" || what == "addr" || what == "peer") && f.kernel != f.ksock &&
