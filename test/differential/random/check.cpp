@@ -1,0 +1,434 @@
+// test/differential/random/check.cpp: running a sequence on both sides and
+// judging the observations.
+//
+// Nondeterminism: every sequence runs on the kernel at least twice (with
+// other ports and names); when the runs differ anywhere, up to four. An
+// observation is judged against the set of values the kernel runs gave:
+// ksock agrees when its value is one of them. Where the kernel runs
+// disagree and ksock matches none, the observation is counted apart
+// (timing: a delayed ACK that fired in one run) and never as ksock's error.
+//
+// Signatures: a mismatch is named by the op (with the option or ioctl it
+// names), the kind of socket the step works on, the observation (the
+// call's own result, or a probe of this or another handle) and the kinds of
+// the two values (an errno, 0, a positive number, a poll mask, a TCP state,
+// an address shape), so that one problem seen in many sequences and with
+// many byte counts is one line.
+#include "check.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fcntl.h>
+#include <memory>
+#include <regex>
+
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "../loopback/backends.hpp"
+#include "generator.hpp"
+
+namespace ksock_random {
+
+using namespace ksock_loopback;
+
+namespace {
+
+backend& kernel_side() {
+    static const std::unique_ptr<backend> b = [] {
+        kernel_setup();
+        return make_kernel_backend();
+    }();
+    return *b;
+}
+
+backend& ksock_side() {
+    static const std::unique_ptr<backend> b = make_ksock_backend();
+    return *b;
+}
+
+const probe_set probes{.queues = true};
+
+seq_obs run_on(backend& b, const sequence& s, int index) {
+    b.begin(index);
+    seq_obs o = run_sequence(b, s, index, probes);
+    b.end();
+    return o;
+}
+
+//! Every 500 kernel runs the process moves to a new network namespace: port
+//! ranges are reused after 2750 runs, TIME_WAIT lasts 60 s, and a run must
+//! never find a port of an earlier one still held.
+int take_index(int& next_index) {
+    const int i = next_index++;
+    if (i > 0 && i % 500 == 0)
+        kernel_renew_netns();
+    return i;
+}
+
+const std::string* value_of(const step_obs& st, const std::string& key) {
+    for (const field& f : st.fields)
+        if (f.key == key)
+            return &f.value;
+    return nullptr;
+}
+
+bool is_int(const std::string& v) {
+    if (v.empty())
+        return false;
+    std::size_t i = v[0] == '-' ? 1 : 0;
+    if (i == v.size())
+        return false;
+    for (; i < v.size(); ++i)
+        if (!std::isdigit(static_cast<unsigned char>(v[i])))
+            return false;
+    return true;
+}
+
+//! What sort of value an observation is, without its particulars.
+std::string value_kind(const std::string& what, const std::string& v) {
+    if (v == "(absent)")
+        return "absent";
+    if (v.size() > 2 && v[0] == '-' && v[1] == 'E')
+        return v;
+    if (what == "poll" || what == "revents" || what == "msg_flags")
+        return v;
+    if (what == "tcp")
+        return v.substr(0, v.find(' '));
+    if (is_int(v)) {
+        const long long n = std::stoll(v);
+        return n == 0 ? "0" : n > 0 ? "n>0" : "n<0";
+    }
+    if (what == "data")
+        return "bytes";
+    if (what == "cmsg")
+        return v.substr(0, v.find_first_of(" :"));
+    if (what == "name" || what == "peer" || what == "addr") {
+        static const std::regex sym(":P[0-9]+"), eph(":E[0-9]+"), autob("<autobind #[0-9]+");
+        std::string k = std::regex_replace(v, sym, ":P");
+        k = std::regex_replace(k, eph, ":E");
+        k = std::regex_replace(k, autob, "<autobind");
+        if (k.rfind("@\"", 0) == 0)
+            return "@name";
+        return k;
+    }
+    return v.size() > 32 ? v.substr(0, 32) + "..." : v;
+}
+
+std::string op_name(const step& st) {
+    std::string n;
+    switch (st.o) {
+    case op::socket:
+        return "socket";
+    case op::socketpair:
+        return "socketpair";
+    case op::close:
+        return "close";
+    case op::bind:
+        return "bind";
+    case op::connect:
+        return "connect";
+    case op::listen:
+        return "listen";
+    case op::accept:
+        return "accept";
+    case op::accept4:
+        return "accept4";
+    case op::getsockname:
+        return "getsockname";
+    case op::getpeername:
+        return "getpeername";
+    case op::send:
+        n = "send";
+        break;
+    case op::sendto:
+        n = "sendto";
+        break;
+    case op::sendmsg:
+        n = "sendmsg";
+        break;
+    case op::recv:
+        n = "recv";
+        break;
+    case op::recvfrom:
+        n = "recvfrom";
+        break;
+    case op::recvmsg:
+        n = "recvmsg";
+        break;
+    case op::shutdown:
+        return "shutdown";
+    case op::setsockopt_int:
+        return "setsockopt(" + sockopt_name(st.a, st.b) + ")";
+    case op::setsockopt_linger:
+        return "setsockopt(SO_LINGER)";
+    case op::getsockopt_int:
+        return "getsockopt(" + sockopt_name(st.a, st.b) + ")";
+    case op::fcntl:
+        return st.a == F_GETFL   ? "fcntl(F_GETFL)"
+               : st.a == F_SETFL ? "fcntl(F_SETFL)"
+               : st.a == F_GETFD ? "fcntl(F_GETFD)"
+               : st.a == F_SETFD ? "fcntl(F_SETFD)"
+                                 : "fcntl(" + std::to_string(st.a) + ")";
+    case op::poll:
+        return "poll";
+    case op::icmp_send:
+        return "icmp_send";
+    case op::icmp_recv:
+        return "icmp_recv";
+    case op::dup:
+        return st.a == 0 ? "dup" : st.a == 1 ? "dup2" : "fcntl(F_DUPFD)";
+    case op::ioctl:
+        return "ioctl(" + ioctl_name(static_cast<unsigned long>(st.a)) + ")";
+    case op::sleep:
+        return "sleep";
+    case op::sendmsg_cmsg:
+        return std::string("sendmsg") + (st.c & cmsg_rights ? "+SCM_RIGHTS" : "") +
+               (st.c & cmsg_creds ? "+SCM_CREDENTIALS" : "") +
+               (st.c & cmsg_short_len ? "(short cmsg_len)" : "");
+    case op::recvmsg_cmsg:
+        n = "recvmsg+control";
+        break;
+    }
+    // The data path: MSG_OOB takes another path, MSG_PEEK keeps the data.
+    if (st.a & MSG_OOB)
+        n += "+OOB";
+    if (st.a & MSG_PEEK)
+        n += "+PEEK";
+    return n;
+}
+
+bool sends(op o) {
+    return o == op::send || o == op::sendto || o == op::sendmsg || o == op::sendmsg_cmsg;
+}
+bool recvs(op o) {
+    return o == op::recv || o == op::recvfrom || o == op::recvmsg || o == op::recvmsg_cmsg;
+}
+
+//! The README item a finding falls under (README.md, "Where ksock differs
+//! from Linux"), or "". Each rule is narrow: it names the call and the
+//! observation the item speaks of.
+std::string documented(const sequence& s, const finding& f, const step_obs& kernel) {
+    const step& st = s.steps[f.step];
+    const std::string self = handle_kind(s, f.step, st.h);
+    const auto dot = f.key.find('.');
+    const std::string what = dot == std::string::npos ? f.key : f.key.substr(dot + 1);
+    const std::string probed = dot == std::string::npos
+                                   ? self
+                                   : handle_kind(s, f.step, std::stoi(f.key.substr(1, dot - 1)));
+    const auto& items = documented_items();
+    const int probed_h = dot == std::string::npos ? st.h : std::stoi(f.key.substr(1, dot - 1));
+    const std::string* kstate = value_of(kernel, "h" + std::to_string(probed_h) + ".tcp");
+    // Capacities: ksock's pools and fd table are fixed.
+    if (f.ksock == "-ENFILE" || f.ksock == "-ENOMEM" || f.ksock == "-EMFILE")
+        return items[0];
+    // The receive window is SO_RCVBUF, without autotuning: a large TCP send
+    // fills it at another byte count, and everything queued differs after.
+    bool big_tcp_send = false;
+    for (std::size_t i = 0; i <= f.step; ++i)
+        big_tcp_send |= sends(s.steps[i].o) && s.steps[i].data.size() >= 60000 &&
+                        handle_kind(s, i, s.steps[i].h) == "tcp";
+    if (big_tcp_send && (self == "tcp" || probed == "tcp") &&
+        (what == "ret" || what == "data" || what == "inq" || what == "outq" || what == "poll"))
+        return items[1];
+    if (st.o == op::getsockopt_int && st.a == SOL_SOCKET && st.b == SO_RCVBUF && self == "tcp")
+        return items[1];
+    // UDP corking is not modelled.
+    for (std::size_t i = 0; i <= f.step; ++i) {
+        const step& p = s.steps[i];
+        const bool udp = handle_kind(s, i, p.h) == "udp";
+        if (udp && ((sends(p.o) && (p.a & MSG_MORE)) ||
+                    (p.o == op::setsockopt_int && p.a == IPPROTO_UDP && p.b == UDP_CORK && p.c)))
+            return items[2];
+    }
+    // IP_RECVERR queues nothing: MSG_ERRQUEUE reads EAGAIN, and no queued
+    // error keeps POLLERR up once SO_ERROR was read.
+    if (recvs(st.o) && (st.a & MSG_ERRQUEUE) && (self == "udp" || self == "tcp"))
+        return items[3];
+    if (what == "poll" && probed == "udp" && f.kernel.find("ERR") != std::string::npos)
+        for (std::size_t i = 0; i < f.step; ++i) {
+            const step& p = s.steps[i];
+            if (p.o == op::setsockopt_int && p.a == IPPROTO_IP && p.b == IP_RECVERR && p.c)
+                return items[3];
+        }
+    // Control messages on PF_INET sockets are neither read nor written.
+    if ((st.o == op::recvmsg_cmsg || st.o == op::sendmsg_cmsg) && (self == "udp" || self == "tcp"))
+        return items[4];
+    // The shared skb pool: ENOBUFS on a PF_UNIX send, or a shorter one
+    // where Linux's own send buffer still takes the data; what is queued
+    // differs after it.
+    if (sends(st.o) && f.ksock == "-ENOBUFS" && self.rfind("unix", 0) == 0)
+        return items[5];
+    bool big_unix_send = false;
+    for (std::size_t i = 0; i <= f.step; ++i)
+        big_unix_send |= sends(s.steps[i].o) && s.steps[i].data.size() >= 60000 &&
+                         handle_kind(s, i, s.steps[i].h).rfind("unix", 0) == 0;
+    if (big_unix_send && (self.rfind("unix", 0) == 0 || probed.rfind("unix", 0) == 0) &&
+        (what == "ret" || what == "data" || what == "inq" || what == "outq" || what == "poll"))
+        return items[5];
+    // Data is acknowledged at once over ksock's loopback; Linux may delay
+    // the ACK, and SIOCOUTQ/SIOCOUTQNSD count the bytes until it comes.
+    // (A FIN's ACK is delayed by ksock too: not this item.)
+    const bool queue_read = what == "outq" || (st.o == op::ioctl && what == "val" &&
+                                               (static_cast<unsigned long>(st.a) == TIOCOUTQ ||
+                                                static_cast<unsigned long>(st.a) == SIOCOUTQNSD));
+    if (sends(st.o) && queue_read && probed == "tcp" && kstate &&
+        (kstate->rfind("ESTABLISHED", 0) == 0 || kstate->rfind("CLOSE_WAIT", 0) == 0) &&
+        is_int(f.kernel) && is_int(f.ksock) && std::stoll(f.kernel) > std::stoll(f.ksock))
+        return items[7];
+    // unix_gc runs when the last fd of a socket in flight goes; Linux's
+    // collector runs later. Only a close of a socket that was passed.
+    // The handles whose fd the step closes, explicitly or by reusing the
+    // handle for a new fd (the interpreter closes the old one first).
+    std::vector<int> gone;
+    if (st.o == op::close || st.o == op::socket || st.o == op::socketpair)
+        gone.push_back(st.h);
+    if (st.o == op::socketpair || st.o == op::accept || st.o == op::accept4 || st.o == op::dup)
+        gone.push_back(st.h2);
+    if (st.o == op::recvmsg_cmsg)
+        for (int h = st.h2; h >= 0 && h < max_handles; ++h)
+            gone.push_back(h);
+    for (std::size_t i = 0; i < f.step; ++i) {
+        const step& p = s.steps[i];
+        if (p.o == op::sendmsg_cmsg && (p.c & cmsg_rights))
+            for (int g : gone)
+                if (std::find(p.hs.begin(), p.hs.end(), g) != p.hs.end())
+                    return items[8];
+    }
+    // connect's ephemeral port: Linux shares one across peers, ksock does not.
+    static const std::regex eph(".*:E[0-9]+.*");
+    if ((what == "name" || what == "addr" || what == "peer") && f.kernel != f.ksock &&
+        std::regex_match(f.kernel, eph) && std::regex_match(f.ksock, eph) &&
+        value_kind(what, f.kernel) == value_kind(what, f.ksock))
+        return items[6];
+    return "";
+}
+
+std::string signature(const sequence& s, const finding& f) {
+    const step& st = s.steps[f.step];
+    std::string sig = op_name(st) + "[" + handle_kind(s, f.step, st.h) + "] ";
+    const auto dot = f.key.find('.');
+    std::string what = f.key;
+    if (dot != std::string::npos) {
+        const int h = std::stoi(f.key.substr(1, dot - 1));
+        what = f.key.substr(dot + 1);
+        sig += (h == st.h ? "self" : "other") + std::string("[") + handle_kind(s, f.step, h) +
+               "]." + what;
+    } else {
+        sig += what;
+    }
+    std::string kk = value_kind(what, f.kernel), vk = value_kind(what, f.ksock);
+    if (kk == vk) {
+        if (is_int(f.kernel) && is_int(f.ksock))
+            kk += std::stoll(f.kernel) > std::stoll(f.ksock) ? " (larger)" : " (smaller)";
+        else
+            vk += " (another)";
+    }
+    return sig + ": kernel " + kk + " / ksock " + vk;
+}
+
+} // namespace
+
+const std::vector<std::string>& documented_items() {
+    static const std::vector<std::string> v = {
+        "capacities are fixed (ENFILE, ENOMEM, EMFILE)",
+        "TCP receive window is SO_RCVBUF without autotuning (send byte counts, SO_RCVBUF)",
+        "UDP corking (MSG_MORE, UDP_CORK) is not modelled",
+        "IP_RECVERR queues nothing (MSG_ERRQUEUE reads EAGAIN)",
+        "control messages on PF_INET sockets are neither read nor written",
+        "running out of the shared skb pool is ENOBUFS on a PF_UNIX send",
+        "Linux lets connect share an ephemeral port across peers",
+        "TCP data is acknowledged at once (Linux may delay the ACK: SIOCOUTQ)",
+        "unix_gc collects sockets in flight when the last fd goes (Linux: later)"};
+    return v;
+}
+
+verdict check(const sequence& s, int& next_index) {
+    verdict v;
+    backend& kb = kernel_side();
+    const int first_index = take_index(next_index);
+    v.kernel.push_back(run_on(kb, s, first_index));
+    v.kernel.push_back(run_on(kb, s, take_index(next_index)));
+    auto same = [](const seq_obs& a, const seq_obs& b) {
+        if (a.steps.size() != b.steps.size())
+            return false;
+        for (std::size_t i = 0; i < a.steps.size(); ++i) {
+            const auto& x = a.steps[i].fields;
+            const auto& y = b.steps[i].fields;
+            if (x.size() != y.size())
+                return false;
+            for (std::size_t k = 0; k < x.size(); ++k)
+                if (x[k].key != y[k].key || x[k].value != y[k].value)
+                    return false;
+        }
+        return true;
+    };
+    if (!same(v.kernel[0], v.kernel[1]))
+        while (v.kernel.size() < 4)
+            v.kernel.push_back(run_on(kb, s, take_index(next_index)));
+    v.kernel_runs = static_cast<int>(v.kernel.size());
+    v.ksock = run_on(ksock_side(), s, first_index);
+
+    for (std::size_t i = 0; i < s.steps.size() && i < v.ksock.steps.size(); ++i) {
+        // Keys in the order the kernel's first run shows them, then any
+        // only another run or ksock has.
+        std::vector<std::string> keys;
+        auto add_keys = [&](const step_obs& st) {
+            for (const field& f : st.fields)
+                if (std::find(keys.begin(), keys.end(), f.key) == keys.end())
+                    keys.push_back(f.key);
+        };
+        for (const seq_obs& k : v.kernel)
+            add_keys(k.steps[i]);
+        add_keys(v.ksock.steps[i]);
+        for (const std::string& key : keys) {
+            ++v.comparisons;
+            std::vector<std::string> kv;
+            for (const seq_obs& k : v.kernel) {
+                const std::string* x = value_of(k.steps[i], key);
+                const std::string val = x ? *x : "(absent)";
+                if (std::find(kv.begin(), kv.end(), val) == kv.end())
+                    kv.push_back(val);
+            }
+            const std::string* y = value_of(v.ksock.steps[i], key);
+            const std::string sv = y ? *y : "(absent)";
+            if (kv.size() > 1) {
+                ++v.nondet;
+                if (v.nondet_example.empty()) {
+                    v.nondet_example = v.ksock.steps[i].call + ": " + key + " =";
+                    for (const std::string& x : kv)
+                        v.nondet_example += " " + x + " |";
+                    v.nondet_example.pop_back();
+                }
+            }
+            if (std::find(kv.begin(), kv.end(), sv) != kv.end())
+                continue;
+            ++v.differing;
+            finding f;
+            f.step = i;
+            f.call = v.ksock.steps[i].call;
+            f.key = key;
+            f.kernel = kv[0];
+            f.ksock = sv;
+            if (kv.size() > 1) {
+                if (!v.nondet_unmatched) {
+                    for (std::size_t x = 1; x < kv.size(); ++x)
+                        f.kernel += " | " + kv[x];
+                    v.nondet_unmatched = f;
+                }
+                continue;
+            }
+            if (v.first)
+                continue;
+            f.signature = signature(s, f);
+            f.documented = documented(s, f, v.kernel[0].steps[i]);
+            v.first = f;
+        }
+    }
+    return v;
+}
+
+} // namespace ksock_random
