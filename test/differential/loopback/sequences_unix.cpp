@@ -388,6 +388,27 @@ void dgram_cases(std::vector<sequence>& out) {
                       .recvfrom(0, 16, MSG_DONTWAIT));
 }
 
+// Where ksock once parted from 6.18, each with the host's values beside it.
+void parity_cases(std::vector<sequence>& out) {
+    // unix_validate_addr: a bare sun_family (length 2) names no socket.
+    // connect and a datagram sendto/sendmsg are EINVAL (stream and seqpacket
+    // sends never look at the name); bind alone takes it, as autobind.
+    for (const utype& t : types)
+        out.push_back(seq(un_name(t, "address/family-only"))
+                          .socketpair(0, 1, AF_UNIX, t.type)
+                          .connect(1, un_family_only())
+                          .connect(1, with_len(un_family_only(), 1))
+                          .sendto(1, "x", un_family_only())
+                          .sendmsg(1, "y", un_family_only())
+                          .recv(0, 16)
+                          .socket(2, AF_UNIX, t.type)
+                          .connect(2, un_family_only())
+                          .sendto(2, "z", un_family_only())
+                          .getsockname(2)
+                          .bind(2, un_family_only())
+                          .getsockname(2));
+}
+
 } // namespace
 
 std::vector<sequence> unix_sequences() {
@@ -396,6 +417,7 @@ std::vector<sequence> unix_sequences() {
     name_cases(out);
     stream_cases(out);
     dgram_cases(out);
+    parity_cases(out);
     return out;
 }
 
