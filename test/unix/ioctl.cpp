@@ -28,8 +28,17 @@ TEST_CASE("unix ioctl: SIOCINQ and SIOCOUTQ for streams and datagrams") {
     CHECK(s.send(dv[1], "ab", 2, 0) == 2);
     CHECK(s.ioctl(dv[0], fionread, &v) == 0);
     CHECK(v == 5);
-    CHECK(s.ioctl(dv[0], siocatmark, &v) == 0);
+    // Only a stream has an out-of-band byte: SIOCATMARK elsewhere is
+    // EOPNOTSUPP, even with no argument, and writes nothing.
+    CHECK(s.ioctl(sv[0], siocatmark, &v) == 0);
     CHECK(v == 0);
+    v = 7;
+    CHECK(s.ioctl(dv[0], siocatmark, &v) == -eopnotsupp);
+    CHECK(s.ioctl(dv[0], siocatmark, nullptr) == -eopnotsupp);
+    CHECK(v == 7);
+    int qv[2];
+    REQUIRE(s.socketpair(af_unix, sock_seqpacket, 0, qv) == 0);
+    CHECK(s.ioctl(qv[0], siocatmark, &v) == -eopnotsupp);
     CHECK(s.ioctl(dv[0], siocinq, nullptr) == -efault);
     const int l = s.socket(af_unix, sock_stream, 0);
     sockaddr_un a{};
@@ -38,7 +47,7 @@ TEST_CASE("unix ioctl: SIOCINQ and SIOCOUTQ for streams and datagrams") {
     REQUIRE(s.bind(l, reinterpret_cast<sockaddr*>(&a), 4) == 0);
     REQUIRE(s.listen(l, 1) == 0);
     CHECK(s.ioctl(l, siocinq, &v) == -einval);
-    for (int fd : {sv[0], sv[1], dv[0], dv[1], l})
+    for (int fd : {sv[0], sv[1], dv[0], dv[1], qv[0], qv[1], l})
         CHECK(s.close(fd) == 0);
     CHECK(s.empty());
 }

@@ -31,7 +31,9 @@ inline int unix_inq_len(const sock& sk) noexcept {
 
 //! unix_ioctl. SIOCOUTQ is the send memory still charged (what the peer
 //! has not read yet, at its truesize); SIOCATMARK says whether the next
-//! byte to read is the out-of-band one.
+//! byte to read is the out-of-band one, and only a stream has such a byte
+//! (EOPNOTSUPP otherwise, before the argument is looked at: the 6.18 stable
+//! fix "af_unix: Reject SIOCATMARK on non-stream sockets", as the host has it).
 inline int unix_ioctl(const sock& sk, unsigned long cmd, void* arg) noexcept {
     int answ = 0;
     switch (cmd) {
@@ -44,6 +46,8 @@ inline int unix_ioctl(const sock& sk, unsigned long cmd, void* arg) noexcept {
             return answ;
         break;
     case siocatmark: {
+        if (sk.sk_type != sock_stream)
+            return -eopnotsupp;
         const sk_buff* skb = skb_peek(sk.sk_receive_queue);
         if (skb) {
             const sk_buff* oob = unix_sk(&sk)->oob_skb;

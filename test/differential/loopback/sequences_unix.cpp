@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <string>
 
+#include <sys/ioctl.h>
+
 #include "harness.hpp"
 
 namespace ksock_loopback {
@@ -388,6 +390,10 @@ void dgram_cases(std::vector<sequence>& out) {
                       .recvfrom(0, 16, MSG_DONTWAIT));
 }
 
+step ioctl_step(int h, unsigned long cmd) {
+    return {.o = op::ioctl, .h = h, .a = static_cast<int>(cmd)};
+}
+
 // Where ksock once parted from 6.18, each with the host's values beside it.
 void parity_cases(std::vector<sequence>& out) {
     // unix_validate_addr: a bare sun_family (length 2) names no socket.
@@ -407,6 +413,23 @@ void parity_cases(std::vector<sequence>& out) {
                           .getsockname(2)
                           .bind(2, un_family_only())
                           .getsockname(2));
+    // SIOCATMARK: only a stream has an out-of-band byte; the others are
+    // EOPNOTSUPP (and write nothing).
+    for (const utype& t : types) {
+        seq q(un_name(t, "ioctl/siocatmark"));
+        q.socketpair(0, 1, AF_UNIX, t.type)
+            .add(ioctl_step(0, SIOCATMARK))
+            .send(1, "ab")
+            .add(ioctl_step(0, SIOCATMARK))
+            .add(ioctl_step(0, FIONREAD));
+        if (t.type == (SOCK_STREAM | SOCK_NONBLOCK))
+            q.send(1, "c", MSG_OOB)
+                .add(ioctl_step(0, SIOCATMARK))
+                .recv(0, 16)
+                .add(ioctl_step(0, SIOCATMARK));
+        q.socket(2, AF_UNIX, t.type).add(ioctl_step(2, SIOCATMARK));
+        out.push_back(q);
+    }
 }
 
 } // namespace
