@@ -3,6 +3,7 @@
 // five hex digits, which the harness recognises by their shape.
 #include <fcntl.h>
 #include <string>
+#include <vector>
 
 #include <sys/ioctl.h>
 
@@ -394,6 +395,17 @@ step ioctl_step(int h, unsigned long cmd) {
     return {.o = op::ioctl, .h = h, .a = static_cast<int>(cmd)};
 }
 
+//! sendmsg of \p data with SCM_RIGHTS carrying the fds of \p hs.
+step sendmsg_rights(int h, std::string data, std::vector<int> hs, int flags = 0) {
+    return {.o = op::sendmsg_cmsg,
+            .h = h,
+            .a = flags | MSG_NOSIGNAL,
+            .b = 1,
+            .c = cmsg_rights,
+            .data = std::move(data),
+            .hs = std::move(hs)};
+}
+
 // Where ksock once parted from 6.18, each with the host's values beside it.
 void parity_cases(std::vector<sequence>& out) {
     // unix_validate_addr: a bare sun_family (length 2) names no socket.
@@ -430,6 +442,36 @@ void parity_cases(std::vector<sequence>& out) {
         q.socket(2, AF_UNIX, t.type).add(ioctl_step(2, SIOCATMARK));
         out.push_back(q);
     }
+    // unix_seqpacket_sendmsg reports a pending error (the peer closed with
+    // our record unread) before scm_send, MSG_OOB and SO_PASSCRED's
+    // autobind; the error is taken, and the next send meets those.
+    out.push_back(seq("unix/seqpacket/error-first/oob")
+                      .socketpair(0, 1, AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK)
+                      .send(1, "q")
+                      .close(0)
+                      .send(1, "hello", MSG_OOB)
+                      .so_error(1)
+                      .send(1, "hello", MSG_OOB)
+                      .send(1, "hello")
+                      .recv(1, 16));
+    out.push_back(seq("unix/seqpacket/error-first/passcred")
+                      .socketpair(0, 1, AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK)
+                      .send(1, "q")
+                      .setsockopt(1, SOL_SOCKET, SO_PASSCRED, 1)
+                      .close(0)
+                      .send(1, "hello")
+                      .getsockname(1)
+                      .send(1, "hello", MSG_OOB)
+                      .getsockname(1)
+                      .send(1, "hello")
+                      .getsockname(1));
+    out.push_back(seq("unix/seqpacket/error-first/bad-fd")
+                      .socketpair(0, 1, AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK)
+                      .send(1, "q")
+                      .close(0)
+                      .add(sendmsg_rights(1, "hello", {0}))
+                      .add(sendmsg_rights(1, "hello", {0}))
+                      .add(sendmsg_rights(1, "hello", {1})));
 }
 
 } // namespace
