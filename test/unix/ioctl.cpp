@@ -51,3 +51,40 @@ TEST_CASE("unix ioctl: SIOCINQ and SIOCOUTQ for streams and datagrams") {
         CHECK(s.close(fd) == 0);
     CHECK(s.empty());
 }
+
+TEST_CASE("unix ioctl: SIOCINQ of a stream is inq_len, out-of-band bytes included") {
+    // Host values: a read that skips the out-of-band byte drops it but
+    // never takes it off the count; a partial read takes its bytes off.
+    static default_stack s;
+    int sv[2];
+    REQUIRE(s.socketpair(af_unix, sock_stream | sock_nonblock, 0, sv) == 0);
+    int v = -1;
+    char b[8];
+    auto inq = [&] {
+        REQUIRE(s.ioctl(sv[0], siocinq, &v) == 0);
+        return v;
+    };
+    CHECK(s.send(sv[1], "x", 1, msg_oob) == 1);
+    CHECK(inq() == 1);
+    CHECK(s.recv(sv[0], b, 5, 0) == -eagain); // the byte is skipped and dropped
+    CHECK(inq() == 1);
+    CHECK(s.send(sv[1], "abc", 3, 0) == 3);
+    CHECK(inq() == 4);
+    CHECK(s.recv(sv[0], b, 2, 0) == 2);
+    CHECK(inq() == 2);
+    CHECK(s.recv(sv[0], b, 5, 0) == 1);
+    CHECK(inq() == 1);
+    // Read with MSG_OOB, the byte leaves the count (a peek leaves it).
+    CHECK(s.send(sv[1], "de", 2, msg_oob) == 2);
+    CHECK(inq() == 3);
+    CHECK(s.recv(sv[0], b, 5, 0) == 1);
+    CHECK(s.recv(sv[0], b, 5, msg_oob | msg_peek) == 1);
+    CHECK(inq() == 2);
+    CHECK(s.recv(sv[0], b, 5, msg_oob) == 1);
+    CHECK(inq() == 1);
+    CHECK(s.recv(sv[0], b, 5, 0) == -eagain);
+    CHECK(inq() == 1);
+    s.close(sv[0]);
+    s.close(sv[1]);
+    CHECK(s.empty());
+}

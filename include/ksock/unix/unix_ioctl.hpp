@@ -14,14 +14,17 @@
 
 namespace ksock::unix_domain {
 
-//! unix_inq_len: a stream or seqpacket socket's unread bytes; a datagram
-//! socket's first message; EINVAL for a listener (its queue holds
+//! unix_inq_len: a stream's inq_len (its unread bytes, as the stream path
+//! counts them, see unix_sock); a seqpacket socket's unread bytes; a
+//! datagram socket's first message; EINVAL for a listener (its queue holds
 //! connections, not data).
 inline int unix_inq_len(const sock& sk) noexcept {
     if (sk.sk_state() == tcp_listen)
         return -einval;
+    if (sk.sk_type == sock_stream)
+        return unix_sk(&sk)->inq_len;
     const sk_buff* skb = skb_peek(sk.sk_receive_queue);
-    if (sk.sk_type != sock_stream && sk.sk_type != sock_seqpacket)
+    if (sk.sk_type != sock_seqpacket)
         return skb ? static_cast<int>(skb->msg_len) : 0;
     int amount = 0;
     for (; skb; skb = skb_peek_next(skb, sk.sk_receive_queue))

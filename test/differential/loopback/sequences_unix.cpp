@@ -472,6 +472,42 @@ void parity_cases(std::vector<sequence>& out) {
                       .add(sendmsg_rights(1, "hello", {0}))
                       .add(sendmsg_rights(1, "hello", {0}))
                       .add(sendmsg_rights(1, "hello", {1})));
+    // SIOCINQ on a stream is unix_sock::inq_len: an out-of-band byte that a
+    // read skips (and drops) is never taken off it.
+    out.push_back(seq("unix/stream/oob/inq-after-skipped-byte")
+                      .socketpair(0, 1, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK)
+                      .send(1, "x", MSG_OOB)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 5)
+                      .add(ioctl_step(0, FIONREAD))
+                      .send(1, "abc")
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 2)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 5)
+                      .add(ioctl_step(0, FIONREAD))
+                      .send(1, "y", MSG_OOB)
+                      .send(1, "z", MSG_OOB)
+                      .recv(0, 5)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 5)
+                      .add(ioctl_step(0, FIONREAD)));
+    out.push_back(seq("unix/stream/oob/inq-read-and-inline")
+                      .socketpair(0, 1, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK)
+                      .send(1, "abcd", MSG_OOB)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 10)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 10, MSG_OOB | MSG_PEEK)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 10, MSG_OOB)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 10)
+                      .setsockopt(0, SOL_SOCKET, SO_OOBINLINE, 1)
+                      .send(1, "e", MSG_OOB)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 10)
+                      .add(ioctl_step(0, FIONREAD)));
 }
 
 } // namespace
