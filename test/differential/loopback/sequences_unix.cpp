@@ -508,6 +508,44 @@ void parity_cases(std::vector<sequence>& out) {
                       .add(ioctl_step(0, FIONREAD))
                       .recv(0, 10)
                       .add(ioctl_step(0, FIONREAD)));
+    // unix_release_sock: an empty skb at the head of the closing end's queue
+    // (a zero-length record, an out-of-band byte already read) is not
+    // unread data; only an skb behind it resets the peer.
+    {
+        const utype conn[] = {types[0], types[2]};
+        for (const utype& t : conn) {
+            const char* what[] = {"empty-record", "empty-record-then-data", "two-empty-records",
+                                  "data-then-empty-record"};
+            for (int v = 0; v < 4; ++v) {
+                seq q(un_name(t, "pair/close-with-") + what[v]);
+                q.socketpair(0, 1, AF_UNIX, t.type);
+                if (v == 3)
+                    q.send(0, "a");
+                q.sendmsg(0, "", addr{}, 1, MSG_EOR);
+                if (v == 1)
+                    q.send(0, "a");
+                if (v == 2)
+                    q.sendmsg(0, "", addr{}, 1, MSG_EOR);
+                q.close(1)
+                    .poll(0, POLLIN | POLLOUT | POLLRDHUP | POLLPRI)
+                    .so_error(0)
+                    .recv(0, 16)
+                    .recv(0, 16);
+                out.push_back(q);
+            }
+        }
+        for (int v = 0; v < 2; ++v) {
+            seq q(v ? "unix/stream/oob/close-after-read-byte-then-data"
+                    : "unix/stream/oob/close-after-read-byte");
+            q.socketpair(0, 1, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK)
+                .send(0, "x", MSG_OOB)
+                .recv(1, 1, MSG_OOB);
+            if (v)
+                q.send(0, "b");
+            q.close(1).so_error(0).recv(0, 16);
+            out.push_back(q);
+        }
+    }
 }
 
 } // namespace
