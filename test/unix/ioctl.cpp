@@ -32,8 +32,17 @@ TEST_CASE("unix ioctl: SIOCINQ and SIOCOUTQ for streams and datagrams") {
     CHECK(s.send(dv[1], "ab", 2, 0) == 2);
     CHECK(s.ioctl(dv[0], fionread, &v) == 0);
     CHECK(v == 5);
-    CHECK(s.ioctl(dv[0], siocatmark, &v) == 0);
+    // Only a stream has an out-of-band byte: SIOCATMARK elsewhere is
+    // EOPNOTSUPP, even with no argument, and writes nothing.
+    CHECK(s.ioctl(sv[0], siocatmark, &v) == 0);
     CHECK(v == 0);
+    v = 7;
+    CHECK(s.ioctl(dv[0], siocatmark, &v) == -eopnotsupp);
+    CHECK(s.ioctl(dv[0], siocatmark, nullptr) == -eopnotsupp);
+    CHECK(v == 7);
+    int qv[2];
+    REQUIRE(s.socketpair(af_unix, sock_seqpacket, 0, qv) == 0);
+    CHECK(s.ioctl(qv[0], siocatmark, &v) == -eopnotsupp);
     CHECK(s.ioctl(dv[0], siocinq, nullptr) == -efault);
     const int l = s.socket(af_unix, sock_stream, 0);
     sockaddr_un a{};
@@ -42,7 +51,44 @@ TEST_CASE("unix ioctl: SIOCINQ and SIOCOUTQ for streams and datagrams") {
     REQUIRE(s.bind(l, reinterpret_cast<sockaddr*>(&a), 4) == 0);
     REQUIRE(s.listen(l, 1) == 0);
     CHECK(s.ioctl(l, siocinq, &v) == -einval);
-    for (int fd : {sv[0], sv[1], dv[0], dv[1], l})
+    for (int fd : {sv[0], sv[1], dv[0], dv[1], qv[0], qv[1], l})
         CHECK(s.close(fd) == 0);
+    CHECK(s.empty());
+}
+
+TEST_CASE("unix ioctl: SIOCINQ of a stream is inq_len, out-of-band bytes included") {
+    // Host values: a read that skips the out-of-band byte drops it but
+    // never takes it off the count; a partial read takes its bytes off.
+    static default_stack s;
+    int sv[2];
+    REQUIRE(s.socketpair(af_unix, sock_stream | sock_nonblock, 0, sv) == 0);
+    int v = -1;
+    char b[8];
+    auto inq = [&] {
+        REQUIRE(s.ioctl(sv[0], siocinq, &v) == 0);
+        return v;
+    };
+    CHECK(s.send(sv[1], "x", 1, msg_oob) == 1);
+    CHECK(inq() == 1);
+    CHECK(s.recv(sv[0], b, 5, 0) == -eagain); // the byte is skipped and dropped
+    CHECK(inq() == 1);
+    CHECK(s.send(sv[1], "abc", 3, 0) == 3);
+    CHECK(inq() == 4);
+    CHECK(s.recv(sv[0], b, 2, 0) == 2);
+    CHECK(inq() == 2);
+    CHECK(s.recv(sv[0], b, 5, 0) == 1);
+    CHECK(inq() == 1);
+    // Read with MSG_OOB, the byte leaves the count (a peek leaves it).
+    CHECK(s.send(sv[1], "de", 2, msg_oob) == 2);
+    CHECK(inq() == 3);
+    CHECK(s.recv(sv[0], b, 5, 0) == 1);
+    CHECK(s.recv(sv[0], b, 5, msg_oob | msg_peek) == 1);
+    CHECK(inq() == 2);
+    CHECK(s.recv(sv[0], b, 5, msg_oob) == 1);
+    CHECK(inq() == 1);
+    CHECK(s.recv(sv[0], b, 5, 0) == -eagain);
+    CHECK(inq() == 1);
+    s.close(sv[0]);
+    s.close(sv[1]);
     CHECK(s.empty());
 }

@@ -32,6 +32,10 @@ TEST_CASE("unix names: bind checks, autobind, getname lengths") {
     CHECK(s.bind(y, ua, 2) == -einval);
     CHECK(s.bind(y, ua, 3) == -einval);
     u.sun_family = af_unix;
+    // The bare family names no socket: only bind takes it (autobind below);
+    // connect and sendto refuse it, and bind nothing.
+    CHECK(s.connect(y, ua, 2) == -einval);
+    CHECK(s.sendto(y, "x", 1, 0, ua, 2) == -einval);
 
     // Autobind: "\0" + five hex digits, length 8; again: 0, same name.
     CHECK(s.bind(x, ua, 2) == 0);

@@ -198,6 +198,72 @@ TEST_CASE("unix stream/seqpacket: the peer closes with and without unread data")
         }
 }
 
+TEST_CASE("unix seqpacket: sendmsg reports a pending error before anything else") {
+    // Host: ECONNRESET for a MSG_OOB send (not EOPNOTSUPP), no autobind
+    // with SO_PASSCRED; the error is taken, so the next sends meet MSG_OOB
+    // (EOPNOTSUPP, still unnamed), then the autobind and the shut peer (EPIPE).
+    S& s = the_stack();
+    int sv[2];
+    REQUIRE(s.socketpair(af_unix, sock_seqpacket | sock_nonblock, 0, sv) == 0);
+    CHECK(send_str(s, sv[1], "q") == 1);
+    const int one = 1;
+    REQUIRE(s.setsockopt(sv[1], sol_socket, so_passcred, &one, 4) == 0);
+    s.close(sv[0]);
+    CHECK(pmask(s, sv[1]) == (in | out | err | hup | rdhup));
+    sockaddr_un g{};
+    auto name_len = [&] {
+        socklen_t gl = sizeof g;
+        REQUIRE(s.getsockname(sv[1], reinterpret_cast<sockaddr*>(&g), &gl) == 0);
+        return gl;
+    };
+    CHECK(send_str(s, sv[1], "hello", msg_oob | msg_nosignal) == -econnreset);
+    CHECK(name_len() == 2);
+    CHECK(pmask(s, sv[1]) == (in | out | hup | rdhup));
+    CHECK(send_str(s, sv[1], "hello", msg_oob | msg_nosignal) == -eopnotsupp);
+    CHECK(name_len() == 2);
+    CHECK(send_str(s, sv[1], "hello", msg_nosignal) == -epipe);
+    CHECK(name_len() == 8);
+    s.close(sv[1]);
+    UNIX_OK(s);
+    CHECK(s.empty());
+}
+
+TEST_CASE("unix stream/seqpacket: an empty skb left unread does not reset the peer") {
+    // Host: a zero-length record alone (or a read out-of-band byte) leaves
+    // SO_ERROR 0 at the peer; anything queued behind it is ECONNRESET.
+    S& s = the_stack();
+    for (int t : {sock_stream, sock_seqpacket})
+        for (int v = 0; v < 3; ++v) {
+            CAPTURE(t);
+            CAPTURE(v);
+            int sv[2];
+            REQUIRE(s.socketpair(af_unix, t | sock_nonblock, 0, sv) == 0);
+            if (t == sock_seqpacket) {
+                CHECK(s.send(sv[0], "", 0, msg_eor) == 0);
+                if (v == 2)
+                    CHECK(s.send(sv[0], "", 0, msg_eor) == 0);
+            } else {
+                CHECK(s.send(sv[0], "x", 1, msg_oob) == 1);
+                char b;
+                CHECK(s.recv(sv[1], &b, 1, msg_oob) == 1);
+                if (v == 2)
+                    CHECK(send_str(s, sv[0], "b") == 1);
+            }
+            if (v == 1)
+                CHECK(send_str(s, sv[0], "a") == 1);
+            s.close(sv[1]);
+            const bool reset = v != 0;
+            CHECK(pmask(s, sv[0]) == (in | out | hup | rdhup | (reset ? err : 0u)));
+            int e = -1;
+            socklen_t el = sizeof e;
+            CHECK(s.getsockopt(sv[0], sol_socket, so_error, &e, &el) == 0);
+            CHECK(e == (reset ? econnreset : 0));
+            s.close(sv[0]);
+            UNIX_OK(s);
+        }
+    CHECK(s.empty());
+}
+
 TEST_CASE("unix: shutdown and its mirror on the peer, for each type") {
     S& s = the_stack();
     struct expect {

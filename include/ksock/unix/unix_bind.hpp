@@ -31,10 +31,12 @@ namespace detail {
 inline constexpr int sun_path_offset = static_cast<int>(offsetof(sockaddr_un, sun_path));
 } // namespace detail
 
-//! unix_validate_addr: the length within [offsetof(sun_path),
-//! sizeof(sockaddr_un)] and the family AF_UNIX, else EINVAL.
+//! unix_validate_addr: the length within (offsetof(sun_path),
+//! sizeof(sockaddr_un)] and the family AF_UNIX, else EINVAL. A bare
+//! sun_family (length 2) names no socket: only bind takes it, as autobind,
+//! and checks it before calling here.
 inline int unix_validate_addr(const sockaddr* addr, int addr_len) noexcept {
-    if (addr_len < detail::sun_path_offset || addr_len > static_cast<int>(sizeof(sockaddr_un)) ||
+    if (addr_len <= detail::sun_path_offset || addr_len > static_cast<int>(sizeof(sockaddr_un)) ||
         addr->sa_family != af_unix)
         return -einval;
     return 0;

@@ -262,10 +262,15 @@ long unix_dgram_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size, int 
     return ret;
 }
 
-//! unix_seqpacket_sendmsg: ENOTCONN unless ESTABLISHED; any address is
-//! ignored; then a datagram to the peer.
+//! unix_seqpacket_sendmsg: a pending error first (the ECONNRESET of a peer
+//! that closed with data unread), taken as every sock_error() takes it,
+//! before the control messages, MSG_OOB or SO_PASSCRED's autobind are
+//! looked at; ENOTCONN unless ESTABLISHED; any address is ignored; then a
+//! datagram to the peer.
 template <class Ctx>
 long unix_seqpacket_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
+    if (const int err = sock_error(sk))
+        return err;
     if (sk.sk_state() != tcp_established)
         return -enotconn;
     msg.msg_namelen = 0;

@@ -14,8 +14,12 @@ namespace ksock::unix_domain {
 //! unix_release_sock: the name leaves the table, the sock is shut and
 //! closed; a connected stream/seqpacket peer sees both directions shut, and
 //! ECONNRESET when we leave unread data behind (or were never accepted:
-//! \p embrion); a listener releases the connections still waiting in its
-//! queue; every queued skb is freed (each gives its charge back to its
+//! \p embrion). An empty skb at the head is not unread data: a stream's
+//! out-of-band byte already read (its skb stays queued as the mark) or a
+//! zero-length seqpacket record; only an skb after it counts (6.18's
+//! "af_unix: Don't set -ECONNRESET for consumed OOB skb" tests unix_skb_len
+//! whatever the type). A listener releases the connections still waiting in
+//! its queue; every queued skb is freed (each gives its charge back to its
 //! sender and puts the files it carries: the stack defers the releases
 //! that may cause, see stack::fput); the reference the socket held goes.
 template <class Ctx>
@@ -35,8 +39,11 @@ void unix_release_sock(Ctx& ctx, sock& sk, bool embrion) {
     ctx.sk_state_change(sk);
     if (skpair) {
         if (sk.sk_type == sock_stream || sk.sk_type == sock_seqpacket) {
+            const sk_buff* skb = skb_peek(sk.sk_receive_queue);
+            if (skb && !skb->remaining())
+                skb = skb_peek_next(skb, sk.sk_receive_queue);
             skpair->sk_shutdown = shutdown_mask;
-            if (!skb_queue_empty(sk.sk_receive_queue) || embrion)
+            if (skb || embrion)
                 skpair->sk_err = econnreset;
             ctx.sk_state_change(*skpair);
         }

@@ -51,6 +51,11 @@ struct unix_sock {
     spinlock_t lock;
     wait_queue_entry peer_wake;
     int scm_stat_nr_fds; //!< fds in the skbs queued to this sock (scm_stat)
+    //! A stream's unread bytes as SIOCINQ reports them: what was queued, less
+    //! what reads took out, kept where Linux keeps it. An out-of-band byte
+    //! that a read skips and drops (manage_oob) is never taken off, so the
+    //! count stays one above the queue from then on, as on Linux.
+    int inq_len;
     //! How many references to this sock's file are in flight (in skbs
     //! queued anywhere); ksock's unix_gc recounts it on every run.
     unsigned long inflight;

@@ -194,7 +194,9 @@ long queue_oob(Ctx& ctx, sock& sk, kmsghdr& msg, sock& other, scm_cookie& scm, b
     }
     maybe_add_creds(ctx, skb, sk, other);
     scm_stat_add(other, skb);
-    unix_sk(&other)->oob_skb = skb;
+    unix_sock* ou = unix_sk(&other);
+    ou->oob_skb = skb;
+    ou->inq_len += 1;
     skb_queue_tail(other.sk_receive_queue, skb);
     ctx.sk_data_ready(other);
     return 0;
@@ -250,6 +252,7 @@ long unix_stream_sendmsg_scm(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::siz
         }
         maybe_add_creds(ctx, skb, sk, *other);
         scm_stat_add(*other, skb);
+        unix_sk(other)->inq_len += static_cast<int>(size);
         skb_queue_tail(other->sk_receive_queue, skb);
         ctx.sk_data_ready(*other);
         sent += size;
@@ -327,6 +330,7 @@ long unix_stream_recv_urg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size, in
     sk_buff* read_skb = nullptr;
     if (!(flags & msg_peek)) {
         u->oob_skb = nullptr;
+        u->inq_len -= 1; // the byte leaves the count now; its skb stays queued
         if (oob->prev != skb_queue_marker(sk.sk_receive_queue) && !oob->prev->remaining()) {
             read_skb = oob->prev;
             skb_unlink(read_skb, sk.sk_receive_queue);
@@ -483,6 +487,9 @@ inline bool unix_stream_mark_read(Ctx& ctx, unix_stream_read_state& st, scm_cook
             scm_stat_del(sk, skb);
             unix_detach_fds(scm, skb); // with the first bytes read
         }
+        // What was read leaves SIOCINQ's count at once, a partial read too
+        // (6.18 stable: "af_unix: Fix inq_len update problem in partial read").
+        unix_sk(&sk)->inq_len -= static_cast<int>(chunk);
         if (skb->remaining())
             return false;
         skb_unlink(skb, sk.sk_receive_queue);

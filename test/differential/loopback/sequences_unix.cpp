@@ -3,6 +3,9 @@
 // five hex digits, which the harness recognises by their shape.
 #include <fcntl.h>
 #include <string>
+#include <vector>
+
+#include <sys/ioctl.h>
 
 #include "harness.hpp"
 
@@ -388,6 +391,163 @@ void dgram_cases(std::vector<sequence>& out) {
                       .recvfrom(0, 16, MSG_DONTWAIT));
 }
 
+step ioctl_step(int h, unsigned long cmd) {
+    return {.o = op::ioctl, .h = h, .a = static_cast<int>(cmd)};
+}
+
+//! sendmsg of \p data with SCM_RIGHTS carrying the fds of \p hs.
+step sendmsg_rights(int h, std::string data, std::vector<int> hs, int flags = 0) {
+    return {.o = op::sendmsg_cmsg,
+            .h = h,
+            .a = flags | MSG_NOSIGNAL,
+            .b = 1,
+            .c = cmsg_rights,
+            .data = std::move(data),
+            .hs = std::move(hs)};
+}
+
+// Where ksock once parted from 6.18, each with the host's values beside it.
+void parity_cases(std::vector<sequence>& out) {
+    // unix_validate_addr: a bare sun_family (length 2) names no socket.
+    // connect and a datagram sendto/sendmsg are EINVAL (stream and seqpacket
+    // sends never look at the name); bind alone takes it, as autobind.
+    for (const utype& t : types)
+        out.push_back(seq(un_name(t, "address/family-only"))
+                          .socketpair(0, 1, AF_UNIX, t.type)
+                          .connect(1, un_family_only())
+                          .connect(1, with_len(un_family_only(), 1))
+                          .sendto(1, "x", un_family_only())
+                          .sendmsg(1, "y", un_family_only())
+                          .recv(0, 16)
+                          .socket(2, AF_UNIX, t.type)
+                          .connect(2, un_family_only())
+                          .sendto(2, "z", un_family_only())
+                          .getsockname(2)
+                          .bind(2, un_family_only())
+                          .getsockname(2));
+    // SIOCATMARK: only a stream has an out-of-band byte; the others are
+    // EOPNOTSUPP (and write nothing).
+    for (const utype& t : types) {
+        seq q(un_name(t, "ioctl/siocatmark"));
+        q.socketpair(0, 1, AF_UNIX, t.type)
+            .add(ioctl_step(0, SIOCATMARK))
+            .send(1, "ab")
+            .add(ioctl_step(0, SIOCATMARK))
+            .add(ioctl_step(0, FIONREAD));
+        if (t.type == (SOCK_STREAM | SOCK_NONBLOCK))
+            q.send(1, "c", MSG_OOB)
+                .add(ioctl_step(0, SIOCATMARK))
+                .recv(0, 16)
+                .add(ioctl_step(0, SIOCATMARK));
+        q.socket(2, AF_UNIX, t.type).add(ioctl_step(2, SIOCATMARK));
+        out.push_back(q);
+    }
+    // unix_seqpacket_sendmsg reports a pending error (the peer closed with
+    // our record unread) before scm_send, MSG_OOB and SO_PASSCRED's
+    // autobind; the error is taken, and the next send meets those.
+    out.push_back(seq("unix/seqpacket/error-first/oob")
+                      .socketpair(0, 1, AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK)
+                      .send(1, "q")
+                      .close(0)
+                      .send(1, "hello", MSG_OOB)
+                      .so_error(1)
+                      .send(1, "hello", MSG_OOB)
+                      .send(1, "hello")
+                      .recv(1, 16));
+    out.push_back(seq("unix/seqpacket/error-first/passcred")
+                      .socketpair(0, 1, AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK)
+                      .send(1, "q")
+                      .setsockopt(1, SOL_SOCKET, SO_PASSCRED, 1)
+                      .close(0)
+                      .send(1, "hello")
+                      .getsockname(1)
+                      .send(1, "hello", MSG_OOB)
+                      .getsockname(1)
+                      .send(1, "hello")
+                      .getsockname(1));
+    out.push_back(seq("unix/seqpacket/error-first/bad-fd")
+                      .socketpair(0, 1, AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK)
+                      .send(1, "q")
+                      .close(0)
+                      .add(sendmsg_rights(1, "hello", {0}))
+                      .add(sendmsg_rights(1, "hello", {0}))
+                      .add(sendmsg_rights(1, "hello", {1})));
+    // SIOCINQ on a stream is unix_sock::inq_len: an out-of-band byte that a
+    // read skips (and drops) is never taken off it.
+    out.push_back(seq("unix/stream/oob/inq-after-skipped-byte")
+                      .socketpair(0, 1, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK)
+                      .send(1, "x", MSG_OOB)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 5)
+                      .add(ioctl_step(0, FIONREAD))
+                      .send(1, "abc")
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 2)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 5)
+                      .add(ioctl_step(0, FIONREAD))
+                      .send(1, "y", MSG_OOB)
+                      .send(1, "z", MSG_OOB)
+                      .recv(0, 5)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 5)
+                      .add(ioctl_step(0, FIONREAD)));
+    out.push_back(seq("unix/stream/oob/inq-read-and-inline")
+                      .socketpair(0, 1, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK)
+                      .send(1, "abcd", MSG_OOB)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 10)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 10, MSG_OOB | MSG_PEEK)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 10, MSG_OOB)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 10)
+                      .setsockopt(0, SOL_SOCKET, SO_OOBINLINE, 1)
+                      .send(1, "e", MSG_OOB)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 10)
+                      .add(ioctl_step(0, FIONREAD)));
+    // unix_release_sock: an empty skb at the head of the closing end's queue
+    // (a zero-length record, an out-of-band byte already read) is not
+    // unread data; only an skb behind it resets the peer.
+    {
+        const utype conn[] = {types[0], types[2]};
+        for (const utype& t : conn) {
+            const char* what[] = {"empty-record", "empty-record-then-data", "two-empty-records",
+                                  "data-then-empty-record"};
+            for (int v = 0; v < 4; ++v) {
+                seq q(un_name(t, "pair/close-with-") + what[v]);
+                q.socketpair(0, 1, AF_UNIX, t.type);
+                if (v == 3)
+                    q.send(0, "a");
+                q.sendmsg(0, "", addr{}, 1, MSG_EOR);
+                if (v == 1)
+                    q.send(0, "a");
+                if (v == 2)
+                    q.sendmsg(0, "", addr{}, 1, MSG_EOR);
+                q.close(1)
+                    .poll(0, POLLIN | POLLOUT | POLLRDHUP | POLLPRI)
+                    .so_error(0)
+                    .recv(0, 16)
+                    .recv(0, 16);
+                out.push_back(q);
+            }
+        }
+        for (int v = 0; v < 2; ++v) {
+            seq q(v ? "unix/stream/oob/close-after-read-byte-then-data"
+                    : "unix/stream/oob/close-after-read-byte");
+            q.socketpair(0, 1, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK)
+                .send(0, "x", MSG_OOB)
+                .recv(1, 1, MSG_OOB);
+            if (v)
+                q.send(0, "b");
+            q.close(1).so_error(0).recv(0, 16);
+            out.push_back(q);
+        }
+    }
+}
+
 } // namespace
 
 std::vector<sequence> unix_sequences() {
@@ -396,6 +556,7 @@ std::vector<sequence> unix_sequences() {
     name_cases(out);
     stream_cases(out);
     dgram_cases(out);
+    parity_cases(out);
     return out;
 }
 
