@@ -10,12 +10,16 @@
 #include <cstring>
 #include <fcntl.h>
 #include <random>
+#include <unistd.h>
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <linux/sockios.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
+#include <sys/ioctl.h>
 
 #include "backends.hpp"
 
@@ -66,6 +70,10 @@ std::string errname(long e) {
         return #X;
         KSOCK_LB_E(EPERM)
         KSOCK_LB_E(ENOENT)
+        KSOCK_LB_E(ESRCH)
+        KSOCK_LB_E(EBUSY)
+        KSOCK_LB_E(ENOTTY)
+        KSOCK_LB_E(ETOOMANYREFS)
         KSOCK_LB_E(EINTR)
         KSOCK_LB_E(EBADF)
         KSOCK_LB_E(EAGAIN)
@@ -203,35 +211,104 @@ std::string type_str(int t) {
 }
 
 std::string opt_str(int level, int opt) {
-    if (level == SOL_SOCKET) {
-        switch (opt) {
-        case SO_REUSEADDR:
-            return "SO_REUSEADDR";
-        case SO_REUSEPORT:
-            return "SO_REUSEPORT";
-        case SO_ERROR:
-            return "SO_ERROR";
-        case SO_ACCEPTCONN:
-            return "SO_ACCEPTCONN";
-        case SO_TYPE:
-            return "SO_TYPE";
-        case SO_BROADCAST:
-            return "SO_BROADCAST";
-        case SO_LINGER:
-            return "SO_LINGER";
-        case SO_RCVLOWAT:
-            return "SO_RCVLOWAT";
-        case SO_OOBINLINE:
-            return "SO_OOBINLINE";
-        default:
-            return "SOL_SOCKET/" + std::to_string(opt);
-        }
+    struct name {
+        int level, opt;
+        const char* text;
+    };
+#define KSOCK_LB_O(L, O) {L, O, #O},
+    static const name names[] = {
+        KSOCK_LB_O(SOL_SOCKET, SO_REUSEADDR) KSOCK_LB_O(SOL_SOCKET, SO_REUSEPORT) KSOCK_LB_O(
+            SOL_SOCKET, SO_ERROR) KSOCK_LB_O(SOL_SOCKET, SO_ACCEPTCONN)
+            KSOCK_LB_O(SOL_SOCKET, SO_TYPE) KSOCK_LB_O(SOL_SOCKET, SO_BROADCAST) KSOCK_LB_O(
+                SOL_SOCKET, SO_LINGER) KSOCK_LB_O(SOL_SOCKET, SO_RCVLOWAT) KSOCK_LB_O(SOL_SOCKET,
+                                                                                      SO_SNDLOWAT)
+                KSOCK_LB_O(SOL_SOCKET, SO_OOBINLINE) KSOCK_LB_O(SOL_SOCKET, SO_SNDBUF) KSOCK_LB_O(
+                    SOL_SOCKET, SO_RCVBUF) KSOCK_LB_O(SOL_SOCKET,
+                                                      SO_KEEPALIVE) KSOCK_LB_O(SOL_SOCKET,
+                                                                               SO_PASSCRED)
+                    KSOCK_LB_O(SOL_SOCKET, SO_DOMAIN) KSOCK_LB_O(SOL_SOCKET, SO_PROTOCOL) KSOCK_LB_O(
+                        SOL_SOCKET,
+                        SO_PRIORITY) KSOCK_LB_O(SOL_SOCKET, SO_DONTROUTE)
+                        KSOCK_LB_O(SOL_SOCKET,
+                                   SO_PEEK_OFF) KSOCK_LB_O(SOL_SOCKET, SO_RCVBUFFORCE)
+                            KSOCK_LB_O(SOL_SOCKET, SO_SNDBUFFORCE) KSOCK_LB_O(
+                                SOL_SOCKET,
+                                SO_NO_CHECK) KSOCK_LB_O(SOL_SOCKET, SO_MARK)
+                                KSOCK_LB_O(SOL_SOCKET,
+                                           SO_BUSY_POLL) KSOCK_LB_O(SOL_SOCKET, SO_ZEROCOPY)
+                                    KSOCK_LB_O(SOL_SOCKET, SO_INCOMING_CPU) KSOCK_LB_O(
+                                        IPPROTO_TCP,
+                                        TCP_NODELAY) KSOCK_LB_O(IPPROTO_TCP, TCP_MAXSEG)
+                                        KSOCK_LB_O(IPPROTO_TCP, TCP_CORK) KSOCK_LB_O(
+                                            IPPROTO_TCP,
+                                            TCP_KEEPIDLE) KSOCK_LB_O(IPPROTO_TCP, TCP_KEEPINTVL)
+                                            KSOCK_LB_O(IPPROTO_TCP, TCP_KEEPCNT) KSOCK_LB_O(
+                                                IPPROTO_TCP,
+                                                TCP_SYNCNT) KSOCK_LB_O(IPPROTO_TCP, TCP_LINGER2)
+                                                KSOCK_LB_O(IPPROTO_TCP, TCP_DEFER_ACCEPT) KSOCK_LB_O(
+                                                    IPPROTO_TCP,
+                                                    TCP_WINDOW_CLAMP) KSOCK_LB_O(IPPROTO_TCP, TCP_QUICKACK)
+                                                    KSOCK_LB_O(IPPROTO_TCP, TCP_USER_TIMEOUT) KSOCK_LB_O(
+                                                        IPPROTO_TCP,
+                                                        TCP_NOTSENT_LOWAT)
+                                                        KSOCK_LB_O(IPPROTO_TCP, TCP_FASTOPEN) KSOCK_LB_O(
+                                                            IPPROTO_IP,
+                                                            IP_TTL) KSOCK_LB_O(IPPROTO_IP, IP_TOS)
+                                                            KSOCK_LB_O(IPPROTO_IP, IP_RECVERR) KSOCK_LB_O(
+                                                                IPPROTO_IP,
+                                                                IP_PKTINFO)
+                                                                KSOCK_LB_O(IPPROTO_IP,
+                                                                           IP_MTU_DISCOVER)
+                                                                    KSOCK_LB_O(IPPROTO_IP,
+                                                                               IP_FREEBIND)
+                                                                        KSOCK_LB_O(
+                                                                            IPPROTO_IP,
+                                                                            IP_MULTICAST_LOOP)
+                                                                            KSOCK_LB_O(
+                                                                                IPPROTO_IP,
+                                                                                IP_MULTICAST_TTL)
+                                                                                KSOCK_LB_O(
+                                                                                    IPPROTO_IP,
+                                                                                    IP_RECVTTL)
+                                                                                    KSOCK_LB_O(
+                                                                                        IPPROTO_IP,
+                                                                                        IP_HDRINCL)
+                                                                                        KSOCK_LB_O(
+                                                                                            IPPROTO_UDP,
+                                                                                            UDP_CORK)};
+#undef KSOCK_LB_O
+    for (const name& n : names)
+        if (n.level == level && n.opt == opt)
+            return n.text;
+    const char* lv = level == SOL_SOCKET    ? "SOL_SOCKET"
+                     : level == IPPROTO_TCP ? "IPPROTO_TCP"
+                     : level == IPPROTO_IP  ? "IPPROTO_IP"
+                                            : nullptr;
+    return (lv ? std::string(lv) : std::to_string(level)) + "/" + std::to_string(opt);
+}
+
+std::string ioctl_str(unsigned long cmd) {
+    switch (cmd) {
+    case FIONREAD:
+        return "SIOCINQ";
+    case TIOCOUTQ:
+        return "SIOCOUTQ";
+    case SIOCOUTQNSD:
+        return "SIOCOUTQNSD";
+    case SIOCATMARK:
+        return "SIOCATMARK";
+    case FIONBIO:
+        return "FIONBIO";
+    case FIOCLEX:
+        return "FIOCLEX";
+    case FIONCLEX:
+        return "FIONCLEX";
+    default: {
+        char b[24];
+        std::snprintf(b, sizeof b, "0x%lx", cmd);
+        return b;
     }
-    if (level == IPPROTO_TCP && opt == TCP_NODELAY)
-        return "TCP_NODELAY";
-    if (level == IPPROTO_IP && opt == IP_RECVERR)
-        return "IP_RECVERR";
-    return std::to_string(level) + "/" + std::to_string(opt);
+    }
 }
 
 const char* tcp_state_str(int s) {
@@ -305,7 +382,7 @@ std::string h_str(int h) {
     return "h" + std::to_string(h);
 }
 
-std::string describe(const step& s) {
+std::string describe_step(const step& s) {
     const std::string h = h_str(s.h);
     auto buf = [&] { return s.addr_buf < 0 ? std::string("NULL") : std::to_string(s.addr_buf); };
     switch (s.o) {
@@ -358,17 +435,22 @@ std::string describe(const step& s) {
                (s.a >= 0 && s.a <= 2 ? std::string(how) : std::to_string(s.a)) + ")";
     }
     case op::setsockopt_int:
-        return "setsockopt(" + h + ", " + opt_str(s.a, s.b) + ", " + std::to_string(s.c) + ")";
+        return "setsockopt(" + h + ", " + opt_str(s.a, s.b) + ", " + std::to_string(s.c) +
+               (s.addr_buf >= 0 ? ", optlen " + std::to_string(s.addr_buf) : std::string()) + ")";
     case op::setsockopt_linger:
         return "setsockopt(" + h + ", SO_LINGER, {" + std::to_string(s.a) + ", " +
                std::to_string(s.b) + "})";
     case op::getsockopt_int:
-        return "getsockopt(" + h + ", " + opt_str(s.a, s.b) + ")";
+        return "getsockopt(" + h + ", " + opt_str(s.a, s.b) +
+               (s.addr_buf >= 0 ? ", optlen " + std::to_string(s.addr_buf) : std::string()) + ")";
     case op::fcntl:
         return "fcntl(" + h + ", " +
                (s.a == F_GETFL   ? std::string("F_GETFL")
                 : s.a == F_GETFD ? std::string("F_GETFD")
-                : s.a == F_SETFL ? "F_SETFL, " + std::to_string(s.b)
+                : s.a == F_SETFL
+                    ? "F_SETFL, " + flags_str(static_cast<unsigned>(s.b),
+                                              {{O_NONBLOCK, "O_NONBLOCK"}, {O_APPEND, "O_APPEND"}})
+                : s.a == F_SETFD ? "F_SETFD, " + std::to_string(s.b)
                                  : std::to_string(s.a)) +
                ")";
     case op::poll:
@@ -381,6 +463,42 @@ std::string describe(const step& s) {
     case op::icmp_recv:
         return "icmp_recv(" + h + ", id " +
                (s.h2 >= 0 ? "of " + h_str(s.h2) : std::to_string(s.c)) + ")";
+    case op::dup:
+        switch (s.a) {
+        case 0:
+            return h_str(s.h2) + " = dup(" + h + ")";
+        case 1:
+            return h_str(s.h2) + " = dup2(" + h + ", fd of " + h_str(s.h2) + " or a free one)";
+        default:
+            return h_str(s.h2) + " = fcntl(" + h +
+                   (s.a == 2 ? ", F_DUPFD, " : ", F_DUPFD_CLOEXEC, ") + std::to_string(s.b) + ")";
+        }
+    case op::ioctl:
+        return "ioctl(" + h + ", " + ioctl_str(static_cast<unsigned long>(s.a)) + ", " +
+               std::to_string(s.b) + ")";
+    case op::sleep:
+        return "sleep(" + std::to_string(s.a) + " ms)";
+    case op::sendmsg_cmsg: {
+        std::string c;
+        if (s.c & cmsg_rights) {
+            c += " SCM_RIGHTS{";
+            for (std::size_t i = 0; i < s.hs.size(); ++i)
+                c += (i ? "," : "") + h_str(s.hs[i]);
+            c += "}";
+        }
+        if (s.c & cmsg_creds)
+            c += std::string(" SCM_CREDENTIALS{") + (s.c & cmsg_bad_pid ? "pid 999999" : "self") +
+                 "}";
+        if (s.c & cmsg_short_len)
+            c += " first cmsg_len short";
+        return "sendmsg(" + h + ", " + data_str(s.data.data(), s.data.size()) + " in " +
+               std::to_string(s.b) + " iov, name " + addr_spec_str(s.ad) + ", control" +
+               (c.empty() ? std::string(" none") : c) + ", " + msg_flags_str(s.a) + ")";
+    }
+    case op::recvmsg_cmsg:
+        return "recvmsg(" + h + ", " + std::to_string(s.len) + ", " + msg_flags_str(s.a) +
+               ", namebuf " + buf() + ", control " + std::to_string(s.b) + " bytes, fds to " +
+               h_str(s.h2) + "..)";
     }
     return "?";
 }
@@ -398,7 +516,6 @@ std::uint16_t csum(const unsigned char* p, std::size_t n) {
 
 // --- the interpreter --------------------------------------------------------------------------
 
-constexpr int max_handles = 16;
 constexpr short probe_events = POLLIN | POLLOUT | POLLRDHUP | POLLPRI;
 
 //! How a handle's ports are normalised: TCP keeps the parity of an
@@ -426,12 +543,13 @@ struct handle {
 
 class runner {
 public:
-    runner(backend& b, const sequence& s, int index) : b_(b), s_(s), base_(port_base(index)) {}
+    runner(backend& b, const sequence& s, int index, const probe_set& probes)
+        : b_(b), s_(s), base_(port_base(index)), probes_(probes) {}
 
     seq_obs run() {
         seq_obs out;
         for (const step& st : s_.steps) {
-            cur_ = step_obs{describe(st), {}};
+            cur_ = step_obs{describe_step(st), {}};
             exec(st);
             probe();
             out.steps.push_back(std::move(cur_));
@@ -449,6 +567,7 @@ private:
     backend& b_;
     const sequence& s_;
     std::uint16_t base_;
+    probe_set probes_;
     handle hs_[max_handles];
     std::vector<std::uint16_t> eph_;
     std::vector<std::string> autos_;
@@ -463,7 +582,8 @@ private:
 
     void adopt(int h, int fdv, int family, int type, int protocol) {
         handle& x = H(h);
-        if (x.open())
+        // dup2 onto an open handle reuses its fd: that one is already replaced.
+        if (x.open() && x.fd != fdv)
             b_.close(x.fd);
         x.fd = fdv;
         x.family = family;
@@ -751,8 +871,11 @@ private:
             put("ret", ret_str(b_.shutdown(fd(s.h), s.a)));
             return;
         case op::setsockopt_int: {
-            const int v = s.c;
-            put("ret", ret_str(b_.setsockopt(fd(s.h), s.a, s.b, &v, sizeof v)));
+            // Room for an optlen longer than an int: the rest reads as 0.
+            const int v[4] = {s.c, 0, 0, 0};
+            const auto len = s.addr_buf >= 0 ? static_cast<socklen_t>(s.addr_buf)
+                                             : static_cast<socklen_t>(sizeof(int));
+            put("ret", ret_str(b_.setsockopt(fd(s.h), s.a, s.b, v, len)));
             return;
         }
         case op::setsockopt_linger: {
@@ -761,9 +884,11 @@ private:
             return;
         }
         case op::getsockopt_int: {
-            int v = -12345;
-            socklen_t len = sizeof v;
-            const int r = b_.getsockopt(fd(s.h), s.a, s.b, &v, &len);
+            int vs[4] = {-12345, -12345, -12345, -12345};
+            int& v = vs[0];
+            socklen_t len = s.addr_buf >= 0 ? static_cast<socklen_t>(s.addr_buf)
+                                            : static_cast<socklen_t>(sizeof v);
+            const int r = b_.getsockopt(fd(s.h), s.a, s.b, vs, &len);
             put("ret", ret_str(r));
             if (r == 0) {
                 put("val",
@@ -814,6 +939,178 @@ private:
         case op::icmp_recv:
             icmp_recv(s);
             return;
+        case op::dup:
+            dup(s);
+            return;
+        case op::ioctl: {
+            int v = s.b;
+            const int r = b_.ioctl(fd(s.h), static_cast<unsigned long>(s.a), &v);
+            put("ret", ret_str(r));
+            const auto cmd = static_cast<unsigned long>(s.a);
+            if (r >= 0 &&
+                (cmd == FIONREAD || cmd == TIOCOUTQ || cmd == SIOCOUTQNSD || cmd == SIOCATMARK))
+                put("val", std::to_string(v));
+            return;
+        }
+        case op::sleep:
+            b_.sleep_ms(s.a);
+            put("ret", "0");
+            return;
+        case op::sendmsg_cmsg:
+            sendmsg_cmsg(s);
+            return;
+        case op::recvmsg_cmsg:
+            recvmsg_cmsg(s);
+            return;
+        }
+    }
+
+    //! dup, dup2 and F_DUPFD into handle h2. A dup2 onto a closed handle
+    //! takes the lowest fd from 40 on that the backend has free, so both
+    //! sides name a free fd (their fd numbers differ).
+    void dup(const step& s) {
+        const handle src = H(s.h);
+        int r;
+        switch (s.a) {
+        case 0:
+            r = b_.dup(fd(s.h));
+            break;
+        case 1: {
+            int to = H(s.h2).open() ? H(s.h2).fd : -1;
+            for (int c = 40; to < 0 && c < 64; ++c)
+                if (b_.fcntl(c, F_GETFD, 0) == -EBADF)
+                    to = c;
+            r = b_.dup2(fd(s.h), to);
+            break;
+        }
+        default:
+            r = b_.fcntl(fd(s.h), s.a == 2 ? F_DUPFD : F_DUPFD_CLOEXEC, s.b);
+            break;
+        }
+        put("ret", r >= 0 ? "fd" : ret_str(r));
+        if (r >= 0 && src.open())
+            adopt(s.h2, r, src.family, src.type, src.protocol);
+    }
+
+    void sendmsg_cmsg(const step& s) {
+        sockaddr_storage ss;
+        const socklen_t len = make(s.ad, ss);
+        std::string data = s.data;
+        std::vector<iovec> iov(static_cast<std::size_t>(std::max(1, s.b)));
+        const std::size_t n = iov.size(), chunk = data.size() / n;
+        for (std::size_t i = 0; i < n; ++i) {
+            iov[i].iov_base = data.data() + i * chunk;
+            iov[i].iov_len = i + 1 == n ? data.size() - i * chunk : chunk;
+        }
+        alignas(cmsghdr) unsigned char ctl[512];
+        std::memset(ctl, 0, sizeof ctl);
+        std::size_t off = 0;
+        cmsghdr* first = nullptr;
+        if ((s.c & cmsg_rights) && s.hs.size() <= 64) {
+            auto* c = reinterpret_cast<cmsghdr*>(ctl + off);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(s.hs.size() * sizeof(int));
+            for (std::size_t i = 0; i < s.hs.size(); ++i) {
+                const int f = s.hs[i] >= 0 && s.hs[i] < max_handles ? fd(s.hs[i]) : -1;
+                std::memcpy(CMSG_DATA(c) + i * sizeof(int), &f, sizeof f);
+            }
+            off += CMSG_SPACE(s.hs.size() * sizeof(int));
+            first = c;
+        }
+        if (s.c & cmsg_creds) {
+            auto* c = reinterpret_cast<cmsghdr*>(ctl + off);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_CREDENTIALS;
+            c->cmsg_len = CMSG_LEN(sizeof(ucred));
+            const ucred u{(s.c & cmsg_bad_pid) ? 999999 : b_.pid(), ::getuid(), ::getgid()};
+            std::memcpy(CMSG_DATA(c), &u, sizeof u);
+            off += CMSG_SPACE(sizeof(ucred));
+            if (!first)
+                first = c;
+        }
+        if (first && (s.c & cmsg_short_len))
+            first->cmsg_len = sizeof(cmsghdr) - 1;
+        msghdr m{};
+        m.msg_name = s.ad.k == addr::kind::none ? nullptr : &ss;
+        m.msg_namelen = len;
+        m.msg_iov = iov.data();
+        m.msg_iovlen = n;
+        m.msg_control = off ? ctl : nullptr;
+        m.msg_controllen = off;
+        put("ret", ret_str(b_.sendmsg(fd(s.h), &m, s.a)));
+    }
+
+    //! recvmsg with a control buffer: every control message is shown, and
+    //! the fds SCM_RIGHTS brings become handles h2, h2+1, ... (their family
+    //! and type read back with SO_DOMAIN/SO_TYPE/SO_PROTOCOL).
+    void recvmsg_cmsg(const step& s) {
+        std::string buf(s.len, '\0');
+        sockaddr_storage ss;
+        std::memset(&ss, 0, sizeof ss);
+        iovec iov{buf.data(), buf.size()};
+        alignas(cmsghdr) unsigned char ctl[512];
+        std::memset(ctl, 0, sizeof ctl);
+        msghdr m{};
+        m.msg_name = s.addr_buf < 0 ? nullptr : &ss;
+        m.msg_namelen = s.addr_buf < 0 ? 0 : static_cast<socklen_t>(s.addr_buf);
+        m.msg_iov = &iov;
+        m.msg_iovlen = 1;
+        const std::size_t clen =
+            std::min<std::size_t>(static_cast<std::size_t>(std::max(0, s.b)), sizeof ctl);
+        m.msg_control = clen ? ctl : nullptr;
+        m.msg_controllen = clen;
+        const long r = b_.recvmsg(fd(s.h), &m, s.a);
+        put("ret", ret_str(r));
+        if (r > 0)
+            put_data(H(s.h), buf.data(),
+                     std::min<std::size_t>(static_cast<std::size_t>(r), buf.size()),
+                     static_cast<std::size_t>(r) < buf.size() && !(m.msg_flags & MSG_TRUNC));
+        if (r < 0)
+            return;
+        put("msg_flags", msg_flags_str(m.msg_flags));
+        if (s.addr_buf >= 0)
+            put_addr(ss, m.msg_namelen, s.addr_buf, H(s.h).mode());
+        put("controllen", std::to_string(m.msg_controllen));
+        if (!m.msg_control || m.msg_controllen < sizeof(cmsghdr))
+            return;
+        int next = s.h2;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+            std::string v = std::to_string(c->cmsg_level) + "/" + std::to_string(c->cmsg_type) +
+                            " len " + std::to_string(c->cmsg_len);
+            const std::size_t payload = c->cmsg_len >= CMSG_LEN(0) ? c->cmsg_len - CMSG_LEN(0) : 0;
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                v = "SCM_RIGHTS len " + std::to_string(c->cmsg_len) + ":";
+                for (std::size_t i = 0; i + sizeof(int) <= payload; i += sizeof(int)) {
+                    int f;
+                    std::memcpy(&f, CMSG_DATA(c) + i, sizeof f);
+                    if (f < 0 || next < 0 || next >= max_handles) {
+                        v += f < 0 ? " (bad fd)" : " (closed: no handle left)";
+                        if (f >= 0)
+                            b_.close(f);
+                        continue;
+                    }
+                    int fam = -1, type = -1, proto = 0;
+                    socklen_t l = sizeof(int);
+                    b_.getsockopt(f, SOL_SOCKET, SO_DOMAIN, &fam, &l);
+                    l = sizeof(int);
+                    b_.getsockopt(f, SOL_SOCKET, SO_TYPE, &type, &l);
+                    l = sizeof(int);
+                    b_.getsockopt(f, SOL_SOCKET, SO_PROTOCOL, &proto, &l);
+                    const int fdflags = b_.fcntl(f, F_GETFD, 0);
+                    v += " " + h_str(next) + "=" + family_str(fam) + "/" + type_str(type) +
+                         (fdflags > 0 && (fdflags & FD_CLOEXEC) ? "/cloexec" : "");
+                    adopt(next++, f, fam, type, proto);
+                }
+            } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+                       payload >= sizeof(ucred)) {
+                ucred u;
+                std::memcpy(&u, CMSG_DATA(c), sizeof u);
+                v = "SCM_CREDENTIALS pid " +
+                    (u.pid == b_.pid() ? std::string("self") : std::to_string(u.pid)) + " uid " +
+                    std::to_string(u.uid) + " gid " + std::to_string(u.gid);
+            }
+            put("cmsg", v);
         }
     }
 
@@ -911,15 +1208,30 @@ private:
             put(k + ".poll", r < 0 ? ret_str(r) : poll_str(static_cast<unsigned short>(p.revents)));
             probe_name(k + ".name", x, &backend::getsockname);
             probe_name(k + ".peer", x, &backend::getpeername);
-            if (!x.is_tcp())
+            probe_tcp(k, x);
+            if (!probes_.queues)
                 continue;
+            // Both are reads only: neither moves data nor clears an error.
+            int v = 0;
+            const int qi = b_.ioctl(x.fd, FIONREAD, &v);
+            put(k + ".inq", qi < 0 ? ret_str(qi) : std::to_string(v));
+            v = 0;
+            const int qo = b_.ioctl(x.fd, TIOCOUTQ, &v);
+            put(k + ".outq", qo < 0 ? ret_str(qo) : std::to_string(v));
+        }
+    }
+
+    void probe_tcp(const std::string& k, const handle& x) {
+        {
+            if (!x.is_tcp())
+                return;
             unsigned char info[512];
             std::memset(info, 0, sizeof info);
             socklen_t len = sizeof info;
             const int g = b_.getsockopt(x.fd, IPPROTO_TCP, TCP_INFO, info, &len);
             if (g < 0) {
                 put(k + ".tcp", ret_str(g));
-                continue;
+                return;
             }
             tcp_info ti;
             std::memcpy(&ti, info, sizeof ti);
@@ -935,8 +1247,12 @@ private:
 
 } // namespace
 
-seq_obs run_sequence(backend& b, const sequence& s, int index) {
-    return runner(b, s, index).run();
+seq_obs run_sequence(backend& b, const sequence& s, int index, const probe_set& probes) {
+    return runner(b, s, index, probes).run();
+}
+
+std::string describe(const step& s) {
+    return describe_step(s);
 }
 
 std::string format(const sequence& s, const seq_obs& o) {
@@ -966,7 +1282,8 @@ bool valid(const sequence& s) {
     for (const step& st : s.steps) {
         if (!in_range(st.h))
             return false;
-        const bool makes = st.o == op::socketpair || st.o == op::accept || st.o == op::accept4;
+        const bool makes = st.o == op::socketpair || st.o == op::accept || st.o == op::accept4 ||
+                           st.o == op::dup || st.o == op::recvmsg_cmsg;
         if ((makes || (st.o == op::icmp_recv && st.h2 >= 0)) && !in_range(st.h2))
             return false;
     }

@@ -117,6 +117,20 @@ enum class op : std::uint8_t {
     poll, //!< one handle with explicit events (the probes use a fixed set)
     icmp_send,
     icmp_recv, //!< receive until an echo/echo reply with the expected id (or EAGAIN)
+    // The random differential's additions (test/differential/random/).
+    dup,   //!< a: 0 dup(h), 1 dup2(h, h2's fd or a free one), 2 F_DUPFD b, 3 F_DUPFD_CLOEXEC b
+    ioctl, //!< ioctl(h, a, &int b): the int is shown when the call wrote it
+    sleep, //!< a ms: the kernel sleeps, ksock advances its clock
+    sendmsg_cmsg, //!< sendmsg with SCM_RIGHTS of handles hs and/or SCM_CREDENTIALS (c)
+    recvmsg_cmsg, //!< recvmsg with a control buffer of b bytes; fds go to h2, h2+1, ...
+};
+
+//! What sendmsg_cmsg puts in the control buffer (step::c, bits).
+enum cmsg_bits : int {
+    cmsg_rights = 1,    //!< SCM_RIGHTS with the fds of step::hs
+    cmsg_creds = 2,     //!< SCM_CREDENTIALS with the caller's pid, uid, gid
+    cmsg_bad_pid = 4,   //!< ... with a pid no task has
+    cmsg_short_len = 8, //!< the first cmsg_len one byte too short for its header
 };
 
 //! One call. Which fields matter depends on the op (see the builder).
@@ -127,8 +141,10 @@ struct step {
     int a = 0, b = 0, c = 0;
     addr ad{};
     std::string data{};
-    std::size_t len = 0; //!< receive buffer size
-    int addr_buf = -1;   //!< out-address buffer size; -1: a null pointer
+    std::size_t len = 0;   //!< receive buffer size
+    int addr_buf = -1;     //!< out-address buffer size; -1: a null pointer
+                           //!< (getsockopt/setsockopt: >= 0 is the optlen passed)
+    std::vector<int> hs{}; //!< sendmsg_cmsg: the handles whose fds SCM_RIGHTS carries
 };
 
 struct sequence {
@@ -293,6 +309,13 @@ public:
     virtual int getsockopt(int fd, int level, int opt, void* val, socklen_t* len) = 0;
     virtual int fcntl(int fd, int cmd, long arg) = 0;
     virtual int poll(pollfd* fds, unsigned long n, int timeout_ms) = 0;
+    virtual int dup(int fd) = 0;
+    virtual int dup2(int fd, int fd2) = 0;
+    virtual int ioctl(int fd, unsigned long cmd, int* arg) = 0;
+    //! Time passes: the kernel sleeps for real, ksock runs its timers.
+    virtual void sleep_ms(int ms) = 0;
+    //! The pid SCM_CREDENTIALS must carry (shown as "self").
+    virtual int pid() const = 0;
 };
 
 // --- running and comparing ------------------------------------------------------------------
@@ -313,8 +336,18 @@ const options& env_options();
 inline constexpr int ports_per_sequence = 8;
 std::uint16_t port_base(int index);
 
-seq_obs run_sequence(backend& b, const sequence& s, int index);
+//! What is observed besides the call's own results. The scripted sequences
+//! use the defaults; the random differential adds the queue sizes.
+struct probe_set {
+    bool queues = false; //!< SIOCINQ and SIOCOUTQ of every open handle
+};
+
+seq_obs run_sequence(backend& b, const sequence& s, int index, const probe_set& probes = {});
 std::string format(const sequence& s, const seq_obs& o);
+//! A step as text, as format() prints it.
+std::string describe(const step& s);
+//! Handles a step may name: h0 .. h<max_handles - 1>.
+inline constexpr int max_handles = 16;
 
 struct tally {
     long sequences = 0, steps = 0, comparisons = 0, mismatches = 0;

@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <fstream>
 #include <poll.h>
@@ -37,16 +38,10 @@ long k(long r) {
     return r < 0 ? -errno : r;
 }
 
-std::string setup_host() {
-    // A broken pipe is an EPIPE return (the sequences pass MSG_NOSIGNAL;
-    // this is the safety net).
-    std::signal(SIGPIPE, SIG_IGN);
-    const char* host = std::getenv("KSOCK_LOOPBACK_HOST_NETNS");
-    if (host && std::strcmp(host, "1") == 0)
-        return "in the host's network namespace (KSOCK_LOOPBACK_HOST_NETNS=1)";
+//! A fresh network namespace with lo up; "" or what failed.
+std::string enter_netns() {
     if (::unshare(CLONE_NEWNET) != 0)
-        return std::string("in the host's network namespace (unshare(CLONE_NEWNET): ") +
-               std::strerror(errno) + ")";
+        return std::string("unshare(CLONE_NEWNET): ") + std::strerror(errno);
     // A new namespace starts with lo down.
     const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     ifreq ifr{};
@@ -57,10 +52,28 @@ std::string setup_host() {
     if (fd >= 0)
         ::close(fd);
     if (!up)
-        return "in a private network namespace, but lo could not be brought up";
+        return "lo could not be brought up";
     // Every group may open ping sockets (the namespace's default "1 0"
     // allows nobody, root included); ksock reads the value back.
     std::ofstream("/proc/sys/net/ipv4/ping_group_range") << "0 2147483647\n";
+    return "";
+}
+
+bool in_private_netns = false;
+
+std::string setup_host() {
+    // A broken pipe is an EPIPE return (the sequences pass MSG_NOSIGNAL;
+    // this is the safety net).
+    std::signal(SIGPIPE, SIG_IGN);
+    const char* host = std::getenv("KSOCK_LOOPBACK_HOST_NETNS");
+    if (host && std::strcmp(host, "1") == 0)
+        return "in the host's network namespace (KSOCK_LOOPBACK_HOST_NETNS=1)";
+    const std::string err = enter_netns();
+    if (err.rfind("unshare", 0) == 0)
+        return "in the host's network namespace (" + err + ")";
+    if (!err.empty())
+        return "in a private network namespace, but " + err;
+    in_private_netns = true;
     return "in a private network namespace (lo up, ping_group_range 0 2147483647)";
 }
 
@@ -169,6 +182,17 @@ public:
     int poll(pollfd* fds, unsigned long n, int timeout_ms) override {
         return static_cast<int>(k(::poll(fds, n, timeout_ms)));
     }
+    int dup(int fd) override { return static_cast<int>(k(::dup(fd))); }
+    int dup2(int fd, int fd2) override { return static_cast<int>(k(::dup2(fd, fd2))); }
+    int ioctl(int fd, unsigned long cmd, int* arg) override {
+        return static_cast<int>(k(::ioctl(fd, cmd, arg)));
+    }
+    void sleep_ms(int ms) override {
+        timespec ts{ms / 1000, (ms % 1000) * 1000000L};
+        while (::nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+        }
+    }
+    int pid() const override { return ::getpid(); }
 
 private:
     std::string prefix_;
@@ -251,6 +275,20 @@ private:
 const std::string& kernel_setup() {
     static const std::string s = setup_host();
     return s;
+}
+
+bool kernel_private_netns() {
+    kernel_setup();
+    return in_private_netns;
+}
+
+bool kernel_renew_netns() {
+    if (!kernel_private_netns())
+        return false;
+    // The old namespace goes when its last socket does: every handle of a
+    // sequence is closed at its end, TIME_WAIT sockets die with it.
+    in_private_netns = enter_netns().empty();
+    return in_private_netns;
 }
 
 std::unique_ptr<backend> make_kernel_backend() {

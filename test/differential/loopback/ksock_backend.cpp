@@ -169,6 +169,11 @@ public:
     int poll(pollfd* fds, unsigned long n, int timeout_ms) override {
         return s_->poll(reinterpret_cast<ksock::pollfd*>(fds), n, timeout_ms);
     }
+    int dup(int fd) override { return s_->dup(fd); }
+    int dup2(int fd, int fd2) override { return s_->dup2(fd, fd2); }
+    int ioctl(int fd, unsigned long cmd, int* arg) override { return s_->ioctl(fd, cmd, arg); }
+    void sleep_ms(int ms) override { s_->advance(static_cast<unsigned long>(ms)); }
+    int pid() const override { return s_->current().pid; }
 
 private:
     std::unique_ptr<ksock::default_stack> s_;
