@@ -338,6 +338,46 @@ void connect_cases(std::vector<sequence>& out) {
                       .so_error(1)
                       .connect(1, in(lo, 1))
                       .getsockname(1));
+    // tcp_v4_connect: "if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST))
+    // return -ENETUNREACH": lo's broadcast address has a route, but not one
+    // TCP may use; nothing is bound.
+    out.push_back(seq("tcp/connect/to-broadcast-127.255.255.255")
+                      .socket(0, AF_INET, stream_nb)
+                      .bind(0, in(any, 0))
+                      .listen(0, 5)
+                      .socket(1, AF_INET, stream_nb)
+                      .connect(1, in(ip4(127, 255, 255, 255), 0))
+                      .getsockname(1)
+                      .so_error(1)
+                      .socket(3, AF_INET, stream)
+                      .connect(3, in(ip4(127, 255, 255, 255), 0))
+                      .accept(0, 2)
+                      .connect(1, in(lo, 0))
+                      .accept(0, 2, 16));
+    // A socket bound to the broadcast address has no source address
+    // (inet_saddr 0): connect takes the route's, 127.0.0.1, as both its
+    // source and its bound address.
+    out.push_back(seq("tcp/connect/from-broadcast-bound")
+                      .socket(0, AF_INET, stream_nb)
+                      .bind(0, in(lo, 0))
+                      .listen(0, 5)
+                      .socket(1, AF_INET, stream_nb)
+                      .bind(1, in(ip4(127, 255, 255, 255), 1))
+                      .getsockname(1)
+                      .connect(1, in(lo, 0))
+                      .names(1)
+                      .accept(0, 2, 16)
+                      .names(2));
+    out.push_back(seq("tcp/connect/to-0.0.0.0-from-127.0.0.5")
+                      .socket(0, AF_INET, stream_nb)
+                      .bind(0, in(any, 0))
+                      .listen(0, 5)
+                      .socket(1, AF_INET, stream_nb)
+                      .bind(1, in_port(ip4(127, 0, 0, 5), 0))
+                      .connect(1, in(any, 0))
+                      .getpeername(1)
+                      .accept(0, 2, 16)
+                      .getsockname(2));
     out.push_back(seq("tcp/connect/refused-then-listener")
                       .socket(1, AF_INET, stream_nb)
                       .connect(1, in(lo, 0))

@@ -12,6 +12,7 @@
 #include <ksock/core/sock_wait.hpp>
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_hashtables.hpp>
+#include <ksock/inet/ip/route.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/tcp/tcp_input.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
@@ -46,26 +47,27 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
     if (usin.sin_family != af_inet)
         return -eafnosupport;
     inet_sock& inet = *inet_sk(&sk);
-    std::uint32_t daddr = usin.sin_addr.s_addr;
-    // ip_route_connect: 0.0.0.0 means this host (loopback); lo's 127/8 is
-    // the only destination with a route.
-    if (daddr == inaddr_any)
-        daddr = ksock::cpu_to_be32(inaddr_loopback);
-    if (inet_addr_type(daddr) != rtn_local)
+    // ip_route_connect, from the socket's source address (0 for one bound
+    // to ANY or to a broadcast address): 0.0.0.0 means that source or this
+    // host; a route that is not unicast ends here ("if (rt->rt_flags &
+    // (RTCF_MULTICAST | RTCF_BROADCAST)) return -ENETUNREACH").
+    rtable rt{};
+    if (const int err = ip_route_output(usin.sin_addr.s_addr, inet.inet_saddr, rt))
+        return err;
+    if (rt.broadcast)
         return -enetunreach;
-    const std::uint32_t old_saddr = inet.inet_saddr;
-    const std::uint32_t old_rcv = inet.inet_rcv_saddr();
-    if (!inet.inet_saddr) {
-        inet.inet_saddr = ksock::cpu_to_be32(inaddr_loopback);
-        if (!inet.inet_rcv_saddr())
-            inet.inet_rcv_saddr() = inet.inet_saddr;
-    }
+    const std::uint32_t daddr = rt.daddr;
+    // inet_bhash2_update_saddr: a socket without a source address takes the
+    // route's as both its source and its bound address.
+    if (!inet.inet_saddr)
+        inet.inet_saddr = inet.inet_rcv_saddr() = rt.saddr;
     inet.inet_dport() = usin.sin_port;
     inet.inet_daddr() = daddr;
     auto fail = [&](int err) {
         tcp_set_state<P>(ctx, sk, tcp_close);
-        inet.inet_saddr = old_saddr;
-        inet.inet_rcv_saddr() = old_rcv;
+        // inet_bhash2_reset_saddr: an address the user did not bind goes.
+        if (!(sk.sk_userlocks & sock_bind_lock))
+            inet.inet_saddr = inet.inet_rcv_saddr() = 0;
         inet.inet_dport() = 0;
         inet.inet_daddr() = 0;
         return err;
