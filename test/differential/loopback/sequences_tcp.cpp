@@ -845,6 +845,48 @@ void shutdown_cases(std::vector<sequence>& out) {
             .close(1);
         out.push_back(q);
     }
+    // inet_shutdown sets sk_shutdown even on a socket that is not connected
+    // (it returns ENOTCONN), listen() keeps it and sk_clone_lock copies it
+    // into every child; when a child's handshake ends, tcp_rcv_state_process
+    // applies a SHUT_WR it carries ("if (sk->sk_shutdown & SEND_SHUTDOWN)
+    // tcp_shutdown(sk, SEND_SHUTDOWN)"): it is accepted in FIN_WAIT1 with
+    // its FIN sent, and data sent to a child shut for reading as well
+    // resets both ends.
+    for (int how = SHUT_RD; how <= SHUT_RDWR; ++how) {
+        seq q("tcp/shutdown/before-listen-" + std::string(hows[how]) + "-passes-to-children");
+        q.socket(0, AF_INET, stream_nb)
+            .bind(0, in(lo, 0))
+            .shutdown(0, how)
+            .listen(0, 5)
+            .socket(1, AF_INET, stream_nb)
+            .connect(1, in(lo, 0))
+            .accept4(0, 2, SOCK_NONBLOCK, 16)
+            .recv(1, 16)
+            .recv(2, 16)
+            .send(2, "from-child")
+            .send(1, "from-client")
+            .recv(2, 16)
+            .recv(1, 16)
+            .so_error(1)
+            .so_error(2);
+        out.push_back(q);
+    }
+    // The same on a socket connected to itself: simultaneous open passes
+    // through SYN_RECV, so a SHUT_WR from before sends the FIN at once; the
+    // socket then receives its own FIN (CLOSING) and the ACK of it, and ends
+    // CLOSE with a TIME_WAIT entry on its 4-tuple.
+    for (int how = SHUT_RD; how <= SHUT_RDWR; ++how) {
+        seq q("tcp/shutdown/before-connect-to-self-" + std::string(hows[how]));
+        q.socket(1, AF_INET, stream_nb)
+            .bind(1, in(lo, 0))
+            .shutdown(1, how)
+            .connect(1, in(lo, 0))
+            .so_error(1)
+            .recv(1, 16)
+            .connect(1, in(lo, 0))
+            .so_error(1);
+        out.push_back(q);
+    }
     {
         seq q("tcp/shutdown/peer-closes-after-shut_wr");
         establish(q)

@@ -459,6 +459,54 @@ void tcp_send_fin(Ctx& ctx, sock& sk) {
     tcp_xmit<P>(ctx, sk);
 }
 
+//! tcp_close_state: the state a close or SHUT_WR moves to; true when a FIN
+//! is to be sent.
+template <class P, class Ctx>
+bool tcp_close_state(Ctx& ctx, sock& sk) {
+    switch (sk.sk_state()) {
+    case tcp_established:
+    case tcp_syn_recv:
+        tcp_set_state<P>(ctx, sk, tcp_fin_wait1);
+        return true;
+    case tcp_close_wait:
+        tcp_set_state<P>(ctx, sk, tcp_last_ack);
+        return true;
+    case tcp_syn_sent:
+    case tcp_listen:
+    case tcp_close:
+        tcp_set_state<P>(ctx, sk, tcp_close);
+        return false;
+    default:
+        return false;
+    }
+}
+
+//! tcp_shutdown: SHUT_WR sends the FIN (after the queued data).
+template <class P, class Ctx>
+void tcp_shutdown(Ctx& ctx, sock& sk, int how) {
+    if (!(how & send_shutdown))
+        return;
+    if ((1u << sk.sk_state()) &
+        ((1u << tcp_established) | (1u << tcp_syn_sent) | (1u << tcp_close_wait))) {
+        if (tcp_close_state<P>(ctx, sk))
+            tcp_send_fin<P>(ctx, sk);
+    }
+}
+
+//! The end of tcp_rcv_state_process's TCP_SYN_RECV case, the socket now
+//! ESTABLISHED: a SHUT_WR it carries from before takes effect ("if
+//! (sk->sk_shutdown & SEND_SHUTDOWN) tcp_shutdown(sk, SEND_SHUTDOWN)").
+//! inet_shutdown sets sk_shutdown even on a socket that is not connected
+//! (it returns ENOTCONN all the same) and listen() keeps it, sk_clone_lock
+//! copies it into every child, so such a listener's children send their
+//! FIN as soon as the handshake ends; a socket connected to itself passes
+//! through SYN_RECV too.
+template <class P, class Ctx>
+void tcp_syn_recv_established(Ctx& ctx, sock& sk) {
+    if (sk.sk_shutdown & send_shutdown)
+        tcp_shutdown<P>(ctx, sk, send_shutdown);
+}
+
 //! tcp_cleanup_rbuf after a read: the window opened, the peer may send.
 template <class P, class Ctx>
 void tcp_window_update(Ctx& ctx, sock& sk) {
@@ -492,7 +540,7 @@ sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint3
     sk.sk_wq = nullptr;
     sk.sk_err = 0;
     sk.sk_err_soft = 0;
-    sk.sk_shutdown = 0;
+    // (sk_shutdown is copied: a listener shut before listen() passes it on.)
     sk.sk_ack_backlog = 0;
     sock_reset_flag(sk, sock_done);
     sock_reset_flag(sk, sock_dead);
@@ -571,6 +619,7 @@ void tcp_rcv_synack(Ctx& ctx, sock& sk) {
         q.rskq_accept_head = &ctp;
     q.rskq_accept_tail = &ctp;
     ++l->sk_ack_backlog;
+    tcp_syn_recv_established<P>(ctx, *child);
     ctx.sk_data_ready(*l);
 }
 
@@ -591,6 +640,7 @@ void tcp_release_cb(Ctx& ctx, sock& sk) {
         tcp_set_state<P>(ctx, sk, tcp_established);
         if (!sock_flag(sk, sock_dead))
             ctx.sk_state_change(sk);
+        tcp_syn_recv_established<P>(ctx, sk);
     }
 }
 

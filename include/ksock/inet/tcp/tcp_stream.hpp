@@ -486,40 +486,6 @@ long tcp_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags, i
     return tcp_recvmsg_locked<P>(ctx, sk, msg, len, flags);
 }
 
-//! tcp_close_state: the state a close or SHUT_WR moves to; true when a FIN
-//! is to be sent.
-template <class P, class Ctx>
-bool tcp_close_state(Ctx& ctx, sock& sk) {
-    switch (sk.sk_state()) {
-    case tcp_established:
-    case tcp_syn_recv:
-        tcp_set_state<P>(ctx, sk, tcp_fin_wait1);
-        return true;
-    case tcp_close_wait:
-        tcp_set_state<P>(ctx, sk, tcp_last_ack);
-        return true;
-    case tcp_syn_sent:
-    case tcp_listen:
-    case tcp_close:
-        tcp_set_state<P>(ctx, sk, tcp_close);
-        return false;
-    default:
-        return false;
-    }
-}
-
-//! tcp_shutdown: SHUT_WR sends the FIN (after the queued data).
-template <class P, class Ctx>
-void tcp_shutdown(Ctx& ctx, sock& sk, int how) {
-    if (!(how & send_shutdown))
-        return;
-    if ((1u << sk.sk_state()) &
-        ((1u << tcp_established) | (1u << tcp_syn_sent) | (1u << tcp_close_wait))) {
-        if (tcp_close_state<P>(ctx, sk))
-            tcp_send_fin<P>(ctx, sk);
-    }
-}
-
 //! tcp_close (named tcp_close_sock: TCP_CLOSE is the state): unread data or SO_LINGER {1, 0} reset
 //! the connection, otherwise a FIN; the sock is orphaned and lives on until its state machine ends
 //! (FIN_WAIT1, CLOSING, LAST_ACK) or becomes a TIME_WAIT / FIN_WAIT2 mini-sock.
