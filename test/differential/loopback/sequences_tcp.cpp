@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <string>
 
+#include <linux/sockios.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 
 #include "harness.hpp"
 
@@ -15,6 +17,11 @@ namespace {
 
 constexpr int stream = SOCK_STREAM;
 constexpr int stream_nb = SOCK_STREAM | SOCK_NONBLOCK;
+
+//! ioctl(h, cmd, &int): SIOCINQ, SIOCOUTQ, SIOCOUTQNSD ...
+seq& ioctl(seq& q, int h, unsigned long cmd) {
+    return q.add({.o = op::ioctl, .h = h, .a = static_cast<int>(cmd)});
+}
 
 //! h0 listens on 127.0.0.1:P0, h1 connects, h2 is accepted. Non-blocking
 //! unless \p blocking (the kernel side then waits at most 50 ms).
@@ -338,6 +345,41 @@ void connect_cases(std::vector<sequence>& out) {
                       .so_error(1)
                       .connect(1, in(lo, 1))
                       .getsockname(1));
+    // What a refused SYN leaves: tcp_connect_init synced the MSS (the 536
+    // default clamp less the timestamp option: 524), the SYN took a
+    // sequence number that was never acknowledged (SIOCOUTQ 1), and the
+    // disconnect that reports the refusal moved write_seq two further on
+    // (SIOCOUTQ 3, SIOCOUTQNSD 2) until the next connect starts from there.
+    {
+        seq q("tcp/connect/refused/state-left-nonblocking");
+        q.socket(1, AF_INET, stream_nb).getsockopt(1, IPPROTO_TCP, TCP_MAXSEG);
+        q.connect(1, in(lo, 1)).getsockopt(1, IPPROTO_TCP, TCP_MAXSEG);
+        ioctl(ioctl(ioctl(q, 1, SIOCOUTQ), 1, SIOCOUTQNSD), 1, SIOCINQ);
+        q.connect(1, in(lo, 1));
+        ioctl(ioctl(q, 1, SIOCOUTQ), 1, SIOCOUTQNSD);
+        q.connect(1, in(lo, 1)).getsockopt(1, IPPROTO_TCP, TCP_MAXSEG);
+        ioctl(ioctl(q, 1, SIOCOUTQ), 1, SIOCOUTQNSD);
+        out.push_back(q);
+    }
+    {
+        seq q("tcp/connect/refused/state-left-blocking");
+        q.socket(1, AF_INET, stream).connect(1, in(lo, 1)).getsockopt(1, IPPROTO_TCP, TCP_MAXSEG);
+        ioctl(ioctl(q, 1, SIOCOUTQ), 1, SIOCOUTQNSD);
+        q.connect(1, in(lo, 1));
+        ioctl(ioctl(q, 1, SIOCOUTQ), 1, SIOCOUTQNSD);
+        out.push_back(q);
+    }
+    {
+        seq q("tcp/connect/refused/state-left-with-tcp_maxseg");
+        q.socket(1, AF_INET, stream_nb)
+            .setsockopt(1, IPPROTO_TCP, TCP_MAXSEG, 1000)
+            .connect(1, in(lo, 1))
+            .getsockopt(1, IPPROTO_TCP, TCP_MAXSEG)
+            .connect(1, in(lo, 1))
+            .setsockopt(1, IPPROTO_TCP, TCP_MAXSEG, 0)
+            .getsockopt(1, IPPROTO_TCP, TCP_MAXSEG);
+        out.push_back(q);
+    }
     // tcp_v4_connect: "if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST))
     // return -ENETUNREACH": lo's broadcast address has a route, but not one
     // TCP may use; nothing is bound.

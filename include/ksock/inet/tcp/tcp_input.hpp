@@ -26,6 +26,7 @@
 #include <ksock/inet/inet_hashtables.hpp>
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
+#include <ksock/inet/tcp/tcp_output.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/policy/trace.hpp>
@@ -598,6 +599,7 @@ void tcp_rcv_synack(Ctx& ctx, sock& sk) {
     tcp_sock& tp = tcp_of(sk);
     tp.syn_retries = 0;
     tp.timer_at = 0;
+    tp.snd_una = tp.snd_nxt;                    // tcp_ack: the SYN is acknowledged
     tcp_set_state<P>(ctx, sk, tcp_established); // tcp_finish_connect
     if (!sock_flag(sk, sock_dead))
         ctx.sk_state_change(sk);
@@ -637,6 +639,7 @@ void tcp_release_cb(Ctx& ctx, sock& sk) {
         // SYN_SENT -> SYN_RECV on its own SYN, ESTABLISHED on its SYN-ACK.
         tp.syn_retries = 0;
         tp.timer_at = 0;
+        tp.snd_una = tp.snd_nxt;
         tcp_set_state<P>(ctx, sk, tcp_established);
         if (!sock_flag(sk, sock_dead))
             ctx.sk_state_change(sk);
@@ -682,7 +685,16 @@ int tcp_disconnect(Ctx& ctx, sock& sk, int /*flags*/) {
     skb_queue_purge(ctx, sk.sk_receive_queue);
     skb_queue_purge(ctx, sk.sk_write_queue);
     sk.sk_wmem_queued = 0;
-    tcp_reset_seq(tp);
+    tp.copied_seq = tp.rcv_nxt;
+    tp.urg_data = 0;
+    // The next connection starts past anything the old one may still have
+    // in flight: "seq = tp->write_seq + tp->max_window + 2; if (!seq) seq =
+    // 1;". snd_una and snd_nxt stay until tcp_connect_init, so SIOCOUTQ
+    // counts the two (3 after a refused SYN, which took one itself).
+    std::uint32_t seq = tp.write_seq + tp.max_window + 2;
+    if (!seq)
+        seq = 1;
+    tp.write_seq = seq;
     i.inet_dport() = 0;
     if (!(sk.sk_userlocks & sock_bind_lock))
         i.inet_saddr = i.inet_rcv_saddr() = 0;

@@ -15,6 +15,7 @@
 #include <ksock/inet/ip/route.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/tcp/tcp_input.hpp>
+#include <ksock/inet/tcp/tcp_output.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
 #include <ksock/objects/kmsghdr.hpp>
 #include <ksock/objects/socket.hpp>
@@ -88,12 +89,13 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
             inet_lookup_tw<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr, usin.sin_port))
             return fail(-eaddrnotavail);
     }
-    // tcp_connect: the SYN.
     tcp_sock& tp = tcp_of(sk);
-    tcp_reset_seq(tp);
+    tcp_connect_init(tp, ipv4_net(ctx).sysctl);
+    // tcp_connect: the SYN, which takes a sequence number of its own.
     tp.syn_retries = 0;
     tp.timer_at = ctx.jiffies() + tp.inet_conn.icsk_rto;
     ++tp.segs_out;
+    tp.snd_nxt = ++tp.write_seq;
     tp.rx_deferred = tcp_v4_rcv_syn<P>(ctx, sk);
     return 0;
 }
