@@ -992,6 +992,54 @@ void teardown_matrix(std::vector<sequence>& out) {
             }
 }
 
+//! tcp_init_buffer_space -> tcp_sndbuf_expand when a connection is
+//! established: two (three with BBR) windows of worst-case skbs for a
+//! 65495-byte MSS, at most tcp_wmem[2]; SO_SNDBUF fixes the size (the
+//! child inherits its listener's lock), TCP_MAXSEG shrinks it.
+void buffer_cases(std::vector<sequence>& out) {
+    {
+        seq q("tcp/buffers/sndbuf-established");
+        q.socket(0, AF_INET, stream_nb)
+            .bind(0, in(lo, 0))
+            .getsockopt(0, SOL_SOCKET, SO_SNDBUF)
+            .listen(0, 5)
+            .socket(1, AF_INET, stream_nb)
+            .getsockopt(1, SOL_SOCKET, SO_SNDBUF)
+            .connect(1, in(lo, 0))
+            .getsockopt(1, SOL_SOCKET, SO_SNDBUF)
+            .accept4(0, 2, SOCK_NONBLOCK)
+            .getsockopt(2, SOL_SOCKET, SO_SNDBUF)
+            .getsockopt(0, SOL_SOCKET, SO_SNDBUF)
+            .connect(1, unspec())
+            .getsockopt(1, SOL_SOCKET, SO_SNDBUF);
+        out.push_back(q);
+    }
+    out.push_back(seq("tcp/buffers/sndbuf-set-by-user-stays")
+                      .socket(0, AF_INET, stream_nb)
+                      .setsockopt(0, SOL_SOCKET, SO_SNDBUF, 10000)
+                      .bind(0, in(lo, 0))
+                      .listen(0, 5)
+                      .socket(1, AF_INET, stream_nb)
+                      .setsockopt(1, SOL_SOCKET, SO_SNDBUF, 6000)
+                      .connect(1, in(lo, 0))
+                      .accept4(0, 2, SOCK_NONBLOCK)
+                      .getsockopt(1, SOL_SOCKET, SO_SNDBUF)
+                      .getsockopt(2, SOL_SOCKET, SO_SNDBUF));
+    for (int mss : {1000, 1536, 1537}) {
+        seq q("tcp/buffers/sndbuf-with-tcp_maxseg-" + std::to_string(mss));
+        q.socket(0, AF_INET, stream_nb)
+            .bind(0, in(lo, 0))
+            .listen(0, 5)
+            .socket(1, AF_INET, stream_nb)
+            .setsockopt(1, IPPROTO_TCP, TCP_MAXSEG, mss)
+            .connect(1, in(lo, 0))
+            .accept4(0, 2, SOCK_NONBLOCK)
+            .getsockopt(1, SOL_SOCKET, SO_SNDBUF)
+            .getsockopt(2, SOL_SOCKET, SO_SNDBUF);
+        out.push_back(q);
+    }
+}
+
 void linger_cases(std::vector<sequence>& out) {
     {
         seq q("tcp/linger/1s-close-nonblocking");
@@ -1038,6 +1086,7 @@ std::vector<sequence> tcp_sequences() {
     data_cases(out);
     shutdown_cases(out);
     teardown_matrix(out);
+    buffer_cases(out);
     linger_cases(out);
     return out;
 }

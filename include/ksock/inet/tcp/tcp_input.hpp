@@ -26,9 +26,11 @@
 #include <ksock/inet/inet_hashtables.hpp>
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
+#include <ksock/inet/tcp/tcp_congestion_ops.hpp>
 #include <ksock/inet/tcp/tcp_output.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
 #include <ksock/objects/layout.hpp>
+#include <ksock/objects/sk_buff.hpp>
 #include <ksock/policy/trace.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
@@ -494,8 +496,61 @@ void tcp_shutdown(Ctx& ctx, sock& sk, int how) {
     }
 }
 
+//! MAX_TCP_HEADER on the reference host (x86-64: L1_CACHE_ALIGN(128 +
+//! MAX_HEADER), a build without tunnels or wireless: 192; probed, a send
+//! buffer's step to the next power of two comes at an MSS of 1537).
+inline constexpr std::uint32_t max_tcp_header = 192;
+
+//! roundup_pow_of_two.
+constexpr std::uint32_t roundup_pow_of_two(std::uint32_t n) noexcept {
+    std::uint32_t p = 1;
+    while (p < n)
+        p <<= 1;
+    return p;
+}
+
+//! tcp_sndbuf_expand: room for the window to grow into. "Worst case is non
+//! GSO/TSO: each frame consumes one skb and skb->head is kmalloced using
+//! power of two area of memory", for at least the initial window or the
+//! reordering degree, times two (Fast Recovery) or the congestion control's
+//! own factor; never above net.ipv4.tcp_wmem[2]. On lo (MSS 65495) that is
+//! 2 626 560 bytes, or 3 939 840 with BBR.
+template <class Ctx>
+void tcp_sndbuf_expand(Ctx& ctx, sock& sk) noexcept {
+    const tcp_sock& tp = tcp_of(sk);
+    const std::uint32_t mss = tp.mss_clamp > tp.mss_cache ? tp.mss_clamp : tp.mss_cache;
+    const std::uint32_t per_mss =
+        roundup_pow_of_two(mss + max_tcp_header + skb_shinfo_size) + skb_head_overhead;
+    std::uint32_t nr_segs = tp.snd_cwnd > tcp_init_cwnd ? tp.snd_cwnd : tcp_init_cwnd;
+    if (nr_segs < tp.reordering + 1)
+        nr_segs = tp.reordering + 1;
+    const tcp_congestion_ops* ca = tp.inet_conn.icsk_ca_ops;
+    const std::uint64_t factor = ca && ca->sndbuf_expand ? ca->sndbuf_expand : 2;
+    const std::uint64_t sndmem = factor * nr_segs * per_mss;
+    if (static_cast<std::uint64_t>(sk.sk_sndbuf) < sndmem) {
+        const auto max = static_cast<std::uint64_t>(ipv4_net(ctx).sysctl.tcp_wmem[2]);
+        sk.sk_sndbuf = static_cast<int>(sndmem < max ? sndmem : max);
+    }
+}
+
+//! tcp_init_buffer_space (from tcp_init_transfer, when a connection is
+//! established): the send buffer grows unless SO_SNDBUF fixed it.
+template <class Ctx>
+void tcp_init_buffer_space(Ctx& ctx, sock& sk) noexcept {
+    if (!(sk.sk_userlocks & sock_sndbuf_lock))
+        tcp_sndbuf_expand(ctx, sk);
+}
+
+//! tcp_parse_options, the MSS option of a SYN: the peer's MSS, no larger
+//! than TCP_MAXSEG's, is the connection's MSS clamp.
+inline void tcp_parse_mss(tcp_sock& tp, std::uint16_t in_mss) noexcept {
+    if (in_mss)
+        tp.mss_clamp = tcp_mss_clamp(tp, in_mss);
+}
+
 //! The end of tcp_rcv_state_process's TCP_SYN_RECV case, the socket now
-//! ESTABLISHED: a SHUT_WR it carries from before takes effect ("if
+//! ESTABLISHED: tcp_init_transfer sizes its buffers, and a SHUT_WR it
+//! carries from before takes effect ("if
 //! (sk->sk_shutdown & SEND_SHUTDOWN) tcp_shutdown(sk, SEND_SHUTDOWN)").
 //! inet_shutdown sets sk_shutdown even on a socket that is not connected
 //! (it returns ENOTCONN all the same) and listen() keeps it, sk_clone_lock
@@ -504,6 +559,7 @@ void tcp_shutdown(Ctx& ctx, sock& sk, int how) {
 //! through SYN_RECV too.
 template <class P, class Ctx>
 void tcp_syn_recv_established(Ctx& ctx, sock& sk) {
+    tcp_init_buffer_space(ctx, sk); // tcp_init_transfer
     if (sk.sk_shutdown & send_shutdown)
         tcp_shutdown<P>(ctx, sk, send_shutdown);
 }
@@ -519,7 +575,7 @@ void tcp_window_update(Ctx& ctx, sock& sk) {
 //! for the connection from raddr:rport to laddr, in SYN_RECV.
 template <class P, class Ctx>
 sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint32_t raddr,
-                       std::uint16_t rport) {
+                       std::uint16_t rport, std::uint16_t syn_mss) {
     auto* obj = ctx.template obj_alloc<P>();
     if (!obj)
         return nullptr;
@@ -556,6 +612,11 @@ sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint3
     ctp.parent = &listener;
     tcp_clear_xmit_timers(ctp);
     tcp_reset_seq(ctp);
+    // tcp_conn_request / tcp_v4_syn_recv_sock: the SYN's MSS (clamped by
+    // the listener's TCP_MAXSEG) and the MSS this side advertises.
+    ctp.mss_clamp = tcp_mss_default;
+    tcp_parse_mss(ctp, syn_mss);
+    ctp.advmss = tcp_mss_clamp(ctp, ipv4_default_advmss(lo_mtu));
     if (sk.sk_net_refcnt())
         ++ctx.net().sock_inuse; // sk_clone_lock: sock_inuse_add
     ++ctx.net().sockets_allocated;
@@ -579,8 +640,8 @@ tcp_rx_deferred tcp_v4_rcv_syn(Ctx& ctx, sock& client) {
         return tcp_rx_rst;
     if (l->sk_ack_backlog > l->sk_max_ack_backlog) // sk_acceptq_is_full
         return tcp_rx_none;
-    if (!tcp_create_child<P>(ctx, *l, laddr, ci.inet_rcv_saddr(),
-                             ksock::cpu_to_be16(ci.inet_num())))
+    if (!tcp_create_child<P>(ctx, *l, laddr, ci.inet_rcv_saddr(), ksock::cpu_to_be16(ci.inet_num()),
+                             tcp_of(client).advmss))
         return tcp_rx_none;
     return tcp_rx_synack;
 }
@@ -597,14 +658,16 @@ void tcp_rcv_synack(Ctx& ctx, sock& sk) {
         return;
     }
     tcp_sock& tp = tcp_of(sk);
+    tcp_sock& ctp = tcp_of(*child);
     tp.syn_retries = 0;
     tp.timer_at = 0;
-    tp.snd_una = tp.snd_nxt;                    // tcp_ack: the SYN is acknowledged
+    tp.snd_una = tp.snd_nxt; // tcp_ack: the SYN is acknowledged
+    tcp_parse_mss(tp, ctp.advmss);
     tcp_set_state<P>(ctx, sk, tcp_established); // tcp_finish_connect
+    tcp_init_buffer_space(ctx, sk);             // tcp_init_transfer
     if (!sock_flag(sk, sock_dead))
         ctx.sk_state_change(sk);
     tcp_set_state<P>(ctx, *child, tcp_established);
-    tcp_sock& ctp = tcp_of(*child);
     sock* l = ctp.parent;
     if (!l || l->sk_state() != tcp_listen) {
         ctp.parent = nullptr;
@@ -640,6 +703,7 @@ void tcp_release_cb(Ctx& ctx, sock& sk) {
         tp.syn_retries = 0;
         tp.timer_at = 0;
         tp.snd_una = tp.snd_nxt;
+        tcp_parse_mss(tp, tp.advmss);
         tcp_set_state<P>(ctx, sk, tcp_established);
         if (!sock_flag(sk, sock_dead))
             ctx.sk_state_change(sk);
