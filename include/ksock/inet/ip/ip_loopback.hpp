@@ -242,7 +242,7 @@ void ip_rcv(Ctx& ctx, sk_buff* skb) {
         ok = (h.ver_ihl >> 4) == 4 && ihl >= sizeof h && tot >= ihl && tot <= skb->msg_len &&
              csum_fold(skb_checksum(skb, 0, ihl, 0)) == 0 &&
              !(ksock::be16_to_cpu(h.frag_off) & (ip_mf | ip_offset)) &&
-             (inet_addr_type(h.daddr) == rtn_local || h.daddr == lo_broadcast());
+             (ksock::be32_to_cpu(h.daddr) >> 24) == 127; // lo's: local or its broadcast
         if (ok) {
             inet_skb_cb& cb = inet_cb(*skb);
             cb = {};

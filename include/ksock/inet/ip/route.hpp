@@ -52,9 +52,10 @@ constexpr int ip_route_output(std::uint32_t daddr, std::uint32_t saddr, rtable& 
             rt.saddr = rt.daddr;
         return 0;
     }
-    rt.broadcast = daddr == lo_broadcast();
-    if (!rt.broadcast && inet_addr_type(daddr) != rtn_local)
+    // Every address of 127.0.0.0/8 is lo's, local or its broadcast.
+    if ((ksock::be32_to_cpu(daddr) >> 24) != 127)
         return -enetunreach;
+    rt.broadcast = daddr == lo_broadcast();
     if (!rt.saddr)
         rt.saddr = htonl_loopback();
     return 0;

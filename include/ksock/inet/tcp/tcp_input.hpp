@@ -16,6 +16,7 @@
 // socks and whose state holds the TIME_WAIT entries.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -501,14 +502,6 @@ void tcp_shutdown(Ctx& ctx, sock& sk, int how) {
 //! buffer's step to the next power of two comes at an MSS of 1537).
 inline constexpr std::uint32_t max_tcp_header = 192;
 
-//! roundup_pow_of_two.
-constexpr std::uint32_t roundup_pow_of_two(std::uint32_t n) noexcept {
-    std::uint32_t p = 1;
-    while (p < n)
-        p <<= 1;
-    return p;
-}
-
 //! tcp_sndbuf_expand: room for the window to grow into. "Worst case is non
 //! GSO/TSO: each frame consumes one skb and skb->head is kmalloced using
 //! power of two area of memory", for at least the initial window or the
@@ -519,8 +512,8 @@ template <class Ctx>
 void tcp_sndbuf_expand(Ctx& ctx, sock& sk) noexcept {
     const tcp_sock& tp = tcp_of(sk);
     const std::uint32_t mss = tp.mss_clamp > tp.mss_cache ? tp.mss_clamp : tp.mss_cache;
-    const std::uint32_t per_mss =
-        roundup_pow_of_two(mss + max_tcp_header + skb_shinfo_size) + skb_head_overhead;
+    const std::uint32_t per_mss = std::bit_ceil(mss + max_tcp_header + skb_shinfo_size) +
+                                  skb_head_overhead; // roundup_pow_of_two
     std::uint32_t nr_segs = tp.snd_cwnd > tcp_init_cwnd ? tp.snd_cwnd : tcp_init_cwnd;
     if (nr_segs < tp.reordering + 1)
         nr_segs = tp.reordering + 1;
