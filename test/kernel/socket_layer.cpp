@@ -148,6 +148,8 @@ TEST_CASE("data path: inet_bind's checks before the port") {
     a = in4(0x0a010203, 0);
     CHECK(s.bind(u, sa(a), sizeof a) == -eaddrnotavail);
     CHECK(inet::inet_addr_type(cpu_to_be32(0x7f000005)) == inet::rtn_local);
+    // lo's broadcast address is in the local table as "broadcast".
+    CHECK(inet::inet_addr_type(cpu_to_be32(0x7fffffff)) == inet::rtn_broadcast);
     CHECK(inet::inet_addr_type(cpu_to_be32(0)) == inet::rtn_broadcast);
     CHECK(inet::inet_addr_type(cpu_to_be32(0xffffffff)) == inet::rtn_broadcast);
     CHECK(inet::inet_addr_type(cpu_to_be32(0xe0000001)) == inet::rtn_multicast);
