@@ -579,8 +579,26 @@ std::unique_ptr<expr> parse_add(cursor& c) {
     }
 }
 
+std::unique_ptr<expr> parse_bitand(cursor& c) {
+    auto l = parse_add(c);
+    while (c.peek() == '&') {
+        c.accept("&");
+        l = make_binary("&", std::move(l), parse_add(c));
+    }
+    return l;
+}
+
+std::unique_ptr<expr> parse_bitor(cursor& c) {
+    auto l = parse_bitand(c);
+    while (c.peek() == '|') {
+        c.accept("|");
+        l = make_binary("|", std::move(l), parse_bitand(c));
+    }
+    return l;
+}
+
 std::unique_ptr<expr> parse_compare(cursor& c) {
-    auto first = parse_add(c);
+    auto first = parse_bitor(c);
     auto chain = std::make_unique<expr>();
     chain->k = expr::kind::compare_chain;
     chain->sub.push_back(std::move(first));
@@ -595,7 +613,7 @@ std::unique_ptr<expr> parse_compare(cursor& c) {
         if (hit.empty())
             break;
         chain->cmp.emplace_back(hit);
-        chain->sub.push_back(parse_add(c));
+        chain->sub.push_back(parse_bitor(c));
     }
     if (chain->cmp.empty())
         return std::move(chain->sub.front());

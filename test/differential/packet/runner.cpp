@@ -105,6 +105,12 @@ private:
             fail("a time range that ends before it starts");
         return {lo, hi, false};
     }
+    //! How late a timer may fire beyond the tolerance: slack_per_mille of
+    //! the time since the previous event (the host's timer wheel rounds a
+    //! timeout up by up to 1/8 of it).
+    usec late_slack(usec t) const {
+        return t > last_ ? (t - last_) * opt_.slack_per_mille / 1000 : 0;
+    }
     void wait_until(usec t) {
         while (b_.now() < t)
             b_.run_until(t);
@@ -192,7 +198,7 @@ private:
 
     void expect_outbound(const event& ev) {
         const window w = when(ev.when);
-        const usec deadline = w.hi + opt_.tolerance;
+        const usec deadline = w.hi + opt_.tolerance + late_slack(w.hi);
         std::optional<outbound> p;
         decoded d;
         for (;;) {
@@ -303,10 +309,11 @@ private:
             fail("`" + ev.text + "` was sent before line " + std::to_string(last_line_) +
                  " ran (at " + secs(p->t) + ")");
         ++counts.comparisons;
-        if (!w.any && (p->t < w.lo - opt_.tolerance || p->t > w.hi + opt_.tolerance))
+        const usec late = opt_.tolerance + late_slack(w.hi);
+        if (!w.any && (p->t < w.lo - opt_.tolerance || p->t > w.hi + late))
             fail("`" + ev.text + "` expected at " + secs(w.lo) +
                      (w.hi != w.lo ? "~" + secs(w.hi) : "") + ", sent at " + secs(p->t) +
-                     " (tolerance " + secs(opt_.tolerance) + ")",
+                     " (tolerance -" + secs(opt_.tolerance) + " +" + secs(late) + ")",
                  true);
         last_ = p->t;
         if (opt_.trace)
@@ -576,13 +583,15 @@ private:
         const event* ev;
         sys_call k;
         usec lo, hi;
+        usec start;
     };
 
     void finish(const pending& p, const sys_result& r) {
         const int saved = line_;
         line_ = p.ev->line;
         ++counts.comparisons;
-        if (r.t < p.lo - opt_.tolerance || r.t > p.hi + opt_.tolerance)
+        const usec slack = (p.hi - p.start) * opt_.slack_per_mille / 1000;
+        if (r.t < p.lo - opt_.tolerance || r.t > p.hi + opt_.tolerance + slack)
             fail("`" + p.ev->call.text + "` expected to return at " + secs(p.lo) +
                      (p.hi != p.lo ? "~" + secs(p.hi) : "") + ", returned at " + secs(r.t) +
                      " with " + result_text(r),
@@ -596,7 +605,8 @@ private:
         for (auto it = pending_.begin(); it != pending_.end();) {
             auto r = b_.finished(it->id);
             if (!r && wait) {
-                const usec deadline = it->hi + opt_.tolerance;
+                const usec deadline =
+                    it->hi + opt_.tolerance + (it->hi - it->start) * opt_.slack_per_mille / 1000;
                 while (!r && b_.now() < deadline) {
                     b_.run_until(deadline);
                     r = b_.finished(it->id);
@@ -619,6 +629,8 @@ private:
         const window w = when(ev.when);
         wait_until(w.lo);
         const sys_call k = make_call(ev.call);
+        if (k.o == sys_call::op::connect)
+            conn_fd_ = k.fd;
         const int id = b_.start_call(k);
         ++counts.calls;
         last_epoch_ = b_.epoch();
@@ -626,7 +638,7 @@ private:
         if (ev.when.blocking_end) {
             const time_point& e = *ev.when.blocking_end;
             const usec end = e.k == time_point::kind::relative ? w.lo + e.value : e.value;
-            pending_.push_back(pending{id, &ev, k, end, end});
+            pending_.push_back(pending{id, &ev, k, end, end, w.lo});
             last_ = w.lo;
             return;
         }
@@ -677,6 +689,10 @@ private:
                 return l - r;
             if (e.op == "*")
                 return l * r;
+            if (e.op == "&")
+                return l & r;
+            if (e.op == "|")
+                return l | r;
             if (e.op == "/")
                 return l / r;
             return l % r;

@@ -12,7 +12,12 @@
 namespace ksock_packet {
 
 struct run_options {
-    usec tolerance = 25000;   //!< timing slack for the host (± this much)
+    usec tolerance = 25000; //!< timing slack for the host (± this much)
+    //! An outbound packet may come this much later still, in thousandths of
+    //! the time since the previous event: Linux's timer wheel fires a
+    //! timeout of t up to t/8 late (HZ-grained levels, 8 times coarser each).
+    //! 0 for a host in virtual time.
+    int slack_per_mille = 125;
     usec max_wait = 10000000; //!< the longest "*" or blocking wait
     bool trace = false;       //!< print every event as it happens (stderr)
 };
