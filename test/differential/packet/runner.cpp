@@ -87,6 +87,20 @@ public:
 
     run_counts counts;
 
+    //! For a script's author: what the host sends in the next `span`.
+    void trace_rest(usec span) {
+        const usec end = b_.now() + span;
+        while (b_.now() < end) {
+            while (auto p = b_.pop_outbound()) {
+                const decoded d = parse_ipv4(p->bytes.data(), p->bytes.size());
+                if (d.ipv4)
+                    std::fprintf(stderr, "%s after the failure: %s\n", secs(p->t).c_str(),
+                                 describe(d, *p).c_str());
+            }
+            b_.run_until(end);
+        }
+    }
+
 private:
     // --- time --------------------------------------------------------------------------
     struct window {
@@ -804,6 +818,8 @@ run_result run_script(const script& s, backend& b, const run_options& opt) {
         res.st = run_result::status::fail;
         res.message = f.message;
         res.timing_only = f.timing;
+        if (opt.trace)
+            in.trace_rest(300000);
     }
     res.counts = in.counts;
     return res;
