@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <sstream>
 
 #include <arpa/inet.h>
@@ -614,11 +615,12 @@ private:
         line_ = saved;
     }
 
-    //! Blocking calls that returned; at the end, waits for all of them.
-    void check_pending(bool wait) {
+    //! Blocking calls that returned; waits for those due by `upto` (at the
+    //! end, for all of them).
+    void check_pending(bool wait, usec upto = std::numeric_limits<usec>::max()) {
         for (auto it = pending_.begin(); it != pending_.end();) {
             auto r = b_.finished(it->id);
-            if (!r && wait) {
+            if (!r && wait && it->hi <= upto) {
                 const usec deadline =
                     it->hi + opt_.tolerance + (it->hi - it->start) * opt_.slack_per_mille / 1000;
                 while (!r && b_.now() < deadline) {
@@ -642,6 +644,9 @@ private:
     void call(const event& ev) {
         const window w = when(ev.when);
         wait_until(w.lo);
+        // A blocking call due to return by now returns before this one
+        // starts: the script's order is the order of the calls.
+        check_pending(true, b_.now());
         const sys_call k = make_call(ev.call);
         if (k.o == sys_call::op::connect)
             conn_fd_ = k.fd;
