@@ -92,8 +92,9 @@ public:
     virtual void start() = 0;
     virtual usec now() = 0;
     //! Lets the host run until `until` (script time); may return earlier,
-    //! when a packet came out or a call returned, and the runner calls it
-    //! again. The kernel sleeps in poll(); ksock advances its clock.
+    //! when a new packet came out or a call returned (never at once for a
+    //! packet already waiting: the runner would spin), and the runner calls
+    //! it again. The kernel sleeps in poll(); ksock advances its clock.
     virtual void run_until(usec until) = 0;
 
     //! Hands the host an IPv4 packet from the script's peer, now.

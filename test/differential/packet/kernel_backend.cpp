@@ -295,8 +295,7 @@ public:
     usec now() override { return s_->now(); }
 
     void run_until(usec until) override {
-        drain();
-        if (!out_.empty())
+        if (drain())
             return;
         for (;;) {
             const usec left = until - now();
@@ -305,8 +304,7 @@ public:
             pollfd p[2] = {{tun_, POLLIN, 0}, {s_->event_fd, POLLIN, 0}};
             const timespec ts{static_cast<time_t>(left / 1000000),
                               static_cast<long>(left % 1000000) * 1000};
-            const int n = ::ppoll(p, 2, &ts, nullptr);
-            if (n <= 0)
+            if (::ppoll(p, 2, &ts, nullptr) <= 0)
                 continue;
             if (p[1].revents & POLLIN) {
                 std::uint64_t v;
@@ -314,8 +312,7 @@ public:
                 drain();
                 return;
             }
-            drain();
-            if (!out_.empty())
+            if (drain())
                 return;
         }
     }
@@ -365,15 +362,17 @@ public:
     std::uint64_t epoch() const override { return epoch_; }
 
 private:
-    //! Reads every packet waiting on the device.
-    void drain() {
+    //! Reads every packet waiting on the device; how many there were.
+    std::size_t drain() {
+        std::size_t n = 0;
         for (;;) {
             std::vector<std::uint8_t> b(65536);
-            const ssize_t n = ::read(tun_, b.data(), b.size());
-            if (n <= 0)
-                return;
-            b.resize(static_cast<std::size_t>(n));
+            const ssize_t len = ::read(tun_, b.data(), b.size());
+            if (len <= 0)
+                return n;
+            b.resize(static_cast<std::size_t>(len));
             out_.push_back(outbound{now(), epoch_, std::move(b)});
+            ++n;
         }
     }
 

@@ -108,14 +108,17 @@ private:
         usec lo, hi;
         bool any;
     };
-    usec resolve(const time_point& tp) const {
-        return tp.k == time_point::kind::relative ? last_ + tp.value : tp.value;
+    usec resolve(const time_point& tp, usec base) const {
+        return tp.k == time_point::kind::relative ? base + tp.value : tp.value;
     }
+    //! A relative time counts from the previous event; when that was a call,
+    //! from anywhere between its start and its return (what it sends, it
+    //! sends while it runs).
     window when(const timing& t) const {
         if (t.start.k == time_point::kind::any)
             return {last_, last_ + opt_.max_wait, true};
-        const usec lo = resolve(t.start);
-        const usec hi = t.range_end ? resolve(*t.range_end) : lo;
+        const usec lo = resolve(t.start, last_lo_);
+        const usec hi = t.range_end ? resolve(*t.range_end, last_) : resolve(t.start, last_);
         if (hi < lo)
             fail("a time range that ends before it starts");
         return {lo, hi, false};
@@ -169,7 +172,7 @@ private:
             t.payload[i] = static_cast<std::uint8_t>('a' + (sg.seq + i) % 26);
         b_.inject(build_ipv4(t));
         ++counts.packets_in;
-        last_ = b_.now();
+        last_ = last_lo_ = b_.now();
         last_epoch_ = b_.epoch();
         last_line_ = ev.line;
     }
@@ -226,9 +229,9 @@ private:
             }
             if (b_.now() >= deadline)
                 fail("expected `" + ev.text + "` at " + secs(w.lo) +
-                         (w.hi != w.lo ? "~" + secs(w.hi) : "") + ", nothing sent by " +
+                         (w.hi - w.lo >= 1000 ? "~" + secs(w.hi) : "") + ", nothing sent by " +
                          secs(deadline),
-                     false);
+                     true);
             b_.run_until(deadline);
         }
         ++counts.packets_out;
@@ -327,10 +330,10 @@ private:
         const usec late = opt_.tolerance + late_slack(w.hi);
         if (!w.any && (p->t < w.lo - opt_.tolerance || p->t > w.hi + late))
             fail("`" + ev.text + "` expected at " + secs(w.lo) +
-                     (w.hi != w.lo ? "~" + secs(w.hi) : "") + ", sent at " + secs(p->t) +
+                     (w.hi - w.lo >= 1000 ? "~" + secs(w.hi) : "") + ", sent at " + secs(p->t) +
                      " (tolerance -" + secs(opt_.tolerance) + " +" + secs(late) + ")",
                  true);
-        last_ = p->t;
+        last_ = last_lo_ = p->t;
         if (opt_.trace)
             std::fprintf(stderr, "%s line %d: %s\n", secs(p->t).c_str(), line_,
                          describe(d, *p).c_str());
@@ -650,6 +653,7 @@ private:
         const sys_call k = make_call(ev.call);
         if (k.o == sys_call::op::connect)
             conn_fd_ = k.fd;
+        const usec started = b_.now();
         const int id = b_.start_call(k);
         ++counts.calls;
         last_epoch_ = b_.epoch();
@@ -658,7 +662,7 @@ private:
             const time_point& e = *ev.when.blocking_end;
             const usec end = e.k == time_point::kind::relative ? w.lo + e.value : e.value;
             pending_.push_back(pending{id, &ev, k, end, end, w.lo});
-            last_ = w.lo;
+            last_ = last_lo_ = w.lo;
             return;
         }
         // A call that is not written as blocking returns at once.
@@ -674,7 +678,8 @@ private:
             std::fprintf(stderr, "%s line %d: %s = %s\n", secs(r->t).c_str(), line_,
                          ev.call.text.c_str(), result_text(*r).c_str());
         compare(ev.call, k, *r);
-        last_ = b_.now();
+        last_lo_ = started;
+        last_ = r->t;
     }
 
     // --- %{ assert }% ----------------------------------------------------------------------
@@ -784,7 +789,7 @@ private:
                 fail("`" + a.text + "` is false (" + v + ")");
             }
         }
-        last_ = b_.now();
+        last_ = last_lo_ = b_.now();
     }
 
     const script& s_;
@@ -792,7 +797,8 @@ private:
     run_options opt_;
     int line_ = 0;
     int last_line_ = 0;
-    usec last_ = 0;
+    usec last_ = 0;    //!< when the previous event ended
+    usec last_lo_ = 0; //!< when it began (a call's start)
     std::uint64_t last_epoch_ = 0;
     std::uint16_t lport_ = 0;
     std::uint32_t host_isn_ = 0;
