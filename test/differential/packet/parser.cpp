@@ -411,7 +411,8 @@ value parse_value(cursor& c) {
             do {
                 std::string name = c.ident();
                 c.expect("=");
-                v.fields.emplace_back(std::move(name), parse_value(c));
+                v.names.push_back(std::move(name));
+                v.elems.push_back(parse_value(c));
             } while (c.accept(","));
             c.expect("}");
         }

@@ -100,11 +100,11 @@ TEST_CASE("packet parser: system calls") {
     CHECK(s.events[0].call.args[0].k == value::kind::ellipsis);
     CHECK(s.events[0].call.ret.n == 3);
     CHECK(s.events[1].call.args[3].k == value::kind::array);
-    CHECK(s.events[2].call.args[3].fields.size() == 2);
+    CHECK(s.events[2].call.args[3].names.size() == 2);
     CHECK(s.events[3].call.args[2].n == (2 | 04000));
     CHECK(s.events[4].call.err == 115);
     CHECK(s.events[5].call.args[3].elems[0].n == 111);
-    CHECK(s.events[6].call.args[0].elems[0].fields[2].second.n == 4);
+    CHECK(s.events[6].call.args[0].elems[0].elems[2].n == 4);
     CHECK(s.events[7].call.args[3].s == "reno");
     CHECK(s.events[8].call.ret.n == 0x802);
     CHECK(s.events[9].call.ret.k == value::kind::ellipsis);

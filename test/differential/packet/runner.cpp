@@ -363,8 +363,8 @@ private:
     }
 
     std::int64_t field(const syscall& c, const value& v, const std::string& name) const {
-        for (const auto& [n, fv] : v.fields)
-            if (n == name) {
+        for (std::size_t i = 0; i < v.names.size(); ++i)
+            if (const value& fv = v.elems[i]; v.names[i] == name) {
                 if (fv.k != value::kind::integer)
                     fail(c.name + "(): field " + name + " must be an integer");
                 return fv.n;
@@ -384,12 +384,12 @@ private:
             return {v.s.begin(), v.s.end()};
         case value::kind::structure: {
             std::vector<std::uint8_t> b;
-            if (v.fields.size() == 2 && v.fields[0].first == "onoff") {
+            if (v.names.size() == 2 && v.names[0] == "onoff") {
                 const linger l{static_cast<int>(field(c, v, "onoff")),
                                static_cast<int>(field(c, v, "linger"))};
                 b.resize(sizeof l);
                 std::memcpy(b.data(), &l, sizeof l);
-            } else if (v.fields.size() == 2 && v.fields[0].first == "tv_sec") {
+            } else if (v.names.size() == 2 && v.names[0] == "tv_sec") {
                 const timeval t{static_cast<time_t>(field(c, v, "tv_sec")),
                                 static_cast<suseconds_t>(field(c, v, "tv_usec"))};
                 b.resize(sizeof t);

@@ -74,12 +74,25 @@ struct value {
     kind k = kind::integer;
     std::int64_t n = 0;
     std::string s;
-    std::vector<value> elems;
-    std::vector<std::pair<std::string, value>> fields;
+    std::vector<value> elems; //!< an array's elements, a struct's field values
+    //! A struct's fields: names[i] = elems[i] (a vector of value may be
+    //! declared while value is incomplete; a pair of one may not).
+    std::vector<std::string> names;
 
-    static value ellipsis() { return value{kind::ellipsis, 0, {}, {}, {}}; }
-    static value integer(std::int64_t v) { return value{kind::integer, v, {}, {}, {}}; }
+    static value ellipsis();
+    static value integer(std::int64_t v);
 };
+// Defined once value is complete: its members hold values.
+inline value value::ellipsis() {
+    value v;
+    v.k = kind::ellipsis;
+    return v;
+}
+inline value value::integer(std::int64_t n) {
+    value v;
+    v.n = n;
+    return v;
+}
 
 //! "name(args) = ret [ERRNO (text)]".
 struct syscall {
