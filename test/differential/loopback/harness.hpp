@@ -370,5 +370,6 @@ std::vector<sequence> tcp_sequences();
 std::vector<sequence> udp_sequences();
 std::vector<sequence> unix_sequences();
 std::vector<sequence> raw_sequences();
+std::vector<sequence> socket_sequences();
 
 } // namespace ksock_loopback
