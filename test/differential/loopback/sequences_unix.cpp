@@ -470,6 +470,21 @@ void parity_cases(std::vector<sequence>& out) {
                       .getsockname(1)
                       .send(1, "hello")
                       .getsockname(1));
+    for (const utype& t : types) {
+        // A short cmsg_len is __scm_send's EINVAL, met after the pending error
+        // on seqpacket (ECONNRESET first); a stream has no pending error to
+        // report before scm_send, a datagram socket meets the peer after it.
+        step short_len = sendmsg_rights(1, "hello", {1});
+        short_len.c |= cmsg_short_len;
+        out.push_back(seq(un_name(t, "error-first/short-cmsg-len"))
+                          .socketpair(0, 1, AF_UNIX, t.type)
+                          .send(1, "q")
+                          .close(0)
+                          .add(short_len)
+                          .add(short_len)
+                          .so_error(1)
+                          .add(short_len));
+    }
     out.push_back(seq("unix/seqpacket/error-first/bad-fd")
                       .socketpair(0, 1, AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK)
                       .send(1, "q")
