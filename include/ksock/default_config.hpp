@@ -2,6 +2,10 @@
 // PF_INET with Linux's tables (the one generic-layer file that names them).
 #pragma once
 
+// clang-format off
+#include <ksock/platform.hpp> // first: below C++20 it stops the compiler with one message
+// clang-format on
+
 #include <ksock/config.hpp>
 #include <ksock/detail/type_list.hpp>
 #include <ksock/inet/family.hpp>

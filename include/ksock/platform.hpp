@@ -7,6 +7,15 @@
 // stack needs only a flag.
 #pragma once
 
+// Below C++20 nothing of ksock compiles: say so once, and stop. GCC and
+// Clang go on after an #error, into hundreds of errors in C++20 code; a
+// missing header is fatal to both, so the include below ends the compile.
+#if __cplusplus < 202002L
+#error                                                                                             \
+    "ksock needs C++20: compile with -std=c++20 or later (CMake: cxx_std_20, which ksock::ksock sets)"
+#include <ksock/compilation-stops-here-below-cxx20>
+#endif
+
 #if !defined(__GNUC__)
 #error "ksock needs GCC or Clang (GNU builtins and attributes): port ksock/platform.hpp"
 #endif
