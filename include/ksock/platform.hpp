@@ -43,6 +43,13 @@ inline constexpr unsigned popcount(unsigned long w) noexcept {
     return static_cast<unsigned>(__builtin_popcountl(w));
 }
 
+//! The target exchanges a byte atomically without a library call (an
+//! instruction sequence such as LDREXB/STREXB on ARMv7-M). ARMv6-M (Cortex-M0
+//! and M0+) has no such instruction: GCC and Clang call __sync_* / __atomic_*
+//! functions there, which bare-metal libraries provide, if at all, by masking
+//! interrupts, so nothing built on the builtins below is lock-free there.
+inline constexpr bool byte_atomics_lock_free = __GCC_ATOMIC_BOOL_LOCK_FREE == 2;
+
 // Atomic accesses to one flag or word, with the ordering named.
 template <class T>
 inline T load_relaxed(const T* p) noexcept {
