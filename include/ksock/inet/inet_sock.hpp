@@ -121,7 +121,7 @@ static_assert(std::is_standard_layout_v<inet_sock>,
 static_assert(offsetof(inet_sock, sk) == 0, "ksock::inet::inet_sock: sk must be at offset 0");
 
 //! inet_sk(sk): the checked layout cast to a inet_sock (objects/layout.hpp).
-inline constexpr sk_caster<inet_sock> inet_sk{};
+inline constexpr sk_caster<inet_sock> inet_sk{"inet_sk"};
 
 } // namespace ksock::inet
 

@@ -31,7 +31,7 @@ static_assert(std::is_standard_layout_v<udp_sock>,
 static_assert(offsetof(udp_sock, inet) == 0, "ksock::inet::udp_sock: inet must be at offset 0");
 
 //! udp_sk(sk): the checked layout cast to a udp_sock (objects/layout.hpp).
-inline constexpr sk_caster<udp_sock> udp_sk{};
+inline constexpr sk_caster<udp_sock> udp_sk{"udp_sk"};
 
 } // namespace ksock::inet
 
