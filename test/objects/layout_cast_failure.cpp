@@ -48,6 +48,7 @@ a_sock make_a() {
     return o;
 }
 
+#if KSOCK_CHECKED_CASTS // without the check (NDEBUG) nothing fails and nothing is recorded
 layout_cast_failure seen{};
 std::jmp_buf back;
 //! Records the report and returns to the test instead of stopping (the
@@ -56,6 +57,7 @@ void record(const layout_cast_failure& f) noexcept {
     seen = f;
     std::longjmp(back, 1);
 }
+#endif
 
 } // namespace
 
