@@ -160,13 +160,6 @@ int main(void) {
             }
             connected = 1;
         }
-        if (connected && got == 0 && next_line == echoed && next_line < 3) {
-            const char* line = lines[next_line++];
-            if (send(client, line, strlen(line), 0) != (ssize_t)strlen(line)) {
-                perror("send");
-                return 1;
-            }
-        }
         if (connected && FD_ISSET(client, &rfds)) {
             ssize_t r = recv(client, reply + got, sizeof reply - 1 - got, 0);
             if (r <= 0) {
@@ -183,6 +176,15 @@ int main(void) {
                 printf("echoed: %s", reply);
                 ++echoed;
                 got = 0;
+            }
+        }
+        // The next line as soon as the last one is back: select would
+        // otherwise wait with nothing to report.
+        if (connected && got == 0 && next_line == echoed && next_line < 3) {
+            const char* line = lines[next_line++];
+            if (send(client, line, strlen(line), 0) != (ssize_t)strlen(line)) {
+                perror("send");
+                return 1;
             }
         }
     }
