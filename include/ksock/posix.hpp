@@ -74,8 +74,11 @@ inline long ret(long r) noexcept {
 //! The BSD calls over one stack.
 template <class Stack>
 struct api {
-    Stack& s;
+    Stack& s; //!< the stack the calls go to
 
+    //! The stack's call of the same name, its result as the C library's
+    //! wrapper gives it: the value, or -1 with errno set (ret()).
+    //!@{
     int socket(int family, int type, int protocol) { return ret(s.socket(family, type, protocol)); }
     int socketpair(int family, int type, int protocol, int sv[2]) {
         return ret(s.socketpair(family, type, protocol, sv));
@@ -118,7 +121,9 @@ struct api {
     int poll(pollfd* fds, unsigned long n, int timeout_ms) {
         return ret(s.poll(fds, n, timeout_ms));
     }
+    //!@}
 };
+//! api{s} is an api over the type of \p s.
 template <class Stack>
 api(Stack&) -> api<Stack>;
 

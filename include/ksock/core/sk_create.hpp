@@ -35,13 +35,13 @@ inline constexpr int no_capability = -1;
 //! The hooks of sk_create: where a family's pf->create differs from the
 //! common steps. A family derives them from sk_create_defaults and redefines
 //! what differs (its create policy itself may be the hooks type):
-//!   template <class Entry> static constexpr int capability;
+//!   `template <class Entry> static constexpr int capability;`
 //!       what a caller needs to create an Entry socket (checked unless the
 //!       socket is the kernel's), or no_capability: can_proto's .capability
-//!   static constexpr bool sets_sk_protocol;
+//!   `static constexpr bool sets_sk_protocol;`
 //!       whether sk_protocol records the protocol (unix_create never does:
 //!       SO_PROTOCOL reads 0)
-//!   template <class Entry> static constexpr void values(obj_type&, int protocol);
+//!   `template <class Entry> static constexpr void values(obj_type&, int protocol);`
 //!       the family's own fields, after sock_init_data and before the
 //!       proto's init; constexpr, because sk_image runs it too
 template <class H, class Entry = archetypes::entry>

@@ -160,7 +160,7 @@ struct sock_common {
 };
 
 //! struct sock: the network-layer representation of a socket. Linux's
-//! sk_family, sk_state, sk_prot, sk_refcnt ... are #define aliases into
+//! sk_family, sk_state, sk_prot, sk_refcnt ... are `#define` aliases into
 //! __sk_common; ksock spells them as the accessors below.
 struct sock {
     sock_common __sk_common;

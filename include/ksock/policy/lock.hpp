@@ -25,7 +25,7 @@ struct no_lock {
 
 //! A test-and-set spinlock for an RTOS or SMP firmware without a mutex. The
 //! byte is handled with the compiler's atomic builtins (platform.hpp), without
-//! <atomic>'s compile-time cost; it starts at zero, so a constinit stack stays
+//! `<atomic>`'s compile-time cost; it starts at zero, so a constinit stack stays
 //! in .bss. It is lock-free where the target exchanges a byte atomically
 //! (platform::byte_atomics_lock_free: x86, AArch64, ARMv7-M and ARMv8-M with
 //! LDREXB/STREXB, ...). On ARMv6-M (Cortex-M0/M0+) it does not compile: there

@@ -29,17 +29,20 @@
 namespace ksock::posix::bsd {
 
 #if __has_include(<sys/types.h>)
-using ssize_t = ::ssize_t;
+using ssize_t = ::ssize_t; //!< a byte count or -1: the C library's
 #else
-using ssize_t = std::ptrdiff_t;
+using ssize_t = std::ptrdiff_t; //!< a byte count or -1
 #endif
-using nfds_t = unsigned long;
+using nfds_t = unsigned long; //!< poll's count of descriptors
 
 //! The facade over the current stack.
 inline api<stack_type> calls() noexcept {
     return api<stack_type>{current_stack()};
 }
 
+//! The system call of the same name on the current stack, its result as
+//! the C library's wrapper gives it: the value, or -1 with errno set.
+//!@{
 inline int socket(int domain, int type, int protocol) {
     return calls().socket(domain, type, protocol);
 }
@@ -93,6 +96,7 @@ inline int shutdown(int fd, int how) {
 inline int setsockopt(int fd, int level, int name, const void* val, socklen_t len) {
     return calls().setsockopt(fd, level, name, val, len);
 }
+//!@}
 //! getsockopt(2); SO_ERROR's value is the C library's errno number.
 inline int getsockopt(int fd, int level, int name, void* val, socklen_t* len) {
     const int r = calls().getsockopt(fd, level, name, val, len);
@@ -109,12 +113,15 @@ inline int getsockopt(int fd, int level, int name, void* val, socklen_t* len) {
 inline int close(int fd) {
     return calls().close(fd);
 }
+//! dup(2) and dup2(2).
+//!@{
 inline int dup(int fd) {
     return calls().dup(fd);
 }
 inline int dup2(int oldfd, int newfd) {
     return calls().dup2(oldfd, newfd);
 }
+//!@}
 
 //! read(2) on a socket (sock_read_iter): 0 at once for a zero count, after
 //! the descriptor is checked; otherwise recv with no flags.

@@ -22,17 +22,18 @@ namespace ksock::posix {
 
 //! struct addrinfo, in glibc's layout.
 struct addrinfo {
-    int ai_flags;
-    int ai_family;
-    int ai_socktype;
-    int ai_protocol;
-    socklen_t ai_addrlen;
-    sockaddr* ai_addr;
-    char* ai_canonname;
-    addrinfo* ai_next;
+    int ai_flags;         //!< how to resolve: AI_* bits
+    int ai_family;        //!< AF_INET (or AF_UNSPEC in hints)
+    int ai_socktype;      //!< SOCK_STREAM, SOCK_DGRAM ... (0 in hints: any)
+    int ai_protocol;      //!< IPPROTO_TCP ... (0 in hints: any)
+    socklen_t ai_addrlen; //!< the length of *ai_addr
+    sockaddr* ai_addr;    //!< the address, a sockaddr_in
+    char* ai_canonname;   //!< the canonical name (AI_CANONNAME, first result only), or null
+    addrinfo* ai_next;    //!< the next result, or null
 };
 
-// ai_flags (glibc's <netdb.h>).
+//! ai_flags (glibc's <netdb.h>).
+//!@{
 inline constexpr int ai_passive = 0x0001;
 inline constexpr int ai_canonname = 0x0002;
 inline constexpr int ai_numerichost = 0x0004;
@@ -47,8 +48,10 @@ inline constexpr int ai_idn_retired = 0x0100 | 0x0200;
 inline constexpr int ai_known_flags = ai_passive | ai_canonname | ai_numerichost | ai_v4mapped |
                                       ai_all | ai_addrconfig | ai_numericserv | ai_idn |
                                       ai_canonidn | ai_idn_retired;
+//!@}
 
-// Error codes (glibc's <netdb.h>).
+//! getaddrinfo's error codes (glibc's <netdb.h>), gai_strerror's input.
+//!@{
 inline constexpr int eai_badflags = -1;
 inline constexpr int eai_noname = -2;
 inline constexpr int eai_again = -3;
@@ -61,11 +64,12 @@ inline constexpr int eai_addrfamily = -9;
 inline constexpr int eai_memory = -10;
 inline constexpr int eai_system = -11;
 inline constexpr int eai_overflow = -12;
+//!@}
 
 //! One line of the hosts table: a name and its IPv4 address (host order).
 struct host_entry {
-    const char* name;
-    std::uint32_t addr;
+    const char* name;   //!< the host's name, as getaddrinfo's node matches it
+    std::uint32_t addr; //!< its IPv4 address, in host byte order
 };
 
 namespace detail {
@@ -165,8 +169,14 @@ inline addrinfo* make_result(int socktype, int protocol, std::uint32_t addr, std
         name = reinterpret_cast<char*>(b + 1);
         std::memcpy(name, canon, canon_len);
     }
-    b->ai = addrinfo{0, af_inet, socktype, protocol, sizeof(sockaddr_in),
-                     reinterpret_cast<sockaddr*>(&b->sin), name, nullptr};
+    b->ai = addrinfo{0,
+                     af_inet,
+                     socktype,
+                     protocol,
+                     sizeof(sockaddr_in),
+                     reinterpret_cast<sockaddr*>(&b->sin),
+                     name,
+                     nullptr};
     return &b->ai;
 }
 

@@ -19,8 +19,8 @@
 
 namespace ksock::posix {
 
-using in_addr_t = std::uint32_t;
-using in_port_t = std::uint16_t;
+using in_addr_t = std::uint32_t; //!< an IPv4 address (network byte order in sin_addr)
+using in_port_t = std::uint16_t; //!< a port (network byte order in sin_port)
 
 //! INET_ADDRSTRLEN: "255.255.255.255" and its NUL.
 inline constexpr std::size_t inet_addrstrlen = 16;
@@ -29,6 +29,8 @@ inline constexpr in_addr_t inaddr_none = 0xffffffffu;
 
 namespace bsd {
 
+//! htons, ntohs, htonl, ntohl: host to network byte order and back.
+//!@{
 constexpr std::uint16_t htons(std::uint16_t v) noexcept {
     return cpu_to_be16(v);
 }
@@ -41,7 +43,9 @@ constexpr std::uint32_t htonl(std::uint32_t v) noexcept {
 constexpr std::uint32_t ntohl(std::uint32_t v) noexcept {
     return be32_to_cpu(v);
 }
+//!@}
 
+//! A digit of a hexadecimal number.
 constexpr bool is_hex_digit(char c) noexcept {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }

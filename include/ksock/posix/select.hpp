@@ -25,8 +25,8 @@ using select_timeval = ::timeval;
 #else
 //! struct timeval where the C library has none.
 struct select_timeval {
-    long tv_sec;
-    long tv_usec;
+    long tv_sec;  //!< seconds
+    long tv_usec; //!< and microseconds, 0 .. 999999
 };
 #endif
 
@@ -36,12 +36,16 @@ inline constexpr int fd_setsize = 1024;
 
 //! A set of descriptors, one bit each (Linux's layout: unsigned longs).
 struct fd_set {
+    //! Descriptors per word.
     static constexpr int bits_per_word = static_cast<int>(sizeof(unsigned long) * CHAR_BIT);
-    unsigned long fds_bits[fd_setsize / bits_per_word];
+    unsigned long
+        fds_bits[fd_setsize / bits_per_word]; //!< bit fd % bits_per_word of word fd / bits_per_word
 };
 
-// FD_ZERO/FD_SET/FD_CLR/FD_ISSET. A descriptor outside [0, FD_SETSIZE) is
-// ignored (never set, never found) rather than written past the set.
+//! FD_ZERO, FD_SET, FD_CLR and FD_ISSET. A descriptor outside
+//! [0, FD_SETSIZE) is ignored (never set, never found) rather than written
+//! past the set.
+//!@{
 inline void fd_zero(fd_set* s) noexcept {
     for (unsigned long& w : s->fds_bits)
         w = 0;
@@ -58,6 +62,7 @@ inline bool fd_has(int fd, const fd_set* s) noexcept {
     return fd >= 0 && fd < fd_setsize &&
            (s->fds_bits[fd / fd_set::bits_per_word] >> (fd % fd_set::bits_per_word) & 1ul) != 0;
 }
+//!@}
 
 namespace detail {
 // POLLIN_SET, POLLOUT_SET and POLLEX_SET of fs/select.c: what makes a

@@ -131,14 +131,14 @@ inline constexpr auto chain_of = [] {
 }();
 } // namespace detail
 
-//! Optional: template <class Ctx> static bool gc(Ctx&): collect the objects
+//! Optional: `template <class Ctx> static bool gc(Ctx&)`: collect the objects
 //! that only in-flight references keep alive (unix_gc); true when it freed
 //! something. A stack runs it after an fput while files are in flight.
 template <class P, class Ctx = archetypes::context>
 concept proto_has_gc = requires(Ctx& c) {
     { P::gc(c) } -> std::same_as<bool>;
 };
-//! Optional: template <class Ctx> static void on_tick(Ctx&): run the proto's
+//! Optional: `template <class Ctx> static void on_tick(Ctx&)`: run the proto's
 //! timers that expired (TIME_WAIT, orphans); a stack calls it after its
 //! clock advanced.
 template <class P, class Ctx = archetypes::context>
@@ -146,7 +146,7 @@ concept proto_has_timers = requires(Ctx& c) {
     { P::on_tick(c) } -> std::same_as<void>;
 };
 
-//! Optional: template <class Ctx> static void keepalive(Ctx&, sock&, bool):
+//! Optional: `template <class Ctx> static void keepalive(Ctx&, sock&, bool)`:
 //! SO_KEEPALIVE's hook (Linux's sk_prot->keepalive), run before the flag
 //! changes; TCP arms or stops its keepalive timer.
 template <class P, class Ctx = archetypes::context>

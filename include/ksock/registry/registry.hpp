@@ -268,7 +268,7 @@ struct registry {
 
     // --- dispatch -----------------------------------------------------------
 
-    //! Call f.template operator()<Entry>() for the entry that made \p so
+    //! Call `f.template operator()<Entry>()` for the entry that made \p so
     //! (socket::ops, 1-based): a switch over the entries, out of line.
     template <class F>
     static decltype(auto) with_entry(const ksock::socket& so, F&& f) {
