@@ -1,7 +1,7 @@
 // ksock/inet/ip/icmp.hpp: the stack's ICMP (net/ipv4/icmp.c) over lo: icmp_rcv
 // answers an echo request with an echo reply (icmp_echo), hands echo
 // replies to the ping sockets (ping_rcv) and errors to the protocol of the
-// datagram they are about (udp_err); icmp_send builds the errors
+// datagram they are about (their err_handler); icmp_send builds the errors
 // (port and protocol unreachable) the stack sends back.
 #pragma once
 
@@ -9,10 +9,10 @@
 #include <cstdint>
 
 #include <ksock/core/skbuff.hpp>
+#include <ksock/inet/ip/inet_protos.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
-#include <ksock/inet/udp/udp_input.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/in.hpp>
@@ -116,7 +116,7 @@ void icmp_echo(Ctx& ctx, const sk_buff* skb) {
 }
 
 //! icmp_unreach and friends: the error goes to the protocol of the
-//! datagram it quotes (UDP: __udp4_lib_err).
+//! datagram it quotes (icmp_socket_deliver: UDP's __udp4_lib_err ...).
 template <class Ctx>
 void icmp_unreach(Ctx& ctx, const sk_buff* skb, std::uint8_t type, std::uint8_t code) {
     const inet_skb_cb& cb = inet_cb(*skb);
@@ -128,8 +128,7 @@ void icmp_unreach(Ctx& ctx, const sk_buff* skb, std::uint8_t type, std::uint8_t 
     const std::size_t ihl = static_cast<std::size_t>(iph.ver_ihl & 0x0f) * 4u;
     if (ihl < sizeof iph || cb.tot_len < inner + ihl + 8)
         return;
-    if (iph.protocol == ipproto_udp)
-        udp_err(ctx, skb, inner, type, code);
+    inet_protocol_err(ctx, skb, inner, iph.protocol, type, code);
 }
 
 //! icmp_rcv: a message with a bad checksum or shorter than its header is

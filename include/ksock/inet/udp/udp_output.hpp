@@ -11,6 +11,7 @@
 #include <ksock/inet/ip/ip_loopback.hpp>
 #include <ksock/inet/ip/ip_output.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
+#include <ksock/inet/udp/udp_sock.hpp>
 #include <ksock/objects/kmsghdr.hpp>
 #include <ksock/policy/trace.hpp>
 #include <ksock/uapi/byteorder.hpp>
@@ -22,8 +23,33 @@
 
 namespace ksock::inet {
 
-//! udp_sendmsg. MSG_MORE (corking) is not implemented: each call sends one
-//! datagram.
+//! udplite_csum, then udp_send_skb's csum_tcpudp_magic: UDP-Lite has no
+//! offload; it sums what its coverage covers (UDPLITE_SEND_CSCOV, when set
+//! and shorter than the datagram, also goes into the length field; 0 there
+//! is the whole datagram), with the datagram's whole length in the
+//! pseudo-header; a sum of 0 is sent as 0xffff (CSUM_MANGLED_0).
+inline void udplite_csum(const sock& sk, sk_buff* skb, udphdr& uh, const rtable& rt,
+                         std::size_t ulen) noexcept {
+    const udp_sock& up = *udp_sk(&sk);
+    std::size_t cov = ulen;
+    if (udp_test_bit(up, udp_flags_udplite_send_cc) && up.pcslen < ulen) {
+        if (up.pcslen > 0)
+            cov = up.pcslen;
+        uh.len = ksock::cpu_to_be16(up.pcslen);
+    }
+    skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
+    const std::uint32_t pseudo =
+        csum_tcpudp_nofold(rt.saddr, rt.daddr, static_cast<std::uint32_t>(ulen), ipproto_udplite);
+    std::uint16_t check = csum_fold(skb_checksum(skb, sizeof(iphdr), cov, pseudo));
+    if (!check)
+        check = 0xffff;
+    uh.check = ksock::cpu_to_be16(check);
+    skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
+    skb->ip_summed = checksum_none;
+}
+
+//! udp_sendmsg (UDP and UDP-Lite). MSG_MORE (corking) is not implemented:
+//! each call sends one datagram.
 template <class Ctx>
 long udp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
     trace_scope ts(ctx.trace(), "udp_sendmsg");
@@ -47,16 +73,20 @@ long udp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
         return ts.result(err);
     const std::size_t ulen = len + sizeof(udphdr);
     udphdr uh{inet.inet_sport, dport, ksock::cpu_to_be16(static_cast<std::uint16_t>(ulen)), 0};
-    // udp4_hwcsum: lo offloads the checksum (NETIF_F_HW_CSUM), so Linux
-    // leaves only the folded pseudo-header sum in the header
-    // (CHECKSUM_PARTIAL) and nobody ever sums the payload: a raw socket on
-    // the host reads exactly this value.
-    const std::uint32_t sum =
-        csum_tcpudp_nofold(rt.saddr, rt.daddr, static_cast<std::uint32_t>(ulen), ipproto_udp);
-    uh.check = ksock::cpu_to_be16(static_cast<std::uint16_t>(~csum_fold(sum)));
-    skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
-    skb->ip_summed = checksum_partial;
-    ip_push_pending_frames(ctx, inet, skb, ipproto_udp, rt);
+    if (sk.sk_protocol == ipproto_udplite) {
+        udplite_csum(sk, skb, uh, rt, ulen);
+    } else {
+        // udp4_hwcsum: lo offloads the checksum (NETIF_F_HW_CSUM), so Linux
+        // leaves only the folded pseudo-header sum in the header
+        // (CHECKSUM_PARTIAL) and nobody ever sums the payload: a raw socket
+        // on the host reads exactly this value.
+        const std::uint32_t sum =
+            csum_tcpudp_nofold(rt.saddr, rt.daddr, static_cast<std::uint32_t>(ulen), ipproto_udp);
+        uh.check = ksock::cpu_to_be16(static_cast<std::uint16_t>(~csum_fold(sum)));
+        skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
+        skb->ip_summed = checksum_partial;
+    }
+    ip_push_pending_frames(ctx, inet, skb, static_cast<std::uint8_t>(sk.sk_protocol), rt);
     return static_cast<long>(len);
 }
 
