@@ -138,6 +138,9 @@ PINS = [
     ("inet/ip/ip_loopback.hpp",
      "ksock::inet::inet_skb_cb: must fit skb->cb (48 bytes, 8-aligned)",
      "inet/ip/ip_loopback.cpp", "sizeof(inet_skb_cb) <= sizeof(sk_buff::cb)"),
+    ("inet/udp/udp_input.hpp",
+     "ksock::inet::udp_skb_cb: must fit skb->cb (48 bytes, 8-aligned)",
+     "inet/udp/udplite.cpp", "sizeof(udp_skb_cb) <= sizeof(sk_buff::cb)"),
     # unix/: PF_UNIX's object layout.
     ("unix/unix_sock.hpp",
      "ksock::unix_domain::unix_sock must begin with sock: its member sk, at offset 0",

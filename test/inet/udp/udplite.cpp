@@ -7,14 +7,17 @@
 // IPPROTO_UDPLITE socket, for a 36-byte datagram from 127.0.0.1:40000 to
 // 127.0.0.1:40001 after setsockopt(UDPLITE_SEND_CSCOV) of the value named
 // (none: the option never set).
+#include <cstddef>
 #include <cstring>
 #include <memory>
 
+#include <ksock/inet/udp/udp_input.hpp>
 #include <ksock/inet/udp/udp_sock.hpp>
 #include <ksock/uapi/in.hpp>
 #include <ksock/uapi/udp.hpp>
 
 #include "inet/udp/fixture.hpp"
+#include "support/static_require.hpp"
 
 using namespace inet_test;
 
@@ -67,6 +70,13 @@ std::size_t craft(unsigned char* p, std::uint16_t len_field, std::uint16_t check
 }
 
 } // namespace
+
+TEST_CASE("udplite: UDP_SKB_CB, the IP layer's block then the coverage, fits skb->cb") {
+    using ksock::inet::udp_skb_cb;
+    STATIC_REQUIRE(sizeof(udp_skb_cb) <= sizeof(sk_buff::cb));
+    STATIC_REQUIRE(alignof(udp_skb_cb) <= 8);
+    STATIC_REQUIRE(offsetof(udp_skb_cb, header) == 0);
+}
 
 TEST_CASE("udplite: the coverage goes into the length field, the checksum sums what it covers") {
     auto sp = std::make_unique<S>();
