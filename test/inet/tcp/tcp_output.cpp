@@ -25,7 +25,7 @@ constexpr std::uint32_t connect_mss(std::uint16_t user_mss, int timestamps) {
     tp.user_mss = user_mss;
     ipv4_sysctl s{};
     s.tcp_timestamps = timestamps;
-    tcp_connect_init(tp, s);
+    tcp_connect_init(tp, s, 212992);
     return tp.mss_cache;
 }
 } // namespace
@@ -42,7 +42,7 @@ TEST_CASE("tcp_connect_init: the send sequence goes on from write_seq; nothing r
     tp.write_seq = 3;
     tp.snd_una = 0;
     tp.rcv_nxt = tp.copied_seq = 77;
-    tcp_connect_init(tp, ipv4_sysctl{});
+    tcp_connect_init(tp, ipv4_sysctl{}, 212992);
     CHECK(tp.snd_una == 3);
     CHECK(tp.snd_nxt == 3);
     CHECK(tp.rcv_nxt == 0);

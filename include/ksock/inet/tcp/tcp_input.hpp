@@ -24,6 +24,7 @@
 
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_init.hpp>
+#include <ksock/inet/inet_connection_sock.hpp>
 #include <ksock/inet/inet_hashtables.hpp>
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
@@ -223,7 +224,8 @@ template <class P, class Ctx>
 void tcp_rcv_fin_ack(Ctx& ctx, sock& sk, bool fin_follows) {
     tcp_sock& tp = tcp_of(sk);
     if (tp.fin_queued)
-        return; // the FIN has not left yet: nothing of it to acknowledge
+        return;              // the FIN has not left yet: nothing of it to acknowledge
+    tp.snd_una = tp.snd_nxt; // SIOCOUTQ no longer counts the FIN
     switch (sk.sk_state()) {
     case tcp_fin_wait1: {
         tcp_set_state<P>(ctx, sk, tcp_fin_wait2);
@@ -268,8 +270,11 @@ void tcp_fin(Ctx& ctx, sock& sk) {
     switch (sk.sk_state()) {
     case tcp_syn_recv:
     case tcp_established:
-        // Move to CLOSE_WAIT; the ACK is delayed (a lone FIN is not pushed).
+        // Move to CLOSE_WAIT in delayed-ACK ("pingpong") mode, so the
+        // ACK waits (TCP_QUICKACK reads 0 until the delayed-ACK timer
+        // sends it and leaves the mode).
         tcp_set_state<P>(ctx, sk, tcp_close_wait);
+        inet_csk_enter_pingpong_mode(tp.inet_conn);
         tp.ack_owed = 1;
         tp.timer_at = ctx.jiffies() + tcp_delack_min;
         break;
@@ -357,6 +362,16 @@ void tcp_urg(Ctx& ctx, sock& sk, std::uint32_t ptr, std::uint32_t rcv_nxt_before
     }
 }
 
+//! What a write queue meets when nothing but an RST answers it: Linux
+//! sends what is queued (the FIN too) and the RST comes back, so SIOCOUTQNSD
+//! reads 0 and SIOCOUTQ what was never acknowledged.
+template <class P, class Ctx>
+void tcp_xmit_reset(Ctx& ctx, sock& sk) {
+    tcp_sock& tp = tcp_of(sk);
+    tp.snd_nxt = tp.write_seq;
+    tcp_reset<P>(ctx, sk);
+}
+
 //! Room in the receiver for one more skb of \p truesize (its window).
 inline bool tcp_rcv_room(const sock& peer, std::uint32_t truesize) noexcept {
     return peer.sk_rmem_alloc == 0 ||
@@ -379,10 +394,11 @@ void tcp_xmit(Ctx& ctx, sock& sk) {
         if (tw && skb_queue_empty(sk.sk_write_queue)) {
             tp.fin_queued = 0;
             tp.ack_owed = 0;
+            tp.snd_nxt = tp.write_seq; // the FIN left
             tcp_tw_rcv_fin<P>(ctx, sk, *tw);
             return;
         }
-        tcp_reset<P>(ctx, sk);
+        tcp_xmit_reset<P>(ctx, sk);
         return;
     }
     bool moved = false;
@@ -392,7 +408,7 @@ void tcp_xmit(Ctx& ctx, sock& sk) {
             // tcp_rcv_state_process: data after the receiver shut its
             // reading side and sent its FIN: abort both ends.
             tcp_reset<P>(ctx, *peer);
-            tcp_reset<P>(ctx, sk);
+            tcp_xmit_reset<P>(ctx, sk);
             return;
         }
         sk_buff* tail = skb_peek_tail(peer->sk_receive_queue);
@@ -451,6 +467,7 @@ void tcp_xmit(Ctx& ctx, sock& sk) {
     }
     if (skb_queue_empty(sk.sk_write_queue) && tp.fin_queued) {
         tp.fin_queued = 0;
+        tp.snd_nxt = tp.write_seq; // the FIN left
         tcp_send_ack<P>(ctx, sk, true);
         tcp_fin<P>(ctx, *peer);
     }
@@ -459,7 +476,9 @@ void tcp_xmit(Ctx& ctx, sock& sk) {
 //! tcp_send_fin: the FIN follows the queued data.
 template <class P, class Ctx>
 void tcp_send_fin(Ctx& ctx, sock& sk) {
-    tcp_of(sk).fin_queued = 1;
+    tcp_sock& tp = tcp_of(sk);
+    ++tp.write_seq; // the FIN takes a sequence number: SIOCOUTQ counts it
+    tp.fin_queued = 1;
     tcp_xmit<P>(ctx, sk);
 }
 
@@ -527,11 +546,40 @@ void tcp_sndbuf_expand(Ctx& ctx, sock& sk) noexcept {
 }
 
 //! tcp_init_buffer_space (from tcp_init_transfer, when a connection is
-//! established): the send buffer grows unless SO_SNDBUF fixed it.
+//! established): the send buffer grows unless SO_SNDBUF fixed it, and the
+//! window clamp comes down to what the receive buffer can offer
+//! (tcp_full_space: 65536 for the default 131072), less 1/2^tcp_app_win of
+//! it for the application and at least one segment's room ("Force
+//! reservation of one segment"). Autotuning would move it later (ksock
+//! has none).
 template <class Ctx>
 void tcp_init_buffer_space(Ctx& ctx, sock& sk) noexcept {
     if (!(sk.sk_userlocks & sock_sndbuf_lock))
         tcp_sndbuf_expand(ctx, sk);
+    tcp_sock& tp = tcp_of(sk);
+    const int app_win = ipv4_net(ctx).sysctl.tcp_app_win;
+    const auto maxwin = static_cast<std::uint32_t>(tcp_full_space(tp));
+    const std::uint32_t advmss = tp.advmss;
+    if (tp.window_clamp >= maxwin) {
+        tp.window_clamp = maxwin;
+        if (app_win && maxwin > 4 * advmss) {
+            const std::uint32_t kept = maxwin - (maxwin >> app_win);
+            tp.window_clamp = kept > 4 * advmss ? kept : 4 * advmss;
+        }
+    }
+    if (app_win && tp.window_clamp > 2 * advmss && tp.window_clamp + advmss > maxwin)
+        tp.window_clamp = 2 * advmss > maxwin - advmss ? 2 * advmss : maxwin - advmss;
+}
+
+//! Both ends use timestamps (rx_opt.tstamp_ok: each end's
+//! net.ipv4.tcp_timestamps, one namespace here): once the handshake says
+//! so, the MSS this side advertises loses the option's 12 bytes
+//! (tcp_rcv_synsent_state_process, and tcp_rcv_state_process's
+//! TCP_SYN_RECV case), before tcp_init_transfer sizes the buffers.
+template <class Ctx>
+void tcp_tstamp_advmss(Ctx& ctx, tcp_sock& tp) noexcept {
+    if (ipv4_net(ctx).sysctl.tcp_timestamps)
+        tp.advmss = static_cast<std::uint16_t>(tp.advmss - tcpolen_tstamp_aligned);
 }
 
 //! tcp_parse_options, the MSS option of a SYN: the peer's MSS, no larger
@@ -552,6 +600,7 @@ inline void tcp_parse_mss(tcp_sock& tp, std::uint16_t in_mss) noexcept {
 //! through SYN_RECV too.
 template <class P, class Ctx>
 void tcp_syn_recv_established(Ctx& ctx, sock& sk) {
+    tcp_tstamp_advmss(ctx, tcp_of(sk));
     tcp_init_buffer_space(ctx, sk); // tcp_init_transfer
     if (sk.sk_shutdown & send_shutdown)
         tcp_shutdown<P>(ctx, sk, send_shutdown);
@@ -590,6 +639,11 @@ sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint3
     sk.sk_wq = nullptr;
     sk.sk_err = 0;
     sk.sk_err_soft = 0;
+    // sk_clone_lock: "newsk->sk_userlocks = sk->sk_userlocks &
+    // ~SOCK_BINDPORT_LOCK": the port is the listener's, not one the child's
+    // user chose, so tcp_set_state gives it back when the child closes (a
+    // child a RST closed can be bound again).
+    sk.sk_userlocks &= static_cast<std::uint8_t>(~sock_bind_port_lock);
     // (sk_shutdown is copied: a listener shut before listen() passes it on.)
     sk.sk_ack_backlog = 0;
     sock_reset_flag(sk, sock_done);
@@ -606,10 +660,14 @@ sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint3
     tcp_clear_xmit_timers(ctp);
     tcp_reset_seq(ctp);
     // tcp_conn_request / tcp_v4_syn_recv_sock: the SYN's MSS (clamped by
-    // the listener's TCP_MAXSEG) and the MSS this side advertises.
+    // the listener's TCP_MAXSEG) and the MSS this side advertises;
+    // tcp_openreq_init_rwin: the window clamp the SYN-ACK is sent with,
+    // from the listener's (ctp is its copy).
     ctp.mss_clamp = tcp_mss_default;
     tcp_parse_mss(ctp, syn_mss);
     ctp.advmss = tcp_mss_clamp(ctp, ipv4_default_advmss(lo_mtu));
+    ctp.window_clamp =
+        tcp_initial_window_clamp(ctp, ipv4_net(ctx).sysctl, ctx.net().sysctl.rmem_max);
     if (sk.sk_net_refcnt())
         ++ctx.net().sock_inuse; // sk_clone_lock: sock_inuse_add
     ++ctx.net().sockets_allocated;
@@ -656,6 +714,7 @@ void tcp_rcv_synack(Ctx& ctx, sock& sk) {
     tp.timer_at = 0;
     tp.snd_una = tp.snd_nxt; // tcp_ack: the SYN is acknowledged
     tcp_parse_mss(tp, ctp.advmss);
+    tcp_tstamp_advmss(ctx, tp);
     tcp_set_state<P>(ctx, sk, tcp_established); // tcp_finish_connect
     tcp_init_buffer_space(ctx, sk);             // tcp_init_transfer
     if (!sock_flag(sk, sock_dead))
@@ -752,6 +811,15 @@ int tcp_disconnect(Ctx& ctx, sock& sk, int /*flags*/) {
     if (!seq)
         seq = 1;
     tp.write_seq = seq;
+    // "tp->window_clamp = 0", inet_csk_delack_init (no delayed ACK, no
+    // pingpong mode: TCP_QUICKACK reads 1 again), rcv_mss = TCP_MIN_MSS, and
+    // rx_opt cleared: TCP_MAXSEG's value is forgotten, the next connect
+    // starts from the default MSS clamp.
+    tp.window_clamp = 0;
+    tp.inet_conn.icsk_ack = {};
+    tp.inet_conn.icsk_ack.rcv_mss = static_cast<std::uint16_t>(tcp_min_mss);
+    tp.user_mss = 0;
+    tp.mss_clamp = tcp_mss_default;
     i.inet_dport() = 0;
     if (!(sk.sk_userlocks & sock_bind_lock))
         i.inet_saddr = i.inet_rcv_saddr() = 0;

@@ -1,13 +1,17 @@
-// ksock/inet/tcp/tcp_output.hpp: the MSS of a TCP socket and what connect()
-// sets up before its SYN (net/ipv4/tcp_output.c): tcp_mss_clamp,
-// tcp_mtu_to_mss, tcp_bound_to_half_wnd, tcp_sync_mss, tcp_connect_init.
+// ksock/inet/tcp/tcp_output.hpp: the MSS of a TCP socket, its receive
+// window's clamp and what connect() sets up before its SYN
+// (net/ipv4/tcp_output.c): tcp_mss_clamp, tcp_mtu_to_mss,
+// tcp_bound_to_half_wnd, tcp_sync_mss, tcp_full_space,
+// tcp_select_initial_window, tcp_connect_init.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 
 #include <ksock/inet/ip/route.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
+#include <ksock/objects/sock.hpp>
 
 namespace ksock::inet {
 
@@ -55,14 +59,73 @@ constexpr std::uint32_t tcp_sync_mss(tcp_sock& tp, std::uint32_t pmtu,
     return tp.mss_cache;
 }
 
+//! tcp_win_from_space(sk, sk_rcvbuf): the window a receive buffer of
+//! SO_RCVBUF bytes can offer (half of it at the default scaling ratio).
+constexpr int tcp_full_space(const tcp_sock& tp) noexcept {
+    const std::int64_t space = tp.inet_conn.icsk_inet.sk.sk_rcvbuf;
+    return static_cast<int>((space * tp.scaling_ratio) >> tcp_rmem_to_win_scale);
+}
+
+//! U16_MAX << TCP_MAX_WSCALE: the largest window a scale can express.
+inline constexpr std::uint32_t tcp_max_scaled_window = 65535u << tcp_max_wscale;
+
+//! tcp_select_initial_window, the part ksock keeps: the window clamp a SYN
+//! (or SYN-ACK) is sent with, for a receive space of \p full_space bytes
+//! and a clamp of \p clamp (0: none). The window scale is the one the
+//! largest buffer the socket could grow to needs (tcp_rmem[2] or
+//! net.core.rmem_max, no more than the clamp), and the clamp no larger
+//! than 65535 << scale: 65535 << 10 on a host with tcp_rmem[2] 32 MiB.
+//! (rcv_wnd, the initial window itself, is not modelled: ksock advertises
+//! none.)
+constexpr std::uint32_t tcp_select_initial_window_clamp(int full_space, std::uint32_t clamp,
+                                                        const ipv4_sysctl& s,
+                                                        int rmem_max) noexcept {
+    std::uint32_t space = full_space < 0 ? 0u : static_cast<std::uint32_t>(full_space);
+    if (clamp == 0)
+        clamp = tcp_max_scaled_window;
+    if (space > clamp)
+        space = clamp;
+    int wscale = 0;
+    if (s.tcp_window_scaling) {
+        const auto rmem2 = static_cast<std::uint32_t>(s.tcp_rmem[2]);
+        const auto rmax = static_cast<std::uint32_t>(rmem_max);
+        if (space < rmem2)
+            space = rmem2;
+        if (space < rmax)
+            space = rmax;
+        if (space > clamp)
+            space = clamp;
+        wscale = static_cast<int>(std::bit_width(space)) - 1 - 15; // ilog2(space) - 15
+        wscale = wscale < 0 ? 0 : wscale > tcp_max_wscale ? tcp_max_wscale : wscale;
+    }
+    const std::uint32_t most = 65535u << wscale;
+    return clamp < most ? clamp : most;
+}
+
+//! The window clamp of a socket about to send its SYN (tcp_connect_init)
+//! or of a listener's child (tcp_openreq_init_rwin, with the listener's
+//! \p tp): TCP_WINDOW_CLAMP's value, else none (lo has no RTAX_WINDOW
+//! metric); a receive buffer the user fixed bounds it; then
+//! tcp_select_initial_window.
+constexpr std::uint32_t tcp_initial_window_clamp(const tcp_sock& tp, const ipv4_sysctl& s,
+                                                 int rmem_max) noexcept {
+    const int full = tcp_full_space(tp);
+    std::uint32_t clamp = tp.window_clamp;
+    if ((tp.inet_conn.icsk_inet.sk.sk_userlocks & sock_rcvbuf_lock) &&
+        (clamp > static_cast<std::uint32_t>(full) || clamp == 0))
+        clamp = static_cast<std::uint32_t>(full);
+    return tcp_select_initial_window_clamp(full, clamp, s, rmem_max);
+}
+
 //! tcp_connect_init, the part ksock models: the header the connection's
 //! segments will have (timestamps unless net.ipv4.tcp_timestamps is off),
 //! TCP_MAXSEG as the MSS clamp, no window seen yet, mss_cache for lo's MTU
 //! (524 with the defaults: the 536-byte default clamp less the timestamp
-//! option; it stays when the SYN is refused), the MSS to advertise, and the
-//! send sequence from write_seq: a socket connecting again goes on from
-//! where tcp_disconnect left it. Nothing is received yet.
-constexpr void tcp_connect_init(tcp_sock& tp, const ipv4_sysctl& s) noexcept {
+//! option; it stays when the SYN is refused), the MSS to advertise, the
+//! receive window's clamp (\p rmem_max: net.core.rmem_max), and the send
+//! sequence from write_seq: a socket connecting again goes on from where
+//! tcp_disconnect left it. Nothing is received yet.
+constexpr void tcp_connect_init(tcp_sock& tp, const ipv4_sysctl& s, int rmem_max) noexcept {
     tp.tcp_header_len = static_cast<std::uint16_t>(tcp_header_size +
                                                    (s.tcp_timestamps ? tcpolen_tstamp_aligned : 0));
     if (tp.user_mss)
@@ -70,6 +133,7 @@ constexpr void tcp_connect_init(tcp_sock& tp, const ipv4_sysctl& s) noexcept {
     tp.max_window = 0;
     tcp_sync_mss(tp, lo_mtu, s);
     tp.advmss = tcp_mss_clamp(tp, ipv4_default_advmss(lo_mtu));
+    tp.window_clamp = tcp_initial_window_clamp(tp, s, rmem_max);
     tp.snd_una = tp.snd_nxt = tp.write_seq;
     tp.snd_up = 0; // (ksock: no urgent data pending)
     tp.rcv_nxt = tp.copied_seq = tp.urg_seq = 0;

@@ -11,6 +11,7 @@
 #include <ksock/core/sock_init.hpp>
 #include <ksock/core/sock_wait.hpp>
 #include <ksock/inet/af_inet.hpp>
+#include <ksock/inet/inet_connection_sock.hpp>
 #include <ksock/inet/inet_hashtables.hpp>
 #include <ksock/inet/ip/route.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
@@ -90,7 +91,7 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
             return fail(-eaddrnotavail);
     }
     tcp_sock& tp = tcp_of(sk);
-    tcp_connect_init(tp, ipv4_net(ctx).sysctl);
+    tcp_connect_init(tp, ipv4_net(ctx).sysctl, ctx.net().sysctl.rmem_max);
     // tcp_connect: the SYN, which takes a sequence number of its own.
     tp.syn_retries = 0;
     tp.timer_at = ctx.jiffies() + tp.inet_conn.icsk_rto;
@@ -112,7 +113,10 @@ void tcp_on_tick(Ctx& ctx) {
         if (!o.timer_at || static_cast<long>(now - o.timer_at) < 0)
             return;
         if (o.ack_owed) {
+            // tcp_delack_timer_handler: the delayed ACK "missed" in
+            // pingpong mode leaves it.
             o.timer_at = 0;
+            inet_csk_exit_pingpong_mode(o.inet_conn);
             tcp_send_ack<P>(ctx, sk);
         } else if (sk.sk_state() == tcp_syn_sent) {
             const int max = o.inet_conn.icsk_syn_retries ? o.inet_conn.icsk_syn_retries
