@@ -66,10 +66,20 @@ inline void tcp_clear_xmit_timers(tcp_sock& tp) noexcept {
     tp.fin_queued = 0;
     tp.syn_retries = 0;
     tp.timer_at = 0;
+    tp.probe_at = 0;
 }
 
 //! TCP_ATO_MIN / TCP_DELACK_MIN: the delayed ACK of a lone FIN (40 ms).
 inline constexpr unsigned long tcp_delack_min = hz / 25;
+
+//! tcp_send_delayed_ack's timeout: icsk_ack.ato, which stays 0 until data
+//! arrives (tcp_event_data_recv sets TCP_ATO_MIN then). A timer due "now"
+//! runs at the timer wheel's next tick, so a socket that received no data
+//! ACKs a FIN within a jiffy, one that did after 40 ms.
+inline unsigned long tcp_delack_timeout(const tcp_sock& tp) noexcept {
+    const unsigned long ato = tp.inet_conn.icsk_ack.ato;
+    return ato ? (ato < tcp_delack_min ? ato : tcp_delack_min) : 1;
+}
 
 inline tcp_sock& tcp_of(sock& sk) noexcept {
     return *tcp_sk(&sk);
@@ -215,8 +225,10 @@ void tcp_send_ack(Ctx& ctx, sock& sk, bool fin_follows = false) {
     if (!tp.ack_owed)
         return;
     tp.ack_owed = 0;
-    if (sock* peer = tcp_peer<P>(ctx, sk))
+    if (sock* peer = tcp_peer<P>(ctx, sk)) {
+        tcp_ack_update_window(tcp_of(*peer), tcp_adv_window(tp), ipv4_net(ctx).sysctl);
         tcp_rcv_fin_ack<P>(ctx, *peer, fin_follows);
+    }
 }
 
 //! Our FIN is acknowledged (tcp_rcv_state_process, the ACK part).
@@ -276,7 +288,7 @@ void tcp_fin(Ctx& ctx, sock& sk) {
         tcp_set_state<P>(ctx, sk, tcp_close_wait);
         inet_csk_enter_pingpong_mode(tp.inet_conn);
         tp.ack_owed = 1;
-        tp.timer_at = ctx.jiffies() + tcp_delack_min;
+        tp.timer_at = ctx.jiffies() + tcp_delack_timeout(tp);
         break;
     case tcp_fin_wait1:
         // Simultaneous close: ACK at once.
@@ -372,20 +384,85 @@ void tcp_xmit_reset(Ctx& ctx, sock& sk) {
     tcp_reset<P>(ctx, sk);
 }
 
+//! tcp_urg runs before the segment's text is looked at (step 6, then 7):
+//! a segment that will reset a receiver which shut its reading side still
+//! marks its urgent byte valid there, so POLLPRI shows on the closed socket.
+inline void tcp_urg_before_reset(const tcp_sock& tp, sock& peer, const sk_buff& skb) noexcept {
+    const std::uint32_t off = tp.snd_up - 1 - tp.snd_nxt;
+    if (!tp.snd_up || static_cast<std::int32_t>(tp.snd_up - tp.snd_nxt) <= 0 || off >= skb.len)
+        return;
+    tcp_sock& ptp = tcp_of(peer);
+    const std::uint32_t ptr = ptp.rcv_nxt + off;
+    if (ptp.urg_data && static_cast<std::int32_t>(ptr - ptp.urg_seq) <= 0)
+        return;
+    ptp.urg_seq = ptr;
+    ptp.urg_data = static_cast<std::uint16_t>(tcp_urg_valid | skb.head[off]);
+}
+
 //! Room in the receiver for one more skb of \p truesize (its window).
 inline bool tcp_rcv_room(const sock& peer, std::uint32_t truesize) noexcept {
     return peer.sk_rmem_alloc == 0 ||
            peer.sk_rmem_alloc + static_cast<int>(truesize) <= peer.sk_rcvbuf;
 }
 
-//! tcp_write_xmit + the receiver's tcp_data_queue / tcp_fin: move what the
-//! receive window allows from \p sk's write queue into the peer's receive
-//! queue, then the FIN once the queue is empty.
+//! tcp_urg_mode: urgent data not yet acknowledged.
+inline bool tcp_urg_mode(const tcp_sock& tp) noexcept {
+    return tp.snd_up && static_cast<std::int32_t>(tp.snd_up - tp.snd_una) > 0;
+}
+
+//! tcp_write_xmit's Nagle test (tcp_nagle_test, tcp_mss_split_point) under
+//! \p nonagle: corked (TCP_CORK, or the MSG_MORE of the send that pushes),
+//! the bytes past the last whole segment of mss_cache stay in the write
+//! queue, unless the push forces them (TCP_NAGLE_PUSH), urgent data is
+//! pending or the FIN follows. (Nagle's own rule, holding a small segment
+//! while one is unacknowledged, never holds over ksock's loopback: every
+//! segment is acknowledged at once.) Returns how many unsent bytes may go.
+inline std::uint32_t tcp_xmit_allowance(const tcp_sock& tp, std::uint8_t nonagle) noexcept {
+    const std::uint32_t unsent = tp.write_seq - tp.snd_nxt - (tp.fin_queued ? 1u : 0u);
+    if (!(nonagle & tcp_nagle_cork) || (nonagle & tcp_nagle_push) || tcp_urg_mode(tp) ||
+        tp.fin_queued || !tp.mss_cache)
+        return unsent;
+    return unsent - unsent % tp.mss_cache;
+}
+
+//! tcp_probe0_base: the RTO, no less than TCP_RTO_MIN. ksock takes no RTT
+//! samples: on lo Linux's RTO is rto_min plus the round trip's few
+//! microseconds, a jiffy more.
+inline unsigned long tcp_probe0_base(const tcp_sock& tp) noexcept {
+    return static_cast<unsigned long>(tp.inet_conn.icsk_rto_min) + 1;
+}
+
 template <class P, class Ctx>
-void tcp_xmit(Ctx& ctx, sock& sk) {
+void tcp_xmit(Ctx& ctx, sock& sk, int nonagle = -1);
+
+//! tcp_data_snd_check: a segment arrived (data, or an ACK alone), and what
+//! the write queue holds is pushed under tp->nonagle: data MSG_MORE held
+//! goes, TCP_CORK keeps holding it.
+template <class P, class Ctx>
+void tcp_data_snd_check(Ctx& ctx, sock& sk, int nonagle = -1) {
+    const std::uint8_t st = sk.sk_state();
+    if (!skb_queue_empty(sk.sk_write_queue) && (st == tcp_established || st == tcp_close_wait))
+        tcp_xmit<P>(ctx, sk, nonagle);
+}
+
+//! \p n bytes off the front of an skb of the write queue (the rest stays).
+inline void tcp_trim_head(sk_buff* skb, std::uint32_t n) noexcept {
+    std::memmove(skb->head, skb->head + n, skb->len - n);
+    skb->len -= n;
+    skb->msg_len = skb->len;
+}
+
+//! tcp_write_xmit + the receiver's tcp_data_queue / tcp_fin: move what the
+//! receive window and the Nagle test allow from \p sk's write queue into
+//! the peer's receive queue, then the FIN once the queue is empty.
+//! \p nonagle is the push's (tcp_push: TCP_NAGLE_CORK for MSG_MORE), else
+//! tp->nonagle (tcp_push_pending_frames).
+template <class P, class Ctx>
+void tcp_xmit(Ctx& ctx, sock& sk, int nonagle) {
     tcp_sock& tp = tcp_of(sk);
     if (skb_queue_empty(sk.sk_write_queue) && !tp.fin_queued)
         return;
+    const auto push_nonagle = static_cast<std::uint8_t>(nonagle < 0 ? tp.nonagle : nonagle);
     sock* peer = tcp_peer<P>(ctx, sk);
     if (!peer) {
         // Nothing owns the 4-tuple but perhaps a mini-sock: a FIN_WAIT2 one
@@ -402,17 +479,25 @@ void tcp_xmit(Ctx& ctx, sock& sk) {
         return;
     }
     bool moved = false;
+    std::uint32_t allow = tcp_xmit_allowance(tp, push_nonagle);
     while (sk_buff* skb = skb_peek(sk.sk_write_queue)) {
+        if (!allow)
+            break;
         const std::uint8_t ps = peer->sk_state();
         if ((ps == tcp_fin_wait1 || ps == tcp_fin_wait2) && (peer->sk_shutdown & rcv_shutdown)) {
             // tcp_rcv_state_process: data after the receiver shut its
-            // reading side and sent its FIN: abort both ends.
+            // reading side and sent its FIN: abort both ends. The segment's
+            // ACK is taken first (tcp_ack): an ACK owed for that FIN rides
+            // on it, so the receiver's SIOCOUTQ no longer counts the FIN.
+            if (!sock_flag(*peer, sock_dead))
+                tcp_send_ack<P>(ctx, sk);
+            tcp_urg_before_reset(tp, *peer, *skb);
             tcp_reset<P>(ctx, *peer);
             tcp_xmit_reset<P>(ctx, sk);
             return;
         }
         sk_buff* tail = skb_peek_tail(peer->sk_receive_queue);
-        const std::uint32_t len = skb->len;
+        const std::uint32_t len = skb->len < allow ? skb->len : allow;
         trace_scope ts(ctx.trace(), "tcp_write_xmit -> lo -> tcp_v4_rcv -> tcp_data_queue");
         if constexpr (std::remove_reference_t<decltype(ctx.trace())>::enabled) {
             ctx.trace().field("segment: seq", tp.snd_nxt);
@@ -425,6 +510,23 @@ void tcp_xmit(Ctx& ctx, sock& sk) {
             std::memcpy(tail->head + tail->len, skb->head, len);
             tail->len += len;
             tail->msg_len += len;
+            if (len < skb->len) {
+                tcp_trim_head(skb, len);
+                skb = nullptr;
+            }
+        } else if (len < skb->len) {
+            // The segment ends inside this skb (tso_fragment): its first
+            // bytes go in an skb of their own.
+            sk_buff* seg = tcp_rcv_room(*peer, skb->truesize) ? ctx.skb_alloc() : nullptr;
+            if (!seg)
+                break;
+            std::memcpy(seg->head, skb->head, len);
+            seg->len = seg->msg_len = len;
+            seg->truesize = skb_truesize(seg->cap);
+            skb_set_owner_r(seg, *peer);
+            skb_queue_tail(peer->sk_receive_queue, seg);
+            tcp_trim_head(skb, len);
+            skb = nullptr;
         } else if (tcp_rcv_room(*peer, skb->truesize)) {
             skb_unlink(skb, sk.sk_write_queue);
             sk.sk_wmem_queued -= static_cast<int>(skb->truesize);
@@ -448,28 +550,50 @@ void tcp_xmit(Ctx& ctx, sock& sk) {
         ++tp.data_segs_out;
         tp.snd_nxt += len;
         tp.snd_una = tp.snd_nxt;
+        allow -= len;
         ptp.bytes_received += len;
         ++ptp.segs_in;
         ++ptp.data_segs_in;
         ptp.rcv_nxt += len;
+        if (!ptp.inet_conn.icsk_ack.ato) // tcp_event_data_recv
+            ptp.inet_conn.icsk_ack.ato = static_cast<std::uint32_t>(tcp_delack_min);
         moved = true;
         // The urgent pointer rides on the segment that carries its byte.
         if (tp.snd_up && static_cast<std::int32_t>(tp.snd_up - sent_before) > 0 &&
             static_cast<std::int32_t>(tp.snd_up - tp.snd_nxt) <= 0)
             tcp_urg(ctx, *peer, rcv_before + (tp.snd_up - 1 - sent_before), rcv_before);
     }
+    if (moved && nonagle >= 0 && push_nonagle != tp.nonagle) {
+        // The ACK came back (at once over ksock's loopback): tcp_ack's
+        // tcp_data_snd_check pushes again under tp->nonagle, so what only
+        // this send's MSG_MORE held goes too.
+        tcp_xmit<P>(ctx, sk);
+        return;
+    }
+    // The probe0 timer (tcp_check_probe_timer): corked bytes held with
+    // nothing in flight leave when it fires.
+    if (skb_queue_empty(sk.sk_write_queue))
+        tp.probe_at = 0;
+    else if (!tp.probe_at && !allow)
+        tp.probe_at = ctx.jiffies() + tcp_probe0_base(tp);
     if (moved) {
+        // The segments carry this side's window, the receiver's ACK its own.
+        tcp_ack_update_window(tcp_of(*peer), tcp_adv_window(tp), ipv4_net(ctx).sysctl);
+        tcp_ack_update_window(tp, tcp_adv_window(tcp_of(*peer)), ipv4_net(ctx).sysctl);
         tcp_send_ack<P>(ctx, sk); // piggybacked
         if (!sock_flag(*peer, sock_dead))
             ctx.sk_data_ready(*peer);
         if (!sock_flag(sk, sock_dead))
             ctx.sk_write_space(sk); // sk_stream_write_space
+        tcp_data_snd_check<P>(ctx, *peer);
     }
     if (skb_queue_empty(sk.sk_write_queue) && tp.fin_queued) {
         tp.fin_queued = 0;
         tp.snd_nxt = tp.write_seq; // the FIN left
+        tcp_ack_update_window(tcp_of(*peer), tcp_adv_window(tp), ipv4_net(ctx).sysctl);
         tcp_send_ack<P>(ctx, sk, true);
         tcp_fin<P>(ctx, *peer);
+        tcp_data_snd_check<P>(ctx, *peer);
     }
 }
 
@@ -479,7 +603,7 @@ void tcp_send_fin(Ctx& ctx, sock& sk) {
     tcp_sock& tp = tcp_of(sk);
     ++tp.write_seq; // the FIN takes a sequence number: SIOCOUTQ counts it
     tp.fin_queued = 1;
-    tcp_xmit<P>(ctx, sk);
+    tcp_xmit<P>(ctx, sk); // (the FIN passes the Nagle test: all of it goes)
 }
 
 //! tcp_close_state: the state a close or SHUT_WR moves to; true when a FIN
@@ -569,6 +693,8 @@ void tcp_init_buffer_space(Ctx& ctx, sock& sk) noexcept {
     }
     if (app_win && tp.window_clamp > 2 * advmss && tp.window_clamp + advmss > maxwin)
         tp.window_clamp = 2 * advmss > maxwin - advmss ? 2 * advmss : maxwin - advmss;
+    if (tp.rcv_ssthresh > tp.window_clamp)
+        tp.rcv_ssthresh = tp.window_clamp;
 }
 
 //! Both ends use timestamps (rx_opt.tstamp_ok: each end's
@@ -666,8 +792,14 @@ sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint3
     ctp.mss_clamp = tcp_mss_default;
     tcp_parse_mss(ctp, syn_mss);
     ctp.advmss = tcp_mss_clamp(ctp, ipv4_default_advmss(lo_mtu));
-    ctp.window_clamp =
-        tcp_initial_window_clamp(ctp, ipv4_net(ctx).sysctl, ctx.net().sysctl.rmem_max);
+    // Both ends of lo share net.ipv4.tcp_timestamps: the option is agreed
+    // (ireq->tstamp_ok), every segment carries it, and the window is
+    // quantized to the MSS without it. No window of the client's seen yet.
+    const ipv4_sysctl& sc = ipv4_net(ctx).sysctl;
+    const std::uint16_t ts = sc.tcp_timestamps ? tcpolen_tstamp_aligned : 0;
+    ctp.tcp_header_len = static_cast<std::uint16_t>(tcp_header_size + ts);
+    ctp.max_window = 0;
+    tcp_init_rwin(ctp, static_cast<std::uint32_t>(ctp.advmss - ts), sc, ctx.net().sysctl.rmem_max);
     if (sk.sk_net_refcnt())
         ++ctx.net().sock_inuse; // sk_clone_lock: sock_inuse_add
     ++ctx.net().sockets_allocated;
@@ -714,6 +846,7 @@ void tcp_rcv_synack(Ctx& ctx, sock& sk) {
     tp.timer_at = 0;
     tp.snd_una = tp.snd_nxt; // tcp_ack: the SYN is acknowledged
     tcp_parse_mss(tp, ctp.advmss);
+    tcp_ack_update_window(tp, tcp_syn_window(ctp), ipv4_net(ctx).sysctl);
     tcp_tstamp_advmss(ctx, tp);
     tcp_set_state<P>(ctx, sk, tcp_established); // tcp_finish_connect
     tcp_init_buffer_space(ctx, sk);             // tcp_init_transfer
@@ -736,6 +869,9 @@ void tcp_rcv_synack(Ctx& ctx, sock& sk) {
         q.rskq_accept_head = &ctp;
     q.rskq_accept_tail = &ctp;
     ++l->sk_ack_backlog;
+    // tcp_create_openreq_child: the handshake's ACK carries the client's
+    // first scaled window, the child's first max_window.
+    tcp_ack_update_window(ctp, tcp_adv_window(tp), ipv4_net(ctx).sysctl);
     tcp_syn_recv_established<P>(ctx, *child);
     ctx.sk_data_ready(*l);
 }
@@ -756,6 +892,7 @@ void tcp_release_cb(Ctx& ctx, sock& sk) {
         tp.timer_at = 0;
         tp.snd_una = tp.snd_nxt;
         tcp_parse_mss(tp, tp.advmss);
+        tcp_ack_update_window(tp, tcp_syn_window(tp), ipv4_net(ctx).sysctl);
         tcp_set_state<P>(ctx, sk, tcp_established);
         if (!sock_flag(sk, sock_dead))
             ctx.sk_state_change(sk);

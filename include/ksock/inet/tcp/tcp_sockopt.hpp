@@ -31,10 +31,7 @@
 
 namespace ksock::inet {
 
-// --- tp->nonagle / icsk_ack constants ---------------------------------------
-inline constexpr std::uint8_t tcp_nagle_off = 1;     //!< TCP_NAGLE_OFF (TCP_NODELAY)
-inline constexpr std::uint8_t tcp_nagle_cork = 2;    //!< TCP_NAGLE_CORK
-inline constexpr std::uint8_t tcp_nagle_push = 4;    //!< TCP_NAGLE_PUSH
+// (tp->nonagle's constants are in tcp_sock.hpp.)
 inline constexpr int tcp_fin_timeout_max = 120 * hz; //!< TCP_FIN_TIMEOUT_MAX, jiffies
 inline constexpr std::uint32_t tcp_timeout_min = 2;  //!< TCP_TIMEOUT_MIN, jiffies
 inline constexpr int tcp_rto_max_sec = 120;          //!< TCP_RTO_MAX_SEC

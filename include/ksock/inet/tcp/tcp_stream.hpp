@@ -110,6 +110,11 @@ void tcp_on_tick(Ctx& ctx) {
             tw.tw_live = 0; // inet_twsk_kill
     ctx.template for_each_obj<P>([&](typename P::obj_type& o) {
         sock& sk = o.inet_conn.icsk_inet.sk;
+        if (o.probe_at && static_cast<long>(now - o.probe_at) >= 0) {
+            // tcp_probe_timer -> tcp_write_wakeup: the corked segment goes.
+            o.probe_at = 0;
+            tcp_xmit<P>(ctx, sk, tcp_nagle_push);
+        }
         if (!o.timer_at || static_cast<long>(now - o.timer_at) < 0)
             return;
         if (o.ack_owed) {
@@ -139,13 +144,26 @@ void tcp_on_tick(Ctx& ctx) {
     });
 }
 
-//! sk_stream_memory_free / __sk_stream_is_writeable.
-inline bool sk_stream_memory_free(const sock& sk) noexcept {
-    return sk.sk_wmem_queued < sk.sk_sndbuf;
+//! __sk_stream_memory_free with TCP's stream_memory_free: room in the send
+//! buffer, and fewer bytes not yet sent (write_seq - snd_nxt, shifted left
+//! by \p wake: poll asks for half) than TCP_NOTSENT_LOWAT, else
+//! net.ipv4.tcp_notsent_lowat. (After tcp_disconnect write_seq is 2 past
+//! snd_nxt: a low TCP_NOTSENT_LOWAT takes POLLOUT away.)
+template <class Ctx>
+bool sk_stream_memory_free(Ctx& ctx, const sock& sk, int wake = 0) noexcept {
+    if (sk.sk_wmem_queued >= sk.sk_sndbuf)
+        return false;
+    const tcp_sock& tp = *tcp_sk(&sk);
+    const std::uint32_t lowat =
+        tp.notsent_lowat ? tp.notsent_lowat : ipv4_net(ctx).sysctl.tcp_notsent_lowat;
+    const std::uint64_t notsent = static_cast<std::uint32_t>(tp.write_seq - tp.snd_nxt);
+    return (notsent << wake) < lowat;
 }
-inline bool sk_stream_is_writeable(const sock& sk) noexcept {
+//! __sk_stream_is_writeable(sk, 1).
+template <class Ctx>
+bool sk_stream_is_writeable(Ctx& ctx, const sock& sk) noexcept {
     return (sk.sk_sndbuf - sk.sk_wmem_queued) >= (sk.sk_wmem_queued >> 1) &&
-           sk_stream_memory_free(sk);
+           sk_stream_memory_free(ctx, sk, 1);
 }
 
 //! sk_stream_wait_connect.
@@ -197,6 +215,8 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         if (err)
             return err;
     }
+    // tcp_push's nonagle: MSG_MORE corks this send's last partial segment.
+    const int push_nonagle = (flags & msg_more) ? tcp_nagle_cork : tcp_of(sk).nonagle;
     std::size_t left = size;
     while (left) {
         if (sk.sk_err || (sk.sk_shutdown & send_shutdown)) {
@@ -217,13 +237,14 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                 break;
             }
         } else {
-            sk_buff* skb = sk_stream_memory_free(sk) ? ctx.skb_alloc() : nullptr;
+            sk_buff* skb = sk_stream_memory_free(ctx, sk) ? ctx.skb_alloc() : nullptr;
             if (!skb) {
-                // wait_for_space: push what we have, then sk_stream_wait_memory.
-                tcp_xmit<P>(ctx, sk);
+                // wait_for_space: push what we have (TCP_NAGLE_PUSH), then
+                // sk_stream_wait_memory.
+                tcp_xmit<P>(ctx, sk, tcp_nagle_push);
                 if (sk.sk_err || (sk.sk_shutdown & send_shutdown))
                     continue;
-                if (sk_stream_memory_free(sk))
+                if (sk_stream_memory_free(ctx, sk))
                     skb = ctx.skb_alloc();
             }
             if (!skb) {
@@ -233,7 +254,7 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                     err = -eagain;
                     break;
                 }
-                if (sk_stream_memory_free(sk)) {
+                if (sk_stream_memory_free(ctx, sk)) {
                     // The send memory is free but the skb pool is out (an
                     // allocation failure, not the send buffer): the wait
                     // below would return at once and this loop would never
@@ -244,7 +265,7 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                 }
                 sk_wait_event(ctx, timeo, [&] {
                     return sk.sk_err || (sk.sk_shutdown & send_shutdown) ||
-                           sk_stream_memory_free(sk);
+                           sk_stream_memory_free(ctx, sk);
                 });
                 continue;
             }
@@ -258,9 +279,12 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         copied += static_cast<long>(n);
         left -= n;
         tcp_of(sk).write_seq += static_cast<std::uint32_t>(n);
-        // (With MSG_OOB the last byte must leave with the urgent mark.)
-        if (tail && tail->len == tail->cap && !(flags & msg_oob))
-            tcp_xmit<P>(ctx, sk);
+        // A segment of size_goal is full: it goes (forced_push /
+        // tcp_push_one) while the send goes on. (With MSG_OOB the last
+        // byte must leave with the urgent mark.)
+        const tcp_sock& tp = tcp_of(sk);
+        if (tp.write_seq - tp.snd_nxt >= tcp_xmit_size_goal(tp) && !(flags & msg_oob))
+            tcp_xmit<P>(ctx, sk, push_nonagle);
     }
     if (copied && (flags & msg_oob))
         tcp_of(sk).snd_up = tcp_of(sk).write_seq; // tcp_mark_urg
@@ -270,7 +294,7 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         sk.sk_wmem_queued -= static_cast<int>(t->truesize);
         kfree_skb(ctx, t);
     }
-    tcp_xmit<P>(ctx, sk);
+    tcp_xmit<P>(ctx, sk, push_nonagle); // tcp_push
     if (copied)
         return copied;
     return err;
@@ -586,7 +610,7 @@ inline int tcp_ioctl(const sock& sk, unsigned long cmd, int* karg) noexcept {
 
 //! tcp_poll.
 template <class Ctx>
-unsigned tcp_poll(Ctx&, ksock::socket& so) {
+unsigned tcp_poll(Ctx& ctx, ksock::socket& so) {
     sock& sk = *so.sk;
     const std::uint8_t state = sk.sk_state();
     if (state == tcp_listen)
@@ -605,7 +629,7 @@ unsigned tcp_poll(Ctx&, ksock::socket& so) {
         if (tcp_inq(sk) >= target)
             mask |= pollin | pollrdnorm;
         if (!(shutdown & send_shutdown)) {
-            if (sk_stream_is_writeable(sk))
+            if (sk_stream_is_writeable(ctx, sk))
                 mask |= pollout | pollwrnorm;
             else
                 so.flags |= 1UL << sock_nospace;
