@@ -67,6 +67,7 @@ inline void tcp_clear_xmit_timers(tcp_sock& tp) noexcept {
     tp.syn_retries = 0;
     tp.timer_at = 0;
     tp.probe_at = 0;
+    tp.dack_at = 0;
 }
 
 //! TCP_ATO_MIN / TCP_DELACK_MIN: the delayed ACK of a lone FIN (40 ms).
@@ -384,19 +385,38 @@ void tcp_xmit_reset(Ctx& ctx, sock& sk) {
     tcp_reset<P>(ctx, sk);
 }
 
+//! tcp_event_data_sent: a reply within ato of the last data received counts
+//! toward pingpong mode (TCP_QUICKACK reads 0 in it); the delayed ACK rides
+//! on it, its timer no longer due.
+inline void tcp_event_data_sent(tcp_sock& tp, unsigned long now) noexcept {
+    auto& ack = tp.inet_conn.icsk_ack;
+    if (static_cast<std::uint32_t>(now) - ack.lrcvtime < ack.ato && ack.pingpong < 255)
+        ++ack.pingpong;
+    tp.dack_at = 0;
+}
+
 //! tcp_urg runs before the segment's text is looked at (step 6, then 7):
 //! a segment that will reset a receiver which shut its reading side still
 //! marks its urgent byte valid there, so POLLPRI shows on the closed socket.
-inline void tcp_urg_before_reset(const tcp_sock& tp, sock& peer, const sk_buff& skb) noexcept {
-    const std::uint32_t off = tp.snd_up - 1 - tp.snd_nxt;
-    if (!tp.snd_up || static_cast<std::int32_t>(tp.snd_up - tp.snd_nxt) <= 0 || off >= skb.len)
+//! (The segment is one mss_cache of the write queue, which ksock keeps in
+//! skbs of its own size.)
+inline void tcp_urg_before_reset(const sock& sk, const tcp_sock& tp, sock& peer) noexcept {
+    std::uint32_t off = tp.snd_up - 1 - tp.snd_nxt;
+    if (!tp.snd_up || static_cast<std::int32_t>(tp.snd_up - tp.snd_nxt) <= 0 || off >= tp.mss_cache)
         return;
     tcp_sock& ptp = tcp_of(peer);
     const std::uint32_t ptr = ptp.rcv_nxt + off;
     if (ptp.urg_data && static_cast<std::int32_t>(ptr - ptp.urg_seq) <= 0)
         return;
-    ptp.urg_seq = ptr;
-    ptp.urg_data = static_cast<std::uint16_t>(tcp_urg_valid | skb.head[off]);
+    for (const sk_buff* s = skb_peek(sk.sk_write_queue); s;
+         s = skb_peek_next(s, sk.sk_write_queue)) {
+        if (off < s->len) {
+            ptp.urg_seq = ptr;
+            ptp.urg_data = static_cast<std::uint16_t>(tcp_urg_valid | s->head[off]);
+            return;
+        }
+        off -= s->len;
+    }
 }
 
 //! Room in the receiver for one more skb of \p truesize (its window).
@@ -480,6 +500,7 @@ void tcp_xmit(Ctx& ctx, sock& sk, int nonagle) {
     }
     bool moved = false;
     std::uint32_t allow = tcp_xmit_allowance(tp, push_nonagle);
+    tp.rwnd_limited = 0;
     while (sk_buff* skb = skb_peek(sk.sk_write_queue)) {
         if (!allow)
             break;
@@ -491,7 +512,7 @@ void tcp_xmit(Ctx& ctx, sock& sk, int nonagle) {
             // on it, so the receiver's SIOCOUTQ no longer counts the FIN.
             if (!sock_flag(*peer, sock_dead))
                 tcp_send_ack<P>(ctx, sk);
-            tcp_urg_before_reset(tp, *peer, *skb);
+            tcp_urg_before_reset(sk, tp, *peer);
             tcp_reset<P>(ctx, *peer);
             tcp_xmit_reset<P>(ctx, sk);
             return;
@@ -517,7 +538,11 @@ void tcp_xmit(Ctx& ctx, sock& sk, int nonagle) {
         } else if (len < skb->len) {
             // The segment ends inside this skb (tso_fragment): its first
             // bytes go in an skb of their own.
-            sk_buff* seg = tcp_rcv_room(*peer, skb->truesize) ? ctx.skb_alloc() : nullptr;
+            if (!tcp_rcv_room(*peer, skb->truesize)) {
+                tp.rwnd_limited = 1;
+                break;
+            }
+            sk_buff* seg = ctx.skb_alloc();
             if (!seg)
                 break;
             std::memcpy(seg->head, skb->head, len);
@@ -534,6 +559,7 @@ void tcp_xmit(Ctx& ctx, sock& sk, int nonagle) {
             skb_queue_tail(peer->sk_receive_queue, skb);
             skb = nullptr;
         } else {
+            tp.rwnd_limited = 1;
             break; // zero window: the rest waits for the reader
         }
         if (skb) {
@@ -557,6 +583,11 @@ void tcp_xmit(Ctx& ctx, sock& sk, int nonagle) {
         ptp.rcv_nxt += len;
         if (!ptp.inet_conn.icsk_ack.ato) // tcp_event_data_recv
             ptp.inet_conn.icsk_ack.ato = static_cast<std::uint32_t>(tcp_delack_min);
+        ptp.inet_conn.icsk_ack.lrcvtime = static_cast<std::uint32_t>(ctx.jiffies());
+        // In pingpong mode the receiver's ACK waits for a reply to ride on
+        // (tcp_send_delayed_ack); if none comes the timer leaves the mode.
+        if (inet_csk_in_pingpong_mode(ptp.inet_conn) && !ptp.dack_at)
+            ptp.dack_at = ctx.jiffies() + tcp_delack_timeout(ptp);
         moved = true;
         // The urgent pointer rides on the segment that carries its byte.
         if (tp.snd_up && static_cast<std::int32_t>(tp.snd_up - sent_before) > 0 &&
@@ -577,15 +608,20 @@ void tcp_xmit(Ctx& ctx, sock& sk, int nonagle) {
     else if (!tp.probe_at && !allow)
         tp.probe_at = ctx.jiffies() + tcp_probe0_base(tp);
     if (moved) {
+        tcp_event_data_sent(tp, ctx.jiffies());
         // The segments carry this side's window, the receiver's ACK its own.
-        tcp_ack_update_window(tcp_of(*peer), tcp_adv_window(tp), ipv4_net(ctx).sysctl);
+        const bool slow =
+            tcp_ack_update_window(tcp_of(*peer), tcp_adv_window(tp), ipv4_net(ctx).sysctl);
         tcp_ack_update_window(tp, tcp_adv_window(tcp_of(*peer)), ipv4_net(ctx).sysctl);
         tcp_send_ack<P>(ctx, sk); // piggybacked
         if (!sock_flag(*peer, sock_dead))
             ctx.sk_data_ready(*peer);
         if (!sock_flag(sk, sock_dead))
             ctx.sk_write_space(sk); // sk_stream_write_space
-        tcp_data_snd_check<P>(ctx, *peer);
+        // Data that acknowledges nothing new takes the fast path, which
+        // pushes nothing; a window that changed sends it the slow way.
+        if (slow)
+            tcp_data_snd_check<P>(ctx, *peer);
     }
     if (skb_queue_empty(sk.sk_write_queue) && tp.fin_queued) {
         tp.fin_queued = 0;
@@ -732,10 +768,13 @@ void tcp_syn_recv_established(Ctx& ctx, sock& sk) {
         tcp_shutdown<P>(ctx, sk, send_shutdown);
 }
 
-//! tcp_cleanup_rbuf after a read: the window opened, the peer may send.
+//! tcp_cleanup_rbuf after a read: the window opened, and a peer whose
+//! last push stopped at it may send. (Linux sends this window update only
+//! when the window grew enough; a peer that was not held by the window
+//! sees no segment, and what it corks stays.)
 template <class P, class Ctx>
 void tcp_window_update(Ctx& ctx, sock& sk) {
-    if (sock* peer = tcp_peer<P>(ctx, sk))
+    if (sock* peer = tcp_peer<P>(ctx, sk); peer && tcp_of(*peer).rwnd_limited)
         tcp_xmit<P>(ctx, *peer);
 }
 
@@ -798,7 +837,7 @@ sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint3
     const ipv4_sysctl& sc = ipv4_net(ctx).sysctl;
     const std::uint16_t ts = sc.tcp_timestamps ? tcpolen_tstamp_aligned : 0;
     ctp.tcp_header_len = static_cast<std::uint16_t>(tcp_header_size + ts);
-    ctp.max_window = 0;
+    ctp.max_window = ctp.snd_wnd = 0;
     tcp_init_rwin(ctp, static_cast<std::uint32_t>(ctp.advmss - ts), sc, ctx.net().sysctl.rmem_max);
     if (sk.sk_net_refcnt())
         ++ctx.net().sock_inuse; // sk_clone_lock: sock_inuse_add

@@ -174,12 +174,18 @@ constexpr std::uint32_t tcp_adv_window(const tcp_sock& tp) noexcept {
 //! TCP_MAXSEG reads) is bounded by half of it again: 32741 on a client of
 //! lo whose SYN-ACK offered 65483, 32768 once the peer's scaled window says
 //! 65536.
-constexpr void tcp_ack_update_window(tcp_sock& tp, std::uint32_t nwin,
+//! Returns whether the window differs from the last one (snd_wnd): header
+//! prediction fails on such a segment, and the slow path that takes it
+//! pushes what the write queue holds.
+constexpr bool tcp_ack_update_window(tcp_sock& tp, std::uint32_t nwin,
                                      const ipv4_sysctl& s) noexcept {
-    if (nwin <= tp.max_window)
-        return;
-    tp.max_window = nwin;
-    tcp_sync_mss(tp, lo_mtu, s);
+    const bool changed = nwin != tp.snd_wnd;
+    tp.snd_wnd = nwin;
+    if (nwin > tp.max_window) {
+        tp.max_window = nwin;
+        tcp_sync_mss(tp, lo_mtu, s);
+    }
+    return changed;
 }
 
 //! tcp_connect_init, the part ksock models: the header the connection's
@@ -195,12 +201,16 @@ constexpr void tcp_connect_init(tcp_sock& tp, const ipv4_sysctl& s, int rmem_max
                                                    (s.tcp_timestamps ? tcpolen_tstamp_aligned : 0));
     if (tp.user_mss)
         tp.mss_clamp = tp.user_mss;
-    tp.max_window = 0;
+    tp.max_window = tp.snd_wnd = 0;
     tcp_sync_mss(tp, lo_mtu, s);
     tp.advmss = tcp_mss_clamp(tp, ipv4_default_advmss(lo_mtu));
     tcp_init_rwin(tp, tp.advmss, s, rmem_max);
     tp.snd_una = tp.snd_nxt = tp.write_seq;
     tp.snd_up = 0; // (ksock: no urgent data pending)
+    // "sk->sk_err = 0; sock_reset_flag(sk, SOCK_DONE)": an error a
+    // disconnect left is gone once the socket connects again.
+    tp.inet_conn.icsk_inet.sk.sk_err = 0;
+    sock_reset_flag(tp.inet_conn.icsk_inet.sk, sock_done);
     tp.rcv_nxt = tp.copied_seq = tp.urg_seq = 0;
     tp.urg_data = 0;
 }

@@ -110,6 +110,11 @@ void tcp_on_tick(Ctx& ctx) {
             tw.tw_live = 0; // inet_twsk_kill
     ctx.template for_each_obj<P>([&](typename P::obj_type& o) {
         sock& sk = o.inet_conn.icsk_inet.sk;
+        if (o.dack_at && static_cast<long>(now - o.dack_at) >= 0) {
+            // tcp_delack_timer_handler: "Delayed ACK missed: leave pingpong mode".
+            o.dack_at = 0;
+            inet_csk_exit_pingpong_mode(o.inet_conn);
+        }
         if (o.probe_at && static_cast<long>(now - o.probe_at) >= 0) {
             // tcp_probe_timer -> tcp_write_wakeup: the corked segment goes.
             o.probe_at = 0;
@@ -294,9 +299,10 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         sk.sk_wmem_queued -= static_cast<int>(t->truesize);
         kfree_skb(ctx, t);
     }
-    tcp_xmit<P>(ctx, sk, push_nonagle); // tcp_push
-    if (copied)
+    if (copied) {
+        tcp_xmit<P>(ctx, sk, push_nonagle); // tcp_push (none when nothing was copied)
         return copied;
+    }
     return err;
 }
 
