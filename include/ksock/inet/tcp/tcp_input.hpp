@@ -24,6 +24,7 @@
 
 #include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_init.hpp>
+#include <ksock/inet/inet_connection_sock.hpp>
 #include <ksock/inet/inet_hashtables.hpp>
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
@@ -65,10 +66,21 @@ inline void tcp_clear_xmit_timers(tcp_sock& tp) noexcept {
     tp.fin_queued = 0;
     tp.syn_retries = 0;
     tp.timer_at = 0;
+    tp.probe_at = 0;
+    tp.dack_at = 0;
 }
 
 //! TCP_ATO_MIN / TCP_DELACK_MIN: the delayed ACK of a lone FIN (40 ms).
 inline constexpr unsigned long tcp_delack_min = hz / 25;
+
+//! tcp_send_delayed_ack's timeout: icsk_ack.ato, which stays 0 until data
+//! arrives (tcp_event_data_recv sets TCP_ATO_MIN then). A timer due "now"
+//! runs at the timer wheel's next tick, so a socket that received no data
+//! ACKs a FIN within a jiffy, one that did after 40 ms.
+inline unsigned long tcp_delack_timeout(const tcp_sock& tp) noexcept {
+    const unsigned long ato = tp.inet_conn.icsk_ack.ato;
+    return ato ? (ato < tcp_delack_min ? ato : tcp_delack_min) : 1;
+}
 
 inline tcp_sock& tcp_of(sock& sk) noexcept {
     return *tcp_sk(&sk);
@@ -214,8 +226,10 @@ void tcp_send_ack(Ctx& ctx, sock& sk, bool fin_follows = false) {
     if (!tp.ack_owed)
         return;
     tp.ack_owed = 0;
-    if (sock* peer = tcp_peer<P>(ctx, sk))
+    if (sock* peer = tcp_peer<P>(ctx, sk)) {
+        tcp_ack_update_window(tcp_of(*peer), tcp_adv_window(tp), ipv4_net(ctx).sysctl);
         tcp_rcv_fin_ack<P>(ctx, *peer, fin_follows);
+    }
 }
 
 //! Our FIN is acknowledged (tcp_rcv_state_process, the ACK part).
@@ -223,7 +237,8 @@ template <class P, class Ctx>
 void tcp_rcv_fin_ack(Ctx& ctx, sock& sk, bool fin_follows) {
     tcp_sock& tp = tcp_of(sk);
     if (tp.fin_queued)
-        return; // the FIN has not left yet: nothing of it to acknowledge
+        return;              // the FIN has not left yet: nothing of it to acknowledge
+    tp.snd_una = tp.snd_nxt; // SIOCOUTQ no longer counts the FIN
     switch (sk.sk_state()) {
     case tcp_fin_wait1: {
         tcp_set_state<P>(ctx, sk, tcp_fin_wait2);
@@ -268,10 +283,13 @@ void tcp_fin(Ctx& ctx, sock& sk) {
     switch (sk.sk_state()) {
     case tcp_syn_recv:
     case tcp_established:
-        // Move to CLOSE_WAIT; the ACK is delayed (a lone FIN is not pushed).
+        // Move to CLOSE_WAIT in delayed-ACK ("pingpong") mode, so the
+        // ACK waits (TCP_QUICKACK reads 0 until the delayed-ACK timer
+        // sends it and leaves the mode).
         tcp_set_state<P>(ctx, sk, tcp_close_wait);
+        inet_csk_enter_pingpong_mode(tp.inet_conn);
         tp.ack_owed = 1;
-        tp.timer_at = ctx.jiffies() + tcp_delack_min;
+        tp.timer_at = ctx.jiffies() + tcp_delack_timeout(tp);
         break;
     case tcp_fin_wait1:
         // Simultaneous close: ACK at once.
@@ -357,20 +375,114 @@ void tcp_urg(Ctx& ctx, sock& sk, std::uint32_t ptr, std::uint32_t rcv_nxt_before
     }
 }
 
+//! What a write queue meets when nothing but an RST answers it: Linux
+//! sends what is queued (the FIN too) and the RST comes back, so SIOCOUTQNSD
+//! reads 0 and SIOCOUTQ what was never acknowledged.
+template <class P, class Ctx>
+void tcp_xmit_reset(Ctx& ctx, sock& sk) {
+    tcp_sock& tp = tcp_of(sk);
+    tp.snd_nxt = tp.write_seq;
+    tcp_reset<P>(ctx, sk);
+}
+
+//! tcp_event_data_sent: a reply within ato of the last data received counts
+//! toward pingpong mode (TCP_QUICKACK reads 0 in it); the delayed ACK rides
+//! on it, its timer no longer due.
+inline void tcp_event_data_sent(tcp_sock& tp, unsigned long now) noexcept {
+    auto& ack = tp.inet_conn.icsk_ack;
+    if (static_cast<std::uint32_t>(now) - ack.lrcvtime < ack.ato && ack.pingpong < 255)
+        ++ack.pingpong;
+    tp.dack_at = 0;
+}
+
+//! tcp_urg runs before the segment's text is looked at (step 6, then 7):
+//! a segment that will reset a receiver which shut its reading side still
+//! marks its urgent byte valid there, so POLLPRI shows on the closed socket.
+//! (The segment is one mss_cache of the write queue, which ksock keeps in
+//! skbs of its own size.)
+inline void tcp_urg_before_reset(const sock& sk, const tcp_sock& tp, sock& peer) noexcept {
+    std::uint32_t off = tp.snd_up - 1 - tp.snd_nxt;
+    if (!tp.snd_up || static_cast<std::int32_t>(tp.snd_up - tp.snd_nxt) <= 0 || off >= tp.mss_cache)
+        return;
+    tcp_sock& ptp = tcp_of(peer);
+    const std::uint32_t ptr = ptp.rcv_nxt + off;
+    if (ptp.urg_data && static_cast<std::int32_t>(ptr - ptp.urg_seq) <= 0)
+        return;
+    for (const sk_buff* s = skb_peek(sk.sk_write_queue); s;
+         s = skb_peek_next(s, sk.sk_write_queue)) {
+        if (off < s->len) {
+            ptp.urg_seq = ptr;
+            ptp.urg_data = static_cast<std::uint16_t>(tcp_urg_valid | s->head[off]);
+            return;
+        }
+        off -= s->len;
+    }
+}
+
 //! Room in the receiver for one more skb of \p truesize (its window).
 inline bool tcp_rcv_room(const sock& peer, std::uint32_t truesize) noexcept {
     return peer.sk_rmem_alloc == 0 ||
            peer.sk_rmem_alloc + static_cast<int>(truesize) <= peer.sk_rcvbuf;
 }
 
-//! tcp_write_xmit + the receiver's tcp_data_queue / tcp_fin: move what the
-//! receive window allows from \p sk's write queue into the peer's receive
-//! queue, then the FIN once the queue is empty.
+//! tcp_urg_mode: urgent data not yet acknowledged.
+inline bool tcp_urg_mode(const tcp_sock& tp) noexcept {
+    return tp.snd_up && static_cast<std::int32_t>(tp.snd_up - tp.snd_una) > 0;
+}
+
+//! tcp_write_xmit's Nagle test (tcp_nagle_test, tcp_mss_split_point) under
+//! \p nonagle: corked (TCP_CORK, or the MSG_MORE of the send that pushes),
+//! the bytes past the last whole segment of mss_cache stay in the write
+//! queue, unless the push forces them (TCP_NAGLE_PUSH), urgent data is
+//! pending or the FIN follows. (Nagle's own rule, holding a small segment
+//! while one is unacknowledged, never holds over ksock's loopback: every
+//! segment is acknowledged at once.) Returns how many unsent bytes may go.
+inline std::uint32_t tcp_xmit_allowance(const tcp_sock& tp, std::uint8_t nonagle) noexcept {
+    const std::uint32_t unsent = tp.write_seq - tp.snd_nxt - (tp.fin_queued ? 1u : 0u);
+    if (!(nonagle & tcp_nagle_cork) || (nonagle & tcp_nagle_push) || tcp_urg_mode(tp) ||
+        tp.fin_queued || !tp.mss_cache)
+        return unsent;
+    return unsent - unsent % tp.mss_cache;
+}
+
+//! tcp_probe0_base: the RTO, no less than TCP_RTO_MIN. ksock takes no RTT
+//! samples: on lo Linux's RTO is rto_min plus the round trip's few
+//! microseconds, a jiffy more.
+inline unsigned long tcp_probe0_base(const tcp_sock& tp) noexcept {
+    return static_cast<unsigned long>(tp.inet_conn.icsk_rto_min) + 1;
+}
+
 template <class P, class Ctx>
-void tcp_xmit(Ctx& ctx, sock& sk) {
+void tcp_xmit(Ctx& ctx, sock& sk, int nonagle = -1);
+
+//! tcp_data_snd_check: a segment arrived (data, or an ACK alone), and what
+//! the write queue holds is pushed under tp->nonagle: data MSG_MORE held
+//! goes, TCP_CORK keeps holding it.
+template <class P, class Ctx>
+void tcp_data_snd_check(Ctx& ctx, sock& sk, int nonagle = -1) {
+    const std::uint8_t st = sk.sk_state();
+    if (!skb_queue_empty(sk.sk_write_queue) && (st == tcp_established || st == tcp_close_wait))
+        tcp_xmit<P>(ctx, sk, nonagle);
+}
+
+//! \p n bytes off the front of an skb of the write queue (the rest stays).
+inline void tcp_trim_head(sk_buff* skb, std::uint32_t n) noexcept {
+    std::memmove(skb->head, skb->head + n, skb->len - n);
+    skb->len -= n;
+    skb->msg_len = skb->len;
+}
+
+//! tcp_write_xmit + the receiver's tcp_data_queue / tcp_fin: move what the
+//! receive window and the Nagle test allow from \p sk's write queue into
+//! the peer's receive queue, then the FIN once the queue is empty.
+//! \p nonagle is the push's (tcp_push: TCP_NAGLE_CORK for MSG_MORE), else
+//! tp->nonagle (tcp_push_pending_frames).
+template <class P, class Ctx>
+void tcp_xmit(Ctx& ctx, sock& sk, int nonagle) {
     tcp_sock& tp = tcp_of(sk);
     if (skb_queue_empty(sk.sk_write_queue) && !tp.fin_queued)
         return;
+    const auto push_nonagle = static_cast<std::uint8_t>(nonagle < 0 ? tp.nonagle : nonagle);
     sock* peer = tcp_peer<P>(ctx, sk);
     if (!peer) {
         // Nothing owns the 4-tuple but perhaps a mini-sock: a FIN_WAIT2 one
@@ -379,24 +491,34 @@ void tcp_xmit(Ctx& ctx, sock& sk) {
         if (tw && skb_queue_empty(sk.sk_write_queue)) {
             tp.fin_queued = 0;
             tp.ack_owed = 0;
+            tp.snd_nxt = tp.write_seq; // the FIN left
             tcp_tw_rcv_fin<P>(ctx, sk, *tw);
             return;
         }
-        tcp_reset<P>(ctx, sk);
+        tcp_xmit_reset<P>(ctx, sk);
         return;
     }
     bool moved = false;
+    std::uint32_t allow = tcp_xmit_allowance(tp, push_nonagle);
+    tp.rwnd_limited = 0;
     while (sk_buff* skb = skb_peek(sk.sk_write_queue)) {
+        if (!allow)
+            break;
         const std::uint8_t ps = peer->sk_state();
         if ((ps == tcp_fin_wait1 || ps == tcp_fin_wait2) && (peer->sk_shutdown & rcv_shutdown)) {
             // tcp_rcv_state_process: data after the receiver shut its
-            // reading side and sent its FIN: abort both ends.
+            // reading side and sent its FIN: abort both ends. The segment's
+            // ACK is taken first (tcp_ack): an ACK owed for that FIN rides
+            // on it, so the receiver's SIOCOUTQ no longer counts the FIN.
+            if (!sock_flag(*peer, sock_dead))
+                tcp_send_ack<P>(ctx, sk);
+            tcp_urg_before_reset(sk, tp, *peer);
             tcp_reset<P>(ctx, *peer);
-            tcp_reset<P>(ctx, sk);
+            tcp_xmit_reset<P>(ctx, sk);
             return;
         }
         sk_buff* tail = skb_peek_tail(peer->sk_receive_queue);
-        const std::uint32_t len = skb->len;
+        const std::uint32_t len = skb->len < allow ? skb->len : allow;
         trace_scope ts(ctx.trace(), "tcp_write_xmit -> lo -> tcp_v4_rcv -> tcp_data_queue");
         if constexpr (std::remove_reference_t<decltype(ctx.trace())>::enabled) {
             ctx.trace().field("segment: seq", tp.snd_nxt);
@@ -409,6 +531,27 @@ void tcp_xmit(Ctx& ctx, sock& sk) {
             std::memcpy(tail->head + tail->len, skb->head, len);
             tail->len += len;
             tail->msg_len += len;
+            if (len < skb->len) {
+                tcp_trim_head(skb, len);
+                skb = nullptr;
+            }
+        } else if (len < skb->len) {
+            // The segment ends inside this skb (tso_fragment): its first
+            // bytes go in an skb of their own.
+            if (!tcp_rcv_room(*peer, skb->truesize)) {
+                tp.rwnd_limited = 1;
+                break;
+            }
+            sk_buff* seg = ctx.skb_alloc();
+            if (!seg)
+                break;
+            std::memcpy(seg->head, skb->head, len);
+            seg->len = seg->msg_len = len;
+            seg->truesize = skb_truesize(seg->cap);
+            skb_set_owner_r(seg, *peer);
+            skb_queue_tail(peer->sk_receive_queue, seg);
+            tcp_trim_head(skb, len);
+            skb = nullptr;
         } else if (tcp_rcv_room(*peer, skb->truesize)) {
             skb_unlink(skb, sk.sk_write_queue);
             sk.sk_wmem_queued -= static_cast<int>(skb->truesize);
@@ -416,6 +559,7 @@ void tcp_xmit(Ctx& ctx, sock& sk) {
             skb_queue_tail(peer->sk_receive_queue, skb);
             skb = nullptr;
         } else {
+            tp.rwnd_limited = 1;
             break; // zero window: the rest waits for the reader
         }
         if (skb) {
@@ -432,35 +576,70 @@ void tcp_xmit(Ctx& ctx, sock& sk) {
         ++tp.data_segs_out;
         tp.snd_nxt += len;
         tp.snd_una = tp.snd_nxt;
+        allow -= len;
         ptp.bytes_received += len;
         ++ptp.segs_in;
         ++ptp.data_segs_in;
         ptp.rcv_nxt += len;
+        if (!ptp.inet_conn.icsk_ack.ato) // tcp_event_data_recv
+            ptp.inet_conn.icsk_ack.ato = static_cast<std::uint32_t>(tcp_delack_min);
+        ptp.inet_conn.icsk_ack.lrcvtime = static_cast<std::uint32_t>(ctx.jiffies());
+        // In pingpong mode the receiver's ACK waits for a reply to ride on
+        // (tcp_send_delayed_ack); if none comes the timer leaves the mode.
+        if (inet_csk_in_pingpong_mode(ptp.inet_conn) && !ptp.dack_at)
+            ptp.dack_at = ctx.jiffies() + tcp_delack_timeout(ptp);
         moved = true;
         // The urgent pointer rides on the segment that carries its byte.
         if (tp.snd_up && static_cast<std::int32_t>(tp.snd_up - sent_before) > 0 &&
             static_cast<std::int32_t>(tp.snd_up - tp.snd_nxt) <= 0)
             tcp_urg(ctx, *peer, rcv_before + (tp.snd_up - 1 - sent_before), rcv_before);
     }
+    if (moved && nonagle >= 0 && push_nonagle != tp.nonagle) {
+        // The ACK came back (at once over ksock's loopback): tcp_ack's
+        // tcp_data_snd_check pushes again under tp->nonagle, so what only
+        // this send's MSG_MORE held goes too.
+        tcp_xmit<P>(ctx, sk);
+        return;
+    }
+    // The probe0 timer (tcp_check_probe_timer): corked bytes held with
+    // nothing in flight leave when it fires.
+    if (skb_queue_empty(sk.sk_write_queue))
+        tp.probe_at = 0;
+    else if (!tp.probe_at && !allow)
+        tp.probe_at = ctx.jiffies() + tcp_probe0_base(tp);
     if (moved) {
+        tcp_event_data_sent(tp, ctx.jiffies());
+        // The segments carry this side's window, the receiver's ACK its own.
+        const bool slow =
+            tcp_ack_update_window(tcp_of(*peer), tcp_adv_window(tp), ipv4_net(ctx).sysctl);
+        tcp_ack_update_window(tp, tcp_adv_window(tcp_of(*peer)), ipv4_net(ctx).sysctl);
         tcp_send_ack<P>(ctx, sk); // piggybacked
         if (!sock_flag(*peer, sock_dead))
             ctx.sk_data_ready(*peer);
         if (!sock_flag(sk, sock_dead))
             ctx.sk_write_space(sk); // sk_stream_write_space
+        // Data that acknowledges nothing new takes the fast path, which
+        // pushes nothing; a window that changed sends it the slow way.
+        if (slow)
+            tcp_data_snd_check<P>(ctx, *peer);
     }
     if (skb_queue_empty(sk.sk_write_queue) && tp.fin_queued) {
         tp.fin_queued = 0;
+        tp.snd_nxt = tp.write_seq; // the FIN left
+        tcp_ack_update_window(tcp_of(*peer), tcp_adv_window(tp), ipv4_net(ctx).sysctl);
         tcp_send_ack<P>(ctx, sk, true);
         tcp_fin<P>(ctx, *peer);
+        tcp_data_snd_check<P>(ctx, *peer);
     }
 }
 
 //! tcp_send_fin: the FIN follows the queued data.
 template <class P, class Ctx>
 void tcp_send_fin(Ctx& ctx, sock& sk) {
-    tcp_of(sk).fin_queued = 1;
-    tcp_xmit<P>(ctx, sk);
+    tcp_sock& tp = tcp_of(sk);
+    ++tp.write_seq; // the FIN takes a sequence number: SIOCOUTQ counts it
+    tp.fin_queued = 1;
+    tcp_xmit<P>(ctx, sk); // (the FIN passes the Nagle test: all of it goes)
 }
 
 //! tcp_close_state: the state a close or SHUT_WR moves to; true when a FIN
@@ -527,11 +706,42 @@ void tcp_sndbuf_expand(Ctx& ctx, sock& sk) noexcept {
 }
 
 //! tcp_init_buffer_space (from tcp_init_transfer, when a connection is
-//! established): the send buffer grows unless SO_SNDBUF fixed it.
+//! established): the send buffer grows unless SO_SNDBUF fixed it, and the
+//! window clamp comes down to what the receive buffer can offer
+//! (tcp_full_space: 65536 for the default 131072), less 1/2^tcp_app_win of
+//! it for the application and at least one segment's room ("Force
+//! reservation of one segment"). Autotuning would move it later (ksock
+//! has none).
 template <class Ctx>
 void tcp_init_buffer_space(Ctx& ctx, sock& sk) noexcept {
     if (!(sk.sk_userlocks & sock_sndbuf_lock))
         tcp_sndbuf_expand(ctx, sk);
+    tcp_sock& tp = tcp_of(sk);
+    const int app_win = ipv4_net(ctx).sysctl.tcp_app_win;
+    const auto maxwin = static_cast<std::uint32_t>(tcp_full_space(tp));
+    const std::uint32_t advmss = tp.advmss;
+    if (tp.window_clamp >= maxwin) {
+        tp.window_clamp = maxwin;
+        if (app_win && maxwin > 4 * advmss) {
+            const std::uint32_t kept = maxwin - (maxwin >> app_win);
+            tp.window_clamp = kept > 4 * advmss ? kept : 4 * advmss;
+        }
+    }
+    if (app_win && tp.window_clamp > 2 * advmss && tp.window_clamp + advmss > maxwin)
+        tp.window_clamp = 2 * advmss > maxwin - advmss ? 2 * advmss : maxwin - advmss;
+    if (tp.rcv_ssthresh > tp.window_clamp)
+        tp.rcv_ssthresh = tp.window_clamp;
+}
+
+//! Both ends use timestamps (rx_opt.tstamp_ok: each end's
+//! net.ipv4.tcp_timestamps, one namespace here): once the handshake says
+//! so, the MSS this side advertises loses the option's 12 bytes
+//! (tcp_rcv_synsent_state_process, and tcp_rcv_state_process's
+//! TCP_SYN_RECV case), before tcp_init_transfer sizes the buffers.
+template <class Ctx>
+void tcp_tstamp_advmss(Ctx& ctx, tcp_sock& tp) noexcept {
+    if (ipv4_net(ctx).sysctl.tcp_timestamps)
+        tp.advmss = static_cast<std::uint16_t>(tp.advmss - tcpolen_tstamp_aligned);
 }
 
 //! tcp_parse_options, the MSS option of a SYN: the peer's MSS, no larger
@@ -552,15 +762,19 @@ inline void tcp_parse_mss(tcp_sock& tp, std::uint16_t in_mss) noexcept {
 //! through SYN_RECV too.
 template <class P, class Ctx>
 void tcp_syn_recv_established(Ctx& ctx, sock& sk) {
+    tcp_tstamp_advmss(ctx, tcp_of(sk));
     tcp_init_buffer_space(ctx, sk); // tcp_init_transfer
     if (sk.sk_shutdown & send_shutdown)
         tcp_shutdown<P>(ctx, sk, send_shutdown);
 }
 
-//! tcp_cleanup_rbuf after a read: the window opened, the peer may send.
+//! tcp_cleanup_rbuf after a read: the window opened, and a peer whose
+//! last push stopped at it may send. (Linux sends this window update only
+//! when the window grew enough; a peer that was not held by the window
+//! sees no segment, and what it corks stays.)
 template <class P, class Ctx>
 void tcp_window_update(Ctx& ctx, sock& sk) {
-    if (sock* peer = tcp_peer<P>(ctx, sk))
+    if (sock* peer = tcp_peer<P>(ctx, sk); peer && tcp_of(*peer).rwnd_limited)
         tcp_xmit<P>(ctx, *peer);
 }
 
@@ -590,6 +804,11 @@ sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint3
     sk.sk_wq = nullptr;
     sk.sk_err = 0;
     sk.sk_err_soft = 0;
+    // sk_clone_lock: "newsk->sk_userlocks = sk->sk_userlocks &
+    // ~SOCK_BINDPORT_LOCK": the port is the listener's, not one the child's
+    // user chose, so tcp_set_state gives it back when the child closes (a
+    // child a RST closed can be bound again).
+    sk.sk_userlocks &= static_cast<std::uint8_t>(~sock_bind_port_lock);
     // (sk_shutdown is copied: a listener shut before listen() passes it on.)
     sk.sk_ack_backlog = 0;
     sock_reset_flag(sk, sock_done);
@@ -606,10 +825,20 @@ sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint3
     tcp_clear_xmit_timers(ctp);
     tcp_reset_seq(ctp);
     // tcp_conn_request / tcp_v4_syn_recv_sock: the SYN's MSS (clamped by
-    // the listener's TCP_MAXSEG) and the MSS this side advertises.
+    // the listener's TCP_MAXSEG) and the MSS this side advertises;
+    // tcp_openreq_init_rwin: the window clamp the SYN-ACK is sent with,
+    // from the listener's (ctp is its copy).
     ctp.mss_clamp = tcp_mss_default;
     tcp_parse_mss(ctp, syn_mss);
     ctp.advmss = tcp_mss_clamp(ctp, ipv4_default_advmss(lo_mtu));
+    // Both ends of lo share net.ipv4.tcp_timestamps: the option is agreed
+    // (ireq->tstamp_ok), every segment carries it, and the window is
+    // quantized to the MSS without it. No window of the client's seen yet.
+    const ipv4_sysctl& sc = ipv4_net(ctx).sysctl;
+    const std::uint16_t ts = sc.tcp_timestamps ? tcpolen_tstamp_aligned : 0;
+    ctp.tcp_header_len = static_cast<std::uint16_t>(tcp_header_size + ts);
+    ctp.max_window = ctp.snd_wnd = 0;
+    tcp_init_rwin(ctp, static_cast<std::uint32_t>(ctp.advmss - ts), sc, ctx.net().sysctl.rmem_max);
     if (sk.sk_net_refcnt())
         ++ctx.net().sock_inuse; // sk_clone_lock: sock_inuse_add
     ++ctx.net().sockets_allocated;
@@ -656,6 +885,8 @@ void tcp_rcv_synack(Ctx& ctx, sock& sk) {
     tp.timer_at = 0;
     tp.snd_una = tp.snd_nxt; // tcp_ack: the SYN is acknowledged
     tcp_parse_mss(tp, ctp.advmss);
+    tcp_ack_update_window(tp, tcp_syn_window(ctp), ipv4_net(ctx).sysctl);
+    tcp_tstamp_advmss(ctx, tp);
     tcp_set_state<P>(ctx, sk, tcp_established); // tcp_finish_connect
     tcp_init_buffer_space(ctx, sk);             // tcp_init_transfer
     if (!sock_flag(sk, sock_dead))
@@ -677,6 +908,9 @@ void tcp_rcv_synack(Ctx& ctx, sock& sk) {
         q.rskq_accept_head = &ctp;
     q.rskq_accept_tail = &ctp;
     ++l->sk_ack_backlog;
+    // tcp_create_openreq_child: the handshake's ACK carries the client's
+    // first scaled window, the child's first max_window.
+    tcp_ack_update_window(ctp, tcp_adv_window(tp), ipv4_net(ctx).sysctl);
     tcp_syn_recv_established<P>(ctx, *child);
     ctx.sk_data_ready(*l);
 }
@@ -697,6 +931,7 @@ void tcp_release_cb(Ctx& ctx, sock& sk) {
         tp.timer_at = 0;
         tp.snd_una = tp.snd_nxt;
         tcp_parse_mss(tp, tp.advmss);
+        tcp_ack_update_window(tp, tcp_syn_window(tp), ipv4_net(ctx).sysctl);
         tcp_set_state<P>(ctx, sk, tcp_established);
         if (!sock_flag(sk, sock_dead))
             ctx.sk_state_change(sk);
@@ -752,6 +987,15 @@ int tcp_disconnect(Ctx& ctx, sock& sk, int /*flags*/) {
     if (!seq)
         seq = 1;
     tp.write_seq = seq;
+    // "tp->window_clamp = 0", inet_csk_delack_init (no delayed ACK, no
+    // pingpong mode: TCP_QUICKACK reads 1 again), rcv_mss = TCP_MIN_MSS, and
+    // rx_opt cleared: TCP_MAXSEG's value is forgotten, the next connect
+    // starts from the default MSS clamp.
+    tp.window_clamp = 0;
+    tp.inet_conn.icsk_ack = {};
+    tp.inet_conn.icsk_ack.rcv_mss = static_cast<std::uint16_t>(tcp_min_mss);
+    tp.user_mss = 0;
+    tp.mss_clamp = tcp_mss_default;
     i.inet_dport() = 0;
     if (!(sk.sk_userlocks & sock_bind_lock))
         i.inet_saddr = i.inet_rcv_saddr() = 0;
