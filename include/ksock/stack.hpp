@@ -19,6 +19,7 @@
 #include <ksock/kernel/socket_calls.hpp>
 #include <ksock/kernel/socket_io.hpp>
 #include <ksock/kernel/timers.hpp>
+#include <ksock/objects/net_device_state.hpp>
 #include <ksock/platform.hpp>
 #include <ksock/policy/fault.hpp>
 #include <ksock/policy/lock.hpp>
@@ -138,6 +139,23 @@ public:
     T& pernet() noexcept {
         return booted().template pernet<T>();
     }
+    //! The instance of device driver \p D of Config::devices (a driver's
+    //! own settings: its interface, its link), as it is before boot too.
+    template <class D>
+    D& device() noexcept {
+        return k_.template device<D>();
+    }
+    //! The stack's state of device \p ifindex (flags, MTU, queue, the
+    //! counters `ip -s link` prints), or null when there is no such device.
+    const net_device_state* netdev(int ifindex) noexcept {
+        return booted().dev_get_by_index(ifindex);
+    }
+    //! The ifindex of device driver \p D: its position in Config::devices + 1.
+    template <class D>
+    static constexpr int ifindex_of() noexcept {
+        return kernel::config_types<Config>::devices::template ifindex_of<D>;
+    }
+
     //! The socket, sock or file behind \p fd of the calling task, or null.
     ksock::socket* socket_of(int fd) noexcept { return booted().sockfd_lookup(fd); }
     sock* sk_of_fd(int fd) noexcept {

@@ -94,6 +94,13 @@ PINS = [
      "uapi/sockaddr.cpp", "offsetof(sockaddr_in, sin_addr) == 4"),
     ("uapi/poll.hpp", "ksock::pollfd: must have Linux's layout",
      "uapi/poll.cpp", "sizeof(pollfd) == 8"),
+    ("uapi/if_arp.hpp", "ksock::arphdr: must be the 8 bytes of the wire header",
+     "uapi/if_ether.cpp", "sizeof(arphdr) == 8"),
+    ("uapi/if_ether.hpp", "ksock::ethhdr: must be the 14 bytes of the wire header",
+     "uapi/if_ether.cpp", "sizeof(ethhdr) == 14"),
+    # registry/: the archetype net_device drivers are checked against.
+    ("registry/net_device.hpp", "ksock::archetypes::net_device must model ksock::net_device",
+     "registry/net_device.cpp", "net_device<archetypes::net_device>"),
     # inet/: PF_INET's object layouts and wire headers.
     ("inet/inet_sock.hpp", "ksock::inet::inet_sock: must be standard-layout",
      "inet/inet_sock.cpp", "std::is_standard_layout_v<inet_sock>"),
@@ -159,6 +166,8 @@ TRIGGERS = [
      "check_proto_ops"),
     ("core/sk_create.hpp", "check_sk_create_hooks<Hooks, Entry>()", "core/sk_create.hpp",
      "check_sk_create_hooks"),
+    ("registry/net_devices.hpp", "detail::all_net_devices(Devices{})", "registry/net_device.hpp",
+     "check_net_device"),
 ]
 
 

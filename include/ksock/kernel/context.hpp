@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <ksock/core/dev.hpp>
 #include <ksock/core/scm.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/detail/type_list.hpp>
@@ -20,6 +21,7 @@
 #include <ksock/kernel/file_table.hpp>
 #include <ksock/kernel/storage.hpp>
 #include <ksock/objects/kfunc.hpp>
+#include <ksock/objects/net_device_state.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/socket.hpp>
 #include <ksock/platform.hpp>
@@ -39,6 +41,7 @@ class context : public config_types<Config> {
     using types = config_types<Config>;
 
 public:
+    using typename types::devices;
     using typename types::fault_type;
     using typename types::hooks_type;
     using typename types::lock_type;
@@ -211,6 +214,23 @@ public:
         return n;
     }
 
+    // --- devices ----------------------------------------------------------------
+
+    //! The instance of device driver \p D (one of Config::devices).
+    template <class D>
+    D& device() noexcept {
+        static_assert(devices::template has<D>,
+                      "ksock::kernel::context::device<D>: D is not in Config::devices");
+        return devs_.template get<D>();
+    }
+    //! The stack's state of device \p ifindex, or null when there is none
+    //! (dev_get_by_index).
+    net_device_state* dev_get_by_index(int ifindex) noexcept {
+        if (ifindex < 1 || static_cast<std::size_t>(ifindex) > devices::count)
+            return nullptr;
+        return &netdev_[ifindex - 1];
+    }
+
     // --- tasks and descriptors (kernel/ only) ---------------------------------
 
     //! `current`.
@@ -267,6 +287,10 @@ public:
     //! The skbs' data chunks, by skb slot; never zeroed (data is written
     //! before it is read).
     unsigned char skb_data_[Config::skbs][Config::skb_data_size]{};
+    //! The device drivers' instances, and the stack's state of each device
+    //! (index ifindex - 1).
+    device_storage<typename Config::devices> devs_{};
+    net_device_state netdev_[devices::count ? devices::count : 1]{};
     unsigned long last_ino_ = 0;
     unsigned long jiffies_ = 0;
     wakeup_fn wakeup_ = nullptr;
@@ -295,6 +319,11 @@ private:
             t.rlimit_nofile = static_cast<unsigned>(Config::max_fds);
             t.pid = static_cast<int>(i) + 1;
         }
+        int ifindex = 1;
+        ksock::detail::for_each_type(typename devices::list{}, [&]<class D>() {
+            netdev_register<D>(netdev_[ifindex - 1], ifindex);
+            ++ifindex;
+        });
         platform::store_release(&booted_, true);
     }
 

@@ -25,6 +25,12 @@ struct proto_slot<P, N> {
     typename P::state_type state;
 };
 
+//! A device driver's instance.
+template <class D>
+struct device_slot {
+    D dev{};
+};
+
 //! Every proto's slot, P's found by slot<P>(); Config::proto_objects<P>
 //! sizes each pool.
 template <class Config, class L>
@@ -69,6 +75,21 @@ struct pernet_storage<type_list<Fs...>> : pernet_slot<Fs>... {
                               "pernet_type");
         using F = ksock::detail::at_t<ksock::detail::index_of_v<T, types>, type_list<Fs...>>;
         return static_cast<pernet_slot<F>&>(*this).pernet;
+    }
+};
+
+//! One instance of every device driver of Config::devices (a driver's own
+//! state: registers, a file descriptor, the far end of a test link), D's
+//! found by get<D>(). Built with the stack (a constinit stack needs drivers
+//! whose default constructor is constexpr), never reset at boot, so a
+//! program may set a driver up before the stack's first call.
+template <class L>
+struct device_storage;
+template <class... Ds>
+struct device_storage<type_list<Ds...>> : device_slot<Ds>... {
+    template <class D>
+    constexpr D& get() noexcept {
+        return static_cast<device_slot<D>&>(*this).dev;
     }
 };
 
