@@ -45,9 +45,6 @@ PINS = [
      "inet/ip/inet_protos.cpp", "net_protocol_handler<in::net_protocol_archetype>"),
     ("inet/ip/inet_protos.hpp", "ksock::inet::inet_protos: each IP protocol may have one net_protocol (inet_add_protocol refuses a taken slot)",
      "inet/ip/inet_protos.cpp", "!in::detail::inet_protos_valid("),
-    # registry/: the archetype the extension points are checked with.
-    ("registry/context.hpp", "stack_context<context>",
-     "registry/context.cpp", "stack_context<archetypes::context>"),
     # stack.hpp: kernel::context<Config> is ksock's own type; every Config
     # that passes the config checks above it gives a context modelling the
     # concept, so no config can make this one fire on its own.

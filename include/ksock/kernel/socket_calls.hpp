@@ -180,9 +180,24 @@ KSOCK_NOINLINE int getsockopt_entry(K& k, ksock::socket& so, int level, int optn
 template <class E, class K>
 KSOCK_NOINLINE int setsockopt_entry(K& k, ksock::socket& so, int level, int optname,
                                     const void* optval, socklen_t optlen) {
-    if (level == sol_socket && !(so.flags & (1UL << sock_custom_sockopt)))
-        return sk_setsockopt<E>(k, so, optname, optval, optlen);
+    // Without hooks, SOL_SOCKET never comes here unless the socket has
+    // SOCK_CUSTOM_SOCKOPT (sys_setsockopt took the shared body).
+    if constexpr (detail::sk_setsockopt_hooks<E>) {
+        if (level == sol_socket && !(so.flags & (1UL << sock_custom_sockopt)))
+            return sk_setsockopt<E>(k, so, optname, optval, optlen);
+    }
     return ops_setsockopt<E>(k, so, level, optname, optval, optlen);
+}
+
+//! Whether setsockopt(level, optname) on \p so is SOL_SOCKET's shared body
+//! alone: no custom sockopt, and not an option the entry hooks.
+template <class K>
+KSOCK_ALWAYS_INLINE inline bool sk_setsockopt_shared(const ksock::socket& so, int level,
+                                                     int optname) noexcept {
+    if (level != sol_socket || (so.flags & (1UL << sock_custom_sockopt)))
+        return false;
+    return !K::registry::sk_setsockopt_hooks_table.v[so.ops] ||
+           (optname != so_peek_off && optname != so_rcvlowat && optname != so_keepalive);
 }
 
 //! do_sock_getsockopt: SOL_SOCKET is the socket layer's own and needs no
@@ -211,6 +226,8 @@ inline int sys_setsockopt(K& k, int fd, int level, int optname, const void* optv
         return -ebadf;
     if (static_cast<int>(optlen) < 0)
         return -einval;
+    if (sk_setsockopt_shared<K>(*so, level, optname))
+        return sk_setsockopt(*so, optname, optval, optlen, k.current_cred());
     return K::registry::with_entry_inline(*so, [&]<class E>() {
         return setsockopt_entry<E>(k, *so, level, optname, optval, optlen);
     });

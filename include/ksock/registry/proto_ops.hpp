@@ -39,6 +39,7 @@
 #include <ksock/objects/socket.hpp>
 #include <ksock/registry/archetypes.hpp>
 #include <ksock/registry/context.hpp>
+#include <ksock/registry/proto.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/sockaddr.hpp>
 #include <ksock/uapi/types.hpp>
@@ -60,6 +61,16 @@ template <class Ops>
 concept has_set_rcvlowat = requires(archetypes::context& c, sock& sk) {
     { Ops::set_rcvlowat(c, sk, std::declval<int>()) } -> std::same_as<int>;
 };
+} // namespace detail
+
+namespace detail {
+//! Whether protosw entry \p E takes one of SOL_SOCKET's options itself:
+//! SO_PEEK_OFF or SO_RCVLOWAT through its ops, SO_KEEPALIVE through its
+//! proto (registry/proto.hpp). The others share sk_setsockopt whole.
+template <class E>
+inline constexpr bool sk_setsockopt_hooks =
+    has_set_peek_off<typename E::ops> || has_set_rcvlowat<typename E::ops> ||
+    proto_has_keepalive<typename E::prot>;
 } // namespace detail
 
 //! The proto_ops concept: release is the one member every socket needs.

@@ -154,6 +154,17 @@ struct registry {
         return t;
     }(entries{});
 
+    //! Per ops index: does the entry take SOL_SOCKET's SO_PEEK_OFF,
+    //! SO_RCVLOWAT or SO_KEEPALIVE itself (its ops' set_peek_off /
+    //! set_rcvlowat, its proto's keepalive)? The other entries, and every
+    //! other option, share one sk_setsockopt: no copy of it per entry.
+    static constexpr auto sk_setsockopt_hooks_table = []<class... Es>(type_list<Es...>) {
+        struct table {
+            bool v[sizeof...(Es) + 1];
+        } t{{false, detail::sk_setsockopt_hooks<Es>...}};
+        return t;
+    }(entries{});
+
     // --- resolution: one constexpr function, compile time and run time ----
 
     //! __sys_socket_create's flag check and __sock_create's range checks, in
