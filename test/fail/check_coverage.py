@@ -98,6 +98,8 @@ PINS = [
     # registry/: the archetype net_device drivers are checked against.
     ("registry/net_device.hpp", "ksock::archetypes::net_device must model ksock::net_device",
      "registry/net_device.cpp", "net_device<archetypes::net_device>"),
+    ("registry/packet_type.hpp", "ksock::archetypes::packet_type must model ksock::packet_type",
+     "registry/packet_type.cpp", "packet_type<archetypes::packet_type>"),
     # inet/: PF_INET's object layouts and wire headers.
     ("inet/inet_sock.hpp", "ksock::inet::inet_sock: must be standard-layout",
      "inet/inet_sock.cpp", "std::is_standard_layout_v<inet_sock>"),

@@ -15,6 +15,7 @@
 
 #include <ksock/core/dev.hpp>
 #include <ksock/core/scm.hpp>
+#include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/detail/type_list.hpp>
 #include <ksock/kernel/config_types.hpp>
@@ -32,6 +33,7 @@
 #include <ksock/runtime/net.hpp>
 #include <ksock/runtime/pool.hpp>
 #include <ksock/runtime/task.hpp>
+#include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/poll.hpp>
 
 namespace ksock::kernel {
@@ -230,6 +232,35 @@ public:
             return nullptr;
         return &netdev_[ifindex - 1];
     }
+    //! f.template operator()<D>(D& driver, net_device_state&) for the device
+    //! of \p ifindex (the generated switch). Precondition: it exists.
+    template <class F>
+    decltype(auto) with_device(int ifindex, F&& f) {
+        return devices::with_device(ifindex, [&]<class D>() -> decltype(auto) {
+            return f.template operator()<D>(devs_.template get<D>(), netdev_[ifindex - 1]);
+        });
+    }
+    //! dev_queue_xmit (core/dev.hpp) on device \p ifindex; ENODEV (the skb
+    //! freed) when there is none.
+    int dev_queue_xmit(int ifindex, sk_buff* skb, const unsigned char* hh, std::size_t hh_len,
+                       std::uint16_t protocol) {
+        if constexpr (devices::count == 0) {
+            (void)ifindex;
+            (void)hh;
+            (void)hh_len;
+            (void)protocol;
+            kfree_skb(*this, skb);
+            return -enodev;
+        } else {
+            if (!dev_get_by_index(ifindex)) {
+                kfree_skb(*this, skb);
+                return -enodev;
+            }
+            return with_device(ifindex, [&]<class D>(D& d, net_device_state& st) {
+                return ksock::dev_queue_xmit(*this, d, st, skb, hh, hh_len, protocol);
+            });
+        }
+    }
 
     // --- tasks and descriptors (kernel/ only) ---------------------------------
 
@@ -273,7 +304,7 @@ public:
     // --- the state: everything zero until boot --------------------------------
     struct booted_state {
         ksock::net net;
-        pernet_storage<typename Config::families> pernet;
+        pernet_storage<Config, typename Config::families> pernet;
         task_type tasks[Config::tasks];
     };
     proto_pools<Config, protos> pools_{};
@@ -321,8 +352,13 @@ private:
         }
         int ifindex = 1;
         ksock::detail::for_each_type(typename devices::list{}, [&]<class D>() {
-            netdev_register<D>(netdev_[ifindex - 1], ifindex);
+            netdev_register(devs_.template get<D>(), netdev_[ifindex - 1], ifindex);
             ++ifindex;
+        });
+        // pernet_operations' .init of every family, in registration order.
+        ksock::detail::for_each_type(typename registry::families{}, [&]<class F>() {
+            if constexpr (family_has_net_init<F, context>)
+                F::net_init(*this);
         });
         platform::store_release(&booted_, true);
     }

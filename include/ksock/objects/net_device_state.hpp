@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include <ksock/objects/sk_buff_head.hpp>
+#include <ksock/uapi/if.hpp>
 #include <ksock/uapi/if_link.hpp>
 
 namespace ksock {
@@ -22,8 +23,22 @@ struct qdisc_stats {
     std::uint64_t bytes;
 };
 
+//! What the families hear of a device (NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE
+//! on the netdevice notifier chain).
+enum class netdev_event : std::uint8_t {
+    up,     //!< dev_open: IFF_UP set
+    down,   //!< dev_close: IFF_UP cleared
+    change, //!< the carrier came or went
+};
+
 struct net_device_state {
     int ifindex;
+    unsigned short type;            //!< ARPHRD_* (the driver's)
+    unsigned short hard_header_len; //!< the driver's
+    unsigned char addr_len;         //!< the driver's
+    //! dev->dev_addr: the driver's hardware address, read at registration
+    //! and again each time the device is opened (a driver may learn it then).
+    unsigned char dev_addr[8];
     unsigned flags; //!< IFF_* (uapi/if.hpp): IFF_UP, IFF_RUNNING, IFF_LOWER_UP ...
     unsigned mtu;
     unsigned tx_queue_len; //!< the pfifo's limit (`ip link set ... txqueuelen`)

@@ -139,6 +139,23 @@ inline void skb_store_bits(sk_buff* skb, std::size_t off, const void* from,
     });
 }
 
+//! __skb_pull: drop \p len bytes from the front of the message (a link
+//! header read off a received frame, the IP header of a fragment joined to
+//! its datagram). A chunk's data then starts later: its head moves (an
+//! emptied chunk stays in the chain with no bytes, which every walk skips),
+//! and the pool gives the chunk its whole area back when it is freed.
+//! Precondition: len <= msg_len.
+inline void skb_pull(sk_buff* skb, std::uint32_t len) noexcept {
+    skb->msg_len -= len;
+    for (sk_buff* s = skb; s && len; s = s->frag_next) {
+        const std::uint32_t k = len < s->len ? len : s->len;
+        s->head += k;
+        s->cap -= k;
+        s->len -= k;
+        len -= k;
+    }
+}
+
 //! A protocol's control block type stored in skb->cb.
 template <class CB>
 CB& skb_cb(sk_buff& skb) noexcept {

@@ -12,6 +12,7 @@
 #include <ksock/core/sock_wait.hpp>
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_hashtables.hpp>
+#include <ksock/inet/ip/route.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/tcp/tcp_input.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
@@ -46,17 +47,26 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
     if (usin.sin_family != af_inet)
         return -eafnosupport;
     inet_sock& inet = *inet_sk(&sk);
-    std::uint32_t daddr = usin.sin_addr.s_addr;
-    // ip_route_connect: 0.0.0.0 means this host (loopback); lo's 127/8 is
-    // the only destination with a route.
-    if (daddr == inaddr_any)
-        daddr = ksock::cpu_to_be32(inaddr_loopback);
-    if (inet_addr_type(daddr) != rtn_local)
+    // ip_route_connect, from the socket's source address: 0.0.0.0 means
+    // that source or this host; a route that is not unicast ends here
+    // ("if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) return
+    // -ENETUNREACH"). ksock's TCP reaches only this host's own addresses
+    // (its segments do not go on a wire yet): a route out of a device is
+    // ENETUNREACH, as every non-local destination was while lo was the
+    // only device.
+    rtable rt{};
+    if (const int err = ip_route_output(ctx, usin.sin_addr.s_addr, inet.inet_saddr, rt)) {
+        if (err == -enetunreach)
+            ++ipv4_net(ctx).mib.ip.out_no_routes;
+        return err;
+    }
+    if (rt.broadcast || rt.multicast || rt.type != rtn_local)
         return -enetunreach;
+    const std::uint32_t daddr = rt.daddr;
     const std::uint32_t old_saddr = inet.inet_saddr;
     const std::uint32_t old_rcv = inet.inet_rcv_saddr();
     if (!inet.inet_saddr) {
-        inet.inet_saddr = ksock::cpu_to_be32(inaddr_loopback);
+        inet.inet_saddr = rt.saddr;
         if (!inet.inet_rcv_saddr())
             inet.inet_rcv_saddr() = inet.inet_saddr;
     }

@@ -17,6 +17,7 @@
 #include <ksock/core/skbuff.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/udp/udp_sock.hpp>
 #include <ksock/objects/kmsghdr.hpp>
 #include <ksock/uapi/byteorder.hpp>
@@ -143,8 +144,13 @@ template <class Ctx>
 int udp_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     const auto rmem = static_cast<unsigned>(sk.sk_rmem_alloc);
     const auto rcvbuf = static_cast<unsigned>(sk.sk_rcvbuf);
-    return sk_queue_rcv_or_drop(ctx, sk, skb,
-                                rmem + skb->truesize > rcvbuf && (rcvbuf > (INT_MAX >> 1) || rmem));
+    const bool refused = rmem + skb->truesize > rcvbuf && (rcvbuf > (INT_MAX >> 1) || rmem);
+    if (refused) { // udp_queue_rcv_one_skb: RcvbufErrors and InErrors
+        udp_mib& mib = ipv4_net(ctx).mib.udp;
+        ++mib.rcvbuf_errors;
+        ++mib.in_errors;
+    }
+    return sk_queue_rcv_or_drop(ctx, sk, skb, refused);
 }
 
 //! __udp_is_mcast_sock for lo's broadcast: the port, and the peer and the
@@ -173,21 +179,27 @@ void udp_mcast_deliver(Ctx& ctx, sk_buff* skb) {
         }
         last = &sk;
     });
-    if (last)
+    if (last) {
         udp_queue_rcv_skb(ctx, *last, skb);
-    else
+    } else {
+        ++ipv4_net(ctx).mib.udp.ignored_multi; // nobody took the broadcast
         kfree_skb(ctx, skb);
+    }
 }
 
-//! udp_rcv -> __udp4_lib_rcv: a datagram whose UDP length or checksum is
-//! wrong is dropped; one nobody is bound to is answered with ICMP
-//! port-unreachable.
+//! udp_rcv -> __udp4_lib_rcv: a datagram whose UDP length is wrong is
+//! dropped (InErrors), one whose checksum is wrong too (InCsumErrors and
+//! InErrors; ksock checks it on arrival, where Linux may wait for the
+//! read); one nobody is bound to is answered with ICMP port-unreachable
+//! (NoPorts).
 template <class Ctx>
 void udp_rcv(Ctx& ctx, sk_buff* skb) {
     inet_skb_cb& cb = inet_cb(*skb);
+    udp_mib& mib = ipv4_net(ctx).mib.udp;
     const std::size_t ihl = cb.ihl;
     udphdr uh{};
     bool ok = cb.tot_len >= ihl + sizeof uh;
+    bool csum_ok = true;
     if (ok) {
         skb_copy_bits(skb, ihl, &uh, sizeof uh);
         const std::size_t ulen = ksock::be16_to_cpu(uh.len);
@@ -199,7 +211,7 @@ void udp_rcv(Ctx& ctx, sk_buff* skb) {
             // The pseudo-header, then the UDP header and data.
             const std::uint32_t sum = csum_tcpudp_nofold(
                 cb.saddr, cb.daddr, static_cast<std::uint32_t>(ulen), ipproto_udp);
-            ok = csum_fold(skb_checksum(skb, ihl, ulen, sum)) == 0;
+            csum_ok = ok = csum_fold(skb_checksum(skb, ihl, ulen, sum)) == 0;
         }
         if (ok) {
             cb.sport = uh.source;
@@ -209,6 +221,9 @@ void udp_rcv(Ctx& ctx, sk_buff* skb) {
         }
     }
     if (!ok) {
+        if (!csum_ok)
+            ++mib.in_csum_errors;
+        ++mib.in_errors;
         kfree_skb(ctx, skb);
         return;
     }
@@ -220,6 +235,7 @@ void udp_rcv(Ctx& ctx, sk_buff* skb) {
         udp_queue_rcv_skb(ctx, *sk, skb);
         return;
     }
+    ++mib.no_ports;
     icmp_send(ctx, skb, icmp_t_dest_unreach, icmp_port_unreach);
     kfree_skb(ctx, skb);
 }
@@ -342,8 +358,10 @@ long udp_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags, i
         long o = static_cast<long>(sk.sk_peek_off) - moved;
         sk.sk_peek_off = static_cast<int>(o < 0 ? 0 : o);
     }
-    if (!peeking)
+    if (!peeking) {
+        ++ipv4_net(ctx).mib.udp.in_datagrams;
         kfree_skb(ctx, skb);
+    }
     return ret;
 }
 

@@ -1,7 +1,7 @@
 // ksock/inet/udp/udp_output.hpp: udp_sendmsg (net/ipv4/udp.c): the checks in
-// Linux's order, the route over lo, one skb charged to the sender
-// (ip_make_skb -> sock_alloc_send_skb), the UDP and IP headers, and the
-// loopback.
+// Linux's order, the route, one skb charged to the sender (ip_make_skb ->
+// sock_alloc_send_skb), the UDP header with its checksum (partial over lo,
+// whole through a device), the IP header, and ip_output.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +10,7 @@
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
 #include <ksock/inet/ip/ip_output.hpp>
+#include <ksock/inet/ip/route.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/objects/kmsghdr.hpp>
 #include <ksock/policy/trace.hpp>
@@ -39,24 +40,47 @@ long udp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
     if (msg.msg_name && dport == 0) // a connected peer's port may be 0
         return ts.result(-einval);
     rtable rt{};
-    if (const int err = ip_route_output_flow(sk, daddr, rt))
+    if (const int err = ip_route_output_flow(ctx, sk, daddr, rt))
         return ts.result(err);
     int err = 0;
-    sk_buff* skb = ip_make_skb(ctx, sk, msg, sizeof(udphdr), len, &err);
+    sk_buff* skb = ip_make_skb(ctx, sk, msg, sizeof(udphdr), len, rt, &err);
     if (!skb)
         return ts.result(err);
     const std::size_t ulen = len + sizeof(udphdr);
     udphdr uh{inet.inet_sport, dport, ksock::cpu_to_be16(static_cast<std::uint16_t>(ulen)), 0};
-    // udp4_hwcsum: lo offloads the checksum (NETIF_F_HW_CSUM), so Linux
-    // leaves only the folded pseudo-header sum in the header
-    // (CHECKSUM_PARTIAL) and nobody ever sums the payload: a raw socket on
-    // the host reads exactly this value.
     const std::uint32_t sum =
         csum_tcpudp_nofold(rt.saddr, rt.daddr, static_cast<std::uint32_t>(ulen), ipproto_udp);
-    uh.check = ksock::cpu_to_be16(static_cast<std::uint16_t>(~csum_fold(sum)));
-    skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
-    skb->ip_summed = checksum_partial;
-    ip_push_pending_frames(ctx, inet, skb, ipproto_udp, rt);
+    if (rt.oif == 1) {
+        // udp4_hwcsum: lo offloads the checksum (NETIF_F_HW_CSUM), so Linux
+        // leaves only the folded pseudo-header sum in the header
+        // (CHECKSUM_PARTIAL) and nobody ever sums the payload: a raw socket
+        // on the host reads exactly this value.
+        uh.check = ksock::cpu_to_be16(static_cast<std::uint16_t>(~csum_fold(sum)));
+        skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
+        skb->ip_summed = checksum_partial;
+    } else {
+        // udp_csum, as skb_checksum_help completes it for a device: ksock
+        // hands every driver a finished frame. A sum of 0 is sent as
+        // 0xffff (CSUM_MANGLED_0): 0 means "no checksum".
+        skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
+        std::uint16_t check = csum_fold(skb_checksum(skb, sizeof(iphdr), ulen, sum));
+        if (!check)
+            check = 0xffff;
+        uh.check = ksock::cpu_to_be16(check);
+        skb_store_bits(skb, sizeof(iphdr), &uh, sizeof uh);
+    }
+    // udp_send_skb: a full device queue is no error without IP_RECVERR
+    // (SndbufErrors); any other is returned (OutDatagrams otherwise).
+    err = ip_push_pending_frames(ctx, inet, skb, ipproto_udp, rt);
+    udp_mib& mib = ipv4_net(ctx).mib.udp;
+    if (err == -enobufs && !inet_test_bit(inet, inet_flags_recverr)) {
+        ++mib.sndbuf_errors;
+        err = 0;
+    } else if (!err) {
+        ++mib.out_datagrams;
+    }
+    if (err)
+        return ts.result(err);
     return static_cast<long>(len);
 }
 
