@@ -171,6 +171,11 @@ struct netns_ipv4_tables : netns_ipv4 {
     //! route to 127.x, kept by whatever changes lo or its addresses.
     bool lo_net_local;
     std::uint32_t lo_prefsrc; //!< that address: the source of routes to 127.x
+    unsigned lo_mtu;          //!< lo's MTU, for those routes
+    //! Neighbour entries and fragment queues in use: a tick with none has
+    //! no timer to look at.
+    unsigned neigh_used;
+    unsigned frags_used;
 };
 
 //! The tables of the stack whose context is \p ctx.

@@ -67,6 +67,7 @@ void inet_update_lo_net(Ctx& ctx) noexcept {
     t.lo_net_local = false;
     if (!inet_dev_up(ctx, 1))
         return;
+    t.lo_mtu = ctx.dev_get_by_index(1)->mtu;
     for (const in_ifaddr& ifa : t.addrs)
         if (ifa.ifa_index == 1 && !(ifa.ifa_flags & ifa_f_secondary) &&
             ifa.ifa_mask == inet_make_mask(8) && ipv4_is_loopback(ifa.ifa_local)) {

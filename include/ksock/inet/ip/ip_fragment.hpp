@@ -49,6 +49,7 @@ void ipq_kill(Ctx& ctx, ipq& q) noexcept {
         f = next;
     }
     q = ipq{};
+    --ipv4_tables(ctx).frags_used;
 }
 
 //! ip_frag_reasm: link the fragments' chains behind the first, whose
@@ -90,6 +91,7 @@ sk_buff* ip_frag_reasm(Ctx& ctx, ipq& q) noexcept {
     cb.frag_mf = 0;
     cb.frag_off = 0;
     q = ipq{};
+    --ipv4_tables(ctx).frags_used;
     return head;
 }
 
@@ -132,6 +134,7 @@ sk_buff* ip_defrag(Ctx& ctx, sk_buff* skb) {
                  cb.iif,
                  true,
                  nullptr};
+        ++t.frags_used;
     }
     const std::uint32_t offset = cb.frag_off;
     std::uint32_t end = offset + (cb.tot_len - cb.ihl);
@@ -196,7 +199,10 @@ sk_buff* ip_defrag(Ctx& ctx, sk_buff* skb) {
 template <class Ctx>
 void ipq_on_tick(Ctx& ctx) {
     const unsigned long now = ctx.jiffies();
-    for (ipq& q : ipv4_tables(ctx).frags) {
+    auto& t = ipv4_tables(ctx);
+    if (!t.frags_used)
+        return;
+    for (ipq& q : t.frags) {
         if (!q.used || static_cast<long>(now - q.expires) < 0)
             continue;
         ip_mib& mib = ipv4_net(ctx).mib.ip;

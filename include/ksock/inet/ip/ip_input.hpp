@@ -20,8 +20,10 @@
 #include <ksock/inet/ip/ip_loopback.hpp>
 #include <ksock/inet/ip/route.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
+#include <ksock/inet/netns_ipv4_tables.hpp>
 #include <ksock/objects/net_device_state.hpp>
 #include <ksock/objects/sk_buff.hpp>
+#include <ksock/platform.hpp>
 #include <ksock/registry/packet_type.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/if_ether.hpp>
@@ -125,6 +127,63 @@ inline void ip_rcv_drop(Ctx& ctx, sk_buff* skb, unsigned long* counter) {
     kfree_skb(ctx, skb);
 }
 
+//! ip_rcv's options (ihl > 5), out of line: false when the packet was
+//! dropped (a source route; or malformed: InHdrErrors and ICMP parameter
+//! problem pointing at the bad byte).
+template <class Ctx>
+KSOCK_NOINLINE bool ip_rcv_options(Ctx& ctx, sk_buff* skb, const iphdr& h, std::size_t ihl,
+                                   std::size_t tot, int iif, std::uint8_t pkt_type) {
+    std::size_t pointer = 0;
+    const ip_opts_verdict v = ip_options_check(skb, ihl, pointer);
+    if (v == ip_opts_verdict::ok)
+        return true;
+    if (v == ip_opts_verdict::bad) {
+        inet_cb(*skb) = inet_skb_cb{h.saddr,
+                                    h.daddr,
+                                    0,
+                                    0,
+                                    0,
+                                    static_cast<std::uint16_t>(tot),
+                                    static_cast<std::uint8_t>(ihl),
+                                    h.protocol,
+                                    0,
+                                    pkt_type,
+                                    1,
+                                    0,
+                                    0,
+                                    iif};
+        icmp_send(ctx, skb, icmp_t_parameterprob, 0, static_cast<std::uint32_t>(pointer) << 24);
+        ++ipv4_net(ctx).mib.ip.in_hdr_errors;
+    }
+    kfree_skb(ctx, skb);
+    return false;
+}
+
+//! ip_rcv's input route, out of line (lo's 127.0.0.0/8 is decided inline):
+//! RTN_LOCAL or RTN_BROADCAST, or 0 to drop. From lo, the route that sent
+//! it here said local or broadcast; from a device, ip_route_input decides,
+//! and a packet not ours is counted (InAddrErrors).
+template <class Ctx>
+KSOCK_NOINLINE std::uint8_t ip_rcv_route(Ctx& ctx, const iphdr& h, int iif) noexcept {
+    if (iif == 1) {
+        const rtn_type t = inet_addr_type(ctx, h.daddr);
+        return t == rtn_local || (t == rtn_broadcast && !ipv4_is_zeronet(h.daddr)) ? t : 0;
+    }
+    bool not_ours = false;
+    const std::uint8_t type = ip_route_input(ctx, h.daddr, h.saddr, iif, not_ours);
+    if (not_ours)
+        ++ipv4_net(ctx).mib.ip.in_addr_errors;
+    return type;
+}
+
+//! A frame the link addressed to someone else (rx_otherhost_dropped).
+template <class Ctx>
+KSOCK_NOINLINE void ip_rcv_otherhost(Ctx& ctx, sk_buff* skb, int iif) noexcept {
+    if (net_device_state* st = ctx.dev_get_by_index(iif))
+        ++st->stats.rx_otherhost_dropped;
+    kfree_skb(ctx, skb);
+}
+
 //! ip_rcv -> ip_rcv_core -> ip_rcv_finish for a packet from device \p iif
 //! (lo: 1) that the link classed \p pkt_type. Someone else's frame is
 //! dropped (rx_otherhost_dropped); then InReceives, and in Linux's order:
@@ -136,13 +195,9 @@ inline void ip_rcv_drop(Ctx& ctx, sk_buff* skb, unsigned long* counter) {
 //! martian (dropped). What is left is recorded in skb->cb and delivered.
 template <class Ctx>
 void ip_rcv(Ctx& ctx, sk_buff* skb, int iif = 1, std::uint8_t pkt_type = packet_host) {
+    if (KSOCK_UNLIKELY(pkt_type == packet_otherhost))
+        return ip_rcv_otherhost(ctx, skb, iif);
     ip_mib& mib = ipv4_net(ctx).mib.ip;
-    if (pkt_type == packet_otherhost) {
-        if (net_device_state* st = ctx.dev_get_by_index(iif))
-            ++st->stats.rx_otherhost_dropped;
-        kfree_skb(ctx, skb);
-        return;
-    }
     ++mib.in_receives;
     iphdr h{};
     if (skb->msg_len < sizeof h)
@@ -160,45 +215,18 @@ void ip_rcv(Ctx& ctx, sk_buff* skb, int iif = 1, std::uint8_t pkt_type = packet_
         return ip_rcv_drop(ctx, skb, &mib.in_truncated_pkts);
     if (tot < ihl)
         return ip_rcv_drop(ctx, skb, &mib.in_hdr_errors);
-    if (tot < skb->msg_len)
+    if (KSOCK_UNLIKELY(tot < skb->msg_len))
         skb_trim(ctx, skb, static_cast<std::uint32_t>(tot));
-    if (ihl > sizeof h) {
-        std::size_t pointer = 0;
-        const ip_opts_verdict v = ip_options_check(skb, ihl, pointer);
-        if (v == ip_opts_verdict::source_route)
+    if (KSOCK_UNLIKELY(ihl > sizeof h) && !ip_rcv_options(ctx, skb, h, ihl, tot, iif, pkt_type))
+        return;
+    std::uint8_t type = rtn_local;
+    const auto& tab = ipv4_tables(ctx);
+    if (!KSOCK_LIKELY(iif == 1 && ipv4_is_loopback(h.daddr) && tab.lo_net_local &&
+                      h.daddr != lo_broadcast())) {
+        type = ip_rcv_route(ctx, h, iif);
+        if (!type)
             return ip_rcv_drop(ctx, skb, nullptr);
-        if (v == ip_opts_verdict::bad) {
-            inet_cb(*skb) = inet_skb_cb{h.saddr,
-                                        h.daddr,
-                                        0,
-                                        0,
-                                        0,
-                                        static_cast<std::uint16_t>(tot),
-                                        static_cast<std::uint8_t>(ihl),
-                                        h.protocol,
-                                        0,
-                                        pkt_type,
-                                        1,
-                                        0,
-                                        0,
-                                        iif};
-            icmp_send(ctx, skb, icmp_t_parameterprob, 0, static_cast<std::uint32_t>(pointer) << 24);
-            return ip_rcv_drop(ctx, skb, &mib.in_hdr_errors);
-        }
     }
-    std::uint8_t type = 0;
-    if (iif == 1) {
-        // From lo: the route that sent it here said local or broadcast.
-        const rtn_type t = inet_addr_type(ctx, h.daddr);
-        type = t == rtn_local || (t == rtn_broadcast && !ipv4_is_zeronet(h.daddr)) ? t : 0;
-    } else {
-        bool not_ours = false;
-        type = ip_route_input(ctx, h.daddr, h.saddr, iif, not_ours);
-        if (not_ours)
-            return ip_rcv_drop(ctx, skb, &mib.in_addr_errors);
-    }
-    if (!type)
-        return ip_rcv_drop(ctx, skb, nullptr);
     const std::uint16_t frag = ksock::be16_to_cpu(h.frag_off);
     inet_cb(*skb) = inet_skb_cb{h.saddr,
                                 h.daddr,

@@ -29,6 +29,7 @@
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>
+#include <ksock/platform.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/in.hpp>
@@ -185,9 +186,10 @@ inline void ip_send_check(sk_buff* skb, iphdr& h, std::size_t ihl) noexcept {
 
 //! Write the 20-byte IPv4 header at the start of \p skb, checksum included.
 template <class Ctx>
-void ip_build_header(Ctx& ctx, sk_buff* skb, std::size_t tot_len, std::uint8_t tos, bool df,
-                     std::uint8_t ttl, std::uint8_t protocol, std::uint32_t saddr,
-                     std::uint32_t daddr) noexcept {
+KSOCK_ALWAYS_INLINE inline void ip_build_header(Ctx& ctx, sk_buff* skb, std::size_t tot_len,
+                                                std::uint8_t tos, bool df, std::uint8_t ttl,
+                                                std::uint8_t protocol, std::uint32_t saddr,
+                                                std::uint32_t daddr) noexcept {
     iphdr h{};
     h.ver_ihl = 0x45;
     h.tos = tos;

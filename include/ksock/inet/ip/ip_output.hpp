@@ -23,6 +23,7 @@
 #include <ksock/objects/net_device_state.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>
+#include <ksock/platform.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/if_ether.hpp>
 #include <ksock/uapi/sockaddr.hpp>
@@ -100,7 +101,7 @@ void icmp_out_count(Ctx& ctx, const sk_buff* skb, std::size_t off) noexcept {
 //! send memory comes back now, and sk_write_space runs), lo counts it out
 //! and in, then the packet is received.
 template <class Ctx>
-void ip_local_out(Ctx& ctx, sk_buff* skb) {
+inline void ip_local_out(Ctx& ctx, sk_buff* skb) {
     skb_orphan(ctx, skb);
     net_device_state& lo = *ctx.dev_get_by_index(1);
     const std::uint64_t len = skb->msg_len + eth_hlen;
@@ -181,12 +182,11 @@ int ip_fragment(Ctx& ctx, sk_buff* skb, const rtable& rt) {
     return err;
 }
 
-//! ip_output -> ip_finish_output: OutRequests; a datagram larger than the
-//! route's MTU is fragmented unless it says DF (then it is dropped:
-//! FragFails, EMSGSIZE, as ip_fragment does); the rest go as they are.
+//! ip_output through a device: a datagram larger than the route's MTU is
+//! fragmented unless it says DF (then it is dropped: FragFails, EMSGSIZE,
+//! as ip_fragment does); the rest go as they are.
 template <class Ctx>
-int ip_output(Ctx& ctx, sk_buff* skb, const rtable& rt) {
-    ++ipv4_net(ctx).mib.ip.out_requests;
+KSOCK_NOINLINE int ip_output_dev(Ctx& ctx, sk_buff* skb, const rtable& rt) {
     if (skb->msg_len > rt.mtu) {
         std::uint16_t frag = 0;
         skb_copy_bits(skb, 6, &frag, 2);
@@ -200,19 +200,34 @@ int ip_output(Ctx& ctx, sk_buff* skb, const rtable& rt) {
     return ip_finish_output2(ctx, skb, rt);
 }
 
+//! ip_output -> ip_finish_output: OutRequests, then over lo straight back in
+//! (no datagram is larger than lo's 64 KiB; OutTransmits), through a
+//! device as ip_output_dev says.
+template <class Ctx>
+KSOCK_ALWAYS_INLINE inline int ip_output(Ctx& ctx, sk_buff* skb, const rtable& rt) {
+    ip_mib& mib = ipv4_net(ctx).mib.ip;
+    ++mib.out_requests;
+    if (KSOCK_LIKELY(rt.oif == 1)) {
+        ++mib.out_transmits;
+        ip_local_out(ctx, skb);
+        return 0;
+    }
+    return ip_output_dev(ctx, skb, rt);
+}
+
 //! ip_push_pending_frames for that datagram: the IPv4 header (__ip_make_skb:
 //! the socket's TOS, DF from IP_MTU_DISCOVER and the size, its TTL,
 //! \p protocol, the route's addresses), then ip_send_skb -> ip_output: 0 or
 //! the error (OutDiscards counted).
 template <class Ctx>
-inline int ip_push_pending_frames(Ctx& ctx, const inet_sock& inet, sk_buff* skb,
-                                  std::uint8_t protocol, const rtable& rt) {
+KSOCK_ALWAYS_INLINE inline int ip_push_pending_frames(Ctx& ctx, const inet_sock& inet, sk_buff* skb,
+                                                      std::uint8_t protocol, const rtable& rt) {
     ip_build_header(ctx, skb, skb->msg_len, inet.tos, ip_sets_df(inet, skb->msg_len, rt.mtu),
                     ip_select_ttl(inet, ipv4_net(ctx).sysctl), protocol, rt.saddr, rt.daddr);
     if (protocol == ipproto_icmp)
         icmp_out_count(ctx, skb, sizeof(iphdr));
     const int err = ip_output(ctx, skb, rt);
-    if (err)
+    if (KSOCK_UNLIKELY(err))
         ++ipv4_net(ctx).mib.ip.out_discards;
     return err;
 }

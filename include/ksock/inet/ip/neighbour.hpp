@@ -89,7 +89,9 @@ template <class Ctx>
 void neigh_release_slot(Ctx& ctx, neighbour& n) noexcept {
     skb_queue_purge(ctx, n.arp_queue);
     n = neighbour{};
-    ++ipv4_tables(ctx).neigh_stats.destroys;
+    auto& t = ipv4_tables(ctx);
+    ++t.neigh_stats.destroys;
+    --t.neigh_used;
 }
 
 //! neigh_forced_gc: free the entries nothing needs (not in a timer, not
@@ -140,6 +142,7 @@ neighbour* neigh_create(Ctx& ctx, int ifindex, std::uint32_t key) noexcept {
     n->confirmed = ctx.jiffies() - 2 * neigh_ms(ipv4_net(ctx).neigh.base_reachable_time_ms);
     skb_queue_head_init(n->arp_queue);
     ++t.neigh_stats.allocs;
+    ++t.neigh_used;
     return n;
 }
 
@@ -347,9 +350,10 @@ template <class Ctx>
 void neigh_on_tick(Ctx& ctx) {
     auto& t = ipv4_tables(ctx);
     const unsigned long now = ctx.jiffies();
-    for (neighbour& n : t.neigh)
-        if (n.ifindex && (n.nud_state & nud_in_timer) && static_cast<long>(now - n.timer) >= 0)
-            neigh_timer_handler(ctx, n);
+    if (t.neigh_used)
+        for (neighbour& n : t.neigh)
+            if (n.ifindex && (n.nud_state & nud_in_timer) && static_cast<long>(now - n.timer) >= 0)
+                neigh_timer_handler(ctx, n);
     const neigh_parms& p = ipv4_net(ctx).neigh;
     if (static_cast<long>(now - t.neigh_next_work) < 0)
         return;

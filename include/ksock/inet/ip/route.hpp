@@ -19,6 +19,7 @@
 #include <ksock/inet/netns_ipv4_tables.hpp>
 #include <ksock/objects/net_device_state.hpp>
 #include <ksock/objects/sock.hpp>
+#include <ksock/platform.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/sockaddr.hpp>
@@ -38,26 +39,16 @@ struct rtable {
     unsigned mtu;          //!< dst_mtu: the device's MTU
 };
 
-//! ip_route_output_key for \p daddr from \p saddr (0: choose): EINVAL for a
-//! source that is multicast, broadcast or 0.0.0.0/8; ENETUNREACH for a
-//! source that is no address of ours, or no route; a route's own error for
-//! an unreachable (EHOSTUNREACH), prohibit (EACCES) or blackhole (EINVAL)
-//! route. 0.0.0.0 is the source address, or 127.0.0.1: local.
+//! ip_route_output_key's slow path: every destination but the fast path's.
 template <class Ctx>
-int ip_route_output(Ctx& ctx, std::uint32_t daddr, std::uint32_t saddr, rtable& rt) noexcept {
+KSOCK_NOINLINE int ip_route_output_slow(Ctx& ctx, std::uint32_t daddr, std::uint32_t saddr,
+                                        rtable& rt) noexcept {
     auto& t = ipv4_tables(ctx);
     rt = rtable{saddr, daddr, false, false, rtn_local, 1, daddr, 0};
     if (!daddr) {
         rt.daddr = rt.nexthop = saddr ? saddr : htonl_loopback();
         if (!rt.saddr)
             rt.saddr = rt.daddr;
-        rt.mtu = ctx.dev_get_by_index(1)->mtu;
-        return 0;
-    }
-    if (ipv4_is_loopback(daddr) && t.lo_net_local && daddr != lo_broadcast() &&
-        (!saddr || ipv4_is_loopback(saddr))) {
-        if (!saddr)
-            rt.saddr = t.lo_prefsrc;
         rt.mtu = ctx.dev_get_by_index(1)->mtu;
         return 0;
     }
@@ -110,13 +101,37 @@ int ip_route_output(Ctx& ctx, std::uint32_t daddr, std::uint32_t saddr, rtable& 
     return 0;
 }
 
+//! ip_route_output_key for \p daddr from \p saddr (0: choose): EINVAL for a
+//! source that is multicast, broadcast or 0.0.0.0/8; ENETUNREACH for a
+//! source that is no address of ours, or no route; a route's own error for
+//! an unreachable (EHOSTUNREACH), prohibit (EACCES) or blackhole (EINVAL)
+//! route. 0.0.0.0 is the source address, or 127.0.0.1: local. Inline, the
+//! fast path alone: 127.0.0.0/8 while lo has it.
+template <class Ctx>
+KSOCK_ALWAYS_INLINE inline int ip_route_output(Ctx& ctx, std::uint32_t daddr, std::uint32_t saddr,
+                                               rtable& rt) noexcept {
+    auto& t = ipv4_tables(ctx);
+    if (KSOCK_LIKELY(ipv4_is_loopback(daddr) && t.lo_net_local && daddr != lo_broadcast() &&
+                     (!saddr || ipv4_is_loopback(saddr)))) {
+        rt.saddr = saddr ? saddr : t.lo_prefsrc;
+        rt.daddr = rt.nexthop = daddr;
+        rt.broadcast = rt.multicast = false;
+        rt.type = rtn_local;
+        rt.oif = 1;
+        rt.mtu = t.lo_mtu;
+        return 0;
+    }
+    return ip_route_output_slow(ctx, daddr, saddr, rt);
+}
+
 //! ip_route_output_flow for a socket's datagram to \p daddr (from its source
 //! address), with the check every sender makes of the route it gets
 //! (udp_sendmsg, raw_sendmsg, ping_v4_sendmsg, __ip4_datagram_connect): a
 //! broadcast route needs SO_BROADCAST, else EACCES. No route is counted
 //! (OutNoRoutes).
 template <class Ctx>
-int ip_route_output_flow(Ctx& ctx, const sock& sk, std::uint32_t daddr, rtable& rt) noexcept {
+KSOCK_ALWAYS_INLINE inline int ip_route_output_flow(Ctx& ctx, const sock& sk, std::uint32_t daddr,
+                                                    rtable& rt) noexcept {
     if (const int err = ip_route_output(ctx, daddr, inet_sk(&sk)->inet_saddr, rt)) {
         if (err == -enetunreach)
             ++ipv4_net(ctx).mib.ip.out_no_routes;

@@ -39,7 +39,7 @@ long udp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
         return ts.result(err);
     if (msg.msg_name && dport == 0) // a connected peer's port may be 0
         return ts.result(-einval);
-    rtable rt{};
+    rtable rt; // filled by the route lookup when it succeeds
     if (const int err = ip_route_output_flow(ctx, sk, daddr, rt))
         return ts.result(err);
     int err = 0;
