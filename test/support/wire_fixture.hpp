@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <new>
 
 #include <ksock/default_config.hpp>
@@ -39,6 +40,9 @@ struct wire_config : ksock::default_config {
     using fault = ksock::fail_nth;
 };
 
+inline constexpr unsigned char mac_a[6] = {0x02, 0, 0, 0, 0, 1};
+inline constexpr unsigned char mac_b[6] = {0x02, 0, 0, 0, 0, 2};
+
 using wire_stack_a = ksock::stack<wire_config<0>>;
 using wire_stack_b = ksock::stack<wire_config<1>>;
 
@@ -58,10 +62,53 @@ inline const ksock::sockaddr* sa(const ksock::sockaddr_in& s) noexcept {
     return reinterpret_cast<const ksock::sockaddr*>(&s);
 }
 
+//! What went over the wire: every frame's first bytes, by side.
+struct wire_log {
+    static constexpr std::size_t max = 64;
+    struct entry {
+        int from;
+        std::size_t len;
+        unsigned char head[64];
+        std::uint16_t ethertype() const noexcept {
+            return static_cast<std::uint16_t>((head[12] << 8) | head[13]);
+        }
+        //! The ARP opcode of an ARP frame (0 otherwise).
+        unsigned arp_op() const noexcept { return ethertype() == 0x0806 ? head[21] : 0; }
+        std::uint32_t ip_at(std::size_t off) const noexcept {
+            std::uint32_t v = 0;
+            std::memcpy(&v, head + off, 4);
+            return v;
+        }
+    };
+    entry e[max];
+    std::size_t n = 0;
+    std::size_t total = 0;
+    static void record(void* user, int from, const unsigned char* p, std::size_t len) {
+        auto& l = *static_cast<wire_log*>(user);
+        ++l.total;
+        if (l.n == max)
+            return;
+        entry& x = l.e[l.n++];
+        x.from = from;
+        x.len = len;
+        std::memset(x.head, 0, sizeof x.head);
+        std::memcpy(x.head, p, len < sizeof x.head ? len : sizeof x.head);
+    }
+    void clear() noexcept { n = total = 0; }
+    //! Frames of \p ethertype sent by side \p from.
+    std::size_t count(int from, std::uint16_t ethertype) const noexcept {
+        std::size_t c = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            c += e[i].from == from && e[i].ethertype() == ethertype;
+        return c;
+    }
+};
+
 struct wire_pair {
     vwire w;
     wire_stack_a a;
     wire_stack_b b;
+    wire_log log;
 
     //! Run both stacks and the wire for \p ms.
     void run(unsigned long ms) { vlink_run(w, a, b, ms); }
@@ -75,6 +122,8 @@ struct wire_pair {
             reinterpret_cast<wire_pair*>(storage)->~wire_pair();
         auto* p = ::new (storage) wire_pair();
         built = true;
+        p->w.tap = &wire_log::record;
+        p->w.tap_user = &p->log;
         p->a.template device<vdev<0>>().wire = &p->w;
         p->b.template device<vdev<1>>().wire = &p->w;
         ksock::inet::iproute::addr_add(p->a, eth0, addr_a, 24);
@@ -83,6 +132,9 @@ struct wire_pair {
         p->b.dev_open(eth0);
         if (!cold)
             p->resolve();
+        p->log.clear();
+        ksock::inet::ipv4_net(p->a).mib = {};
+        ksock::inet::ipv4_net(p->b).mib = {};
         return *p;
     }
 
@@ -102,5 +154,23 @@ struct wire_pair {
         b.close(ub);
     }
 };
+
+//! The NUD state of \p addr on eth0 of stack \p s, or -1 for no entry.
+template <class S>
+int neigh_state(S& s, std::uint32_t addr) {
+    ksock::inet::neighbour n{};
+    return ksock::inet::iproute::neigh_get(s, eth0, addr, n) ? n.nud_state : -1;
+}
+
+//! A UDP socket of \p s bound to \p addr : \p port (port 0: any), or -errno.
+template <class S>
+int udp_bound(S& s, std::uint32_t addr, std::uint16_t port) {
+    const int fd = s.socket(ksock::af_inet, ksock::sock_dgram | ksock::sock_nonblock, 0);
+    if (fd < 0)
+        return fd;
+    const auto a = sin_of(addr, port);
+    const int err = s.bind(fd, sa(a), sizeof a);
+    return err ? err : fd;
+}
 
 } // namespace ksock_test
