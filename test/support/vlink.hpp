@@ -59,6 +59,27 @@ struct vwire {
     //! Called with every frame a side sends, before faults (may be null).
     void (*tap)(void* user, int from, const unsigned char* p, std::size_t n) = nullptr;
     void* tap_user = nullptr;
+    //! A frame for which this says true is lost (may be null): a test's
+    //! own choice of loss.
+    bool (*drop)(void* user, int from, const unsigned char* p, std::size_t n) = nullptr;
+    void* drop_user = nullptr;
+    //! Reverse the order of the frames in flight to each side (a test's
+    //! own reordering): the latest sent arrives first.
+    void reverse() noexcept {
+        unsigned long lo = 0;
+        bool any = false;
+        for (const frame& x : f)
+            if (x.used && (!any || x.seq < lo)) {
+                lo = x.seq;
+                any = true;
+            }
+        for (frame& x : f)
+            if (x.used)
+                x.seq = lo + (seq - x.seq);
+        for (frame& x : f)
+            if (x.used)
+                x.at = now;
+    }
 
     std::uint32_t next_random() noexcept {
         std::uint32_t x = rng ? rng : 0x2545f491u;
@@ -155,7 +176,7 @@ struct vdev {
         ++w.sent[Side];
         if (w.tap)
             w.tap(w.tap_user, Side, buf, n);
-        if (w.chance(w.loss)) {
+        if ((w.drop && w.drop(w.drop_user, Side, buf, n)) || w.chance(w.loss)) {
             ++w.lost;
             return ksock::netdev_tx::ok;
         }
