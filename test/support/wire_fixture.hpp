@@ -162,15 +162,19 @@ int neigh_state(S& s, std::uint32_t addr) {
     return ksock::inet::iproute::neigh_get(s, eth0, addr, n) ? n.nud_state : -1;
 }
 
-//! A UDP socket of \p s bound to \p addr : \p port (port 0: any), or -errno.
+//! A UDP socket of \p s bound to \p addr : \p port (port 0: any), or
+//! -errno (the socket closed again).
 template <class S>
 int udp_bound(S& s, std::uint32_t addr, std::uint16_t port) {
     const int fd = s.socket(ksock::af_inet, ksock::sock_dgram | ksock::sock_nonblock, 0);
     if (fd < 0)
         return fd;
     const auto a = sin_of(addr, port);
-    const int err = s.bind(fd, sa(a), sizeof a);
-    return err ? err : fd;
+    if (const int err = s.bind(fd, sa(a), sizeof a)) {
+        s.close(fd);
+        return err;
+    }
+    return fd;
 }
 
 } // namespace ksock_test

@@ -43,8 +43,9 @@ struct fib_result {
 };
 
 //! fib_check_nh for a route through \p gw on device \p oif: the device must
-//! be up, and the gateway on one of its subnets (a connected route of the
-//! device). 0, ENETDOWN or ENETUNREACH.
+//! be up, and the gateway on one of its subnets or one of our addresses
+//! (fib_check_nh_v4_gw finds it by a route of link or host scope; the host
+//! takes both). 0, ENETDOWN or ENETUNREACH.
 template <class Ctx>
 int fib_check_nh(Ctx& ctx, int oif, std::uint32_t gw) noexcept {
     if (!inet_dev_up(ctx, oif))
@@ -54,8 +55,9 @@ int fib_check_nh(Ctx& ctx, int oif, std::uint32_t gw) noexcept {
     for (const in_ifaddr& ifa : ipv4_tables(ctx).addrs) {
         if (!ifa.ifa_index)
             break;
-        if (ifa.ifa_index == oif && !(ifa.ifa_flags & ifa_f_secondary) && inet_ifa_match(gw, ifa) &&
-            ifa.ifa_local != gw)
+        if (ifa.ifa_local == gw)
+            return 0;
+        if (ifa.ifa_index == oif && !(ifa.ifa_flags & ifa_f_secondary) && inet_ifa_match(gw, ifa))
             return 0;
     }
     return -enetunreach;
