@@ -151,6 +151,9 @@ struct vdev {
     unsigned char mac[6] = {0x02, 0, 0, 0, 0, static_cast<unsigned char>(Side + 1)};
     bool opened = false;
     int open_error = 0; //!< what the next open() answers
+    //! Receive errors the "hardware" reports at the next poll.
+    unsigned rx_errors_pending = 0;
+    ksock::netdev_rx_error rx_error_kind = ksock::netdev_rx_error::crc;
 
     int open() noexcept {
         if (open_error)
@@ -197,6 +200,8 @@ struct vdev {
     int poll(Sink& sink, int budget) {
         int done = 0;
         vwire& w = *wire;
+        for (; rx_errors_pending; --rx_errors_pending)
+            sink.rx_error(rx_error_kind);
         while (done < budget) {
             vwire::frame* fr = w.next_for(Side);
             if (!fr)

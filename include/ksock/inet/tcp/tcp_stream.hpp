@@ -141,6 +141,28 @@ void tcp_on_tick(Ctx& ctx) {
     });
 }
 
+//! The milliseconds until tcp_on_tick has something to do (a TIME_WAIT
+//! entry or a socket's timer expires), -1 when nothing is armed.
+template <class P, class Ctx>
+long tcp_next_timer(Ctx& ctx) {
+    const unsigned long now = ctx.jiffies();
+    long best = -1;
+    auto take = [&](unsigned long at) {
+        const long d = static_cast<long>(at - now);
+        const long left = d < 0 ? 0 : d;
+        if (best < 0 || left < best)
+            best = left;
+    };
+    for (const inet_timewait_sock& tw : ctx.template proto_state<P>().tw)
+        if (tw.tw_live)
+            take(tw.tw_expires);
+    ctx.template for_each_obj<P>([&](typename P::obj_type& o) {
+        if (o.timer_at)
+            take(o.timer_at);
+    });
+    return best;
+}
+
 //! sk_stream_memory_free / __sk_stream_is_writeable.
 inline bool sk_stream_memory_free(const sock& sk) noexcept {
     return sk.sk_wmem_queued < sk.sk_sndbuf;
