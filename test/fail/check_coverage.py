@@ -91,6 +91,8 @@ PINS = [
      "uapi/sockaddr.cpp", "offsetof(sockaddr_in, sin_addr) == 4"),
     ("uapi/poll.hpp", "ksock::pollfd: must have Linux's layout",
      "uapi/poll.cpp", "sizeof(pollfd) == 8"),
+    ("uapi/if.hpp", "ksock::ifreq: must have Linux's size (40 bytes on LP64, 32 on ILP32)",
+     "uapi/if.cpp", "sizeof(ifreq) == (sizeof(long) == 8 ? 40 : 32)"),
     ("uapi/if_arp.hpp", "ksock::arphdr: must be the 8 bytes of the wire header",
      "uapi/if_ether.cpp", "sizeof(arphdr) == 8"),
     ("uapi/if_ether.hpp", "ksock::ethhdr: must be the 14 bytes of the wire header",

@@ -78,7 +78,7 @@ consteval bool valid_ifname(const char* s) {
         return false;
     std::size_t n = 0;
     while (s[n])
-        if (++n >= ifnamsiz)
+        if (++n >= static_cast<std::size_t>(ifnamsiz))
             return false;
     return n > 0;
 }

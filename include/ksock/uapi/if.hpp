@@ -1,13 +1,19 @@
-// ksock/uapi/if.hpp: a network interface's name length and flags
-// (include/uapi/linux/if.h): what SIOCGIFFLAGS and `ip link` show.
+// ksock/uapi/if.hpp: a network device as user space sees it (include/uapi/
+// linux/if.h): its flags (IFF_*, as SIOCGIFFLAGS and `ip link` show them),
+// and struct ifreq, the argument of the device requests of ioctl(2), with
+// Linux's layout: a device name of IFNAMSIZ bytes, then a union whose size
+// is that of its largest member, struct ifmap (24 bytes where a long has
+// 8, 16 where it has 4).
 #pragma once
+
+#include <ksock/uapi/sockaddr.hpp>
 
 namespace ksock {
 
-//! IFNAMSIZ: an interface name, its terminating zero included.
-inline constexpr unsigned ifnamsiz = 16;
+//! IFNAMSIZ: a device name with its NUL.
+inline constexpr int ifnamsiz = 16;
 
-// --- net_device_flags ---------------------------------------------------------
+// --- net_device_flags: what SIOCGIFFLAGS and `ip link` show -------------------
 inline constexpr unsigned iff_up = 1u << 0;        //!< administratively up
 inline constexpr unsigned iff_broadcast = 1u << 1; //!< broadcast address valid
 inline constexpr unsigned iff_debug = 1u << 2;
@@ -21,5 +27,37 @@ inline constexpr unsigned iff_allmulti = 1u << 9;
 inline constexpr unsigned iff_multicast = 1u << 12;
 inline constexpr unsigned iff_lower_up = 1u << 16; //!< the driver signals L1 up (carrier)
 inline constexpr unsigned iff_dormant = 1u << 17;
+
+//! struct ifmap: a device's hardware parameters (SIOCGIFMAP).
+struct ifmap {
+    unsigned long mem_start;
+    unsigned long mem_end;
+    unsigned short base_addr;
+    unsigned char irq;
+    unsigned char dma;
+    unsigned char port;
+};
+
+//! struct ifreq: the device's name, then the request's value. The members
+//! have the kernel's names (<linux/if.h> reaches them through macros:
+//! ifr_name is ifr_ifrn.ifrn_name, ifr_data ifr_ifru.ifru_data ...).
+struct ifreq {
+    union {
+        char ifrn_name[ifnamsiz];
+    } ifr_ifrn;
+    union {
+        sockaddr ifru_addr;
+        short ifru_flags;
+        int ifru_ivalue;
+        int ifru_mtu;
+        ifmap ifru_map;
+        char ifru_slave[ifnamsiz];
+        char ifru_newname[ifnamsiz];
+        void* ifru_data;
+    } ifr_ifru;
+};
+
+static_assert(sizeof(ifreq) == ifnamsiz + (sizeof(long) == 8 ? 24 : 16),
+              "ksock::ifreq: must have Linux's size (40 bytes on LP64, 32 on ILP32)");
 
 } // namespace ksock

@@ -18,6 +18,7 @@
 #include <ksock/uapi/rtnetlink.hpp>
 #include <ksock/uapi/socket.hpp>
 
+#include "support/static_require.hpp"
 #include "support/wire_fixture.hpp"
 
 using namespace ksock_test;
@@ -200,4 +201,43 @@ TEST_CASE("route: sockets on the new addresses: bind, connect, getsockname, UDP 
         p.a.close(fd);
     p.run(61000); // TIME_WAIT
     CHECK(p.a.empty());
+}
+
+// The routes of a namespace with only lo up, as a 6.18 host answers them
+// (from the lo-only days of route.hpp, now over the FIB).
+TEST_CASE("ip_route_output: 0.0.0.0 is the source, or 127.0.0.1 for a socket without one") {
+    static ksock::default_stack s;
+    in::rtable rt{};
+    CHECK(ipr::route_get(s, 0, rt) == 0);
+    CHECK(rt.daddr == in::ipv4(127, 0, 0, 1));
+    CHECK(rt.saddr == in::ipv4(127, 0, 0, 1));
+    CHECK(ipr::route_get(s, 0, rt, in::ipv4(127, 0, 0, 5)) == 0);
+    CHECK(rt.daddr == in::ipv4(127, 0, 0, 5));
+    CHECK(rt.saddr == in::ipv4(127, 0, 0, 5));
+    CHECK_FALSE(rt.broadcast);
+}
+
+TEST_CASE("ip_route_output: 127.255.255.255 is lo's broadcast route, from 127.0.0.1") {
+    static ksock::default_stack s;
+    in::rtable rt{};
+    CHECK(ipr::route_get(s, in::ipv4(127, 255, 255, 255), rt) == 0);
+    CHECK(rt.broadcast);
+    CHECK(rt.saddr == in::ipv4(127, 0, 0, 1));
+    CHECK(ipr::route_get(s, in::ipv4(127, 0, 0, 2), rt) == 0);
+    CHECK_FALSE(rt.broadcast);
+    CHECK(rt.daddr == in::ipv4(127, 0, 0, 2));
+}
+
+TEST_CASE("ip_route_output: no route but lo's: ENETUNREACH") {
+    static ksock::default_stack s;
+    in::rtable rt{};
+    CHECK(ipr::route_get(s, in::ipv4(10, 1, 2, 3), rt) == -ksock::enetunreach);
+    CHECK(ipr::route_get(s, in::ipv4(224, 0, 0, 1), rt) == -ksock::enetunreach);
+    CHECK(ipr::route_get(s, in::ipv4(255, 255, 255, 255), rt) == -ksock::enetunreach);
+    CHECK(ipr::route_get(s, in::ipv4(0, 255, 255, 255), rt) == -ksock::enetunreach);
+}
+
+TEST_CASE("ipv4_default_advmss: lo's 64 KiB MTU advertises 65495") {
+    STATIC_REQUIRE(in::ipv4_default_advmss(in::lo_mtu) == 65495);
+    STATIC_REQUIRE(in::ipv4_default_advmss(1500) == 1460);
 }

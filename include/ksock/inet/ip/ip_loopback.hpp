@@ -26,6 +26,7 @@
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/ip/inet_protos.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
+#include <ksock/inet/ip/route.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>

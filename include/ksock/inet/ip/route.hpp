@@ -27,6 +27,20 @@
 
 namespace ksock::inet {
 
+//! lo's MTU (loopback_setup: 64 KiB): the MTU TCP's MSS is computed from
+//! (its segments go over lo only).
+inline constexpr std::uint32_t lo_mtu = 64 * 1024;
+
+//! ipv4_default_advmss: the MSS a route lets TCP advertise, the MTU less
+//! the IPv4 and TCP headers, at most IPV4_MAX_PMTU (65535) less them: 65495
+//! on lo.
+constexpr std::uint16_t ipv4_default_advmss(std::uint32_t mtu) noexcept {
+    constexpr std::uint32_t header_size = 20 + 20;
+    constexpr std::uint32_t max = 65535 - header_size;
+    const std::uint32_t advmss = mtu - header_size;
+    return static_cast<std::uint16_t>(advmss < max ? advmss : max);
+}
+
 //! struct rtable, as far as a packet's sender needs it.
 struct rtable {
     std::uint32_t saddr;

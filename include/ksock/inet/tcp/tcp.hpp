@@ -73,6 +73,7 @@ struct tcp_prot {
         tp.snd_ssthresh = tcp_infinite_ssthresh;
         tp.snd_cwnd_clamp = ~0U;
         tp.mss_cache = tcp_mss_default;
+        tp.mss_clamp = tcp_mss_default;
         tp.reordering = static_cast<std::uint32_t>(s.tcp_reordering);
         // tcp_assign_congestion_control: the netns default, Reno if unknown.
         icsk.icsk_ca_ops = ca;
