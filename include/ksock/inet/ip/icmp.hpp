@@ -138,19 +138,24 @@ void icmp_echo(Ctx& ctx, const sk_buff* skb) {
 }
 
 //! icmp_unreach and friends: one that quotes less than a header and 8
-//! bytes is dropped; the rest go to the protocol of the datagram they
-//! quote (UDP: __udp4_lib_err).
+//! bytes, or a header with ihl < 5, is dropped and counted in InErrors
+//! (icmp_unreach's out_err, icmp_socket_deliver's short pull); the rest go
+//! to the protocol of the datagram they quote (UDP: __udp4_lib_err).
 template <class Ctx>
 void icmp_unreach(Ctx& ctx, const sk_buff* skb, std::uint8_t type, std::uint8_t code) {
     const inet_skb_cb& cb = inet_cb(*skb);
     const std::size_t inner = cb.ihl + sizeof(icmphdr);
     iphdr iph{};
-    if (cb.tot_len < inner + sizeof iph)
+    if (cb.tot_len < inner + sizeof iph) {
+        ++ipv4_net(ctx).mib.icmp.in_errors;
         return;
+    }
     skb_copy_bits(skb, inner, &iph, sizeof iph);
     const std::size_t ihl = static_cast<std::size_t>(iph.ver_ihl & 0x0f) * 4u;
-    if (ihl < sizeof iph || cb.tot_len < inner + ihl + 8)
+    if (ihl < sizeof iph || cb.tot_len < inner + ihl + 8) {
+        ++ipv4_net(ctx).mib.icmp.in_errors;
         return;
+    }
     if (iph.protocol == ipproto_udp)
         udp_err(ctx, skb, inner, type, code);
 }

@@ -267,7 +267,7 @@ inline constexpr icmp_err icmp_err_convert[nr_icmp_unreach + 1] = {
 
 //! __udp4_lib_err: an ICMP error about a datagram this stack sent (the
 //! original IP header at \p inner in the ICMP packet) reaches the sock that
-//! sent it. Without IP_RECVERR only a hard error on a connected sock is
+//! sent it (none: Icmp InErrors). Without IP_RECVERR only a hard error on a connected sock is
 //! reported (sk_err, sk_error_report): an unconnected sender is not told.
 //! With IP_RECVERR sk_err is set as well (ksock queues nothing on the error
 //! queue).
@@ -280,8 +280,12 @@ void udp_err(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t type,
     const std::size_t ihl = static_cast<std::size_t>(iph.ver_ihl & 0x0f) * 4u;
     skb_copy_bits(skb, inner + ihl, &uh, sizeof uh);
     sock* sk = udp4_lib_lookup(ctx, iph.daddr, uh.dest, iph.saddr, uh.source);
-    if (!sk)
+    if (!sk) {
+        // No socket sent it (a forged or stale quote): Linux counts the
+        // error as one it could not deliver, in Icmp InErrors.
+        ++ipv4_net(ctx).mib.icmp.in_errors;
         return;
+    }
     int err = 0;
     bool harderr = false;
     switch (type) {
