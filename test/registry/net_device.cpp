@@ -46,7 +46,7 @@ struct name_too_long : arch {
     static constexpr const char* name = "sixteen-chars-xx"; // IFNAMSIZ is 16 with the zero
 };
 struct name_not_constant : arch {
-    static const char* name;
+    static const char* name; // defined below: a variable, not a constant
 };
 struct type_unknown : arch {
     static constexpr unsigned short type = 24; // ARPHRD_IEEE1394: not a link ksock speaks
@@ -59,7 +59,8 @@ struct mtu_too_large : arch {
 };
 struct ether_without_header : arch {
     static constexpr unsigned short type = arphrd_ether;
-    static constexpr unsigned char addr_len = eth_alen;
+    // Right, but never looked at: the header's check fails first.
+    [[maybe_unused]] static constexpr unsigned char addr_len = eth_alen;
 };
 struct none_with_header : arch {
     static constexpr unsigned short hard_header_len = eth_hlen;
@@ -69,7 +70,7 @@ struct ether_without_address : arch {
     static constexpr unsigned short hard_header_len = eth_hlen;
 };
 struct features_not_constant : arch {
-    static const netdev_features_t features;
+    static netdev_features_t features; // a variable (defined below), not a constant
 };
 struct no_queue : arch {
     static constexpr unsigned tx_queue_len = 0;
@@ -116,6 +117,9 @@ struct eth_a : arch {
 struct tun_b : arch {
     static constexpr const char* name = "tun0";
 };
+
+const char* name_not_constant::name = "eth9";
+netdev_features_t features_not_constant::features = 0;
 
 } // namespace
 

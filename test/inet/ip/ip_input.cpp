@@ -28,7 +28,6 @@ namespace in = ksock::inet;
 
 namespace {
 constexpr std::uint32_t peer = in::ipv4(192, 0, 2, 2); // b's address, played by the test
-const unsigned char zero8[8] = {};
 
 //! Inject \p f toward a and run; returns the counter deltas of a.
 struct deltas {
