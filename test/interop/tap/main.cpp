@@ -5,11 +5,14 @@
 // compared: the result and errno of each call, the data and addresses
 // received, the neighbour entries, the IP header fields of the frames each
 // sends (a packet socket sees them all), and the counter deltas of
-// /proc/net/snmp and netstat against ksock's for the same role.
+// /proc/net/snmp and netstat against ksock's for the same role. Last, the
+// fault device on ksock's side (sides.hpp: lossy_tap) loses a fifth of the
+// frames each way, and both sides' counts must add up with its losses.
 //
 // Exit 0: every comparison held; 1: one did not (each printed); 77: no
 // private network namespace or TAP device here (a skip, with the reason).
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <poll.h>
@@ -58,7 +61,7 @@ void same(long a, long b, const std::string& what) {
 //! round, until \p done or \p ms rounds. \p real: wait up to 1 ms of real
 //! time a round for the kernel (its timers run on the wall clock).
 bool pump(const std::function<bool()>& done, int ms, bool real = true) {
-    const int fd = w->s.device<ksock::drivers::tap>().fd();
+    const int fd = w->s.device<lossy_tap>().fd();
     for (int i = 0; i < ms; ++i) {
         w->s.advance(0);
         w->sniff.drain(w->log);
@@ -442,7 +445,7 @@ void case_ip_rcv_drops() {
     w->kernel.bind(kr, k_addr, 7004);
     const int xr = w->ks->socket(SOCK_DGRAM, 0);
     w->ks->bind(xr, x_addr, 7004);
-    const int fd = w->s.device<ksock::drivers::tap>().fd();
+    const int fd = w->s.device<lossy_tap>().fd();
     for (int kind = 0; kind < static_cast<int>(std::size(drop_kinds)); ++kind) {
         w->current = drop_kinds[kind];
         const auto to_x = drop_frame(kind, w->ks->mac, w->kernel.mac, k_addr, x_addr);
@@ -467,6 +470,87 @@ void case_ip_rcv_drops() {
     w->ks->close(xr);
 }
 
+// --- loss on ksock's side -------------------------------------------------------------
+
+//! The fault device loses a fifth of the frames each way: UDP datagrams
+//! from the kernel echoed by ksock, and ksock's pings to the kernel. What
+//! each side counts must add up with what the device lost: the kernel's
+//! datagrams sent = ksock's received + lost on the way in; ksock's echoes =
+//! the kernel's received + lost on the way out; the data of each intact.
+void case_loss() {
+    w->current = "loss on ksock's side";
+    ++w->cases;
+    lossy_tap& dev = w->s.device<lossy_tap>();
+    const int kr = w->kernel.socket(SOCK_DGRAM, 0);
+    same(w->kernel.bind(kr, k_addr, 7100), 0, "the kernel binds");
+    const int xr = w->ks->socket(SOCK_DGRAM, 0);
+    same(w->ks->bind(xr, x_addr, 7100), 0, "ksock binds");
+    settle(5);
+    const counters k0 = w->kernel.snmp(), x0 = w->ks->snmp();
+    dev.loss = 20;
+    dev.rng = 12345;
+    constexpr int n = 60;
+    long echoed = 0, got_back = 0, last = -1;
+    char buf[64];
+    auto collect = [&] {
+        long r;
+        while ((r = w->kernel.recvfrom(kr, buf, sizeof buf, nullptr, nullptr)) > 0) {
+            ++got_back;
+            const long seq = std::strtol(buf + 4, nullptr, 10);
+            check(std::strncmp(buf, "seq ", 4) == 0 && seq > last && seq < n,
+                  "an echo comes back intact and in order");
+            last = seq;
+        }
+    };
+    for (int i = 0; i < n; ++i) {
+        const std::string m = "seq " + std::to_string(i);
+        same(w->kernel.sendto(kr, m.data(), m.size() + 1, x_addr, 7100),
+             static_cast<long>(m.size() + 1), "the kernel's send");
+        pump([] { return false; }, 3);
+        std::uint32_t a = 0;
+        unsigned port = 0;
+        long r;
+        while ((r = w->ks->recvfrom(xr, buf, sizeof buf, &a, &port)) > 0) {
+            check(std::strtol(buf + 4, nullptr, 10) <= i, "ksock receives what was sent");
+            echoed += w->ks->sendto(xr, buf, static_cast<std::size_t>(r), a, port) == r;
+        }
+        collect();
+    }
+    // ksock's pings to the kernel, one at a time.
+    const int p = w->ks->socket(SOCK_DGRAM, IPPROTO_ICMP);
+    long replies = 0;
+    for (int i = 0; i < 20; ++i) {
+        unsigned char req[16] = {8, 0, 0, 0, 0, 0, 0, static_cast<unsigned char>(i)};
+        w->ks->sendto(p, req, sizeof req, k_addr, 0);
+        pump([] { return false; }, 3);
+        while (w->ks->recvfrom(p, buf, sizeof buf, nullptr, nullptr) > 0)
+            ++replies;
+    }
+    pump([] { return false; }, 20);
+    collect();
+    dev.loss = 0;
+    const counters k = delta(k0, w->kernel.snmp()), x = delta(x0, w->ks->snmp());
+    const long in_lost = static_cast<long>(dev.lost[1][0]),
+               out_lost = static_cast<long>(dev.lost[0][0]);
+    same(k.at("Udp.OutDatagrams"), n, "the kernel sent every datagram");
+    same(x.at("Udp.InDatagrams") + in_lost, n, "ksock's received + lost on the way in");
+    same(x.at("Udp.OutDatagrams"), echoed, "ksock's echoes");
+    same(k.at("Udp.InDatagrams") + out_lost, echoed, "the kernel's received + lost on the way out");
+    same(got_back, k.at("Udp.InDatagrams"), "the kernel's socket got what it counted");
+    same(x.at("Icmp.OutEchos"), 20, "ksock's echo requests");
+    same(k.at("Icmp.InEchos") + static_cast<long>(dev.lost[0][1]), 20,
+         "the kernel's echo requests + lost on the way out");
+    same(replies + static_cast<long>(dev.lost[1][1]), k.at("Icmp.OutEchoReps"),
+         "ksock's replies + lost on the way in");
+    check(in_lost > 0 && out_lost > 0, "the device lost frames both ways");
+    std::printf("loss: %d datagrams, %ld echoed, %ld back; the device lost %lu in, %lu out\n", n,
+                echoed, got_back, dev.lost[1][0] + dev.lost[1][1] + dev.lost[1][2],
+                dev.lost[0][0] + dev.lost[0][1] + dev.lost[0][2]);
+    w->kernel.close(kr);
+    w->ks->close(xr);
+    w->ks->close(p);
+}
+
 } // namespace
 
 int main() {
@@ -484,7 +568,7 @@ int main() {
             std::printf("note: %s\n", e.c_str());
     auto wd = std::make_unique<world>();
     w = wd.get();
-    auto& dev = w->s.device<ksock::drivers::tap>();
+    auto& dev = w->s.device<lossy_tap>();
     if (const int e = dev.attach(ifname)) {
         std::printf("SKIP: no TAP device: /dev/net/tun: %s\n", std::strerror(-e));
         return exit_skip;
@@ -518,6 +602,7 @@ int main() {
     both_ways("fragments", frag_way, IPPROTO_UDP);
     both_ways("unreachable neighbour", unreachable_way, 0);
     case_ip_rcv_drops();
+    case_loss();
 
     const ksock::net_device_state* st = w->s.netdev(eth0);
     std::printf("tap interop: %lu cases, %zu frames on the link (ksock: %llu in, %llu out), "
