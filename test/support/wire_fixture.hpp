@@ -117,11 +117,11 @@ struct wire_pair {
     //! addresses, devices up, and ARP resolved both ways unless \p cold.
     static wire_pair& fresh(bool cold = false) {
         alignas(wire_pair) static unsigned char storage[sizeof(wire_pair)];
-        static bool built = false;
-        if (built)
-            reinterpret_cast<wire_pair*>(storage)->~wire_pair();
+        static wire_pair* live = nullptr;
+        if (live)
+            live->~wire_pair();
         auto* p = ::new (storage) wire_pair();
-        built = true;
+        live = p;
         p->w.tap = &wire_log::record;
         p->w.tap_user = &p->log;
         p->a.template device<vdev<0>>().wire = &p->w;

@@ -156,7 +156,7 @@ sk_buff* ip_defrag(Ctx& ctx, sk_buff* skb) {
     sk_buff** link = &q->fragments;
     while (!bad && *link) {
         const inet_skb_cb& o = inet_cb(**link);
-        const std::uint32_t o_end = o.frag_off + (o.tot_len - o.ihl);
+        const std::uint32_t o_end = std::uint32_t{o.frag_off} + o.tot_len - o.ihl;
         if (o.frag_off == offset && o_end == end) {
             kfree_skb(ctx, skb);
             return nullptr;
