@@ -7,7 +7,7 @@
 //     a config of the tests' own family only, a blocking config (the
 //     stack.hpp assert that can never fire on its own, tested here; with
 //     std::mutex and condvar_wait in policy/condvar_wait.cpp, host only);
-// (c) a context without any one of the 28 members the concept lists, or
+// (c) a context without any one of the 29 members the concept lists, or
 //     with one of them mistyped, does not: the concept checks every member.
 #include <cstddef>
 #include <cstdint>
@@ -47,6 +47,7 @@ enum member : int {
     m_proto_state,
     m_for_each_obj,
     m_can_block,
+    m_signal_pending,
     m_jiffies,
     m_skb_alloc,
     m_skb_free,
@@ -78,6 +79,7 @@ constexpr const char* member_names[m_count] = {"net",
                                                "proto_state",
                                                "for_each_obj",
                                                "can_block",
+                                               "signal_pending",
                                                "jiffies",
                                                "skb_alloc",
                                                "skb_free",
@@ -123,6 +125,7 @@ struct context_without : can_block_member<Drop != m_can_block, CanBlock> {
     typename P::state_type& proto_state() requires(Drop != m_proto_state);
     template <class P, class F>
     void for_each_obj(F&&) requires(Drop != m_for_each_obj);
+    bool signal_pending() requires(Drop != m_signal_pending);
     unsigned long jiffies() const requires(Drop != m_jiffies);
     sk_buff* skb_alloc() requires(Drop != m_skb_alloc);
     void skb_free(sk_buff*) requires(Drop != m_skb_free);
