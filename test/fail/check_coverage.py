@@ -45,6 +45,10 @@ PINS = [
      "inet/ip/inet_protos.cpp", "net_protocol_handler<in::net_protocol_archetype>"),
     ("inet/ip/inet_protos.hpp", "ksock::inet::inet_protos: each IP protocol may have one net_protocol (inet_add_protocol refuses a taken slot)",
      "inet/ip/inet_protos.cpp", "!in::detail::inet_protos_valid("),
+    # drivers/: the library's own drivers model the concept (tap: Linux
+    # hosts only, so its check is in the host-only interop suite).
+    ("drivers/tap.hpp", "ksock::drivers::tap must be a ksock::net_device",
+     "interop/tap/sides.hpp", "ksock::net_device<ksock::drivers::tap>"),
     # stack.hpp: kernel::context<Config> is ksock's own type; every Config
     # that passes the config checks above it gives a context modelling the
     # concept, so no config can make this one fire on its own.

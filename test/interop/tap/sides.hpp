@@ -32,6 +32,7 @@ struct lossy_tap : ksock::drivers::tap {
     std::uint32_t rng = 0x2545f491u;
     //! Lost frames: [0] sent by ksock, [1] received; by kind (UDP, ICMP, other).
     unsigned long lost[2][3] = {};
+    unsigned long lost_bytes[2] = {};
 
     static int kind(unsigned ethertype, unsigned proto) {
         return ethertype != 0x0800 ? 2 : proto == 17 ? 0 : proto == 1 ? 1 : 2;
@@ -47,6 +48,7 @@ struct lossy_tap : ksock::drivers::tap {
     ksock::netdev_tx start_xmit(const ksock::netdev_frame& f) noexcept {
         if (lose()) {
             ++lost[0][kind(static_cast<unsigned>(f.at(12) << 8 | f.at(13)), f.at(23))];
+            lost_bytes[0] += f.len();
             return ksock::netdev_tx::ok;
         }
         return tap::start_xmit(f);
@@ -62,6 +64,7 @@ struct lossy_tap : ksock::drivers::tap {
             ++done;
             const auto len = static_cast<std::size_t>(r);
             if (lose()) {
+                lost_bytes[1] += len;
                 ++lost[1][len < 24
                               ? 2
                               : kind(static_cast<unsigned>(buf_[12] << 8 | buf_[13]), buf_[23])];
@@ -78,6 +81,9 @@ struct lossy_tap : ksock::drivers::tap {
 private:
     unsigned char buf_[1600] = {};
 };
+
+static_assert(ksock::net_device<ksock::drivers::tap> && ksock::net_device<lossy_tap>,
+              "the TAP driver and the fault device on it model ksock::net_device");
 
 struct tap_config : ksock::default_config {
     using devices = ksock::type_list<ksock::drivers::loopback, lossy_tap>;
