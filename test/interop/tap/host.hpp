@@ -181,6 +181,32 @@ inline int neigh_state(std::uint32_t addr, unsigned char (&ha)[6]) {
     return state;
 }
 
+//! The counters `ip -s link` prints for \p dev (/proc/net/dev, which is
+//! the namespace's): rx bytes, rx packets, tx bytes, tx packets.
+struct link_stats {
+    long rx_bytes = -1, rx_packets = -1, tx_bytes = -1, tx_packets = -1;
+};
+inline link_stats read_link_stats(const char* dev) {
+    std::ifstream in("/proc/net/dev");
+    std::string line;
+    const std::string key = std::string(dev) + ":";
+    link_stats st;
+    while (std::getline(in, line)) {
+        const auto at = line.find(key);
+        if (at == std::string::npos)
+            continue;
+        std::istringstream v(line.substr(at + key.size()));
+        long x[9] = {};
+        for (long& e : x)
+            v >> e;
+        st.rx_bytes = x[0];
+        st.rx_packets = x[1];
+        st.tx_bytes = x[8];
+        v >> st.tx_packets;
+    }
+    return st;
+}
+
 using counters = std::map<std::string, long>;
 
 //! "Ip.InReceives" ... from a file of /proc/net/snmp's shape (a line of

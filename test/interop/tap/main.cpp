@@ -42,6 +42,7 @@ struct world {
     std::vector<seen> log;
     int k_ifindex = 0;
     unsigned long cases = 0, comparisons = 0, failures = 0;
+    long direct_frames = 0, direct_bytes = 0; //!< written into the TAP by the test itself
     const char* current = "";
 };
 world* w = nullptr;
@@ -456,6 +457,8 @@ void case_ip_rcv_drops() {
         const run into_k = measured(*w->ks, w->kernel, [&](side&, side&) {
             check(::write(fd, to_k.b, to_k.n) == static_cast<ssize_t>(to_k.n),
                   "the frame written into the TAP");
+            ++w->direct_frames;
+            w->direct_bytes += static_cast<long>(to_k.n);
         });
         // into_x: the kernel "sent", ksock received; into_k the other way.
         compare_roles(into_x, into_k);
@@ -604,7 +607,24 @@ int main() {
     case_ip_rcv_drops();
     case_loss();
 
+    // `ip -s link` on both ends: what one sent the other received, but for
+    // the fault device's losses and the frames the test wrote itself.
+    w->current = "link counters";
+    ++w->cases;
+    settle(20);
     const ksock::net_device_state* st = w->s.netdev(eth0);
+    const link_stats k = read_link_stats(ifname);
+    const lossy_tap& lt = w->s.device<lossy_tap>();
+    const auto lost_in = static_cast<long>(lt.lost[1][0] + lt.lost[1][1] + lt.lost[1][2]);
+    const auto lost_out = static_cast<long>(lt.lost[0][0] + lt.lost[0][1] + lt.lost[0][2]);
+    same(k.tx_packets, static_cast<long>(st->stats.rx_packets + st->stats.rx_dropped) + lost_in,
+         "the kernel's tx packets: ksock's rx (+ dropped, + lost)");
+    same(k.tx_bytes, static_cast<long>(st->stats.rx_bytes + lt.lost_bytes[1]),
+         "the kernel's tx bytes: ksock's rx (+ lost)");
+    same(k.rx_packets, static_cast<long>(st->stats.tx_packets) - lost_out + w->direct_frames,
+         "the kernel's rx packets: ksock's tx (- lost, + the test's own)");
+    same(k.rx_bytes, static_cast<long>(st->stats.tx_bytes - lt.lost_bytes[0]) + w->direct_bytes,
+         "the kernel's rx bytes: ksock's tx (- lost, + the test's own)");
     std::printf("tap interop: %lu cases, %zu frames on the link (ksock: %llu in, %llu out), "
                 "%lu comparisons, %lu failed\n",
                 w->cases, w->log.size(), static_cast<unsigned long long>(st->stats.rx_packets),
