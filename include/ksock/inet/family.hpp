@@ -7,7 +7,11 @@
 #include <ksock/inet/inet_kfunc.hpp>
 #include <ksock/inet/inet_sockraw_ops.hpp>
 #include <ksock/inet/inet_stream_ops.hpp>
+#include <ksock/inet/ip/arp.hpp>
+#include <ksock/inet/ip/inet_pernet.hpp>
+#include <ksock/inet/ip/ip_input.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
+#include <ksock/inet/netns_ipv4_tables.hpp>
 #include <ksock/inet/ping.hpp>
 #include <ksock/inet/raw.hpp>
 #include <ksock/inet/tcp/tcp.hpp>
@@ -41,7 +45,15 @@ inline constexpr inet_sock ping_prot::defaults = inet_create::image<ping_protosw
 inline constexpr raw_sock raw_prot::defaults = inet_create::image<raw_protosw>(ipproto_raw);
 
 //! PF_INET (inet_family_ops); its part of the namespace (netns_ipv4) and
-//! the names of its callbacks come with inet_create.
-using inet_family = family<pf_inet, inet_create, inetsw>;
+//! the names of its callbacks come with inet_create. Beside its sockets it
+//! keeps the namespace's IPv4 tables, sized by the stack's Config
+//! (netns_ipv4_tables: addresses, routes, neighbours, fragments), receives
+//! IPv4 and ARP from the devices (ptype_base's ip_packet_type and
+//! arp_packet_type), runs their timers and hears of the devices' changes.
+struct inet_family : family<pf_inet, inet_create, inetsw>, inet_pernet_hooks {
+    template <class Config>
+    using pernet_storage_type = netns_ipv4_tables<Config>;
+    using packet_types = type_list<ip_packet_type, arp_packet_type>;
+};
 
 } // namespace ksock::inet

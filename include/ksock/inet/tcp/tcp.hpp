@@ -181,6 +181,11 @@ struct tcp_prot {
     static void on_tick(Ctx& ctx) {
         tcp_on_tick<tcp_prot>(ctx);
     }
+    //! How long until on_tick has work (stack::next_timer).
+    template <class Ctx>
+    static long next_timer(Ctx& ctx) {
+        return tcp_next_timer<tcp_prot>(ctx);
+    }
 
     template <class Entry, class Ctx>
     static int getsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, void* optval,

@@ -52,11 +52,17 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
     // ip_route_connect, from the socket's source address (0 for one bound
     // to ANY or to a broadcast address): 0.0.0.0 means that source or this
     // host; a route that is not unicast ends here ("if (rt->rt_flags &
-    // (RTCF_MULTICAST | RTCF_BROADCAST)) return -ENETUNREACH").
+    // (RTCF_MULTICAST | RTCF_BROADCAST)) return -ENETUNREACH"). ksock's TCP
+    // reaches only this host's own addresses (its segments do not go on a
+    // wire yet): a route out of a device is ENETUNREACH, as every non-local
+    // destination was while lo was the only device.
     rtable rt{};
-    if (const int err = ip_route_output(usin.sin_addr.s_addr, inet.inet_saddr, rt))
+    if (const int err = ip_route_output(ctx, usin.sin_addr.s_addr, inet.inet_saddr, rt)) {
+        if (err == -enetunreach)
+            ++ipv4_net(ctx).mib.ip.out_no_routes;
         return err;
-    if (rt.broadcast)
+    }
+    if (rt.broadcast || rt.multicast || rt.type != rtn_local)
         return -enetunreach;
     const std::uint32_t daddr = rt.daddr;
     // inet_bhash2_update_saddr: a socket without a source address takes the
@@ -147,6 +153,28 @@ void tcp_on_tick(Ctx& ctx) {
             o.timer_at = 0;
         }
     });
+}
+
+//! The milliseconds until tcp_on_tick has something to do (a TIME_WAIT
+//! entry or a socket's timer expires), -1 when nothing is armed.
+template <class P, class Ctx>
+long tcp_next_timer(Ctx& ctx) {
+    const unsigned long now = ctx.jiffies();
+    long best = -1;
+    auto take = [&](unsigned long at) {
+        const long d = static_cast<long>(at - now);
+        const long left = d < 0 ? 0 : d;
+        if (best < 0 || left < best)
+            best = left;
+    };
+    for (const inet_timewait_sock& tw : ctx.template proto_state<P>().tw)
+        if (tw.tw_live)
+            take(tw.tw_expires);
+    ctx.template for_each_obj<P>([&](typename P::obj_type& o) {
+        if (o.timer_at)
+            take(o.timer_at);
+    });
+    return best;
 }
 
 //! __sk_stream_memory_free with TCP's stream_memory_free: room in the send

@@ -21,6 +21,7 @@
 #include <ksock/core/skbuff.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
+#include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/udp/udp_sock.hpp>
 #include <ksock/objects/kmsghdr.hpp>
 #include <ksock/uapi/byteorder.hpp>
@@ -167,13 +168,20 @@ sock* udp4_lib_lookup(Ctx& ctx, std::uint32_t saddr, std::uint16_t sport, std::u
 template <class Ctx>
 int udp_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     const udp_sock& up = *udp_sk(&sk);
+    udp_mib& mib = udp_mib_of(ipv4_net(ctx).mib, sk.sk_protocol);
     if (udp_test_bit(up, udp_flags_udplite_recv_cc) && udp_cb(*skb).partial_cov &&
-        (up.pcrlen == 0 || udp_cb(*skb).cscov < up.pcrlen))
+        (up.pcrlen == 0 || udp_cb(*skb).cscov < up.pcrlen)) {
+        ++mib.in_errors;
         return sk_queue_rcv_or_drop(ctx, sk, skb, true);
+    }
     const auto rmem = static_cast<unsigned>(sk.sk_rmem_alloc);
     const auto rcvbuf = static_cast<unsigned>(sk.sk_rcvbuf);
-    return sk_queue_rcv_or_drop(ctx, sk, skb,
-                                rmem + skb->truesize > rcvbuf && (rcvbuf > (INT_MAX >> 1) || rmem));
+    const bool refused = rmem + skb->truesize > rcvbuf && (rcvbuf > (INT_MAX >> 1) || rmem);
+    if (refused) { // udp_queue_rcv_one_skb: RcvbufErrors and InErrors
+        ++mib.rcvbuf_errors;
+        ++mib.in_errors;
+    }
+    return sk_queue_rcv_or_drop(ctx, sk, skb, refused);
 }
 
 //! __udp_is_mcast_sock for lo's broadcast: the port, and the peer and the
@@ -202,10 +210,12 @@ void udp_mcast_deliver(Ctx& ctx, sk_buff* skb) {
         }
         last = &sk;
     });
-    if (last)
+    if (last) {
         udp_queue_rcv_skb(ctx, *last, skb);
-    else
+    } else {
+        ++udp_mib_of(ipv4_net(ctx).mib, cb.protocol).ignored_multi; // nobody took it
         kfree_skb(ctx, skb);
+    }
 }
 
 //! udp4_csum_init for a datagram of \p len bytes with header \p uh. For
@@ -244,16 +254,20 @@ inline bool udp4_csum_init(sk_buff* skb, const udphdr& uh, std::size_t len,
 }
 
 //! __udp4_lib_rcv for table \p T and IP protocol \p proto: a datagram
-//! whose length or checksum is wrong is dropped (UDP's length must lie
-//! within the packet and ends the datagram; UDP-Lite's is its coverage and
-//! the packet ends it); one nobody is bound to is answered with ICMP
-//! port-unreachable.
+//! whose length is wrong is dropped (InErrors; UDP's length must lie within
+//! the packet and ends the datagram, UDP-Lite's is its coverage and the
+//! packet ends it), one whose checksum is wrong too (InCsumErrors and
+//! InErrors; ksock checks it on arrival, where Linux may wait for the
+//! read); one nobody is bound to is answered with ICMP port-unreachable
+//! (NoPorts). The counters are the protocol's (Udp: or UdpLite:).
 template <class T, class Ctx>
 void udp4_lib_rcv(Ctx& ctx, sk_buff* skb, std::uint8_t proto) {
     inet_skb_cb& cb = inet_cb(*skb);
+    udp_mib& mib = udp_mib_of(ipv4_net(ctx).mib, proto);
     const std::size_t ihl = cb.ihl;
     udphdr uh{};
     bool ok = cb.tot_len >= ihl + sizeof uh;
+    bool csum_ok = true;
     if (ok) {
         skb_copy_bits(skb, ihl, &uh, sizeof uh);
         const std::size_t ulen = ksock::be16_to_cpu(uh.len);
@@ -263,7 +277,8 @@ void udp4_lib_rcv(Ctx& ctx, sk_buff* skb, std::uint8_t proto) {
             ok = ok && ulen >= sizeof uh;
             len = ulen;
         }
-        ok = ok && udp4_csum_init(skb, uh, len, proto);
+        if (ok)
+            csum_ok = ok = udp4_csum_init(skb, uh, len, proto);
         if (ok) {
             cb.sport = uh.source;
             cb.dport = uh.dest;
@@ -272,6 +287,9 @@ void udp4_lib_rcv(Ctx& ctx, sk_buff* skb, std::uint8_t proto) {
         }
     }
     if (!ok) {
+        if (!csum_ok)
+            ++mib.in_csum_errors;
+        ++mib.in_errors;
         kfree_skb(ctx, skb);
         return;
     }
@@ -283,6 +301,7 @@ void udp4_lib_rcv(Ctx& ctx, sk_buff* skb, std::uint8_t proto) {
         udp_queue_rcv_skb(ctx, *sk, skb);
         return;
     }
+    ++mib.no_ports;
     icmp_send(ctx, skb, icmp_t_dest_unreach, icmp_port_unreach);
     kfree_skb(ctx, skb);
 }
@@ -325,7 +344,7 @@ inline constexpr icmp_err icmp_err_convert[nr_icmp_unreach + 1] = {
 
 //! __udp4_lib_err for table \p T: an ICMP error about a datagram this stack sent (the
 //! original IP header at \p inner in the ICMP packet) reaches the sock that
-//! sent it. Without IP_RECVERR only a hard error on a connected sock is
+//! sent it (none: Icmp InErrors). Without IP_RECVERR only a hard error on a connected sock is
 //! reported (sk_err, sk_error_report): an unconnected sender is not told.
 //! With IP_RECVERR sk_err is set as well (ksock queues nothing on the error
 //! queue).
@@ -338,8 +357,12 @@ void udp4_lib_err(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t 
     const std::size_t ihl = static_cast<std::size_t>(iph.ver_ihl & 0x0f) * 4u;
     skb_copy_bits(skb, inner + ihl, &uh, sizeof uh);
     sock* sk = udp4_lib_lookup<T>(ctx, iph.daddr, uh.dest, iph.saddr, uh.source);
-    if (!sk)
+    if (!sk) {
+        // No socket sent it (a forged or stale quote): Linux counts the
+        // error as one it could not deliver, in Icmp InErrors.
+        ++ipv4_net(ctx).mib.icmp.in_errors;
         return;
+    }
     int err = 0;
     bool harderr = false;
     switch (type) {
@@ -428,8 +451,10 @@ long udp_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags, i
         long o = static_cast<long>(sk.sk_peek_off) - moved;
         sk.sk_peek_off = static_cast<int>(o < 0 ? 0 : o);
     }
-    if (!peeking)
+    if (!peeking) {
+        ++udp_mib_of(ipv4_net(ctx).mib, sk.sk_protocol).in_datagrams;
         kfree_skb(ctx, skb);
+    }
     return ret;
 }
 
