@@ -9,6 +9,10 @@
 // user's family compiles without inet/ and unix/.
 #pragma once
 
+// clang-format off
+#include <ksock/platform.hpp> // first: below C++20 it stops the compiler with one message
+// clang-format on
+
 #include <cstddef>
 #include <type_traits>
 

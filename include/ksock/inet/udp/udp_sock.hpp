@@ -54,7 +54,7 @@ constexpr void udp_assign_bit(udp_sock& up, udp_flags_bit b, bool on) noexcept {
 }
 
 //! udp_sk(sk): the checked layout cast to a udp_sock (objects/layout.hpp).
-inline constexpr sk_caster<udp_sock> udp_sk{};
+inline constexpr sk_caster<udp_sock> udp_sk{"udp_sk"};
 
 } // namespace ksock::inet
 
