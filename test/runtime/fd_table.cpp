@@ -235,6 +235,37 @@ TEST_CASE("tasks: each task has its own fd table") {
     CHECK(s.current().pid == 1);
 }
 
+TEST_CASE("fdtable: the lowest free fd, with and without full_fds_bits") {
+    // One word: the word is its own summary.
+    fdtable<40> one;
+    STATIC_REQUIRE(!fdtable<40>::keeps_full_bits);
+    for (int i = 0; i < 40; ++i)
+        REQUIRE(one.alloc_fd(0, 40, 0) == i);
+    CHECK(one.alloc_fd(0, 40, 0) == -emfile); // the table is full
+    one.put_unused_fd(7);
+    CHECK(one.next_fd == 7);
+    CHECK(one.alloc_fd(0, 40, o_cloexec) == 7);
+    CHECK(one.is_close_on_exec(7));
+    CHECK(one.alloc_fd(0, 40, 0) == -emfile);
+    one.put_unused_fd(3);
+    CHECK(one.alloc_fd(0, 3, 0) == -emfile); // the soft limit is below it
+    CHECK(one.alloc_fd(0, 4, 0) == 3);
+    CHECK_FALSE(one.is_close_on_exec(3));
+    // Several words: full ones are skipped through full_fds_bits.
+    fdtable<200> many;
+    STATIC_REQUIRE(fdtable<200>::keeps_full_bits);
+    for (int i = 0; i < 150; ++i)
+        REQUIRE(many.alloc_fd(0, 200, 0) == i);
+    CHECK(many.full_fds_bits[0] == 0b11);
+    many.put_unused_fd(70);
+    CHECK(many.full_fds_bits[0] == 0b01);
+    CHECK(many.alloc_fd(0, 200, 0) == 70);
+    CHECK(many.alloc_fd(0, 200, 0) == 150);
+    CHECK(many.alloc_fd(100, 200, 0) == 151); // a start above next_fd
+    many.put_unused_fd(5);
+    CHECK(many.alloc_fd(0, 200, 0) == 5);
+}
+
 TEST_CASE("zero cost: null_trace, constinit, static_ram") {
     STATIC_REQUIRE(std::is_empty_v<null_trace>);
     STATIC_REQUIRE(!std::is_empty_v<print_trace>);

@@ -7,11 +7,15 @@
 // the next_fd hint (no fd below it is free); a close-on-exec bitmap; and the
 // caller's soft limit (RLIMIT_NOFILE) as the end of the search (EMFILE).
 // Reserve, then install: a reserved slot has its open bit set and a null file.
+//
+// A table of one word (64 fds, 32 on a 32-bit target: a firmware's) keeps
+// no full_fds_bits: its one word is its own summary.
 #pragma once
 
 #include <cstddef>
 
 #include <ksock/detail/bits.hpp>
+#include <ksock/platform.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/fcntl.hpp>
 
@@ -25,6 +29,8 @@ struct fdtable {
     static constexpr std::size_t bits = detail::bits_per_long;
     static constexpr std::size_t words = detail::bits_to_longs(N);
     static constexpr unsigned max_fds = static_cast<unsigned>(N);
+    //! Whether full_fds_bits is kept (more than one word to skip over).
+    static constexpr bool keeps_full_bits = words > 1;
 
     ksock::file* fd[N]{};
     unsigned long open_fds[words]{};
@@ -45,29 +51,48 @@ struct fdtable {
     constexpr unsigned find_next_fd(unsigned start) const noexcept {
         return static_cast<unsigned>(
             detail::find_next_zero_bit(open_fds, N, start, [this](std::size_t w) {
-                return detail::test_bit(full_fds_bits, w);
+                return keeps_full_bits && detail::test_bit(full_fds_bits, w);
             }));
+    }
+    //! The lowest free fd (at or after next_fd, since none below it is
+    //! free), or max_fds or more when none is.
+    constexpr unsigned lowest_free_fd() const noexcept {
+        if constexpr (words == 1) {
+            const unsigned long free_bits = ~open_fds[0];
+            return free_bits ? platform::ctz(free_bits) : max_fds;
+        } else {
+            // next_fd's own word first: full_fds_bits only helps past it.
+            std::size_t w = next_fd / bits;
+            if (w < words && open_fds[w] != ~0UL)
+                return static_cast<unsigned>(w * bits + platform::ctz(~open_fds[w]));
+            for (++w; w < words; ++w)
+                if (!detail::test_bit(full_fds_bits, w) && open_fds[w] != ~0UL)
+                    return static_cast<unsigned>(w * bits + platform::ctz(~open_fds[w]));
+            return max_fds;
+        }
     }
 
     constexpr void set_open(unsigned i) noexcept {
         open_fds[i / bits] |= bit(i);
-        if (open_fds[i / bits] == ~0UL)
-            full_fds_bits[(i / bits) / bits] |= 1UL << ((i / bits) % bits);
+        if constexpr (keeps_full_bits)
+            if (open_fds[i / bits] == ~0UL)
+                full_fds_bits[(i / bits) / bits] |= 1UL << ((i / bits) % bits);
     }
     constexpr void clear_open(unsigned i) noexcept {
         open_fds[i / bits] &= ~bit(i);
-        full_fds_bits[(i / bits) / bits] &= ~(1UL << ((i / bits) % bits));
+        if constexpr (keeps_full_bits)
+            full_fds_bits[(i / bits) / bits] &= ~(1UL << ((i / bits) % bits));
     }
     constexpr void set_close_on_exec(unsigned i, bool on) noexcept {
-        if (on)
-            close_on_exec[i / bits] |= bit(i);
-        else
-            close_on_exec[i / bits] &= ~bit(i);
+        unsigned long& w = close_on_exec[i / bits];
+        w = (w & ~bit(i)) | (on ? bit(i) : 0UL);
     }
 
     //! alloc_fd(start, end, flags): reserve the lowest free fd >= start;
     //! -EMFILE when it would be >= end (the soft limit) or the table is full.
     constexpr int alloc_fd(unsigned start, unsigned end, unsigned flags) noexcept {
+        if (start == 0)
+            return alloc_lowest_fd(end, flags);
         unsigned i = start > next_fd ? start : next_fd;
         if (i < max_fds)
             i = find_next_fd(i);
@@ -77,6 +102,18 @@ struct fdtable {
             return -emfile;
         if (start <= next_fd)
             next_fd = i + 1;
+        set_open(i);
+        set_close_on_exec(i, (flags & static_cast<unsigned>(o_cloexec)) != 0);
+        return static_cast<int>(i);
+    }
+
+    //! alloc_fd(0, end, flags), what socket() and accept() ask for: the
+    //! search starts at next_fd with nothing to mask below it.
+    constexpr int alloc_lowest_fd(unsigned end, unsigned flags) noexcept {
+        const unsigned i = lowest_free_fd();
+        if (i >= end) // end <= max_fds: a full table is EMFILE too
+            return -emfile;
+        next_fd = i + 1;
         set_open(i);
         set_close_on_exec(i, (flags & static_cast<unsigned>(o_cloexec)) != 0);
         return static_cast<int>(i);
