@@ -16,6 +16,7 @@
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/fcntl.hpp>
 #include <ksock/uapi/icmp.hpp>
+#include <ksock/uapi/if.hpp>
 #include <ksock/uapi/in.hpp>
 #include <ksock/uapi/ioctls.hpp>
 #include <ksock/uapi/msghdr.hpp>

@@ -94,6 +94,8 @@ PINS = [
      "uapi/sockaddr.cpp", "offsetof(sockaddr_in, sin_addr) == 4"),
     ("uapi/poll.hpp", "ksock::pollfd: must have Linux's layout",
      "uapi/poll.cpp", "sizeof(pollfd) == 8"),
+    ("uapi/if.hpp", "ksock::ifreq: must have Linux's size (40 bytes on LP64, 32 on ILP32)",
+     "uapi/if.cpp", "sizeof(ifreq) == (sizeof(long) == 8 ? 40 : 32)"),
     # inet/: PF_INET's object layouts and wire headers.
     ("inet/inet_sock.hpp", "ksock::inet::inet_sock: must be standard-layout",
      "inet/inet_sock.cpp", "std::is_standard_layout_v<inet_sock>"),

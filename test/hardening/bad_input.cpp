@@ -908,10 +908,11 @@ TEST_CASE("bad input: shutdown, listen, accept4, get*name, ioctl and poll at the
         }
     // ioctl: the requests ksock knows and some it does not, with a 64-byte
     // buffer, a null one, and the int ones with exactly an int.
-    constexpr unsigned long cmds[] = {
-        0,       1,        fionread,   siocoutq,  siocoutqnsd, siocatmark, fionbio, fioasync,
-        fioclex, fionclex, 0x8901,     0x8902,    0x8903,      0x8904,     0x8906,  0x8907,
-        0x541c,  0x5452,   0x80045430, ULONG_MAX, 0xffffffff,  0x89e0,     0x894c};
+    constexpr unsigned long cmds[] = {0,          1,       fionread, siocoutq,   siocoutqnsd,
+                                      siocatmark, fionbio, fioasync, fioclex,    fionclex,
+                                      0x8901,     0x8902,  0x8903,   0x8904,     0x8906,
+                                      0x8907,     0x541c,  0x5452,   0x80045430, ULONG_MAX,
+                                      0xffffffff, 0x89e0,  0x894c,   0x89f0,     0x89ff};
     for (int fd = 0; fd < base_fds; ++fd)
         for (unsigned long cmd : cmds) {
             CAPTURE(fd);

@@ -11,6 +11,7 @@
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/fcntl.hpp>
+#include <ksock/uapi/if.hpp>
 #include <ksock/uapi/in.hpp>
 #include <ksock/uapi/ioctls.hpp>
 #include <ksock/uapi/msghdr.hpp>
@@ -148,6 +149,8 @@ TEST_CASE("data path: inet_bind's checks before the port") {
     a = in4(0x0a010203, 0);
     CHECK(s.bind(u, sa(a), sizeof a) == -eaddrnotavail);
     CHECK(inet::inet_addr_type(cpu_to_be32(0x7f000005)) == inet::rtn_local);
+    // lo's broadcast address is in the local table as "broadcast".
+    CHECK(inet::inet_addr_type(cpu_to_be32(0x7fffffff)) == inet::rtn_broadcast);
     CHECK(inet::inet_addr_type(cpu_to_be32(0)) == inet::rtn_broadcast);
     CHECK(inet::inet_addr_type(cpu_to_be32(0xffffffff)) == inet::rtn_broadcast);
     CHECK(inet::inet_addr_type(cpu_to_be32(0xe0000001)) == inet::rtn_multicast);
@@ -289,6 +292,58 @@ TEST_CASE("data path: ioctl's file-level requests, and ENOTTY for the unknown") 
     CHECK(s.ioctl(u, 0x1234, &v) == -enotty);
     CHECK(s.close(u) == 0);
     CHECK(s.empty());
+}
+
+TEST_CASE("data path: a driver's private ioctl goes to the device its ifreq names") {
+    // sock_ioctl: SIOCDEVPRIVATE..+15 read a whole struct ifreq (EFAULT when
+    // they cannot), then dev_ioctl looks the name up: ENODEV for no device,
+    // EOPNOTSUPP for lo (loopback_ops answer no private request), on every
+    // family, even one whose ops have no ioctl. Nothing is written back.
+    default_stack s;
+    stack<bare_config> bare;
+    int sv[2];
+    REQUIRE(s.socketpair(af_unix, sock_stream, 0, sv) == 0);
+    const int fds[] = {s.socket(pf_inet, sock_dgram, 0), s.socket(pf_inet, sock_stream, 0), sv[0]};
+    const int b = bare.socket(pf_inet, sock_dgram, 0);
+    REQUIRE(b >= 0);
+    auto ioctl_named = [](auto& st, int fd, unsigned long cmd, const char* name, std::size_t n) {
+        ifreq ifr;
+        std::memset(&ifr, 0x5a, sizeof ifr);
+        std::memcpy(ifr.ifr_ifrn.ifrn_name, name, n);
+        ifreq before;
+        std::memcpy(&before, &ifr, sizeof ifr);
+        const int r = st.ioctl(fd, cmd, &ifr);
+        CHECK(std::memcmp(&before, &ifr, sizeof ifr) == 0);
+        return r;
+    };
+    for (const unsigned long cmd : {siocdevprivate, siocdevprivate + 7, siocdevprivate + 15}) {
+        CAPTURE(cmd);
+        for (const int fd : fds) {
+            REQUIRE(fd >= 0);
+            CHECK(s.ioctl(fd, cmd, nullptr) == -efault);
+            CHECK(ioctl_named(s, fd, cmd, "", 1) == -enodev);
+            CHECK(ioctl_named(s, fd, cmd, "lo", 3) == -eopnotsupp);
+            CHECK(ioctl_named(s, fd, cmd, "lo:1", 5) == -eopnotsupp); // an alias of lo
+            CHECK(ioctl_named(s, fd, cmd, "LO", 3) == -enodev);
+            CHECK(ioctl_named(s, fd, cmd, "eth0", 5) == -enodev);
+            // No NUL in IFNAMSIZ bytes: the name ends at the 15th.
+            CHECK(ioctl_named(s, fd, cmd, "lo0123456789abcd", 16) == -enodev);
+            CHECK(ioctl_named(s, fd, cmd, "lo:123456789abcd", 16) == -eopnotsupp);
+        }
+        CHECK(bare.ioctl(b, cmd, nullptr) == -efault);
+        CHECK(ioctl_named(bare, b, cmd, "lo", 3) == -eopnotsupp);
+        CHECK(ioctl_named(bare, b, cmd, "", 1) == -enodev);
+    }
+    // Either side of the range: the ops' answer, ENOTTY.
+    int v = 0;
+    CHECK(s.ioctl(fds[0], siocdevprivate - 1, &v) == -enotty);
+    CHECK(s.ioctl(fds[0], siocdevprivate + 16, &v) == -enotty);
+    CHECK(s.ioctl(99, siocdevprivate, nullptr) == -ebadf);
+    for (const int fd : {fds[0], fds[1], sv[0], sv[1]})
+        CHECK(s.close(fd) == 0);
+    CHECK(bare.close(b) == 0);
+    CHECK(s.empty());
+    CHECK(bare.empty());
 }
 
 TEST_CASE("data path: SIOCGSTAMP finds no receive timestamp") {

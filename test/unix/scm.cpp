@@ -323,6 +323,44 @@ TEST_CASE("unix scm: a stream read ends after an skb with files") {
     CHECK(s.empty());
 }
 
+TEST_CASE("unix scm: a peek that fills its buffer still meets the next skb's files" *
+          doctest::skip(cmsghdr_is_not_x86_64)) {
+    // A peek goes on to the next skb whatever room is left (Linux's
+    // `goto again`): it copies nothing more from it, but peeks its files,
+    // which a control buffer then receives and a missing one truncates
+    // (MSG_CTRUNC). A read that filled its buffer stops (`while (size)`).
+    S& s = the_stack();
+    int sv[2];
+    REQUIRE(s.socketpair(af_unix, sock_stream, 0, sv) == 0);
+    const int x = s.socket(af_unix, sock_stream, 0);
+    CHECK(send_str(s, sv[0], "q") == 1);
+    CHECK(send_fds(s, sv[0], "Q", &x, 1) == 1);
+    received r = recv_ctl(s, sv[1], 0, msg_peek, 1);
+    CHECK(r.data == "q");
+    CHECK(r.flags == msg_ctrunc);
+    r = recv_ctl(s, sv[1], 0, msg_peek, 0);
+    CHECK(r.ret == 0);
+    CHECK(r.flags == msg_ctrunc);
+    r = recv_ctl(s, sv[1], 256, msg_peek, 1);
+    CHECK(r.data == "q");
+    CHECK(r.flags == 0);
+    CHECK(r.controllen == cmsg_space(sizeof(int))); // 24, as the host reports
+    CHECK(r.ints().size() == 1);
+    CHECK(s.close(r.ints()[0]) == 0);
+    r = recv_ctl(s, sv[1], 256, 0, 1);
+    CHECK(r.data == "q");
+    CHECK(r.flags == 0);
+    CHECK(r.controllen == 0);
+    r = recv_ctl(s, sv[1], 0, 0, 1);
+    CHECK(r.data == "Q");
+    CHECK(r.flags == msg_ctrunc);
+    UNIX_OK(s);
+    s.close(x);
+    s.close(sv[0]);
+    s.close(sv[1]);
+    CHECK(s.empty());
+}
+
 TEST_CASE("unix scm: SCM_CREDENTIALS and SO_PASSCRED" * doctest::skip(cmsghdr_is_not_x86_64)) {
     S& s = the_stack();
     const int pid = s.current().pid;

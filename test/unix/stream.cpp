@@ -344,6 +344,70 @@ TEST_CASE("unix stream: MSG_PEEK with SO_PEEK_OFF, MSG_WAITALL, empty sends, rec
     CHECK(s.empty());
 }
 
+TEST_CASE("unix stream: a peek goes on to the next skb, whatever room is left") {
+    // unix_stream_read_generic: once a peek has read an skb it goes on to
+    // the next one (`goto again`) without looking at the room left, so a
+    // zero-length peek still meets the out-of-band mark: with no data before
+    // it, that is an empty queue (EAGAIN), where a zero-length read returns
+    // 0. manage_oob looks only at the skb a pass starts from: SO_PEEK_OFF's
+    // walk passes the mark and peeks the out-of-band byte as data.
+    S& s = the_stack();
+    int sv[2];
+    long r = 0;
+    REQUIRE(s.socketpair(af_unix, sock_stream | sock_nonblock, 0, sv) == 0);
+    CHECK(s.send(sv[0], "ijk", 3, msg_oob) == 3); // "ij", then 'k' out of band
+    recv_str(s, sv[1], 0, msg_peek, &r);
+    CHECK(r == -eagain);
+    CHECK(recv_str(s, sv[1], 1, msg_peek) == "i");
+    CHECK(recv_str(s, sv[1], 8, msg_peek) == "ij"); // stops at the mark
+    recv_str(s, sv[1], 0, 0, &r);
+    CHECK(r == 0);
+    CHECK(recv_str(s, sv[1], 8) == "ij");
+    recv_str(s, sv[1], 0, msg_peek, &r);
+    CHECK(r == -eagain); // only the out-of-band byte is left
+    CHECK(recv_str(s, sv[1], 8, msg_oob) == "k");
+    UNIX_OK(s);
+
+    // SO_PEEK_OFF: the second peek starts past "ab" and reads the byte.
+    int o = 0;
+    REQUIRE(s.setsockopt(sv[1], sol_socket, so_peek_off, &o, 4) == 0);
+    CHECK(s.send(sv[0], "abc", 3, msg_oob) == 3);
+    CHECK(send_str(s, sv[0], "de") == 2);
+    CHECK(recv_str(s, sv[1], 8, msg_peek) == "ab");
+    CHECK(recv_str(s, sv[1], 8, msg_peek) == "cde");
+    socklen_t ol = 4;
+    CHECK(s.getsockopt(sv[1], sol_socket, so_peek_off, &o, &ol) == 0);
+    CHECK(o == 5);
+    recv_str(s, sv[1], 8, msg_peek, &r);
+    CHECK(r == -eagain);
+    CHECK(recv_str(s, sv[1], 8) == "ab"); // a read stops at the mark
+    CHECK(recv_str(s, sv[1], 8) == "de"); // and drops the byte
+    UNIX_OK(s);
+    s.close(sv[0]);
+    s.close(sv[1]);
+
+    // Zero-length peeks over ordinary data return 0; a peek that filled
+    // its buffer stops at the mark as before.
+    REQUIRE(s.socketpair(af_unix, sock_stream | sock_nonblock, 0, sv) == 0);
+    send_str(s, sv[0], "a");
+    send_str(s, sv[0], "b");
+    CHECK(s.send(sv[0], "c", 1, msg_oob) == 1);
+    send_str(s, sv[0], "d");
+    recv_str(s, sv[1], 0, msg_peek, &r);
+    CHECK(r == 0);
+    CHECK(recv_str(s, sv[1], 2, msg_peek) == "ab");
+    CHECK(recv_str(s, sv[1], 3, msg_peek) == "ab");
+    CHECK(recv_str(s, sv[1], 1, msg_oob) == "c");
+    recv_str(s, sv[1], 0, msg_peek, &r);
+    CHECK(r == 0);
+    CHECK(recv_str(s, sv[1], 8) == "ab");
+    CHECK(recv_str(s, sv[1], 8) == "d");
+    UNIX_OK(s);
+    s.close(sv[0]);
+    s.close(sv[1]);
+    CHECK(s.empty());
+}
+
 TEST_CASE("unix stream: the send buffer holds what Linux's holds") {
     // Bytes accepted by non-blocking sends of one size until EAGAIN, with
     // the default 212992-byte sk_sndbuf (host: 278, 27800, 93000, 98000,

@@ -49,10 +49,17 @@ enum rtn_type : std::uint8_t {
     rtn_multicast = 5,
 };
 
+//! lo's broadcast address, 127.255.255.255, in network order.
+constexpr std::uint32_t lo_broadcast() noexcept {
+    return ksock::cpu_to_be32(0x7fffffffu);
+}
+
 //! inet_addr_type for a namespace whose only device is lo (127.0.0.1/8):
 //! 0.0.0.0/8 and 255.255.255.255 are "broadcast", 224.0.0.0/4 multicast,
-//! 127.0.0.0/8 local, everything else a unicast address of no local device.
-//! \p addr is in network order.
+//! 127.0.0.0/8 local but for 127.255.255.255, lo's own broadcast address
+//! (fib_add_ifaddr puts "broadcast 127.255.255.255" in the local table
+//! beside "local 127.0.0.0/8"), everything else a unicast address of no
+//! local device. \p addr is in network order.
 constexpr rtn_type inet_addr_type(std::uint32_t addr) noexcept {
     const std::uint32_t a = be32_to_cpu(addr);
     if ((a >> 24) == 0 || a == 0xffffffffu)
@@ -60,7 +67,7 @@ constexpr rtn_type inet_addr_type(std::uint32_t addr) noexcept {
     if ((a >> 28) == 0xe)
         return rtn_multicast;
     if ((a >> 24) == 127)
-        return rtn_local;
+        return a == 0x7fffffffu ? rtn_broadcast : rtn_local;
     return rtn_unicast;
 }
 

@@ -5,13 +5,16 @@
 
 #include <cstring>
 
+#include <ksock/core/dev_ioctl.hpp>
 #include <ksock/kernel/file_table.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/objects/socket.hpp>
+#include <ksock/platform.hpp>
 #include <ksock/registry/proto_ops.hpp>
 #include <ksock/runtime/jiffies.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/fcntl.hpp>
+#include <ksock/uapi/if.hpp>
 #include <ksock/uapi/ioctls.hpp>
 #include <ksock/uapi/poll.hpp>
 
@@ -168,6 +171,8 @@ inline int vfs_ioctl(K& k, int fd, ksock::file& f, unsigned long cmd, void* arg)
 
 //! ioctl(2) on a socket: the VFS's own requests, sock_ioctl's, then the
 //! ops' (SIOCINQ, SIOCOUTQ, SIOCATMARK ...). A request nobody knows is ENOTTY.
+//! sock_ioctl sends a driver's private request (SIOCDEVPRIVATE..+15) to
+//! the device its struct ifreq names before the ops could see it.
 template <class K>
 inline int sys_ioctl(K& k, int fd, unsigned long cmd, void* arg) {
     ksock::file* f = k.fdget(fd);
@@ -175,6 +180,12 @@ inline int sys_ioctl(K& k, int fd, unsigned long cmd, void* arg) {
         return -ebadf;
     if (const int err = vfs_ioctl(k, fd, *f, cmd, arg); err != -enoioctlcmd)
         return err;
+    if (KSOCK_UNLIKELY(is_siocdevprivate(cmd))) {
+        ifreq ifr;
+        if (const int err = get_user_ifreq(ifr, arg))
+            return err;
+        return dev_ioctl_private(k.net(), ifr);
+    }
     auto* so = static_cast<ksock::socket*>(f->private_data);
     const int err = K::registry::with_entry_inline(
         *so, [&]<class E>() { return ops_ioctl<E>(k, *so, cmd, arg); });

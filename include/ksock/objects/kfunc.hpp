@@ -47,6 +47,24 @@ struct kfunc_table {
     constexpr bool overlaps(const kfunc_table& o) const noexcept {
         return base < o.base + o.count && o.base < base + count;
     }
+    //! The same ids with the same names: the one table of a create policy
+    //! that two families share. Compared by content, not by address: the
+    //! addresses of two variables are not constants to a sanitized build.
+    constexpr bool same_as(const kfunc_table& o) const noexcept {
+        if (base != o.base || count != o.count)
+            return false;
+        for (unsigned i = 0; i < count; ++i) {
+            const char* a = names[i];
+            const char* b = o.names[i];
+            while (*a && *a == *b) {
+                ++a;
+                ++b;
+            }
+            if (*a != *b)
+                return false;
+        }
+        return true;
+    }
 };
 
 //! The kernel's name for one of the core's callbacks (\p f below

@@ -68,7 +68,7 @@ constexpr bool kfunc_tables_disjoint() {
             if (t[j].count && t[j].base < kfunc_family_base)
                 return false;
             for (std::size_t i = 1; i < j; ++i)
-                if (t[i].count && t[j].count && t[i].names != t[j].names && t[i].overlaps(t[j]))
+                if (t[i].count && t[j].count && !t[i].same_as(t[j]) && t[i].overlaps(t[j]))
                     return false;
         }
         return true;

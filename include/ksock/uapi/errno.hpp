@@ -20,6 +20,7 @@
     X(EFAULT, efault, 14)                                                                          \
     X(EBUSY, ebusy, 16)                                                                            \
     X(EEXIST, eexist, 17)                                                                          \
+    X(ENODEV, enodev, 19)                                                                          \
     X(EINVAL, einval, 22)                                                                          \
     X(ENFILE, enfile, 23)                                                                          \
     X(EMFILE, emfile, 24)                                                                          \

@@ -23,5 +23,8 @@ inline constexpr unsigned long siocgstampns_old = 0x8907;
 inline constexpr unsigned long siocgstamp_new = 0x80108906; //!< _IOR(0x89, 6, long long[2])
 inline constexpr unsigned long siocgstampns_new = 0x80108907;
 inline constexpr unsigned long siocoutqnsd = 0x894b;
+//! SIOCDEVPRIVATE .. SIOCDEVPRIVATE + 15: a driver's own requests, on a
+//! struct ifreq naming the device.
+inline constexpr unsigned long siocdevprivate = 0x89f0;
 
 } // namespace ksock

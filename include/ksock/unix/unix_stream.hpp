@@ -362,9 +362,15 @@ struct unix_stream_read_state {
     int flags;
     std::size_t target; //!< sock_rcvlowat: what the read waits for
     long timeo;
-    int peek_base; //!< SO_PEEK_OFF, where a peek starts
+    //! Linux's skip: what a peek passes over before it reads, SO_PEEK_OFF
+    //! at first, less every skb it walked past (which a peek that waited
+    //! does not take back), 0 once it goes on to the next skb. A read: 0.
+    std::size_t skip;
     std::size_t copied = 0;
     long err = 0;
+    //! A peek that read an skb goes on with the next one (Linux's
+    //! `goto again`), whatever room the buffer has left; else null.
+    sk_buff* again = nullptr;
     bool addr_done = false;
     bool check_creds = false;
 };
@@ -381,43 +387,27 @@ inline std::size_t sock_rcvlowat(const sock& sk, bool waitall, std::size_t len) 
 } // namespace detail
 
 //! The `redo:` / `again:` part of unix_stream_read_generic: the skb the read
-//! goes on from, and in \p skip how much of it a peek has seen already.
-//! Null with \p at_mark set: the read has data and stops at the out-of-band
-//! mark; null otherwise: nothing to read yet.
+//! goes on from, and st.skip of it already seen. A read starts at the head
+//! (`redo:`), a peek that read an skb at the next one (`again:`); manage_oob
+//! looks at that skb only, then SO_PEEK_OFF's skip walks past whole skbs,
+//! the out-of-band one too, as Linux's walk does. Null with \p at_mark
+//! set: the read has data and stops at the out-of-band mark; null
+//! otherwise: nothing (more) to read.
 template <class Ctx>
-inline sk_buff* unix_stream_skb_at(Ctx& ctx, unix_stream_read_state& st, std::size_t& skip,
-                                   bool& at_mark) {
+inline sk_buff* unix_stream_skb_at(Ctx& ctx, unix_stream_read_state& st, bool& at_mark) {
     sock& sk = st.sk;
-    const bool peek = (st.flags & msg_peek) != 0;
-    // A peek reads past what it has already seen (SO_PEEK_OFF and this
-    // call's own bytes); a read starts at the head.
-    skip = peek ? static_cast<std::size_t>(st.peek_base) + st.copied : 0;
-    sk_buff* head = skb_peek(sk.sk_receive_queue);
-    sk_buff* skb = head;
-    // Linux looks at the head again on every pass of a read, but a
-    // peek only once (it then walks on from where it was).
-    if (skb && (!peek || !st.copied)) {
+    sk_buff* skb = st.again ? st.again : skb_peek(sk.sk_receive_queue);
+    st.again = nullptr;
+    if (skb) {
         skb = manage_oob(ctx, skb, sk, st.flags, st.copied);
         if (!skb && st.copied) {
             at_mark = true;
             return nullptr;
         }
     }
-    while (skb && skip >= skb->remaining()) {
-        skip -= skb->remaining();
+    while (skb && st.skip >= skb->remaining()) {
+        st.skip -= skb->remaining();
         skb = skb_peek_next(skb, sk.sk_receive_queue);
-    }
-    if (skb && skb != head) {
-        // A peek that went past the head meets the mark as Linux's
-        // `goto again` does.
-        sk_buff* at = manage_oob(ctx, skb, sk, st.flags, st.copied);
-        if (!at && st.copied) {
-            at_mark = true;
-            return nullptr;
-        }
-        if (at != skb)
-            skip = 0;
-        skb = at;
     }
     return skb;
 }
@@ -474,8 +464,11 @@ inline bool unix_stream_read_scm(unix_stream_read_state& st, scm_cookie& scm,
 
 //! Mark read part of skb as used: a read consumes the chunk (the files come
 //! with the first bytes) and frees the skb once it is empty; a peek moves
-//! SO_PEEK_OFF on (and installs the files too). False: the read ends after
-//! this skb (data left in it, files taken, or a peek at the queue's end).
+//! SO_PEEK_OFF on (and installs the files too) and goes on to the next skb
+//! even when the buffer is full: a peek of 0 bytes, or one that filled
+//! its buffer, still meets what comes next (the files of the next skb, the
+//! out-of-band mark). False: the read ends after this skb (data left in it,
+//! files taken, or a peek at the queue's end).
 template <class Ctx>
 inline bool unix_stream_mark_read(Ctx& ctx, unix_stream_read_state& st, scm_cookie& scm,
                                   sk_buff* skb, std::size_t chunk) {
@@ -501,7 +494,9 @@ inline bool unix_stream_mark_read(Ctx& ctx, unix_stream_read_state& st, scm_cook
     sk_peek_offset_fwd(sk, static_cast<int>(chunk));
     if (unixcb(skb).fp)
         return false;
-    return skb_peek_next(skb, sk.sk_receive_queue) != nullptr; // a peek does not wait for more
+    st.skip = 0;
+    st.again = skb_peek_next(skb, sk.sk_receive_queue);
+    return st.again != nullptr; // a peek does not wait for more
 }
 
 //! unix_stream_read_generic for recvmsg: EINVAL unless ESTABLISHED; reads
@@ -519,30 +514,30 @@ long unix_stream_recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t 
         return -einval;
     if (flags & msg_oob)
         return unix_stream_recv_urg(ctx, sk, msg, size, flags);
+    const int peek_off = sk_peek_offset(sk, flags);
     unix_stream_read_state st{sk,
                               msg,
                               size,
                               flags,
                               detail::sock_rcvlowat(sk, (flags & msg_waitall) != 0, size),
                               sock_rcvtimeo<Ctx>(sk, (flags & msg_dontwait) != 0),
-                              sk_peek_offset(sk, flags) > 0 ? sk_peek_offset(sk, flags) : 0};
+                              static_cast<std::size_t>(peek_off > 0 ? peek_off : 0)};
     scm_cookie scm{}; // memset: a read that meets no skb reports {0, 0, 0}
-    do {
-        std::size_t skip = 0;
+    for (;;) {
         bool at_mark = false;
-        sk_buff* skb = unix_stream_skb_at(ctx, st, skip, at_mark);
+        sk_buff* skb = unix_stream_skb_at(ctx, st, at_mark);
         if (at_mark)
             break;
         if (!skb) {
             if (unix_stream_data_wait(ctx, st))
-                continue;
+                continue; // `goto redo`
             break;
         }
         if (!unix_stream_read_scm(st, scm, skb))
             break;
-        const std::size_t left = skb->remaining() - skip;
+        const std::size_t left = skb->remaining() - st.skip;
         const std::size_t chunk = left < st.size ? left : st.size;
-        if (skb_copy_to_iter(skb, skb->consumed + skip, msg.msg_iter, chunk) < chunk) {
+        if (skb_copy_to_iter(skb, skb->consumed + st.skip, msg.msg_iter, chunk) < chunk) {
             // unix_stream_read_actor failed (a bad buffer): the read ends
             // with what earlier skbs gave, EFAULT when none; this skb stays
             // unread. (Going on, a peek met the same bytes for ever.)
@@ -553,7 +548,10 @@ long unix_stream_recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t 
         st.size -= chunk;
         if (!unix_stream_mark_read(ctx, st, scm, skb, chunk))
             break;
-    } while (st.size);
+        // `while (size)`: only a read comes back here; a peek goes `again`.
+        if (!st.again && !st.size)
+            break;
+    }
     scm_recv_unix(ctx, so, msg, scm);
     return st.copied ? static_cast<long>(st.copied) : st.err;
 }

@@ -15,6 +15,7 @@
 
 #include <doctest/doctest.h>
 #include <linux/sockios.h>
+#include <net/if.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/tcp.h>
@@ -951,13 +952,21 @@ private:
             dup(s);
             return;
         case op::ioctl: {
-            int v = s.b;
-            const int r = b_.ioctl(fd(s.h), static_cast<unsigned long>(s.a), &v);
+            // The int at the start of a zeroed struct ifreq: the device
+            // requests (SIOCDEVPRIVATE ...) read a whole one, naming no
+            // device, the others an int.
+            union {
+                int v;
+                ifreq ifr;
+            } arg;
+            std::memset(&arg, 0, sizeof arg);
+            arg.v = s.b;
+            const int r = b_.ioctl(fd(s.h), static_cast<unsigned long>(s.a), &arg.v);
             put("ret", ret_str(r));
             const auto cmd = static_cast<unsigned long>(s.a);
             if (r >= 0 &&
                 (cmd == FIONREAD || cmd == TIOCOUTQ || cmd == SIOCOUTQNSD || cmd == SIOCATMARK))
-                put("val", std::to_string(v));
+                put("val", std::to_string(arg.v));
             return;
         }
         case op::sleep:

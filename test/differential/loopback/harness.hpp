@@ -311,6 +311,7 @@ public:
     virtual int poll(pollfd* fds, unsigned long n, int timeout_ms) = 0;
     virtual int dup(int fd) = 0;
     virtual int dup2(int fd, int fd2) = 0;
+    //! \p arg points to an int at the start of a whole struct ifreq.
     virtual int ioctl(int fd, unsigned long cmd, int* arg) = 0;
     //! Time passes: the kernel sleeps for real, ksock runs its timers.
     virtual void sleep_ms(int ms) = 0;
@@ -370,5 +371,6 @@ std::vector<sequence> tcp_sequences();
 std::vector<sequence> udp_sequences();
 std::vector<sequence> unix_sequences();
 std::vector<sequence> raw_sequences();
+std::vector<sequence> socket_sequences();
 
 } // namespace ksock_loopback

@@ -99,12 +99,12 @@ public:
     int close(int fd) override { return static_cast<int>(k(::close(fd))); }
     int bind(int fd, const sockaddr* a, socklen_t len) override {
         sockaddr_storage tmp;
-        a = in_name(a, len, tmp);
+        a = in_name(fd, a, len, tmp);
         return static_cast<int>(k(::bind(fd, a, len)));
     }
     int connect(int fd, const sockaddr* a, socklen_t len) override {
         sockaddr_storage tmp;
-        a = in_name(a, len, tmp);
+        a = in_name(fd, a, len, tmp);
         return static_cast<int>(k(::connect(fd, a, len)));
     }
     int listen(int fd, int backlog) override { return static_cast<int>(k(::listen(fd, backlog))); }
@@ -134,14 +134,14 @@ public:
     long sendto(int fd, const void* buf, std::size_t len, int flags, const sockaddr* a,
                 socklen_t alen) override {
         sockaddr_storage tmp;
-        a = in_name(a, alen, tmp);
+        a = in_name(fd, a, alen, tmp);
         return k(::sendto(fd, buf, len, flags, a, alen));
     }
     long sendmsg(int fd, const msghdr* m, int flags) override {
         msghdr km = *m;
         sockaddr_storage tmp;
         km.msg_name = const_cast<sockaddr*>(
-            in_name(static_cast<const sockaddr*>(m->msg_name), km.msg_namelen, tmp));
+            in_name(fd, static_cast<const sockaddr*>(m->msg_name), km.msg_namelen, tmp));
         return k(::sendmsg(fd, &km, flags));
     }
     long recv(int fd, void* buf, std::size_t len, int flags) override {
@@ -212,15 +212,20 @@ private:
         return ::getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &d, &l) == 0 ? d : -1;
     }
 
-    //! An abstract AF_UNIX name with at least its NUL gets the prefix after
-    //! the NUL; anything else (other families, autobind's bare family,
-    //! lengths the kernel refuses anyway) goes in unchanged.
-    const sockaddr* in_name(const sockaddr* a, socklen_t& len, sockaddr_storage& tmp) const {
+    //! An abstract AF_UNIX name with at least its NUL, given to an AF_UNIX
+    //! socket, gets the prefix after the NUL; anything else (other families,
+    //! autobind's bare family, lengths the kernel refuses anyway) goes in
+    //! unchanged. Another family's socket gets the name as it is: the
+    //! prefix would make a short name longer than a sockaddr_in, and such
+    //! a socket answers by the length (EINVAL below 16 bytes, EAFNOSUPPORT
+    //! from 16 on).
+    const sockaddr* in_name(int fd, const sockaddr* a, socklen_t& len,
+                            sockaddr_storage& tmp) const {
         constexpr socklen_t path = offsetof(sockaddr_un, sun_path);
         if (!a || len <= path || len > sizeof(sockaddr_un) || a->sa_family != AF_UNIX)
             return a;
         const auto* un = reinterpret_cast<const sockaddr_un*>(a);
-        if (un->sun_path[0] != '\0')
+        if (un->sun_path[0] != '\0' || domain(fd) != AF_UNIX)
             return a;
         const std::size_t name = len - path - 1;
         if (path + 1 + prefix_.size() + name > sizeof(sockaddr_un))

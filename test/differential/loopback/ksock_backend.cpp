@@ -11,6 +11,7 @@
 #include <string>
 #include <unistd.h>
 
+#include <net/if.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -40,6 +41,8 @@ static_assert(sizeof(ksock::msghdr) == sizeof(::msghdr) &&
               offsetof(ksock::msghdr, msg_control) == offsetof(::msghdr, msg_control) &&
               offsetof(ksock::msghdr, msg_controllen) == offsetof(::msghdr, msg_controllen) &&
               offsetof(ksock::msghdr, msg_flags) == offsetof(::msghdr, msg_flags));
+static_assert(sizeof(ksock::ifreq) == sizeof(::ifreq) &&
+              offsetof(ksock::ifreq, ifr_ifru) == offsetof(::ifreq, ifr_ifru));
 static_assert(sizeof(ksock::pollfd) == sizeof(::pollfd) &&
               offsetof(ksock::pollfd, revents) == offsetof(::pollfd, revents));
 

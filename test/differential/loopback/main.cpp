@@ -53,6 +53,10 @@ TEST_CASE("loopback: ping and raw ICMP sockets") {
     family("raw", raw_sequences());
 }
 
+TEST_CASE("loopback: the socket layer and address checks across families") {
+    family("socket", socket_sequences());
+}
+
 TEST_CASE("loopback: totals") {
     MESSAGE("loopback total: " << total.sequences << " sequences, " << total.steps << " steps, "
                                << total.comparisons << " step comparisons, " << total.mismatches

@@ -5,7 +5,9 @@
 #include <fcntl.h>
 #include <string>
 
+#include <linux/sockios.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 
 #include "harness.hpp"
 
@@ -15,6 +17,11 @@ namespace {
 
 constexpr int stream = SOCK_STREAM;
 constexpr int stream_nb = SOCK_STREAM | SOCK_NONBLOCK;
+
+//! ioctl(h, cmd, &int): SIOCINQ, SIOCOUTQ, SIOCOUTQNSD ...
+seq& ioctl(seq& q, int h, unsigned long cmd) {
+    return q.add({.o = op::ioctl, .h = h, .a = static_cast<int>(cmd)});
+}
 
 //! h0 listens on 127.0.0.1:P0, h1 connects, h2 is accepted. Non-blocking
 //! unless \p blocking (the kernel side then waits at most 50 ms).
@@ -338,6 +345,81 @@ void connect_cases(std::vector<sequence>& out) {
                       .so_error(1)
                       .connect(1, in(lo, 1))
                       .getsockname(1));
+    // What a refused SYN leaves: tcp_connect_init synced the MSS (the 536
+    // default clamp less the timestamp option: 524), the SYN took a
+    // sequence number that was never acknowledged (SIOCOUTQ 1), and the
+    // disconnect that reports the refusal moved write_seq two further on
+    // (SIOCOUTQ 3, SIOCOUTQNSD 2) until the next connect starts from there.
+    {
+        seq q("tcp/connect/refused/state-left-nonblocking");
+        q.socket(1, AF_INET, stream_nb).getsockopt(1, IPPROTO_TCP, TCP_MAXSEG);
+        q.connect(1, in(lo, 1)).getsockopt(1, IPPROTO_TCP, TCP_MAXSEG);
+        ioctl(ioctl(ioctl(q, 1, SIOCOUTQ), 1, SIOCOUTQNSD), 1, SIOCINQ);
+        q.connect(1, in(lo, 1));
+        ioctl(ioctl(q, 1, SIOCOUTQ), 1, SIOCOUTQNSD);
+        q.connect(1, in(lo, 1)).getsockopt(1, IPPROTO_TCP, TCP_MAXSEG);
+        ioctl(ioctl(q, 1, SIOCOUTQ), 1, SIOCOUTQNSD);
+        out.push_back(q);
+    }
+    {
+        seq q("tcp/connect/refused/state-left-blocking");
+        q.socket(1, AF_INET, stream).connect(1, in(lo, 1)).getsockopt(1, IPPROTO_TCP, TCP_MAXSEG);
+        ioctl(ioctl(q, 1, SIOCOUTQ), 1, SIOCOUTQNSD);
+        q.connect(1, in(lo, 1));
+        ioctl(ioctl(q, 1, SIOCOUTQ), 1, SIOCOUTQNSD);
+        out.push_back(q);
+    }
+    {
+        seq q("tcp/connect/refused/state-left-with-tcp_maxseg");
+        q.socket(1, AF_INET, stream_nb)
+            .setsockopt(1, IPPROTO_TCP, TCP_MAXSEG, 1000)
+            .connect(1, in(lo, 1))
+            .getsockopt(1, IPPROTO_TCP, TCP_MAXSEG)
+            .connect(1, in(lo, 1))
+            .setsockopt(1, IPPROTO_TCP, TCP_MAXSEG, 0)
+            .getsockopt(1, IPPROTO_TCP, TCP_MAXSEG);
+        out.push_back(q);
+    }
+    // tcp_v4_connect: "if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST))
+    // return -ENETUNREACH": lo's broadcast address has a route, but not one
+    // TCP may use; nothing is bound.
+    out.push_back(seq("tcp/connect/to-broadcast-127.255.255.255")
+                      .socket(0, AF_INET, stream_nb)
+                      .bind(0, in(any, 0))
+                      .listen(0, 5)
+                      .socket(1, AF_INET, stream_nb)
+                      .connect(1, in(ip4(127, 255, 255, 255), 0))
+                      .getsockname(1)
+                      .so_error(1)
+                      .socket(3, AF_INET, stream)
+                      .connect(3, in(ip4(127, 255, 255, 255), 0))
+                      .accept(0, 2)
+                      .connect(1, in(lo, 0))
+                      .accept(0, 2, 16));
+    // A socket bound to the broadcast address has no source address
+    // (inet_saddr 0): connect takes the route's, 127.0.0.1, as both its
+    // source and its bound address.
+    out.push_back(seq("tcp/connect/from-broadcast-bound")
+                      .socket(0, AF_INET, stream_nb)
+                      .bind(0, in(lo, 0))
+                      .listen(0, 5)
+                      .socket(1, AF_INET, stream_nb)
+                      .bind(1, in(ip4(127, 255, 255, 255), 1))
+                      .getsockname(1)
+                      .connect(1, in(lo, 0))
+                      .names(1)
+                      .accept(0, 2, 16)
+                      .names(2));
+    out.push_back(seq("tcp/connect/to-0.0.0.0-from-127.0.0.5")
+                      .socket(0, AF_INET, stream_nb)
+                      .bind(0, in(any, 0))
+                      .listen(0, 5)
+                      .socket(1, AF_INET, stream_nb)
+                      .bind(1, in_port(ip4(127, 0, 0, 5), 0))
+                      .connect(1, in(any, 0))
+                      .getpeername(1)
+                      .accept(0, 2, 16)
+                      .getsockname(2));
     out.push_back(seq("tcp/connect/refused-then-listener")
                       .socket(1, AF_INET, stream_nb)
                       .connect(1, in(lo, 0))
@@ -805,6 +887,48 @@ void shutdown_cases(std::vector<sequence>& out) {
             .close(1);
         out.push_back(q);
     }
+    // inet_shutdown sets sk_shutdown even on a socket that is not connected
+    // (it returns ENOTCONN), listen() keeps it and sk_clone_lock copies it
+    // into every child; when a child's handshake ends, tcp_rcv_state_process
+    // applies a SHUT_WR it carries ("if (sk->sk_shutdown & SEND_SHUTDOWN)
+    // tcp_shutdown(sk, SEND_SHUTDOWN)"): it is accepted in FIN_WAIT1 with
+    // its FIN sent, and data sent to a child shut for reading as well
+    // resets both ends.
+    for (int how = SHUT_RD; how <= SHUT_RDWR; ++how) {
+        seq q("tcp/shutdown/before-listen-" + std::string(hows[how]) + "-passes-to-children");
+        q.socket(0, AF_INET, stream_nb)
+            .bind(0, in(lo, 0))
+            .shutdown(0, how)
+            .listen(0, 5)
+            .socket(1, AF_INET, stream_nb)
+            .connect(1, in(lo, 0))
+            .accept4(0, 2, SOCK_NONBLOCK, 16)
+            .recv(1, 16)
+            .recv(2, 16)
+            .send(2, "from-child")
+            .send(1, "from-client")
+            .recv(2, 16)
+            .recv(1, 16)
+            .so_error(1)
+            .so_error(2);
+        out.push_back(q);
+    }
+    // The same on a socket connected to itself: simultaneous open passes
+    // through SYN_RECV, so a SHUT_WR from before sends the FIN at once; the
+    // socket then receives its own FIN (CLOSING) and the ACK of it, and ends
+    // CLOSE with a TIME_WAIT entry on its 4-tuple.
+    for (int how = SHUT_RD; how <= SHUT_RDWR; ++how) {
+        seq q("tcp/shutdown/before-connect-to-self-" + std::string(hows[how]));
+        q.socket(1, AF_INET, stream_nb)
+            .bind(1, in(lo, 0))
+            .shutdown(1, how)
+            .connect(1, in(lo, 0))
+            .so_error(1)
+            .recv(1, 16)
+            .connect(1, in(lo, 0))
+            .so_error(1);
+        out.push_back(q);
+    }
     {
         seq q("tcp/shutdown/peer-closes-after-shut_wr");
         establish(q)
@@ -868,6 +992,54 @@ void teardown_matrix(std::vector<sequence>& out) {
             }
 }
 
+//! tcp_init_buffer_space -> tcp_sndbuf_expand when a connection is
+//! established: two (three with BBR) windows of worst-case skbs for a
+//! 65495-byte MSS, at most tcp_wmem[2]; SO_SNDBUF fixes the size (the
+//! child inherits its listener's lock), TCP_MAXSEG shrinks it.
+void buffer_cases(std::vector<sequence>& out) {
+    {
+        seq q("tcp/buffers/sndbuf-established");
+        q.socket(0, AF_INET, stream_nb)
+            .bind(0, in(lo, 0))
+            .getsockopt(0, SOL_SOCKET, SO_SNDBUF)
+            .listen(0, 5)
+            .socket(1, AF_INET, stream_nb)
+            .getsockopt(1, SOL_SOCKET, SO_SNDBUF)
+            .connect(1, in(lo, 0))
+            .getsockopt(1, SOL_SOCKET, SO_SNDBUF)
+            .accept4(0, 2, SOCK_NONBLOCK)
+            .getsockopt(2, SOL_SOCKET, SO_SNDBUF)
+            .getsockopt(0, SOL_SOCKET, SO_SNDBUF)
+            .connect(1, unspec())
+            .getsockopt(1, SOL_SOCKET, SO_SNDBUF);
+        out.push_back(q);
+    }
+    out.push_back(seq("tcp/buffers/sndbuf-set-by-user-stays")
+                      .socket(0, AF_INET, stream_nb)
+                      .setsockopt(0, SOL_SOCKET, SO_SNDBUF, 10000)
+                      .bind(0, in(lo, 0))
+                      .listen(0, 5)
+                      .socket(1, AF_INET, stream_nb)
+                      .setsockopt(1, SOL_SOCKET, SO_SNDBUF, 6000)
+                      .connect(1, in(lo, 0))
+                      .accept4(0, 2, SOCK_NONBLOCK)
+                      .getsockopt(1, SOL_SOCKET, SO_SNDBUF)
+                      .getsockopt(2, SOL_SOCKET, SO_SNDBUF));
+    for (int mss : {1000, 1536, 1537}) {
+        seq q("tcp/buffers/sndbuf-with-tcp_maxseg-" + std::to_string(mss));
+        q.socket(0, AF_INET, stream_nb)
+            .bind(0, in(lo, 0))
+            .listen(0, 5)
+            .socket(1, AF_INET, stream_nb)
+            .setsockopt(1, IPPROTO_TCP, TCP_MAXSEG, mss)
+            .connect(1, in(lo, 0))
+            .accept4(0, 2, SOCK_NONBLOCK)
+            .getsockopt(1, SOL_SOCKET, SO_SNDBUF)
+            .getsockopt(2, SOL_SOCKET, SO_SNDBUF);
+        out.push_back(q);
+    }
+}
+
 void linger_cases(std::vector<sequence>& out) {
     {
         seq q("tcp/linger/1s-close-nonblocking");
@@ -914,6 +1086,7 @@ std::vector<sequence> tcp_sequences() {
     data_cases(out);
     shutdown_cases(out);
     teardown_matrix(out);
+    buffer_cases(out);
     linger_cases(out);
     return out;
 }

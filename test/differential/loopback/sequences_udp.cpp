@@ -288,6 +288,41 @@ void connect_cases(std::vector<sequence>& out) {
                       .connect(1, in(ip4(127, 255, 255, 255), 0))
                       .names(1)
                       .recvfrom(0, 64));
+    // A socket bound to lo's broadcast address keeps it as its bound address
+    // but has no source address of its own (inet_bind_sk: "if (chk_addr_ret
+    // == RTN_MULTICAST || chk_addr_ret == RTN_BROADCAST) inet->inet_saddr =
+    // 0"): its datagrams leave from 127.0.0.1, and 0.0.0.0 means 127.0.0.1
+    // to it, not the broadcast address.
+    out.push_back(seq("udp/bind/broadcast-address-is-not-a-source")
+                      .socket(0, AF_INET, dgram_nb)
+                      .bind(0, in(lo, 0))
+                      .socket(1, AF_INET, dgram_nb)
+                      .bind(1, in(ip4(127, 255, 255, 255), 1))
+                      .sendto(1, "from-bcast-bound", in(lo, 0))
+                      .recvfrom(0, 64)
+                      .connect(1, in(lo, 0))
+                      .names(1)
+                      .send(1, "connected")
+                      .recvfrom(0, 64));
+    out.push_back(seq("udp/connect/to-0.0.0.0-from-broadcast-bound")
+                      .socket(0, AF_INET, dgram_nb)
+                      .bind(0, in(lo, 0))
+                      .socket(1, AF_INET, dgram_nb)
+                      .bind(1, in_port(ip4(127, 255, 255, 255), 0))
+                      .connect(1, in(any, 0))
+                      .names(1)
+                      .send(1, "via-0.0.0.0")
+                      .recvfrom(0, 64));
+    // 0.0.0.0 is the socket's own source address when it has one.
+    out.push_back(seq("udp/connect/to-0.0.0.0-from-127.0.0.5")
+                      .socket(0, AF_INET, dgram_nb)
+                      .bind(0, in(any, 0))
+                      .socket(1, AF_INET, dgram_nb)
+                      .bind(1, in_port(ip4(127, 0, 0, 5), 0))
+                      .connect(1, in(any, 0))
+                      .getpeername(1)
+                      .send(1, "to-self-address")
+                      .recvfrom(0, 64));
 }
 
 void misc_cases(std::vector<sequence>& out) {

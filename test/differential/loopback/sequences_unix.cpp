@@ -406,6 +406,11 @@ step sendmsg_rights(int h, std::string data, std::vector<int> hs, int flags = 0)
             .hs = std::move(hs)};
 }
 
+//! recvmsg with a control buffer of \p ctl bytes; fds go to h\p to, ...
+step recvmsg_control(int h, std::size_t len, int flags, int ctl, int to) {
+    return {.o = op::recvmsg_cmsg, .h = h, .h2 = to, .a = flags, .b = ctl, .len = len};
+}
+
 // Where ksock once parted from 6.18, each with the host's values beside it.
 void parity_cases(std::vector<sequence>& out) {
     // unix_validate_addr: a bare sun_family (length 2) names no socket.
@@ -465,6 +470,21 @@ void parity_cases(std::vector<sequence>& out) {
                       .getsockname(1)
                       .send(1, "hello")
                       .getsockname(1));
+    for (const utype& t : types) {
+        // A short cmsg_len is __scm_send's EINVAL, met after the pending error
+        // on seqpacket (ECONNRESET first); a stream has no pending error to
+        // report before scm_send, a datagram socket meets the peer after it.
+        step short_len = sendmsg_rights(1, "hello", {1});
+        short_len.c |= cmsg_short_len;
+        out.push_back(seq(un_name(t, "error-first/short-cmsg-len"))
+                          .socketpair(0, 1, AF_UNIX, t.type)
+                          .send(1, "q")
+                          .close(0)
+                          .add(short_len)
+                          .add(short_len)
+                          .so_error(1)
+                          .add(short_len));
+    }
     out.push_back(seq("unix/seqpacket/error-first/bad-fd")
                       .socketpair(0, 1, AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK)
                       .send(1, "q")
@@ -546,6 +566,51 @@ void parity_cases(std::vector<sequence>& out) {
             out.push_back(q);
         }
     }
+    // unix_stream_read_generic: a peek that read an skb goes on to the next
+    // (`goto again`) whatever room is left. A zero-length peek meets the
+    // out-of-band mark (EAGAIN when nothing is before it) and the next
+    // skb's files (MSG_CTRUNC, or the fds with a control buffer); only the
+    // skb a pass starts from goes through manage_oob, so SO_PEEK_OFF's walk
+    // reads the out-of-band byte as data.
+    out.push_back(seq("unix/stream/oob/zero-length-peek")
+                      .socketpair(0, 1, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK)
+                      .send(1, "ijk", MSG_OOB)
+                      .recv(0, 0, MSG_PEEK)
+                      .recv(0, 1, MSG_PEEK)
+                      .recv(0, 8, MSG_PEEK)
+                      .recv(0, 0)
+                      .recv(0, 8)
+                      .recv(0, 0, MSG_PEEK)
+                      .add(ioctl_step(0, FIONREAD))
+                      .recv(0, 8, MSG_OOB)
+                      .recv(0, 0, MSG_PEEK)
+                      .send(1, "x", MSG_OOB)
+                      .recv(0, 0)
+                      .recv(0, 8, MSG_OOB));
+    out.push_back(seq("unix/stream/oob/peek-offset-passes-the-mark")
+                      .socketpair(0, 1, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK)
+                      .setsockopt(0, SOL_SOCKET, SO_PEEK_OFF, 0)
+                      .send(1, "abc", MSG_OOB)
+                      .send(1, "de")
+                      .recv(0, 8, MSG_PEEK)
+                      .recv(0, 8, MSG_PEEK)
+                      .getsockopt(0, SOL_SOCKET, SO_PEEK_OFF)
+                      .recv(0, 8, MSG_PEEK)
+                      .recv(0, 8)
+                      .recv(0, 8)
+                      .recv(0, 8, MSG_OOB));
+    out.push_back(seq("unix/stream/peek-meets-the-next-skbs-files")
+                      .socketpair(0, 1, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK)
+                      .socket(2, AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK)
+                      .send(1, "q")
+                      .add(sendmsg_rights(1, "Q", {2}))
+                      .recvmsg(0, 1, MSG_PEEK)
+                      .recvmsg(0, 0, MSG_PEEK)
+                      .add(recvmsg_control(0, 1, MSG_PEEK, 256, 10))
+                      .add(recvmsg_control(0, 0, MSG_PEEK, 256, 11))
+                      .add(recvmsg_control(0, 1, 0, 256, 12))
+                      .add(recvmsg_control(0, 8, MSG_PEEK, 256, 12))
+                      .recvmsg(0, 8));
 }
 
 } // namespace

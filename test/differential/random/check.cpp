@@ -208,6 +208,51 @@ bool recvs(op o) {
     return o == op::recv || o == op::recvfrom || o == op::recvmsg || o == op::recvmsg_cmsg;
 }
 
+//! The handles whose fd \p st closes, explicitly or by reusing the
+//! handle for a new fd (the interpreter closes the old one first).
+std::vector<int> closed_by(const step& st) {
+    std::vector<int> gone;
+    if (st.o == op::close || st.o == op::socket || st.o == op::socketpair)
+        gone.push_back(st.h);
+    if (st.o == op::socketpair || st.o == op::accept || st.o == op::accept4 || st.o == op::dup)
+        gone.push_back(st.h2);
+    if (st.o == op::recvmsg_cmsg)
+        for (int h = st.h2; h >= 0 && h < max_handles; ++h)
+            gone.push_back(h);
+    return gone;
+}
+
+//! Does step \p at close a handle that an SCM_RIGHTS message sent before
+//! step \p before carried, or one a receive before it installed such a
+//! file into (recvmsg+control puts them in h2, h2 + 1, ...)?
+bool closes_passed(const sequence& s, std::size_t at, std::size_t before) {
+    const std::vector<int> gone = closed_by(s.steps[at]);
+    bool sent = false;
+    for (std::size_t i = 0; i < before; ++i) {
+        const step& p = s.steps[i];
+        if (p.o == op::sendmsg_cmsg && (p.c & cmsg_rights)) {
+            sent = true;
+            for (int g : gone)
+                if (std::find(p.hs.begin(), p.hs.end(), g) != p.hs.end())
+                    return true;
+        }
+        if (sent && p.o == op::recvmsg_cmsg && p.h2 >= 0)
+            for (int g : gone)
+                if (g >= p.h2)
+                    return true;
+    }
+    return false;
+}
+
+//! Was a handle that an SCM_RIGHTS message carried closed after it was
+//! sent and before step \p step?
+bool passed_then_closed(const sequence& s, std::size_t step) {
+    for (std::size_t j = 1; j < step; ++j)
+        if (closes_passed(s, j, j))
+            return true;
+    return false;
+}
+
 //! The README item a finding falls under (README.md, "Where ksock differs
 //! from Linux"), or "". Each rule is narrow: it names the call and the
 //! observation the item speaks of.
@@ -255,8 +300,19 @@ std::string documented(const sequence& s, const finding& f, const step_obs& kern
                 return items[3];
         }
     // Control messages on PF_INET sockets are neither read nor written.
+    const bool inet = self == "udp" || self == "tcp" || self == "inet";
     if ((st.o == op::recvmsg_cmsg || st.o == op::sendmsg_cmsg) && (self == "udp" || self == "tcp"))
         return items[4];
+    // ... so a datagram read with IP_PKTINFO on and no room for its cmsg
+    // does not set MSG_CTRUNC (ip_cmsg_recv's put_cmsg does on Linux).
+    if (recvs(st.o) && inet && what == "msg_flags" &&
+        f.kernel.find("MSG_CTRUNC") != std::string::npos &&
+        f.ksock.find("MSG_CTRUNC") == std::string::npos)
+        for (std::size_t i = 0; i < f.step; ++i) {
+            const step& p = s.steps[i];
+            if (p.o == op::setsockopt_int && p.a == IPPROTO_IP && p.b == IP_PKTINFO && p.c)
+                return items[4];
+        }
     // The shared skb pool: ENOBUFS on a PF_UNIX send, or a shorter one
     // where Linux's own send buffer still takes the data; what is queued
     // differs after it.
@@ -279,25 +335,14 @@ std::string documented(const sequence& s, const finding& f, const step_obs& kern
         (kstate->rfind("ESTABLISHED", 0) == 0 || kstate->rfind("CLOSE_WAIT", 0) == 0) &&
         is_int(f.kernel) && is_int(f.ksock) && std::stoll(f.kernel) > std::stoll(f.ksock))
         return items[7];
-    // unix_gc runs when the last fd of a socket in flight goes; Linux's
-    // collector runs later. Only a close of a socket that was passed.
-    // The handles whose fd the step closes, explicitly or by reusing the
-    // handle for a new fd (the interpreter closes the old one first).
-    std::vector<int> gone;
-    if (st.o == op::close || st.o == op::socket || st.o == op::socketpair)
-        gone.push_back(st.h);
-    if (st.o == op::socketpair || st.o == op::accept || st.o == op::accept4 || st.o == op::dup)
-        gone.push_back(st.h2);
-    if (st.o == op::recvmsg_cmsg)
-        for (int h = st.h2; h >= 0 && h < max_handles; ++h)
-            gone.push_back(h);
-    for (std::size_t i = 0; i < f.step; ++i) {
-        const step& p = s.steps[i];
-        if (p.o == op::sendmsg_cmsg && (p.c & cmsg_rights))
-            for (int g : gone)
-                if (std::find(p.hs.begin(), p.hs.end(), g) != p.hs.end())
-                    return items[8];
-    }
+    // unix_gc runs when a file reference goes while sockets are in flight;
+    // Linux's collector runs later. Either the step closes a socket that
+    // was passed, or it is a receive on a PF_UNIX socket (which puts the
+    // files of a message it cannot install) after a passed socket's last
+    // fd went: then only messages in flight held that socket.
+    if (closes_passed(s, f.step, f.step) ||
+        (recvs(st.o) && self.rfind("unix", 0) == 0 && passed_then_closed(s, f.step)))
+        return items[8];
     // connect's ephemeral port: Linux shares one across peers, ksock does not.
     static const std::regex eph(".*:E[0-9]+.*");
     if ((what == "name" || what == "addr" || what == "peer") && f.kernel != f.ksock &&

@@ -265,3 +265,21 @@ TEST_CASE("inet_tcp: AF_UNSPEC connect disconnects") {
     check(*s);
     CHECK(s->empty());
 }
+
+TEST_CASE("inet_tcp handshake: both ends' send buffers grow when established (tcp_sndbuf_expand)") {
+    auto s = fresh<tcp_stack>();
+    conn x = pair(*s);
+    int v = 0;
+    socklen_t len = sizeof v;
+    REQUIRE(s->getsockopt(x.l, sol_socket, so_sndbuf, &v, &len) == 0);
+    CHECK(v == 16384); // tcp_wmem[1]
+    // cubic, ksock's default: 2 x 10 segments x (131072 + 256) for an MSS of
+    // 65495; BBR's factor is 3.
+    REQUIRE(s->getsockopt(x.c, sol_socket, so_sndbuf, &v, &len) == 0);
+    CHECK(v == 2626560);
+    REQUIRE(s->getsockopt(x.a, sol_socket, so_sndbuf, &v, &len) == 0);
+    CHECK(v == 2626560);
+    s->close(x.c);
+    s->close(x.a);
+    s->close(x.l);
+}

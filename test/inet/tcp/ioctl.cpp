@@ -42,3 +42,24 @@ TEST_CASE("inet_tcp ioctl: queue sizes through a connection's life") {
     s->advance(60000); // TIME_WAIT ends
     CHECK(s->empty());
 }
+
+TEST_CASE("inet_tcp ioctl: a refused SYN stays unacknowledged; the disconnect moves write_seq on") {
+    auto s = fresh<tcp_stack>();
+    std::uint16_t port = 0;
+    const int l = listener(*s, port);
+    REQUIRE(s->close(l) == 0); // the port is free again: nobody listens
+    const int c = tcp(*s);
+    const sockaddr_in a = lo(port);
+    REQUIRE(s->connect(c, sa(a), sin_len) == -einprogress);
+    CHECK(ioctl_int(*s, c, siocoutq) == 1); // the SYN's sequence number
+    CHECK(ioctl_int(*s, c, siocoutqnsd) == 0);
+    REQUIRE(s->connect(c, sa(a), sin_len) == -econnrefused);
+    CHECK(ioctl_int(*s, c, siocoutq) == 3); // write_seq + max_window + 2
+    CHECK(ioctl_int(*s, c, siocoutqnsd) == 2);
+    int mss = 0;
+    socklen_t len = sizeof mss;
+    REQUIRE(s->getsockopt(c, sol_tcp, tcp_maxseg, &mss, &len) == 0);
+    CHECK(mss == 524); // tcp_connect_init's sync, less the timestamp option
+    REQUIRE(s->close(c) == 0);
+    check(*s);
+}

@@ -1,6 +1,6 @@
 // ksock/inet/ip/ip_loopback.hpp: the IPv4 layer of the stack's one device, lo,
-// for datagrams (net/ipv4/route.c, ip_output.c, ip_input.c, core/sock.c):
-// the route to a destination, the sender's skb (sock_alloc_send_skb), the
+// for datagrams (net/ipv4/ip_output.c, ip_input.c, core/sock.c; the routes
+// are route.hpp's): the sender's skb (sock_alloc_send_skb), the
 // IPv4 header, and the loopback itself: the packet leaves its sender
 // (loopback_xmit orphans it), is checked as ip_rcv does, goes first to every
 // matching raw socket (raw_v4_input) and then to its protocol's handler in
@@ -26,6 +26,7 @@
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/ip/inet_protos.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
+#include <ksock/inet/ip/route.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>
@@ -62,15 +63,6 @@ inline const inet_skb_cb& inet_cb(const sk_buff& skb) noexcept {
     return *static_cast<const inet_skb_cb*>(static_cast<const void*>(skb.cb));
 }
 
-constexpr std::uint32_t htonl_loopback() noexcept {
-    return ksock::cpu_to_be32(inaddr_loopback);
-}
-//! lo's broadcast address, 127.255.255.255 (the local table's "broadcast"
-//! route), in network order.
-constexpr std::uint32_t lo_broadcast() noexcept {
-    return ksock::cpu_to_be32(0x7fffffffu);
-}
-
 // The raw sockets' receiver and ICMP's error sender (defined in raw.hpp and
 // icmp.hpp; the protocols' receivers are inet_protos' handlers).
 template <class Ctx>
@@ -78,46 +70,6 @@ bool raw_v4_input(Ctx& ctx, const sk_buff* skb, std::uint8_t protocol, std::uint
                   std::uint32_t daddr);
 template <class Ctx>
 void icmp_send(Ctx& ctx, const sk_buff* skb_in, std::uint8_t type, std::uint8_t code);
-
-//! The route ip_route_output_flow finds in a namespace whose only device
-//! is lo.
-struct rtable {
-    std::uint32_t saddr;
-    std::uint32_t daddr;
-    bool broadcast; //!< RTCF_BROADCAST
-};
-
-//! ip_route_output: 0.0.0.0 is the source address or 127.0.0.1 (Linux maps
-//! INADDR_ANY to loopback), 127.0.0.0/8 is local with preferred source
-//! 127.0.0.1, 127.255.255.255 is lo's broadcast, every other destination
-//! (other unicast, multicast, 255.255.255.255) has no route: ENETUNREACH.
-constexpr int ip_route_output(std::uint32_t daddr, std::uint32_t saddr, rtable& rt) noexcept {
-    rt = {saddr, daddr, false};
-    if (!daddr) {
-        rt.daddr = saddr ? saddr : htonl_loopback();
-        if (!rt.saddr)
-            rt.saddr = rt.daddr;
-        return 0;
-    }
-    if (inet_addr_type(daddr) != rtn_local)
-        return -enetunreach;
-    rt.broadcast = daddr == lo_broadcast();
-    if (!rt.saddr)
-        rt.saddr = htonl_loopback();
-    return 0;
-}
-
-//! ip_route_output_flow for a socket's datagram to \p daddr (from its source
-//! address), with the check every sender makes of the route it gets
-//! (udp_sendmsg, raw_sendmsg, ping_v4_sendmsg, __ip4_datagram_connect):
-//! lo's broadcast needs SO_BROADCAST, else EACCES.
-inline int ip_route_output_flow(const sock& sk, std::uint32_t daddr, rtable& rt) noexcept {
-    if (const int err = ip_route_output(daddr, inet_sk(&sk)->inet_saddr, rt))
-        return err;
-    if (rt.broadcast && !sock_flag(sk, sock_broadcast))
-        return -eacces;
-    return 0;
-}
 
 //! The truesize Linux (x86-64, SLUB, 4 KiB pages) gives the skb
 //! ip_append_data builds for a datagram of \p tot_len bytes whose IP and
@@ -290,7 +242,7 @@ void ip_rcv(Ctx& ctx, sk_buff* skb) {
         ok = (h.ver_ihl >> 4) == 4 && ihl >= sizeof h && tot >= ihl && tot <= skb->msg_len &&
              csum_fold(skb_checksum(skb, 0, ihl, 0)) == 0 &&
              !(ksock::be16_to_cpu(h.frag_off) & (ip_mf | ip_offset)) &&
-             inet_addr_type(h.daddr) == rtn_local;
+             (ksock::be32_to_cpu(h.daddr) >> 24) == 127; // lo's: local or its broadcast
         if (ok) {
             inet_skb_cb& cb = inet_cb(*skb);
             cb = {};

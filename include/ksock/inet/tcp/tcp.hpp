@@ -75,6 +75,7 @@ struct tcp_prot {
         tp.snd_ssthresh = tcp_infinite_ssthresh;
         tp.snd_cwnd_clamp = ~0U;
         tp.mss_cache = tcp_mss_default;
+        tp.mss_clamp = tcp_mss_default;
         tp.rack.reo_wnd_steps = 1;
         sk.sk_write_space = kfunc::sk_stream_write_space;
         sock_set_flag(sk, sock_use_write_queue);

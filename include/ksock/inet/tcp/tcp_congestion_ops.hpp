@@ -3,7 +3,9 @@
 //
 // Creation only needs what tcp_assign_congestion_control() reads: the name,
 // looked up from net.ipv4.tcp_congestion_control, with Reno as the fallback
-// that is always built in. The algorithms themselves belong to the data path.
+// that is always built in; an established connection sizes its send buffer
+// with the sndbuf_expand factor. The algorithms themselves belong to the data
+// path.
 #pragma once
 
 #include <cstdint>
@@ -19,13 +21,18 @@ inline constexpr std::uint32_t tcp_cong_needs_ecn = 0x2;
 struct tcp_congestion_ops {
     char name[tcp_ca_name_max];
     std::uint32_t flags;
+    //! What the sndbuf_expand hook returns (tcp_sndbuf_expand's factor of
+    //! send buffer per segment of the window); 0: no hook, the factor is 2.
+    std::uint32_t sndbuf_expand;
 };
 
 //! The algorithms Linux 6.18 builds in on a typical configuration; Reno is
-//! mandatory and first (tcp_reno is the fallback of every assignment).
-inline constexpr tcp_congestion_ops tcp_reno{"reno", tcp_cong_non_restricted};
-inline constexpr tcp_congestion_ops tcp_cubic{"cubic", 0};
-inline constexpr tcp_congestion_ops tcp_bbr{"bbr", 0};
+//! mandatory and first (tcp_reno is the fallback of every assignment). BBR
+//! asks for a send buffer of three windows (bbr_sndbuf_expand: "Provision
+//! 3 * cwnd since BBR may slow-start even during recovery").
+inline constexpr tcp_congestion_ops tcp_reno{"reno", tcp_cong_non_restricted, 0};
+inline constexpr tcp_congestion_ops tcp_cubic{"cubic", 0, 0};
+inline constexpr tcp_congestion_ops tcp_bbr{"bbr", 0, 3};
 
 inline constexpr const tcp_congestion_ops* tcp_cong_list[] = {&tcp_reno, &tcp_cubic, &tcp_bbr};
 

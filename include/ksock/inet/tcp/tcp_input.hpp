@@ -16,6 +16,7 @@
 // socks and whose state holds the TIME_WAIT entries.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -26,8 +27,11 @@
 #include <ksock/inet/inet_hashtables.hpp>
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
+#include <ksock/inet/tcp/tcp_congestion_ops.hpp>
+#include <ksock/inet/tcp/tcp_output.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
 #include <ksock/objects/layout.hpp>
+#include <ksock/objects/sk_buff.hpp>
 #include <ksock/policy/trace.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
@@ -459,6 +463,100 @@ void tcp_send_fin(Ctx& ctx, sock& sk) {
     tcp_xmit<P>(ctx, sk);
 }
 
+//! tcp_close_state: the state a close or SHUT_WR moves to; true when a FIN
+//! is to be sent.
+template <class P, class Ctx>
+bool tcp_close_state(Ctx& ctx, sock& sk) {
+    switch (sk.sk_state()) {
+    case tcp_established:
+    case tcp_syn_recv:
+        tcp_set_state<P>(ctx, sk, tcp_fin_wait1);
+        return true;
+    case tcp_close_wait:
+        tcp_set_state<P>(ctx, sk, tcp_last_ack);
+        return true;
+    case tcp_syn_sent:
+    case tcp_listen:
+    case tcp_close:
+        tcp_set_state<P>(ctx, sk, tcp_close);
+        return false;
+    default:
+        return false;
+    }
+}
+
+//! tcp_shutdown: SHUT_WR sends the FIN (after the queued data).
+template <class P, class Ctx>
+void tcp_shutdown(Ctx& ctx, sock& sk, int how) {
+    if (!(how & send_shutdown))
+        return;
+    if ((1u << sk.sk_state()) &
+        ((1u << tcp_established) | (1u << tcp_syn_sent) | (1u << tcp_close_wait))) {
+        if (tcp_close_state<P>(ctx, sk))
+            tcp_send_fin<P>(ctx, sk);
+    }
+}
+
+//! MAX_TCP_HEADER on the reference host (x86-64: L1_CACHE_ALIGN(128 +
+//! MAX_HEADER), a build without tunnels or wireless: 192; probed, a send
+//! buffer's step to the next power of two comes at an MSS of 1537).
+inline constexpr std::uint32_t max_tcp_header = 192;
+
+//! tcp_sndbuf_expand: room for the window to grow into. "Worst case is non
+//! GSO/TSO: each frame consumes one skb and skb->head is kmalloced using
+//! power of two area of memory", for at least the initial window or the
+//! reordering degree, times two (Fast Recovery) or the congestion control's
+//! own factor; never above net.ipv4.tcp_wmem[2]. On lo (MSS 65495) that is
+//! 2 626 560 bytes, or 3 939 840 with BBR.
+template <class Ctx>
+void tcp_sndbuf_expand(Ctx& ctx, sock& sk) noexcept {
+    const tcp_sock& tp = tcp_of(sk);
+    const std::uint32_t mss = tp.mss_clamp > tp.mss_cache ? tp.mss_clamp : tp.mss_cache;
+    const std::uint32_t per_mss = std::bit_ceil(mss + max_tcp_header + skb_shinfo_size) +
+                                  skb_head_overhead; // roundup_pow_of_two
+    std::uint32_t nr_segs = tp.snd_cwnd > tcp_init_cwnd ? tp.snd_cwnd : tcp_init_cwnd;
+    if (nr_segs < tp.reordering + 1)
+        nr_segs = tp.reordering + 1;
+    const tcp_congestion_ops* ca = tp.inet_conn.icsk_ca_ops;
+    const std::uint64_t factor = ca && ca->sndbuf_expand ? ca->sndbuf_expand : 2;
+    const std::uint64_t sndmem = factor * nr_segs * per_mss;
+    if (static_cast<std::uint64_t>(sk.sk_sndbuf) < sndmem) {
+        const auto max = static_cast<std::uint64_t>(ipv4_net(ctx).sysctl.tcp_wmem[2]);
+        sk.sk_sndbuf = static_cast<int>(sndmem < max ? sndmem : max);
+    }
+}
+
+//! tcp_init_buffer_space (from tcp_init_transfer, when a connection is
+//! established): the send buffer grows unless SO_SNDBUF fixed it.
+template <class Ctx>
+void tcp_init_buffer_space(Ctx& ctx, sock& sk) noexcept {
+    if (!(sk.sk_userlocks & sock_sndbuf_lock))
+        tcp_sndbuf_expand(ctx, sk);
+}
+
+//! tcp_parse_options, the MSS option of a SYN: the peer's MSS, no larger
+//! than TCP_MAXSEG's, is the connection's MSS clamp.
+inline void tcp_parse_mss(tcp_sock& tp, std::uint16_t in_mss) noexcept {
+    if (in_mss)
+        tp.mss_clamp = tcp_mss_clamp(tp, in_mss);
+}
+
+//! The end of tcp_rcv_state_process's TCP_SYN_RECV case, the socket now
+//! ESTABLISHED: tcp_init_transfer sizes its buffers, and a SHUT_WR it
+//! carries from before takes effect ("if
+//! (sk->sk_shutdown & SEND_SHUTDOWN) tcp_shutdown(sk, SEND_SHUTDOWN)").
+//! inet_shutdown sets sk_shutdown even on a socket that is not connected
+//! (it returns ENOTCONN all the same) and listen() keeps it, sk_clone_lock
+//! copies it into every child, so such a listener's children send their
+//! FIN as soon as the handshake ends; a socket connected to itself passes
+//! through SYN_RECV too.
+template <class P, class Ctx>
+void tcp_syn_recv_established(Ctx& ctx, sock& sk) {
+    tcp_init_buffer_space(ctx, sk); // tcp_init_transfer
+    if (sk.sk_shutdown & send_shutdown)
+        tcp_shutdown<P>(ctx, sk, send_shutdown);
+}
+
 //! tcp_cleanup_rbuf after a read: the window opened, the peer may send.
 template <class P, class Ctx>
 void tcp_window_update(Ctx& ctx, sock& sk) {
@@ -470,7 +568,7 @@ void tcp_window_update(Ctx& ctx, sock& sk) {
 //! for the connection from raddr:rport to laddr, in SYN_RECV.
 template <class P, class Ctx>
 sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint32_t raddr,
-                       std::uint16_t rport) {
+                       std::uint16_t rport, std::uint16_t syn_mss) {
     auto* obj = ctx.template obj_alloc<P>();
     if (!obj)
         return nullptr;
@@ -492,7 +590,7 @@ sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint3
     sk.sk_wq = nullptr;
     sk.sk_err = 0;
     sk.sk_err_soft = 0;
-    sk.sk_shutdown = 0;
+    // (sk_shutdown is copied: a listener shut before listen() passes it on.)
     sk.sk_ack_backlog = 0;
     sock_reset_flag(sk, sock_done);
     sock_reset_flag(sk, sock_dead);
@@ -507,6 +605,11 @@ sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint3
     ctp.parent = &listener;
     tcp_clear_xmit_timers(ctp);
     tcp_reset_seq(ctp);
+    // tcp_conn_request / tcp_v4_syn_recv_sock: the SYN's MSS (clamped by
+    // the listener's TCP_MAXSEG) and the MSS this side advertises.
+    ctp.mss_clamp = tcp_mss_default;
+    tcp_parse_mss(ctp, syn_mss);
+    ctp.advmss = tcp_mss_clamp(ctp, ipv4_default_advmss(lo_mtu));
     if (sk.sk_net_refcnt())
         ++ctx.net().sock_inuse; // sk_clone_lock: sock_inuse_add
     ++ctx.net().sockets_allocated;
@@ -530,8 +633,8 @@ tcp_rx_deferred tcp_v4_rcv_syn(Ctx& ctx, sock& client) {
         return tcp_rx_rst;
     if (l->sk_ack_backlog > l->sk_max_ack_backlog) // sk_acceptq_is_full
         return tcp_rx_none;
-    if (!tcp_create_child<P>(ctx, *l, laddr, ci.inet_rcv_saddr(),
-                             ksock::cpu_to_be16(ci.inet_num())))
+    if (!tcp_create_child<P>(ctx, *l, laddr, ci.inet_rcv_saddr(), ksock::cpu_to_be16(ci.inet_num()),
+                             tcp_of(client).advmss))
         return tcp_rx_none;
     return tcp_rx_synack;
 }
@@ -548,13 +651,16 @@ void tcp_rcv_synack(Ctx& ctx, sock& sk) {
         return;
     }
     tcp_sock& tp = tcp_of(sk);
+    tcp_sock& ctp = tcp_of(*child);
     tp.syn_retries = 0;
     tp.timer_at = 0;
+    tp.snd_una = tp.snd_nxt; // tcp_ack: the SYN is acknowledged
+    tcp_parse_mss(tp, ctp.advmss);
     tcp_set_state<P>(ctx, sk, tcp_established); // tcp_finish_connect
+    tcp_init_buffer_space(ctx, sk);             // tcp_init_transfer
     if (!sock_flag(sk, sock_dead))
         ctx.sk_state_change(sk);
     tcp_set_state<P>(ctx, *child, tcp_established);
-    tcp_sock& ctp = tcp_of(*child);
     sock* l = ctp.parent;
     if (!l || l->sk_state() != tcp_listen) {
         ctp.parent = nullptr;
@@ -571,6 +677,7 @@ void tcp_rcv_synack(Ctx& ctx, sock& sk) {
         q.rskq_accept_head = &ctp;
     q.rskq_accept_tail = &ctp;
     ++l->sk_ack_backlog;
+    tcp_syn_recv_established<P>(ctx, *child);
     ctx.sk_data_ready(*l);
 }
 
@@ -588,9 +695,12 @@ void tcp_release_cb(Ctx& ctx, sock& sk) {
         // SYN_SENT -> SYN_RECV on its own SYN, ESTABLISHED on its SYN-ACK.
         tp.syn_retries = 0;
         tp.timer_at = 0;
+        tp.snd_una = tp.snd_nxt;
+        tcp_parse_mss(tp, tp.advmss);
         tcp_set_state<P>(ctx, sk, tcp_established);
         if (!sock_flag(sk, sock_dead))
             ctx.sk_state_change(sk);
+        tcp_syn_recv_established<P>(ctx, sk);
     }
 }
 
@@ -632,7 +742,16 @@ int tcp_disconnect(Ctx& ctx, sock& sk, int /*flags*/) {
     skb_queue_purge(ctx, sk.sk_receive_queue);
     skb_queue_purge(ctx, sk.sk_write_queue);
     sk.sk_wmem_queued = 0;
-    tcp_reset_seq(tp);
+    tp.copied_seq = tp.rcv_nxt;
+    tp.urg_data = 0;
+    // The next connection starts past anything the old one may still have
+    // in flight: "seq = tp->write_seq + tp->max_window + 2; if (!seq) seq =
+    // 1;". snd_una and snd_nxt stay until tcp_connect_init, so SIOCOUTQ
+    // counts the two (3 after a refused SYN, which took one itself).
+    std::uint32_t seq = tp.write_seq + tp.max_window + 2;
+    if (!seq)
+        seq = 1;
+    tp.write_seq = seq;
     i.inet_dport() = 0;
     if (!(sk.sk_userlocks & sock_bind_lock))
         i.inet_saddr = i.inet_rcv_saddr() = 0;

@@ -135,6 +135,7 @@ struct tcp_sock {
     std::uint32_t keepalive_time;  //!< 0: use net.ipv4.tcp_keepalive_time
     std::uint32_t keepalive_intvl; //!< 0: use net.ipv4.tcp_keepalive_intvl
     std::uint16_t user_mss;
+    std::uint16_t mss_clamp; //!< rx_opt.mss_clamp: the peer's MSS, or TCP_MAXSEG's
     rb_root out_of_order_queue;
     hrtimer pacing_timer;
     hrtimer compressed_ack_timer;

@@ -12,8 +12,10 @@
 #include <ksock/core/sock_wait.hpp>
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_hashtables.hpp>
+#include <ksock/inet/ip/route.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/tcp/tcp_input.hpp>
+#include <ksock/inet/tcp/tcp_output.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
 #include <ksock/objects/kmsghdr.hpp>
 #include <ksock/objects/socket.hpp>
@@ -46,26 +48,27 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
     if (usin.sin_family != af_inet)
         return -eafnosupport;
     inet_sock& inet = *inet_sk(&sk);
-    std::uint32_t daddr = usin.sin_addr.s_addr;
-    // ip_route_connect: 0.0.0.0 means this host (loopback); lo's 127/8 is
-    // the only destination with a route.
-    if (daddr == inaddr_any)
-        daddr = ksock::cpu_to_be32(inaddr_loopback);
-    if (inet_addr_type(daddr) != rtn_local)
+    // ip_route_connect, from the socket's source address (0 for one bound
+    // to ANY or to a broadcast address): 0.0.0.0 means that source or this
+    // host; a route that is not unicast ends here ("if (rt->rt_flags &
+    // (RTCF_MULTICAST | RTCF_BROADCAST)) return -ENETUNREACH").
+    rtable rt{};
+    if (const int err = ip_route_output(usin.sin_addr.s_addr, inet.inet_saddr, rt))
+        return err;
+    if (rt.broadcast)
         return -enetunreach;
-    const std::uint32_t old_saddr = inet.inet_saddr;
-    const std::uint32_t old_rcv = inet.inet_rcv_saddr();
-    if (!inet.inet_saddr) {
-        inet.inet_saddr = ksock::cpu_to_be32(inaddr_loopback);
-        if (!inet.inet_rcv_saddr())
-            inet.inet_rcv_saddr() = inet.inet_saddr;
-    }
+    const std::uint32_t daddr = rt.daddr;
+    // inet_bhash2_update_saddr: a socket without a source address takes the
+    // route's as both its source and its bound address.
+    if (!inet.inet_saddr)
+        inet.inet_saddr = inet.inet_rcv_saddr() = rt.saddr;
     inet.inet_dport() = usin.sin_port;
     inet.inet_daddr() = daddr;
     auto fail = [&](int err) {
         tcp_set_state<P>(ctx, sk, tcp_close);
-        inet.inet_saddr = old_saddr;
-        inet.inet_rcv_saddr() = old_rcv;
+        // inet_bhash2_reset_saddr: an address the user did not bind goes.
+        if (!(sk.sk_userlocks & sock_bind_lock))
+            inet.inet_saddr = inet.inet_rcv_saddr() = 0;
         inet.inet_dport() = 0;
         inet.inet_daddr() = 0;
         return err;
@@ -86,12 +89,13 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
             inet_lookup_tw<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr, usin.sin_port))
             return fail(-eaddrnotavail);
     }
-    // tcp_connect: the SYN.
     tcp_sock& tp = tcp_of(sk);
-    tcp_reset_seq(tp);
+    tcp_connect_init(tp, ipv4_net(ctx).sysctl);
+    // tcp_connect: the SYN, which takes a sequence number of its own.
     tp.syn_retries = 0;
     tp.timer_at = ctx.jiffies() + tp.inet_conn.icsk_rto;
     ++tp.segs_out;
+    tp.snd_nxt = ++tp.write_seq;
     tp.rx_deferred = tcp_v4_rcv_syn<P>(ctx, sk);
     return 0;
 }
@@ -482,40 +486,6 @@ long tcp_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags, i
     if (flags & msg_oob)
         return tcp_recv_urg(sk, msg, len, flags);
     return tcp_recvmsg_locked<P>(ctx, sk, msg, len, flags);
-}
-
-//! tcp_close_state: the state a close or SHUT_WR moves to; true when a FIN
-//! is to be sent.
-template <class P, class Ctx>
-bool tcp_close_state(Ctx& ctx, sock& sk) {
-    switch (sk.sk_state()) {
-    case tcp_established:
-    case tcp_syn_recv:
-        tcp_set_state<P>(ctx, sk, tcp_fin_wait1);
-        return true;
-    case tcp_close_wait:
-        tcp_set_state<P>(ctx, sk, tcp_last_ack);
-        return true;
-    case tcp_syn_sent:
-    case tcp_listen:
-    case tcp_close:
-        tcp_set_state<P>(ctx, sk, tcp_close);
-        return false;
-    default:
-        return false;
-    }
-}
-
-//! tcp_shutdown: SHUT_WR sends the FIN (after the queued data).
-template <class P, class Ctx>
-void tcp_shutdown(Ctx& ctx, sock& sk, int how) {
-    if (!(how & send_shutdown))
-        return;
-    if ((1u << sk.sk_state()) &
-        ((1u << tcp_established) | (1u << tcp_syn_sent) | (1u << tcp_close_wait))) {
-        if (tcp_close_state<P>(ctx, sk))
-            tcp_send_fin<P>(ctx, sk);
-    }
 }
 
 //! tcp_close (named tcp_close_sock: TCP_CLOSE is the state) for a sock in any other state than
