@@ -94,9 +94,10 @@ constexpr void sock_init_data_values(sock& sk, const net_core_sysctl& s, int typ
 //! themselves, sk <-> socket, sk_wq, the socket's type and the inode's uid
 //! and number.
 inline void sock_init_data_links(ksock::socket* so, sock& sk) noexcept {
-    skb_queue_head_init(sk.sk_receive_queue);
-    skb_queue_head_init(sk.sk_write_queue);
-    skb_queue_head_init(sk.sk_error_queue);
+    // The heads' locks are sock_init_data_values', their lengths zero.
+    skb_queue_head_link(sk.sk_receive_queue);
+    skb_queue_head_link(sk.sk_write_queue);
+    skb_queue_head_link(sk.sk_error_queue);
     if (so) {
         const inode* ino = SOCK_INODE(so);
         sk.sk_type = static_cast<std::uint16_t>(so->type);

@@ -19,10 +19,9 @@ namespace ksock::kernel {
 //! entry's release is inlined into it.
 template <class E, class K>
 KSOCK_NOINLINE void fput_entry(K& k, ksock::socket* so) {
+    // __sock_release clears sock->ops, ->sk and ->file before the inode
+    // goes; here the slot goes with them and sock_alloc writes them all.
     E::ops::template release<E>(k, *so);
-    so->sk = nullptr;
-    so->ops = 0;
-    so->file = nullptr;
     sock_free(k, so); // dput -> sock_free_inode, and the file
 }
 

@@ -54,22 +54,17 @@ struct fdtable {
                 return keeps_full_bits && detail::test_bit(full_fds_bits, w);
             }));
     }
-    //! The lowest free fd (at or after next_fd, since none below it is
-    //! free), or max_fds or more when none is.
-    constexpr unsigned lowest_free_fd() const noexcept {
-        if constexpr (words == 1) {
-            const unsigned long free_bits = ~open_fds[0];
-            return free_bits ? platform::ctz(free_bits) : max_fds;
-        } else {
-            // next_fd's own word first: full_fds_bits only helps past it.
-            std::size_t w = next_fd / bits;
-            if (w < words && open_fds[w] != ~0UL)
-                return static_cast<unsigned>(w * bits + platform::ctz(~open_fds[w]));
-            for (++w; w < words; ++w)
-                if (!detail::test_bit(full_fds_bits, w) && open_fds[w] != ~0UL)
-                    return static_cast<unsigned>(w * bits + platform::ctz(~open_fds[w]));
-            return max_fds;
-        }
+    //! The word of open_fds holding the lowest free fd (at or after
+    //! next_fd, since none below it is free), or `words` when none has one.
+    constexpr std::size_t lowest_free_word() const noexcept {
+        std::size_t w = next_fd / bits;
+        if (w >= words || open_fds[w] != ~0UL)
+            return w;
+        // next_fd's word is full: full_fds_bits skips the full ones after it.
+        for (++w; w < words; ++w)
+            if (!(keeps_full_bits && detail::test_bit(full_fds_bits, w)) && open_fds[w] != ~0UL)
+                break;
+        return w;
     }
 
     constexpr void set_open(unsigned i) noexcept {
@@ -79,9 +74,10 @@ struct fdtable {
                 full_fds_bits[(i / bits) / bits] |= 1UL << ((i / bits) % bits);
     }
     constexpr void clear_open(unsigned i) noexcept {
-        open_fds[i / bits] &= ~bit(i);
         if constexpr (keeps_full_bits)
-            full_fds_bits[(i / bits) / bits] &= ~(1UL << ((i / bits) % bits));
+            if (open_fds[i / bits] == ~0UL)
+                full_fds_bits[(i / bits) / bits] &= ~(1UL << ((i / bits) % bits));
+        open_fds[i / bits] &= ~bit(i);
     }
     constexpr void set_close_on_exec(unsigned i, bool on) noexcept {
         unsigned long& w = close_on_exec[i / bits];
@@ -108,20 +104,34 @@ struct fdtable {
     }
 
     //! alloc_fd(0, end, flags), what socket() and accept() ask for: the
-    //! search starts at next_fd with nothing to mask below it.
+    //! search starts at next_fd with nothing to mask below it, and works on
+    //! the one word it finds (its lowest clear bit is the fd: `x | (x + 1)`
+    //! sets it, their difference is its bit).
     constexpr int alloc_lowest_fd(unsigned end, unsigned flags) noexcept {
-        const unsigned i = lowest_free_fd();
+        const std::size_t w = lowest_free_word();
+        if (w >= words)
+            return -emfile;
+        const unsigned long was = open_fds[w];
+        const unsigned long now = was | (was + 1);
+        const auto i = static_cast<unsigned>(w * bits + platform::ctz(~was));
         if (i >= end) // end <= max_fds: a full table is EMFILE too
             return -emfile;
         next_fd = i + 1;
-        set_open(i);
-        set_close_on_exec(i, (flags & static_cast<unsigned>(o_cloexec)) != 0);
+        open_fds[w] = now;
+        if constexpr (keeps_full_bits)
+            if (now == ~0UL)
+                full_fds_bits[w / bits] |= 1UL << (w % bits);
+        // A free fd's close-on-exec bit is clear (put_unused_fd clears it).
+        if (flags & static_cast<unsigned>(o_cloexec))
+            close_on_exec[w] |= now ^ was;
         return static_cast<int>(i);
     }
 
-    //! put_unused_fd: give back a reserved, never-installed fd.
+    //! put_unused_fd: give back a reserved, never-installed fd (and its
+    //! close-on-exec bit, which alloc_lowest_fd then only has to set).
     constexpr void put_unused_fd(unsigned i) noexcept {
         clear_open(i);
+        close_on_exec[i / bits] &= ~bit(i);
         if (i < next_fd)
             next_fd = i;
     }
