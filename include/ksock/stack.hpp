@@ -22,6 +22,7 @@
 #include <ksock/kernel/context.hpp>
 #include <ksock/kernel/file_calls.hpp>
 #include <ksock/kernel/invariants.hpp>
+#include <ksock/kernel/signal.hpp>
 #include <ksock/kernel/sock_create.hpp>
 #include <ksock/kernel/socket_calls.hpp>
 #include <ksock/kernel/socket_io.hpp>
@@ -91,21 +92,21 @@ public:
     int getsockopt(int fd, int level, int optname, void* optval, socklen_t* optlen) { guard g(k_); return kernel::sys_getsockopt(k_, fd, level, optname, optval, optlen); }
     int setsockopt(int fd, int level, int optname, const void* optval, socklen_t optlen) { guard g(k_); return kernel::sys_setsockopt(k_, fd, level, optname, optval, optlen); }
     int bind(int fd, const sockaddr* addr, socklen_t addrlen) { guard g(k_); return kernel::sys_bind(k_, fd, addr, addrlen); }
-    int connect(int fd, const sockaddr* addr, socklen_t addrlen) { guard g(k_); return kernel::sys_connect(k_, fd, addr, addrlen); }
+    int connect(int fd, const sockaddr* addr, socklen_t addrlen) { guard g(k_); return kernel::syscall_interruptible(k_, [&] { return kernel::sys_connect(k_, fd, addr, addrlen); }); }
     int listen(int fd, int backlog) { guard g(k_); return kernel::sys_listen(k_, fd, backlog); }
-    int accept(int fd, sockaddr* addr, socklen_t* addrlen) { guard g(k_); return kernel::sys_accept4(k_, fd, addr, addrlen, 0); }
-    int accept4(int fd, sockaddr* addr, socklen_t* addrlen, int flags) { guard g(k_); return kernel::sys_accept4(k_, fd, addr, addrlen, flags); }
+    int accept(int fd, sockaddr* addr, socklen_t* addrlen) { guard g(k_); return kernel::syscall_interruptible(k_, [&] { return kernel::sys_accept4(k_, fd, addr, addrlen, 0); }); }
+    int accept4(int fd, sockaddr* addr, socklen_t* addrlen, int flags) { guard g(k_); return kernel::syscall_interruptible(k_, [&] { return kernel::sys_accept4(k_, fd, addr, addrlen, flags); }); }
     int getsockname(int fd, sockaddr* addr, socklen_t* addrlen) { guard g(k_); return kernel::sys_getname(k_, fd, addr, addrlen, 0); }
     int getpeername(int fd, sockaddr* addr, socklen_t* addrlen) { guard g(k_); return kernel::sys_getname(k_, fd, addr, addrlen, 1); }
     long send(int fd, const void* buf, std::size_t len, int flags) { return sendto(fd, buf, len, flags, nullptr, 0); }
-    long sendto(int fd, const void* buf, std::size_t len, int flags, const sockaddr* addr, socklen_t addrlen) { guard g(k_); return kernel::sys_sendto(k_, fd, buf, len, flags, addr, addrlen); }
-    long sendmsg(int fd, const msghdr* msg, int flags) { guard g(k_); return kernel::sys_sendmsg(k_, fd, msg, flags); }
+    long sendto(int fd, const void* buf, std::size_t len, int flags, const sockaddr* addr, socklen_t addrlen) { guard g(k_); return kernel::syscall_interruptible(k_, [&] { return kernel::sys_sendto(k_, fd, buf, len, flags, addr, addrlen); }); }
+    long sendmsg(int fd, const msghdr* msg, int flags) { guard g(k_); return kernel::syscall_interruptible(k_, [&] { return kernel::sys_sendmsg(k_, fd, msg, flags); }); }
     long recv(int fd, void* buf, std::size_t len, int flags) { return recvfrom(fd, buf, len, flags, nullptr, nullptr); }
-    long recvfrom(int fd, void* buf, std::size_t len, int flags, sockaddr* addr, socklen_t* addrlen) { guard g(k_); return kernel::sys_recvfrom(k_, fd, buf, len, flags, addr, addrlen); }
-    long recvmsg(int fd, msghdr* msg, int flags) { guard g(k_); return kernel::sys_recvmsg(k_, fd, msg, flags); }
+    long recvfrom(int fd, void* buf, std::size_t len, int flags, sockaddr* addr, socklen_t* addrlen) { guard g(k_); return kernel::syscall_interruptible(k_, [&] { return kernel::sys_recvfrom(k_, fd, buf, len, flags, addr, addrlen); }); }
+    long recvmsg(int fd, msghdr* msg, int flags) { guard g(k_); return kernel::syscall_interruptible(k_, [&] { return kernel::sys_recvmsg(k_, fd, msg, flags); }); }
     int shutdown(int fd, int how) { guard g(k_); return kernel::sys_shutdown(k_, fd, how); }
     int ioctl(int fd, unsigned long cmd, void* arg) { guard g(k_); return kernel::sys_ioctl(k_, fd, cmd, arg); }
-    int poll(pollfd* fds, unsigned long nfds, int timeout_ms) { guard g(k_); return kernel::sys_poll(k_, fds, nfds, timeout_ms); }
+    int poll(pollfd* fds, unsigned long nfds, int timeout_ms) { guard g(k_); return kernel::syscall_interruptible(k_, [&] { return kernel::sys_poll(k_, fds, nfds, timeout_ms); }); }
     // clang-format on
 
     //! Advance the stack's clock by \p ms milliseconds and run what expires
@@ -125,6 +126,19 @@ public:
         lock_guard g(k_.lock_);
         k_.wakeup_ = fn;
         k_.wakeup_user_ = user;
+    }
+
+    //! Interrupt task \p i as a signal with a handler would (pthread_kill;
+    //! an RTOS's "cancel the wait"): the call it sleeps in, or the next of
+    //! its calls that would sleep, returns what Linux returns then: EINTR,
+    //! or the count when data already moved, or (\p restart: SA_RESTART)
+    //! runs again where Linux restarts it: no timeout set, not poll
+    //! (kernel/signal.hpp). A stack that cannot sleep has nothing to interrupt.
+    void interrupt(std::size_t i, bool restart = false) noexcept requires(kernel_type::can_block) {
+        if (i >= Config::tasks)
+            return;
+        guard g(k_);
+        kernel::signal_task(k_, i, restart);
     }
 
     // --- tasks, namespace, introspection ----------------------------------

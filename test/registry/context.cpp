@@ -46,6 +46,7 @@ enum member : int {
     m_proto_state,
     m_for_each_obj,
     m_can_block,
+    m_signal_pending,
     m_jiffies,
     m_skb_alloc,
     m_skb_free,
@@ -64,13 +65,34 @@ enum member : int {
     m_count,
     m_none = -1,
 };
-constexpr const char* member_names[m_count] = {
-    "net",          "pernet",        "current_cred",   "cgroup_classid",  "cgroup_prioidx",
-    "trace",        "obj_alloc",     "obj_take",       "obj_free",        "proto_state",
-    "for_each_obj", "can_block",     "jiffies",        "skb_alloc",       "skb_free",
-    "sk_free_any",  "sk_data_ready", "sk_write_space", "sk_state_change", "sk_error_report",
-    "current_pid",  "find_pid",      "fget_raw",       "fput_file",       "install_fd",
-    "scm_fp_alloc", "scm_fp_free"};
+constexpr const char* member_names[m_count] = {"net",
+                                               "pernet",
+                                               "current_cred",
+                                               "cgroup_classid",
+                                               "cgroup_prioidx",
+                                               "trace",
+                                               "obj_alloc",
+                                               "obj_take",
+                                               "obj_free",
+                                               "proto_state",
+                                               "for_each_obj",
+                                               "can_block",
+                                               "signal_pending",
+                                               "jiffies",
+                                               "skb_alloc",
+                                               "skb_free",
+                                               "sk_free_any",
+                                               "sk_data_ready",
+                                               "sk_write_space",
+                                               "sk_state_change",
+                                               "sk_error_report",
+                                               "current_pid",
+                                               "find_pid",
+                                               "fget_raw",
+                                               "fput_file",
+                                               "install_fd",
+                                               "scm_fp_alloc",
+                                               "scm_fp_free"};
 
 template <bool Has, bool CanBlock>
 struct can_block_member {
@@ -101,6 +123,7 @@ struct context_without : can_block_member<Drop != m_can_block, CanBlock> {
     typename P::state_type& proto_state() requires(Drop != m_proto_state);
     template <class P, class F>
     void for_each_obj(F&&) requires(Drop != m_for_each_obj);
+    bool signal_pending() requires(Drop != m_signal_pending);
     unsigned long jiffies() const requires(Drop != m_jiffies);
     sk_buff* skb_alloc() requires(Drop != m_skb_alloc);
     void skb_free(sk_buff*) requires(Drop != m_skb_free);

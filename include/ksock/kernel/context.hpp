@@ -120,7 +120,21 @@ public:
     }
 
     //! Sleep (the stack lock released) until a wake-up or \p timeo jiffies.
-    void wait(long& timeo) requires(wait_type::can_block) { wait_.wait(lock_, timeo); }
+    //! Other tasks run meanwhile and switch `current`; the sleeper is
+    //! `current` again when it wakes (its credentials, its fds, its signals).
+    void wait(long& timeo) requires(wait_type::can_block) {
+        const unsigned me = current_;
+        wait_.wait(lock_, timeo);
+        current_ = me;
+    }
+    //! signal_pending(current): the calling task has an interruption to take
+    //! (kernel/signal.hpp). A stack that cannot sleep has none.
+    bool signal_pending() noexcept {
+        if constexpr (wait_type::can_block)
+            return current_task().sigpending != 0;
+        else
+            return false;
+    }
     unsigned long jiffies() const noexcept { return jiffies_; }
 
     //! One skb chunk, zeroed, with its data area; null when the pool is out.

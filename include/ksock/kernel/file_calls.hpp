@@ -241,6 +241,10 @@ inline int sys_poll(K& k, pollfd* fds, unsigned long nfds, int timeout_ms) {
         if constexpr (!K::can_block)
             return count;
         else {
+            // do_poll: nothing ready and a signal is ERESTARTNOHAND, which
+            // reaches the caller as EINTR (poll is never restarted).
+            if (!count && k.signal_pending())
+                return -erestartnohand;
             if (count || timeo <= 0)
                 return count;
             k.wait(timeo);

@@ -33,6 +33,8 @@ struct scm_fp_list;
 //! and for the data path:
 //!   C::can_block                 whether a call may sleep (the wait policy)
 //!   c.wait(long& timeo)          sleep until a wake-up or timeo jiffies (if can_block)
+//!   c.signal_pending()           the calling task was interrupted (a wait ends;
+//!                                always false when the stack cannot sleep)
 //!   c.jiffies()                  the stack's clock
 //!   c.skb_alloc() / c.skb_free(s)   one skb chunk from the pool / back
 //!   c.sk_free_any(sk)            __sk_free for a sock of any proto
@@ -64,6 +66,7 @@ concept stack_context = requires(C& c, const C& cc, long& timeo, sock& sk, sk_bu
     { c.template proto_state<archetypes::proto>() } -> std::same_as<archetypes::proto::state_type&>;
     c.template for_each_obj<archetypes::proto>(each);
     { C::can_block } -> std::convertible_to<bool>;
+    { c.signal_pending() } -> std::convertible_to<bool>;
     { cc.jiffies() } -> std::convertible_to<unsigned long>;
     { c.skb_alloc() } -> std::same_as<sk_buff*>;
     c.skb_free(skb);
@@ -105,6 +108,7 @@ struct context {
     template <class P, class F>
     void for_each_obj(F&&);
     static constexpr bool can_block = false;
+    bool signal_pending();
     unsigned long jiffies() const;
     sk_buff* skb_alloc();
     void skb_free(sk_buff*);

@@ -154,12 +154,12 @@ int sk_stream_wait_connect(Ctx& ctx, sock& sk, long& timeo) {
             return -epipe;
         if (!timeo)
             return -eagain;
+        if (ctx.signal_pending())
+            return sock_intr_errno(timeo);
         sk_wait_event(ctx, timeo, [&] {
             return sk.sk_err ||
                    ((1u << sk.sk_state()) & ~((1u << tcp_syn_sent) | (1u << tcp_syn_recv)));
         });
-        if (!timeo)
-            return -eagain;
     }
 }
 
@@ -227,6 +227,12 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                     sk.sk_socket->flags |= 1UL << sock_nospace;
                 if (!timeo) {
                     err = -eagain;
+                    break;
+                }
+                // sk_stream_wait_memory's do_interrupted: what was copied
+                // is returned, else EINTR (ERESTARTSYS).
+                if (ctx.signal_pending()) {
+                    err = sock_intr_errno(timeo);
                     break;
                 }
                 if (sk_stream_memory_free(sk)) {
@@ -376,12 +382,15 @@ inline void tcp_recv_advance(Ctx& ctx, sock& sk, sk_buff* skb, std::size_t used,
 
 //! The queue holds nothing more to read: true when the read ends here, with
 //! \p copied, or with the error or EOF it meets when nothing was copied
-//! (the pending error, ENOTCONN, EAGAIN); false when it is to wait.
-inline bool tcp_recv_done(sock& sk, std::size_t target, long timeo, long& copied) noexcept {
+//! (the pending error, ENOTCONN, EAGAIN, or sock_intr_errno when the task
+//! was interrupted: \p sigpending); false when it is to wait.
+inline bool tcp_recv_done(sock& sk, std::size_t target, long timeo, bool sigpending,
+                          long& copied) noexcept {
     if (static_cast<std::size_t>(copied) >= target)
         return true;
     if (copied)
-        return !timeo || sk.sk_err || sk.sk_state() == tcp_close || (sk.sk_shutdown & rcv_shutdown);
+        return !timeo || sk.sk_err || sk.sk_state() == tcp_close ||
+               (sk.sk_shutdown & rcv_shutdown) || sigpending;
     if (sock_flag(sk, sock_done))
         return true;
     if (sk.sk_err) {
@@ -396,6 +405,10 @@ inline bool tcp_recv_done(sock& sk, std::size_t target, long timeo, long& copied
     }
     if (!timeo) {
         copied = -eagain;
+        return true;
+    }
+    if (sigpending) {
+        copied = sock_intr_errno(timeo);
         return true;
     }
     return false;
@@ -437,7 +450,7 @@ long tcp_recvmsg_locked(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int f
         if (KSOCK_UNLIKELY(tp.urg_data) && tp.urg_seq == seq && copied)
             break;
         if (!skb) {
-            if (tcp_recv_done(sk, target, timeo, copied))
+            if (tcp_recv_done(sk, target, timeo, ctx.signal_pending(), copied))
                 break;
             tcp_recv_wait_data<P>(ctx, sk, timeo);
             continue;
