@@ -27,12 +27,20 @@
 #define MEMP_NUM_TCP_SEG 32
 #define PBUF_POOL_SIZE 32
 
-/* Protocols. */
+/* Protocols and options: what ksock's default stack has, so that both
+ * create the same kind of socket. ksock has raw and ping sockets (LWIP_RAW),
+ * its own loopback, TCP keepalive, poll() (lwIP's needs its select),
+ * SO_RCVTIMEO / SO_SNDTIMEO, SO_RCVBUF and SO_REUSEADDR / SO_REUSEPORT
+ * (SO_REUSE). Without these lwIP's socket() + close() is about 30 % cheaper
+ * (TCP 675 instructions instead of 981 at the commit that chose them); a
+ * firmware that needs none of them would turn them off, and one built on
+ * ksock would leave those families out of its stack. Neither has IPv6,
+ * ARP, DHCP, IGMP or DNS here. */
 #define LWIP_IPV4 1
 #define LWIP_IPV6 0
 #define LWIP_TCP 1
 #define LWIP_UDP 1
-#define LWIP_RAW 0
+#define LWIP_RAW 1
 #define LWIP_ICMP 1
 #define LWIP_ARP 0
 #define LWIP_ETHERNET 0
@@ -41,22 +49,22 @@
 #define LWIP_IGMP 0
 #define LWIP_DNS 0
 #define LWIP_ALTCP 0
-#define LWIP_NETIF_LOOPBACK 0
-#define LWIP_HAVE_LOOPIF 0
-#define LWIP_TCP_KEEPALIVE 0
+#define LWIP_NETIF_LOOPBACK 1
+#define LWIP_HAVE_LOOPIF 1
+#define LWIP_TCP_KEEPALIVE 1
 
 /* APIs: netcon and the BSD sockets, under their lwip_ names. */
 #define LWIP_NETCONN 1
 #define LWIP_SOCKET 1
 #define LWIP_COMPAT_SOCKETS 0
 #define LWIP_POSIX_SOCKETS_IO_NAMES 0
-#define LWIP_SOCKET_SELECT 0
-#define LWIP_SOCKET_POLL 0
+#define LWIP_SOCKET_SELECT 1
+#define LWIP_SOCKET_POLL 1
 #define LWIP_NETIF_API 0
-#define LWIP_SO_SNDTIMEO 0
-#define LWIP_SO_RCVTIMEO 0
-#define LWIP_SO_RCVBUF 0
-#define SO_REUSE 0
+#define LWIP_SO_SNDTIMEO 1
+#define LWIP_SO_RCVTIMEO 1
+#define LWIP_SO_RCVBUF 1
+#define SO_REUSE 1
 
 /* Mailboxes: fixed rings in sys_arch.h. */
 #define TCPIP_MBOX_SIZE 16
