@@ -808,8 +808,10 @@ def report(args, m, rt, ctx, cg, ct, sizes=None):
     w("## Reproducing")
     w("")
     w("```sh")
-    w("apt-get install libbenchmark-dev liblwip-dev pkg-config valgrind gnuplot-nox time python3")
-    w("cmake --workflow --preset bench   # builds bench/, runs everything, rewrites this file")
+    w("apt-get install libbenchmark-dev liblwip-dev pkg-config valgrind gnuplot-nox time python3 "
+      "dpkg-dev")
+    w("# and a deb-src line for the Debian mirror: the lean lwIP is `apt-get source lwip`")
+    w("cmake --workflow --preset bench   # builds bench/, runs everything, rewrites this file and the README's performance section")
     w("```")
     w("")
     w("`bench/callgrind.py` and `bench/compile_time.py` also run on their own (`--help`).")
