@@ -303,3 +303,26 @@ TEST_CASE("default_stack: registry shape") {
     STATIC_REQUIRE(ksock::inet::raw_protosw::flags == 0x01);
     STATIC_REQUIRE(ksock::inet::raw_protosw::protocol == 0);
 }
+
+TEST_CASE("resolve: the protocol-0 table is the families' own lookup, for every (family, type)") {
+    // lookup() answers protocol 0 from a table filled while compiling; it
+    // must say what the family's lookup says, cell by cell.
+    for (int f = 0; f < af_max; ++f) {
+        for (int t = 0; t < sock_max; ++t) {
+            const resolution a = S::lookup(f, t, 0);
+            const int fi = S::net_families.idx[f];
+            if (fi < 0) {
+                CHECK(a.err == -eafnosupport);
+                continue;
+            }
+            const resolution b = S::lookup_in(fi, t, 0);
+            INFO("family " << f << " type " << t);
+            CHECK(a.err == b.err);
+            CHECK(a.entry == b.entry);
+            CHECK(a.type == b.type);
+            CHECK(a.protocol == b.protocol);
+        }
+    }
+    STATIC_REQUIRE(S::lookup(pf_inet, sock_stream, 0).protocol == ipproto_tcp);
+    STATIC_REQUIRE(S::lookup(pf_unix, sock_raw, 0).type == sock_dgram);
+}

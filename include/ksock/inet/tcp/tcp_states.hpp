@@ -99,7 +99,7 @@ void tcp_set_state(Ctx&, sock& sk, std::uint8_t state) noexcept {
 //! inet_csk_destroy_sock: the proto's destroy, the queues emptied, the
 //! protocol's reference dropped.
 template <class P, class Ctx>
-void inet_csk_destroy_sock(Ctx& ctx, sock& sk) noexcept {
+KSOCK_ALWAYS_INLINE inline void inet_csk_destroy_sock(Ctx& ctx, sock& sk) noexcept {
     P::destroy(ctx, sk);
     skb_queue_purge(ctx, sk.sk_receive_queue);
     skb_queue_purge(ctx, sk.sk_write_queue);

@@ -563,11 +563,12 @@ long tcp_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags, i
     return tcp_recvmsg_locked<P>(ctx, sk, msg, len, flags);
 }
 
-//! tcp_close (named tcp_close_sock: TCP_CLOSE is the state): unread data or SO_LINGER {1, 0} reset
-//! the connection, otherwise a FIN; the sock is orphaned and lives on until its state machine ends
-//! (FIN_WAIT1, CLOSING, LAST_ACK) or becomes a TIME_WAIT / FIN_WAIT2 mini-sock.
+//! tcp_close (named tcp_close_sock: TCP_CLOSE is the state) for a sock in any other state than
+//! TCP_CLOSE: unread data or SO_LINGER {1, 0} reset the connection, otherwise a FIN; the sock is
+//! orphaned and lives on until its state machine ends (FIN_WAIT1, CLOSING, LAST_ACK) or becomes a
+//! TIME_WAIT / FIN_WAIT2 mini-sock.
 template <class P, class Ctx>
-void tcp_close_sock(Ctx& ctx, sock& sk, long timeout) {
+KSOCK_NOINLINE void tcp_close_connection(Ctx& ctx, sock& sk, long timeout) {
     sk.sk_shutdown = shutdown_mask;
     const std::uint8_t start = sk.sk_state();
     bool data_was_unread = false;
@@ -609,6 +610,22 @@ void tcp_close_sock(Ctx& ctx, sock& sk, long timeout) {
     }
     if (sk.sk_state() == tcp_close)
         inet_csk_destroy_sock<P>(ctx, sk);
+}
+
+//! tcp_close. A sock still in TCP_CLOSE (never connected, or reset) takes
+//! __tcp_close's short way, inline: shut, its receive queue purged, orphaned
+//! and destroyed (adjudge_to_death with nothing to send); every other state
+//! runs the state machine, out of line.
+template <class P, class Ctx>
+KSOCK_ALWAYS_INLINE inline void tcp_close_sock(Ctx& ctx, sock& sk, long timeout) {
+    if (sk.sk_state() != tcp_close) {
+        tcp_close_connection<P>(ctx, sk, timeout);
+        return;
+    }
+    sk.sk_shutdown = shutdown_mask;
+    skb_queue_purge(ctx, sk.sk_receive_queue);
+    sock_orphan(sk);
+    inet_csk_destroy_sock<P>(ctx, sk);
 }
 
 //! tcp_ioctl's SIOCINQ (Linux's tcp_inq): bytes a read could return now

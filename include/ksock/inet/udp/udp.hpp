@@ -40,20 +40,19 @@ struct udp_lib_prot : ip4_datagram_proto<Self, udp_sock> {
 
     //! udp_lib_init_sock + udp_init_sock values.
     static constexpr void init_values(udp_sock& up, const ipv4_sysctl&) noexcept {
-        up.forward_threshold = up.inet.sk.sk_rcvbuf >> 2;
+        init_buffer_values(up);
         up.inet.sk.sk_destruct = kf::udp_destruct_sock;
+    }
+    //! The value that follows the receive buffer (net.core.rmem_default).
+    static constexpr void init_buffer_values(udp_sock& up) noexcept {
+        up.forward_threshold = up.inet.sk.sk_rcvbuf >> 2;
     }
 
     template <class Ctx>
     static int init(Ctx& ctx, sock& sk) {
         udp_sock& up = *udp_sk(&sk);
-        skb_queue_head_init(up.reader_queue);
-        init_list_head(up.tunnel_list);
         init_values(up, ipv4_net(ctx).sysctl);
-        // UDP handles SOL_SOCKET itself (udp_lib_setsockopt), and supports
-        // zero-copy sends.
-        if (sk.sk_socket)
-            sk.sk_socket->flags |= (1UL << sock_custom_sockopt) | (1UL << sock_support_zc);
+        init_after_image(ctx, sk);
         auto& tr = ctx.trace();
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
             tr.note(Self::init_note);
@@ -61,6 +60,21 @@ struct udp_lib_prot : ip4_datagram_proto<Self, udp_sock> {
             tr.text("sk_destruct", kf::name(sk.sk_destruct));
             tr.note("SOCK_CUSTOM_SOCKOPT set on sk_socket->flags");
         }
+        return 0;
+    }
+
+    //! init on a copy of the image: the queue and list that point at
+    //! themselves, the buffer's value, the socket's flags.
+    template <class Ctx>
+    static int init_after_image(Ctx&, sock& sk) {
+        udp_sock& up = *udp_sk(&sk);
+        skb_queue_head_init(up.reader_queue);
+        init_list_head(up.tunnel_list);
+        init_buffer_values(up);
+        // UDP handles SOL_SOCKET itself (udp_lib_setsockopt), and supports
+        // zero-copy sends.
+        if (sk.sk_socket)
+            sk.sk_socket->flags |= (1UL << sock_custom_sockopt) | (1UL << sock_support_zc);
         return 0;
     }
 
