@@ -32,6 +32,8 @@
 //! A place no valid index reaches (after a switch over every entry).
 #define KSOCK_UNREACHABLE() __builtin_unreachable()
 
+#include <cstddef>
+
 namespace ksock::platform {
 
 //! Count trailing zeros of a non-zero word (the bitmap searches).
@@ -69,6 +71,15 @@ inline bool test_and_set_acquire(bool* p) noexcept {
 }
 inline void clear_release(bool* p) noexcept {
     __atomic_clear(p, __ATOMIC_RELEASE);
+}
+
+//! Copy an object of \p n bytes with the C library's memcpy, even when n is
+//! a constant: compilers expand a constant-size copy inline, which for a
+//! socket object (up to 1.3 KiB) is `rep movsq` on x86-64, one instruction
+//! per 8 bytes, where the library's copy moves 32 or 64 bytes at a time.
+inline void copy_bytes(void* dst, const void* src, std::size_t n) noexcept {
+    asm("" : "+r"(n)); // n is no longer a constant to the compiler
+    __builtin_memcpy(dst, src, n);
 }
 
 //! A run-time check failed (a layout cast on the wrong object): stop here.

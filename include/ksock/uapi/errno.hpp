@@ -73,6 +73,13 @@ inline constexpr int ewouldblock = eagain;
 //! layer turns it into ENOTTY before it reaches the caller.
 inline constexpr int enoioctlcmd = 515;
 
+//! ERESTARTSYS, ERESTARTNOHAND (include/linux/errno.h): kernel-internal, a
+//! wait ended by a signal. They never reach the caller: at the end of the
+//! call the stack restarts it (ERESTARTSYS with a restarting interruption,
+//! as SA_RESTART) or turns them into EINTR (kernel/signal.hpp).
+inline constexpr int erestartsys = 512;
+inline constexpr int erestartnohand = 514;
+
 //! Linux's MAX_ERRNO: values in [-4095, -1] are errors (IS_ERR_VALUE).
 inline constexpr int max_errno = 4095;
 
