@@ -82,7 +82,7 @@ constexpr bool check_sk_create_hooks() {
     return true;
 }
 
-//! Optional hook: template <class Entry> static constexpr obj_type image():
+//! Optional hook: `template <class Entry> static constexpr obj_type image()`:
 //! the object sk_create leaves for Entry with Linux's default sysctls.
 template <class H, class Entry>
 concept sk_create_hooks_image = requires {

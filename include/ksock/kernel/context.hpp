@@ -260,7 +260,7 @@ public:
             return nullptr;
         return &netdev_[ifindex - 1];
     }
-    //! f.template operator()<D>(D& driver, net_device_state&) for the device
+    //! `f.template operator()<D>(D& driver, net_device_state&)` for the device
     //! of \p ifindex (the generated switch). Precondition: it exists.
     template <class F>
     decltype(auto) with_device(int ifindex, F&& f) {

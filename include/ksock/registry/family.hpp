@@ -85,7 +85,7 @@ concept family_has_pernet_storage = family_has_pernet<F> && requires {
     typename F::template pernet_storage_type<Config>;
 } && std::is_base_of_v<typename F::pernet_type, typename F::template pernet_storage_type<Config>>;
 
-//! Optional: template <class Ctx> static void net_init(Ctx&): fill the
+//! Optional: `template <class Ctx> static void net_init(Ctx&)`: fill the
 //! family's part of a namespace once the stack boots (pernet_operations'
 //! .init: PF_INET gives lo its 127.0.0.1/8 there).
 template <class F, class Ctx = archetypes::context>
@@ -102,9 +102,9 @@ concept family_has_packet_types = requires {
 &&detail::is_type_list<typename F::packet_types>::value;
 
 //! Optional: the family's own timers (PF_INET's neighbours and fragment
-//! queues): template <class Ctx> static void on_tick(Ctx&), run after the
-//! stack's clock advanced, and template <class Ctx> static long
-//! next_timer(Ctx&), the milliseconds until the earliest one expires (-1:
+//! queues): `template <class Ctx> static void on_tick(Ctx&)`, run after the
+//! stack's clock advanced, and `template <class Ctx> static long
+//! next_timer(Ctx&)`, the milliseconds until the earliest one expires (-1:
 //! none armed), for a tickless firmware.
 template <class F, class Ctx = archetypes::context>
 concept family_has_timers = requires(Ctx& c) {
@@ -112,8 +112,8 @@ concept family_has_timers = requires(Ctx& c) {
     { F::next_timer(c) } -> std::same_as<long>;
 };
 
-//! Optional: template <class Ctx> static void netdev_event(Ctx&, int
-//! ifindex, netdev_event): the family hears of a device coming up, going
+//! Optional: `template <class Ctx> static void netdev_event(Ctx&, int
+//! ifindex, netdev_event)`: the family hears of a device coming up, going
 //! down or changing its carrier (Linux's netdevice notifier chain).
 template <class F, class Ctx = archetypes::context>
 concept family_has_netdev_notifier = requires(Ctx& c) {

@@ -100,7 +100,7 @@ struct net_devices {
             return detail::at_t<0, Devices>::type == arphrd_loopback;
     }();
 
-    //! Call f.template operator()<D>() for the device of \p ifindex.
+    //! Call `f.template operator()<D>()` for the device of \p ifindex.
     //! Precondition: 1 <= ifindex <= count.
     template <class F>
     static decltype(auto) with_device(int ifindex, F&& f) {

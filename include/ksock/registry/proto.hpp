@@ -163,7 +163,7 @@ concept proto_has_keepalive = requires(Ctx& c, sock& sk) {
     P::keepalive(c, sk, true);
 };
 
-//! Optional: template <class Ctx> static int init_after_image(Ctx&, sock&):
+//! Optional: `template <class Ctx> static int init_after_image(Ctx&, sock&)`:
 //! what P::init does on an object that already holds its entry's
 //! constexpr image (every value creation writes, for Linux's default
 //! sysctls): the links that need addresses, the values that follow the
