@@ -84,4 +84,7 @@ constexpr int fcntl_cmd_to_linux(int cmd) noexcept {
     return cmd;
 }
 
+static_assert(flags_to_host(flags_to_linux(host_o_nonblock | 2)) == (host_o_nonblock | 2),
+              "ksock::posix: O_NONBLOCK must survive the round trip through Linux's value");
+
 } // namespace ksock::posix
