@@ -4,6 +4,10 @@
 // default_config (default_config.hpp) is this with PF_UNIX and PF_INET.
 #pragma once
 
+// clang-format off
+#include <ksock/platform.hpp> // first: below C++20 it stops the compiler with one message
+// clang-format on
+
 #include <cstddef>
 
 #include <ksock/detail/type_list.hpp>

@@ -3,6 +3,10 @@
 // them).
 #pragma once
 
+// clang-format off
+#include <ksock/platform.hpp> // first: below C++20 it stops the compiler with one message
+// clang-format on
+
 #include <ksock/config.hpp>
 #include <ksock/detail/type_list.hpp>
 #include <ksock/drivers/loopback.hpp>

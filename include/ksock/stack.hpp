@@ -1,13 +1,24 @@
 // ksock/stack.hpp: a socket stack, stack<Config>: what a program holds and
 // calls. It checks the config, owns one kernel (kernel/context.hpp) and
 // offers the system calls over it, each one line: take the stack's lock,
-// boot on first use, run the call's body (kernel/). Every call returns
-// kernel-style: a value >= 0 or -errno.
+// run the call's body (kernel/). Every call returns kernel-style: a value
+// >= 0 or -errno.
+//
+// A stack boots on first use, and no system call tests for it on its way:
+// before boot no fd is open (the fd tables are valid zeroes, so every call
+// on an fd says EBADF as it must), and socket() finds sockfs' cache not
+// created yet, which is where it boots. The calls that reserve fds before
+// creating anything (socketpair), the clock and the introspection boot
+// first.
 //
 // Layering: nothing in include/ but default_config.hpp and the umbrella
 // includes this header, and it names no family: a config that lists only a
 // user's family compiles without inet/ and unix/.
 #pragma once
+
+// clang-format off
+#include <ksock/platform.hpp> // first: below C++20 it stops the compiler with one message
+// clang-format on
 
 #include <cstddef>
 #include <type_traits>
@@ -59,9 +70,10 @@ public:
     stack& operator=(const stack&) = delete;
 
     //! Bring the stack to its initial state now (sysctls at Linux's defaults,
-    //! every task root with an empty fd table). Every call does this on
-    //! first use; call it early to keep that branch off a hot path.
-    //! Safe to call from any thread: only the first call takes the lock.
+    //! every task root with an empty fd table, the caches created). The
+    //! first socket() does this when it is needed; call it early to change
+    //! the sysctls or the credentials before. Safe to call from any thread:
+    //! only the first call takes the lock.
     void boot() noexcept {
         if (k_.booted())
             return;
@@ -77,7 +89,7 @@ public:
     template <int Family, int Type, int Protocol>
     int socket() { guard g(k_); return kernel::sys_socket<typename stack::template resolve<Family, Type, Protocol>>(k_, Family, Type, Protocol); }
     //! socketpair(2): 0 and sv[0], sv[1] set, or -errno.
-    int socketpair(int family, int type, int protocol, int* sv) { guard g(k_); return kernel::sys_socketpair(k_, family, type, protocol, sv); }
+    int socketpair(int family, int type, int protocol, int* sv) { booted_guard g(k_); return kernel::sys_socketpair(k_, family, type, protocol, sv); }
     int close(int fd) { guard g(k_); return kernel::sys_close(k_, fd); }
     int dup(int fd) { guard g(k_); return kernel::sys_dup(k_, fd); }
     int dup2(int oldfd, int newfd) { guard g(k_); return kernel::sys_dup2(k_, oldfd, newfd); }
@@ -107,7 +119,7 @@ public:
     //! clock by \p ms milliseconds and run what expires (TIME_WAIT, orphans,
     //! neighbours): the firmware's tick. advance(0) only polls.
     void advance(unsigned long ms) {
-        guard g(k_);
+        booted_guard g(k_);
         kernel::run_timers(k_, ms);
     }
     //! The milliseconds until the earliest armed timer (a socket's, a
@@ -217,7 +229,7 @@ public:
         return k_.pools_.template slot<P>().objects.in_use();
     }
     std::size_t sockets_in_use() const noexcept { return k_.sockets_.in_use(); }
-    std::size_t files_in_use() const noexcept { return k_.files_.in_use(); }
+    std::size_t files_in_use() const noexcept { return k_.files_in_use(); }
     std::size_t skbs_in_use() const noexcept { return k_.skbs_.in_use(); }
     std::size_t scm_fp_lists_in_use() const noexcept { return k_.scm_fp_.in_use(); }
     //! Per-proto state (e.g. the raw hash table).
@@ -229,12 +241,12 @@ public:
     //! Every structural rule that must hold between two calls
     //! (kernel/invariants.hpp): ok, or the first broken rule.
     invariant_report check_invariants() noexcept {
-        guard g(k_);
+        booted_guard g(k_);
         return kernel::check_invariants(k_);
     }
     //! Nothing is allocated and no fd is open in any task.
     bool empty() noexcept {
-        guard g(k_);
+        booted_guard g(k_);
         return kernel::empty(k_);
     }
 
@@ -253,11 +265,17 @@ public:
     }
 
 private:
-    //! The one preamble of every call: the stack lock held for the call's
-    //! whole duration, and the boot check (inline; the work is cold).
+    //! The one preamble of every system call: the stack lock held for the
+    //! call's whole duration (no_lock: nothing at all).
     struct guard {
         lock_guard<lock_type> lock;
-        explicit guard(kernel_type& k) noexcept : lock(k.lock_) { k.boot_locked(); }
+        explicit guard(kernel_type& k) noexcept : lock(k.lock_) {}
+    };
+    //! The same, for a call that needs the booted state before anything
+    //! tells it so (the test inline, the work out of line and cold).
+    struct booted_guard {
+        lock_guard<lock_type> lock;
+        explicit booted_guard(kernel_type& k) noexcept : lock(k.lock_) { k.boot_locked(); }
     };
 
     kernel_type& booted() noexcept {

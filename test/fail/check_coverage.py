@@ -74,6 +74,9 @@ PINS = [
      "objects/layout.cpp", "begins_with<sock, sock_common>"),
     ("objects/layout.hpp", "ksock::socket_alloc must begin with socket",
      "objects/layout.cpp", "begins_with<socket_alloc, ksock::socket>"),
+    # kernel/: the stack's own storage.
+    ("kernel/storage.hpp", "ksock::kernel::sockfs_slot: socket_alloc must be at offset 0",
+     "kernel/storage.cpp", "offsetof(kernel::sockfs_slot, alloc) == 0"),
     # uapi/: Linux's user-visible layouts.
     ("uapi/tcp.hpp", "ksock::tcp_info_t: must be standard-layout and trivially copyable",
      "uapi/tcp.cpp", "std::is_trivially_copyable_v<tcp_info_t>"),
@@ -151,6 +154,9 @@ PINS = [
     ("inet/ip/ip_loopback.hpp",
      "ksock::inet::inet_skb_cb: must fit skb->cb (48 bytes, 8-aligned)",
      "inet/ip/ip_loopback.cpp", "sizeof(inet_skb_cb) <= sizeof(sk_buff::cb)"),
+    ("inet/udp/udp_input.hpp",
+     "ksock::inet::udp_skb_cb: must fit skb->cb (48 bytes, 8-aligned)",
+     "inet/udp/udplite.cpp", "sizeof(udp_skb_cb) <= sizeof(sk_buff::cb)"),
     # unix/: PF_UNIX's object layout.
     ("unix/unix_sock.hpp",
      "ksock::unix_domain::unix_sock must begin with sock: its member sk, at offset 0",

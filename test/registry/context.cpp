@@ -7,7 +7,7 @@
 //     a config of the tests' own family only, a blocking config (the
 //     stack.hpp assert that can never fire on its own, tested here; with
 //     std::mutex and condvar_wait in policy/condvar_wait.cpp, host only);
-// (c) a context without any one of the 29 members the concept lists, or
+// (c) a context without any one of the 30 members the concept lists, or
 //     with one of them mistyped, does not: the concept checks every member.
 #include <cstddef>
 #include <cstdint>
@@ -43,6 +43,7 @@ enum member : int {
     m_cgroup_prioidx,
     m_trace,
     m_obj_alloc,
+    m_obj_take,
     m_obj_free,
     m_proto_state,
     m_for_each_obj,
@@ -75,6 +76,7 @@ constexpr const char* member_names[m_count] = {"net",
                                                "cgroup_prioidx",
                                                "trace",
                                                "obj_alloc",
+                                               "obj_take",
                                                "obj_free",
                                                "proto_state",
                                                "for_each_obj",
@@ -119,6 +121,8 @@ struct context_without : can_block_member<Drop != m_can_block, CanBlock> {
     null_trace& trace() requires(Drop != m_trace);
     template <class P>
     typename P::obj_type* obj_alloc() requires(Drop != m_obj_alloc);
+    template <class P>
+    typename P::obj_type* obj_take() requires(Drop != m_obj_take);
     template <class P>
     void obj_free(typename P::obj_type*) requires(Drop != m_obj_free);
     template <class P>
@@ -165,6 +169,10 @@ struct net_by_value : context_without<m_none> {
 struct obj_alloc_untyped : context_without<m_none> {
     template <class P>
     void* obj_alloc(); // not P::obj_type*
+};
+struct obj_take_untyped : context_without<m_none> {
+    template <class P>
+    void* obj_take(); // not P::obj_type*
 };
 struct jiffies_not_const : context_without<m_none> {
     unsigned long jiffies(); // the clock is read through a const context
@@ -236,6 +244,7 @@ TEST_CASE("stack_context: a context that can block needs wait(timeo)") {
 TEST_CASE("stack_context: a member with a wrong signature does not model it") {
     STATIC_REQUIRE(!stack_context<net_by_value>);
     STATIC_REQUIRE(!stack_context<obj_alloc_untyped>);
+    STATIC_REQUIRE(!stack_context<obj_take_untyped>);
     STATIC_REQUIRE(!stack_context<jiffies_not_const>);
     STATIC_REQUIRE(!stack_context<data_ready_on_skb>);
     STATIC_REQUIRE(!stack_context<skb_alloc_untyped>);

@@ -8,6 +8,7 @@
 
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>
+#include <ksock/platform.hpp>
 
 namespace ksock {
 
@@ -124,11 +125,18 @@ void skb_trim(Ctx& ctx, sk_buff* skb, std::uint32_t len) noexcept {
     skb->msg_len = len;
 }
 
-//! skb_queue_purge: free every skb of \p q.
+//! skb_queue_purge's loop, out of line: most queues a sock is destroyed
+//! with are empty.
 template <class Ctx>
-void skb_queue_purge(Ctx& ctx, sk_buff_head& q) noexcept {
+KSOCK_NOINLINE void skb_queue_purge_all(Ctx& ctx, sk_buff_head& q) noexcept {
     while (sk_buff* skb = skb_dequeue(q))
         kfree_skb(ctx, skb);
+}
+//! skb_queue_purge: free every skb of \p q (an empty queue costs a test).
+template <class Ctx>
+KSOCK_ALWAYS_INLINE inline void skb_queue_purge(Ctx& ctx, sk_buff_head& q) noexcept {
+    if (!skb_queue_empty(q))
+        skb_queue_purge_all(ctx, q);
 }
 
 //! skb_copy_datagram_from_iter: fill the message with \p len bytes from the

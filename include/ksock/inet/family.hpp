@@ -26,15 +26,21 @@ using tcp_protosw = protosw<sock_stream, ipproto_tcp, tcp_prot, inet_stream_ops,
                             inet_protosw_permanent | inet_protosw_icsk>;
 using udp_protosw =
     protosw<sock_dgram, ipproto_udp, udp_prot, inet_dgram_ops, inet_protosw_permanent>;
+//! udplite4_protosw: registered by udplite4_register after inetsw_array,
+//! it goes after the last permanent SOCK_DGRAM entry (UDP), before PING.
+using udplite_protosw =
+    protosw<sock_dgram, ipproto_udplite, udplite_prot, inet_dgram_ops, inet_protosw_permanent>;
 using ping_protosw =
     protosw<sock_dgram, ipproto_icmp, ping_prot, inet_sockraw_ops, inet_protosw_reuse>;
 using raw_protosw = protosw<sock_raw, ipproto_ip, raw_prot, inet_sockraw_ops, inet_protosw_reuse>;
 
-//! inetsw_array.
-using inetsw = type_list<tcp_protosw, udp_protosw, ping_protosw, raw_protosw>;
+//! inetsw_array, with udplite4_protosw where inet_register_protosw puts it.
+using inetsw = type_list<tcp_protosw, udp_protosw, udplite_protosw, ping_protosw, raw_protosw>;
 
 inline constexpr tcp_sock tcp_prot::defaults = inet_create::image<tcp_protosw>(ipproto_tcp);
 inline constexpr udp_sock udp_prot::defaults = inet_create::image<udp_protosw>(ipproto_udp);
+inline constexpr udp_sock udplite_prot::defaults =
+    inet_create::image<udplite_protosw>(ipproto_udplite);
 inline constexpr inet_sock ping_prot::defaults = inet_create::image<ping_protosw>(ipproto_icmp);
 inline constexpr raw_sock raw_prot::defaults = inet_create::image<raw_protosw>(ipproto_raw);
 

@@ -22,8 +22,12 @@ struct ipv4_sysctl {
     int tcp_wmem[3] = {4096, 16384, 4194304};
     int tcp_rmem[3] = {4096, 131072, 6291456};
     int tcp_reordering = 3;
-    int tcp_timestamps = 1;   //!< SYNs carry TCP timestamps (12 bytes of every header)
-    int tcp_min_snd_mss = 48; //!< the least MSS tcp_mtu_to_mss gives
+    int tcp_timestamps = 1;     //!< SYNs carry TCP timestamps (12 bytes of every header)
+    int tcp_window_scaling = 1; //!< SYNs offer window scaling (the clamp's limit)
+    int tcp_app_win = 31;       //!< 1/2^tcp_app_win of the window is kept for the application
+    int tcp_min_snd_mss = 48;   //!< the least MSS tcp_mtu_to_mss gives
+    //! Unsent bytes above which a TCP socket is not writable (TCP_NOTSENT_LOWAT's default)
+    std::uint32_t tcp_notsent_lowat = 0xffffffffu;
     int ip_default_ttl = 64;
     int ip_no_pmtu_disc = 0;
     gid_t ping_group_range[2] = {1, 0}; //!< empty: nobody may open ping sockets

@@ -74,6 +74,11 @@ struct ping_prot : ip4_datagram_proto<ping_prot, inet_sock> {
         }
         return ok ? 0 : -eacces;
     }
+    //! The image holds no value of ping_init_sock's: only the check is left.
+    template <class Ctx>
+    static int init_after_image(Ctx& ctx, sock&) {
+        return group_allowed(ctx.current_cred(), ipv4_net(ctx).sysctl) ? 0 : -eacces;
+    }
 
     //! f(sock&) for every hashed ping sock.
     template <class Ctx, class F>

@@ -93,6 +93,11 @@ struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
             rp.filter.data = 0;
         return 0;
     }
+    //! The same on a copy of the image (the filter's word is zero there).
+    template <class Ctx>
+    static int init_after_image(Ctx& ctx, sock& sk) {
+        return init(ctx, sk);
+    }
 
     //! raw_bind: address checks only (the protocol is the port): EINVAL for
     //! a short address or a socket no longer in TCP_CLOSE, EADDRNOTAVAIL for

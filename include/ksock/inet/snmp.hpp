@@ -82,7 +82,14 @@ struct ipv4_mib {
     ip_mib ip;
     icmp_mib icmp;
     udp_mib udp;
+    udp_mib udplite; //!< "UdpLite:", the same counters
 };
+
+//! The UDP counters of IP protocol \p proto: UDP-Lite's own, else UDP's
+//! (__UDP_INC_STATS(net, field, is_udplite)).
+inline udp_mib& udp_mib_of(ipv4_mib& m, int proto) noexcept {
+    return proto == 136 ? m.udplite : m.udp; // IPPROTO_UDPLITE
+}
 
 //! ICMP_MIB_IN / ICMP_MIB_OUT by message type (icmpmsg_put's mapping onto
 //! the Icmp: columns): the counter of type \p type in \p m, or null for a

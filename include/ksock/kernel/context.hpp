@@ -66,9 +66,11 @@ public:
 
     // --- boot -------------------------------------------------------------
 
-    //! With the stack lock held (or a single thread). Every call passes
-    //! here: the test is inline, the work is out of line and cold, so a
-    //! system call does not pay a stack frame for the first call's work.
+    //! With the stack lock held (or a single thread). The system calls that
+    //! take an fd do not come here: before boot no fd is open and the fd
+    //! tables (outside the lazy state) say EBADF as they should. socket()
+    //! does not either: the socket cache is created at boot, so its
+    //! exhaustion is where an unbooted stack shows (sock_take()).
     void boot_locked() noexcept {
         if (KSOCK_LIKELY(platform::load_relaxed(&booted_)))
             return;
@@ -95,6 +97,14 @@ public:
         if (fault_.should_fail(fault_site::sk_alloc))
             return nullptr;
         return pools_.template slot<P>().objects.alloc();
+    }
+    //! The same slot, not zeroed: for a creation path that writes every
+    //! byte of it (a copy of the proto's image).
+    template <class P>
+    KSOCK_ALWAYS_INLINE typename P::obj_type* obj_take() noexcept {
+        if (fault_.should_fail(fault_site::sk_alloc))
+            return nullptr;
+        return pools_.template slot<P>().objects.take();
     }
     template <class P>
     void obj_free(typename P::obj_type* o) noexcept {
@@ -136,10 +146,12 @@ public:
     sk_buff* skb_alloc() noexcept {
         if (fault_.should_fail(fault_site::skb_alloc))
             return nullptr;
-        sk_buff* s = skbs_.alloc();
-        if (!s)
+        const std::size_t i = skbs_.take_index();
+        if (i == skbs_.none)
             return nullptr;
-        s->head = skb_data_[skbs_.index_of(s)];
+        sk_buff* s = &skbs_.slot(i);
+        *s = sk_buff{};
+        s->head = skb_data_[i];
         s->cap = static_cast<std::uint32_t>(Config::skb_data_size);
         return s;
     }
@@ -182,7 +194,7 @@ public:
     //! find_get_pid: does a task have \p pid?
     bool find_pid(int pid) noexcept {
         for (std::size_t i = 0; i < Config::tasks; ++i)
-            if (pid > 0 && state_.value.tasks[i].pid == pid)
+            if (pid > 0 && tasks_[i].pid == pid)
                 return true;
         return false;
     }
@@ -212,11 +224,13 @@ public:
     }
     //! An empty scm_fp_list of Config::scm_max_fd files, or null (ENOMEM).
     scm_fp_list* scm_fp_alloc() noexcept {
-        scm_fp_list* l = scm_fp_.alloc();
-        if (!l)
+        const std::size_t i = scm_fp_.take_index();
+        if (i == scm_fp_.none)
             return nullptr;
+        scm_fp_list* l = &scm_fp_.slot(i);
+        *l = scm_fp_list{};
         l->max = static_cast<short>(Config::scm_max_fd);
-        l->fp = scm_fp_files_[scm_fp_.index_of(l)];
+        l->fp = scm_fp_files_[i];
         return l;
     }
     void scm_fp_free(scm_fp_list* l) noexcept { scm_fp_.free(l); }
@@ -281,11 +295,11 @@ public:
     //! `current`.
     task_type& current_task() noexcept {
         if constexpr (Config::tasks == 1)
-            return state_.value.tasks[0];
+            return tasks_[0];
         else
-            return state_.value.tasks[current_];
+            return tasks_[current_];
     }
-    task_type& task(std::size_t i) noexcept { return state_.value.tasks[i]; }
+    task_type& task(std::size_t i) noexcept { return tasks_[i]; }
 
     //! get_unused_fd_flags / alloc_fd(start, rlimit, flags), with the fault
     //! policy asked first.
@@ -315,16 +329,39 @@ public:
         return f ? static_cast<ksock::socket*>(f->private_data) : nullptr;
     }
 
+    //! sock_alloc's slot from sockfs' cache (socket_alloc and file, see
+    //! sockfs_slot), not zeroed: sock_alloc writes every field. On a stack
+    //! that has not booted the cache has no slot yet: boot, then take one.
+    KSOCK_ALWAYS_INLINE sockfs_slot* sock_take() noexcept {
+        if (sockfs_slot* s = sockets_.take())
+            return s;
+        return sock_take_slow();
+    }
+    //! The file that sock_alloc_file gives \p so: its slot's.
+    static ksock::file* file_of_slot(ksock::socket* so) noexcept {
+        return &reinterpret_cast<sockfs_slot*>(so)->file;
+    }
+    //! Live files: sockets whose slot's file is in use.
+    std::size_t files_in_use() const noexcept {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < Config::max_sockets; ++i)
+            n += sockets_.live(i) && sockets_.slot(i).alloc.socket.file;
+        return n;
+    }
+
     // --- the state: everything zero until boot --------------------------------
+    //! What boot gives its values (Linux's defaults are not zero): kept in
+    //! a union that stays all-zero until then, so a constinit stack is .bss.
     struct booted_state {
         ksock::net net;
         pernet_storage<Config, typename Config::families> pernet;
-        task_type tasks[Config::tasks];
     };
     proto_pools<Config, protos> pools_{};
-    pool<socket_alloc, Config::max_sockets> sockets_{};
-    pool<ksock::file, Config::max_sockets> files_{};
+    pool<sockfs_slot, Config::max_sockets> sockets_{};
     lazy<booted_state> state_{};
+    //! The tasks: zero is a valid table (no fd open) before boot, which
+    //! gives them their credentials, RLIMIT_NOFILE and pids.
+    task_type tasks_[Config::tasks]{};
     pool<sk_buff, Config::skbs> skbs_{};
     //! SCM_RIGHTS: the lists of files in flight, and their files by slot.
     pool<scm_fp_list, Config::scm_fp_lists> scm_fp_{};
@@ -359,11 +396,17 @@ private:
     KSOCK_NOINLINE KSOCK_COLD void boot_slow() noexcept {
         state_.value = booted_state{};
         for (std::size_t i = 0; i < Config::tasks; ++i) {
-            task_type& t = state_.value.tasks[i];
+            task_type& t = tasks_[i];
             t.cred = cred::root();
             t.rlimit_nofile = static_cast<unsigned>(Config::max_fds);
             t.pid = static_cast<int>(i) + 1;
         }
+        // The slab caches (kmem_cache_create at init).
+        ksock::detail::for_each_type(
+            protos{}, [&]<class P>() { pools_.template slot<P>().objects.create(); });
+        sockets_.create();
+        skbs_.create();
+        scm_fp_.create();
         int ifindex = 1;
         ksock::detail::for_each_type(typename devices::list{}, [&]<class D>() {
             netdev_register(devs_.template get<D>(), netdev_[ifindex - 1], ifindex);
@@ -375,6 +418,13 @@ private:
                 F::net_init(*this);
         });
         platform::store_release(&booted_, true);
+    }
+
+    KSOCK_NOINLINE KSOCK_COLD sockfs_slot* sock_take_slow() noexcept {
+        if (booted())
+            return nullptr; // the cache is full: ENFILE
+        boot_slow();
+        return sockets_.take();
     }
 
     //! Every sleeper re-checks, the readiness callback hears of it; the

@@ -222,8 +222,15 @@ inline int poll_once(K& k, pollfd* fds, unsigned long nfds) {
 //! whatever \p timeout_ms says.
 template <class K>
 inline int sys_poll(K& k, pollfd* fds, unsigned long nfds, int timeout_ms) {
-    if (nfds > k.current_task().nofile())
-        return -einval;
+    if (nfds > k.current_task().nofile()) {
+        // RLIMIT_NOFILE is 0 until boot sets it: only here does poll need a
+        // booted stack, so only here does it ask.
+        if (k.booted())
+            return -einval;
+        k.boot_locked();
+        if (nfds > k.current_task().nofile())
+            return -einval;
+    }
     if (!fds && nfds)
         return -efault;
     long timeo = timeout_ms < 0

@@ -7,11 +7,25 @@
 #include <type_traits>
 
 #include <ksock/detail/type_list.hpp>
+#include <ksock/objects/socket.hpp>
 #include <ksock/registry/family.hpp>
 #include <ksock/registry/proto.hpp>
 #include <ksock/runtime/pool.hpp>
 
 namespace ksock::kernel {
+
+//! What sockfs allocates for one socket: the socket_alloc (socket and
+//! inode, Linux's sock_inode_cache object) and the file sock_alloc_file
+//! gives it, in one slot of one cache. A file lives exactly as long as its
+//! socket has one (__fput frees both), so pairing them costs no memory and
+//! saves a cache operation each way. socket_alloc comes first: a socket*
+//! and its slot are pointer-interconvertible.
+struct sockfs_slot {
+    socket_alloc alloc;
+    ksock::file file;
+};
+static_assert(std::is_standard_layout_v<sockfs_slot> && offsetof(sockfs_slot, alloc) == 0,
+              "ksock::kernel::sockfs_slot: socket_alloc must be at offset 0");
 
 //! One pool per proto (and the proto's state, if it has one).
 template <class P, std::size_t N>

@@ -28,6 +28,7 @@ struct scm_fp_list;
 //!   c.cgroup_classid(), c.cgroup_prioidx()   the calling task's cgroup ids
 //!   c.trace()                    the trace policy object
 //!   c.template obj_alloc<P>()    a zeroed P::obj_type from P's pool, or null
+//!   c.template obj_take<P>()     the same, not zeroed (its caller writes it all)
 //!   c.template obj_free<P>(o)    return it
 //!   c.template proto_state<P>()  P's per-stack state (P::state_type), if any
 //!   c.template for_each_obj<P>(f)   f(P::obj_type&) for every live object of P
@@ -69,6 +70,7 @@ concept stack_context = requires(C& c, const C& cc, long& timeo, sock& sk, sk_bu
     { c.cgroup_prioidx() } -> std::convertible_to<std::uint16_t>;
     c.trace();
     { c.template obj_alloc<archetypes::proto>() } -> std::same_as<archetypes::proto::obj_type*>;
+    { c.template obj_take<archetypes::proto>() } -> std::same_as<archetypes::proto::obj_type*>;
     c.template obj_free<archetypes::proto>(o);
     { c.template proto_state<archetypes::proto>() } -> std::same_as<archetypes::proto::state_type&>;
     c.template for_each_obj<archetypes::proto>(each);
@@ -111,6 +113,8 @@ struct context {
     template <class P>
     typename P::obj_type* obj_alloc();
     template <class P>
+    typename P::obj_type* obj_take();
+    template <class P>
     void obj_free(typename P::obj_type*);
     template <class P>
     typename P::state_type& proto_state();
@@ -137,7 +141,7 @@ struct context {
     void scm_fp_free(scm_fp_list*);
 };
 // That context models stack_context is asserted by the concept's test
-// (test/registry/context.cpp), not here: the check instantiates all 27
+// (test/registry/context.cpp), not here: the check instantiates all 30
 // members and is 1% of the compile time of every translation unit that
 // includes ksock.
 } // namespace archetypes

@@ -14,6 +14,7 @@
 //   static constexpr kfunc backlog_rcv;
 //   using state_type = ...;       // per-stack state (hash tables), default-constructible
 //   getsockopt / setsockopt (see inet/sockopt users)
+//   template <class Ctx> static int init_after_image(Ctx&, sock&);  // see below
 // Its constexpr default image, where it has one, is P::defaults.
 #pragma once
 
@@ -160,6 +161,20 @@ concept proto_has_next_timer = requires(Ctx& c) {
 template <class P, class Ctx = archetypes::context>
 concept proto_has_keepalive = requires(Ctx& c, sock& sk) {
     P::keepalive(c, sk, true);
+};
+
+//! Optional: template <class Ctx> static int init_after_image(Ctx&, sock&):
+//! what P::init does on an object that already holds its entry's
+//! constexpr image (every value creation writes, for Linux's default
+//! sysctls): the links that need addresses, the values that follow the
+//! namespace's sysctls, the counters. A family whose create policy builds
+//! images (inet_create, sk_create's hooks with image<Entry>()) then makes
+//! an untraced socket by copying the image and calling this, instead of
+//! zeroing the object and writing every value; a proto without it is
+//! built step by step as before.
+template <class P, class Ctx = archetypes::context>
+concept proto_has_init_after_image = requires(Ctx& c, sock& sk) {
+    { P::init_after_image(c, sk) } -> std::same_as<int>;
 };
 
 //! Optional: the proto's own option levels (Linux's sk_prot->getsockopt and

@@ -1,7 +1,7 @@
 // ksock/inet/ip/icmp.hpp: the stack's ICMP (net/ipv4/icmp.c): icmp_rcv answers
 // an echo request with an echo reply (icmp_echo), hands echo replies to the
 // ping sockets (ping_rcv) and errors to the protocol of the datagram they
-// are about (udp_err); icmp_send builds the errors the stack sends back
+// are about (their err_handler); icmp_send builds the errors the stack sends back
 // (port, protocol and host unreachable, fragment reassembly time exceeded,
 // parameter problem). Replies and errors are routed like any packet: back
 // over lo, or out of a device. /proc/net/snmp's Icmp: counters are kept.
@@ -13,12 +13,12 @@
 #include <cstdint>
 
 #include <ksock/core/skbuff.hpp>
+#include <ksock/inet/ip/inet_protos.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
 #include <ksock/inet/ip/ip_output.hpp>
 #include <ksock/inet/ip/route.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
-#include <ksock/inet/udp/udp_input.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/if_packet.hpp>
@@ -140,7 +140,8 @@ void icmp_echo(Ctx& ctx, const sk_buff* skb) {
 //! icmp_unreach and friends: one that quotes less than a header and 8
 //! bytes, or a header with ihl < 5, is dropped and counted in InErrors
 //! (icmp_unreach's out_err, icmp_socket_deliver's short pull); the rest go
-//! to the protocol of the datagram they quote (UDP: __udp4_lib_err).
+//! to the err_handler of the protocol of the datagram they quote
+//! (icmp_socket_deliver: UDP's and UDP-Lite's __udp4_lib_err).
 template <class Ctx>
 void icmp_unreach(Ctx& ctx, const sk_buff* skb, std::uint8_t type, std::uint8_t code) {
     const inet_skb_cb& cb = inet_cb(*skb);
@@ -156,8 +157,7 @@ void icmp_unreach(Ctx& ctx, const sk_buff* skb, std::uint8_t type, std::uint8_t 
         ++ipv4_net(ctx).mib.icmp.in_errors;
         return;
     }
-    if (iph.protocol == ipproto_udp)
-        udp_err(ctx, skb, inner, type, code);
+    inet_protocol_err(ctx, skb, inner, iph.protocol, type, code);
 }
 
 //! icmp_rcv: InMsgs; a message shorter than its header or with a bad
