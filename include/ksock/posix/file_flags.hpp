@@ -17,13 +17,10 @@ namespace ksock::posix {
 
 //! One flag: the C library's bit and Linux's.
 struct flag_pair {
-    int host;        //!< the C library's O_* bit
-    int linux_value; //!< Linux's
+    int host;
+    int linux_value;
 };
 
-//! The C library's O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT, O_NOATIME,
-//! O_CLOEXEC and F_DUPFD_CLOEXEC.
-//!@{
 #ifdef __NEWLIB__
 // newlib's <sys/_default_fcntl.h>
 inline constexpr int host_o_append = 0x0008;
@@ -43,7 +40,6 @@ inline constexpr int host_o_noatime = o_noatime;
 inline constexpr int host_o_cloexec = o_cloexec;
 inline constexpr int host_f_dupfd_cloexec = f_dupfd_cloexec;
 #endif
-//!@}
 
 //! The flags F_GETFL reports and F_SETFL takes, both ways. The access mode
 //! (O_RDONLY 0, O_WRONLY 1, O_RDWR 2) is the same number everywhere.
@@ -83,5 +79,8 @@ constexpr int fcntl_cmd_to_linux(int cmd) noexcept {
             return -1; // Linux's number is not a command of this C library
     return cmd;
 }
+
+static_assert(flags_to_host(flags_to_linux(host_o_nonblock | 2)) == (host_o_nonblock | 2),
+              "ksock::posix: O_NONBLOCK must survive the round trip through Linux's value");
 
 } // namespace ksock::posix
