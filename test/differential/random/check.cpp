@@ -495,7 +495,8 @@ std::string signature(const sequence& s, const finding& f) {
 const std::vector<std::string>& documented_items() {
     static const std::vector<std::string> v = {
         "capacities are fixed (ENFILE, ENOMEM, EMFILE)",
-        "TCP receive window is SO_RCVBUF without autotuning (send byte counts, SO_RCVBUF)",
+        "TCP receive window is SO_RCVBUF without autotuning or receive scaling (send byte "
+        "counts, SO_RCVBUF, windows once data flowed)",
         "UDP corking (MSG_MORE, UDP_CORK) is not modelled",
         "IP_RECVERR queues nothing (MSG_ERRQUEUE reads EAGAIN)",
         "control messages on PF_INET sockets are neither read nor written",
