@@ -19,7 +19,12 @@ entries, and family numbers are below AF_MAX = 46. So the entry series stops
 at 254 (not 256) and the family series at 45 (numbers 1 .. 45).
 
 Also measured: #include <ksock/ksock.hpp> alone against an empty TU and
-against #include <boost/hana.hpp>.
+against #include <boost/hana.hpp>; and bench/firmware_tu.cpp, a typical
+firmware TU (a default stack, TCP and UDP sockets, bind / listen / connect /
+accept, send / recv, getsockopt, close), the cost of real use. With
+--before-include (another checkout's include directory) the firmware TU is
+also compiled against it, alternating run by run, for a side-by-side
+comparison on the same load.
 
 Each ksock TU is also compiled with -fsyntax-only ("front end": parsing,
 template instantiation and constant evaluation, no code generation), which
@@ -299,6 +304,10 @@ def main():
     ap.add_argument("--json", default=None, help="write the numbers here")
     ap.add_argument("--entries", default=",".join(map(str, ENTRY_COUNTS)))
     ap.add_argument("--families", default=",".join(map(str, FAMILY_COUNTS)))
+    ap.add_argument("--firmware-runs", type=int, default=5)
+    ap.add_argument("--before-include", default=None,
+                    help="an older include directory to compile the firmware TU against too")
+    ap.add_argument("--only-firmware", action="store_true", help="measure the firmware TU only")
     args = ap.parse_args()
 
     work = args.work or tempfile.mkdtemp(prefix="ksock-ct-")
@@ -306,6 +315,29 @@ def main():
     compilers = {"g++": args.gxx, "clang++": args.clangxx}
     result = {"runs": args.runs, "include_runs": args.include_runs, "flags": "-std=c++20 -O2 -c",
               "includes": {}, "series": {}}
+
+    # --- a typical firmware TU (alternating with --before-include's) ---
+    firmware = os.path.join(os.path.dirname(os.path.abspath(__file__)), "firmware_tu.cpp")
+    trees = {"now": args.include}
+    if args.before_include:
+        trees["before"] = args.before_include
+    samples = {(tree, c): [] for tree in trees for c in compilers}
+    for _ in range(args.firmware_runs):
+        for tree, inc in trees.items():
+            for cname, cxx in compilers.items():
+                samples[(tree, cname)].append(measure(cxx, firmware, inc, work, 1))
+    result["firmware"] = {}
+    for (tree, cname), xs in samples.items():
+        t, m, c = (statistics.median(x[i] for x in xs) for i in range(3))
+        result["firmware"].setdefault(tree, {})[cname] = {"time": t, "mem": m, "cpu": c}
+        print(f"firmware TU ({tree}) {cname:8s} {t:6.2f} s ({c:.2f} s CPU) {m:7.1f} MiB",
+              flush=True)
+    result["firmware_runs"] = args.firmware_runs
+    if args.only_firmware:
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(result, f, indent=1)
+        return
 
     # --- the cost of the includes ---
     includes = {"empty": "", "boost/hana.hpp": "#include <boost/hana.hpp>\n",

@@ -16,8 +16,10 @@
 
 #include <valgrind/callgrind.h>
 
+#ifndef KBENCH_KSOCK_ONLY
 #include "datapath.hpp"
 #include "dispatch.hpp"
+#endif
 #include "ops.hpp"
 
 namespace {
@@ -54,6 +56,7 @@ int measure(long iterations) {
     return 0;
 }
 
+#ifndef KBENCH_KSOCK_ONLY
 //! The two operations of the dispatch benchmark.
 enum class dop { so_type, proto_opt };
 
@@ -86,6 +89,8 @@ int measure_dispatch(long iterations) {
     return 0;
 }
 
+#endif
+
 struct entry {
     std::string name;
     int (*fn)(long);
@@ -96,10 +101,20 @@ void add_socket_close(std::vector<entry>& v, const char* proto, bool with_lwip) 
     const std::string base = std::string("socket_close/") + proto + "/";
     v.push_back({base + "ksock", &measure<socket_close<ksock_rt, K>>});
     v.push_back({base + "ksock_static", &measure<socket_close<ksock_static<K>, K>>});
-    if (with_lwip)
+    v.push_back({base + "floor", &measure<socket_close<floor_stack<K>, K>>});
+#ifndef KBENCH_KSOCK_ONLY
+    if (with_lwip) {
         v.push_back({base + "lwip", &measure<socket_close<lwip, K>>});
+#ifdef KBENCH_HAVE_LWIP_LEAN
+        v.push_back({base + "lwip_lean", &measure<socket_close<lwip_lean, K>>});
+#endif
+    }
+#else
+    (void)with_lwip;
+#endif
 }
 
+#ifndef KBENCH_KSOCK_ONLY
 template <std::size_t N, dop Op>
 void add_dispatch(std::vector<entry>& v, const char* op) {
     using W = dispatch::world<N>;
@@ -145,12 +160,15 @@ void add_datapath(std::vector<entry>& v) {
     v.push_back({"dp/poll/32/ksock", &measure<dp::poll_n<S, 32>>});
 }
 
+#endif // KBENCH_KSOCK_ONLY
+
 std::vector<entry> cases() {
     std::vector<entry> v;
     v.push_back({"loop/empty", &measure<loop_only>});
     add_socket_close<proto_kind::tcp>(v, "tcp", true);
     add_socket_close<proto_kind::udp>(v, "udp", true);
     add_socket_close<proto_kind::unix_stream>(v, "unix", false);
+#ifndef KBENCH_KSOCK_ONLY
     v.push_back({"batch1000/tcp/ksock", &measure<batch<ksock_rt, proto_kind::tcp>>});
     v.push_back({"batch1000/tcp/ksock_static",
                  &measure<batch<ksock_static<proto_kind::tcp>, proto_kind::tcp>>});
@@ -159,9 +177,15 @@ std::vector<entry> cases() {
     v.push_back({"getsockopt_so_type/lwip", &measure<getsockopt_type<lwip>>});
     v.push_back({"fcntl_getfl/ksock", &measure<fcntl_getfl<ksock_rt>>});
     v.push_back({"fcntl_getfl/lwip", &measure<fcntl_getfl<lwip>>});
+#ifdef KBENCH_HAVE_LWIP_LEAN
+    v.push_back({"batch1000/tcp/lwip_lean", &measure<batch<lwip_lean, proto_kind::tcp>>});
+    v.push_back({"getsockopt_so_type/lwip_lean", &measure<getsockopt_type<lwip_lean>>});
+    v.push_back({"fcntl_getfl/lwip_lean", &measure<fcntl_getfl<lwip_lean>>});
+#endif
     add_dispatch_all<dop::so_type>(v, "so_type");
     add_dispatch_all<dop::proto_opt>(v, "proto_opt");
     add_datapath(v);
+#endif
     return v;
 }
 

@@ -13,19 +13,26 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <unistd.h>
 
+#ifndef KBENCH_KSOCK_ONLY
 #include <lwip/sockets.h>
 #include <lwip/tcpip.h>
+#endif
 #include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <ksock/ksock.hpp>
 
 #include "bench_family.hpp"
+#include "floor.hpp"
+#ifdef KBENCH_HAVE_LWIP_LEAN
+#include "lwip_lean/lwip_lean.h"
+#endif
 
 namespace kbench {
 
@@ -87,6 +94,7 @@ struct ksock_static : ksock_rt {
     }
 };
 
+#ifndef KBENCH_KSOCK_ONLY
 //! lwIP 2.1.3 (Debian's liblwip), its socket API after tcpip_init().
 struct lwip {
     static constexpr const char* name = "lwip";
@@ -106,6 +114,68 @@ struct lwip {
         return lwip_getsockopt(fd, level, optname, v, len);
     }
     static int fcntl(int fd, int cmd) { return lwip_fcntl(fd, cmd, 0); }
+};
+
+#if defined KBENCH_HAVE_LWIP_LEAN
+//! The lean lwIP (bench/lwip_lean/): lwIP 2.1.3 from Debian's source,
+//! static pools of 1024 netconns, TCP and UDP pcbs (as ks has room for
+//! 1024 of each), core locking with no-op locks, lwip_init() and no tcpip
+//! thread. Its socket numbers are its own (SOL_SOCKET is 0xfff).
+struct lwip_lean {
+    static constexpr const char* name = "lwip_lean";
+    static bool init() {
+        static const bool ok = (lean_lwip_start(), true);
+        return ok;
+    }
+    static int socket(triple a) {
+        return lean_lwip_socket(lean_af_inet,
+                                a.type == ksock::sock_stream ? lean_sock_stream : lean_sock_dgram,
+                                a.protocol);
+    }
+    static int close(int fd) { return lean_lwip_close(fd); }
+    static int sol_socket() { return lean_sol_socket; }
+    static int so_type() { return lean_so_type; }
+    static int f_getfl() { return lean_f_getfl; }
+    static int getsockopt(int fd, int level, int optname, void* v, socklen_t* len) {
+        std::uint32_t l = *len;
+        const int r = lean_lwip_getsockopt(fd, level, optname, v, &l);
+        *len = l;
+        return r;
+    }
+    static int fcntl(int fd, int cmd) { return lean_lwip_fcntl(fd, cmd, 0); }
+};
+#endif
+
+#endif // KBENCH_KSOCK_ONLY
+
+//! The floor (floor.hpp): a hand-written static-pool socket() + close() of
+//! proto K, with room for 1024 of everything as ks has.
+inline floor::world<1024> floor_world;
+template <proto_kind K>
+struct floor_stack {
+    static constexpr const char* name = "floor";
+    static bool init() {
+        static const bool ok = (floor_world.create(), true);
+        return ok;
+    }
+    static int socket(triple) {
+        floor::world<1024>& w = floor_world;
+        if constexpr (K == proto_kind::tcp)
+            return w.open(w.tcp, ksock::inet::tcp_prot::defaults);
+        else if constexpr (K == proto_kind::udp)
+            return w.open(w.udp, ksock::inet::udp_prot::defaults);
+        else
+            return w.open(w.unix_socks, ksock::unix_domain::unix_stream_proto::defaults);
+    }
+    static int close(int fd) {
+        floor::world<1024>& w = floor_world;
+        if constexpr (K == proto_kind::tcp)
+            return w.template close<ksock::inet::tcp_sock>(w.tcp, fd);
+        else if constexpr (K == proto_kind::udp)
+            return w.template close<ksock::inet::udp_sock>(w.udp, fd);
+        else
+            return w.template close<ksock::unix_domain::unix_sock>(w.unix_socks, fd);
+    }
 };
 
 //! The host kernel: the system calls.
@@ -195,10 +265,34 @@ struct on_tcp_fd {
 };
 
 //! getsockopt(fd, SOL_SOCKET, SO_TYPE): run() returns the type (1).
+//! The stack's numbers for SOL_SOCKET, SO_TYPE and F_GETFL (the host's,
+//! unless the stack says otherwise: the lean lwIP has its own).
+template <class Stack>
+int sol_socket_of() {
+    if constexpr (requires { Stack::sol_socket(); })
+        return Stack::sol_socket();
+    else
+        return SOL_SOCKET;
+}
+template <class Stack>
+int so_type_of() {
+    if constexpr (requires { Stack::so_type(); })
+        return Stack::so_type();
+    else
+        return SO_TYPE;
+}
+template <class Stack>
+int f_getfl_of() {
+    if constexpr (requires { Stack::f_getfl(); })
+        return Stack::f_getfl();
+    else
+        return F_GETFL;
+}
+
 template <class Stack>
 struct getsockopt_type : on_tcp_fd<Stack> {
-    int level = SOL_SOCKET;
-    int optname = SO_TYPE;
+    int level = sol_socket_of<Stack>();
+    int optname = so_type_of<Stack>();
     bool setup() {
         launder(level);
         launder(optname);
@@ -215,7 +309,7 @@ struct getsockopt_type : on_tcp_fd<Stack> {
 //! fcntl(fd, F_GETFL): run() returns the flags (O_RDWR).
 template <class Stack>
 struct fcntl_getfl : on_tcp_fd<Stack> {
-    int cmd = F_GETFL;
+    int cmd = f_getfl_of<Stack>();
     bool setup() {
         launder(cmd);
         return this->open() && run() >= 0;

@@ -4,7 +4,9 @@
 //   socket_close/<proto>/<stack>   socket() + close(); proto tcp, udp, unix
 //                                  (lwIP has no AF_UNIX); stack ksock (run-time
 //                                  resolved), ksock_static (socket<F,T,P>()),
-//                                  lwip, kernel
+//                                  floor (floor.hpp), lwip (Debian's build),
+//                                  lwip_lean (built here, when its source
+//                                  package could be fetched), kernel
 //   batch1000/tcp/<stack>          1000 socket() then 1000 close()
 //   getsockopt_so_type/<stack>     getsockopt(fd, SOL_SOCKET, SO_TYPE)
 //   fcntl_getfl/<stack>            fcntl(fd, F_GETFL)
@@ -65,8 +67,13 @@ void add_socket_close(const char* proto, bool with_lwip) {
     const std::string base = std::string("socket_close/") + proto + "/";
     add<socket_close<ksock_rt, K>>(base + "ksock");
     add<socket_close<ksock_static<K>, K>>(base + "ksock_static");
-    if (with_lwip)
+    add<socket_close<floor_stack<K>, K>>(base + "floor");
+    if (with_lwip) {
         add<socket_close<lwip, K>>(base + "lwip");
+#ifdef KBENCH_HAVE_LWIP_LEAN
+        add<socket_close<lwip_lean, K>>(base + "lwip_lean");
+#endif
+    }
     add<socket_close<kernel, K>>(base + "kernel");
 }
 
@@ -154,6 +161,11 @@ int main(int argc, char** argv) {
     add<batch<ksock_static<proto_kind::tcp>, proto_kind::tcp>>("batch1000/tcp/ksock_static",
                                                                batch_size);
     add<batch<lwip, proto_kind::tcp>>("batch1000/tcp/lwip", batch_size);
+#ifdef KBENCH_HAVE_LWIP_LEAN
+    add<batch<lwip_lean, proto_kind::tcp>>("batch1000/tcp/lwip_lean", batch_size);
+    add<getsockopt_type<lwip_lean>>("getsockopt_so_type/lwip_lean");
+    add<fcntl_getfl<lwip_lean>>("fcntl_getfl/lwip_lean");
+#endif
     add<batch<kernel, proto_kind::tcp>>("batch1000/tcp/kernel", batch_size);
 
     add<getsockopt_type<ksock_rt>>("getsockopt_so_type/ksock");

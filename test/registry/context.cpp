@@ -7,8 +7,9 @@
 //     a config of the tests' own family only, a blocking config (the
 //     stack.hpp assert that can never fire on its own, tested here; with
 //     std::mutex and condvar_wait in policy/condvar_wait.cpp, host only);
-// (c) a context without any one of the 26 members the concept lists, or
+// (c) a context without any one of the 30 members the concept lists, or
 //     with one of them mistyped, does not: the concept checks every member.
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 
@@ -16,6 +17,7 @@
 
 #include <ksock/default_config.hpp>
 #include <ksock/kernel/context.hpp>
+#include <ksock/objects/net_device_state.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/policy/lock.hpp>
@@ -41,10 +43,12 @@ enum member : int {
     m_cgroup_prioidx,
     m_trace,
     m_obj_alloc,
+    m_obj_take,
     m_obj_free,
     m_proto_state,
     m_for_each_obj,
     m_can_block,
+    m_signal_pending,
     m_jiffies,
     m_skb_alloc,
     m_skb_free,
@@ -53,6 +57,8 @@ enum member : int {
     m_sk_write_space,
     m_sk_state_change,
     m_sk_error_report,
+    m_dev_get_by_index,
+    m_dev_queue_xmit,
     m_current_pid,
     m_find_pid,
     m_fget_raw,
@@ -63,13 +69,36 @@ enum member : int {
     m_count,
     m_none = -1,
 };
-constexpr const char* member_names[m_count] = {
-    "net",           "pernet",         "current_cred",    "cgroup_classid",  "cgroup_prioidx",
-    "trace",         "obj_alloc",      "obj_free",        "proto_state",     "for_each_obj",
-    "can_block",     "jiffies",        "skb_alloc",       "skb_free",        "sk_free_any",
-    "sk_data_ready", "sk_write_space", "sk_state_change", "sk_error_report", "current_pid",
-    "find_pid",      "fget_raw",       "fput_file",       "install_fd",      "scm_fp_alloc",
-    "scm_fp_free"};
+constexpr const char* member_names[m_count] = {"net",
+                                               "pernet",
+                                               "current_cred",
+                                               "cgroup_classid",
+                                               "cgroup_prioidx",
+                                               "trace",
+                                               "obj_alloc",
+                                               "obj_take",
+                                               "obj_free",
+                                               "proto_state",
+                                               "for_each_obj",
+                                               "can_block",
+                                               "signal_pending",
+                                               "jiffies",
+                                               "skb_alloc",
+                                               "skb_free",
+                                               "sk_free_any",
+                                               "sk_data_ready",
+                                               "sk_write_space",
+                                               "sk_state_change",
+                                               "sk_error_report",
+                                               "dev_get_by_index",
+                                               "dev_queue_xmit",
+                                               "current_pid",
+                                               "find_pid",
+                                               "fget_raw",
+                                               "fput_file",
+                                               "install_fd",
+                                               "scm_fp_alloc",
+                                               "scm_fp_free"};
 
 template <bool Has, bool CanBlock>
 struct can_block_member {
@@ -93,11 +122,14 @@ struct context_without : can_block_member<Drop != m_can_block, CanBlock> {
     template <class P>
     typename P::obj_type* obj_alloc() requires(Drop != m_obj_alloc);
     template <class P>
+    typename P::obj_type* obj_take() requires(Drop != m_obj_take);
+    template <class P>
     void obj_free(typename P::obj_type*) requires(Drop != m_obj_free);
     template <class P>
     typename P::state_type& proto_state() requires(Drop != m_proto_state);
     template <class P, class F>
     void for_each_obj(F&&) requires(Drop != m_for_each_obj);
+    bool signal_pending() requires(Drop != m_signal_pending);
     unsigned long jiffies() const requires(Drop != m_jiffies);
     sk_buff* skb_alloc() requires(Drop != m_skb_alloc);
     void skb_free(sk_buff*) requires(Drop != m_skb_free);
@@ -106,6 +138,9 @@ struct context_without : can_block_member<Drop != m_can_block, CanBlock> {
     void sk_write_space(sock&) requires(Drop != m_sk_write_space);
     void sk_state_change(sock&) requires(Drop != m_sk_state_change);
     void sk_error_report(sock&) requires(Drop != m_sk_error_report);
+    net_device_state* dev_get_by_index(int) requires(Drop != m_dev_get_by_index);
+    int dev_queue_xmit(int, sk_buff*, const unsigned char*, std::size_t,
+                       std::uint16_t) requires(Drop != m_dev_queue_xmit);
     int current_pid() requires(Drop != m_current_pid);
     bool find_pid(int) requires(Drop != m_find_pid);
     ksock::file* fget_raw(int) requires(Drop != m_fget_raw);
@@ -135,11 +170,18 @@ struct obj_alloc_untyped : context_without<m_none> {
     template <class P>
     void* obj_alloc(); // not P::obj_type*
 };
+struct obj_take_untyped : context_without<m_none> {
+    template <class P>
+    void* obj_take(); // not P::obj_type*
+};
 struct jiffies_not_const : context_without<m_none> {
     unsigned long jiffies(); // the clock is read through a const context
 };
 struct data_ready_on_skb : context_without<m_none> {
     void sk_data_ready(sk_buff&); // the callback is the sock's, not the skb's
+};
+struct xmit_without_protocol : context_without<m_none> {
+    int dev_queue_xmit(int, sk_buff*, const unsigned char*, std::size_t); // no ETH_P_*
 };
 struct skb_alloc_untyped : context_without<m_none> {
     void* skb_alloc();
@@ -202,9 +244,11 @@ TEST_CASE("stack_context: a context that can block needs wait(timeo)") {
 TEST_CASE("stack_context: a member with a wrong signature does not model it") {
     STATIC_REQUIRE(!stack_context<net_by_value>);
     STATIC_REQUIRE(!stack_context<obj_alloc_untyped>);
+    STATIC_REQUIRE(!stack_context<obj_take_untyped>);
     STATIC_REQUIRE(!stack_context<jiffies_not_const>);
     STATIC_REQUIRE(!stack_context<data_ready_on_skb>);
     STATIC_REQUIRE(!stack_context<skb_alloc_untyped>);
+    STATIC_REQUIRE(!stack_context<xmit_without_protocol>);
     STATIC_REQUIRE(!stack_context<fget_by_pointer>);
     STATIC_REQUIRE(!stack_context<find_pid_by_pointer>);
 }

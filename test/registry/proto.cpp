@@ -1,5 +1,6 @@
 // test/registry/proto.cpp: the proto concept (struct proto as a type), its
-// optional parts (gc, on_tick, keepalive, getsockopt, setsockopt) and the
+// optional parts (gc, on_tick, keepalive, getsockopt, setsockopt,
+// init_after_image) and the
 // detail checks check_proto() reports one by one.
 //
 // (a) toy_prot (test/support/toy_family.hpp), the five required members and
@@ -136,6 +137,8 @@ struct with_options : toy_prot {
     static int getsockopt(Ctx&, ksock::socket&, int, int, void*, socklen_t*);
     template <class Entry, class Ctx>
     static int setsockopt(Ctx&, ksock::socket&, int, int, const void*, socklen_t);
+    template <class Ctx>
+    static int init_after_image(Ctx&, sock&);
 };
 struct with_wrong_options : toy_prot {
     //! gc says whether it freed something; a void gc cannot.
@@ -181,7 +184,7 @@ TEST_CASE("proto: the minimal model, toy_prot") {
 }
 
 TEST_CASE("proto: every proto of the default stack") {
-    STATIC_REQUIRE(reg::protos::size == 6);
+    STATIC_REQUIRE(reg::protos::size == 7);
     STATIC_REQUIRE(all_protos(reg::protos{}));
     STATIC_REQUIRE(proto<tcp>);
     STATIC_REQUIRE(proto<unix_dgram>);
@@ -223,6 +226,7 @@ TEST_CASE("proto: the optional members, present with the right signatures") {
     STATIC_REQUIRE(detail::has_unhash<with_options>);
     STATIC_REQUIRE(detail::has_destroy<with_options>);
     STATIC_REQUIRE(detail::has_state<with_options>);
+    STATIC_REQUIRE(proto_has_init_after_image<with_options>);
 }
 
 TEST_CASE("proto: the minimal model has no optional member") {
@@ -235,6 +239,7 @@ TEST_CASE("proto: the minimal model has no optional member") {
     STATIC_REQUIRE(!detail::has_unhash<toy_prot>);
     STATIC_REQUIRE(!detail::has_destroy<toy_prot>);
     STATIC_REQUIRE(!detail::has_state<toy_prot>);
+    STATIC_REQUIRE(!proto_has_init_after_image<toy_prot>);
 }
 
 TEST_CASE("proto: an optional member with a wrong signature is not that member") {
@@ -247,8 +252,22 @@ TEST_CASE("proto: an optional member with a wrong signature is not that member")
     STATIC_REQUIRE(!detail::has_hash<with_wrong_options>);
     STATIC_REQUIRE(!detail::has_unhash<with_wrong_options>);
     STATIC_REQUIRE(!detail::has_destroy<with_wrong_options>);
+    STATIC_REQUIRE(!proto_has_init_after_image<with_wrong_options>);
     // The required part is untouched: still a proto.
     STATIC_REQUIRE(proto<with_wrong_options>);
+}
+
+TEST_CASE("proto: every proto of the default stack is built from its image") {
+    // Each has what init still does on a copy of its image; with the
+    // families' images (tested in inet/inet_create.cpp) an untraced stack
+    // copies instead of writing every value.
+    STATIC_REQUIRE(proto_has_init_after_image<tcp, kctx>);
+    STATIC_REQUIRE(proto_has_init_after_image<udp, kctx>);
+    STATIC_REQUIRE(proto_has_init_after_image<ping, kctx>);
+    STATIC_REQUIRE(proto_has_init_after_image<raw, kctx>);
+    STATIC_REQUIRE(proto_has_init_after_image<unix_stream, kctx>);
+    STATIC_REQUIRE(proto_has_init_after_image<unix_dgram, kctx>);
+    STATIC_REQUIRE(proto_has_init_after_image<tcp>); // the archetype context suffices
 }
 
 TEST_CASE("proto: the real protos' optional members, as in Linux") {

@@ -286,16 +286,43 @@ TEST_CASE_TEMPLATE_APPLY(protosw_conformance, as_tuple<S::entries>::type);
 
 TEST_CASE("default_stack: registry shape") {
     STATIC_REQUIRE(S::family_count == 2);
-    STATIC_REQUIRE(S::entry_count == 7);
-    STATIC_REQUIRE(S::protos::size == 6);
-    // inetsw order: tcp, udp, ping, raw (spec §4.1)
+    STATIC_REQUIRE(S::entry_count == 8);
+    STATIC_REQUIRE(S::protos::size == 7);
+    // inetsw order: tcp, udp, udplite (udplite4_register puts it after the
+    // last permanent SOCK_DGRAM entry), ping, raw (spec §4.1)
     STATIC_REQUIRE(
         std::is_same_v<ksock::inet::inetsw,
                        ksock::type_list<ksock::inet::tcp_protosw, ksock::inet::udp_protosw,
-                                        ksock::inet::ping_protosw, ksock::inet::raw_protosw>>);
+                                        ksock::inet::udplite_protosw, ksock::inet::ping_protosw,
+                                        ksock::inet::raw_protosw>>);
+    STATIC_REQUIRE(ksock::inet::udplite_protosw::flags == 0x02);
+    STATIC_REQUIRE(ksock::inet::udplite_protosw::protocol == 136);
     STATIC_REQUIRE(ksock::inet::tcp_protosw::flags == 0x06);
     STATIC_REQUIRE(ksock::inet::udp_protosw::flags == 0x02);
     STATIC_REQUIRE(ksock::inet::ping_protosw::flags == 0x01);
     STATIC_REQUIRE(ksock::inet::raw_protosw::flags == 0x01);
     STATIC_REQUIRE(ksock::inet::raw_protosw::protocol == 0);
+}
+
+TEST_CASE("resolve: the protocol-0 table is the families' own lookup, for every (family, type)") {
+    // lookup() answers protocol 0 from a table filled while compiling; it
+    // must say what the family's lookup says, cell by cell.
+    for (int f = 0; f < af_max; ++f) {
+        for (int t = 0; t < sock_max; ++t) {
+            const resolution a = S::lookup(f, t, 0);
+            const int fi = S::net_families.idx[f];
+            if (fi < 0) {
+                CHECK(a.err == -eafnosupport);
+                continue;
+            }
+            const resolution b = S::lookup_in(fi, t, 0);
+            INFO("family " << f << " type " << t);
+            CHECK(a.err == b.err);
+            CHECK(a.entry == b.entry);
+            CHECK(a.type == b.type);
+            CHECK(a.protocol == b.protocol);
+        }
+    }
+    STATIC_REQUIRE(S::lookup(pf_inet, sock_stream, 0).protocol == ipproto_tcp);
+    STATIC_REQUIRE(S::lookup(pf_unix, sock_raw, 0).type == sock_dgram);
 }

@@ -235,6 +235,42 @@ TEST_CASE("tasks: each task has its own fd table") {
     CHECK(s.current().pid == 1);
 }
 
+TEST_CASE("fdtable: the lowest free fd, with and without full_fds_bits") {
+    // One word (24 fds fit in a long on every target): the word is its own
+    // summary.
+    fdtable<24> one;
+    STATIC_REQUIRE(!fdtable<24>::keeps_full_bits);
+    for (int i = 0; i < 24; ++i)
+        REQUIRE(one.alloc_fd(0, 24, 0) == i);
+    CHECK(one.alloc_fd(0, 24, 0) == -emfile); // the table is full
+    one.put_unused_fd(7);
+    CHECK(one.next_fd == 7);
+    CHECK(one.alloc_fd(0, 24, o_cloexec) == 7);
+    CHECK(one.is_close_on_exec(7));
+    CHECK(one.alloc_fd(0, 24, 0) == -emfile);
+    one.put_unused_fd(3);
+    CHECK(one.alloc_fd(0, 3, 0) == -emfile); // the soft limit is below it
+    CHECK(one.alloc_fd(0, 4, 0) == 3);
+    CHECK_FALSE(one.is_close_on_exec(3));
+    // Several words: full ones are skipped through full_fds_bits.
+    fdtable<200> many;
+    STATIC_REQUIRE(fdtable<200>::keeps_full_bits);
+    // Two full words and part of a third, whatever a long's width.
+    constexpr int b = static_cast<int>(fdtable<200>::bits);
+    constexpr int n = 2 * b + 22;
+    for (int i = 0; i < n; ++i)
+        REQUIRE(many.alloc_fd(0, 200, 0) == i);
+    CHECK(many.full_fds_bits[0] == 0b11);
+    many.put_unused_fd(static_cast<unsigned>(b + 6));
+    CHECK(many.full_fds_bits[0] == 0b01);
+    CHECK(many.alloc_fd(0, 200, 0) == b + 6);
+    CHECK(many.alloc_fd(0, 200, 0) == n);
+    CHECK(many.alloc_fd(n + 10, 200, 0) == n + 10); // a start above next_fd
+    CHECK(many.alloc_fd(0, 200, 0) == n + 1);       // below it, next_fd's place
+    many.put_unused_fd(5);
+    CHECK(many.alloc_fd(0, 200, 0) == 5);
+}
+
 TEST_CASE("zero cost: null_trace, constinit, static_ram") {
     STATIC_REQUIRE(std::is_empty_v<null_trace>);
     STATIC_REQUIRE(!std::is_empty_v<print_trace>);

@@ -1,6 +1,7 @@
 // test/runtime/pool.cpp: ksock::pool, the slab cache of a proto (runtime/pool.hpp):
-// lowest free slot first, zeroed on alloc, exhaustion, free and reuse, the
-// bitmap checks, and that a constinit pool is all zero (so it lands in .bss).
+// nothing before create(), lowest free slot first, zeroed on alloc, left as
+// it was on take, exhaustion, free and reuse, the bitmap checks, and that a
+// constinit pool is all zero (so it lands in .bss).
 #include <cstddef>
 #include <cstdint>
 
@@ -24,19 +25,28 @@ constinit big_pool g_pool;
 //! alloc, free and alloc again, as a constant expression.
 constexpr bool constexpr_round_trip() {
     ksock::pool<obj, 3> p;
+    if (p.alloc() != nullptr || p.in_use() != 0 || !p.unused())
+        return false; // not created yet
+    p.create();
     obj* x = p.alloc();
     obj* y = p.alloc();
     if (p.in_use() != 2 || p.index_of(x) != 0 || p.index_of(y) != 1)
         return false;
     p.free(x);
     obj* z = p.alloc(); // the lowest free slot: x's
-    return z == x && p.in_use() == 2 && p.consistent();
+    return z == x && p.in_use() == 2 && p.consistent() && !p.unused();
 }
 
 } // namespace
 
 TEST_CASE("pool: lowest free slot first, zeroed, until full") {
     ksock::pool<obj, 4> p;
+    CHECK(p.alloc() == nullptr); // kmem_cache_create has not run
+    CHECK_FALSE(p.created());
+    CHECK(p.consistent());
+    p.create();
+    CHECK(p.created());
+    CHECK(p.available() == 4);
     obj* s[4];
     for (int i = 0; i < 4; ++i) {
         s[i] = p.alloc();
@@ -55,10 +65,22 @@ TEST_CASE("pool: lowest free slot first, zeroed, until full") {
     CHECK(again->a == 0); // zeroed, as kmem_cache_zalloc
     CHECK(again->b == 0);
     CHECK(p.consistent());
+    // take() hands the slot out as it was left: its caller writes it all.
+    again->a = 5;
+    p.free(again);
+    CHECK(p.take_index() == 2);
+    CHECK(p.slot(2).a == 5);
+    CHECK(p.take() == nullptr);
+    CHECK(p.take_index() == p.none);
+    for (obj* o : s)
+        p.free(o);
+    CHECK(p.unused());
+    CHECK(p.in_use() == 0);
 }
 
 TEST_CASE("pool: a pool wider than one bitmap word") {
     big_pool p;
+    p.create();
     for (std::size_t i = 0; i < big_pool::capacity; ++i)
         REQUIRE(p.alloc() == &p.slot(i));
     CHECK(p.alloc() == nullptr);
@@ -74,4 +96,5 @@ TEST_CASE("pool: constexpr and constinit") {
     STATIC_REQUIRE(constexpr_round_trip());
     CHECK(g_pool.in_use() == 0);
     CHECK(g_pool.consistent());
+    CHECK(g_pool.alloc() == nullptr);
 }

@@ -62,7 +62,9 @@ int skb_wait_for_more_packets(Ctx& ctx, sock& sk, sk_buff_head& q, int* err, lon
                !(sk.sk_state() == tcp_established || sk.sk_state() == tcp_listen);
     });
     if (!got) {
-        *err = -eagain;
+        // Out of time, or interrupted (the signal test comes after the
+        // queue's, as __skb_wait_for_more_packets makes it).
+        *err = timeo && ctx.signal_pending() ? sock_intr_errno(timeo) : -eagain;
         return 1;
     }
     if (const int e = sock_error(sk)) {

@@ -7,6 +7,14 @@
 // A family's create policy looks its entry up, then calls
 // sk_create<Entry, Hooks>(ctx, so, family, protocol, kern); Hooks (by
 // default sk_create_defaults) say where its pf->create differs.
+//
+// Two ways to the same object. Step by step: a zeroed slot, then every
+// value and link written as Linux does (a traced stack reports each step).
+// From the image, when the hooks give one (image<Entry>()) and the proto
+// says what its init does on it (init_after_image): the slot is a copy of
+// the constexpr image, then only what depends on addresses, on the caller
+// and on the namespace's sysctls is written. Copying the object beats
+// zeroing it and storing its defaults one by one (bench/RESULTS.md).
 #pragma once
 
 #include <concepts>
@@ -74,6 +82,34 @@ constexpr bool check_sk_create_hooks() {
     return true;
 }
 
+//! Optional hook: template <class Entry> static constexpr obj_type image():
+//! the object sk_create leaves for Entry with Linux's default sysctls.
+template <class H, class Entry>
+concept sk_create_hooks_image = requires {
+    { H::template image<Entry>() } -> std::same_as<typename Entry::obj_type>;
+};
+
+//! Entry's image, a constant (in read-only memory when it is copied).
+template <class Entry, class Hooks>
+inline constexpr typename Entry::obj_type sk_entry_image = Hooks::template image<Entry>();
+
+//! Is the stack \p Ctx traced? A trace reports every step of the path, so
+//! a traced stack takes them all.
+template <class Ctx>
+inline constexpr bool ctx_traced =
+    std::remove_reference_t<decltype(std::declval<Ctx&>().trace())>::enabled;
+
+//! A slot of P's pool holding \p image, or null (ENOMEM). The copy is one
+//! library memcpy of obj_size bytes: no zeroing, no field-by-field stores.
+template <class P, class Ctx>
+KSOCK_ALWAYS_INLINE inline typename P::obj_type*
+sk_alloc_from_image(Ctx& ctx, const typename P::obj_type& image) noexcept {
+    typename P::obj_type* o = ctx.template obj_take<P>();
+    if (o)
+        platform::copy_bytes(o, &image, sizeof *o);
+    return o;
+}
+
 //! sk_alloc(net, family, GFP_KERNEL, prot, kern): a zeroed object from
 //! P's pool (null when it is out: ENOMEM), its sk_alloc fields set, counted
 //! in the namespace's sock_inuse unless it is the kernel's. Always inlined:
@@ -115,15 +151,32 @@ inline int sk_create(Ctx& ctx, ksock::socket& so, int family, int protocol, int 
         if (!kern && !ctx.current_cred().has(cap))
             return -eperm;
     }
-    typename P::obj_type* o = sk_alloc<P>(ctx, family, kern);
-    if (!o)
-        return -enomem;
-    sock& sk = member_ref<sock>(*o);
-    sock_init_data(&so, sk, ctx.trace());
-    if constexpr (Hooks::sets_sk_protocol)
-        sk.sk_protocol = static_cast<std::uint16_t>(protocol);
-    Hooks::template values<Entry>(*o, protocol);
-    if (const int err = P::init(ctx, sk)) {
+    typename P::obj_type* o;
+    int err;
+    if constexpr (sk_create_hooks_image<Hooks, Entry> && proto_has_init_after_image<P, Ctx> &&
+                  !ctx_traced<Ctx>) {
+        o = sk_alloc_from_image<P>(ctx, sk_entry_image<Entry, Hooks>);
+        if (!o)
+            return -enomem;
+        sock& sk = member_ref<sock>(*o);
+        sock_from_image(ctx, &so, sk, kern);
+        if constexpr (Hooks::sets_sk_protocol)
+            sk.sk_protocol = static_cast<std::uint16_t>(protocol);
+        Hooks::template values<Entry>(*o, protocol);
+        err = P::init_after_image(ctx, sk);
+    } else {
+        o = sk_alloc<P>(ctx, family, kern);
+        if (!o)
+            return -enomem;
+        sock& sk = member_ref<sock>(*o);
+        sock_init_data(&so, sk, ctx.trace());
+        if constexpr (Hooks::sets_sk_protocol)
+            sk.sk_protocol = static_cast<std::uint16_t>(protocol);
+        Hooks::template values<Entry>(*o, protocol);
+        err = P::init(ctx, sk);
+    }
+    if (err) {
+        sock& sk = member_ref<sock>(*o);
         trace_scope tsr(ctx.trace(), "sk_common_release");
         sk_common_release<P>(ctx, sk);
         so.sk = nullptr;

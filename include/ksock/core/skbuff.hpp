@@ -8,6 +8,7 @@
 
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>
+#include <ksock/platform.hpp>
 
 namespace ksock {
 
@@ -100,11 +101,42 @@ void skb_orphan(Ctx& ctx, sk_buff* skb) noexcept {
     }
 }
 
-//! skb_queue_purge: free every skb of \p q.
+//! pskb_trim: cut the message to its first \p len bytes (a frame's link
+//! padding after the IP datagram), the chunks past them given back.
+//! Precondition: len <= msg_len.
 template <class Ctx>
-void skb_queue_purge(Ctx& ctx, sk_buff_head& q) noexcept {
+void skb_trim(Ctx& ctx, sk_buff* skb, std::uint32_t len) noexcept {
+    std::uint32_t left = len;
+    sk_buff* s = skb;
+    for (;; s = s->frag_next) {
+        if (s->len > left)
+            s->len = left;
+        left -= s->len;
+        if (!left || !s->frag_next)
+            break;
+    }
+    sk_buff* rest = s->frag_next;
+    s->frag_next = nullptr;
+    while (rest) {
+        sk_buff* n = rest->frag_next;
+        ctx.skb_free(rest);
+        rest = n;
+    }
+    skb->msg_len = len;
+}
+
+//! skb_queue_purge's loop, out of line: most queues a sock is destroyed
+//! with are empty.
+template <class Ctx>
+KSOCK_NOINLINE void skb_queue_purge_all(Ctx& ctx, sk_buff_head& q) noexcept {
     while (sk_buff* skb = skb_dequeue(q))
         kfree_skb(ctx, skb);
+}
+//! skb_queue_purge: free every skb of \p q (an empty queue costs a test).
+template <class Ctx>
+KSOCK_ALWAYS_INLINE inline void skb_queue_purge(Ctx& ctx, sk_buff_head& q) noexcept {
+    if (!skb_queue_empty(q))
+        skb_queue_purge_all(ctx, q);
 }
 
 //! skb_copy_datagram_from_iter: fill the message with \p len bytes from the

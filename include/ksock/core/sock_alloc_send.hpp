@@ -42,12 +42,16 @@ sk_buff* sock_alloc_send_pskb(Ctx& ctx, sock& sk, std::size_t len, std::uint32_t
         *err = -eagain;
         if (!timeo)
             return nullptr;
-        // sock_wait_for_wmem; EAGAIN (already in *err) once the time runs out.
+        // sock_wait_for_wmem; EAGAIN (already in *err) once the time runs
+        // out, sock_intr_errno when a signal ends the wait.
         if (!sk_wait_event(ctx, timeo, [&] {
                 return sk.sk_err || (sk.sk_shutdown & send_shutdown) ||
                        sk_wmem_alloc_get(sk) < sk.sk_sndbuf;
-            }))
+            })) {
+            if (timeo && ctx.signal_pending())
+                *err = sock_intr_errno(timeo);
             return nullptr;
+        }
     }
     sk_buff* skb = alloc_skb(ctx, len);
     if (!skb) {

@@ -90,7 +90,7 @@ static_assert(offsetof(inet_connection_sock, icsk_inet) == 0,
               "ksock::inet::inet_connection_sock: icsk_inet must be at offset 0");
 
 //! inet_csk(sk): the checked layout cast to a inet_connection_sock (objects/layout.hpp).
-inline constexpr sk_caster<inet_connection_sock> inet_csk{};
+inline constexpr sk_caster<inet_connection_sock> inet_csk{"inet_csk"};
 
 inline constexpr std::uint8_t icsk_ack_sched = 1;  //!< ICSK_ACK_SCHED
 inline constexpr std::uint8_t icsk_ack_pushed = 4; //!< ICSK_ACK_PUSHED

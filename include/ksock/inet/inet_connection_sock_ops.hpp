@@ -62,10 +62,15 @@ int inet_stream_connect(Ctx& ctx, ksock::socket& so, const sockaddr* uaddr, int 
         // there already), then sleep if the handshake is still going. A stack
         // that cannot sleep (timeo 0) answers as Linux's non-blocking call.
         tcp_release_cb<P>(ctx, sk);
-        long timeo = sock_sndtimeo<Ctx>(sk, false);
+        const long timeo0 = sock_sndtimeo<Ctx>(sk, false);
+        long timeo = timeo0;
         const bool done = sk_wait_event(ctx, timeo, [&] {
             return !((1u << sk.sk_state()) & ((1u << tcp_syn_sent) | (1u << tcp_syn_recv)));
         });
+        // Interrupted: the handshake goes on (SS_CONNECTING: a second
+        // connect is EALREADY, a restarted one waits again).
+        if (!done && timeo && ctx.signal_pending())
+            return sock_intr_errno(timeo0);
         if (!done)
             return err;
     } else {
@@ -126,7 +131,7 @@ int inet_accept(Ctx& ctx, ksock::socket& so, ksock::socket& newsock, int flags) 
         if (sk.sk_state() != tcp_listen)
             return -einval;
         if (!q.rskq_accept_head)
-            return -eagain;
+            return ctx.signal_pending() ? sock_intr_errno(timeo) : -eagain;
     }
     auto* child = static_cast<tcp_sock*>(q.rskq_accept_head);
     q.rskq_accept_head = child->accept_next;

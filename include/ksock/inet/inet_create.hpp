@@ -7,6 +7,7 @@
 
 #include <type_traits>
 
+#include <ksock/core/sk_create.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/inet/inet_connection_sock.hpp>
 #include <ksock/inet/inet_kfunc.hpp>
@@ -21,6 +22,7 @@
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/in.hpp>
 #include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/value_names.hpp>
 
 namespace ksock::inet {
 
@@ -59,12 +61,12 @@ struct inet_create {
                                           backlog_rcv_of<typename Entry::prot>(),
                                           proto_desc_v<typename Entry::prot>};
 
-    //! Fields inet_create sets before sock_init_data (steps 8-13). \p icsk
-    //! is the object's connection part when the entry is ICSK (protosw<> has
-    //! checked the object type), else null.
+    //! Fields inet_create sets before sock_init_data (steps 8-13) that
+    //! depend on the entry alone. \p icsk is the object's connection part
+    //! when the entry is ICSK (protosw<> has checked the object type), else
+    //! null.
     static constexpr void values_before(inet_sock& inet, inet_connection_sock* icsk,
-                                        const entry_facts& e, int protocol,
-                                        const ipv4_sysctl& s) noexcept {
+                                        const entry_facts& e) noexcept {
         if (e.flags & inet_protosw_reuse)
             inet.sk.sk_reuse() = sk_can_reuse;
         if (icsk) { // inet_init_csk_locks
@@ -73,30 +75,41 @@ struct inet_create {
         }
         inet_assign_bit(inet, inet_flags_is_icsk, (e.flags & inet_protosw_icsk) != 0);
         inet_assign_bit(inet, inet_flags_nodefrag, false);
-        if (e.type == sock_raw) {
-            inet.inet_num() = static_cast<std::uint16_t>(protocol);
-            if (protocol == ipproto_raw)
-                inet_assign_bit(inet, inet_flags_hdrincl, true);
-        }
-        inet.pmtudisc =
-            static_cast<std::uint8_t>(s.ip_no_pmtu_disc ? ip_pmtudisc_dont : ip_pmtudisc_want);
         // inet_id, mc_index, mc_list, rcv_tos: 0 from sk_alloc, as Linux sets them.
     }
 
-    //! Fields inet_create sets after sock_init_data (steps 15-16).
-    static constexpr void values_after(inet_sock& inet, const entry_facts& e, int protocol,
-                                       const net_core_sysctl& s) noexcept {
+    //! Fields inet_create sets after sock_init_data (steps 15-16) that
+    //! depend on the entry alone.
+    static constexpr void values_after(inet_sock& inet, const entry_facts& e) noexcept {
         sock& sk = inet.sk;
         sk.sk_destruct = kf::inet_sock_destruct;
-        sk.sk_protocol = static_cast<std::uint16_t>(protocol);
         sk.sk_backlog_rcv = e.backlog_rcv;
-        sk.sk_txrehash = s.txrehash;
         inet.uc_ttl = -1;
         inet_assign_bit(inet, inet_flags_mc_loop, true);
         inet.mc_ttl = 1;
         inet_assign_bit(inet, inet_flags_mc_all, true);
+    }
+
+    //! The fields that follow the protocol asked for: a raw socket's number
+    //! is its port (step 11, HDRINCL for IPPROTO_RAW), sk_protocol, and the
+    //! source port of a socket that has a number (step 16).
+    static constexpr void protocol_values(inet_sock& inet, const entry_facts& e,
+                                          int protocol) noexcept {
+        if (e.type == sock_raw) {
+            inet.inet_num() = static_cast<std::uint16_t>(protocol);
+            inet_assign_bit(inet, inet_flags_hdrincl, protocol == ipproto_raw);
+        }
+        inet.sk.sk_protocol = static_cast<std::uint16_t>(protocol);
         if (inet.inet_num())
             inet.inet_sport = cpu_to_be16(inet.inet_num());
+    }
+
+    //! The fields that follow the namespace's sysctls (steps 13 and 15).
+    static constexpr void sysctl_values(inet_sock& inet, const ipv4_sysctl& v4,
+                                        const net_core_sysctl& core) noexcept {
+        inet.pmtudisc =
+            static_cast<std::uint8_t>(v4.ip_no_pmtu_disc ? ip_pmtudisc_dont : ip_pmtudisc_want);
+        inet.sk.sk_txrehash = core.txrehash;
     }
 
     template <class Obj>
@@ -110,7 +123,8 @@ struct inet_create {
     //! The object a fresh socket of Entry gets, as a constant: every value
     //! inet_create, sock_init_data and the proto's init write, for a net
     //! namespace with sysctls \p v4 and \p core and a root caller. The
-    //! run-time path runs these same functions on the pool slot.
+    //! run-time path runs these same functions on the pool slot, or copies
+    //! entry_image<Entry> and writes what differs (create()).
     template <class Entry>
     static constexpr typename Entry::obj_type
     image(int protocol, const ipv4_sysctl& v4 = ipv4_sysctl{},
@@ -123,13 +137,21 @@ struct inet_create {
         typename Entry::obj_type o{};
         inet_sock& inet = member_ref<inet_sock>(o);
         sk_alloc_values(inet.sk, e.prot, pf_inet, 0, nullptr, 0, 0);
-        values_before(inet, icsk_of(o, e), e, protocol, v4);
+        values_before(inet, icsk_of(o, e), e);
         sock_init_data_values(inet.sk, core, Entry::type, 0);
-        values_after(inet, e, protocol, core);
+        values_after(inet, e);
+        protocol_values(inet, e, protocol);
+        sysctl_values(inet, v4, core);
         if constexpr (requires { P::init_values(o, v4); })
             P::init_values(o, v4);
         return o;
     }
+
+    //! Entry's image with Linux's default sysctls, what an untraced
+    //! socket() copies (a wildcard entry's with protocol 0: the protocol
+    //! asked for is written after the copy).
+    template <class Entry>
+    static constexpr typename Entry::obj_type entry_image = image<Entry>(Entry::protocol);
 
     //! inet_create from sk_alloc's field setup to just before the proto's
     //! hash and init: the same for every entry, so not a template on it.
@@ -146,28 +168,42 @@ struct inet_create {
                 ++ctx.net().sock_inuse;
             if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
                 tr.field("obj_size", static_cast<long long>(e.prot->obj_size));
-                tr.field("sk_family", sk.sk_family());
+                tr.field("sk_family", sk.sk_family(), names_in(value_base::dec, af_names));
                 tr.text("sk_prot", sk.sk_prot()->name);
                 tr.field("sk_wmem_alloc", sk.sk_wmem_alloc);
                 tr.field("sk_cgrp_data.classid", sk.sk_cgrp_data.classid);
             }
         }
-        values_before(inet, icsk, e, protocol, ipv4_net(ctx).sysctl);
+        values_before(inet, icsk, e);
+        if (e.type == sock_raw) {
+            inet.inet_num() = static_cast<std::uint16_t>(protocol);
+            inet_assign_bit(inet, inet_flags_hdrincl, protocol == ipproto_raw);
+        }
+        sysctl_values(inet, ipv4_net(ctx).sysctl, ctx.net().sysctl);
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
             tr.field("sk_reuse", sk.sk_reuse());
-            tr.field("inet_flags", static_cast<long long>(inet.inet_flags));
+            tr.field("inet_flags", static_cast<long long>(inet.inet_flags),
+                     names_in(value_base::hex, inet_flags_names));
             tr.field("inet_num", inet.inet_num());
             tr.field("pmtudisc", inet.pmtudisc);
         }
         sock_init_data(&so, sk, tr);
-        values_after(inet, e, protocol, ctx.net().sysctl);
+        values_after(inet, e);
+        protocol_values(inet, e, protocol);
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
             tr.text("sk_destruct", kf::name(sk.sk_destruct));
-            tr.field("sk_protocol", sk.sk_protocol);
+            tr.field("sk_protocol", sk.sk_protocol, names_in(value_base::dec, ipproto_names));
             tr.field("uc_ttl", inet.uc_ttl);
             tr.field("mc_ttl", inet.mc_ttl);
         }
     }
+
+    //! An untraced socket of a proto with init_after_image is a copy of
+    //! entry_image<Entry>, then what differs from it: sk_alloc's owner,
+    //! sock_init_data's links and the namespace's values, the protocol.
+    template <class Entry, class Ctx>
+    static constexpr bool from_image =
+        proto_has_init_after_image<typename Entry::prot, Ctx> && !ctx_traced<Ctx>;
 
     template <class Entry, class Ctx>
     static int create(Ctx& ctx, ksock::socket& so, int protocol, int kern) {
@@ -181,23 +217,37 @@ struct inet_create {
         trace_scope ts(tr, "inet_create");
         so.state = ss_unconnected;
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
-            tr.field("answer->type", Entry::type);
-            tr.field("answer->protocol", Entry::protocol);
+            tr.field("answer->type", Entry::type, names_in(value_base::dec, sock_type_names));
+            tr.field("answer->protocol", Entry::protocol, names_in(value_base::dec, ipproto_names));
             tr.text("answer->prot", P::name);
-            tr.field("answer->flags", Entry::flags);
-            tr.field("protocol", protocol);
+            tr.field("answer->flags", Entry::flags,
+                     names_in(value_base::hex, inet_protosw_flag_names));
+            tr.field("protocol", protocol, names_in(value_base::dec, ipproto_names));
         }
-        // Step 5: raw sockets need CAP_NET_RAW, checked only after a match.
-        if (so.type == sock_raw && !kern && !ctx.current_cred().has(cap_net_raw))
-            return ts.result(-eperm);
-        Obj* o = ctx.template obj_alloc<P>();
+        // Step 5: raw sockets need CAP_NET_RAW, checked only after a match
+        // (sock->type is the entry's).
+        if constexpr (Entry::type == sock_raw)
+            if (!kern && !ctx.current_cred().has(cap_net_raw))
+                return ts.result(-eperm);
+        Obj* o;
+        if constexpr (from_image<Entry, Ctx>)
+            o = sk_alloc_from_image<P>(ctx, entry_image<Entry>);
+        else
+            o = ctx.template obj_alloc<P>();
         if (!o) {
             tr.note("sk_alloc -> ENOMEM");
             return ts.result(-enomem);
         }
         inet_sock& inet = member_ref<inet_sock>(*o);
         sock& sk = inet.sk;
-        build(ctx, so, inet, icsk_of(*o, e), e, protocol, kern);
+        if constexpr (from_image<Entry, Ctx>) {
+            sock_from_image(ctx, &so, sk, kern);
+            sysctl_values(inet, ipv4_net(ctx).sysctl, ctx.net().sysctl);
+            if constexpr (Entry::protocol == ipproto_ip)
+                protocol_values(inet, e, protocol); // the wildcard's image has protocol 0
+        } else {
+            build(ctx, so, inet, icsk_of(*o, e), e, protocol, kern);
+        }
         int err = 0;
         if (inet.inet_num()) {
             // Step 17: only raw sockets have a port number at creation.
@@ -208,7 +258,10 @@ struct inet_create {
         }
         if (!err) {
             trace_scope tsi(tr, "sk_prot->init");
-            err = tsi.result(P::init(ctx, sk));
+            if constexpr (from_image<Entry, Ctx>)
+                err = P::init_after_image(ctx, sk);
+            else
+                err = tsi.result(P::init(ctx, sk));
         }
         if (err) {
             // out_sk_release

@@ -13,13 +13,16 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <ksock/core/dev.hpp>
 #include <ksock/core/scm.hpp>
+#include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/detail/type_list.hpp>
 #include <ksock/kernel/config_types.hpp>
 #include <ksock/kernel/file_table.hpp>
 #include <ksock/kernel/storage.hpp>
 #include <ksock/objects/kfunc.hpp>
+#include <ksock/objects/net_device_state.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/socket.hpp>
 #include <ksock/platform.hpp>
@@ -30,6 +33,7 @@
 #include <ksock/runtime/net.hpp>
 #include <ksock/runtime/pool.hpp>
 #include <ksock/runtime/task.hpp>
+#include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/poll.hpp>
 
 namespace ksock::kernel {
@@ -39,6 +43,7 @@ class context : public config_types<Config> {
     using types = config_types<Config>;
 
 public:
+    using typename types::devices;
     using typename types::fault_type;
     using typename types::hooks_type;
     using typename types::lock_type;
@@ -61,9 +66,11 @@ public:
 
     // --- boot -------------------------------------------------------------
 
-    //! With the stack lock held (or a single thread). Every call passes
-    //! here: the test is inline, the work is out of line and cold, so a
-    //! system call does not pay a stack frame for the first call's work.
+    //! With the stack lock held (or a single thread). The system calls that
+    //! take an fd do not come here: before boot no fd is open and the fd
+    //! tables (outside the lazy state) say EBADF as they should. socket()
+    //! does not either: the socket cache is created at boot, so its
+    //! exhaustion is where an unbooted stack shows (sock_take()).
     void boot_locked() noexcept {
         if (KSOCK_LIKELY(platform::load_relaxed(&booted_)))
             return;
@@ -91,6 +98,14 @@ public:
             return nullptr;
         return pools_.template slot<P>().objects.alloc();
     }
+    //! The same slot, not zeroed: for a creation path that writes every
+    //! byte of it (a copy of the proto's image).
+    template <class P>
+    KSOCK_ALWAYS_INLINE typename P::obj_type* obj_take() noexcept {
+        if (fault_.should_fail(fault_site::sk_alloc))
+            return nullptr;
+        return pools_.template slot<P>().objects.take();
+    }
     template <class P>
     void obj_free(typename P::obj_type* o) noexcept {
         pools_.template slot<P>().objects.free(o);
@@ -110,17 +125,33 @@ public:
     }
 
     //! Sleep (the stack lock released) until a wake-up or \p timeo jiffies.
-    void wait(long& timeo) requires(wait_type::can_block) { wait_.wait(lock_, timeo); }
+    //! Other tasks run meanwhile and switch `current`; the sleeper is
+    //! `current` again when it wakes (its credentials, its fds, its signals).
+    void wait(long& timeo) requires(wait_type::can_block) {
+        const unsigned me = current_;
+        wait_.wait(lock_, timeo);
+        current_ = me;
+    }
+    //! signal_pending(current): the calling task has an interruption to take
+    //! (kernel/signal.hpp). A stack that cannot sleep has none.
+    bool signal_pending() noexcept {
+        if constexpr (wait_type::can_block)
+            return current_task().sigpending != 0;
+        else
+            return false;
+    }
     unsigned long jiffies() const noexcept { return jiffies_; }
 
     //! One skb chunk, zeroed, with its data area; null when the pool is out.
     sk_buff* skb_alloc() noexcept {
         if (fault_.should_fail(fault_site::skb_alloc))
             return nullptr;
-        sk_buff* s = skbs_.alloc();
-        if (!s)
+        const std::size_t i = skbs_.take_index();
+        if (i == skbs_.none)
             return nullptr;
-        s->head = skb_data_[skbs_.index_of(s)];
+        sk_buff* s = &skbs_.slot(i);
+        *s = sk_buff{};
+        s->head = skb_data_[i];
         s->cap = static_cast<std::uint32_t>(Config::skb_data_size);
         return s;
     }
@@ -163,7 +194,7 @@ public:
     //! find_get_pid: does a task have \p pid?
     bool find_pid(int pid) noexcept {
         for (std::size_t i = 0; i < Config::tasks; ++i)
-            if (pid > 0 && state_.value.tasks[i].pid == pid)
+            if (pid > 0 && tasks_[i].pid == pid)
                 return true;
         return false;
     }
@@ -193,11 +224,13 @@ public:
     }
     //! An empty scm_fp_list of Config::scm_max_fd files, or null (ENOMEM).
     scm_fp_list* scm_fp_alloc() noexcept {
-        scm_fp_list* l = scm_fp_.alloc();
-        if (!l)
+        const std::size_t i = scm_fp_.take_index();
+        if (i == scm_fp_.none)
             return nullptr;
+        scm_fp_list* l = &scm_fp_.slot(i);
+        *l = scm_fp_list{};
         l->max = static_cast<short>(Config::scm_max_fd);
-        l->fp = scm_fp_files_[scm_fp_.index_of(l)];
+        l->fp = scm_fp_files_[i];
         return l;
     }
     void scm_fp_free(scm_fp_list* l) noexcept { scm_fp_.free(l); }
@@ -211,16 +244,62 @@ public:
         return n;
     }
 
+    // --- devices ----------------------------------------------------------------
+
+    //! The instance of device driver \p D (one of Config::devices).
+    template <class D>
+    D& device() noexcept {
+        static_assert(devices::template has<D>,
+                      "ksock::kernel::context::device<D>: D is not in Config::devices");
+        return devs_.template get<D>();
+    }
+    //! The stack's state of device \p ifindex, or null when there is none
+    //! (dev_get_by_index).
+    net_device_state* dev_get_by_index(int ifindex) noexcept {
+        if (ifindex < 1 || static_cast<std::size_t>(ifindex) > devices::count)
+            return nullptr;
+        return &netdev_[ifindex - 1];
+    }
+    //! f.template operator()<D>(D& driver, net_device_state&) for the device
+    //! of \p ifindex (the generated switch). Precondition: it exists.
+    template <class F>
+    decltype(auto) with_device(int ifindex, F&& f) {
+        return devices::with_device(ifindex, [&]<class D>() -> decltype(auto) {
+            return f.template operator()<D>(devs_.template get<D>(), netdev_[ifindex - 1]);
+        });
+    }
+    //! dev_queue_xmit (core/dev.hpp) on device \p ifindex; ENODEV (the skb
+    //! freed) when there is none.
+    int dev_queue_xmit(int ifindex, sk_buff* skb, const unsigned char* hh, std::size_t hh_len,
+                       std::uint16_t protocol) {
+        if constexpr (devices::count == 0) {
+            (void)ifindex;
+            (void)hh;
+            (void)hh_len;
+            (void)protocol;
+            kfree_skb(*this, skb);
+            return -enodev;
+        } else {
+            if (!dev_get_by_index(ifindex)) {
+                kfree_skb(*this, skb);
+                return -enodev;
+            }
+            return with_device(ifindex, [&]<class D>(D& d, net_device_state& st) {
+                return ksock::dev_queue_xmit(*this, d, st, skb, hh, hh_len, protocol);
+            });
+        }
+    }
+
     // --- tasks and descriptors (kernel/ only) ---------------------------------
 
     //! `current`.
     task_type& current_task() noexcept {
         if constexpr (Config::tasks == 1)
-            return state_.value.tasks[0];
+            return tasks_[0];
         else
-            return state_.value.tasks[current_];
+            return tasks_[current_];
     }
-    task_type& task(std::size_t i) noexcept { return state_.value.tasks[i]; }
+    task_type& task(std::size_t i) noexcept { return tasks_[i]; }
 
     //! get_unused_fd_flags / alloc_fd(start, rlimit, flags), with the fault
     //! policy asked first.
@@ -250,16 +329,39 @@ public:
         return f ? static_cast<ksock::socket*>(f->private_data) : nullptr;
     }
 
+    //! sock_alloc's slot from sockfs' cache (socket_alloc and file, see
+    //! sockfs_slot), not zeroed: sock_alloc writes every field. On a stack
+    //! that has not booted the cache has no slot yet: boot, then take one.
+    KSOCK_ALWAYS_INLINE sockfs_slot* sock_take() noexcept {
+        if (sockfs_slot* s = sockets_.take())
+            return s;
+        return sock_take_slow();
+    }
+    //! The file that sock_alloc_file gives \p so: its slot's.
+    static ksock::file* file_of_slot(ksock::socket* so) noexcept {
+        return &reinterpret_cast<sockfs_slot*>(so)->file;
+    }
+    //! Live files: sockets whose slot's file is in use.
+    std::size_t files_in_use() const noexcept {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < Config::max_sockets; ++i)
+            n += sockets_.live(i) && sockets_.slot(i).alloc.socket.file;
+        return n;
+    }
+
     // --- the state: everything zero until boot --------------------------------
+    //! What boot gives its values (Linux's defaults are not zero): kept in
+    //! a union that stays all-zero until then, so a constinit stack is .bss.
     struct booted_state {
         ksock::net net;
-        pernet_storage<typename Config::families> pernet;
-        task_type tasks[Config::tasks];
+        pernet_storage<Config, typename Config::families> pernet;
     };
     proto_pools<Config, protos> pools_{};
-    pool<socket_alloc, Config::max_sockets> sockets_{};
-    pool<ksock::file, Config::max_sockets> files_{};
+    pool<sockfs_slot, Config::max_sockets> sockets_{};
     lazy<booted_state> state_{};
+    //! The tasks: zero is a valid table (no fd open) before boot, which
+    //! gives them their credentials, RLIMIT_NOFILE and pids.
+    task_type tasks_[Config::tasks]{};
     pool<sk_buff, Config::skbs> skbs_{};
     //! SCM_RIGHTS: the lists of files in flight, and their files by slot.
     pool<scm_fp_list, Config::scm_fp_lists> scm_fp_{};
@@ -267,6 +369,10 @@ public:
     //! The skbs' data chunks, by skb slot; never zeroed (data is written
     //! before it is read).
     unsigned char skb_data_[Config::skbs][Config::skb_data_size]{};
+    //! The device drivers' instances, and the stack's state of each device
+    //! (index ifindex - 1).
+    device_storage<typename Config::devices> devs_{};
+    net_device_state netdev_[devices::count ? devices::count : 1]{};
     unsigned long last_ino_ = 0;
     unsigned long jiffies_ = 0;
     wakeup_fn wakeup_ = nullptr;
@@ -290,12 +396,35 @@ private:
     KSOCK_NOINLINE KSOCK_COLD void boot_slow() noexcept {
         state_.value = booted_state{};
         for (std::size_t i = 0; i < Config::tasks; ++i) {
-            task_type& t = state_.value.tasks[i];
+            task_type& t = tasks_[i];
             t.cred = cred::root();
             t.rlimit_nofile = static_cast<unsigned>(Config::max_fds);
             t.pid = static_cast<int>(i) + 1;
         }
+        // The slab caches (kmem_cache_create at init).
+        ksock::detail::for_each_type(
+            protos{}, [&]<class P>() { pools_.template slot<P>().objects.create(); });
+        sockets_.create();
+        skbs_.create();
+        scm_fp_.create();
+        int ifindex = 1;
+        ksock::detail::for_each_type(typename devices::list{}, [&]<class D>() {
+            netdev_register(devs_.template get<D>(), netdev_[ifindex - 1], ifindex);
+            ++ifindex;
+        });
+        // pernet_operations' .init of every family, in registration order.
+        ksock::detail::for_each_type(typename registry::families{}, [&]<class F>() {
+            if constexpr (family_has_net_init<F, context>)
+                F::net_init(*this);
+        });
         platform::store_release(&booted_, true);
+    }
+
+    KSOCK_NOINLINE KSOCK_COLD sockfs_slot* sock_take_slow() noexcept {
+        if (booted())
+            return nullptr; // the cache is full: ENFILE
+        boot_slow();
+        return sockets_.take();
     }
 
     //! Every sleeper re-checks, the readiness callback hears of it; the

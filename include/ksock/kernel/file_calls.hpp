@@ -184,7 +184,7 @@ inline int sys_ioctl(K& k, int fd, unsigned long cmd, void* arg) {
         ifreq ifr;
         if (const int err = get_user_ifreq(ifr, arg))
             return err;
-        return dev_ioctl_private(k.net(), ifr);
+        return dev_ioctl_private(typename K::devices::list{}, ifr);
     }
     auto* so = static_cast<ksock::socket*>(f->private_data);
     const int err = K::registry::with_entry_inline(
@@ -222,8 +222,15 @@ inline int poll_once(K& k, pollfd* fds, unsigned long nfds) {
 //! whatever \p timeout_ms says.
 template <class K>
 inline int sys_poll(K& k, pollfd* fds, unsigned long nfds, int timeout_ms) {
-    if (nfds > k.current_task().nofile())
-        return -einval;
+    if (nfds > k.current_task().nofile()) {
+        // RLIMIT_NOFILE is 0 until boot sets it: only here does poll need a
+        // booted stack, so only here does it ask.
+        if (k.booted())
+            return -einval;
+        k.boot_locked();
+        if (nfds > k.current_task().nofile())
+            return -einval;
+    }
     if (!fds && nfds)
         return -efault;
     long timeo = timeout_ms < 0
@@ -234,6 +241,10 @@ inline int sys_poll(K& k, pollfd* fds, unsigned long nfds, int timeout_ms) {
         if constexpr (!K::can_block)
             return count;
         else {
+            // do_poll: nothing ready and a signal is ERESTARTNOHAND, which
+            // reaches the caller as EINTR (poll is never restarted).
+            if (!count && k.signal_pending())
+                return -erestartnohand;
             if (count || timeo <= 0)
                 return count;
             k.wait(timeo);

@@ -13,23 +13,42 @@
 
 namespace ksock::kernel {
 
+//! __fput for a socket of entry E: __sock_release (the ops' release), then
+//! the file and the socket_alloc (with its inode), one sockfs slot. Out of
+//! line, one body per entry: the switch in __fput jumps to it, and the
+//! entry's release is inlined into it.
+template <class E, class K>
+KSOCK_NOINLINE void fput_entry(K& k, ksock::socket* so) {
+    // __sock_release clears sock->ops, ->sk and ->file before the inode
+    // goes; here the slot goes with them and sock_alloc writes them all.
+    E::ops::template release<E>(k, *so);
+    sock_free(k, so); // dput -> sock_free_inode, and the file
+}
+
 //! __fput -> sock_close -> __sock_release, then the file and the
-//! socket_alloc (with its inode) are freed.
+//! socket_alloc (with its inode) are freed: one sockfs slot.
 template <class K>
 inline void __fput(K& k, ksock::file* f) {
     auto* so = static_cast<ksock::socket*>(f->private_data);
     trace_scope ts(k.trace_, "__fput -> sock_close");
-    sock_release(k, so);                                  // clears so->file
-    k.sockets_.free(reinterpret_cast<socket_alloc*>(so)); // dput -> sock_free_inode
-    k.files_.free(f);
+    if (!so->ops) {          // a file always has a socket with ops; in case not
+        sock_release(k, so); // clears so->file
+        sock_free(k, so);
+        return;
+    }
+    K::registry::with_entry_inline(*so, [&]<class E>() { return fput_entry<E>(k, so); });
 }
 
 //! A file whose last reference went while an fput was running, or null.
 template <class K>
 inline ksock::file* unreferenced_file(K& k) noexcept {
-    for (std::size_t i = 0; i < K::config::max_sockets; ++i)
-        if (k.files_.live(i) && k.files_.slot(i).f_count == 0)
-            return &k.files_.slot(i);
+    for (std::size_t i = 0; i < K::config::max_sockets; ++i) {
+        if (!k.sockets_.live(i))
+            continue;
+        ksock::file* f = k.sockets_.slot(i).alloc.socket.file;
+        if (f && f->f_count == 0)
+            return f;
+    }
     return nullptr;
 }
 
@@ -53,14 +72,29 @@ inline bool run_gc(K& k) {
 //! outermost fput then runs the protos' collectors (unix_gc) for sockets
 //! that only in-flight messages still refer to.
 template <class K>
-inline void fput(K& k, ksock::file* f) {
+KSOCK_NOINLINE void fput_in_flight(K& k, ksock::file* f, bool last);
+
+template <class K>
+KSOCK_ALWAYS_INLINE inline void fput(K& k, ksock::file* f) {
     const bool last = --f->f_count == 0;
+    if (k.fput_busy_ || !k.scm_fp_.unused()) {
+        fput_in_flight(k, f, last);
+        return;
+    }
+    // The common case: no file is in flight, so this release puts no other
+    // file and leaves nothing for a collector.
+    if (last)
+        __fput(k, f);
+}
+
+//! fput while files are in flight or another fput runs: deferral and the
+//! collectors.
+template <class K>
+KSOCK_NOINLINE void fput_in_flight(K& k, ksock::file* f, bool last) {
     if (k.fput_busy_) {
         k.fput_deferred_ += last;
         return;
     }
-    if (!last && !k.scm_fp_.in_use())
-        return; // the common case: one check, no scan
     k.fput_busy_ = true;
     if (last)
         __fput(k, f);
@@ -71,7 +105,7 @@ inline void fput(K& k, ksock::file* f) {
                 __fput(k, z);
             continue;
         }
-        if (!k.scm_fp_.in_use() || !run_gc(k))
+        if (k.scm_fp_.unused() || !run_gc(k))
             break;
     }
     k.fput_busy_ = false;

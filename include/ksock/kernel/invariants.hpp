@@ -20,12 +20,21 @@ struct invariant_report {
     explicit operator bool() const noexcept { return ok; }
 };
 
-//! Every pool's count matches its bitmap.
+//! Every pool's bitmap is well-formed (no free bit past its capacity).
 template <class K>
 inline const char* pools_consistent(K& k) noexcept {
-    if (!k.sockets_.consistent() || !k.files_.consistent() || !k.skbs_.consistent())
-        return "socket, file or skb pool count disagrees with its bitmap";
+    if (!k.sockets_.consistent() || !k.skbs_.consistent() || !k.scm_fp_.consistent())
+        return "socket, skb or scm pool bitmap is malformed";
     return nullptr;
+}
+
+//! Is \p f the file of a live sockfs slot, handed out to its socket?
+template <class K>
+inline bool file_live(K& k, const ksock::file* f) noexcept {
+    for (std::size_t i = 0; i < K::config::max_sockets; ++i)
+        if (&k.sockets_.slot(i).file == f)
+            return k.sockets_.live(i) && k.sockets_.slot(i).alloc.socket.file == f;
+    return false;
 }
 
 //! References to \p f from every task's fd table.
@@ -56,7 +65,7 @@ inline const char* fd_tables_consistent(K& k) noexcept {
             if (!open)
                 continue;
             const ksock::file* f = t.files.fd[i];
-            if (!k.files_.owns(f) || !k.files_.live(k.files_.index_of(f)))
+            if (!file_live(k, f))
                 return "an fd points at a file that is not live";
             if (fd_refs(k, f) + k.scm_fp_refs(f) != f->f_count)
                 return "a file's f_count differs from the fd slots sharing it and the messages "
@@ -68,11 +77,14 @@ inline const char* fd_tables_consistent(K& k) noexcept {
     return nullptr;
 }
 
-//! full_fds_bits marks exactly the full words of open_fds.
+//! full_fds_bits marks exactly the full words of open_fds (in a table
+//! that keeps it: one of more than a word).
 template <class K>
 inline const char* full_fds_bits_consistent(K& k) noexcept {
     for (std::size_t ti = 0; ti < K::config::tasks; ++ti) {
         const auto& files = k.task(ti).files;
+        if (!files.keeps_full_bits)
+            continue;
         for (std::size_t w = 0; w < files.words; ++w) {
             const bool full = files.open_fds[w] == ~0UL;
             const bool marked = (files.full_fds_bits[w / files.bits] >> (w % files.bits)) & 1UL;
@@ -92,18 +104,17 @@ inline const char* files_and_sockets_linked(K& k) noexcept {
     for (std::size_t ti = 0; ti < K::config::tasks; ++ti)
         installed += k.task(ti).files.count_open();
     for (std::size_t i = 0; i < K::config::max_sockets; ++i) {
-        if (!k.files_.live(i))
+        if (!k.sockets_.live(i) || !k.sockets_.slot(i).alloc.socket.file)
             continue;
         ++live_files;
-        const ksock::file& f = k.files_.slot(i);
+        const ksock::file& f = k.sockets_.slot(i).file;
         if (f.f_count < 1)
             return "a live file has no reference";
         if (f.f_count == k.scm_fp_refs(&f))
             ++in_flight_only; // reachable through a message, not an fd
         auto* so = static_cast<ksock::socket*>(f.private_data);
-        if (!k.sockets_.owns(so) ||
-            !k.sockets_.live(k.sockets_.index_of(reinterpret_cast<const socket_alloc*>(so))))
-            return "a file's socket is not live";
+        if (so != &k.sockets_.slot(i).alloc.socket)
+            return "a file's socket is not the one of its slot";
         if (so->file != &f || so->ops == 0 || so->ops > K::registry::entry_count)
             return "a file and its socket are not linked";
         if (so->sk && so->sk->sk_socket != so)
@@ -126,7 +137,7 @@ inline const char* socks_consistent(K& k) noexcept {
     ksock::detail::for_each_type(typename K::protos{}, [&]<class P>() {
         auto& pool = k.pools_.template slot<P>().objects;
         if (!pool.consistent())
-            bad = "a proto pool count disagrees with its bitmap";
+            bad = "a proto pool bitmap is malformed";
         for (std::size_t i = 0; i < K::config::template proto_objects<P>; ++i) {
             if (!pool.live(i))
                 continue;
@@ -171,8 +182,8 @@ inline bool empty(K& k) noexcept {
     for (std::size_t ti = 0; ti < K::config::tasks; ++ti)
         if (k.task(ti).files.count_open() != 0)
             return false;
-    return !objects && k.sockets_.in_use() == 0 && k.files_.in_use() == 0 &&
-           k.skbs_.in_use() == 0 && k.scm_fp_.in_use() == 0 && k.net().sock_inuse == 0;
+    return !objects && k.sockets_.in_use() == 0 && k.files_in_use() == 0 && k.skbs_.in_use() == 0 &&
+           k.scm_fp_.in_use() == 0 && k.net().sock_inuse == 0;
 }
 
 } // namespace ksock::kernel

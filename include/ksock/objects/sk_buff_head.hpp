@@ -29,6 +29,14 @@ inline void skb_queue_head_init(sk_buff_head& q) noexcept {
     spin_lock_init(q.lock);
 }
 
+//! The links of an empty queue alone, for a head whose length and lock are
+//! already zero and initialised (a sock's queues after sock_init_data's
+//! values, or copied from an image).
+inline void skb_queue_head_link(sk_buff_head& q) noexcept {
+    q.next = reinterpret_cast<sk_buff*>(&q);
+    q.prev = reinterpret_cast<sk_buff*>(&q);
+}
+
 inline bool skb_queue_empty(const sk_buff_head& q) noexcept {
     return q.next == reinterpret_cast<const sk_buff*>(&q);
 }

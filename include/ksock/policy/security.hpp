@@ -58,6 +58,9 @@ class security_hooks<type_list<Ps...>> : detail::hook_holder<Ps>... {
                   "ksock::security_hooks<...>: a policy is listed twice");
 
 public:
+    //! No policy: every hook is a constant 0.
+    static constexpr bool none = sizeof...(Ps) == 0;
+
     template <class P>
     constexpr P& get() noexcept {
         return static_cast<detail::hook_holder<P>&>(*this).policy;

@@ -14,6 +14,7 @@
 //   static constexpr kfunc backlog_rcv;
 //   using state_type = ...;       // per-stack state (hash tables), default-constructible
 //   getsockopt / setsockopt (see inet/sockopt users)
+//   template <class Ctx> static int init_after_image(Ctx&, sock&);  // see below
 // Its constexpr default image, where it has one, is P::defaults.
 #pragma once
 
@@ -146,12 +147,34 @@ concept proto_has_timers = requires(Ctx& c) {
     { P::on_tick(c) } -> std::same_as<void>;
 };
 
+//! Optional: template <class Ctx> static long next_timer(Ctx&): the
+//! milliseconds until the proto's earliest armed timer expires, -1 when
+//! none is armed (stack::next_timer: a tickless firmware's sleep).
+template <class P, class Ctx = archetypes::context>
+concept proto_has_next_timer = requires(Ctx& c) {
+    { P::next_timer(c) } -> std::same_as<long>;
+};
+
 //! Optional: template <class Ctx> static void keepalive(Ctx&, sock&, bool):
 //! SO_KEEPALIVE's hook (Linux's sk_prot->keepalive), run before the flag
 //! changes; TCP arms or stops its keepalive timer.
 template <class P, class Ctx = archetypes::context>
 concept proto_has_keepalive = requires(Ctx& c, sock& sk) {
     P::keepalive(c, sk, true);
+};
+
+//! Optional: template <class Ctx> static int init_after_image(Ctx&, sock&):
+//! what P::init does on an object that already holds its entry's
+//! constexpr image (every value creation writes, for Linux's default
+//! sysctls): the links that need addresses, the values that follow the
+//! namespace's sysctls, the counters. A family whose create policy builds
+//! images (inet_create, sk_create's hooks with image<Entry>()) then makes
+//! an untraced socket by copying the image and calling this, instead of
+//! zeroing the object and writing every value; a proto without it is
+//! built step by step as before.
+template <class P, class Ctx = archetypes::context>
+concept proto_has_init_after_image = requires(Ctx& c, sock& sk) {
+    { P::init_after_image(c, sk) } -> std::same_as<int>;
 };
 
 //! Optional: the proto's own option levels (Linux's sk_prot->getsockopt and

@@ -18,6 +18,7 @@
 #include <ksock/platform.hpp>
 #include <ksock/registry/create_args.hpp>
 #include <ksock/registry/family.hpp>
+#include <ksock/registry/packet_type.hpp>
 #include <ksock/registry/proto_ops.hpp>
 #include <ksock/registry/protosw.hpp>
 #include <ksock/uapi/errno.hpp>
@@ -75,6 +76,22 @@ constexpr bool kfunc_tables_disjoint() {
     }(L{});
 }
 
+//! F::packet_types, or an empty list.
+template <class F>
+struct packet_types_of {
+    using type = type_list<>;
+};
+template <family_has_packet_types F>
+struct packet_types_of<F> {
+    using type = typename F::packet_types;
+};
+template <class L>
+struct all_packet_types;
+template <class... Fs>
+struct all_packet_types<type_list<Fs...>> {
+    using type = concat_t<typename packet_types_of<Fs>::type...>;
+};
+
 template <class L>
 constexpr bool all_protocol_families() {
     return []<class... Fs>(type_list<Fs...>) { return (protocol_family<Fs> && ...); }(L{});
@@ -104,6 +121,12 @@ struct registry {
     using entries = typename detail::all_entries<families>::type;
     //! Every distinct proto: one pool each.
     using protos = detail::unique_t<detail::transform_t<detail::prot_of, entries>>;
+
+    //! Every family's packet_type entries (ptype_base), family by family.
+    using packet_types = typename detail::all_packet_types<families>::type;
+    static_assert(detail::packet_types_valid(packet_types{}),
+                  "ksock::stack<Config>: two packet_types of the registered families take one "
+                  "link-layer protocol (each frame goes to one receiver)");
 
     static constexpr int family_count = static_cast<int>(families::size);
     static constexpr int entry_count = static_cast<int>(entries::size);
@@ -145,6 +168,30 @@ struct registry {
         return t;
     }(entries{});
 
+    //! pf->create's lookup of every (family, type) with protocol 0, done
+    //! while compiling: socket(f, t, 0), the usual call, is then one load.
+    //! The same function fills it that runs for any other protocol.
+    static constexpr auto protocol0_table = []<class... Fs>(type_list<Fs...>) {
+        struct table {
+            resolution r[sizeof...(Fs)][sock_max];
+        } t{};
+        std::size_t i = 0;
+        (
+            [&] {
+                const family_row row = family_rows.r[i];
+                for (int type = 0; type < sock_max; ++type) {
+                    resolution r =
+                        Fs::create::lookup(entry_table.d + row.first, row.count, type, 0);
+                    if (r.err == 0)
+                        r.entry += row.first;
+                    t.r[i][type] = r;
+                }
+                ++i;
+            }(),
+            ...);
+        return t;
+    }(families{});
+
     //! Per ops index (socket::ops, 0 = none): can the entry's ops set a
     //! peek offset (SO_PEEK_OFF)? A bit of a constant table, not a dispatch.
     static constexpr auto ops_peek_off_table = []<class... Es>(type_list<Es...>) {
@@ -177,12 +224,20 @@ struct registry {
 
     //! net_families[family] and pf->create's lookup. Precondition: the
     //! arguments passed check_args. The entry index in the result is
-    //! registry-wide.
-    static constexpr resolution lookup(int family, int type, int protocol) noexcept {
+    //! registry-wide. Inline: with protocol 0 it is two loads.
+    KSOCK_ALWAYS_INLINE static constexpr resolution lookup(int family, int type,
+                                                           int protocol) noexcept {
         type &= sock_type_mask;
         const int fi = net_families.idx[family];
         if (fi < 0)
             return {-eafnosupport, -1, type, protocol};
+        if (protocol == 0)
+            return protocol0_table.r[fi][type];
+        return lookup_in(fi, type, protocol);
+    }
+    //! The family's own lookup, for family index \p fi (out of line: the
+    //! inline part above is the usual case).
+    KSOCK_NOINLINE static constexpr resolution lookup_in(int fi, int type, int protocol) noexcept {
         return detail::with_index<families::size>(
             static_cast<std::size_t>(fi), [&]<std::size_t I>() -> resolution {
                 using F = detail::at_t<I, families>;

@@ -7,11 +7,15 @@
 // the next_fd hint (no fd below it is free); a close-on-exec bitmap; and the
 // caller's soft limit (RLIMIT_NOFILE) as the end of the search (EMFILE).
 // Reserve, then install: a reserved slot has its open bit set and a null file.
+//
+// A table of one word (64 fds, 32 on a 32-bit target: a firmware's) keeps
+// no full_fds_bits: its one word is its own summary.
 #pragma once
 
 #include <cstddef>
 
 #include <ksock/detail/bits.hpp>
+#include <ksock/platform.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/fcntl.hpp>
 
@@ -25,6 +29,8 @@ struct fdtable {
     static constexpr std::size_t bits = detail::bits_per_long;
     static constexpr std::size_t words = detail::bits_to_longs(N);
     static constexpr unsigned max_fds = static_cast<unsigned>(N);
+    //! Whether full_fds_bits is kept (more than one word to skip over).
+    static constexpr bool keeps_full_bits = words > 1;
 
     ksock::file* fd[N]{};
     unsigned long open_fds[words]{};
@@ -45,29 +51,44 @@ struct fdtable {
     constexpr unsigned find_next_fd(unsigned start) const noexcept {
         return static_cast<unsigned>(
             detail::find_next_zero_bit(open_fds, N, start, [this](std::size_t w) {
-                return detail::test_bit(full_fds_bits, w);
+                return keeps_full_bits && detail::test_bit(full_fds_bits, w);
             }));
+    }
+    //! The word of open_fds holding the lowest free fd (at or after
+    //! next_fd, since none below it is free), or `words` when none has one.
+    constexpr std::size_t lowest_free_word() const noexcept {
+        std::size_t w = next_fd / bits;
+        if (w >= words || open_fds[w] != ~0UL)
+            return w;
+        // next_fd's word is full: full_fds_bits skips the full ones after it.
+        for (++w; w < words; ++w)
+            if (!(keeps_full_bits && detail::test_bit(full_fds_bits, w)) && open_fds[w] != ~0UL)
+                break;
+        return w;
     }
 
     constexpr void set_open(unsigned i) noexcept {
         open_fds[i / bits] |= bit(i);
-        if (open_fds[i / bits] == ~0UL)
-            full_fds_bits[(i / bits) / bits] |= 1UL << ((i / bits) % bits);
+        if constexpr (keeps_full_bits)
+            if (open_fds[i / bits] == ~0UL)
+                full_fds_bits[(i / bits) / bits] |= 1UL << ((i / bits) % bits);
     }
     constexpr void clear_open(unsigned i) noexcept {
+        if constexpr (keeps_full_bits)
+            if (open_fds[i / bits] == ~0UL)
+                full_fds_bits[(i / bits) / bits] &= ~(1UL << ((i / bits) % bits));
         open_fds[i / bits] &= ~bit(i);
-        full_fds_bits[(i / bits) / bits] &= ~(1UL << ((i / bits) % bits));
     }
     constexpr void set_close_on_exec(unsigned i, bool on) noexcept {
-        if (on)
-            close_on_exec[i / bits] |= bit(i);
-        else
-            close_on_exec[i / bits] &= ~bit(i);
+        unsigned long& w = close_on_exec[i / bits];
+        w = (w & ~bit(i)) | (on ? bit(i) : 0UL);
     }
 
     //! alloc_fd(start, end, flags): reserve the lowest free fd >= start;
     //! -EMFILE when it would be >= end (the soft limit) or the table is full.
     constexpr int alloc_fd(unsigned start, unsigned end, unsigned flags) noexcept {
+        if (start == 0)
+            return alloc_lowest_fd(end, flags);
         unsigned i = start > next_fd ? start : next_fd;
         if (i < max_fds)
             i = find_next_fd(i);
@@ -82,9 +103,35 @@ struct fdtable {
         return static_cast<int>(i);
     }
 
-    //! put_unused_fd: give back a reserved, never-installed fd.
+    //! alloc_fd(0, end, flags), what socket() and accept() ask for: the
+    //! search starts at next_fd with nothing to mask below it, and works on
+    //! the one word it finds (its lowest clear bit is the fd: `x | (x + 1)`
+    //! sets it, their difference is its bit).
+    constexpr int alloc_lowest_fd(unsigned end, unsigned flags) noexcept {
+        const std::size_t w = lowest_free_word();
+        if (w >= words)
+            return -emfile;
+        const unsigned long was = open_fds[w];
+        const unsigned long now = was | (was + 1);
+        const auto i = static_cast<unsigned>(w * bits + platform::ctz(~was));
+        if (i >= end) // end <= max_fds: a full table is EMFILE too
+            return -emfile;
+        next_fd = i + 1;
+        open_fds[w] = now;
+        if constexpr (keeps_full_bits)
+            if (now == ~0UL)
+                full_fds_bits[w / bits] |= 1UL << (w % bits);
+        // A free fd's close-on-exec bit is clear (put_unused_fd clears it).
+        if (flags & static_cast<unsigned>(o_cloexec))
+            close_on_exec[w] |= now ^ was;
+        return static_cast<int>(i);
+    }
+
+    //! put_unused_fd: give back a reserved, never-installed fd (and its
+    //! close-on-exec bit, which alloc_lowest_fd then only has to set).
     constexpr void put_unused_fd(unsigned i) noexcept {
         clear_open(i);
+        close_on_exec[i / bits] &= ~bit(i);
         if (i < next_fd)
             next_fd = i;
     }

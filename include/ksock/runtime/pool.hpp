@@ -1,11 +1,20 @@
 // ksock/runtime/pool.hpp: a static object pool, ksock's slab cache.
 //
 // Linux gives every proto a kmem_cache of obj_size objects and sockfs one of
-// socket_alloc. Here each is an array of N objects with a bitmap of the used
-// slots. Every member starts at zero (no free count, no free list with
-// pointers), so a constinit pool lands in .bss and costs no flash. alloc()
-// hands out the lowest free slot, zeroed, as kmem_cache_zalloc / sk_alloc's
-// __GFP_ZERO do; the caller then applies the defaults.
+// socket_alloc. Here each is an array of N objects with a bitmap of the
+// *free* slots. Every member starts at zero, so a constinit pool lands in
+// .bss and costs no flash; and a zero bitmap has no free slot: the cache is
+// not created yet, as before Linux's initcalls run kmem_cache_create. A
+// stack creates its caches when it boots (create()), which is what lets
+// socket() go without a boot test of its own: on a stack that has not
+// booted, the socket cache is empty, and only that failure asks whether
+// the stack has booted (kernel/sock_create.hpp).
+//
+// The free bitmap also makes the hand-out cheap: the lowest set bit is the
+// slot, no bit past N is ever set (no bound check), and clearing it is one
+// operation. take() hands out a slot as it was left (the caller writes
+// every byte: an object built from its proto's image); alloc() zeroes it
+// first, as kmem_cache_zalloc / sk_alloc's __GFP_ZERO do.
 #pragma once
 
 #include <cstddef>
@@ -25,47 +34,77 @@ class pool {
                   "ksock::pool<T, N>: objects must be trivially copyable (kernel-style PODs)");
     static constexpr std::size_t bits = detail::bits_per_long;
     static constexpr std::size_t words = detail::bits_to_longs(N);
+    //! The free bits of word \p w when every slot is free.
+    static constexpr unsigned long full_word(std::size_t w) noexcept {
+        return w + 1 < words || N % bits == 0 ? ~0UL : (1UL << (N % bits)) - 1;
+    }
 
     T slots_[N]{};
-    unsigned long used_[words]{};
-    std::size_t in_use_ = 0;
+    unsigned long free_[words]{};
+    bool created_ = false;
 
 public:
     using value_type = T;
     static constexpr std::size_t capacity = N;
+    //! take_index()'s answer when no slot is free.
+    static constexpr std::size_t none = ~std::size_t{0};
+
+    //! kmem_cache_create: every slot free. Idempotent only on an unused pool.
+    constexpr void create() noexcept {
+        for (std::size_t w = 0; w < words; ++w)
+            free_[w] = full_word(w);
+        created_ = true;
+    }
+    constexpr bool created() const noexcept { return created_; }
+
+    //! The lowest free slot's index, now in use, its contents as they were;
+    //! `none` when every slot is taken or the pool was never created.
+    KSOCK_ALWAYS_INLINE constexpr std::size_t take_index() noexcept {
+        // find_first_bit, inline: the pools are searched on every socket()
+        // and every skb, and are mostly one word long.
+        for (std::size_t w = 0; w < words; ++w) {
+            const unsigned long f = free_[w];
+            if (f == 0)
+                continue;
+            free_[w] = f & (f - 1); // the lowest set bit, cleared
+            return w * bits + platform::ctz(f);
+        }
+        return none;
+    }
+    //! take_index() as an object (null when none is free).
+    KSOCK_ALWAYS_INLINE constexpr T* take() noexcept {
+        const std::size_t i = take_index();
+        return i == none ? nullptr : &slots_[i];
+    }
 
     //! A zeroed object, or nullptr when every slot is taken.
     constexpr T* alloc() noexcept {
-        // find_first_zero_bit, inline: the pools are searched on every
-        // socket() and every skb, and are mostly one word long.
-        for (std::size_t w = 0; w < words; ++w) {
-            const unsigned long free_bits = ~used_[w];
-            if (free_bits == 0)
-                continue;
-            const std::size_t i = w * bits + platform::ctz(free_bits);
-            if (i >= N)
-                return nullptr;
-            used_[w] |= 1UL << (i % bits);
-            ++in_use_;
-            // One pass of zeroes: `slots_[i] = T{}` may build a zeroed
-            // temporary and copy it. The objects are kernel-style aggregates
-            // of integers, enums and pointers, whose zero is all-zero bits.
-            if (std::is_constant_evaluated())
-                slots_[i] = T{};
-            else
-                std::memset(static_cast<void*>(&slots_[i]), 0, sizeof(T));
-            return &slots_[i];
-        }
-        return nullptr;
+        T* p = take();
+        if (!p)
+            return nullptr;
+        // One pass of zeroes: `*p = T{}` may build a zeroed temporary and
+        // copy it. The objects are kernel-style aggregates of integers,
+        // enums and pointers, whose zero is all-zero bits.
+        if (std::is_constant_evaluated())
+            *p = T{};
+        else
+            std::memset(static_cast<void*>(p), 0, sizeof(T));
+        return p;
     }
 
-    //! Return \p p to the pool. Precondition: p came from alloc() and is live.
-    constexpr void free(T* p) noexcept {
-        const std::size_t i = index_of(p);
-        used_[i / bits] &= ~(1UL << (i % bits));
-        --in_use_;
+    //! Return slot \p i. Precondition: it is live.
+    constexpr void free_index(std::size_t i) noexcept {
+        if constexpr (words == 1)
+            free_[0] |= 1UL << i;
+        else
+            free_[i / bits] |= 1UL << (i % bits);
     }
+    //! Return \p p to the pool. Precondition: p came from take() / alloc()
+    //! and is live.
+    constexpr void free(T* p) noexcept { free_index(index_of(p)); }
 
+    //! The slot's index: an exact division, which compilers turn into a
+    //! shift and a multiplication by the inverse of the object size.
     constexpr std::size_t index_of(const T* p) const noexcept {
         return static_cast<std::size_t>(p - slots_);
     }
@@ -76,20 +115,28 @@ public:
         return a >= b && a < b + sizeof(slots_) && (a - b) % sizeof(T) == 0;
     }
     constexpr bool live(std::size_t i) const noexcept {
-        return i < N && detail::test_bit(used_, i);
+        return created_ && i < N && !detail::test_bit(free_, i);
     }
-    constexpr std::size_t in_use() const noexcept { return in_use_; }
-    //! The used-slot bitmap agrees with the count, and no bit lies past N.
-    constexpr bool consistent() const noexcept {
-        const std::size_t n = detail::bitmap_weight(used_, words);
-        constexpr std::size_t tail = N % bits;
-        if constexpr (tail != 0)
-            if (used_[words - 1] >> tail)
+    constexpr std::size_t available() const noexcept { return detail::bitmap_weight(free_, words); }
+    constexpr std::size_t in_use() const noexcept { return created_ ? N - available() : 0; }
+    //! No slot in use (cheaper than in_use() == 0 on a hot path).
+    constexpr bool unused() const noexcept {
+        if (!created_)
+            return true;
+        for (std::size_t w = 0; w < words; ++w)
+            if (free_[w] != full_word(w))
                 return false;
-        return n == in_use_;
+        return true;
     }
-    constexpr std::size_t available() const noexcept { return N - in_use_; }
+    //! No bit lies past N, and an uncreated pool has no free slot.
+    constexpr bool consistent() const noexcept {
+        for (std::size_t w = 0; w < words; ++w)
+            if ((free_[w] & ~full_word(w)) != 0 || (!created_ && free_[w] != 0))
+                return false;
+        return true;
+    }
     constexpr T& slot(std::size_t i) noexcept { return slots_[i]; }
+    constexpr const T& slot(std::size_t i) const noexcept { return slots_[i]; }
 };
 
 } // namespace ksock

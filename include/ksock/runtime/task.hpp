@@ -19,6 +19,10 @@ struct task {
     unsigned rlimit_nofile;
     std::uint32_t cgroup_classid; //!< net_cls.classid
     std::uint16_t cgroup_prioidx; //!< net_prio index
+    //! An interruption waiting to be delivered (kernel/signal.hpp): none,
+    //! one whose call ends with EINTR, or one that restarts it (SA_RESTART).
+    //! (In the padding before pid: a task is no larger for it.)
+    std::uint8_t sigpending;
     int pid;
 
     static constexpr std::size_t fd_capacity = MaxFds;

@@ -73,7 +73,30 @@ inline constexpr int ewouldblock = eagain;
 //! layer turns it into ENOTTY before it reaches the caller.
 inline constexpr int enoioctlcmd = 515;
 
+//! ERESTARTSYS, ERESTARTNOHAND (include/linux/errno.h): kernel-internal, a
+//! wait ended by a signal. They never reach the caller: at the end of the
+//! call the stack restarts it (ERESTARTSYS with a restarting interruption,
+//! as SA_RESTART) or turns them into EINTR (kernel/signal.hpp).
+inline constexpr int erestartsys = 512;
+inline constexpr int erestartnohand = 514;
+
 //! Linux's MAX_ERRNO: values in [-4095, -1] are errors (IS_ERR_VALUE).
 inline constexpr int max_errno = 4095;
+
+//! The name of Linux errno \p e (positive), "EAGAIN" for 11, or null.
+constexpr const char* errno_name(int e) noexcept {
+    switch (e) {
+#define KSOCK_ERRNO_NAME(NAME, name, value)                                                        \
+    case value:                                                                                    \
+        return #NAME;
+        KSOCK_ERRNO_LIST(KSOCK_ERRNO_NAME)
+        KSOCK_ERRNO_LIST_BSD(KSOCK_ERRNO_NAME)
+#undef KSOCK_ERRNO_NAME
+    case enoioctlcmd:
+        return "ENOIOCTLCMD";
+    default:
+        return nullptr;
+    }
+}
 
 } // namespace ksock

@@ -28,12 +28,17 @@ namespace ksock::unix_domain::detail {
 //! __GFP_ACCOUNT: unix sockets charge their memory to the memcg.
 inline constexpr std::uint32_t gfp_kernel_account = gfp_kernel | 0x400000u;
 
+//! The part of unix_create1's setup that follows net.unix's sysctls.
+constexpr void unix_sysctl_values(unix_sock& u, const unix_sysctl& s) noexcept {
+    u.sk.sk_max_ack_backlog = static_cast<std::uint32_t>(s.max_dgram_qlen);
+}
+
 //! unix_create1's per-sock setup after sock_init_data, as values.
 constexpr void unix_values(unix_sock& u, const unix_sysctl& s) noexcept {
     sock& sk = u.sk;
     sk.sk_allocation = gfp_kernel_account;
     sk.sk_write_space = kf::unix_write_space;
-    sk.sk_max_ack_backlog = static_cast<std::uint32_t>(s.max_dgram_qlen);
+    unix_sysctl_values(u, s);
     sk.sk_destruct = kf::unix_sock_destructor;
     u.listener = nullptr;
     u.vertex = nullptr;
@@ -62,6 +67,12 @@ struct unix_proto_base {
             tr.field("sk_max_ack_backlog (net.unix.max_dgram_qlen)", sk.sk_max_ack_backlog);
             tr.text("sk_destruct", kf::name(sk.sk_destruct));
         }
+        return 0;
+    }
+    //! On a copy of the image only the sysctl's value may differ.
+    template <class Ctx>
+    static int init_after_image(Ctx& ctx, sock& sk) {
+        unix_sysctl_values(*unix_sk(&sk), unix_net(ctx).sysctl);
         return 0;
     }
     template <class Ctx>

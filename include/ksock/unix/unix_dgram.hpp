@@ -172,7 +172,14 @@ long unix_dgram_sendmsg_scm(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, s
         }
         if (other != &sk && unix_peer(*other) != &sk && unix_recvq_full(*other)) {
             err = -eagain;
-            if (!timeo || !unix_wait_for_peer(ctx, *other, timeo))
+            if (!timeo)
+                break;
+            const bool room = unix_wait_for_peer(ctx, *other, timeo);
+            if (ctx.signal_pending()) {
+                err = sock_intr_errno(timeo);
+                break;
+            }
+            if (!room)
                 break;
             other = sunaddr ? nullptr : unix_peer(sk);
             if (!other && !sunaddr) {

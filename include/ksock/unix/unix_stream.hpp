@@ -77,9 +77,14 @@ int unix_stream_connect(Ctx& ctx, ksock::socket& so, const sockaddr* addr, int a
             err = -eagain;
             if (!timeo)
                 break;
-            if (!sk_wait_event(ctx, timeo, [&] {
-                    return !unix_recvq_full(*other) || other->sk_state() != tcp_listen;
-                }))
+            const bool room = sk_wait_event(ctx, timeo, [&] {
+                return !unix_recvq_full(*other) || other->sk_state() != tcp_listen;
+            });
+            if (ctx.signal_pending()) {
+                err = sock_intr_errno(timeo);
+                break;
+            }
+            if (!room)
                 break;
             err = 0;
             continue; // restart: look the name up again
@@ -432,10 +437,17 @@ inline bool unix_stream_data_wait(Ctx& ctx, unix_stream_read_state& st) {
         return false;
     }
     const std::uint32_t qlen = skb_queue_len(sk.sk_receive_queue);
-    if (!sk_wait_event(ctx, st.timeo, [&] {
-            return skb_queue_len(sk.sk_receive_queue) != qlen || sk.sk_err ||
-                   (sk.sk_shutdown & rcv_shutdown);
-        })) {
+    const bool more = sk_wait_event(ctx, st.timeo, [&] {
+        return skb_queue_len(sk.sk_receive_queue) != qlen || sk.sk_err ||
+               (sk.sk_shutdown & rcv_shutdown);
+    });
+    // As unix_stream_read_generic: a signal ends the read even when data
+    // came with it (the bytes read so far are returned, else EINTR).
+    if (ctx.signal_pending()) {
+        st.err = sock_intr_errno(st.timeo);
+        return false;
+    }
+    if (!more) {
         st.err = -eagain;
         return false;
     }

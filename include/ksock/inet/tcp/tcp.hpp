@@ -49,6 +49,12 @@ struct tcp_prot {
     //! The same, with the namespace's congestion control already resolved.
     static constexpr void init_values(tcp_sock& tp, const ipv4_sysctl& s,
                                       const tcp_congestion_ops* ca) noexcept {
+        init_fixed_values(tp);
+        init_sysctl_values(tp, s, ca);
+    }
+
+    //! The values of tcp_init_sock that no sysctl changes.
+    static constexpr void init_fixed_values(tcp_sock& tp) noexcept {
         inet_connection_sock& icsk = tp.inet_conn;
         sock& sk = icsk.icsk_inet.sk;
         // tcp_init_xmit_timers
@@ -59,10 +65,6 @@ struct tcp_prot {
         hrtimer_setup(tp.compressed_ack_timer, kf::tcp_compressed_ack_kick,
                       hrtimer_mode::rel_pinned_soft);
         icsk.icsk_rto = tcp_timeout_init;
-        icsk.icsk_rto_max = static_cast<std::uint32_t>(
-            msecs_to_jiffies(static_cast<std::uint32_t>(s.tcp_rto_max_ms)));
-        icsk.icsk_rto_min = static_cast<std::uint32_t>(
-            usecs_to_jiffies(static_cast<std::uint32_t>(s.tcp_rto_min_us)));
         icsk.icsk_delack_max = tcp_delack_max;
         tp.mdev_us = jiffies_to_usecs(tcp_timeout_init);
         for (minmax_sample& m : tp.rtt_min.s) // minmax_reset(&rtt_min, now, ~0U)
@@ -74,32 +76,38 @@ struct tcp_prot {
         tp.snd_cwnd_clamp = ~0U;
         tp.mss_cache = tcp_mss_default;
         tp.mss_clamp = tcp_mss_default;
-        tp.reordering = static_cast<std::uint32_t>(s.tcp_reordering);
-        // tcp_assign_congestion_control: the netns default, Reno if unknown.
-        icsk.icsk_ca_ops = ca;
         tp.rack.reo_wnd_steps = 1;
         sk.sk_write_space = kfunc::sk_stream_write_space;
         sock_set_flag(sk, sock_use_write_queue);
         icsk.icsk_sync_mss = kf::tcp_sync_mss;
-        sk.sk_sndbuf = s.tcp_wmem[1];
-        sk.sk_rcvbuf = s.tcp_rmem[1];
         tp.scaling_ratio = tcp_default_scaling_ratio;
         // tcp_v4_init_sock
         icsk.icsk_af_ops = kf::ipv4_specific;
     }
 
+    //! The values of tcp_init_sock that net.ipv4's sysctls give.
+    static constexpr void init_sysctl_values(tcp_sock& tp, const ipv4_sysctl& s,
+                                             const tcp_congestion_ops* ca) noexcept {
+        inet_connection_sock& icsk = tp.inet_conn;
+        sock& sk = icsk.icsk_inet.sk;
+        icsk.icsk_rto_max = static_cast<std::uint32_t>(
+            msecs_to_jiffies(static_cast<std::uint32_t>(s.tcp_rto_max_ms)));
+        icsk.icsk_rto_min = static_cast<std::uint32_t>(
+            usecs_to_jiffies(static_cast<std::uint32_t>(s.tcp_rto_min_us)));
+        tp.reordering = static_cast<std::uint32_t>(s.tcp_reordering);
+        // tcp_assign_congestion_control: the netns default, Reno if unknown.
+        icsk.icsk_ca_ops = ca;
+        sk.sk_sndbuf = s.tcp_wmem[1];
+        sk.sk_rcvbuf = s.tcp_rmem[1];
+    }
+
     template <class Ctx>
     static int init(Ctx& ctx, sock& sk) {
-        tcp_sock& tp = *tcp_sk(&sk);
-        init_list_head(tp.tsq_node);
-        init_list_head(tp.tsorted_sent_queue);
-        netns_ipv4& ns = ipv4_net(ctx);
-        init_values(tp, ns.sysctl, ns.tcp_congestion_default());
-        if (sk.sk_socket)
-            sk.sk_socket->flags |= 1UL << sock_support_zc;
-        ++ctx.net().sockets_allocated; // sk_sockets_allocated_inc
+        init_fixed_values(*tcp_sk(&sk));
+        init_after_image(ctx, sk);
         auto& tr = ctx.trace();
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
+            tcp_sock& tp = *tcp_sk(&sk);
             tr.note("tcp_v4_init_sock -> tcp_init_sock");
             tr.field("icsk_rto (jiffies, HZ=1000)", tp.inet_conn.icsk_rto);
             tr.field("icsk_rto_min", tp.inet_conn.icsk_rto_min);
@@ -120,6 +128,21 @@ struct tcp_prot {
             tr.text("icsk_delack_timer", kf::name(tp.inet_conn.icsk_delack_timer.function));
             tr.text("sk_timer (keepalive)", kf::name(sk.sk_timer.function));
         }
+        return 0;
+    }
+
+    //! init on a copy of the image: the lists that point at themselves, the
+    //! sysctls' values, zero-copy support, the socket count.
+    template <class Ctx>
+    static int init_after_image(Ctx& ctx, sock& sk) {
+        tcp_sock& tp = *tcp_sk(&sk);
+        init_list_head(tp.tsq_node);
+        init_list_head(tp.tsorted_sent_queue);
+        netns_ipv4& ns = ipv4_net(ctx);
+        init_sysctl_values(tp, ns.sysctl, ns.tcp_congestion_default());
+        if (sk.sk_socket)
+            sk.sk_socket->flags |= 1UL << sock_support_zc;
+        ++ctx.net().sockets_allocated; // sk_sockets_allocated_inc
         return 0;
     }
 
@@ -180,6 +203,11 @@ struct tcp_prot {
     template <class Ctx>
     static void on_tick(Ctx& ctx) {
         tcp_on_tick<tcp_prot>(ctx);
+    }
+    //! How long until on_tick has work (stack::next_timer).
+    template <class Ctx>
+    static long next_timer(Ctx& ctx) {
+        return tcp_next_timer<tcp_prot>(ctx);
     }
 
     template <class Entry, class Ctx>

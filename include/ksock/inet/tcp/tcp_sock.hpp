@@ -174,7 +174,7 @@ static_assert(offsetof(tcp_sock, inet_conn) == 0,
               "ksock::inet::tcp_sock: inet_conn must be at offset 0");
 
 //! tcp_sk(sk): the checked layout cast to a tcp_sock (objects/layout.hpp).
-inline constexpr sk_caster<tcp_sock> tcp_sk{};
+inline constexpr sk_caster<tcp_sock> tcp_sk{"tcp_sk"};
 
 } // namespace ksock::inet
 

@@ -52,11 +52,17 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
     // ip_route_connect, from the socket's source address (0 for one bound
     // to ANY or to a broadcast address): 0.0.0.0 means that source or this
     // host; a route that is not unicast ends here ("if (rt->rt_flags &
-    // (RTCF_MULTICAST | RTCF_BROADCAST)) return -ENETUNREACH").
+    // (RTCF_MULTICAST | RTCF_BROADCAST)) return -ENETUNREACH"). ksock's TCP
+    // reaches only this host's own addresses (its segments do not go on a
+    // wire yet): a route out of a device is ENETUNREACH, as every non-local
+    // destination was while lo was the only device.
     rtable rt{};
-    if (const int err = ip_route_output(usin.sin_addr.s_addr, inet.inet_saddr, rt))
+    if (const int err = ip_route_output(ctx, usin.sin_addr.s_addr, inet.inet_saddr, rt)) {
+        if (err == -enetunreach)
+            ++ipv4_net(ctx).mib.ip.out_no_routes;
         return err;
-    if (rt.broadcast)
+    }
+    if (rt.broadcast || rt.multicast || rt.type != rtn_local)
         return -enetunreach;
     const std::uint32_t daddr = rt.daddr;
     // inet_bhash2_update_saddr: a socket without a source address takes the
@@ -149,6 +155,28 @@ void tcp_on_tick(Ctx& ctx) {
     });
 }
 
+//! The milliseconds until tcp_on_tick has something to do (a TIME_WAIT
+//! entry or a socket's timer expires), -1 when nothing is armed.
+template <class P, class Ctx>
+long tcp_next_timer(Ctx& ctx) {
+    const unsigned long now = ctx.jiffies();
+    long best = -1;
+    auto take = [&](unsigned long at) {
+        const long d = static_cast<long>(at - now);
+        const long left = d < 0 ? 0 : d;
+        if (best < 0 || left < best)
+            best = left;
+    };
+    for (const inet_timewait_sock& tw : ctx.template proto_state<P>().tw)
+        if (tw.tw_live)
+            take(tw.tw_expires);
+    ctx.template for_each_obj<P>([&](typename P::obj_type& o) {
+        if (o.timer_at)
+            take(o.timer_at);
+    });
+    return best;
+}
+
 //! __sk_stream_memory_free with TCP's stream_memory_free: room in the send
 //! buffer, and fewer bytes not yet sent (write_seq - snd_nxt, shifted left
 //! by \p wake: poll asks for half) than TCP_NOTSENT_LOWAT, else
@@ -181,12 +209,12 @@ int sk_stream_wait_connect(Ctx& ctx, sock& sk, long& timeo) {
             return -epipe;
         if (!timeo)
             return -eagain;
+        if (ctx.signal_pending())
+            return sock_intr_errno(timeo);
         sk_wait_event(ctx, timeo, [&] {
             return sk.sk_err ||
                    ((1u << sk.sk_state()) & ~((1u << tcp_syn_sent) | (1u << tcp_syn_recv)));
         });
-        if (!timeo)
-            return -eagain;
     }
 }
 
@@ -257,6 +285,12 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                     sk.sk_socket->flags |= 1UL << sock_nospace;
                 if (!timeo) {
                     err = -eagain;
+                    break;
+                }
+                // sk_stream_wait_memory's do_interrupted: what was copied
+                // is returned, else EINTR (ERESTARTSYS).
+                if (ctx.signal_pending()) {
+                    err = sock_intr_errno(timeo);
                     break;
                 }
                 if (sk_stream_memory_free(ctx, sk)) {
@@ -410,12 +444,15 @@ inline void tcp_recv_advance(Ctx& ctx, sock& sk, sk_buff* skb, std::size_t used,
 
 //! The queue holds nothing more to read: true when the read ends here, with
 //! \p copied, or with the error or EOF it meets when nothing was copied
-//! (the pending error, ENOTCONN, EAGAIN); false when it is to wait.
-inline bool tcp_recv_done(sock& sk, std::size_t target, long timeo, long& copied) noexcept {
+//! (the pending error, ENOTCONN, EAGAIN, or sock_intr_errno when the task
+//! was interrupted: \p sigpending); false when it is to wait.
+inline bool tcp_recv_done(sock& sk, std::size_t target, long timeo, bool sigpending,
+                          long& copied) noexcept {
     if (static_cast<std::size_t>(copied) >= target)
         return true;
     if (copied)
-        return !timeo || sk.sk_err || sk.sk_state() == tcp_close || (sk.sk_shutdown & rcv_shutdown);
+        return !timeo || sk.sk_err || sk.sk_state() == tcp_close ||
+               (sk.sk_shutdown & rcv_shutdown) || sigpending;
     if (sock_flag(sk, sock_done))
         return true;
     if (sk.sk_err) {
@@ -430,6 +467,10 @@ inline bool tcp_recv_done(sock& sk, std::size_t target, long timeo, long& copied
     }
     if (!timeo) {
         copied = -eagain;
+        return true;
+    }
+    if (sigpending) {
+        copied = sock_intr_errno(timeo);
         return true;
     }
     return false;
@@ -471,7 +512,7 @@ long tcp_recvmsg_locked(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int f
         if (KSOCK_UNLIKELY(tp.urg_data) && tp.urg_seq == seq && copied)
             break;
         if (!skb) {
-            if (tcp_recv_done(sk, target, timeo, copied))
+            if (tcp_recv_done(sk, target, timeo, ctx.signal_pending(), copied))
                 break;
             tcp_recv_wait_data<P>(ctx, sk, timeo);
             continue;
@@ -522,11 +563,12 @@ long tcp_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags, i
     return tcp_recvmsg_locked<P>(ctx, sk, msg, len, flags);
 }
 
-//! tcp_close (named tcp_close_sock: TCP_CLOSE is the state): unread data or SO_LINGER {1, 0} reset
-//! the connection, otherwise a FIN; the sock is orphaned and lives on until its state machine ends
-//! (FIN_WAIT1, CLOSING, LAST_ACK) or becomes a TIME_WAIT / FIN_WAIT2 mini-sock.
+//! tcp_close (named tcp_close_sock: TCP_CLOSE is the state) for a sock in any other state than
+//! TCP_CLOSE: unread data or SO_LINGER {1, 0} reset the connection, otherwise a FIN; the sock is
+//! orphaned and lives on until its state machine ends (FIN_WAIT1, CLOSING, LAST_ACK) or becomes a
+//! TIME_WAIT / FIN_WAIT2 mini-sock.
 template <class P, class Ctx>
-void tcp_close_sock(Ctx& ctx, sock& sk, long timeout) {
+KSOCK_NOINLINE void tcp_close_connection(Ctx& ctx, sock& sk, long timeout) {
     sk.sk_shutdown = shutdown_mask;
     const std::uint8_t start = sk.sk_state();
     bool data_was_unread = false;
@@ -568,6 +610,22 @@ void tcp_close_sock(Ctx& ctx, sock& sk, long timeout) {
     }
     if (sk.sk_state() == tcp_close)
         inet_csk_destroy_sock<P>(ctx, sk);
+}
+
+//! tcp_close. A sock still in TCP_CLOSE (never connected, or reset) takes
+//! __tcp_close's short way, inline: shut, its receive queue purged, orphaned
+//! and destroyed (adjudge_to_death with nothing to send); every other state
+//! runs the state machine, out of line.
+template <class P, class Ctx>
+KSOCK_ALWAYS_INLINE inline void tcp_close_sock(Ctx& ctx, sock& sk, long timeout) {
+    if (sk.sk_state() != tcp_close) {
+        tcp_close_connection<P>(ctx, sk, timeout);
+        return;
+    }
+    sk.sk_shutdown = shutdown_mask;
+    skb_queue_purge(ctx, sk.sk_receive_queue);
+    sock_orphan(sk);
+    inet_csk_destroy_sock<P>(ctx, sk);
 }
 
 //! tcp_ioctl's SIOCINQ (Linux's tcp_inq): bytes a read could return now

@@ -1,72 +1,21 @@
-// ksock/inet/tcp/tcp_xmit.hpp: the transmit path over lo
-// (net/ipv4/tcp_output.c's tcp_write_xmit and tcp_push, the receiver's
-// tcp_data_queue): what the Nagle test lets a push send (TCP_CORK,
-// MSG_MORE), segments moved from the sender's write queue into the
-// receiver's receive queue as its window allows, the windows and ACKs they
-// carry, what a segment's arrival pushes in turn (tcp_data_snd_check), the
-// FIN after the data. tcp_input.hpp declares these and includes this
-// header at its end; the two call into each other.
+// ksock/inet/tcp/tcp_xmit.hpp: a segment's way over lo (net/ipv4/tcp_output.c's
+// tcp_write_xmit, then the receiver's tcp_v4_rcv / tcp_data_queue / tcp_fin):
+// the Nagle and cork test, the bytes the receive window allows moving from
+// the sender's write queue into the receiver's receive queue, the ACK that
+// comes back at once, the FIN once the queue is empty; tcp_send_fin,
+// tcp_close_state and tcp_shutdown.
+//
+// ksock's loopback delivers a segment by calling the receiver's handler at
+// once, as the softirq does for a socket nobody owns.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
 
-#include <ksock/core/skbuff.hpp>
-#include <ksock/inet/inet_connection_sock.hpp>
-#include <ksock/inet/netns_ipv4.hpp>
-#include <ksock/inet/tcp/tcp_input.hpp>
-#include <ksock/inet/tcp/tcp_output.hpp>
-#include <ksock/inet/tcp/tcp_sock.hpp>
-#include <ksock/objects/sk_buff.hpp>
-#include <ksock/policy/trace.hpp>
+#include <ksock/inet/tcp/tcp_states.hpp>
 
 namespace ksock::inet {
-
-//! tcp_event_data_sent: a reply within ato of the last data received counts
-//! toward pingpong mode (TCP_QUICKACK reads 0 in it); the delayed ACK rides
-//! on it, its timer no longer due.
-inline void tcp_event_data_sent(tcp_sock& tp, unsigned long now) noexcept {
-    auto& ack = tp.inet_conn.icsk_ack;
-    if (static_cast<std::uint32_t>(now) - ack.lrcvtime < ack.ato && ack.pingpong < 255)
-        ++ack.pingpong;
-    tp.dack_at = 0;
-}
-
-//! tcp_urg runs before the segment's text is looked at (step 6, then 7):
-//! a segment that will reset a receiver which shut its reading side still
-//! marks its urgent byte valid there, so POLLPRI shows on the closed socket.
-//! (The segment is one mss_cache of the write queue, which ksock keeps in
-//! skbs of its own size.)
-inline void tcp_urg_before_reset(const sock& sk, const tcp_sock& tp, sock& peer) noexcept {
-    std::uint32_t off = tp.snd_up - 1 - tp.snd_nxt;
-    if (!tp.snd_up || static_cast<std::int32_t>(tp.snd_up - tp.snd_nxt) <= 0 || off >= tp.mss_cache)
-        return;
-    tcp_sock& ptp = tcp_of(peer);
-    const std::uint32_t ptr = ptp.rcv_nxt + off;
-    if (ptp.urg_data && static_cast<std::int32_t>(ptr - ptp.urg_seq) <= 0)
-        return;
-    for (const sk_buff* s = skb_peek(sk.sk_write_queue); s;
-         s = skb_peek_next(s, sk.sk_write_queue)) {
-        if (off < s->len) {
-            ptp.urg_seq = ptr;
-            ptp.urg_data = static_cast<std::uint16_t>(tcp_urg_valid | s->head[off]);
-            return;
-        }
-        off -= s->len;
-    }
-}
-
-//! Room in the receiver for one more skb of \p truesize (its window).
-inline bool tcp_rcv_room(const sock& peer, std::uint32_t truesize) noexcept {
-    return peer.sk_rmem_alloc == 0 ||
-           peer.sk_rmem_alloc + static_cast<int>(truesize) <= peer.sk_rcvbuf;
-}
-
-//! tcp_urg_mode: urgent data not yet acknowledged.
-inline bool tcp_urg_mode(const tcp_sock& tp) noexcept {
-    return tp.snd_up && static_cast<std::int32_t>(tp.snd_up - tp.snd_una) > 0;
-}
 
 //! tcp_write_xmit's Nagle test (tcp_nagle_test, tcp_mss_split_point) under
 //! \p nonagle: corked (TCP_CORK, or the MSG_MORE of the send that pushes),
@@ -90,11 +39,14 @@ inline unsigned long tcp_probe0_base(const tcp_sock& tp) noexcept {
     return static_cast<unsigned long>(tp.inet_conn.icsk_rto_min) + 1;
 }
 
+template <class P, class Ctx>
+void tcp_xmit(Ctx& ctx, sock& sk, int nonagle = -1);
+
 //! tcp_data_snd_check: a segment arrived (data, or an ACK alone), and what
 //! the write queue holds is pushed under tp->nonagle: data MSG_MORE held
 //! goes, TCP_CORK keeps holding it.
 template <class P, class Ctx>
-void tcp_data_snd_check(Ctx& ctx, sock& sk, int nonagle) {
+void tcp_data_snd_check(Ctx& ctx, sock& sk, int nonagle = -1) {
     const std::uint8_t st = sk.sk_state();
     if (!skb_queue_empty(sk.sk_write_queue) && (st == tcp_established || st == tcp_close_wait))
         tcp_xmit<P>(ctx, sk, nonagle);
@@ -107,55 +59,77 @@ inline void tcp_trim_head(sk_buff* skb, std::uint32_t n) noexcept {
     skb->msg_len = skb->len;
 }
 
-//! One segment's worth (\p len bytes) of the head skb into the peer's
-//! receive queue: coalesced into its tail skb (tcp_try_coalesce), the skb
-//! itself, or its first bytes split off into one of their own
-//! (tso_fragment). False when the receive window (or the pool) stops it.
-template <class Ctx>
-bool tcp_xmit_skb(Ctx& ctx, sock& sk, sock& peer, sk_buff* skb, std::uint32_t len) {
+//! tcp_write_xmit's one segment and the receiver's tcp_data_queue: at most
+//! \p allow bytes of \p skb, the head of \p sk's write queue, into \p peer's
+//! receive queue, joined to its tail skb (tcp_try_coalesce), in an skb of
+//! their own when the segment ends inside \p skb (tso_fragment), or as the
+//! whole skb. The bytes moved; 0 when the receiver has no room
+//! (rwnd_limited) or the pool no skb.
+template <class P, class Ctx>
+std::uint32_t tcp_xmit_segment(Ctx& ctx, sock& sk, sock& peer_sk, sk_buff* skb,
+                               std::uint32_t allow) {
     tcp_sock& tp = tcp_of(sk);
-    sk_buff* tail = skb_peek_tail(peer.sk_receive_queue);
+    sock* peer = &peer_sk;
+    sk_buff* tail = skb_peek_tail(peer->sk_receive_queue);
+    const std::uint32_t len = skb->len < allow ? skb->len : allow;
+    trace_scope ts(ctx.trace(), "tcp_write_xmit -> lo -> tcp_v4_rcv -> tcp_data_queue");
+    if constexpr (std::remove_reference_t<decltype(ctx.trace())>::enabled) {
+        ctx.trace().field("segment: seq", tp.snd_nxt);
+        ctx.trace().field("segment: len", len);
+        ctx.trace().field("receiver sk_rmem_alloc", peer->sk_rmem_alloc);
+        ctx.trace().field("receiver sk_rcvbuf", peer->sk_rcvbuf);
+    }
     if (tail && !tail->frag_next && tail->cap - tail->len >= len) {
+        // tcp_try_coalesce: the bytes join the tail skb.
         std::memcpy(tail->head + tail->len, skb->head, len);
         tail->len += len;
         tail->msg_len += len;
         if (len < skb->len) {
             tcp_trim_head(skb, len);
-        } else {
-            skb_unlink(skb, sk.sk_write_queue);
-            sk.sk_wmem_queued -= static_cast<int>(skb->truesize);
-            kfree_skb(ctx, skb);
+            skb = nullptr;
         }
-        return true;
-    }
-    if (!tcp_rcv_room(peer, skb->truesize)) {
-        tp.rwnd_limited = 1; // zero window: the rest waits for the reader
-        return false;
-    }
-    if (len < skb->len) {
+    } else if (len < skb->len) {
+        // The segment ends inside this skb (tso_fragment): its first
+        // bytes go in an skb of their own.
+        if (!tcp_rcv_room(*peer, skb->truesize)) {
+            tp.rwnd_limited = 1;
+            return 0;
+        }
         sk_buff* seg = ctx.skb_alloc();
         if (!seg)
-            return false;
+            return 0;
         std::memcpy(seg->head, skb->head, len);
         seg->len = seg->msg_len = len;
         seg->truesize = skb_truesize(seg->cap);
-        skb_set_owner_r(seg, peer);
-        skb_queue_tail(peer.sk_receive_queue, seg);
+        skb_set_owner_r(seg, *peer);
+        skb_queue_tail(peer->sk_receive_queue, seg);
         tcp_trim_head(skb, len);
-        return true;
+        skb = nullptr;
+    } else if (tcp_rcv_room(*peer, skb->truesize)) {
+        skb_unlink(skb, sk.sk_write_queue);
+        sk.sk_wmem_queued -= static_cast<int>(skb->truesize);
+        skb_set_owner_r(skb, *peer);
+        skb_queue_tail(peer->sk_receive_queue, skb);
+        skb = nullptr;
+    } else {
+        tp.rwnd_limited = 1;
+        return 0; // zero window: the rest waits for the reader
     }
-    skb_unlink(skb, sk.sk_write_queue);
-    sk.sk_wmem_queued -= static_cast<int>(skb->truesize);
-    skb_set_owner_r(skb, peer);
-    skb_queue_tail(peer.sk_receive_queue, skb);
-    return true;
+    if (skb) {
+        skb_unlink(skb, sk.sk_write_queue);
+        sk.sk_wmem_queued -= static_cast<int>(skb->truesize);
+        kfree_skb(ctx, skb);
+    }
+    return len;
 }
 
-//! \p len bytes delivered: both ends' sequence numbers and counters, the
-//! receiver's delayed-ACK state (tcp_event_data_recv), and the urgent
-//! pointer, which rides on the segment that carries its byte.
+//! A segment of \p len bytes left \p sk and reached \p peer: both ends'
+//! sequence numbers and counts (acknowledged at once over ksock's loopback),
+//! the receiver's delayed ACK (tcp_event_data_recv, pingpong), and the
+//! urgent pointer when the segment carries its byte.
 template <class Ctx>
-void tcp_data_delivered(Ctx& ctx, tcp_sock& tp, sock& peer, std::uint32_t len) {
+void tcp_segment_sent(Ctx& ctx, sock& sk, sock& peer, std::uint32_t len) {
+    tcp_sock& tp = tcp_of(sk);
     tcp_sock& ptp = tcp_of(peer);
     const std::uint32_t sent_before = tp.snd_nxt;
     const std::uint32_t rcv_before = ptp.rcv_nxt;
@@ -169,49 +143,17 @@ void tcp_data_delivered(Ctx& ctx, tcp_sock& tp, sock& peer, std::uint32_t len) {
     ++ptp.segs_in;
     ++ptp.data_segs_in;
     ptp.rcv_nxt += len;
-    if (!ptp.inet_conn.icsk_ack.ato)
+    if (!ptp.inet_conn.icsk_ack.ato) // tcp_event_data_recv
         ptp.inet_conn.icsk_ack.ato = static_cast<std::uint32_t>(tcp_delack_min);
     ptp.inet_conn.icsk_ack.lrcvtime = static_cast<std::uint32_t>(ctx.jiffies());
     // In pingpong mode the receiver's ACK waits for a reply to ride on
     // (tcp_send_delayed_ack); if none comes the timer leaves the mode.
     if (inet_csk_in_pingpong_mode(ptp.inet_conn) && !ptp.dack_at)
         ptp.dack_at = ctx.jiffies() + tcp_delack_timeout(ptp);
+    // The urgent pointer rides on the segment that carries its byte.
     if (tp.snd_up && static_cast<std::int32_t>(tp.snd_up - sent_before) > 0 &&
         static_cast<std::int32_t>(tp.snd_up - tp.snd_nxt) <= 0)
         tcp_urg(ctx, peer, rcv_before + (tp.snd_up - 1 - sent_before), rcv_before);
-}
-
-//! After a push that delivered data: the sender's reply state, the windows
-//! each side learns (the segments carry the sender's, the receiver's ACK
-//! its own), the piggybacked ACK, the wake-ups, and the receiver's slow
-//! path when the window it saw changed (data that acknowledges nothing new
-//! otherwise takes the fast path, which pushes nothing).
-template <class P, class Ctx>
-void tcp_xmit_sent(Ctx& ctx, sock& sk, sock& peer) {
-    tcp_sock& tp = tcp_of(sk);
-    tcp_event_data_sent(tp, ctx.jiffies());
-    const bool slow = tcp_ack_update_window(tcp_of(peer), tcp_adv_window(tp), ipv4_net(ctx).sysctl);
-    tcp_ack_update_window(tp, tcp_adv_window(tcp_of(peer)), ipv4_net(ctx).sysctl);
-    tcp_send_ack<P>(ctx, sk); // piggybacked
-    if (!sock_flag(peer, sock_dead))
-        ctx.sk_data_ready(peer);
-    if (!sock_flag(sk, sock_dead))
-        ctx.sk_write_space(sk); // sk_stream_write_space
-    if (slow)
-        tcp_data_snd_check<P>(ctx, peer);
-}
-
-//! Data after the receiver shut its reading side and sent its FIN aborts
-//! both ends (tcp_rcv_state_process). The segment's ACK is taken first
-//! (tcp_ack): an ACK owed for that FIN rides on it, so the receiver's
-//! SIOCOUTQ no longer counts the FIN.
-template <class P, class Ctx>
-void tcp_xmit_to_shut_reader(Ctx& ctx, sock& sk, sock& peer) {
-    if (!sock_flag(peer, sock_dead))
-        tcp_send_ack<P>(ctx, sk);
-    tcp_urg_before_reset(sk, tcp_of(sk), peer);
-    tcp_reset<P>(ctx, peer);
-    tcp_xmit_reset<P>(ctx, sk);
 }
 
 //! tcp_write_xmit + the receiver's tcp_data_queue / tcp_fin: move what the
@@ -248,20 +190,21 @@ void tcp_xmit(Ctx& ctx, sock& sk, int nonagle) {
             break;
         const std::uint8_t ps = peer->sk_state();
         if ((ps == tcp_fin_wait1 || ps == tcp_fin_wait2) && (peer->sk_shutdown & rcv_shutdown)) {
-            tcp_xmit_to_shut_reader<P>(ctx, sk, *peer);
+            // tcp_rcv_state_process: data after the receiver shut its
+            // reading side and sent its FIN: abort both ends. The segment's
+            // ACK is taken first (tcp_ack): an ACK owed for that FIN rides
+            // on it, so the receiver's SIOCOUTQ no longer counts the FIN.
+            if (!sock_flag(*peer, sock_dead))
+                tcp_send_ack<P>(ctx, sk);
+            tcp_urg_before_reset(sk, tp, *peer);
+            tcp_reset<P>(ctx, *peer);
+            tcp_xmit_reset<P>(ctx, sk);
             return;
         }
-        const std::uint32_t len = skb->len < allow ? skb->len : allow;
-        trace_scope ts(ctx.trace(), "tcp_write_xmit -> lo -> tcp_v4_rcv -> tcp_data_queue");
-        if constexpr (std::remove_reference_t<decltype(ctx.trace())>::enabled) {
-            ctx.trace().field("segment: seq", tp.snd_nxt);
-            ctx.trace().field("segment: len", len);
-            ctx.trace().field("receiver sk_rmem_alloc", peer->sk_rmem_alloc);
-            ctx.trace().field("receiver sk_rcvbuf", peer->sk_rcvbuf);
-        }
-        if (!tcp_xmit_skb(ctx, sk, *peer, skb, len))
+        const std::uint32_t len = tcp_xmit_segment<P>(ctx, sk, *peer, skb, allow);
+        if (!len)
             break;
-        tcp_data_delivered(ctx, tp, *peer, len);
+        tcp_segment_sent(ctx, sk, *peer, len);
         allow -= len;
         moved = true;
     }
@@ -278,8 +221,22 @@ void tcp_xmit(Ctx& ctx, sock& sk, int nonagle) {
         tp.probe_at = 0;
     else if (!tp.probe_at && !allow)
         tp.probe_at = ctx.jiffies() + tcp_probe0_base(tp);
-    if (moved)
-        tcp_xmit_sent<P>(ctx, sk, *peer);
+    if (moved) {
+        tcp_event_data_sent(tp, ctx.jiffies());
+        // The segments carry this side's window, the receiver's ACK its own.
+        const bool slow =
+            tcp_ack_update_window(tcp_of(*peer), tcp_adv_window(tp), ipv4_net(ctx).sysctl);
+        tcp_ack_update_window(tp, tcp_adv_window(tcp_of(*peer)), ipv4_net(ctx).sysctl);
+        tcp_send_ack<P>(ctx, sk); // piggybacked
+        if (!sock_flag(*peer, sock_dead))
+            ctx.sk_data_ready(*peer);
+        if (!sock_flag(sk, sock_dead))
+            ctx.sk_write_space(sk); // sk_stream_write_space
+        // Data that acknowledges nothing new takes the fast path, which
+        // pushes nothing; a window that changed sends it the slow way.
+        if (slow)
+            tcp_data_snd_check<P>(ctx, *peer);
+    }
     if (skb_queue_empty(sk.sk_write_queue) && tp.fin_queued) {
         tp.fin_queued = 0;
         tp.snd_nxt = tp.write_seq; // the FIN left
@@ -297,6 +254,40 @@ void tcp_send_fin(Ctx& ctx, sock& sk) {
     ++tp.write_seq; // the FIN takes a sequence number: SIOCOUTQ counts it
     tp.fin_queued = 1;
     tcp_xmit<P>(ctx, sk); // (the FIN passes the Nagle test: all of it goes)
+}
+
+//! tcp_close_state: the state a close or SHUT_WR moves to; true when a FIN
+//! is to be sent.
+template <class P, class Ctx>
+bool tcp_close_state(Ctx& ctx, sock& sk) {
+    switch (sk.sk_state()) {
+    case tcp_established:
+    case tcp_syn_recv:
+        tcp_set_state<P>(ctx, sk, tcp_fin_wait1);
+        return true;
+    case tcp_close_wait:
+        tcp_set_state<P>(ctx, sk, tcp_last_ack);
+        return true;
+    case tcp_syn_sent:
+    case tcp_listen:
+    case tcp_close:
+        tcp_set_state<P>(ctx, sk, tcp_close);
+        return false;
+    default:
+        return false;
+    }
+}
+
+//! tcp_shutdown: SHUT_WR sends the FIN (after the queued data).
+template <class P, class Ctx>
+void tcp_shutdown(Ctx& ctx, sock& sk, int how) {
+    if (!(how & send_shutdown))
+        return;
+    if ((1u << sk.sk_state()) &
+        ((1u << tcp_established) | (1u << tcp_syn_sent) | (1u << tcp_close_wait))) {
+        if (tcp_close_state<P>(ctx, sk))
+            tcp_send_fin<P>(ctx, sk);
+    }
 }
 
 } // namespace ksock::inet
