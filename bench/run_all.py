@@ -963,10 +963,12 @@ def main():
 
     if args.before_ref:
         # That commit's headers, from git itself: nothing else is needed.
-        ref = sh(["git", "-C", HERE, "rev-parse", "--short", args.before_ref])
+        top = sh(["git", "-C", HERE, "rev-parse", "--show-toplevel"])
+        ref = sh(["git", "-C", top, "rev-parse", "--short", args.before_ref])
         dest = os.path.join(args.work, "before")
-        subprocess.run(f"rm -rf '{dest}' && mkdir -p '{dest}' && git -C '{HERE}' archive "
-                       f"'{args.before_ref}' include | tar -x -C '{dest}'", shell=True, check=True)
+        subprocess.run(f"rm -rf '{dest}' && mkdir -p '{dest}' && git -C '{top}' archive "
+                       f"--prefix=include/ '{args.before_ref}:include' | tar -x -C '{dest}'",
+                       shell=True, check=True)
         args.before_include = os.path.join(dest, "include")
         args.before_label = f"commit {ref}"
     m = machine(args)
