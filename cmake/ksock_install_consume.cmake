@@ -45,6 +45,7 @@ execute_process(
             -G "${KSOCK_GENERATOR}"
             "-DCMAKE_CXX_COMPILER=${KSOCK_CXX_COMPILER}"
             "-DCMAKE_PREFIX_PATH=${prefix}"
+            "-DKSOCK_PREFIX=${prefix}"
             ${build_type_arg} ${boost_arg}
     COMMAND_ERROR_IS_FATAL ANY)
 
@@ -69,5 +70,12 @@ if(NOT exe)
     message(FATAL_ERROR "ksock_consumer was not found in ${consumer_build}")
 endif()
 execute_process(COMMAND "${exe}" COMMAND_ERROR_IS_FATAL ANY)
+get_filename_component(exe_dir "${exe}" DIRECTORY)
+get_filename_component(exe_name "${exe}" NAME)
+string(REPLACE "ksock_consumer" "ksock_consumer_pc" pc_exe "${exe_dir}/${exe_name}")
+if(EXISTS "${pc_exe}")
+    execute_process(COMMAND "${pc_exe}" COMMAND_ERROR_IS_FATAL ANY)
+    message(STATUS "install_consume: the same through pkg-config's ksock.pc")
+endif()
 
 message(STATUS "install_consume: ksock installed, found, built and ran from ${prefix}")

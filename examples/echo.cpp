@@ -33,6 +33,10 @@ struct gated_trace {
         if (on)
             out.field(n, v);
     }
+    void field(const char* n, long long v, ksock::value_format f) noexcept {
+        if (on)
+            out.field(n, v, f);
+    }
     void text(const char* n, const char* v) noexcept {
         if (on)
             out.text(n, v);
@@ -77,6 +81,8 @@ const ksock::sockaddr* sa(const ksock::sockaddr_in& a) {
 
 int main() {
     using namespace ksock;
+    std::printf("ksock echo example: a TCP echo server and its client over lo, driven by "
+                "poll();\nthe second request is traced through the data path.\n\n");
     lo.set_wakeup([](void*, ksock::socket&, unsigned) { ++wakeups; }, nullptr);
 
     // The server: bound to 127.0.0.1:7, listening.

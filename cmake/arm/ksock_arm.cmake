@@ -70,11 +70,12 @@ target_compile_options(ksock_warnings INTERFACE -Wconversion -Wsign-conversion -
 # --- Every public header on its own, with the target warnings ------------------------
 # Except condvar_wait.hpp: a blocking wait policy needs a thread library
 # (std::condition_variable_any), which bare-metal newlib does not have; an
-# RTOS port brings its own wait policy.
+# RTOS port brings its own wait policy. And drivers/tap.hpp: a Linux host's
+# TAP interface (<linux/if_tun.h>), which a board does not have.
 set(ksock_arm_header_sources "")
 foreach(header IN LISTS ksock_headers)
     file(RELATIVE_PATH rel "${PROJECT_SOURCE_DIR}/include" "${header}")
-    if(rel STREQUAL "ksock/policy/condvar_wait.hpp")
+    if(rel STREQUAL "ksock/policy/condvar_wait.hpp" OR rel STREQUAL "ksock/drivers/tap.hpp")
         continue()
     endif()
     string(MAKE_C_IDENTIFIER "${rel}" id)

@@ -4,6 +4,10 @@
 // default_config (default_config.hpp) is this with PF_UNIX and PF_INET.
 #pragma once
 
+// clang-format off
+#include <ksock/platform.hpp> // first: below C++20 it stops the compiler with one message
+// clang-format on
+
 #include <cstddef>
 
 #include <ksock/detail/type_list.hpp>
@@ -18,6 +22,12 @@ struct stack_config {
     //! The registered families, in sock_register order: a derived config
     //! must list at least one.
     using families = type_list<>;
+    //! The network devices, in register_netdevice order: the first is
+    //! ifindex 1, and must be lo (ksock::drivers::loopback, drivers/loopback.hpp)
+    //! when a family that routes packets (PF_INET) is listed. Each element
+    //! models ksock::net_device (registry/net_device.hpp). None by default:
+    //! families that never touch a device need none.
+    using devices = type_list<>;
     //! Descriptors per task (the fd table's capacity; RLIMIT_NOFILE <= this).
     static constexpr std::size_t max_fds = 64;
     //! sockets (socket_alloc + file) in the whole stack.

@@ -4,6 +4,10 @@
 // facade and every user-visible number.
 #pragma once
 
+// clang-format off
+#include <ksock/platform.hpp> // first: below C++20 it stops the compiler with one message
+// clang-format on
+
 #include <ksock/config.hpp>
 #include <ksock/default_config.hpp>
 #include <ksock/inet/family.hpp>
@@ -27,3 +31,4 @@
 #include <ksock/uapi/types.hpp>
 #include <ksock/uapi/udp.hpp>
 #include <ksock/unix/af_unix.hpp>
+#include <ksock/version.hpp>

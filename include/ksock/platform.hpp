@@ -7,6 +7,15 @@
 // stack needs only a flag.
 #pragma once
 
+// Below C++20 nothing of ksock compiles: say so once, and stop. GCC and
+// Clang go on after an #error, into hundreds of errors in C++20 code; a
+// missing header is fatal to both, so the include below ends the compile.
+#if __cplusplus < 202002L
+#error                                                                                             \
+    "ksock needs C++20: compile with -std=c++20 or later (CMake: cxx_std_20, which ksock::ksock sets)"
+#include <ksock/compilation-stops-here-below-cxx20>
+#endif
+
 #if !defined(__GNUC__)
 #error "ksock needs GCC or Clang (GNU builtins and attributes): port ksock/platform.hpp"
 #endif
@@ -35,6 +44,13 @@ inline constexpr unsigned ctz(unsigned long w) noexcept {
 inline constexpr unsigned popcount(unsigned long w) noexcept {
     return static_cast<unsigned>(__builtin_popcountl(w));
 }
+
+//! The target exchanges a byte atomically without a library call (an
+//! instruction sequence such as LDREXB/STREXB on ARMv7-M). ARMv6-M (Cortex-M0
+//! and M0+) has no such instruction: GCC and Clang call __sync_* / __atomic_*
+//! functions there, which bare-metal libraries provide, if at all, by masking
+//! interrupts, so nothing built on the builtins below is lock-free there.
+inline constexpr bool byte_atomics_lock_free = __GCC_ATOMIC_BOOL_LOCK_FREE == 2;
 
 // Atomic accesses to one flag or word, with the ordering named.
 template <class T>

@@ -16,10 +16,15 @@
 // user's family compiles without inet/ and unix/.
 #pragma once
 
+// clang-format off
+#include <ksock/platform.hpp> // first: below C++20 it stops the compiler with one message
+// clang-format on
+
 #include <cstddef>
 #include <type_traits>
 
 #include <ksock/kernel/context.hpp>
+#include <ksock/kernel/dev_calls.hpp>
 #include <ksock/kernel/file_calls.hpp>
 #include <ksock/kernel/invariants.hpp>
 #include <ksock/kernel/signal.hpp>
@@ -27,6 +32,7 @@
 #include <ksock/kernel/socket_calls.hpp>
 #include <ksock/kernel/socket_io.hpp>
 #include <ksock/kernel/timers.hpp>
+#include <ksock/objects/net_device_state.hpp>
 #include <ksock/platform.hpp>
 #include <ksock/policy/fault.hpp>
 #include <ksock/policy/lock.hpp>
@@ -109,11 +115,42 @@ public:
     int poll(pollfd* fds, unsigned long nfds, int timeout_ms) { guard g(k_); return kernel::syscall_interruptible(k_, [&] { return kernel::sys_poll(k_, fds, nfds, timeout_ms); }); }
     // clang-format on
 
-    //! Advance the stack's clock by \p ms milliseconds and run what expires
-    //! (a proto's timers: TIME_WAIT, orphans): the firmware's tick.
+    //! Poll the devices (what arrived is received), advance the stack's
+    //! clock by \p ms milliseconds and run what expires (TIME_WAIT, orphans,
+    //! neighbours): the firmware's tick. advance(0) only polls.
     void advance(unsigned long ms) {
         booted_guard g(k_);
         kernel::run_timers(k_, ms);
+    }
+    //! The milliseconds until the earliest armed timer (a socket's, a
+    //! neighbour's ...) expires, 0 if one is due, -1 if none is armed: how
+    //! long a tickless firmware may sleep unless a device interrupts.
+    long next_timer() {
+        guard g(k_);
+        return kernel::next_timer(k_);
+    }
+
+    //! dev_open (`ip link set DEV up`): the driver's open, then the device
+    //! is up; 0, the driver's error, or ENODEV.
+    int dev_open(int ifindex) {
+        guard g(k_);
+        return kernel::dev_open(k_, ifindex);
+    }
+    //! dev_close (`ip link set DEV down`): its neighbours, routes and queue
+    //! go, the driver stops; 0 or ENODEV.
+    int dev_close(int ifindex) {
+        guard g(k_);
+        return kernel::dev_close(k_, ifindex);
+    }
+
+    //! Run \p f(context) under the stack's lock: for a family's own
+    //! configuration calls (inet::ip_addr_add, inet::ip_route_add ...),
+    //! which are free functions over the context, as Linux's rtnetlink
+    //! handlers are.
+    template <class F>
+    decltype(auto) locked(F&& f) {
+        guard g(k_);
+        return f(k_);
     }
 
     //! Call \p fn(user, socket, events) whenever a socket's callbacks fire
@@ -160,6 +197,23 @@ public:
     T& pernet() noexcept {
         return booted().template pernet<T>();
     }
+    //! The instance of device driver \p D of Config::devices (a driver's
+    //! own settings: its interface, its link), as it is before boot too.
+    template <class D>
+    D& device() noexcept {
+        return k_.template device<D>();
+    }
+    //! The stack's state of device \p ifindex (flags, MTU, queue, the
+    //! counters `ip -s link` prints), or null when there is no such device.
+    const net_device_state* netdev(int ifindex) noexcept {
+        return booted().dev_get_by_index(ifindex);
+    }
+    //! The ifindex of device driver \p D: its position in Config::devices + 1.
+    template <class D>
+    static constexpr int ifindex_of() noexcept {
+        return kernel::config_types<Config>::devices::template ifindex_of<D>;
+    }
+
     //! The socket, sock or file behind \p fd of the calling task, or null.
     ksock::socket* socket_of(int fd) noexcept { return booted().sockfd_lookup(fd); }
     sock* sk_of_fd(int fd) noexcept {

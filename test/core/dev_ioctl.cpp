@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 
 #include <ksock/core/dev_ioctl.hpp>
+#include <ksock/detail/type_list.hpp>
+#include <ksock/drivers/loopback.hpp>
 
 #include "support/static_require.hpp"
 
@@ -17,8 +19,7 @@ int private_request(const char* name, std::size_t n) {
     ifreq ifr;
     std::memset(&ifr, 0x5a, sizeof ifr);
     std::memcpy(ifr.ifr_ifrn.ifrn_name, name, n);
-    const net ns{};
-    return dev_ioctl_private(ns, ifr);
+    return dev_ioctl_private(type_list<drivers::loopback>{}, ifr);
 }
 
 } // namespace
@@ -39,6 +40,22 @@ TEST_CASE("get_user_ifreq: a pointer that cannot be read is EFAULT") {
     std::memcpy(src.ifr_ifrn.ifrn_name, "lo", 3);
     CHECK(get_user_ifreq(ifr, &src) == 0);
     CHECK(std::strcmp(ifr.ifr_ifrn.ifrn_name, "lo") == 0);
+}
+
+namespace {
+struct eth {
+    static constexpr const char* name = "eth0";
+};
+} // namespace
+
+TEST_CASE("dev_ioctl_private: a device answers EOPNOTSUPP, a name of none ENODEV") {
+    ifreq ifr;
+    std::memcpy(ifr.ifr_ifrn.ifrn_name, "eth0", 5);
+    CHECK(dev_ioctl_private(type_list<drivers::loopback, eth>{}, ifr) == -eopnotsupp);
+    std::memcpy(ifr.ifr_ifrn.ifrn_name, "eth0", 5);
+    CHECK(dev_ioctl_private(type_list<drivers::loopback>{}, ifr) == -enodev);
+    std::memcpy(ifr.ifr_ifrn.ifrn_name, "lo", 3);
+    CHECK(dev_ioctl_private(type_list<>{}, ifr) == -enodev);
 }
 
 TEST_CASE("dev_ioctl_private: lo answers EOPNOTSUPP, any other name ENODEV") {

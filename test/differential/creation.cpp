@@ -131,16 +131,16 @@ constexpr int types[] = {-1,
                          1 | 0x10,
                          INT_MIN,
                          INT_MAX};
-constexpr int protocols[] = {-1, 0, 1, 6, 17, 255, 256, 261, 263, 9999, INT_MIN, INT_MAX};
+constexpr int protocols[] = {-1, 0, 1, 6, 17, 136, 255, 256, 261, 263, 9999, INT_MIN, INT_MAX};
 
 constexpr int pair_families[] = {-1, 1, 2, 46};
 constexpr int pair_types[] = {1, 2, 3, 5, 6, 1 | SOCK_NONBLOCK, 1 | 0x100};
-constexpr int pair_protocols[] = {-1, 0, 1, 6, 17, 255, 263};
+constexpr int pair_protocols[] = {-1, 0, 1, 6, 17, 136, 255, 263};
 
 constexpr const char* left_out =
     "families 10 (AF_INET6), 16 (AF_NETLINK), 17 (AF_PACKET), 40 (AF_VSOCK), 44 (AF_XDP): "
     "registered on the host, not in ksock; (AF_INET, SOCK_PACKET=10): served by AF_PACKET; "
-    "protocols 136 (UDP-Lite) and 262 (MPTCP): in the host's inetsw, not in ksock's";
+    "protocol 262 (MPTCP): in the host's inetsw, not in ksock's";
 
 // --- host configuration ------------------------------------------------------
 std::string slurp(const char* path) {

@@ -76,6 +76,7 @@ struct kind {
 };
 constexpr kind kinds[] = {{"tcp", SOCK_STREAM, 0},
                           {"udp", SOCK_DGRAM, 0},
+                          {"udplite", SOCK_DGRAM, IPPROTO_UDPLITE},
                           {"raw/icmp", SOCK_RAW, IPPROTO_ICMP},
                           {"raw/raw", SOCK_RAW, IPPROTO_RAW}};
 
@@ -105,7 +106,15 @@ const optset sets[] = {
      13,
      SOCK_STREAM},
     {IPPROTO_UDP,
-     {1 /*UDP_CORK*/, 100 /*UDP_ENCAP*/, 103 /*UDP_SEGMENT*/, 104 /*UDP_GRO*/, 9999},
+     {1 /*UDP_CORK*/, 100 /*UDP_ENCAP*/, 103 /*UDP_SEGMENT*/, 104 /*UDP_GRO*/,
+      10 /*UDPLITE_SEND_CSCOV*/, 11 /*UDPLITE_RECV_CSCOV*/, 9999},
+     7,
+     SOCK_DGRAM},
+    // SOL_UDPLITE: the same options (UDP takes the level too, and refuses
+    // the coverage options).
+    {IPPROTO_UDPLITE,
+     {10 /*UDPLITE_SEND_CSCOV*/, 11 /*UDPLITE_RECV_CSCOV*/, 1 /*UDP_CORK*/, 103 /*UDP_SEGMENT*/,
+      9999},
      5,
      SOCK_DGRAM},
     {SOL_RAW, {1 /*ICMP_FILTER*/, 9999}, 2, SOCK_RAW},

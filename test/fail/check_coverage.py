@@ -45,6 +45,10 @@ PINS = [
      "inet/ip/inet_protos.cpp", "net_protocol_handler<in::net_protocol_archetype>"),
     ("inet/ip/inet_protos.hpp", "ksock::inet::inet_protos: each IP protocol may have one net_protocol (inet_add_protocol refuses a taken slot)",
      "inet/ip/inet_protos.cpp", "!in::detail::inet_protos_valid("),
+    # drivers/: the library's own drivers model the concept (tap: Linux
+    # hosts only, so its check is in the host-only interop suite).
+    ("drivers/tap.hpp", "ksock::drivers::tap must be a ksock::net_device",
+     "interop/tap/sides.hpp", "ksock::net_device<ksock::drivers::tap>"),
     # stack.hpp: kernel::context<Config> is ksock's own type; every Config
     # that passes the config checks above it gives a context modelling the
     # concept, so no config can make this one fire on its own.
@@ -96,6 +100,15 @@ PINS = [
      "uapi/poll.cpp", "sizeof(pollfd) == 8"),
     ("uapi/if.hpp", "ksock::ifreq: must have Linux's size (40 bytes on LP64, 32 on ILP32)",
      "uapi/if.cpp", "sizeof(ifreq) == (sizeof(long) == 8 ? 40 : 32)"),
+    ("uapi/if_arp.hpp", "ksock::arphdr: must be the 8 bytes of the wire header",
+     "uapi/if_ether.cpp", "sizeof(arphdr) == 8"),
+    ("uapi/if_ether.hpp", "ksock::ethhdr: must be the 14 bytes of the wire header",
+     "uapi/if_ether.cpp", "sizeof(ethhdr) == 14"),
+    # registry/: the archetype net_device drivers are checked against.
+    ("registry/net_device.hpp", "ksock::archetypes::net_device must model ksock::net_device",
+     "registry/net_device.cpp", "net_device<archetypes::net_device>"),
+    ("registry/packet_type.hpp", "ksock::archetypes::packet_type must model ksock::packet_type",
+     "registry/packet_type.cpp", "packet_type<archetypes::packet_type>"),
     # inet/: PF_INET's object layouts and wire headers.
     ("inet/inet_sock.hpp", "ksock::inet::inet_sock: must be standard-layout",
      "inet/inet_sock.cpp", "std::is_standard_layout_v<inet_sock>"),
@@ -141,6 +154,9 @@ PINS = [
     ("inet/ip/ip_loopback.hpp",
      "ksock::inet::inet_skb_cb: must fit skb->cb (48 bytes, 8-aligned)",
      "inet/ip/ip_loopback.cpp", "sizeof(inet_skb_cb) <= sizeof(sk_buff::cb)"),
+    ("inet/udp/udp_input.hpp",
+     "ksock::inet::udp_skb_cb: must fit skb->cb (48 bytes, 8-aligned)",
+     "inet/udp/udplite.cpp", "sizeof(udp_skb_cb) <= sizeof(sk_buff::cb)"),
     # unix/: PF_UNIX's object layout.
     ("unix/unix_sock.hpp",
      "ksock::unix_domain::unix_sock must begin with sock: its member sk, at offset 0",
@@ -161,6 +177,8 @@ TRIGGERS = [
      "check_proto_ops"),
     ("core/sk_create.hpp", "check_sk_create_hooks<Hooks, Entry>()", "core/sk_create.hpp",
      "check_sk_create_hooks"),
+    ("registry/net_devices.hpp", "detail::all_net_devices(Devices{})", "registry/net_device.hpp",
+     "check_net_device"),
 ]
 
 

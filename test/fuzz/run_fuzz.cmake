@@ -1,7 +1,8 @@
 # test/fuzz/run_fuzz.cmake: one fuzzing run of a fixed length, for ctest.
 #   cmake -D KSOCK_FUZZER=<ksock_fuzz> -D KSOCK_FUZZ_SEEDS=<corpus folder>
 #         -D KSOCK_FUZZ_WORK=<scratch folder> -D KSOCK_FUZZ_RUNS=<n>
-#         -D KSOCK_FUZZ_MAX_LEN=<bytes> -P run_fuzz.cmake
+#         -D KSOCK_FUZZ_MAX_LEN=<bytes> [-D "KSOCK_FUZZ_ARGS=<more;libFuzzer;flags>"]
+#         -P run_fuzz.cmake
 # The scratch folder is emptied first, so every run starts from the seeds
 # alone, with seed 1. libFuzzer writes the inputs it finds
 # to the first corpus folder (the scratch one; the seeds stay as they are)
@@ -20,6 +21,7 @@ execute_process(
         -runs=${KSOCK_FUZZ_RUNS}
         -max_len=${KSOCK_FUZZ_MAX_LEN}
         -seed=1
+        ${KSOCK_FUZZ_ARGS}
         -print_final_stats=1
         "-artifact_prefix=${KSOCK_FUZZ_WORK}/artifacts/"
         "${KSOCK_FUZZ_WORK}/corpus"

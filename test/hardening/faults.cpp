@@ -62,7 +62,7 @@ constexpr std::size_t nfds = fault_config::max_fds;
 //! Everything a failed call must leave as it found it.
 struct state {
     std::size_t sockets, files, skbs;
-    std::size_t objects[6];
+    std::size_t objects[7];
     int sock_inuse, sockets_allocated, raw_hashed;
     ksock::file* fd[nfds];
     unsigned long open_fds[fdtable<nfds>::words];
@@ -85,7 +85,7 @@ struct state {
 };
 
 state snap(S& s) {
-    static_assert(S::protos::size == 6, "snap() lists every proto of the default families");
+    static_assert(S::protos::size == 7, "snap() lists every proto of the default families");
     state st{};
     st.sockets = s.sockets_in_use();
     st.files = s.files_in_use();
@@ -96,6 +96,7 @@ state snap(S& s) {
     st.objects[3] = s.objects_in_use<inet::raw_prot>();
     st.objects[4] = s.objects_in_use<unix_domain::unix_stream_proto>();
     st.objects[5] = s.objects_in_use<unix_domain::unix_dgram_proto>();
+    st.objects[6] = s.objects_in_use<inet::udplite_prot>();
     st.sock_inuse = s.net().sock_inuse;
     st.sockets_allocated = s.net().sockets_allocated;
     st.raw_hashed = s.proto_state<inet::raw_prot>().count;
@@ -243,6 +244,7 @@ constexpr triple creatable[] = {
     {pf_inet, sock_stream, ipproto_tcp},
     {pf_inet, sock_dgram, 0},
     {pf_inet, sock_dgram, ipproto_udp},
+    {pf_inet, sock_dgram, ipproto_udplite},
     {pf_inet, sock_dgram, ipproto_icmp},
     {pf_inet, sock_raw, ipproto_icmp},
     {pf_inet, sock_raw, ipproto_tcp},

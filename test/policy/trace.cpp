@@ -19,6 +19,7 @@ struct minimal_trace {
     void enter(const char*) {}
     void leave(const char*, int) {}
     void field(const char*, long long) {}
+    void field(const char*, long long, value_format) {}
     void text(const char*, const char*) {}
     void note(const char*) {}
 };
@@ -66,6 +67,16 @@ struct recorder {
         result = r;
     }
     void field(const char*, long long) {}
+    void field(const char*, long long, value_format) {}
+    void text(const char*, const char*) {}
+    void note(const char*) {}
+};
+//! field without the format: flags and modes could not be traced with names.
+struct no_formatted_field {
+    static constexpr bool enabled = false;
+    void enter(const char*) {}
+    void leave(const char*, int) {}
+    void field(const char*, long long) {}
     void text(const char*, const char*) {}
     void note(const char*) {}
 };
@@ -83,6 +94,7 @@ TEST_CASE("trace_policy: a missing member or a wrong signature is refused") {
     STATIC_REQUIRE(!trace_policy<no_note>);
     STATIC_REQUIRE(!trace_policy<leave_without_result>);
     STATIC_REQUIRE(!trace_policy<text_takes_a_number>);
+    STATIC_REQUIRE(!trace_policy<no_formatted_field>);
     STATIC_REQUIRE(!trace_policy<int>);
 }
 

@@ -7,8 +7,9 @@
 //     a config of the tests' own family only, a blocking config (the
 //     stack.hpp assert that can never fire on its own, tested here; with
 //     std::mutex and condvar_wait in policy/condvar_wait.cpp, host only);
-// (c) a context without any one of the 27 members the concept lists, or
+// (c) a context without any one of the 30 members the concept lists, or
 //     with one of them mistyped, does not: the concept checks every member.
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 
@@ -16,6 +17,7 @@
 
 #include <ksock/default_config.hpp>
 #include <ksock/kernel/context.hpp>
+#include <ksock/objects/net_device_state.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/policy/lock.hpp>
@@ -55,6 +57,8 @@ enum member : int {
     m_sk_write_space,
     m_sk_state_change,
     m_sk_error_report,
+    m_dev_get_by_index,
+    m_dev_queue_xmit,
     m_current_pid,
     m_find_pid,
     m_fget_raw,
@@ -86,6 +90,8 @@ constexpr const char* member_names[m_count] = {"net",
                                                "sk_write_space",
                                                "sk_state_change",
                                                "sk_error_report",
+                                               "dev_get_by_index",
+                                               "dev_queue_xmit",
                                                "current_pid",
                                                "find_pid",
                                                "fget_raw",
@@ -132,6 +138,9 @@ struct context_without : can_block_member<Drop != m_can_block, CanBlock> {
     void sk_write_space(sock&) requires(Drop != m_sk_write_space);
     void sk_state_change(sock&) requires(Drop != m_sk_state_change);
     void sk_error_report(sock&) requires(Drop != m_sk_error_report);
+    net_device_state* dev_get_by_index(int) requires(Drop != m_dev_get_by_index);
+    int dev_queue_xmit(int, sk_buff*, const unsigned char*, std::size_t,
+                       std::uint16_t) requires(Drop != m_dev_queue_xmit);
     int current_pid() requires(Drop != m_current_pid);
     bool find_pid(int) requires(Drop != m_find_pid);
     ksock::file* fget_raw(int) requires(Drop != m_fget_raw);
@@ -170,6 +179,9 @@ struct jiffies_not_const : context_without<m_none> {
 };
 struct data_ready_on_skb : context_without<m_none> {
     void sk_data_ready(sk_buff&); // the callback is the sock's, not the skb's
+};
+struct xmit_without_protocol : context_without<m_none> {
+    int dev_queue_xmit(int, sk_buff*, const unsigned char*, std::size_t); // no ETH_P_*
 };
 struct skb_alloc_untyped : context_without<m_none> {
     void* skb_alloc();
@@ -236,6 +248,7 @@ TEST_CASE("stack_context: a member with a wrong signature does not model it") {
     STATIC_REQUIRE(!stack_context<jiffies_not_const>);
     STATIC_REQUIRE(!stack_context<data_ready_on_skb>);
     STATIC_REQUIRE(!stack_context<skb_alloc_untyped>);
+    STATIC_REQUIRE(!stack_context<xmit_without_protocol>);
     STATIC_REQUIRE(!stack_context<fget_by_pointer>);
     STATIC_REQUIRE(!stack_context<find_pid_by_pointer>);
 }

@@ -184,7 +184,7 @@ TEST_CASE("proto: the minimal model, toy_prot") {
 }
 
 TEST_CASE("proto: every proto of the default stack") {
-    STATIC_REQUIRE(reg::protos::size == 6);
+    STATIC_REQUIRE(reg::protos::size == 7);
     STATIC_REQUIRE(all_protos(reg::protos{}));
     STATIC_REQUIRE(proto<tcp>);
     STATIC_REQUIRE(proto<unix_dgram>);

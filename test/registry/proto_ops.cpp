@@ -165,7 +165,7 @@ TEST_CASE("proto_ops: the minimal model and a complete one") {
 }
 
 TEST_CASE("proto_ops: every ops type of the default stack, every member well-typed") {
-    STATIC_REQUIRE(reg::entries::size == 7);
+    STATIC_REQUIRE(reg::entries::size == 8);
     STATIC_REQUIRE(all_entries_ops(reg::entries{}));
 }
 

@@ -101,7 +101,7 @@ TEST_CASE("protosw_entry: a minimal entry, protosw<>, the archetype") {
 }
 
 TEST_CASE("protosw_entry: every entry of the default stack") {
-    STATIC_REQUIRE(reg::entries::size == 7);
+    STATIC_REQUIRE(reg::entries::size == 8);
     STATIC_REQUIRE(all_entries(reg::entries{}));
 }
 

@@ -286,13 +286,17 @@ TEST_CASE_TEMPLATE_APPLY(protosw_conformance, as_tuple<S::entries>::type);
 
 TEST_CASE("default_stack: registry shape") {
     STATIC_REQUIRE(S::family_count == 2);
-    STATIC_REQUIRE(S::entry_count == 7);
-    STATIC_REQUIRE(S::protos::size == 6);
-    // inetsw order: tcp, udp, ping, raw (spec §4.1)
+    STATIC_REQUIRE(S::entry_count == 8);
+    STATIC_REQUIRE(S::protos::size == 7);
+    // inetsw order: tcp, udp, udplite (udplite4_register puts it after the
+    // last permanent SOCK_DGRAM entry), ping, raw (spec §4.1)
     STATIC_REQUIRE(
         std::is_same_v<ksock::inet::inetsw,
                        ksock::type_list<ksock::inet::tcp_protosw, ksock::inet::udp_protosw,
-                                        ksock::inet::ping_protosw, ksock::inet::raw_protosw>>);
+                                        ksock::inet::udplite_protosw, ksock::inet::ping_protosw,
+                                        ksock::inet::raw_protosw>>);
+    STATIC_REQUIRE(ksock::inet::udplite_protosw::flags == 0x02);
+    STATIC_REQUIRE(ksock::inet::udplite_protosw::protocol == 136);
     STATIC_REQUIRE(ksock::inet::tcp_protosw::flags == 0x06);
     STATIC_REQUIRE(ksock::inet::udp_protosw::flags == 0x02);
     STATIC_REQUIRE(ksock::inet::ping_protosw::flags == 0x01);

@@ -4,24 +4,20 @@
 // SIOCDEVPRIVATE + 15, which sock_ioctl sends there before any other
 // handler sees them, whatever the socket's family.
 //
-// A stack's namespace has one device, its loopback device "lo" (every Linux
-// namespace is born with one, net->loopback_dev; README: "one namespace
-// whose only device is lo"). Its netdev_ops, Linux's loopback_ops, answer
-// no private request.
+// The namespace's devices are the stack's Config::devices. No driver
+// answers a private request (the net_device concept has no
+// ndo_siocdevprivate, as Linux's loopback_ops have none).
 #pragma once
 
 #include <cstring>
 
+#include <ksock/detail/type_list.hpp>
 #include <ksock/detail/uaccess.hpp>
-#include <ksock/runtime/net.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/if.hpp>
 #include <ksock/uapi/ioctls.hpp>
 
 namespace ksock {
-
-//! The name of the namespace's loopback device.
-inline constexpr char loopback_dev_name[] = "lo";
 
 //! Is \p cmd one of SIOCDEVPRIVATE .. SIOCDEVPRIVATE + 15?
 constexpr bool is_siocdevprivate(unsigned long cmd) noexcept {
@@ -35,24 +31,26 @@ inline int get_user_ifreq(ifreq& ifr, const void* arg) noexcept {
 }
 
 //! __dev_get_by_name: does \p name (NUL-terminated) name one of the
-//! namespace's devices?
-inline bool dev_get_by_name(const net&, const char* name) noexcept {
-    return std::strcmp(name, loopback_dev_name) == 0;
+//! devices \p Ds (Config::devices)?
+template <class... Ds>
+bool dev_get_by_name(type_list<Ds...>, [[maybe_unused]] const char* name) noexcept {
+    return ((std::strcmp(name, Ds::name) == 0) || ...);
 }
 
-//! dev_ioctl for a private request: the name ends at IFNAMSIZ - 1 bytes
-//! and at a colon (an alias, "lo:1", is its device's), then dev_ifsioc:
-//! ENODEV when no device has that name, else dev_siocdevprivate, where
-//! loopback_ops have neither ndo_siocdevprivate nor ndo_do_ioctl:
-//! EOPNOTSUPP. Only a request that succeeds copies the ifreq back, so the
-//! caller's buffer is never written. (dev_load would try to load a module
-//! "netdev-<name>" first: there are no modules.)
-inline int dev_ioctl_private(const net& n, ifreq& ifr) noexcept {
+//! dev_ioctl for a private request to one of \p Devices (a type_list):
+//! the name ends at IFNAMSIZ - 1 bytes and at a colon (an alias, "lo:1",
+//! is its device's), then dev_ifsioc: ENODEV when no device has that name,
+//! else dev_siocdevprivate, where no driver has ndo_siocdevprivate nor
+//! ndo_do_ioctl: EOPNOTSUPP. Only a request that succeeds copies the ifreq
+//! back, so the caller's buffer is never written. (dev_load would try to
+//! load a module "netdev-<name>" first: there are no modules.)
+template <class Devices>
+int dev_ioctl_private(Devices devices, ifreq& ifr) noexcept {
     char* name = ifr.ifr_ifrn.ifrn_name;
     name[ifnamsiz - 1] = '\0';
     if (char* colon = std::strchr(name, ':'))
         *colon = '\0';
-    if (!dev_get_by_name(n, name))
+    if (!dev_get_by_name(devices, name))
         return -enodev;
     return -eopnotsupp;
 }

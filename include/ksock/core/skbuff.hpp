@@ -101,6 +101,30 @@ void skb_orphan(Ctx& ctx, sk_buff* skb) noexcept {
     }
 }
 
+//! pskb_trim: cut the message to its first \p len bytes (a frame's link
+//! padding after the IP datagram), the chunks past them given back.
+//! Precondition: len <= msg_len.
+template <class Ctx>
+void skb_trim(Ctx& ctx, sk_buff* skb, std::uint32_t len) noexcept {
+    std::uint32_t left = len;
+    sk_buff* s = skb;
+    for (;; s = s->frag_next) {
+        if (s->len > left)
+            s->len = left;
+        left -= s->len;
+        if (!left || !s->frag_next)
+            break;
+    }
+    sk_buff* rest = s->frag_next;
+    s->frag_next = nullptr;
+    while (rest) {
+        sk_buff* n = rest->frag_next;
+        ctx.skb_free(rest);
+        rest = n;
+    }
+    skb->msg_len = len;
+}
+
 //! skb_queue_purge's loop, out of line: most queues a sock is destroyed
 //! with are empty.
 template <class Ctx>

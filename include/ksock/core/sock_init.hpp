@@ -20,7 +20,9 @@
 #include <ksock/registry/context.hpp>
 #include <ksock/registry/proto.hpp>
 #include <ksock/runtime/net.hpp>
+#include <ksock/uapi/socket.hpp>
 #include <ksock/uapi/types.hpp>
+#include <ksock/uapi/value_names.hpp>
 
 namespace ksock {
 
@@ -118,11 +120,12 @@ void sock_init_data(ksock::socket* so, sock& sk, Trace& trace) noexcept {
     if constexpr (Trace::enabled) {
         trace.field("sk_rcvbuf", sk.sk_rcvbuf);
         trace.field("sk_sndbuf", sk.sk_sndbuf);
-        trace.field("sk_state (TCP_CLOSE)", sk.sk_state());
-        trace.field("sk_type", sk.sk_type);
+        trace.field("sk_state", sk.sk_state(), names_in(value_base::dec, tcp_state_names));
+        trace.field("sk_type", sk.sk_type, names_in(value_base::dec, sock_type_names));
         trace.field("sk_uid", sk.sk_uid);
         trace.field("sk_rcvlowat", sk.sk_rcvlowat);
-        trace.field("sk_rcvtimeo (MAX_SCHEDULE_TIMEOUT)", sk.sk_rcvtimeo);
+        trace.field("sk_rcvtimeo", sk.sk_rcvtimeo,
+                    names_in(value_base::dec, schedule_timeout_names));
         trace.field("sk_peek_off", sk.sk_peek_off);
         trace.field("sk_pacing_shift", sk.sk_pacing_shift);
         trace.field("sk_incoming_cpu", sk.sk_incoming_cpu());

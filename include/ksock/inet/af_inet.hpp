@@ -53,6 +53,10 @@ enum rtn_type : std::uint8_t {
 constexpr std::uint32_t lo_broadcast() noexcept {
     return ksock::cpu_to_be32(0x7fffffffu);
 }
+//! 127.0.0.1 in network order.
+constexpr std::uint32_t htonl_loopback() noexcept {
+    return ksock::cpu_to_be32(inaddr_loopback);
+}
 
 //! inet_addr_type for a namespace whose only device is lo (127.0.0.1/8):
 //! 0.0.0.0/8 and 255.255.255.255 are "broadcast", 224.0.0.0/4 multicast,
@@ -70,6 +74,10 @@ constexpr rtn_type inet_addr_type(std::uint32_t addr) noexcept {
         return a == 0x7fffffffu ? rtn_broadcast : rtn_local;
     return rtn_unicast;
 }
+
+//! inet_addr_type over the namespace's addresses (ip/in_device.hpp).
+template <class Ctx>
+rtn_type inet_addr_type(Ctx& ctx, std::uint32_t addr) noexcept;
 
 //! inet_can_nonlocal_bind: may the socket bind an address no local device
 //! has (net.ipv4.ip_nonlocal_bind, IP_FREEBIND, IP_TRANSPARENT)?
@@ -196,7 +204,7 @@ int inet_bind(Ctx& ctx, ksock::socket& so, const sockaddr* uaddr, int addr_len) 
                 return ts.result(-eafnosupport);
         }
         const ipv4_sysctl& sysctl = ipv4_net(ctx).sysctl;
-        const rtn_type chk = inet_addr_type(sin.sin_addr.s_addr);
+        const rtn_type chk = inet_addr_type(ctx, sin.sin_addr.s_addr);
         if (!inet_addr_valid_or_nonlocal(sysctl, inet, sin.sin_addr.s_addr, chk))
             return ts.result(-eaddrnotavail);
         const unsigned short snum = ksock::be16_to_cpu(sin.sin_port);

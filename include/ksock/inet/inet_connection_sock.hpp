@@ -90,7 +90,25 @@ static_assert(offsetof(inet_connection_sock, icsk_inet) == 0,
               "ksock::inet::inet_connection_sock: icsk_inet must be at offset 0");
 
 //! inet_csk(sk): the checked layout cast to a inet_connection_sock (objects/layout.hpp).
-inline constexpr sk_caster<inet_connection_sock> inet_csk{};
+inline constexpr sk_caster<inet_connection_sock> inet_csk{"inet_csk"};
+
+inline constexpr std::uint8_t icsk_ack_sched = 1;  //!< ICSK_ACK_SCHED
+inline constexpr std::uint8_t icsk_ack_pushed = 4; //!< ICSK_ACK_PUSHED
+//! net.ipv4.tcp_pingpong_thresh: ksock's ipv4_sysctl has no such entry yet;
+//! this is Linux's default (and the host's value).
+inline constexpr std::uint8_t tcp_pingpong_thresh = 1;
+
+//! Delayed-ACK ("pingpong") mode: an interactive connection's ACKs wait
+//! for data to ride on. TCP_QUICKACK reads its opposite.
+constexpr bool inet_csk_in_pingpong_mode(const inet_connection_sock& icsk) noexcept {
+    return icsk.icsk_ack.pingpong >= tcp_pingpong_thresh;
+}
+constexpr void inet_csk_enter_pingpong_mode(inet_connection_sock& icsk) noexcept {
+    icsk.icsk_ack.pingpong = tcp_pingpong_thresh;
+}
+constexpr void inet_csk_exit_pingpong_mode(inet_connection_sock& icsk) noexcept {
+    icsk.icsk_ack.pingpong = 0;
+}
 
 } // namespace ksock::inet
 

@@ -22,6 +22,7 @@
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/in.hpp>
 #include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/value_names.hpp>
 
 namespace ksock::inet {
 
@@ -167,7 +168,7 @@ struct inet_create {
                 ++ctx.net().sock_inuse;
             if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
                 tr.field("obj_size", static_cast<long long>(e.prot->obj_size));
-                tr.field("sk_family", sk.sk_family());
+                tr.field("sk_family", sk.sk_family(), names_in(value_base::dec, af_names));
                 tr.text("sk_prot", sk.sk_prot()->name);
                 tr.field("sk_wmem_alloc", sk.sk_wmem_alloc);
                 tr.field("sk_cgrp_data.classid", sk.sk_cgrp_data.classid);
@@ -181,7 +182,8 @@ struct inet_create {
         sysctl_values(inet, ipv4_net(ctx).sysctl, ctx.net().sysctl);
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
             tr.field("sk_reuse", sk.sk_reuse());
-            tr.field("inet_flags", static_cast<long long>(inet.inet_flags));
+            tr.field("inet_flags", static_cast<long long>(inet.inet_flags),
+                     names_in(value_base::hex, inet_flags_names));
             tr.field("inet_num", inet.inet_num());
             tr.field("pmtudisc", inet.pmtudisc);
         }
@@ -190,7 +192,7 @@ struct inet_create {
         protocol_values(inet, e, protocol);
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
             tr.text("sk_destruct", kf::name(sk.sk_destruct));
-            tr.field("sk_protocol", sk.sk_protocol);
+            tr.field("sk_protocol", sk.sk_protocol, names_in(value_base::dec, ipproto_names));
             tr.field("uc_ttl", inet.uc_ttl);
             tr.field("mc_ttl", inet.mc_ttl);
         }
@@ -215,11 +217,12 @@ struct inet_create {
         trace_scope ts(tr, "inet_create");
         so.state = ss_unconnected;
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
-            tr.field("answer->type", Entry::type);
-            tr.field("answer->protocol", Entry::protocol);
+            tr.field("answer->type", Entry::type, names_in(value_base::dec, sock_type_names));
+            tr.field("answer->protocol", Entry::protocol, names_in(value_base::dec, ipproto_names));
             tr.text("answer->prot", P::name);
-            tr.field("answer->flags", Entry::flags);
-            tr.field("protocol", protocol);
+            tr.field("answer->flags", Entry::flags,
+                     names_in(value_base::hex, inet_protosw_flag_names));
+            tr.field("protocol", protocol, names_in(value_base::dec, ipproto_names));
         }
         // Step 5: raw sockets need CAP_NET_RAW, checked only after a match
         // (sock->type is the entry's).

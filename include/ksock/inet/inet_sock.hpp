@@ -8,6 +8,7 @@
 
 #include <ksock/objects/layout.hpp>
 #include <ksock/objects/sock.hpp>
+#include <ksock/uapi/value_names.hpp>
 
 namespace ksock::inet {
 
@@ -34,6 +35,30 @@ enum inet_flags_bit : unsigned {
     inet_flags_bind_address_no_port = 18,
     inet_flags_defer_connect = 19,
 };
+//! inet_flags' bits, for traces.
+inline constexpr value_name inet_flags_names[] = {
+    {1LL << inet_flags_pktinfo, 1LL << inet_flags_pktinfo, "INET_FLAGS_PKTINFO"},
+    {1LL << inet_flags_ttl, 1LL << inet_flags_ttl, "INET_FLAGS_TTL"},
+    {1LL << inet_flags_tos, 1LL << inet_flags_tos, "INET_FLAGS_TOS"},
+    {1LL << inet_flags_recvopts, 1LL << inet_flags_recvopts, "INET_FLAGS_RECVOPTS"},
+    {1LL << inet_flags_retopts, 1LL << inet_flags_retopts, "INET_FLAGS_RETOPTS"},
+    {1LL << inet_flags_passsec, 1LL << inet_flags_passsec, "INET_FLAGS_PASSSEC"},
+    {1LL << inet_flags_origdstaddr, 1LL << inet_flags_origdstaddr, "INET_FLAGS_ORIGDSTADDR"},
+    {1LL << inet_flags_checksum, 1LL << inet_flags_checksum, "INET_FLAGS_CHECKSUM"},
+    {1LL << inet_flags_recvfragsize, 1LL << inet_flags_recvfragsize, "INET_FLAGS_RECVFRAGSIZE"},
+    {1LL << inet_flags_recverr, 1LL << inet_flags_recverr, "INET_FLAGS_RECVERR"},
+    {1LL << inet_flags_recverr_rfc4884, 1LL << inet_flags_recverr_rfc4884,
+     "INET_FLAGS_RECVERR_RFC4884"},
+    {1LL << inet_flags_freebind, 1LL << inet_flags_freebind, "INET_FLAGS_FREEBIND"},
+    {1LL << inet_flags_hdrincl, 1LL << inet_flags_hdrincl, "INET_FLAGS_HDRINCL"},
+    {1LL << inet_flags_mc_loop, 1LL << inet_flags_mc_loop, "INET_FLAGS_MC_LOOP"},
+    {1LL << inet_flags_mc_all, 1LL << inet_flags_mc_all, "INET_FLAGS_MC_ALL"},
+    {1LL << inet_flags_transparent, 1LL << inet_flags_transparent, "INET_FLAGS_TRANSPARENT"},
+    {1LL << inet_flags_is_icsk, 1LL << inet_flags_is_icsk, "INET_FLAGS_IS_ICSK"},
+    {1LL << inet_flags_nodefrag, 1LL << inet_flags_nodefrag, "INET_FLAGS_NODEFRAG"},
+    {1LL << inet_flags_bind_address_no_port, 1LL << inet_flags_bind_address_no_port,
+     "INET_FLAGS_BIND_ADDRESS_NO_PORT"},
+    {1LL << inet_flags_defer_connect, 1LL << inet_flags_defer_connect, "INET_FLAGS_DEFER_CONNECT"}};
 
 //! struct inet_cork_full, as far as a fresh socket has one: all zero.
 struct inet_cork_full {
@@ -96,7 +121,7 @@ static_assert(std::is_standard_layout_v<inet_sock>,
 static_assert(offsetof(inet_sock, sk) == 0, "ksock::inet::inet_sock: sk must be at offset 0");
 
 //! inet_sk(sk): the checked layout cast to a inet_sock (objects/layout.hpp).
-inline constexpr sk_caster<inet_sock> inet_sk{};
+inline constexpr sk_caster<inet_sock> inet_sk{"inet_sk"};
 
 } // namespace ksock::inet
 

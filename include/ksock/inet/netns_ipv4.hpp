@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include <ksock/inet/snmp.hpp>
 #include <ksock/inet/tcp/tcp_congestion_ops.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/tcp.hpp>
@@ -21,8 +22,12 @@ struct ipv4_sysctl {
     int tcp_wmem[3] = {4096, 16384, 4194304};
     int tcp_rmem[3] = {4096, 131072, 6291456};
     int tcp_reordering = 3;
-    int tcp_timestamps = 1;   //!< SYNs carry TCP timestamps (12 bytes of every header)
-    int tcp_min_snd_mss = 48; //!< the least MSS tcp_mtu_to_mss gives
+    int tcp_timestamps = 1;     //!< SYNs carry TCP timestamps (12 bytes of every header)
+    int tcp_window_scaling = 1; //!< SYNs offer window scaling (the clamp's limit)
+    int tcp_app_win = 31;       //!< 1/2^tcp_app_win of the window is kept for the application
+    int tcp_min_snd_mss = 48;   //!< the least MSS tcp_mtu_to_mss gives
+    //! Unsent bytes above which a TCP socket is not writable (TCP_NOTSENT_LOWAT's default)
+    std::uint32_t tcp_notsent_lowat = 0xffffffffu;
     int ip_default_ttl = 64;
     int ip_no_pmtu_disc = 0;
     gid_t ping_group_range[2] = {1, 0}; //!< empty: nobody may open ping sockets
@@ -39,13 +44,39 @@ struct ipv4_sysctl {
     int ip_nonlocal_bind = 0;
     int icmp_echo_ignore_all = 0;
     int icmp_echo_ignore_broadcasts = 1;
+    int ipfrag_time = 30; //!< seconds a datagram's fragments may take to arrive
+    //! net.ipv4.conf.all.arp_notify: a gratuitous ARP when a device comes
+    //! up (Linux sends none when an address is added, whatever this says).
+    int arp_notify = 0;
+    //! net.ipv4.conf.all.arp_accept: learn neighbours from unsolicited ARP.
+    int arp_accept = 0;
 
     friend constexpr bool operator==(const ipv4_sysctl&, const ipv4_sysctl&) = default;
+};
+
+//! net.ipv4.neigh.default.* (arp_tbl's neigh_parms), Linux's units.
+struct neigh_parms {
+    int mcast_solicit = 3;
+    int ucast_solicit = 3;
+    int app_solicit = 0;
+    int mcast_resolicit = 0;
+    int retrans_time_ms = 1000;
+    int base_reachable_time_ms = 30000;
+    int delay_first_probe_time = 5; //!< seconds
+    int gc_stale_time = 60;         //!< seconds
+    int locktime = 100;             //!< USER_HZ ticks: 1 s
+    int gc_thresh1 = 128;
+    int gc_interval = 30; //!< seconds
+
+    friend constexpr bool operator==(const neigh_parms&, const neigh_parms&) = default;
 };
 
 //! struct netns_ipv4.
 struct netns_ipv4 {
     ipv4_sysctl sysctl;
+    neigh_parms neigh;
+    //! The namespace's SNMP counters (/proc/net/snmp).
+    ipv4_mib mib;
 
     //! The algorithm net.ipv4.tcp_congestion_control names, as Linux keeps it
     //! in the namespace (a pointer, not a name looked up per socket): resolved

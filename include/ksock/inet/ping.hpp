@@ -150,7 +150,7 @@ struct ping_prot : ip4_datagram_proto<ping_prot, inet_sock> {
             !(addr.sin_family == af_unspec && addr.sin_addr.s_addr == inaddr_any))
             return ts.result(-eafnosupport);
         inet_sock& inet = *inet_sk(&sk);
-        const rtn_type chk = inet_addr_type(addr.sin_addr.s_addr);
+        const rtn_type chk = inet_addr_type(ctx, addr.sin_addr.s_addr);
         if (addr.sin_addr.s_addr != inaddr_any &&
             (chk == rtn_multicast || chk == rtn_broadcast ||
              (chk != rtn_local && !inet_can_nonlocal_bind(ipv4_net(ctx).sysctl, inet))))
@@ -189,16 +189,17 @@ struct ping_prot : ip4_datagram_proto<ping_prot, inet_sock> {
         if (const int err = ip_datagram_dest(sk, msg, msg.msg_name != nullptr, false, daddr, port))
             return ts.result(err);
         rtable rt{};
-        if (const int err = ip_route_output_flow(sk, daddr, rt))
+        if (const int err = ip_route_output_flow(ctx, sk, daddr, rt))
             return ts.result(err);
         int err = 0;
-        sk_buff* skb = ip_make_skb(ctx, sk, msg, sizeof(icmphdr), len - sizeof(icmphdr), &err);
+        sk_buff* skb = ip_make_skb(ctx, sk, msg, sizeof(icmphdr), len - sizeof(icmphdr), rt, &err);
         if (!skb)
             return ts.result(err);
         const icmphdr h{icmp_t_echo, 0, 0, inet.inet_sport, user.sequence};
         skb_store_bits(skb, sizeof(iphdr), &h, sizeof h);
         icmp_set_checksum(skb, sizeof(iphdr), len);
-        ip_push_pending_frames(ctx, inet, skb, ipproto_icmp, rt);
+        if (const int e = ip_push_pending_frames(ctx, inet, skb, ipproto_icmp, rt))
+            return ts.result(e); // ping_v4_sendmsg returns ip_push_pending_frames' error
         return static_cast<long>(len);
     }
 

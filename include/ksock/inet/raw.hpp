@@ -112,7 +112,7 @@ struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
         if (const int err = sockaddr_in_from(uaddr, addr_len, addr))
             return ts.result(err);
         inet_sock& inet = *inet_sk(&sk);
-        const rtn_type chk = inet_addr_type(addr.sin_addr.s_addr);
+        const rtn_type chk = inet_addr_type(ctx, addr.sin_addr.s_addr);
         if (!inet_addr_valid_or_nonlocal(ipv4_net(ctx).sysctl, inet, addr.sin_addr.s_addr, chk))
             return ts.result(-eaddrnotavail);
         inet.inet_rcv_saddr() = inet.inet_saddr = addr.sin_addr.s_addr;
@@ -134,6 +134,8 @@ struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
     //! header longer than the packet, is EINVAL. 0 or -errno.
     template <class Ctx>
     static int send_hdrinc(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, const rtable& rt) {
+        if (len > rt.mtu)
+            return -emsgsize; // raw_send_hdrinc never fragments
         int err = 0;
         const std::uint32_t truesize = ip_truesize(len, len); // all linear
         sk_buff* skb =
@@ -162,8 +164,12 @@ struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
             if (!h.id)
                 h.id = ip_select_ident(ctx);
             ip_send_check(skb, h, iphlen);
+            if (h.protocol == ipproto_icmp)
+                icmp_out_count(ctx, skb, iphlen);
         }
-        ip_local_out(ctx, skb);
+        err = ip_output(ctx, skb, rt);
+        if (err && !(err == -enobufs && !inet_test_bit(*inet_sk(&sk), inet_flags_recverr)))
+            return err;
         return 0;
     }
 
@@ -186,7 +192,7 @@ struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
         if (const int err = ip_datagram_dest(sk, msg, msg.msg_namelen != 0, true, daddr, port))
             return ts.result(err);
         rtable rt{};
-        if (const int err = ip_route_output_flow(sk, daddr, rt))
+        if (const int err = ip_route_output_flow(ctx, sk, daddr, rt))
             return ts.result(err);
         if (hdrincl) {
             if (const int err = send_hdrinc(ctx, sk, msg, len, rt))
@@ -194,10 +200,14 @@ struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
             return static_cast<long>(len);
         }
         int err = 0;
-        sk_buff* skb = ip_make_skb(ctx, sk, msg, 0, len, &err);
+        sk_buff* skb = ip_make_skb(ctx, sk, msg, 0, len, rt, &err);
         if (!skb)
             return ts.result(err);
-        ip_push_pending_frames(ctx, inet, skb, static_cast<std::uint8_t>(inet.inet_num()), rt);
+        err =
+            ip_push_pending_frames(ctx, inet, skb, static_cast<std::uint8_t>(inet.inet_num()), rt);
+        // raw_sendmsg: a full device queue is no error without IP_RECVERR.
+        if (err && !(err == -enobufs && !inet_test_bit(inet, inet_flags_recverr)))
+            return ts.result(err);
         return static_cast<long>(len);
     }
 

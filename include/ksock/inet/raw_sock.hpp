@@ -22,7 +22,7 @@ static_assert(std::is_standard_layout_v<raw_sock>,
 static_assert(offsetof(raw_sock, inet) == 0, "ksock::inet::raw_sock: inet must be at offset 0");
 
 //! raw_sk(sk): the checked layout cast to a raw_sock (objects/layout.hpp).
-inline constexpr sk_caster<raw_sock> raw_sk{};
+inline constexpr sk_caster<raw_sock> raw_sk{"raw_sk"};
 
 } // namespace ksock::inet
 

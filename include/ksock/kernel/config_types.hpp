@@ -11,6 +11,7 @@
 #include <ksock/policy/security.hpp>
 #include <ksock/policy/trace.hpp>
 #include <ksock/policy/wait.hpp>
+#include <ksock/registry/net_devices.hpp>
 #include <ksock/registry/registry.hpp>
 #include <ksock/runtime/task.hpp>
 #include <ksock/uapi/cmsg.hpp>
@@ -21,6 +22,8 @@ template <class Config>
 struct config_types {
     using config = Config;
     using registry = ksock::registry<typename Config::families>;
+    //! Config::devices, checked (registry/net_devices.hpp).
+    using devices = ksock::net_devices<typename Config::devices>;
     using trace_type = typename Config::trace;
     using lock_type = typename Config::lock;
     using fault_type = typename Config::fault;

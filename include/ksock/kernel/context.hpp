@@ -13,13 +13,16 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <ksock/core/dev.hpp>
 #include <ksock/core/scm.hpp>
+#include <ksock/core/skbuff.hpp>
 #include <ksock/core/sock_init.hpp>
 #include <ksock/detail/type_list.hpp>
 #include <ksock/kernel/config_types.hpp>
 #include <ksock/kernel/file_table.hpp>
 #include <ksock/kernel/storage.hpp>
 #include <ksock/objects/kfunc.hpp>
+#include <ksock/objects/net_device_state.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/socket.hpp>
 #include <ksock/platform.hpp>
@@ -30,6 +33,7 @@
 #include <ksock/runtime/net.hpp>
 #include <ksock/runtime/pool.hpp>
 #include <ksock/runtime/task.hpp>
+#include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/poll.hpp>
 
 namespace ksock::kernel {
@@ -39,6 +43,7 @@ class context : public config_types<Config> {
     using types = config_types<Config>;
 
 public:
+    using typename types::devices;
     using typename types::fault_type;
     using typename types::hooks_type;
     using typename types::lock_type;
@@ -239,6 +244,52 @@ public:
         return n;
     }
 
+    // --- devices ----------------------------------------------------------------
+
+    //! The instance of device driver \p D (one of Config::devices).
+    template <class D>
+    D& device() noexcept {
+        static_assert(devices::template has<D>,
+                      "ksock::kernel::context::device<D>: D is not in Config::devices");
+        return devs_.template get<D>();
+    }
+    //! The stack's state of device \p ifindex, or null when there is none
+    //! (dev_get_by_index).
+    net_device_state* dev_get_by_index(int ifindex) noexcept {
+        if (ifindex < 1 || static_cast<std::size_t>(ifindex) > devices::count)
+            return nullptr;
+        return &netdev_[ifindex - 1];
+    }
+    //! f.template operator()<D>(D& driver, net_device_state&) for the device
+    //! of \p ifindex (the generated switch). Precondition: it exists.
+    template <class F>
+    decltype(auto) with_device(int ifindex, F&& f) {
+        return devices::with_device(ifindex, [&]<class D>() -> decltype(auto) {
+            return f.template operator()<D>(devs_.template get<D>(), netdev_[ifindex - 1]);
+        });
+    }
+    //! dev_queue_xmit (core/dev.hpp) on device \p ifindex; ENODEV (the skb
+    //! freed) when there is none.
+    int dev_queue_xmit(int ifindex, sk_buff* skb, const unsigned char* hh, std::size_t hh_len,
+                       std::uint16_t protocol) {
+        if constexpr (devices::count == 0) {
+            (void)ifindex;
+            (void)hh;
+            (void)hh_len;
+            (void)protocol;
+            kfree_skb(*this, skb);
+            return -enodev;
+        } else {
+            if (!dev_get_by_index(ifindex)) {
+                kfree_skb(*this, skb);
+                return -enodev;
+            }
+            return with_device(ifindex, [&]<class D>(D& d, net_device_state& st) {
+                return ksock::dev_queue_xmit(*this, d, st, skb, hh, hh_len, protocol);
+            });
+        }
+    }
+
     // --- tasks and descriptors (kernel/ only) ---------------------------------
 
     //! `current`.
@@ -303,7 +354,7 @@ public:
     //! a union that stays all-zero until then, so a constinit stack is .bss.
     struct booted_state {
         ksock::net net;
-        pernet_storage<typename Config::families> pernet;
+        pernet_storage<Config, typename Config::families> pernet;
     };
     proto_pools<Config, protos> pools_{};
     pool<sockfs_slot, Config::max_sockets> sockets_{};
@@ -318,6 +369,10 @@ public:
     //! The skbs' data chunks, by skb slot; never zeroed (data is written
     //! before it is read).
     unsigned char skb_data_[Config::skbs][Config::skb_data_size]{};
+    //! The device drivers' instances, and the stack's state of each device
+    //! (index ifindex - 1).
+    device_storage<typename Config::devices> devs_{};
+    net_device_state netdev_[devices::count ? devices::count : 1]{};
     unsigned long last_ino_ = 0;
     unsigned long jiffies_ = 0;
     wakeup_fn wakeup_ = nullptr;
@@ -352,6 +407,16 @@ private:
         sockets_.create();
         skbs_.create();
         scm_fp_.create();
+        int ifindex = 1;
+        ksock::detail::for_each_type(typename devices::list{}, [&]<class D>() {
+            netdev_register(devs_.template get<D>(), netdev_[ifindex - 1], ifindex);
+            ++ifindex;
+        });
+        // pernet_operations' .init of every family, in registration order.
+        ksock::detail::for_each_type(typename registry::families{}, [&]<class F>() {
+            if constexpr (family_has_net_init<F, context>)
+                F::net_init(*this);
+        });
         platform::store_release(&booted_, true);
     }
 

@@ -184,7 +184,7 @@ inline int sys_ioctl(K& k, int fd, unsigned long cmd, void* arg) {
         ifreq ifr;
         if (const int err = get_user_ifreq(ifr, arg))
             return err;
-        return dev_ioctl_private(k.net(), ifr);
+        return dev_ioctl_private(typename K::devices::list{}, ifr);
     }
     auto* so = static_cast<ksock::socket*>(f->private_data);
     const int err = K::registry::with_entry_inline(

@@ -18,6 +18,7 @@
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/fcntl.hpp>
 #include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/value_names.hpp>
 
 namespace ksock::kernel {
 
@@ -168,8 +169,8 @@ inline int sys_socket(K& k, int family, int type, int protocol) {
     using registry = typename K::registry;
     trace_scope ts(k.trace_, "__sys_socket");
     if constexpr (K::trace_type::enabled) {
-        k.trace_.field("family", family);
-        k.trace_.field("type", type);
+        k.trace_.field("family", family, names_in(value_base::dec, af_names));
+        k.trace_.field("type", type, names_in(value_base::dec, sock_type_names));
         k.trace_.field("protocol", protocol);
     }
     // update_socket_protocol(): the BPF hook returns protocol unchanged.

@@ -14,6 +14,7 @@
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/fcntl.hpp>
 #include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/value_names.hpp>
 
 namespace ksock::kernel {
 
@@ -38,8 +39,9 @@ inline ksock::socket* sock_alloc(K& k) {
     ei.vfs_inode = inode{++k.last_ino_, s_ifsock | s_irwxugo, c.fsuid, c.fsgid};
     if constexpr (K::trace_type::enabled) {
         k.trace_.field("inode.i_ino", static_cast<long long>(ei.vfs_inode.i_ino));
-        k.trace_.field("inode.i_mode (S_IFSOCK | 0777)", ei.vfs_inode.i_mode);
-        k.trace_.field("socket.state (SS_UNCONNECTED)", ei.socket.state);
+        k.trace_.field("inode.i_mode", ei.vfs_inode.i_mode,
+                       names_in(value_base::oct, i_mode_names));
+        k.trace_.field("socket.state", ei.socket.state, names_in(value_base::dec, ss_names));
     }
     return &ei.socket;
 }
@@ -93,7 +95,7 @@ inline ksock::file* sock_alloc_file(K& k, ksock::socket* so, int flags,
     so->file = f;
     if constexpr (K::trace_type::enabled) {
         k.trace_.text("file name (sk_prot_creator->name)", f->f_name);
-        k.trace_.field("f_flags", f->f_flags);
+        k.trace_.field("f_flags", f->f_flags, names_in(value_base::oct, o_flag_names));
     }
     return f;
 }

@@ -16,6 +16,7 @@
 #include <ksock/uapi/msghdr.hpp>
 #include <ksock/uapi/sockaddr.hpp>
 #include <ksock/uapi/types.hpp>
+#include <ksock/uapi/value_names.hpp>
 
 namespace ksock::kernel {
 
@@ -26,7 +27,7 @@ inline long sock_sendmsg(K& k, ksock::socket& so, kmsghdr& msg) {
     trace_scope ts(k.trace_, "sock_sendmsg");
     if constexpr (K::trace_type::enabled) {
         k.trace_.field("len", static_cast<long long>(len));
-        k.trace_.field("msg_flags", msg.msg_flags);
+        k.trace_.field("msg_flags", msg.msg_flags, names_in(value_base::hex, msg_flag_names));
     }
     if (const int err = k.hooks_.socket_sendmsg(so, len))
         return ts.result(err);
@@ -44,7 +45,7 @@ inline long sock_recvmsg(K& k, ksock::socket& so, kmsghdr& msg, int flags) {
     trace_scope ts(k.trace_, "sock_recvmsg");
     if constexpr (K::trace_type::enabled) {
         k.trace_.field("len", static_cast<long long>(len));
-        k.trace_.field("flags", flags);
+        k.trace_.field("flags", flags, names_in(value_base::hex, msg_flag_names));
     }
     if (const int err = k.hooks_.socket_recvmsg(so, len, flags))
         return ts.result(err);

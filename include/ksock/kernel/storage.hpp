@@ -39,6 +39,12 @@ struct proto_slot<P, N> {
     typename P::state_type state;
 };
 
+//! A device driver's instance.
+template <class D>
+struct device_slot {
+    D dev{};
+};
+
 //! Every proto's slot, P's found by slot<P>(); Config::proto_objects<P>
 //! sizes each pool.
 template <class Config, class L>
@@ -52,13 +58,20 @@ struct proto_pools<Config, type_list<Ps...>>
     }
 };
 
-//! One family's part of the namespace (F::pernet_type), if it has one.
-template <class F>
+//! One family's part of the namespace, if it has one: its
+//! pernet_storage_type<Config> where it sizes tables by the Config, else
+//! its pernet_type.
+template <class F, class Config>
 struct pernet_slot {};
-template <class F>
+template <class F, class Config>
 requires family_has_pernet<F>
-struct pernet_slot<F> {
+struct pernet_slot<F, Config> {
     typename F::pernet_type pernet;
+};
+template <class F, class Config>
+requires family_has_pernet_storage<F, Config>
+struct pernet_slot<F, Config> {
+    typename F::template pernet_storage_type<Config> pernet;
 };
 
 //! The pernet_type of F, or void.
@@ -68,11 +81,13 @@ template <family_has_pernet F>
 struct pernet_type_of<F> : std::type_identity<typename F::pernet_type> {};
 
 //! Every family's part of the namespace; T's found by get<T>() (Linux's
-//! net_generic, resolved while compiling).
-template <class L>
+//! net_generic, resolved while compiling), T being the family's
+//! pernet_type (a reference to the base of what is stored, where the
+//! family stores more).
+template <class Config, class L>
 struct pernet_storage;
-template <class... Fs>
-struct pernet_storage<type_list<Fs...>> : pernet_slot<Fs>... {
+template <class Config, class... Fs>
+struct pernet_storage<Config, type_list<Fs...>> : pernet_slot<Fs, Config>... {
     using types = type_list<typename pernet_type_of<Fs>::type...>;
     template <class T>
     static constexpr bool has = ksock::detail::contains_v<T, types>;
@@ -82,7 +97,22 @@ struct pernet_storage<type_list<Fs...>> : pernet_slot<Fs>... {
         static_assert(has<T>, "ksock::kernel::pernet_storage: no registered family declares this "
                               "pernet_type");
         using F = ksock::detail::at_t<ksock::detail::index_of_v<T, types>, type_list<Fs...>>;
-        return static_cast<pernet_slot<F>&>(*this).pernet;
+        return static_cast<pernet_slot<F, Config>&>(*this).pernet;
+    }
+};
+
+//! One instance of every device driver of Config::devices (a driver's own
+//! state: registers, a file descriptor, the far end of a test link), D's
+//! found by get<D>(). Built with the stack (a constinit stack needs drivers
+//! whose default constructor is constexpr), never reset at boot, so a
+//! program may set a driver up before the stack's first call.
+template <class L>
+struct device_storage;
+template <class... Ds>
+struct device_storage<type_list<Ds...>> : device_slot<Ds>... {
+    template <class D>
+    constexpr D& get() noexcept {
+        return static_cast<device_slot<D>&>(*this).dev;
     }
 };
 

@@ -16,12 +16,15 @@
 //    is well-defined whenever the object is really an Outer;
 //  * in debug builds (KSOCK_CHECKED_CASTS, on unless NDEBUG) the cast also
 //    asks the object's proto (sk->sk_prot) whether the allocated type begins
-//    with the target, and traps if not.
+//    with the target; if not, it reports the cast and the object and stops
+//    (layout_cast_failure.hpp: a handler the program may replace).
 #pragma once
 
 #include <cstddef>
 #include <type_traits>
 
+#include <ksock/detail/type_name.hpp>
+#include <ksock/objects/layout_cast_failure.hpp>
 #include <ksock/objects/proto_desc.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/objects/socket.hpp>
@@ -33,12 +36,6 @@
 #else
 #define KSOCK_CHECKED_CASTS 1
 #endif
-#endif
-
-//! What a failed run-time check does; a firmware build may route it to its
-//! own fault handler by defining KSOCK_ASSERT_FAIL(msg) before including ksock.
-#ifndef KSOCK_ASSERT_FAIL
-#define KSOCK_ASSERT_FAIL(msg) ::ksock::platform::trap()
 #endif
 
 namespace ksock {
@@ -98,12 +95,12 @@ constexpr To& member_ref(From& o) noexcept {
 
 namespace detail {
 template <class To>
-constexpr void check_sk_type(const sock* sk) noexcept {
+constexpr void check_sk_type(const sock* sk, const char* cast) noexcept {
     if constexpr (KSOCK_CHECKED_CASTS) {
         // A null proto means "not made by a stack" (a constexpr image or a
         // hand-built object): nothing to check against.
         if (sk && sk->sk_prot() && !sk->sk_prot()->contains(type_id<To>()))
-            KSOCK_ASSERT_FAIL("ksock: layout cast to a type the object does not begin with");
+            layout_cast_failed(cast, type_name<To>(), sk);
     }
 }
 } // namespace detail
@@ -111,24 +108,26 @@ constexpr void check_sk_type(const sock* sk) noexcept {
 //! Checked first-member downcast, the generic form of tcp_sk() and friends.
 template <class To, class From>
 requires begins_with<To, From> && sock_object<From>
-constexpr To* sk_cast(From* p) noexcept {
-    detail::check_sk_type<To>(reinterpret_cast<const sock*>(p));
+constexpr To* sk_cast(From* p, const char* cast = "sk_cast") noexcept {
+    detail::check_sk_type<To>(reinterpret_cast<const sock*>(p), cast);
     return reinterpret_cast<To*>(p);
 }
 template <class To, class From>
 requires begins_with<To, From> && sock_object<From>
-constexpr const To* sk_cast(const From* p) noexcept {
-    detail::check_sk_type<To>(reinterpret_cast<const sock*>(p));
+constexpr const To* sk_cast(const From* p, const char* cast = "sk_cast") noexcept {
+    detail::check_sk_type<To>(reinterpret_cast<const sock*>(p), cast);
     return reinterpret_cast<const To*>(p);
 }
 
 //! A named layout cast (inet_sk, tcp_sk, unix_sk ...): sk_cast<To> as a
 //! function object taking a sock* or a const sock*. A family defines its
-//! own beside its object types: `inline constexpr sk_caster<tcp_sock> tcp_sk{};`.
+//! own beside its object types: `inline constexpr sk_caster<tcp_sock> tcp_sk{"tcp_sk"};`
+//! (the name is what a failed check reports).
 template <class To>
 struct sk_caster {
-    To* operator()(sock* sk) const noexcept { return sk_cast<To>(sk); }
-    const To* operator()(const sock* sk) const noexcept { return sk_cast<To>(sk); }
+    const char* name = "sk_cast"; //!< the cast's name, for a failure report
+    To* operator()(sock* sk) const noexcept { return sk_cast<To>(sk, name); }
+    const To* operator()(const sock* sk) const noexcept { return sk_cast<To>(sk, name); }
 };
 
 //! Upcast to the embedded sock: always valid, no check needed.

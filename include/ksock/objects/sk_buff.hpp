@@ -116,6 +116,46 @@ std::size_t skb_walk(const sk_buff* skb, std::size_t off, std::size_t len, F&& f
     return done;
 }
 
+//! skb_copy_bits (also the drivers' way to read a received frame): \p len bytes of the message from
+//! \p off into \p to.
+inline void skb_copy_bits(const sk_buff* skb, std::size_t off, void* to, std::size_t len) noexcept {
+    auto* out = static_cast<unsigned char*>(to);
+    skb_walk(skb, off, len, [&](const unsigned char* p, std::size_t k) {
+        std::memcpy(out, p, k);
+        out += k;
+        return k;
+    });
+}
+
+//! skb_store_bits (also the drivers' way to fill a frame sink.alloc gave): write \p len bytes at \p
+//! off of the message.
+inline void skb_store_bits(sk_buff* skb, std::size_t off, const void* from,
+                           std::size_t len) noexcept {
+    const auto* in = static_cast<const unsigned char*>(from);
+    skb_walk(skb, off, len, [&](unsigned char* p, std::size_t k) {
+        std::memcpy(p, in, k);
+        in += k;
+        return k;
+    });
+}
+
+//! __skb_pull: drop \p len bytes from the front of the message (a link
+//! header read off a received frame, the IP header of a fragment joined to
+//! its datagram). A chunk's data then starts later: its head moves (an
+//! emptied chunk stays in the chain with no bytes, which every walk skips),
+//! and the pool gives the chunk its whole area back when it is freed.
+//! Precondition: len <= msg_len.
+inline void skb_pull(sk_buff* skb, std::uint32_t len) noexcept {
+    skb->msg_len -= len;
+    for (sk_buff* s = skb; s && len; s = s->frag_next) {
+        const std::uint32_t k = len < s->len ? len : s->len;
+        s->head += k;
+        s->cap -= k;
+        s->len -= k;
+        len -= k;
+    }
+}
+
 //! A protocol's control block type stored in skb->cb.
 template <class CB>
 CB& skb_cb(sk_buff& skb) noexcept {

@@ -14,6 +14,7 @@
 #include <ksock/objects/spinlock.hpp>
 #include <ksock/objects/timer.hpp>
 #include <ksock/uapi/types.hpp>
+#include <ksock/uapi/value_names.hpp>
 
 namespace ksock {
 
@@ -43,6 +44,20 @@ enum tcp_state : std::uint8_t {
     tcp_new_syn_recv,
     tcp_bound_inactive,
 };
+//! sk_state's names, for traces.
+inline constexpr value_name tcp_state_names[] = {{tcp_established, -1, "TCP_ESTABLISHED"},
+                                                 {tcp_syn_sent, -1, "TCP_SYN_SENT"},
+                                                 {tcp_syn_recv, -1, "TCP_SYN_RECV"},
+                                                 {tcp_fin_wait1, -1, "TCP_FIN_WAIT1"},
+                                                 {tcp_fin_wait2, -1, "TCP_FIN_WAIT2"},
+                                                 {tcp_time_wait, -1, "TCP_TIME_WAIT"},
+                                                 {tcp_close, -1, "TCP_CLOSE"},
+                                                 {tcp_close_wait, -1, "TCP_CLOSE_WAIT"},
+                                                 {tcp_last_ack, -1, "TCP_LAST_ACK"},
+                                                 {tcp_listen, -1, "TCP_LISTEN"},
+                                                 {tcp_closing, -1, "TCP_CLOSING"},
+                                                 {tcp_new_syn_recv, -1, "TCP_NEW_SYN_RECV"},
+                                                 {tcp_bound_inactive, -1, "TCP_BOUND_INACTIVE"}};
 
 //! enum sock_flags: bit numbers in sock::sk_flags.
 enum sock_flags : unsigned {
@@ -89,6 +104,9 @@ inline constexpr std::uint8_t sk_force_reuse = 2;
 
 //! MAX_SCHEDULE_TIMEOUT: "wait forever", LONG_MAX.
 inline constexpr long max_schedule_timeout = LONG_MAX;
+//! A timeout's one named value, for traces.
+inline constexpr value_name schedule_timeout_names[] = {
+    {max_schedule_timeout, -1, "MAX_SCHEDULE_TIMEOUT"}};
 //! SK_DEFAULT_STAMP: -1 second in ns, "no timestamp yet".
 inline constexpr std::int64_t sk_default_stamp = -1000000000LL;
 //! GFP_KERNEL (__GFP_RECLAIM | __GFP_IO | __GFP_FS).

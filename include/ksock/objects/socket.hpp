@@ -10,6 +10,7 @@
 #include <ksock/objects/list.hpp>
 #include <ksock/objects/spinlock.hpp>
 #include <ksock/uapi/types.hpp>
+#include <ksock/uapi/value_names.hpp>
 
 namespace ksock {
 
@@ -65,6 +66,9 @@ struct inode {
 
 inline constexpr std::uint32_t s_ifsock = 0140000;
 inline constexpr std::uint32_t s_irwxugo = 0777;
+inline constexpr std::uint32_t s_ifmt = 0170000;
+//! i_mode's file type, for traces (the permission bits print as a number).
+inline constexpr value_name i_mode_names[] = {{s_ifsock, s_ifmt, "S_IFSOCK"}};
 
 //! struct socket_alloc: what sockfs allocates for every socket.
 struct socket_alloc {

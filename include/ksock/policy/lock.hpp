@@ -24,14 +24,23 @@ struct no_lock {
 };
 
 //! A test-and-set spinlock for an RTOS or SMP firmware without a mutex. The
-//! byte is handled with the compiler's atomic builtins (platform.hpp), lock-free on every
-//! target (LDREXB/STREXB on Cortex-M3) and without <atomic>'s compile-time
-//! cost; it starts at zero, so a constinit stack stays in .bss.
-class spinlock {
+//! byte is handled with the compiler's atomic builtins (platform.hpp), without
+//! <atomic>'s compile-time cost; it starts at zero, so a constinit stack stays
+//! in .bss. It is lock-free where the target exchanges a byte atomically
+//! (platform::byte_atomics_lock_free: x86, AArch64, ARMv7-M and ARMv8-M with
+//! LDREXB/STREXB, ...). On ARMv6-M (Cortex-M0/M0+) it does not compile: there
+//! the builtins become library calls, and a single core needs a lock that
+//! masks interrupts, or the RTOS's mutex, as the stack's lock policy.
+//! LockFree is a parameter only so that the refusal can be tested anywhere.
+template <bool LockFree = platform::byte_atomics_lock_free>
+class basic_spinlock {
+    static_assert(LockFree, "ksock::spinlock: the target has no lock-free atomic byte exchange "
+                            "(ARMv6-M: Cortex-M0/M0+); use a lock that masks interrupts or the "
+                            "RTOS's mutex as the stack's lock policy");
     bool f_ = false;
 
 public:
-    constexpr spinlock() noexcept = default;
+    constexpr basic_spinlock() noexcept = default;
     void lock() noexcept {
         while (platform::test_and_set_acquire(&f_))
             while (platform::load_relaxed(&f_)) {
@@ -39,6 +48,8 @@ public:
     }
     void unlock() noexcept { platform::clear_release(&f_); }
 };
+//! The spinlock of this target (see basic_spinlock).
+using spinlock = basic_spinlock<>;
 
 template <lock_policy L>
 class lock_guard {

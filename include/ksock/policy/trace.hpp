@@ -11,15 +11,19 @@
 #include <concepts>
 #include <cstdio>
 
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/value_names.hpp>
+
 namespace ksock {
 
 //! The trace policy concept: what a stack calls.
 template <class T>
-concept trace_policy = requires(T& t, const char* s, long long v) {
+concept trace_policy = requires(T& t, const char* s, long long v, value_format f) {
     { T::enabled } -> std::convertible_to<bool>;
     t.enter(s);
     t.leave(s, 0);
     t.field(s, v);
+    t.field(s, v, f);
     t.text(s, s);
     t.note(s);
 };
@@ -30,6 +34,7 @@ struct null_trace {
     constexpr void enter(const char*) noexcept {}
     constexpr void leave(const char*, int) noexcept {}
     constexpr void field(const char*, long long) noexcept {}
+    constexpr void field(const char*, long long, value_format) noexcept {}
     constexpr void text(const char*, const char*) noexcept {}
     constexpr void note(const char*) noexcept {}
 };
@@ -56,7 +61,12 @@ struct print_trace {
             --depth;
         if (ret != 0) {
             indent();
-            std::printf("%s -> %d\n", fn, ret);
+            // An error as a kernel reader reads it: "-13 (-EACCES)".
+            const char* e = ret < 0 ? errno_name(-ret) : nullptr;
+            if (e)
+                std::printf("%s -> %d (-%s)\n", fn, ret, e);
+            else
+                std::printf("%s -> %d\n", fn, ret);
         }
     }
     void field(const char* name, long long v) noexcept {
@@ -66,6 +76,42 @@ struct print_trace {
             std::printf("%s = %ld\n", name, static_cast<long>(v));
         else
             std::printf("%s = %lld\n", name, v);
+    }
+    //! A flag word, mode or enumeration as a kernel reader writes it: in its
+    //! base, with the names of its bits or value and what no name covers
+    //! ("i_mode = 0140777 (S_IFSOCK | 0777)", "answer->flags = 0x6
+    //! (INET_PROTOSW_PERMANENT | INET_PROTOSW_ICSK)", "family = 2 (AF_INET)").
+    void field(const char* name, long long v, value_format f) noexcept {
+        indent();
+        std::printf("%s = ", name);
+        number(v, f.base);
+        long long covered = 0;
+        const char* sep = " (";
+        for (std::size_t i = 0; v >= 0 && i < f.count; ++i) {
+            const value_name& n = f.names[i];
+            if ((n.mask & covered) == 0 && (v & n.mask) == n.value) {
+                std::printf("%s%s", sep, n.name);
+                sep = " | ";
+                covered |= n.mask;
+            }
+        }
+        if (covered != 0 && (v & ~covered) != 0) {
+            std::fputs(" | ", stdout);
+            number(v & ~covered, f.base);
+        }
+        std::fputs(covered != 0 ? ")\n" : "\n", stdout);
+    }
+    //! \p v in \p base: 2, 0x6, 0140777 (a leading 0 for octal, as C writes it).
+    static void number(long long v, value_base base) noexcept {
+        // %l* whenever the value fits: newlib-nano's printf has no %ll*.
+        if ((v < 0 || base == value_base::dec) && v >= LONG_MIN && v <= LONG_MAX)
+            std::printf("%ld", static_cast<long>(v));
+        else if (v < 0 || v > LONG_MAX || base == value_base::dec)
+            std::printf("%lld", v);
+        else if (base == value_base::hex)
+            std::printf("0x%lx", static_cast<unsigned long>(v));
+        else
+            std::printf(v ? "0%lo" : "0", static_cast<unsigned long>(v));
     }
     void text(const char* name, const char* v) noexcept {
         indent();

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 
+#include <ksock/objects/net_device_state.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/policy/trace.hpp>
@@ -40,6 +42,12 @@ struct scm_fp_list;
 //!   c.sk_free_any(sk)            __sk_free for a sock of any proto
 //!   c.sk_data_ready(sk), c.sk_write_space(sk), c.sk_state_change(sk),
 //!   c.sk_error_report(sk)        the sock's callbacks: wake its waiters
+//! and for the devices (Config::devices, core/dev.hpp):
+//!   c.dev_get_by_index(ifindex)  the stack's state of a device, or null
+//!   c.dev_queue_xmit(ifindex, skb, hh, hh_len, protocol)   the packet
+//!                                (network header on) with its hard header
+//!                                onto the device's queue: 0 or -errno, the
+//!                                skb consumed either way
 //! and for ancillary data (SCM_RIGHTS, SCM_CREDENTIALS, SO_PEERCRED):
 //!   c.current_pid(), c.find_pid(pid)   the caller's pid; does a task have pid?
 //!   c.fget_raw(fd)               the caller's file at fd with a new reference, or null
@@ -53,7 +61,8 @@ struct scm_fp_list;
 template <class C>
 concept stack_context = requires(C& c, const C& cc, long& timeo, sock& sk, sk_buff* skb,
                                  ksock::file* f, scm_fp_list* l, archetypes::proto::obj_type* o,
-                                 void (*each)(archetypes::proto::obj_type&)) {
+                                 void (*each)(archetypes::proto::obj_type&),
+                                 const unsigned char* hh) {
     { c.net() } -> std::same_as<net&>;
     { c.template pernet<archetypes::pernet>() } -> std::same_as<archetypes::pernet&>;
     { c.current_cred() } -> std::same_as<const cred&>;
@@ -75,6 +84,10 @@ concept stack_context = requires(C& c, const C& cc, long& timeo, sock& sk, sk_bu
     c.sk_write_space(sk);
     c.sk_state_change(sk);
     c.sk_error_report(sk);
+    { c.dev_get_by_index(std::declval<int>()) } -> std::same_as<net_device_state*>;
+    {
+        c.dev_queue_xmit(std::declval<int>(), skb, hh, std::size_t{}, std::uint16_t{})
+        } -> std::same_as<int>;
     { c.current_pid() } -> std::convertible_to<int>;
     { c.find_pid(std::declval<int>()) } -> std::convertible_to<bool>;
     { c.fget_raw(std::declval<int>()) } -> std::same_as<ksock::file*>;
@@ -117,6 +130,8 @@ struct context {
     void sk_write_space(sock&);
     void sk_state_change(sock&);
     void sk_error_report(sock&);
+    net_device_state* dev_get_by_index(int);
+    int dev_queue_xmit(int, sk_buff*, const unsigned char*, std::size_t, std::uint16_t);
     int current_pid();
     bool find_pid(int);
     ksock::file* fget_raw(int);
@@ -126,7 +141,7 @@ struct context {
     void scm_fp_free(scm_fp_list*);
 };
 // That context models stack_context is asserted by the concept's test
-// (test/registry/context.cpp), not here: the check instantiates all 27
+// (test/registry/context.cpp), not here: the check instantiates all 30
 // members and is 1% of the compile time of every translation unit that
 // includes ksock.
 } // namespace archetypes

@@ -17,6 +17,9 @@
 
 #include <ksock/detail/type_list.hpp>
 #include <ksock/objects/kfunc.hpp>
+#include <ksock/objects/net_device_state.hpp>
+#include <ksock/registry/archetypes.hpp>
+#include <ksock/registry/context.hpp>
 #include <ksock/registry/protosw.hpp>
 #include <ksock/uapi/socket.hpp>
 
@@ -71,6 +74,51 @@ concept family_has_pernet = requires {
     typename F::pernet_type;
 }
 &&std::is_default_constructible_v<typename F::pernet_type>;
+
+//! Optional: F::pernet_storage_type<Config>, what a stack actually keeps
+//! for the family's part of the namespace when the family sizes tables by
+//! the stack's Config (PF_INET's addresses, routes, neighbours): a type
+//! derived from F::pernet_type, which stays the name ctx.pernet<T>() finds
+//! it by.
+template <class F, class Config>
+concept family_has_pernet_storage = family_has_pernet<F> && requires {
+    typename F::template pernet_storage_type<Config>;
+} && std::is_base_of_v<typename F::pernet_type, typename F::template pernet_storage_type<Config>>;
+
+//! Optional: template <class Ctx> static void net_init(Ctx&): fill the
+//! family's part of a namespace once the stack boots (pernet_operations'
+//! .init: PF_INET gives lo its 127.0.0.1/8 there).
+template <class F, class Ctx = archetypes::context>
+concept family_has_net_init = requires(Ctx& c) {
+    { F::net_init(c) } -> std::same_as<void>;
+};
+
+//! Optional: F::packet_types, a type_list of the family's receivers of
+//! link-layer protocols (registry/packet_type.hpp; PF_INET: IPv4 and ARP).
+template <class F>
+concept family_has_packet_types = requires {
+    typename F::packet_types;
+}
+&&detail::is_type_list<typename F::packet_types>::value;
+
+//! Optional: the family's own timers (PF_INET's neighbours and fragment
+//! queues): template <class Ctx> static void on_tick(Ctx&), run after the
+//! stack's clock advanced, and template <class Ctx> static long
+//! next_timer(Ctx&), the milliseconds until the earliest one expires (-1:
+//! none armed), for a tickless firmware.
+template <class F, class Ctx = archetypes::context>
+concept family_has_timers = requires(Ctx& c) {
+    { F::on_tick(c) } -> std::same_as<void>;
+    { F::next_timer(c) } -> std::same_as<long>;
+};
+
+//! Optional: template <class Ctx> static void netdev_event(Ctx&, int
+//! ifindex, netdev_event): the family hears of a device coming up, going
+//! down or changing its carrier (Linux's netdevice notifier chain).
+template <class F, class Ctx = archetypes::context>
+concept family_has_netdev_notifier = requires(Ctx& c) {
+    F::netdev_event(c, 0, netdev_event::up);
+};
 
 namespace detail {
 //! What a family takes from its Create policy: pernet_type and kfuncs,

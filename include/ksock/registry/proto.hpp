@@ -147,6 +147,14 @@ concept proto_has_timers = requires(Ctx& c) {
     { P::on_tick(c) } -> std::same_as<void>;
 };
 
+//! Optional: template <class Ctx> static long next_timer(Ctx&): the
+//! milliseconds until the proto's earliest armed timer expires, -1 when
+//! none is armed (stack::next_timer: a tickless firmware's sleep).
+template <class P, class Ctx = archetypes::context>
+concept proto_has_next_timer = requires(Ctx& c) {
+    { P::next_timer(c) } -> std::same_as<long>;
+};
+
 //! Optional: template <class Ctx> static void keepalive(Ctx&, sock&, bool):
 //! SO_KEEPALIVE's hook (Linux's sk_prot->keepalive), run before the flag
 //! changes; TCP arms or stops its keepalive timer.

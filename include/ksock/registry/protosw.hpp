@@ -8,6 +8,7 @@
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/in.hpp>
 #include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/value_names.hpp>
 
 namespace ksock {
 
@@ -15,6 +16,11 @@ namespace ksock {
 inline constexpr unsigned inet_protosw_reuse = 0x01;     //!< sk_reuse = SK_CAN_REUSE
 inline constexpr unsigned inet_protosw_permanent = 0x02; //!< cannot be overridden
 inline constexpr unsigned inet_protosw_icsk = 0x04;      //!< a connection sock (PF_INET checks it)
+//! The flags' names, for traces.
+inline constexpr value_name inet_protosw_flag_names[] = {
+    {inet_protosw_reuse, inet_protosw_reuse, "INET_PROTOSW_REUSE"},
+    {inet_protosw_permanent, inet_protosw_permanent, "INET_PROTOSW_PERMANENT"},
+    {inet_protosw_icsk, inet_protosw_icsk, "INET_PROTOSW_ICSK"}};
 
 //! One entry. Protocol 0 (IPPROTO_IP) is the wildcard: it accepts any
 //! non-zero requested protocol.

@@ -18,6 +18,7 @@
 #include <ksock/platform.hpp>
 #include <ksock/registry/create_args.hpp>
 #include <ksock/registry/family.hpp>
+#include <ksock/registry/packet_type.hpp>
 #include <ksock/registry/proto_ops.hpp>
 #include <ksock/registry/protosw.hpp>
 #include <ksock/uapi/errno.hpp>
@@ -75,6 +76,22 @@ constexpr bool kfunc_tables_disjoint() {
     }(L{});
 }
 
+//! F::packet_types, or an empty list.
+template <class F>
+struct packet_types_of {
+    using type = type_list<>;
+};
+template <family_has_packet_types F>
+struct packet_types_of<F> {
+    using type = typename F::packet_types;
+};
+template <class L>
+struct all_packet_types;
+template <class... Fs>
+struct all_packet_types<type_list<Fs...>> {
+    using type = concat_t<typename packet_types_of<Fs>::type...>;
+};
+
 template <class L>
 constexpr bool all_protocol_families() {
     return []<class... Fs>(type_list<Fs...>) { return (protocol_family<Fs> && ...); }(L{});
@@ -104,6 +121,12 @@ struct registry {
     using entries = typename detail::all_entries<families>::type;
     //! Every distinct proto: one pool each.
     using protos = detail::unique_t<detail::transform_t<detail::prot_of, entries>>;
+
+    //! Every family's packet_type entries (ptype_base), family by family.
+    using packet_types = typename detail::all_packet_types<families>::type;
+    static_assert(detail::packet_types_valid(packet_types{}),
+                  "ksock::stack<Config>: two packet_types of the registered families take one "
+                  "link-layer protocol (each frame goes to one receiver)");
 
     static constexpr int family_count = static_cast<int>(families::size);
     static constexpr int entry_count = static_cast<int>(entries::size);

@@ -83,4 +83,20 @@ inline constexpr int erestartnohand = 514;
 //! Linux's MAX_ERRNO: values in [-4095, -1] are errors (IS_ERR_VALUE).
 inline constexpr int max_errno = 4095;
 
+//! The name of Linux errno \p e (positive), "EAGAIN" for 11, or null.
+constexpr const char* errno_name(int e) noexcept {
+    switch (e) {
+#define KSOCK_ERRNO_NAME(NAME, name, value)                                                        \
+    case value:                                                                                    \
+        return #NAME;
+        KSOCK_ERRNO_LIST(KSOCK_ERRNO_NAME)
+        KSOCK_ERRNO_LIST_BSD(KSOCK_ERRNO_NAME)
+#undef KSOCK_ERRNO_NAME
+    case enoioctlcmd:
+        return "ENOIOCTLCMD";
+    default:
+        return nullptr;
+    }
+}
+
 } // namespace ksock

@@ -1,6 +1,7 @@
 // ksock/uapi/fcntl.hpp: open flags and fcntl commands
 // (include/uapi/asm-generic/fcntl.h), with Linux's values.
 #pragma once
+#include <ksock/uapi/value_names.hpp>
 
 namespace ksock {
 
@@ -16,6 +17,13 @@ inline constexpr int o_async = 020000; //!< FASYNC
 inline constexpr int o_direct = 040000;
 inline constexpr int o_noatime = 01000000;
 inline constexpr int o_cloexec = 02000000;
+//! A file's flags (f_flags, F_GETFL), for traces: octal, as /proc/PID/fdinfo shows them.
+inline constexpr value_name o_flag_names[] = {
+    {o_rdonly, o_accmode, "O_RDONLY"},      {o_wronly, o_accmode, "O_WRONLY"},
+    {o_rdwr, o_accmode, "O_RDWR"},          {o_append, o_append, "O_APPEND"},
+    {o_nonblock, o_nonblock, "O_NONBLOCK"}, {o_async, o_async, "FASYNC"},
+    {o_direct, o_direct, "O_DIRECT"},       {o_noatime, o_noatime, "O_NOATIME"},
+    {o_cloexec, o_cloexec, "O_CLOEXEC"}};
 
 // --- fcntl commands -------------------------------------------------------
 inline constexpr int f_dupfd = 0;

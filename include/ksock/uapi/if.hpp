@@ -1,7 +1,9 @@
-// ksock/uapi/if.hpp: struct ifreq, the argument of the device requests of
-// ioctl(2) (include/uapi/linux/if.h), with Linux's layout: a device name of
-// IFNAMSIZ bytes, then a union whose size is that of its largest member,
-// struct ifmap (24 bytes where a long has 8, 16 where it has 4).
+// ksock/uapi/if.hpp: a network device as user space sees it (include/uapi/
+// linux/if.h): its flags (IFF_*, as SIOCGIFFLAGS and `ip link` show them),
+// and struct ifreq, the argument of the device requests of ioctl(2), with
+// Linux's layout: a device name of IFNAMSIZ bytes, then a union whose size
+// is that of its largest member, struct ifmap (24 bytes where a long has
+// 8, 16 where it has 4).
 #pragma once
 
 #include <ksock/uapi/sockaddr.hpp>
@@ -10,6 +12,21 @@ namespace ksock {
 
 //! IFNAMSIZ: a device name with its NUL.
 inline constexpr int ifnamsiz = 16;
+
+// --- net_device_flags: what SIOCGIFFLAGS and `ip link` show -------------------
+inline constexpr unsigned iff_up = 1u << 0;        //!< administratively up
+inline constexpr unsigned iff_broadcast = 1u << 1; //!< broadcast address valid
+inline constexpr unsigned iff_debug = 1u << 2;
+inline constexpr unsigned iff_loopback = 1u << 3;
+inline constexpr unsigned iff_pointopoint = 1u << 4;
+inline constexpr unsigned iff_notrailers = 1u << 5;
+inline constexpr unsigned iff_running = 1u << 6; //!< operationally up (RFC 2863)
+inline constexpr unsigned iff_noarp = 1u << 7;   //!< no ARP protocol
+inline constexpr unsigned iff_promisc = 1u << 8;
+inline constexpr unsigned iff_allmulti = 1u << 9;
+inline constexpr unsigned iff_multicast = 1u << 12;
+inline constexpr unsigned iff_lower_up = 1u << 16; //!< the driver signals L1 up (carrier)
+inline constexpr unsigned iff_dormant = 1u << 17;
 
 //! struct ifmap: a device's hardware parameters (SIOCGIFMAP).
 struct ifmap {

@@ -1,6 +1,7 @@
 // ksock/uapi/in.hpp: IPv4's numbers (include/uapi/linux/in.h, linux/ip.h): the
 // IPPROTO_* protocols and the SOL_IP options.
 #pragma once
+#include <ksock/uapi/value_names.hpp>
 
 namespace ksock {
 
@@ -17,6 +18,14 @@ inline constexpr int ipproto_raw = 255;
 inline constexpr int ipproto_smc = 256;
 inline constexpr int ipproto_mptcp = 262;
 inline constexpr int ipproto_max = 263; //!< not 256: MPTCP lives above
+//! The IPPROTO_* names, for traces of PF_INET's protocol numbers.
+inline constexpr value_name ipproto_names[] = {
+    {ipproto_ip, -1, "IPPROTO_IP"},      {ipproto_icmp, -1, "IPPROTO_ICMP"},
+    {ipproto_igmp, -1, "IPPROTO_IGMP"},  {ipproto_tcp, -1, "IPPROTO_TCP"},
+    {ipproto_udp, -1, "IPPROTO_UDP"},    {ipproto_ipv6, -1, "IPPROTO_IPV6"},
+    {ipproto_sctp, -1, "IPPROTO_SCTP"},  {ipproto_udplite, -1, "IPPROTO_UDPLITE"},
+    {ipproto_raw, -1, "IPPROTO_RAW"},    {ipproto_smc, -1, "IPPROTO_SMC"},
+    {ipproto_mptcp, -1, "IPPROTO_MPTCP"}};
 
 // --- SOL_IP options -------------------------------------------------------
 inline constexpr int ip_tos = 1;

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <ksock/uapi/value_names.hpp>
+
 namespace ksock {
 
 //! struct iovec.
@@ -51,6 +53,29 @@ inline constexpr int msg_fastopen = 0x20000000;
 inline constexpr int msg_cmsg_cloexec = 0x40000000;
 //! MSG_CMSG_COMPAT: kernel-internal; a user passing it gets EINVAL.
 inline constexpr int msg_cmsg_compat = static_cast<int>(0x80000000u);
+//! The MSG_* bits, for traces.
+inline constexpr value_name msg_flag_names[] = {
+    {msg_oob, msg_oob, "MSG_OOB"},
+    {msg_peek, msg_peek, "MSG_PEEK"},
+    {msg_dontroute, msg_dontroute, "MSG_DONTROUTE"},
+    {msg_ctrunc, msg_ctrunc, "MSG_CTRUNC"},
+    {msg_proxy, msg_proxy, "MSG_PROXY"},
+    {msg_trunc, msg_trunc, "MSG_TRUNC"},
+    {msg_dontwait, msg_dontwait, "MSG_DONTWAIT"},
+    {msg_eor, msg_eor, "MSG_EOR"},
+    {msg_waitall, msg_waitall, "MSG_WAITALL"},
+    {msg_fin, msg_fin, "MSG_FIN"},
+    {msg_syn, msg_syn, "MSG_SYN"},
+    {msg_confirm, msg_confirm, "MSG_CONFIRM"},
+    {msg_rst, msg_rst, "MSG_RST"},
+    {msg_errqueue, msg_errqueue, "MSG_ERRQUEUE"},
+    {msg_nosignal, msg_nosignal, "MSG_NOSIGNAL"},
+    {msg_more, msg_more, "MSG_MORE"},
+    {msg_waitforone, msg_waitforone, "MSG_WAITFORONE"},
+    {msg_batch, msg_batch, "MSG_BATCH"},
+    {msg_zerocopy, msg_zerocopy, "MSG_ZEROCOPY"},
+    {msg_fastopen, msg_fastopen, "MSG_FASTOPEN"},
+    {msg_cmsg_cloexec, msg_cmsg_cloexec, "MSG_CMSG_CLOEXEC"}};
 
 // shutdown(2) how (include/linux/net.h) and the sk_shutdown bits.
 inline constexpr int shut_rd = 0;

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include <ksock/uapi/fcntl.hpp>
+#include <ksock/uapi/value_names.hpp>
 
 namespace ksock {
 
@@ -31,6 +32,17 @@ inline constexpr int pf_netlink = af_netlink;
 inline constexpr int pf_packet = af_packet;
 inline constexpr int pf_max = af_max;
 inline constexpr int nproto = af_max;
+//! The families' names, for traces.
+inline constexpr value_name af_names[] = {{af_unspec, -1, "AF_UNSPEC"},
+                                          {af_unix, -1, "AF_UNIX"},
+                                          {af_inet, -1, "AF_INET"},
+                                          {af_inet6, -1, "AF_INET6"},
+                                          {af_netlink, -1, "AF_NETLINK"},
+                                          {af_packet, -1, "AF_PACKET"},
+                                          {af_bluetooth, -1, "AF_BLUETOOTH"},
+                                          {af_vsock, -1, "AF_VSOCK"},
+                                          {af_xdp, -1, "AF_XDP"},
+                                          {af_mctp, -1, "AF_MCTP"}};
 
 // --- socket types (include/linux/net.h, enum sock_type) -------------------
 inline constexpr int sock_stream = 1;
@@ -46,6 +58,16 @@ inline constexpr int sock_type_mask = 0xf;
 //! O_NONBLOCK.
 inline constexpr int sock_cloexec = o_cloexec;
 inline constexpr int sock_nonblock = o_nonblock;
+//! socket(2)'s type argument, type and flags, for traces.
+inline constexpr value_name sock_type_names[] = {{sock_stream, sock_type_mask, "SOCK_STREAM"},
+                                                 {sock_dgram, sock_type_mask, "SOCK_DGRAM"},
+                                                 {sock_raw, sock_type_mask, "SOCK_RAW"},
+                                                 {sock_rdm, sock_type_mask, "SOCK_RDM"},
+                                                 {sock_seqpacket, sock_type_mask, "SOCK_SEQPACKET"},
+                                                 {sock_dccp, sock_type_mask, "SOCK_DCCP"},
+                                                 {sock_packet, sock_type_mask, "SOCK_PACKET"},
+                                                 {sock_nonblock, sock_nonblock, "SOCK_NONBLOCK"},
+                                                 {sock_cloexec, sock_cloexec, "SOCK_CLOEXEC"}};
 
 // --- option levels --------------------------------------------------------
 inline constexpr int sol_ip = 0;
@@ -101,6 +123,12 @@ inline constexpr int ss_unconnected = 1;
 inline constexpr int ss_connecting = 2;
 inline constexpr int ss_connected = 3;
 inline constexpr int ss_disconnecting = 4;
+//! socket_state's names, for traces.
+inline constexpr value_name ss_names[] = {{ss_free, -1, "SS_FREE"},
+                                          {ss_unconnected, -1, "SS_UNCONNECTED"},
+                                          {ss_connecting, -1, "SS_CONNECTING"},
+                                          {ss_connected, -1, "SS_CONNECTED"},
+                                          {ss_disconnecting, -1, "SS_DISCONNECTING"}};
 
 //! struct __kernel_old_timeval: what SO_RCVTIMEO_OLD / SO_SNDTIMEO_OLD carry.
 struct timeval {

@@ -72,7 +72,7 @@ struct unix_sock {
 };
 
 //! unix_sk(sk): the checked layout cast to a unix_sock (objects/layout.hpp).
-inline constexpr sk_caster<unix_sock> unix_sk{};
+inline constexpr sk_caster<unix_sock> unix_sk{"unix_sk"};
 
 } // namespace ksock::unix_domain
 

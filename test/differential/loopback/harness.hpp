@@ -368,6 +368,7 @@ tally run_family(const char* family, const std::vector<sequence>& seqs, int& nex
 // ---------------------------------------------------------------------------
 
 std::vector<sequence> tcp_sequences();
+std::vector<sequence> tcp_window_sequences(); //!< (part of tcp_sequences)
 std::vector<sequence> udp_sequences();
 std::vector<sequence> unix_sequences();
 std::vector<sequence> raw_sequences();

@@ -78,6 +78,9 @@ void configure(ksock::default_stack& s) {
     read_sysctl("/proc/sys/net/core/somaxconn", &sc.somaxconn, 1);
     read_sysctl("/proc/sys/net/ipv4/tcp_wmem", v4.tcp_wmem, 3);
     read_sysctl("/proc/sys/net/ipv4/tcp_rmem", v4.tcp_rmem, 3);
+    read_sysctl("/proc/sys/net/ipv4/tcp_timestamps", &v4.tcp_timestamps, 1);
+    read_sysctl("/proc/sys/net/ipv4/tcp_window_scaling", &v4.tcp_window_scaling, 1);
+    read_sysctl("/proc/sys/net/ipv4/tcp_app_win", &v4.tcp_app_win, 1);
     read_sysctl("/proc/sys/net/ipv4/ip_default_ttl", &v4.ip_default_ttl, 1);
     read_sysctl("/proc/sys/net/ipv4/ip_no_pmtu_disc", &v4.ip_no_pmtu_disc, 1);
     read_sysctl("/proc/sys/net/ipv4/ping_group_range", v4.ping_group_range, 2);

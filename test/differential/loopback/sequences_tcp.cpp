@@ -4,6 +4,7 @@
 #include <climits>
 #include <fcntl.h>
 #include <string>
+#include <utility>
 
 #include <linux/sockios.h>
 #include <netinet/tcp.h>
@@ -1088,6 +1089,8 @@ std::vector<sequence> tcp_sequences() {
     teardown_matrix(out);
     buffer_cases(out);
     linger_cases(out);
+    for (sequence& s : tcp_window_sequences())
+        out.push_back(std::move(s));
     return out;
 }
 

@@ -381,6 +381,99 @@ void misc_cases(std::vector<sequence>& out) {
                       .getsockname(0));
 }
 
+// --- UDP-Lite (RFC 3828): UDP's path with its own port table, option level
+// and checksum coverage.
+constexpr int udplite = IPPROTO_UDPLITE;
+constexpr int sol_udp = IPPROTO_UDP;         // SOL_UDP
+constexpr int sol_udplite = IPPROTO_UDPLITE; // SOL_UDPLITE
+constexpr int send_cscov = 10;               // UDPLITE_SEND_CSCOV
+constexpr int recv_cscov = 11;               // UDPLITE_RECV_CSCOV
+
+//! h0 bound to P0, h1 bound to P1, both UDP-Lite.
+seq& lite_pair(seq& q) {
+    return q.socket(0, AF_INET, dgram_nb, udplite)
+        .bind(0, in(lo, 0))
+        .socket(1, AF_INET, dgram_nb, udplite)
+        .bind(1, in(lo, 1));
+}
+
+void udplite_cases(std::vector<sequence>& out) {
+    {
+        seq q("udplite/datagrams-and-fresh-options");
+        lite_pair(q)
+            .getsockopt(0, SOL_SOCKET, SO_PROTOCOL)
+            .getsockopt(0, SOL_SOCKET, SO_TYPE)
+            .getsockopt(0, sol_udplite, send_cscov)
+            .getsockopt(0, sol_udplite, recv_cscov)
+            .getsockopt(0, sol_udp, send_cscov)
+            .sendto(1, "one", in(lo, 0))
+            .sendto(1, "", in(lo, 0))
+            .recvfrom(0, 64)
+            .recvmsg(0, 64)
+            .recv(0, 64);
+        out.push_back(q);
+    }
+    {
+        // Coverage values: 1..7 (and negatives) become 8, above 65535 it
+        // saturates, 0 is the whole datagram; UDP refuses the options.
+        seq q("udplite/coverage-option-values");
+        q.socket(0, AF_INET, dgram_nb, udplite).socket(1, AF_INET, dgram_nb);
+        for (int v : {4, 0, 8, 9, 70000, -1, 65535}) {
+            q.setsockopt(0, sol_udplite, send_cscov, v).getsockopt(0, sol_udplite, send_cscov);
+            q.setsockopt(0, sol_udp, recv_cscov, v).getsockopt(0, sol_udplite, recv_cscov);
+        }
+        q.setsockopt(1, sol_udplite, send_cscov, 20)
+            .setsockopt(1, sol_udp, recv_cscov, 20)
+            .getsockopt(1, sol_udplite, send_cscov)
+            .getsockopt(1, sol_udplite, 12);
+        out.push_back(q);
+    }
+    // The receiver's minimum coverage: a datagram covered less than it asks
+    // (or partially at all, when it asks for 0 = the whole) is dropped.
+    const int sender_cov[] = {-1, 0, 8, 20, 40};
+    const int receiver_min[] = {-1, 0, 20};
+    for (int sc : sender_cov)
+        for (int rm : receiver_min) {
+            seq q("udplite/coverage/send-" + std::to_string(sc) + "-recv-" + std::to_string(rm));
+            lite_pair(q);
+            if (sc >= 0)
+                q.setsockopt(1, sol_udplite, send_cscov, sc);
+            if (rm >= 0)
+                q.setsockopt(0, sol_udplite, recv_cscov, rm);
+            q.sendto(1, "0123456789abcdefghijklmnopqrstuvwxyz", in(lo, 0))
+                .sendto(1, "short", in(lo, 0))
+                .recv(0, 64)
+                .recv(0, 64)
+                .recv(0, 64);
+            out.push_back(q);
+        }
+    out.push_back(seq("udplite/ports-apart-from-udp")
+                      .socket(0, AF_INET, dgram_nb, udplite)
+                      .bind(0, in(lo, 0))
+                      .socket(1, AF_INET, dgram_nb)
+                      .bind(1, in(lo, 0))
+                      .socket(2, AF_INET, dgram_nb, udplite)
+                      .bind(2, in(lo, 0))
+                      .socket(3, AF_INET, dgram_nb)
+                      .sendto(3, "udp", in(lo, 0))
+                      .socket(4, AF_INET, dgram_nb, udplite)
+                      .sendto(4, "lite", in(lo, 0))
+                      .recv(0, 16)
+                      .recv(1, 16)
+                      .recv(0, 16)
+                      .recv(1, 16));
+    out.push_back(seq("udplite/refused-when-connected")
+                      .socket(0, AF_INET, dgram_nb, udplite)
+                      .connect(0, in(lo, 3))
+                      .send(0, "anyone?")
+                      .so_error(0)
+                      .send(0, "again")
+                      .recv(0, 16)
+                      .recv(0, 16)
+                      .send(0, "third")
+                      .so_error(0));
+}
+
 } // namespace
 
 std::vector<sequence> udp_sequences() {
@@ -390,6 +483,7 @@ std::vector<sequence> udp_sequences() {
     datagram_cases(out);
     connect_cases(out);
     misc_cases(out);
+    udplite_cases(out);
     return out;
 }
 

@@ -24,6 +24,7 @@
 
 #include <linux/sockios.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <netinet/udp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -253,6 +254,37 @@ bool passed_then_closed(const sequence& s, std::size_t step) {
     return false;
 }
 
+//! Did a step before \p at call \p o on the socket that handle \p h holds at
+//! \p at (following dups back, and stopping where the handle was made)?
+bool socket_did(const sequence& s, std::size_t at, int h, op o) {
+    std::vector<int> hs{h};
+    auto in = [&](int x) { return std::find(hs.begin(), hs.end(), x) != hs.end(); };
+    auto drop = [&](int x) { hs.erase(std::remove(hs.begin(), hs.end(), x), hs.end()); };
+    for (std::size_t i = at; i-- > 0;) {
+        const step& p = s.steps[i];
+        if (p.o == o && in(p.h))
+            return true;
+        if (p.o == op::dup && in(p.h2)) {
+            drop(p.h2);
+            hs.push_back(p.h);
+        } else if (p.o == op::socket && in(p.h)) {
+            drop(p.h);
+        } else if ((p.o == op::accept || p.o == op::accept4) && in(p.h2)) {
+            drop(p.h2);
+        } else if (p.o == op::socketpair) {
+            drop(p.h);
+            drop(p.h2);
+        }
+        if (hs.empty())
+            return false;
+    }
+    return false;
+}
+
+bool is_state(const std::string* v, const char* state) {
+    return v && v->rfind(state, 0) == 0;
+}
+
 //! The README item a finding falls under (README.md, "Where ksock differs
 //! from Linux"), or "". Each rule is narrow: it names the call and the
 //! observation the item speaks of.
@@ -280,6 +312,26 @@ std::string documented(const sequence& s, const finding& f, const step_obs& kern
         (what == "ret" || what == "data" || what == "inq" || what == "outq" || what == "poll"))
         return items[1];
     if (st.o == op::getsockopt_int && st.a == SOL_SOCKET && st.b == SO_RCVBUF && self == "tcp")
+        return items[1];
+    // ... nor the scaling ratio Linux learns from the data it receives
+    // (tcp_measure_rcv_mss): the receiver's window clamp (TCP_WINDOW_CLAMP)
+    // moves with it, the window a receiver of data offers grows past the
+    // 64 KB ksock offers, and with it the sender's max_window, which
+    // TCP_MAXSEG (half of it) and a disconnect's write_seq jump
+    // (max_window + 2, SIOCOUTQ) show.
+    bool tcp_data_sent = false;
+    for (std::size_t i = 0; i < f.step; ++i)
+        tcp_data_sent |= sends(s.steps[i].o) && !s.steps[i].data.empty() &&
+                         handle_kind(s, i, s.steps[i].h) == "tcp";
+    if (tcp_data_sent && self == "tcp" && is_int(f.kernel) && is_int(f.ksock) &&
+        st.o == op::getsockopt_int && st.a == IPPROTO_TCP && st.b == TCP_WINDOW_CLAMP &&
+        what == "val")
+        return items[1];
+    if (tcp_data_sent && self == "tcp" && is_int(f.kernel) && is_int(f.ksock) &&
+        std::stoll(f.kernel) > std::stoll(f.ksock) &&
+        ((st.o == op::getsockopt_int && st.a == IPPROTO_TCP && st.b == TCP_MAXSEG &&
+          what == "val") ||
+         (st.o == op::connect && what == "outq" && std::stoll(f.ksock) > 65536)))
         return items[1];
     // UDP corking is not modelled.
     for (std::size_t i = 0; i <= f.step; ++i) {
@@ -331,8 +383,13 @@ std::string documented(const sequence& s, const finding& f, const step_obs& kern
     const bool queue_read = what == "outq" || (st.o == op::ioctl && what == "val" &&
                                                (static_cast<unsigned long>(st.a) == TIOCOUTQ ||
                                                 static_cast<unsigned long>(st.a) == SIOCOUTQNSD));
-    if (sends(st.o) && queue_read && probed == "tcp" && kstate &&
-        (kstate->rfind("ESTABLISHED", 0) == 0 || kstate->rfind("CLOSE_WAIT", 0) == 0) &&
+    // (Data and a FIN in one segment, a held send with shutdown: the ACK
+    // of both is delayed by Linux, of the data not by ksock.)
+    if ((sends(st.o) || st.o == op::shutdown || st.o == op::close) && queue_read &&
+        probed == "tcp" && kstate &&
+        (kstate->rfind("ESTABLISHED", 0) == 0 || kstate->rfind("CLOSE_WAIT", 0) == 0 ||
+         kstate->rfind("FIN_WAIT1", 0) == 0 || kstate->rfind("LAST_ACK", 0) == 0 ||
+         kstate->rfind("CLOSING", 0) == 0) &&
         is_int(f.kernel) && is_int(f.ksock) && std::stoll(f.kernel) > std::stoll(f.ksock))
         return items[7];
     // unix_gc runs when a file reference goes while sockets are in flight;
@@ -343,6 +400,64 @@ std::string documented(const sequence& s, const finding& f, const step_obs& kern
     if (closes_passed(s, f.step, f.step) ||
         (recvs(st.o) && self.rfind("unix", 0) == 0 && passed_then_closed(s, f.step)))
         return items[8];
+    // The reference host's sandbox, not Linux: listen() on a TCP socket
+    // that ever connected, and connect() on one that ever listened, fail
+    // with EINVAL there, even after a disconnect (connect(AF_UNSPEC), or
+    // shutdown of a listener) made the socket unconnected again.
+    if (what == "ret" && self == "tcp" && f.kernel == "-EINVAL" && f.ksock != "-EINVAL" &&
+        ((st.o == op::listen && socket_did(s, f.step, st.h, op::connect)) ||
+         (st.o == op::connect && socket_did(s, f.step, st.h, op::listen))))
+        return items[9];
+    // Wall-clock timing: Linux's delayed-ACK timer sends the ACK of a FIN
+    // that came without data a jiffy later, while the harness is between
+    // steps; ksock's clock moves only with the sequence's sleeps, so its ACK
+    // is still owed (the FIN's sender one state behind, SIOCOUTQ 1).
+    // (And the other way round: a jiffy of Linux's HZ is up to 4 ms, so a
+    // sleep of 1 or 2 ms may end before it; ksock's jiffy is 1 ms.)
+    auto acked_pair = [](const std::string& a, const std::string& b) {
+        return (is_state(&a, "FIN_WAIT2") && is_state(&b, "FIN_WAIT1")) ||
+               (is_state(&a, "TIME_WAIT") && is_state(&b, "CLOSING")) ||
+               (is_state(&a, "CLOSE") && is_state(&b, "LAST_ACK"));
+    };
+    const bool sleep_step = st.o == op::sleep;
+    if (probed == "tcp" && ((what == "tcp" && (acked_pair(f.kernel, f.ksock) ||
+                                               (sleep_step && acked_pair(f.ksock, f.kernel)))) ||
+                            (what == "outq" && f.kernel == "0" && f.ksock == "1" &&
+                             (is_state(kstate, "FIN_WAIT2") || is_state(kstate, "TIME_WAIT") ||
+                              is_state(kstate, "CLOSE"))) ||
+                            (what == "outq" && sleep_step && f.kernel == "1" && f.ksock == "0" &&
+                             (is_state(kstate, "FIN_WAIT1") || is_state(kstate, "CLOSING") ||
+                              is_state(kstate, "LAST_ACK")))))
+        return items[10];
+    // Memory accounting: a data segment larger than what the receiver has
+    // forward-allocated (sk_forward_alloc: about 2.4 KB of data on a fresh
+    // socket) misses Linux's fast path, and the slow path pushes what
+    // MSG_MORE held at the receiver; ksock does not account socket memory,
+    // and data that acknowledges nothing new releases nothing there.
+    bool more_held = false;
+    for (std::size_t i = 0; i < f.step; ++i)
+        more_held |= sends(s.steps[i].o) && (s.steps[i].a & MSG_MORE) &&
+                     handle_kind(s, i, s.steps[i].h) == "tcp";
+    if (more_held && sends(st.o) && self == "tcp" && probed == "tcp" &&
+        ((what == "poll" && f.kernel.find("IN") != std::string::npos &&
+          f.ksock.find("IN") == std::string::npos) ||
+         (what == "inq" && is_int(f.kernel) && is_int(f.ksock) &&
+          std::stoll(f.kernel) > std::stoll(f.ksock)) ||
+         (what == "outq" && is_int(f.kernel) && is_int(f.ksock) &&
+          std::stoll(f.kernel) < std::stoll(f.ksock))))
+        return items[11];
+    // Send memory: ksock charges a queued skb its whole chunk
+    // (Config::skb_data_size), Linux the bytes and a header; under a send
+    // buffer the user made small, a socket holding unsent (corked) bytes is
+    // writable on Linux and not on ksock.
+    bool small_sndbuf = false;
+    for (std::size_t i = 0; i < f.step; ++i)
+        small_sndbuf |= s.steps[i].o == op::setsockopt_int && s.steps[i].a == SOL_SOCKET &&
+                        (s.steps[i].b == SO_SNDBUF || s.steps[i].b == SO_SNDBUFFORCE) &&
+                        s.steps[i].c < 8192 && handle_kind(s, i, s.steps[i].h) == "tcp";
+    if (small_sndbuf && probed == "tcp" && what == "poll" &&
+        f.kernel.find("OUT") != std::string::npos && f.ksock.find("OUT") == std::string::npos)
+        return items[12];
     // connect's ephemeral port: Linux shares one across peers, ksock does not.
     static const std::regex eph(".*:E[0-9]+.*");
     if ((what == "name" || what == "addr" || what == "peer") && f.kernel != f.ksock &&
@@ -387,7 +502,15 @@ const std::vector<std::string>& documented_items() {
         "running out of the shared skb pool is ENOBUFS on a PF_UNIX send",
         "Linux lets connect share an ephemeral port across peers",
         "TCP data is acknowledged at once (Linux may delay the ACK: SIOCOUTQ)",
-        "unix_gc collects sockets in flight when the last fd goes (Linux: later)"};
+        "unix_gc collects sockets in flight when the last fd goes (Linux: later)",
+        "the reference host's sandbox refuses listen() after connect() and connect() after "
+        "listen() (EINVAL; upstream Linux does not)",
+        "wall-clock timing: Linux's delayed ACK of a FIN fires between steps (ksock's clock "
+        "moves with sleeps only)",
+        "socket memory is not accounted (sk_forward_alloc: a large segment takes Linux's slow "
+        "path, which releases data MSG_MORE held)",
+        "a queued TCP skb is charged its whole chunk (a small SO_SNDBUF holding corked bytes "
+        "is not writable)"};
     return v;
 }
 

@@ -7,6 +7,7 @@
 #include "support/toy_family.hpp"
 
 struct netns_other {};
-netns_other& f(ksock::kernel::pernet_storage<ksock::type_list<ksock_test::toy_family>>& s) {
+netns_other& f(ksock::kernel::pernet_storage<ksock_test::toy_config,
+                                             ksock::type_list<ksock_test::toy_family>>& s) {
     return s.get<netns_other>();
 }

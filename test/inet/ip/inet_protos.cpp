@@ -22,6 +22,16 @@ struct recorder {
         ++calls;
     }
 };
+//! Counts the ICMP errors it is told of, too.
+struct err_recorder : recorder {
+    static inline int errors = 0;
+    static inline std::uint8_t last_code = 0;
+    template <class Ctx>
+    static void err_handler(Ctx&, const sk_buff*, std::size_t, std::uint8_t, std::uint8_t code) {
+        ++errors;
+        last_code = code;
+    }
+};
 struct no_handler {};
 struct handler_returns_int {
     template <class Ctx>
@@ -45,11 +55,19 @@ TEST_CASE("inet_protos: the net_protocol entry and what it requires") {
     STATIC_REQUIRE(!in::inet_protocol<recorder>);
     STATIC_REQUIRE(in::net_protocol<253, recorder>::protocol == 253);
     STATIC_REQUIRE(std::is_same_v<in::net_protocol<253, recorder>::handler_type, recorder>);
+    // .err_handler is optional.
+    STATIC_REQUIRE(!in::net_protocol<253, recorder>::has_err_handler);
+    STATIC_REQUIRE(in::net_protocol<253, err_recorder>::has_err_handler);
+    STATIC_REQUIRE(in::net_protocol_err_handler<in::udp_protocol>);
+    STATIC_REQUIRE(in::net_protocol_err_handler<in::udplite_protocol>);
+    STATIC_REQUIRE(!in::net_protocol_err_handler<in::tcp_protocol>);
 }
 
-TEST_CASE("inet_protos: ICMP, UDP and TCP, once each, as inet_init adds them") {
+TEST_CASE("inet_protos: ICMP, UDP, TCP, then UDP-Lite, once each, as inet_init adds them") {
     using P = in::inet_protos;
-    STATIC_REQUIRE(P::size == 3);
+    STATIC_REQUIRE(P::size == 4);
+    STATIC_REQUIRE(ksock::detail::at_t<3, P>::protocol == ipproto_udplite);
+    STATIC_REQUIRE(std::is_same_v<ksock::detail::at_t<3, P>::handler_type, in::udplite_protocol>);
     STATIC_REQUIRE(ksock::detail::at_t<0, P>::protocol == ipproto_icmp);
     STATIC_REQUIRE(ksock::detail::at_t<1, P>::protocol == ipproto_udp);
     STATIC_REQUIRE(ksock::detail::at_t<2, P>::protocol == ipproto_tcp);
@@ -76,6 +94,19 @@ TEST_CASE("inet_protos: a packet reaches the handler of its protocol's entry, an
     CHECK(recorder::calls == 1);
     // An empty list registers nothing.
     CHECK_FALSE(in::detail::inet_protocol_deliver(type_list<>{}, ctx, nullptr, 17));
+}
+
+TEST_CASE("inet_protos: an ICMP error reaches the err_handler of the protocol it quotes") {
+    using L = type_list<in::net_protocol<200, err_recorder>, in::net_protocol<7, recorder>>;
+    int ctx = 0;
+    err_recorder::errors = 0;
+    in::detail::inet_protocol_err(L{}, ctx, nullptr, 0, 200, 3, 3);
+    CHECK(err_recorder::errors == 1);
+    CHECK(err_recorder::last_code == 3);
+    // One without an err_handler, and a protocol nobody registered, ignore it.
+    in::detail::inet_protocol_err(L{}, ctx, nullptr, 0, 7, 3, 2);
+    in::detail::inet_protocol_err(L{}, ctx, nullptr, 0, 201, 3, 2);
+    CHECK(err_recorder::errors == 1);
 }
 
 TEST_CASE("ip_local_deliver: TCP is registered, an unknown protocol is unreachable") {

@@ -1,7 +1,9 @@
 // ksock/inet/ip/inet_protos.hpp: inet_protos[] (net/ipv4/protocol.c), the IP
 // protocols inet_init registers (net/ipv4/af_inet.c: icmp_protocol,
-// udp_protocol, tcp_protocol), as a compile-time list of net_protocol
-// entries, and ip_protocol_deliver_rcu's dispatch on it.
+// udp_protocol, tcp_protocol, then udplite4_register's udplite_protocol), as
+// a compile-time list of net_protocol entries, and the dispatches on it:
+// ip_protocol_deliver_rcu's (a packet) and icmp_socket_deliver's (an ICMP
+// error about one).
 //
 // The receivers are defined in their own headers (udp_input.hpp, icmp.hpp),
 // which include the IP layer in turn, and are declared here, as Linux's
@@ -23,6 +25,13 @@ namespace ksock::inet {
 template <class Ctx>
 void udp_rcv(Ctx& ctx, sk_buff* skb);
 template <class Ctx>
+void udplite_rcv(Ctx& ctx, sk_buff* skb);
+template <class Ctx>
+void udp_err(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t type, std::uint8_t code);
+template <class Ctx>
+void udplite_err(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t type,
+                 std::uint8_t code);
+template <class Ctx>
 void icmp_rcv(Ctx& ctx, sk_buff* skb);
 
 //! icmp_protocol: .handler = icmp_rcv.
@@ -33,11 +42,29 @@ struct icmp_protocol {
     }
 };
 
-//! udp_protocol: .handler = udp_rcv.
+//! udp_protocol: .handler = udp_rcv, .err_handler = udp_err.
 struct udp_protocol {
     template <class Ctx>
     static void handler(Ctx& ctx, sk_buff* skb) {
         udp_rcv(ctx, skb);
+    }
+    template <class Ctx>
+    static void err_handler(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t type,
+                            std::uint8_t code) {
+        udp_err(ctx, skb, inner, type, code);
+    }
+};
+
+//! udplite_protocol: .handler = udplite_rcv, .err_handler = udplite_err.
+struct udplite_protocol {
+    template <class Ctx>
+    static void handler(Ctx& ctx, sk_buff* skb) {
+        udplite_rcv(ctx, skb);
+    }
+    template <class Ctx>
+    static void err_handler(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t type,
+                            std::uint8_t code) {
+        udplite_err(ctx, skb, inner, type, code);
     }
 };
 
@@ -54,10 +81,11 @@ struct tcp_protocol {
 };
 
 //! inet_protos: the protocols inet_init adds, in its order (IGMP aside:
-//! ksock has no multicast).
+//! ksock has no multicast), then UDP-Lite.
 using inet_protos =
     type_list<net_protocol<ipproto_icmp, icmp_protocol>, net_protocol<ipproto_udp, udp_protocol>,
-              net_protocol<ipproto_tcp, tcp_protocol>>;
+              net_protocol<ipproto_tcp, tcp_protocol>,
+              net_protocol<ipproto_udplite, udplite_protocol>>;
 
 namespace detail {
 
@@ -100,6 +128,15 @@ inline bool inet_protocol_deliver(type_list<Es...>, Ctx& ctx, sk_buff* skb, std:
     }
 }
 
+//! icmp_socket_deliver's call of inet_protos[protocol]->err_handler.
+template <class Ctx, class... Es>
+inline void inet_protocol_err(type_list<Es...>, Ctx& ctx, const sk_buff* icmp, std::size_t inner,
+                              std::uint8_t protocol, std::uint8_t type, std::uint8_t code) {
+    (void)((Es::protocol == protocol ? (Es::err_handler(ctx, icmp, inner, type, code), true)
+                                     : false) ||
+           ...);
+}
+
 } // namespace detail
 
 static_assert(detail::inet_protos_valid(inet_protos{}),
@@ -112,6 +149,14 @@ static_assert(detail::inet_protos_valid(inet_protos{}),
 template <class Ctx>
 inline bool inet_protocol_deliver(Ctx& ctx, sk_buff* skb, std::uint8_t protocol) {
     return detail::inet_protocol_deliver(inet_protos{}, ctx, skb, protocol);
+}
+
+//! icmp_socket_deliver: an ICMP error (\p icmp, the quoted IP header at
+//! \p inner) reaches the err_handler of the protocol it quotes, if any.
+template <class Ctx>
+inline void inet_protocol_err(Ctx& ctx, const sk_buff* icmp, std::size_t inner,
+                              std::uint8_t protocol, std::uint8_t type, std::uint8_t code) {
+    detail::inet_protocol_err(inet_protos{}, ctx, icmp, inner, protocol, type, code);
 }
 
 } // namespace ksock::inet

@@ -8,6 +8,7 @@
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
+#include <ksock/inet/ip/route.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/objects/socket.hpp>
 #include <ksock/policy/trace.hpp>
@@ -32,7 +33,7 @@ int ip4_datagram_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len
         return ts.result(-eafnosupport);
     inet_sock& inet = *inet_sk(&sk);
     rtable rt{};
-    if (const int err = ip_route_output_flow(sk, usin.sin_addr.s_addr, rt))
+    if (const int err = ip_route_output_flow(ctx, sk, usin.sin_addr.s_addr, rt))
         return ts.result(err);
     if (!inet.inet_saddr)
         inet.inet_saddr = rt.saddr;

@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/uapi/byteorder.hpp>
@@ -67,27 +66,6 @@ inline constexpr std::uint8_t nr_icmp_unreach = 15;
 constexpr bool icmp_is_err(std::uint8_t type) noexcept {
     return type == icmp_t_dest_unreach || type == 4 /* source quench */ ||
            type == 5 /* redirect */ || type == icmp_t_time_exceeded || type == icmp_t_parameterprob;
-}
-
-//! skb_copy_bits: \p len bytes of the message from \p off into \p to.
-inline void skb_copy_bits(const sk_buff* skb, std::size_t off, void* to, std::size_t len) noexcept {
-    auto* out = static_cast<unsigned char*>(to);
-    skb_walk(skb, off, len, [&](const unsigned char* p, std::size_t k) {
-        std::memcpy(out, p, k);
-        out += k;
-        return k;
-    });
-}
-
-//! skb_store_bits: write \p len bytes at \p off of the message.
-inline void skb_store_bits(sk_buff* skb, std::size_t off, const void* from,
-                           std::size_t len) noexcept {
-    const auto* in = static_cast<const unsigned char*>(from);
-    skb_walk(skb, off, len, [&](unsigned char* p, std::size_t k) {
-        std::memcpy(p, in, k);
-        in += k;
-        return k;
-    });
 }
 
 //! Copy \p len bytes from the caller into the message at \p off; the count

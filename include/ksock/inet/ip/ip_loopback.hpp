@@ -1,11 +1,11 @@
-// ksock/inet/ip/ip_loopback.hpp: the IPv4 layer of the stack's one device, lo,
-// for datagrams (net/ipv4/ip_output.c, ip_input.c, core/sock.c; the routes
-// are route.hpp's): the sender's skb (sock_alloc_send_skb), the
-// IPv4 header, and the loopback itself: the packet leaves its sender
-// (loopback_xmit orphans it), is checked as ip_rcv does, goes first to every
-// matching raw socket (raw_v4_input) and then to its protocol's handler in
-// inet_protos (udp_rcv, icmp_rcv), or back as ICMP protocol-unreachable when
-// nobody takes it.
+// ksock/inet/ip/ip_loopback.hpp: what the IPv4 layer keeps with a packet and
+// does to it on every device, lo's included (net/ipv4/ip_output.c,
+// ip_input.c, core/sock.c): the control block (inet_skb_cb), the truesize
+// of an IP packet, the sender's skb (sock_alloc_send_skb), clones for
+// receivers, the IPv4 header with its id and checksum, and the receive
+// queue's rule. The path itself is ip_output.hpp's (out: route, neighbour,
+// device or lo) and ip_input.hpp's (in: ip_rcv's checks, reassembly, the
+// protocols).
 //
 // A packet is an skb chain holding the whole IP datagram, header first;
 // what each layer knows about it is kept in skb->cb (inet_skb_cb). The
@@ -30,6 +30,7 @@
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sock.hpp>
+#include <ksock/platform.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/in.hpp>
@@ -49,7 +50,12 @@ struct inet_skb_cb {
     std::uint16_t tot_len;
     std::uint8_t ihl; //!< header length in bytes
     std::uint8_t protocol;
-    std::uint8_t broadcast; //!< sent to 127.255.255.255
+    std::uint8_t broadcast; //!< sent to a broadcast address (RTCF_BROADCAST)
+    std::uint8_t pkt_type;  //!< PACKET_HOST ... as the link saw it
+    std::uint8_t local;     //!< addressed to one of our addresses (RTCF_LOCAL)
+    std::uint8_t frag_mf;   //!< IP_MF: more fragments follow (reassembly)
+    std::uint16_t frag_off; //!< the fragment's offset in bytes (reassembly)
+    int iif;                //!< the device it came in on (IPCB(skb)->iif)
 };
 
 //! skb->cb as the IP layer's control block (skb_cb<inet_skb_cb> without a
@@ -69,7 +75,8 @@ template <class Ctx>
 bool raw_v4_input(Ctx& ctx, const sk_buff* skb, std::uint8_t protocol, std::uint32_t saddr,
                   std::uint32_t daddr);
 template <class Ctx>
-void icmp_send(Ctx& ctx, const sk_buff* skb_in, std::uint8_t type, std::uint8_t code);
+void icmp_send(Ctx& ctx, const sk_buff* skb_in, std::uint8_t type, std::uint8_t code,
+               std::uint32_t info = 0);
 
 //! The truesize Linux (x86-64, SLUB, 4 KiB pages) gives the skb
 //! ip_append_data builds for a datagram of \p tot_len bytes whose IP and
@@ -147,11 +154,19 @@ sk_buff* sock_alloc_send_skb(Ctx& ctx, sock& sk, std::size_t len, std::uint32_t 
 inline std::uint8_t ip_select_ttl(const inet_sock& inet, const ipv4_sysctl& s) noexcept {
     return static_cast<std::uint8_t>(inet.uc_ttl < 0 ? s.ip_default_ttl : inet.uc_ttl);
 }
-//! Whether __ip_make_skb sets DF: IP_PMTUDISC_DO, _PROBE, or _WANT (lo's
-//! MTU is never locked and every datagram fits its 65536 bytes).
-constexpr bool ip_sets_df(const inet_sock& inet) noexcept {
+//! Whether __ip_make_skb sets DF on a datagram of \p len bytes over a
+//! route of \p mtu: always for IP_PMTUDISC_DO and _PROBE; for _WANT when it
+//! fits the route (no route's MTU is locked here), so a larger one goes out
+//! in fragments without DF.
+constexpr bool ip_sets_df(const inet_sock& inet, std::size_t len, unsigned mtu) noexcept {
     return inet.pmtudisc == ip_pmtudisc_do || inet.pmtudisc == ip_pmtudisc_probe ||
-           inet.pmtudisc == ip_pmtudisc_want;
+           (inet.pmtudisc == ip_pmtudisc_want && len <= mtu);
+}
+//! ip_sk_ignore_df: may the socket's datagrams be fragmented locally (IP_
+//! PMTUDISC_DONT and _WANT, and _OMIT)? If not, one larger than the route's
+//! MTU is EMSGSIZE.
+constexpr bool ip_sk_ignore_df(const inet_sock& inet) noexcept {
+    return inet.pmtudisc < ip_pmtudisc_do || inet.pmtudisc == ip_pmtudisc_omit;
 }
 
 //! ip_select_ident: a packet's id, the namespace's pseudo-random number
@@ -172,9 +187,10 @@ inline void ip_send_check(sk_buff* skb, iphdr& h, std::size_t ihl) noexcept {
 
 //! Write the 20-byte IPv4 header at the start of \p skb, checksum included.
 template <class Ctx>
-void ip_build_header(Ctx& ctx, sk_buff* skb, std::size_t tot_len, std::uint8_t tos, bool df,
-                     std::uint8_t ttl, std::uint8_t protocol, std::uint32_t saddr,
-                     std::uint32_t daddr) noexcept {
+KSOCK_ALWAYS_INLINE inline void ip_build_header(Ctx& ctx, sk_buff* skb, std::size_t tot_len,
+                                                std::uint8_t tos, bool df, std::uint8_t ttl,
+                                                std::uint8_t protocol, std::uint32_t saddr,
+                                                std::uint32_t daddr) noexcept {
     iphdr h{};
     h.ver_ihl = 0x45;
     h.tos = tos;
@@ -211,64 +227,6 @@ inline int sk_queue_rcv_or_drop(Ctx& ctx, sock& sk, sk_buff* skb, bool refused) 
 template <class Ctx>
 int sock_queue_rcv_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     return sk_queue_rcv_or_drop(ctx, sk, skb, sk.sk_rmem_alloc >= sk.sk_rcvbuf);
-}
-
-//! ip_local_deliver_finish -> ip_protocol_deliver_rcu: the raw sockets
-//! first, then the protocol's handler in inet_protos; a protocol nobody
-//! registered is answered with ICMP protocol-unreachable unless a raw
-//! socket took the packet.
-template <class Ctx>
-inline void ip_local_deliver(Ctx& ctx, sk_buff* skb) {
-    const inet_skb_cb& cb = inet_cb(*skb);
-    const bool raw = raw_v4_input(ctx, skb, cb.protocol, cb.saddr, cb.daddr);
-    if (inet_protocol_deliver(ctx, skb, cb.protocol))
-        return;
-    if (!raw)
-        icmp_send(ctx, skb, icmp_t_dest_unreach, icmp_prot_unreach);
-    kfree_skb(ctx, skb);
-}
-
-//! ip_rcv_core: a packet that is not a well-formed, unfragmented IPv4
-//! datagram to a local address is dropped; the rest is recorded in
-//! skb->cb and delivered.
-template <class Ctx>
-void ip_rcv(Ctx& ctx, sk_buff* skb) {
-    iphdr h{};
-    bool ok = skb->msg_len >= sizeof h;
-    if (ok) {
-        skb_copy_bits(skb, 0, &h, sizeof h);
-        const std::size_t ihl = static_cast<std::size_t>(h.ver_ihl & 0x0f) * 4u;
-        const std::size_t tot = ksock::be16_to_cpu(h.tot_len);
-        ok = (h.ver_ihl >> 4) == 4 && ihl >= sizeof h && tot >= ihl && tot <= skb->msg_len &&
-             csum_fold(skb_checksum(skb, 0, ihl, 0)) == 0 &&
-             !(ksock::be16_to_cpu(h.frag_off) & (ip_mf | ip_offset)) &&
-             (ksock::be32_to_cpu(h.daddr) >> 24) == 127; // lo's: local or its broadcast
-        if (ok) {
-            inet_skb_cb& cb = inet_cb(*skb);
-            cb = {};
-            cb.saddr = h.saddr;
-            cb.daddr = h.daddr;
-            cb.ihl = static_cast<std::uint8_t>(ihl);
-            cb.tot_len = static_cast<std::uint16_t>(tot);
-            cb.protocol = h.protocol;
-            cb.broadcast = h.daddr == lo_broadcast();
-            skb->msg_len = static_cast<std::uint32_t>(tot);
-        }
-    }
-    if (!ok) {
-        kfree_skb(ctx, skb);
-        return;
-    }
-    ip_local_deliver(ctx, skb);
-}
-
-//! ip_local_out over lo: loopback_xmit orphans the skb (the sender's
-//! send memory comes back now, and sk_write_space runs), then the packet is
-//! received.
-template <class Ctx>
-void ip_local_out(Ctx& ctx, sk_buff* skb) {
-    skb_orphan(ctx, skb);
-    ip_rcv(ctx, skb);
 }
 
 } // namespace ksock::inet

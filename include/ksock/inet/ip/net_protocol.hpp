@@ -5,11 +5,16 @@
 // A handler type H provides
 //   template <class Ctx> static void handler(Ctx&, sk_buff*);   // .handler
 // which takes the packet, its inet_skb_cb filled in by ip_rcv, and consumes
-// it. Linux's .err_handler has no counterpart yet: ICMP errors reach UDP
-// directly (icmp_unreach -> udp_err).
+// it, and may provide
+//   template <class Ctx> static void err_handler(Ctx&, const sk_buff* icmp,
+//       std::size_t inner, std::uint8_t type, std::uint8_t code);   // .err_handler
+// which hears of an ICMP error (\p icmp, the quoted IP header at offset
+// \p inner) about a packet of its protocol (icmp_socket_deliver).
 #pragma once
 
 #include <concepts>
+#include <cstddef>
+#include <cstdint>
 
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/registry/context.hpp>
@@ -21,6 +26,14 @@ namespace ksock::inet {
 template <class H>
 concept net_protocol_handler = requires(ksock::archetypes::context& c, sk_buff* skb) {
     { H::handler(c, skb) } -> std::same_as<void>;
+};
+
+//! A net_protocol handler with an err_handler (checked with the minimal
+//! context as well).
+template <class H>
+concept net_protocol_err_handler = requires(ksock::archetypes::context& c, const sk_buff* skb,
+                                            std::size_t inner, std::uint8_t t) {
+    { H::err_handler(c, skb, inner, t, t) } -> std::same_as<void>;
 };
 
 //! The minimal net_protocol handler, which the concept is checked against
@@ -46,11 +59,20 @@ struct net_protocol {
 
     static constexpr int protocol = Protocol;
     using handler_type = Handler;
+    //! Whether ICMP errors about this protocol's packets reach it.
+    static constexpr bool has_err_handler = net_protocol_err_handler<Handler>;
 
     //! .handler.
     template <class Ctx>
     static void handler(Ctx& ctx, sk_buff* skb) {
         Handler::handler(ctx, skb);
+    }
+    //! .err_handler (a protocol without one ignores the error).
+    template <class Ctx>
+    static void err_handler(Ctx& ctx, const sk_buff* icmp, std::size_t inner, std::uint8_t type,
+                            std::uint8_t code) {
+        if constexpr (has_err_handler)
+            Handler::err_handler(ctx, icmp, inner, type, code);
     }
 };
 

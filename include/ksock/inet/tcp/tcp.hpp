@@ -204,6 +204,11 @@ struct tcp_prot {
     static void on_tick(Ctx& ctx) {
         tcp_on_tick<tcp_prot>(ctx);
     }
+    //! How long until on_tick has work (stack::next_timer).
+    template <class Ctx>
+    static long next_timer(Ctx& ctx) {
+        return tcp_next_timer<tcp_prot>(ctx);
+    }
 
     template <class Entry, class Ctx>
     static int getsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, void* optval,
@@ -214,8 +219,26 @@ struct tcp_prot {
     template <class Entry, class Ctx>
     static int setsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, const void* optval,
                           socklen_t optlen) {
-        return tcp_setsockopt(so, level, optname, optval, optlen, ctx.current_cred(),
-                              ipv4_net(ctx));
+        const std::uint8_t before = tcp_of(*so.sk).nonagle;
+        const int err =
+            tcp_setsockopt(so, level, optname, optval, optlen, ctx.current_cred(), ipv4_net(ctx));
+        if (!err && level == sol_tcp)
+            tcp_push_pending_frames(ctx, *so.sk, before);
+        return err;
+    }
+
+    //! __tcp_sock_set_nodelay / __tcp_sock_set_cork: setting TCP_NODELAY,
+    //! or taking TCP_CORK away, pushes what the write queue holds
+    //! (TCP_NAGLE_PUSH passes the Nagle test, corked or not). The push flag
+    //! lasts for that push only: a later send is corked again.
+    template <class Ctx>
+    static void tcp_push_pending_frames(Ctx& ctx, sock& sk, std::uint8_t before) {
+        tcp_sock& tp = tcp_of(sk);
+        const bool push = tp.nonagle & tcp_nagle_push;
+        const bool uncorked = (before & tcp_nagle_cork) && !(tp.nonagle & tcp_nagle_cork);
+        tp.nonagle &= static_cast<std::uint8_t>(~tcp_nagle_push);
+        if (push || uncorked)
+            tcp_data_snd_check<tcp_prot>(ctx, sk, push ? tcp_nagle_push : -1);
     }
 
     //! tcp_set_keepalive: SO_KEEPALIVE's hook.

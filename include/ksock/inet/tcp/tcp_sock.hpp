@@ -60,6 +60,11 @@ struct tcp_rack {
     std::uint8_t advanced;
 };
 
+// tp->nonagle
+inline constexpr std::uint8_t tcp_nagle_off = 1;  //!< TCP_NAGLE_OFF (TCP_NODELAY)
+inline constexpr std::uint8_t tcp_nagle_cork = 2; //!< TCP_NAGLE_CORK
+inline constexpr std::uint8_t tcp_nagle_push = 4; //!< TCP_NAGLE_PUSH
+
 struct tcp_sock {
     inet_connection_sock inet_conn;
     std::uint16_t tcp_header_len;
@@ -136,21 +141,27 @@ struct tcp_sock {
     std::uint32_t keepalive_intvl; //!< 0: use net.ipv4.tcp_keepalive_intvl
     std::uint16_t user_mss;
     std::uint16_t mss_clamp; //!< rx_opt.mss_clamp: the peer's MSS, or TCP_MAXSEG's
+    std::uint8_t rcv_wscale; //!< rx_opt.rcv_wscale: the scale of the windows this side offers
     rb_root out_of_order_queue;
     hrtimer pacing_timer;
     hrtimer compressed_ack_timer;
 
     // ksock's loopback: what Linux keeps in request socks, the accept queue's
     // request_sock chain and the segments in flight on lo.
-    tcp_sock* accept_next;    //!< the next child in the listener's accept queue
-    sock* parent;             //!< a child's listener until accept() takes it
-    std::uint8_t rx_deferred; //!< a segment processed at release_sock (tcp_rx_*)
-    std::uint8_t ack_owed;    //!< a FIN received, its ACK delayed (delack timer)
-    std::uint8_t syn_retries; //!< SYNs retransmitted so far (SYN_SENT)
-    std::uint8_t fin_queued;  //!< a FIN waits behind the write queue
-    std::uint16_t urg_data;   //!< TCP_URG_* | the urgent byte
-    std::uint32_t urg_seq;    //!< where the urgent byte is (receive sequence)
-    unsigned long timer_at;   //!< jiffies: delayed ACK, SYN retransmit, FIN_WAIT2 end
+    tcp_sock* accept_next;     //!< the next child in the listener's accept queue
+    sock* parent;              //!< a child's listener until accept() takes it
+    std::uint8_t rx_deferred;  //!< a segment processed at release_sock (tcp_rx_*)
+    std::uint8_t ack_owed;     //!< a FIN received, its ACK delayed (delack timer)
+    std::uint8_t syn_retries;  //!< SYNs retransmitted so far (SYN_SENT)
+    std::uint8_t fin_queued;   //!< a FIN waits behind the write queue
+    std::uint16_t urg_data;    //!< TCP_URG_* | the urgent byte
+    std::uint32_t urg_seq;     //!< where the urgent byte is (receive sequence)
+    unsigned long timer_at;    //!< jiffies: delayed ACK, SYN retransmit, FIN_WAIT2 end
+    unsigned long probe_at;    //!< jiffies: the probe0 timer, for corked data held
+    std::uint8_t rwnd_limited; //!< the last push stopped at the receiver's window
+    //! jiffies: the delayed-ACK timer of data received in pingpong mode (the
+    //! data itself counts as acknowledged at once; only the mode follows it)
+    unsigned long dack_at;
     //! The last sock tcp_peer found for this 4-tuple: a hint, checked on use
     //! (Linux's early demux remembers the dst the same way), so a segment
     //! does not scan the pool.
@@ -163,7 +174,7 @@ static_assert(offsetof(tcp_sock, inet_conn) == 0,
               "ksock::inet::tcp_sock: inet_conn must be at offset 0");
 
 //! tcp_sk(sk): the checked layout cast to a tcp_sock (objects/layout.hpp).
-inline constexpr sk_caster<tcp_sock> tcp_sk{};
+inline constexpr sk_caster<tcp_sock> tcp_sk{"tcp_sk"};
 
 } // namespace ksock::inet
 

@@ -31,18 +31,10 @@
 
 namespace ksock::inet {
 
-// --- tp->nonagle / icsk_ack constants ---------------------------------------
-inline constexpr std::uint8_t tcp_nagle_off = 1;     //!< TCP_NAGLE_OFF (TCP_NODELAY)
-inline constexpr std::uint8_t tcp_nagle_cork = 2;    //!< TCP_NAGLE_CORK
-inline constexpr std::uint8_t tcp_nagle_push = 4;    //!< TCP_NAGLE_PUSH
-inline constexpr std::uint8_t icsk_ack_sched = 1;    //!< ICSK_ACK_SCHED
-inline constexpr std::uint8_t icsk_ack_pushed = 4;   //!< ICSK_ACK_PUSHED
+// (tp->nonagle's constants are in tcp_sock.hpp.)
 inline constexpr int tcp_fin_timeout_max = 120 * hz; //!< TCP_FIN_TIMEOUT_MAX, jiffies
 inline constexpr std::uint32_t tcp_timeout_min = 2;  //!< TCP_TIMEOUT_MIN, jiffies
 inline constexpr int tcp_rto_max_sec = 120;          //!< TCP_RTO_MAX_SEC
-//! net.ipv4.tcp_pingpong_thresh: ksock's ipv4_sysctl has no such entry yet;
-//! this is Linux's default (and the host's value).
-inline constexpr std::uint8_t tcp_pingpong_thresh = 1;
 
 namespace detail {
 
@@ -80,10 +72,6 @@ constexpr int retrans_to_secs(std::uint8_t retrans, int timeout, int rto_max) no
 
 constexpr bool tcp_state_in(const sock& sk, std::uint8_t a, std::uint8_t b) noexcept {
     return sk.sk_state() == a || sk.sk_state() == b;
-}
-
-constexpr bool inet_csk_in_pingpong_mode(const inet_connection_sock& icsk) noexcept {
-    return icsk.icsk_ack.pingpong >= tcp_pingpong_thresh;
 }
 
 //! tcp_set_congestion_control(). Linux lets anyone choose a "non-restricted"

@@ -11,6 +11,7 @@
 #include <ksock/core/sock_init.hpp>
 #include <ksock/core/sock_wait.hpp>
 #include <ksock/inet/af_inet.hpp>
+#include <ksock/inet/inet_connection_sock.hpp>
 #include <ksock/inet/inet_hashtables.hpp>
 #include <ksock/inet/ip/route.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
@@ -51,11 +52,17 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
     // ip_route_connect, from the socket's source address (0 for one bound
     // to ANY or to a broadcast address): 0.0.0.0 means that source or this
     // host; a route that is not unicast ends here ("if (rt->rt_flags &
-    // (RTCF_MULTICAST | RTCF_BROADCAST)) return -ENETUNREACH").
+    // (RTCF_MULTICAST | RTCF_BROADCAST)) return -ENETUNREACH"). ksock's TCP
+    // reaches only this host's own addresses (its segments do not go on a
+    // wire yet): a route out of a device is ENETUNREACH, as every non-local
+    // destination was while lo was the only device.
     rtable rt{};
-    if (const int err = ip_route_output(usin.sin_addr.s_addr, inet.inet_saddr, rt))
+    if (const int err = ip_route_output(ctx, usin.sin_addr.s_addr, inet.inet_saddr, rt)) {
+        if (err == -enetunreach)
+            ++ipv4_net(ctx).mib.ip.out_no_routes;
         return err;
-    if (rt.broadcast)
+    }
+    if (rt.broadcast || rt.multicast || rt.type != rtn_local)
         return -enetunreach;
     const std::uint32_t daddr = rt.daddr;
     // inet_bhash2_update_saddr: a socket without a source address takes the
@@ -90,7 +97,7 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
             return fail(-eaddrnotavail);
     }
     tcp_sock& tp = tcp_of(sk);
-    tcp_connect_init(tp, ipv4_net(ctx).sysctl);
+    tcp_connect_init(tp, ipv4_net(ctx).sysctl, ctx.net().sysctl.rmem_max);
     // tcp_connect: the SYN, which takes a sequence number of its own.
     tp.syn_retries = 0;
     tp.timer_at = ctx.jiffies() + tp.inet_conn.icsk_rto;
@@ -109,10 +116,23 @@ void tcp_on_tick(Ctx& ctx) {
             tw.tw_live = 0; // inet_twsk_kill
     ctx.template for_each_obj<P>([&](typename P::obj_type& o) {
         sock& sk = o.inet_conn.icsk_inet.sk;
+        if (o.dack_at && static_cast<long>(now - o.dack_at) >= 0) {
+            // tcp_delack_timer_handler: "Delayed ACK missed: leave pingpong mode".
+            o.dack_at = 0;
+            inet_csk_exit_pingpong_mode(o.inet_conn);
+        }
+        if (o.probe_at && static_cast<long>(now - o.probe_at) >= 0) {
+            // tcp_probe_timer -> tcp_write_wakeup: the corked segment goes.
+            o.probe_at = 0;
+            tcp_xmit<P>(ctx, sk, tcp_nagle_push);
+        }
         if (!o.timer_at || static_cast<long>(now - o.timer_at) < 0)
             return;
         if (o.ack_owed) {
+            // tcp_delack_timer_handler: the delayed ACK "missed" in
+            // pingpong mode leaves it.
             o.timer_at = 0;
+            inet_csk_exit_pingpong_mode(o.inet_conn);
             tcp_send_ack<P>(ctx, sk);
         } else if (sk.sk_state() == tcp_syn_sent) {
             const int max = o.inet_conn.icsk_syn_retries ? o.inet_conn.icsk_syn_retries
@@ -135,13 +155,48 @@ void tcp_on_tick(Ctx& ctx) {
     });
 }
 
-//! sk_stream_memory_free / __sk_stream_is_writeable.
-inline bool sk_stream_memory_free(const sock& sk) noexcept {
-    return sk.sk_wmem_queued < sk.sk_sndbuf;
+//! The milliseconds until tcp_on_tick has something to do (a TIME_WAIT
+//! entry or a socket's timer expires), -1 when nothing is armed.
+template <class P, class Ctx>
+long tcp_next_timer(Ctx& ctx) {
+    const unsigned long now = ctx.jiffies();
+    long best = -1;
+    auto take = [&](unsigned long at) {
+        const long d = static_cast<long>(at - now);
+        const long left = d < 0 ? 0 : d;
+        if (best < 0 || left < best)
+            best = left;
+    };
+    for (const inet_timewait_sock& tw : ctx.template proto_state<P>().tw)
+        if (tw.tw_live)
+            take(tw.tw_expires);
+    ctx.template for_each_obj<P>([&](typename P::obj_type& o) {
+        if (o.timer_at)
+            take(o.timer_at);
+    });
+    return best;
 }
-inline bool sk_stream_is_writeable(const sock& sk) noexcept {
+
+//! __sk_stream_memory_free with TCP's stream_memory_free: room in the send
+//! buffer, and fewer bytes not yet sent (write_seq - snd_nxt, shifted left
+//! by \p wake: poll asks for half) than TCP_NOTSENT_LOWAT, else
+//! net.ipv4.tcp_notsent_lowat. (After tcp_disconnect write_seq is 2 past
+//! snd_nxt: a low TCP_NOTSENT_LOWAT takes POLLOUT away.)
+template <class Ctx>
+bool sk_stream_memory_free(Ctx& ctx, const sock& sk, int wake = 0) noexcept {
+    if (sk.sk_wmem_queued >= sk.sk_sndbuf)
+        return false;
+    const tcp_sock& tp = *tcp_sk(&sk);
+    const std::uint32_t lowat =
+        tp.notsent_lowat ? tp.notsent_lowat : ipv4_net(ctx).sysctl.tcp_notsent_lowat;
+    const std::uint64_t notsent = static_cast<std::uint32_t>(tp.write_seq - tp.snd_nxt);
+    return (notsent << wake) < lowat;
+}
+//! __sk_stream_is_writeable(sk, 1).
+template <class Ctx>
+bool sk_stream_is_writeable(Ctx& ctx, const sock& sk) noexcept {
     return (sk.sk_sndbuf - sk.sk_wmem_queued) >= (sk.sk_wmem_queued >> 1) &&
-           sk_stream_memory_free(sk);
+           sk_stream_memory_free(ctx, sk, 1);
 }
 
 //! sk_stream_wait_connect.
@@ -193,6 +248,8 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         if (err)
             return err;
     }
+    // tcp_push's nonagle: MSG_MORE corks this send's last partial segment.
+    const int push_nonagle = (flags & msg_more) ? tcp_nagle_cork : tcp_of(sk).nonagle;
     std::size_t left = size;
     while (left) {
         if (sk.sk_err || (sk.sk_shutdown & send_shutdown)) {
@@ -213,13 +270,14 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                 break;
             }
         } else {
-            sk_buff* skb = sk_stream_memory_free(sk) ? ctx.skb_alloc() : nullptr;
+            sk_buff* skb = sk_stream_memory_free(ctx, sk) ? ctx.skb_alloc() : nullptr;
             if (!skb) {
-                // wait_for_space: push what we have, then sk_stream_wait_memory.
-                tcp_xmit<P>(ctx, sk);
+                // wait_for_space: push what we have (TCP_NAGLE_PUSH), then
+                // sk_stream_wait_memory.
+                tcp_xmit<P>(ctx, sk, tcp_nagle_push);
                 if (sk.sk_err || (sk.sk_shutdown & send_shutdown))
                     continue;
-                if (sk_stream_memory_free(sk))
+                if (sk_stream_memory_free(ctx, sk))
                     skb = ctx.skb_alloc();
             }
             if (!skb) {
@@ -235,7 +293,7 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                     err = sock_intr_errno(timeo);
                     break;
                 }
-                if (sk_stream_memory_free(sk)) {
+                if (sk_stream_memory_free(ctx, sk)) {
                     // The send memory is free but the skb pool is out (an
                     // allocation failure, not the send buffer): the wait
                     // below would return at once and this loop would never
@@ -246,7 +304,7 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                 }
                 sk_wait_event(ctx, timeo, [&] {
                     return sk.sk_err || (sk.sk_shutdown & send_shutdown) ||
-                           sk_stream_memory_free(sk);
+                           sk_stream_memory_free(ctx, sk);
                 });
                 continue;
             }
@@ -260,9 +318,12 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         copied += static_cast<long>(n);
         left -= n;
         tcp_of(sk).write_seq += static_cast<std::uint32_t>(n);
-        // (With MSG_OOB the last byte must leave with the urgent mark.)
-        if (tail && tail->len == tail->cap && !(flags & msg_oob))
-            tcp_xmit<P>(ctx, sk);
+        // A segment of size_goal is full: it goes (forced_push /
+        // tcp_push_one) while the send goes on. (With MSG_OOB the last
+        // byte must leave with the urgent mark.)
+        const tcp_sock& tp = tcp_of(sk);
+        if (tp.write_seq - tp.snd_nxt >= tcp_xmit_size_goal(tp) && !(flags & msg_oob))
+            tcp_xmit<P>(ctx, sk, push_nonagle);
     }
     if (copied && (flags & msg_oob))
         tcp_of(sk).snd_up = tcp_of(sk).write_seq; // tcp_mark_urg
@@ -272,9 +333,10 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         sk.sk_wmem_queued -= static_cast<int>(t->truesize);
         kfree_skb(ctx, t);
     }
-    tcp_xmit<P>(ctx, sk);
-    if (copied)
+    if (copied) {
+        tcp_xmit<P>(ctx, sk, push_nonagle); // tcp_push (none when nothing was copied)
         return copied;
+    }
     return err;
 }
 
@@ -612,7 +674,7 @@ inline int tcp_ioctl(const sock& sk, unsigned long cmd, int* karg) noexcept {
 
 //! tcp_poll.
 template <class Ctx>
-unsigned tcp_poll(Ctx&, ksock::socket& so) {
+unsigned tcp_poll(Ctx& ctx, ksock::socket& so) {
     sock& sk = *so.sk;
     const std::uint8_t state = sk.sk_state();
     if (state == tcp_listen)
@@ -631,7 +693,7 @@ unsigned tcp_poll(Ctx&, ksock::socket& so) {
         if (tcp_inq(sk) >= target)
             mask |= pollin | pollrdnorm;
         if (!(shutdown & send_shutdown)) {
-            if (sk_stream_is_writeable(sk))
+            if (sk_stream_is_writeable(ctx, sk))
                 mask |= pollout | pollwrnorm;
             else
                 so.flags |= 1UL << sock_nospace;

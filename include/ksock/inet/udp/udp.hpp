@@ -1,6 +1,8 @@
-// ksock/inet/udp/udp.hpp: udp_prot (net/ipv4/udp.c): udp_init_sock, the port
-// table (udp_lib_get_port, udp_lib_unhash), connect/disconnect, sendmsg,
-// recvmsg and udp_lib_close.
+// ksock/inet/udp/udp.hpp: udp_prot (net/ipv4/udp.c) and udplite_prot
+// (net/ipv4/udplite.c): udp_init_sock, the port table (udp_lib_get_port,
+// udp_lib_unhash), connect/disconnect, sendmsg, recvmsg and udp_lib_close.
+// The two protos share every function and differ in their name, their
+// protocol number and their port table: a UDP-Lite port is not a UDP port.
 #pragma once
 
 #include <cstddef>
@@ -26,12 +28,12 @@
 
 namespace ksock::inet {
 
-struct udp_prot : ip4_datagram_proto<udp_prot, udp_sock> {
-    static constexpr const char* name = "UDP";
+//! The members udp_prot and udplite_prot share; \p Self is the proto whose
+//! pool is the port table (udp_table, udplite_table).
+template <class Self>
+struct udp_lib_prot : ip4_datagram_proto<Self, udp_sock> {
     static constexpr kfunc backlog_rcv = kf::udp_queue_rcv_skb;
     using state_type = udp_table;
-
-    static const udp_sock defaults;
 
     //! .getsockopt = udp_getsockopt: SOL_UDP and SOL_UDPLITE, then SOL_IP.
     static constexpr auto& getsockopt_fn = udp_getsockopt;
@@ -53,7 +55,7 @@ struct udp_prot : ip4_datagram_proto<udp_prot, udp_sock> {
         init_after_image(ctx, sk);
         auto& tr = ctx.trace();
         if constexpr (std::remove_reference_t<decltype(tr)>::enabled) {
-            tr.note("udp_init_sock -> udp_lib_init_sock");
+            tr.note(Self::init_note);
             tr.field("forward_threshold (sk_rcvbuf >> 2)", up.forward_threshold);
             tr.text("sk_destruct", kf::name(sk.sk_destruct));
             tr.note("SOCK_CUSTOM_SOCKOPT set on sk_socket->flags");
@@ -113,7 +115,7 @@ struct udp_prot : ip4_datagram_proto<udp_prot, udp_sock> {
                 const auto port = static_cast<unsigned short>(static_cast<std::uint32_t>(low) +
                                                               (first + i) % remaining);
                 bool used = false;
-                udp_for_each_hashed(ctx, [&](sock& sk2) {
+                udp_for_each_hashed<Self>(ctx, [&](sock& sk2) {
                     used =
                         used || (inet_sk(&sk2)->inet_num() == port && lport_conflict(sk, sk2) == 1);
                 });
@@ -127,7 +129,7 @@ struct udp_prot : ip4_datagram_proto<udp_prot, udp_sock> {
         } else {
             const sock* decider = nullptr;
             int verdict = 0;
-            udp_for_each_hashed(ctx, [&](sock& sk2) {
+            udp_for_each_hashed<Self>(ctx, [&](sock& sk2) {
                 if (inet_sk(&sk2)->inet_num() != snum)
                     return;
                 const int c = lport_conflict(sk, sk2);
@@ -139,7 +141,7 @@ struct udp_prot : ip4_datagram_proto<udp_prot, udp_sock> {
             if (verdict == 1)
                 return 1;
         }
-        inet_sk_add_node(sk, snum, ctx.template proto_state<udp_prot>().hash_seq);
+        inet_sk_add_node(sk, snum, ctx.template proto_state<Self>().hash_seq);
         return 0;
     }
 
@@ -173,6 +175,21 @@ struct udp_prot : ip4_datagram_proto<udp_prot, udp_sock> {
                           socklen_t optlen) {
         return udp_lib_setsockopt<Entry>(ctx, so, level, optname, optval, optlen);
     }
+};
+
+struct udp_prot : udp_lib_prot<udp_prot> {
+    static constexpr const char* name = "UDP";
+    static constexpr const char* init_note = "udp_init_sock -> udp_lib_init_sock";
+    static const udp_sock defaults;
+};
+
+//! udplite_prot: udplite_sk_init is udp_init_sock (and a one-time warning
+//! that UDP-Lite is deprecated, which ksock does not print).
+struct udplite_prot : udp_lib_prot<udplite_prot> {
+    static constexpr const char* name = "UDP-Lite";
+    static constexpr const char* init_note =
+        "udplite_sk_init -> udp_init_sock -> udp_lib_init_sock";
+    static const udp_sock defaults;
 };
 
 } // namespace ksock::inet

@@ -23,29 +23,6 @@
 
 namespace ksock::inet {
 
-//! Bit numbers in udp_sock::udp_flags (enum UDP_FLAGS_*, include/linux/udp.h).
-enum udp_flags_bit : unsigned {
-    udp_flags_cork = 0,
-    udp_flags_no_check6_tx = 1,
-    udp_flags_no_check6_rx = 2,
-    udp_flags_gro_enabled = 3,
-    udp_flags_accept_fraglist = 4,
-    udp_flags_accept_l4 = 5,
-    udp_flags_encap_enabled = 6,
-    udp_flags_udplite_send_cc = 7,
-    udp_flags_udplite_recv_cc = 8,
-};
-
-constexpr bool udp_test_bit(const udp_sock& up, udp_flags_bit b) noexcept {
-    return (up.udp_flags >> b) & 1UL;
-}
-constexpr void udp_assign_bit(udp_sock& up, udp_flags_bit b, bool on) noexcept {
-    if (on)
-        up.udp_flags |= 1UL << b;
-    else
-        up.udp_flags &= ~(1UL << b);
-}
-
 //! udp_set_peek_off(): the set_peek_off of inet_dgram_ops. Linux also
 //! records `peeking_with_offset = val >= 0` in the udp_sock; ksock's
 //! udp_sock has no such field yet, so only sk_peek_off changes.

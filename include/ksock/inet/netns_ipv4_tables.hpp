@@ -1,0 +1,187 @@
+// ksock/inet/netns_ipv4_tables.hpp: the tables PF_INET keeps per namespace
+// and sizes by the stack's Config: the addresses of the devices
+// (in_ifaddr lists), the routes `ip route add` made (the FIB beside the
+// routes the addresses imply), arp_tbl's neighbours, the fragment queues
+// (ipq), and each device's IPv4 state (in_device). The stack keeps them as
+// PF_INET's part of the namespace (netns_ipv4 plus these), reached with
+// ipv4_tables(ctx); their algorithms are in ip/ (in_device, fib, neighbour,
+// arp, ip_fragment).
+//
+// Capacities come from the Config, each with a default when it names none:
+//   neigh_entries (8)     arp_tbl entries
+//   neigh_unres_qlen (3)  skbs one entry parks while it resolves
+//   fib_entries (4)       routes added with ip_route_add
+//   inet_addrs (4)        IPv4 addresses of all devices, lo's 127.0.0.1 included
+//   ipfrag_queues (2)     datagrams being reassembled at once
+//   ipfrag_max_size (65535)  the largest datagram reassembled
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <ksock/inet/netns_ipv4.hpp>
+#include <ksock/objects/sk_buff.hpp>
+#include <ksock/objects/sk_buff_head.hpp>
+#include <ksock/registry/net_devices.hpp>
+
+namespace ksock::inet {
+
+//! PF_INET's capacities from a Config, or their defaults.
+template <class Config>
+struct inet_config {
+    static constexpr std::size_t neigh_entries = [] {
+        if constexpr (requires { Config::neigh_entries; })
+            return std::size_t{Config::neigh_entries};
+        else
+            return std::size_t{8};
+    }();
+    static constexpr std::size_t neigh_unres_qlen = [] {
+        if constexpr (requires { Config::neigh_unres_qlen; })
+            return std::size_t{Config::neigh_unres_qlen};
+        else
+            return std::size_t{3};
+    }();
+    static constexpr std::size_t fib_entries = [] {
+        if constexpr (requires { Config::fib_entries; })
+            return std::size_t{Config::fib_entries};
+        else
+            return std::size_t{4};
+    }();
+    static constexpr std::size_t inet_addrs = [] {
+        if constexpr (requires { Config::inet_addrs; })
+            return std::size_t{Config::inet_addrs};
+        else
+            return std::size_t{4};
+    }();
+    static constexpr std::size_t ipfrag_queues = [] {
+        if constexpr (requires { Config::ipfrag_queues; })
+            return std::size_t{Config::ipfrag_queues};
+        else
+            return std::size_t{2};
+    }();
+    static constexpr std::size_t ipfrag_max_size = [] {
+        if constexpr (requires { Config::ipfrag_max_size; })
+            return std::size_t{Config::ipfrag_max_size};
+        else
+            return std::size_t{65535};
+    }();
+    static constexpr std::size_t devices = Config::devices::size;
+
+    static_assert(net_devices<typename Config::devices>::has_loopback,
+                  "ksock::inet: PF_INET needs the loopback device as ifindex 1: list "
+                  "ksock::drivers::loopback first in Config::devices");
+    static_assert(neigh_entries > 0 && fib_entries > 0 && inet_addrs > 0 && ipfrag_queues > 0,
+                  "ksock::inet: Config::neigh_entries, fib_entries, inet_addrs and "
+                  "ipfrag_queues must be at least 1");
+    static_assert(ipfrag_max_size >= 576 && ipfrag_max_size <= 65535,
+                  "ksock::inet: Config::ipfrag_max_size must be from 576 (what every host "
+                  "must reassemble, RFC 791) to 65535");
+};
+
+//! struct in_ifaddr: one IPv4 address of a device, in network order.
+struct in_ifaddr {
+    std::uint32_t ifa_local;     //!< the address
+    std::uint32_t ifa_address;   //!< the peer's on point-to-point links, else ifa_local
+    std::uint32_t ifa_mask;      //!< from ifa_prefixlen
+    std::uint32_t ifa_broadcast; //!< 0: none given
+    int ifa_index;               //!< the device; 0: the slot is free
+    std::uint8_t ifa_prefixlen;
+    std::uint8_t ifa_scope; //!< RT_SCOPE_HOST for 127.0.0.0/8, else RT_SCOPE_UNIVERSE
+    std::uint8_t ifa_flags; //!< IFA_F_SECONDARY
+};
+
+//! A route `ip route add` made: one fib_info with one nexthop.
+struct fib_route {
+    std::uint32_t dst;      //!< masked to dst_len
+    std::uint32_t gw;       //!< 0: the destination is on the link
+    std::uint32_t prefsrc;  //!< 0: chosen as fib_result_prefsrc chooses
+    std::uint32_t priority; //!< the metric: lower wins among equal prefixes
+    int oif;                //!< the device; 0: the slot is free
+    std::uint8_t dst_len;
+    std::uint8_t type;  //!< RTN_UNICAST, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT
+    std::uint8_t scope; //!< RT_SCOPE_UNIVERSE via a gateway, RT_SCOPE_LINK without
+    std::uint8_t protocol;
+};
+
+//! struct neighbour of arp_tbl: an IPv4 address on a device, its hardware
+//! address and its NUD state, with the packets waiting for it.
+struct neighbour {
+    std::uint32_t primary_key; //!< the IPv4 address, network order
+    int ifindex;               //!< 0: the slot is free
+    std::uint8_t nud_state;
+    std::uint8_t probes;
+    std::uint8_t ha[8];
+    unsigned long updated;   //!< jiffies of the last change
+    unsigned long confirmed; //!< last proof of reachability
+    unsigned long used;      //!< last packet sent through it
+    unsigned long timer;     //!< expiry, while nud_state & NUD_IN_TIMER
+    sk_buff_head arp_queue;  //!< packets waiting for the address (unres_qlen)
+};
+
+//! struct neigh_statistics (`ip -s ntable`), the ones ksock counts.
+struct neigh_statistics {
+    unsigned long allocs;
+    unsigned long destroys;
+    unsigned long lookups;
+    unsigned long hits;
+    unsigned long res_failed;
+    unsigned long rcv_probes_mcast;
+    unsigned long rcv_probes_ucast;
+    unsigned long unres_discards;
+    unsigned long table_fulls;
+    unsigned long forced_gc_runs;
+};
+
+//! struct ipq: one datagram being reassembled; fragments is its skbs in
+//! order of offset (inet_skb_cb's frag_off), chained through skb->next.
+struct ipq {
+    std::uint32_t saddr;
+    std::uint32_t daddr;
+    std::uint16_t id;
+    std::uint8_t protocol;
+    std::uint8_t flags; //!< INET_FRAG_FIRST_IN, _LAST_IN; 0 and unused: free
+    std::uint32_t len;  //!< the datagram's payload length, once the last fragment came
+    std::uint32_t meat; //!< payload bytes received
+    unsigned long expires;
+    int iif;
+    bool used;
+    sk_buff* fragments;
+};
+
+//! struct in_device's part ksock keeps: arp_tbl's per-device reachable time,
+//! drawn again every 300 s (neigh_rand_reach_time).
+struct in_device {
+    unsigned long reachable_time; //!< jiffies
+};
+
+//! PF_INET's part of the namespace when it is sized by \p Config.
+template <class Config>
+struct netns_ipv4_tables : netns_ipv4 {
+    using caps = inet_config<Config>;
+    in_ifaddr addrs[caps::inet_addrs];
+    fib_route routes[caps::fib_entries];
+    neighbour neigh[caps::neigh_entries];
+    neigh_statistics neigh_stats;
+    ipq frags[caps::ipfrag_queues];
+    in_device in_dev[caps::devices ? caps::devices : 1];
+    unsigned long neigh_last_rand; //!< when reachable times were drawn
+    unsigned long neigh_next_work; //!< neigh_periodic_work's next run
+    //! lo is up with an address in 127.0.0.0/8 that makes the whole
+    //! prefix local ("local 127.0.0.0/8 dev lo"): the fast path of every
+    //! route to 127.x, kept by whatever changes lo or its addresses.
+    bool lo_net_local;
+    std::uint32_t lo_prefsrc; //!< that address: the source of routes to 127.x
+    unsigned lo_mtu;          //!< lo's MTU, for those routes
+    //! Neighbour entries and fragment queues in use: a tick with none has
+    //! no timer to look at.
+    unsigned neigh_used;
+    unsigned frags_used;
+};
+
+//! The tables of the stack whose context is \p ctx.
+template <class Ctx>
+auto& ipv4_tables(Ctx& ctx) noexcept {
+    return static_cast<netns_ipv4_tables<typename Ctx::config>&>(ipv4_net(ctx));
+}
+
+} // namespace ksock::inet

@@ -1,0 +1,126 @@
+// ksock/inet/snmp.hpp: the SNMP counters Linux keeps for IPv4, ICMP and UDP
+// (include/net/snmp.h; what /proc/net/snmp prints on its Ip:, Icmp: and
+// Udp: lines), in its column order, each named after its column.
+// unsigned long, as Linux's per-namespace MIB counters are.
+#pragma once
+
+namespace ksock::inet {
+
+//! /proc/net/snmp "Ip:" (RFC 4293's ipSystemStats, as Linux counts them).
+struct ip_mib {
+    unsigned long in_receives;       //!< InReceives: datagrams handed to ip_rcv
+    unsigned long in_hdr_errors;     //!< InHdrErrors: bad version, ihl, length, checksum, options
+    unsigned long in_addr_errors;    //!< InAddrErrors: not for us (no forwarding)
+    unsigned long forw_datagrams;    //!< ForwDatagrams (always 0: no forwarding)
+    unsigned long in_unknown_protos; //!< InUnknownProtos
+    unsigned long in_discards;       //!< InDiscards
+    unsigned long in_delivers;       //!< InDelivers
+    unsigned long out_requests;      //!< OutRequests: datagrams ip_output was given
+    unsigned long out_discards;      //!< OutDiscards
+    unsigned long out_no_routes;     //!< OutNoRoutes
+    unsigned long reasm_timeout;     //!< ReasmTimeout
+    unsigned long reasm_reqds;       //!< ReasmReqds: fragments received
+    unsigned long reasm_oks;         //!< ReasmOKs
+    unsigned long reasm_fails;       //!< ReasmFails
+    unsigned long frag_oks;          //!< FragOKs
+    unsigned long frag_fails;        //!< FragFails
+    unsigned long frag_creates;      //!< FragCreates
+    unsigned long out_transmits;     //!< OutTransmits: packets handed to a device
+    // Not on the Ip: line (Linux keeps them in IpExt: and snmp_stats):
+    unsigned long in_truncated_pkts; //!< InTruncatedPkts
+    unsigned long in_csum_errors;    //!< InCsumErrors (also counted in InHdrErrors)
+};
+
+//! /proc/net/snmp "Icmp:".
+struct icmp_mib {
+    unsigned long in_msgs;
+    unsigned long in_errors;
+    unsigned long in_csum_errors;
+    unsigned long in_dest_unreachs;
+    unsigned long in_time_excds;
+    unsigned long in_parm_probs;
+    unsigned long in_src_quenchs;
+    unsigned long in_redirects;
+    unsigned long in_echos;
+    unsigned long in_echo_reps;
+    unsigned long in_timestamps;
+    unsigned long in_timestamp_reps;
+    unsigned long in_addr_masks;
+    unsigned long in_addr_mask_reps;
+    unsigned long out_msgs;
+    unsigned long out_errors;
+    unsigned long out_rate_limit_global;
+    unsigned long out_rate_limit_host;
+    unsigned long out_dest_unreachs;
+    unsigned long out_time_excds;
+    unsigned long out_parm_probs;
+    unsigned long out_src_quenchs;
+    unsigned long out_redirects;
+    unsigned long out_echos;
+    unsigned long out_echo_reps;
+    unsigned long out_timestamps;
+    unsigned long out_timestamp_reps;
+    unsigned long out_addr_masks;
+    unsigned long out_addr_mask_reps;
+};
+
+//! /proc/net/snmp "Udp:".
+struct udp_mib {
+    unsigned long in_datagrams;
+    unsigned long no_ports;
+    unsigned long in_errors;
+    unsigned long out_datagrams;
+    unsigned long rcvbuf_errors;
+    unsigned long sndbuf_errors;
+    unsigned long in_csum_errors;
+    unsigned long ignored_multi;
+    unsigned long mem_errors;
+};
+
+//! A namespace's IPv4 counters.
+struct ipv4_mib {
+    ip_mib ip;
+    icmp_mib icmp;
+    udp_mib udp;
+    udp_mib udplite; //!< "UdpLite:", the same counters
+};
+
+//! The UDP counters of IP protocol \p proto: UDP-Lite's own, else UDP's
+//! (__UDP_INC_STATS(net, field, is_udplite)).
+inline udp_mib& udp_mib_of(ipv4_mib& m, int proto) noexcept {
+    return proto == 136 ? m.udplite : m.udp; // IPPROTO_UDPLITE
+}
+
+//! ICMP_MIB_IN / ICMP_MIB_OUT by message type (icmpmsg_put's mapping onto
+//! the Icmp: columns): the counter of type \p type in \p m, or null for a
+//! type Linux counts only in IcmpMsg:.
+inline unsigned long* icmp_type_counter(icmp_mib& m, unsigned type, bool out) noexcept {
+    switch (type) {
+    case 0:
+        return out ? &m.out_echo_reps : &m.in_echo_reps;
+    case 3:
+        return out ? &m.out_dest_unreachs : &m.in_dest_unreachs;
+    case 4:
+        return out ? &m.out_src_quenchs : &m.in_src_quenchs;
+    case 5:
+        return out ? &m.out_redirects : &m.in_redirects;
+    case 8:
+        return out ? &m.out_echos : &m.in_echos;
+    case 11:
+        return out ? &m.out_time_excds : &m.in_time_excds;
+    case 12:
+        return out ? &m.out_parm_probs : &m.in_parm_probs;
+    case 13:
+        return out ? &m.out_timestamps : &m.in_timestamps;
+    case 14:
+        return out ? &m.out_timestamp_reps : &m.in_timestamp_reps;
+    case 17:
+        return out ? &m.out_addr_masks : &m.in_addr_masks;
+    case 18:
+        return out ? &m.out_addr_mask_reps : &m.in_addr_mask_reps;
+    default:
+        return nullptr;
+    }
+}
+
+} // namespace ksock::inet
