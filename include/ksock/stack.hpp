@@ -126,20 +126,20 @@ public:
     //! neighbour's ...) expires, 0 if one is due, -1 if none is armed: how
     //! long a tickless firmware may sleep unless a device interrupts.
     long next_timer() {
-        guard g(k_);
+        booted_guard g(k_);
         return kernel::next_timer(k_);
     }
 
     //! dev_open (`ip link set DEV up`): the driver's open, then the device
     //! is up; 0, the driver's error, or ENODEV.
     int dev_open(int ifindex) {
-        guard g(k_);
+        booted_guard g(k_);
         return kernel::dev_open(k_, ifindex);
     }
     //! dev_close (`ip link set DEV down`): its neighbours, routes and queue
     //! go, the driver stops; 0 or ENODEV.
     int dev_close(int ifindex) {
-        guard g(k_);
+        booted_guard g(k_);
         return kernel::dev_close(k_, ifindex);
     }
 
@@ -149,7 +149,7 @@ public:
     //! handlers are.
     template <class F>
     decltype(auto) locked(F&& f) {
-        guard g(k_);
+        booted_guard g(k_);
         return f(k_);
     }
 

@@ -31,6 +31,7 @@ struct quiet_trace {
     void enter(const char*) {}
     void leave(const char*, int) {}
     void field(const char*, long long) {}
+    void field(const char*, long long, value_format) {}
     void text(const char*, const char*) {}
     void note(const char*) {}
 };

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <ksock/ksock.hpp>
+#include <ksock/posix/file_flags.hpp>
 
 TEST_CASE("posix::api: -1 and errno with the platform's numbers") {
     ksock::default_stack s;
@@ -67,3 +68,10 @@ static_assert(sizeof(ksock::pollfd) == sizeof(::pollfd) && ksock::pollrdhup == 0
               ksock::msg_nosignal == MSG_NOSIGNAL && ksock::msg_waitall == MSG_WAITALL &&
               ksock::msg_trunc == MSG_TRUNC && ksock::msg_cmsg_cloexec == MSG_CMSG_CLOEXEC);
 #endif
+
+TEST_CASE("posix: file flags survive the round trip through Linux's values") {
+    using namespace ksock::posix;
+    static_assert(flags_to_host(flags_to_linux(host_o_nonblock | 2)) == (host_o_nonblock | 2));
+    CHECK(flags_to_linux(host_o_nonblock) == ksock::o_nonblock);
+    CHECK(flags_to_host(ksock::o_nonblock) == host_o_nonblock);
+}

@@ -13,6 +13,7 @@
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/in.hpp>
 #include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/udp.hpp>
 
 #include "support/wire_fixture.hpp"
 
@@ -135,4 +136,87 @@ TEST_CASE("wire: UDP under seeded loss, duplication and reordering: what arrives
     CHECK(p.b.empty());
     CHECK(p.a.check_invariants().ok);
     CHECK(p.b.check_invariants().ok);
+}
+
+namespace {
+//! The one's-complement sum the receiver checks, computed here from the
+//! frame's bytes alone: the pseudo-header (addresses, protocol, the
+//! datagram's whole length), then \p cov bytes from the UDP-Lite header.
+//! 0xffff when the checksum is right.
+std::uint16_t lite_sum(const unsigned char* ip, std::size_t ulen, std::size_t cov) {
+    std::uint32_t s = 0;
+    for (int i = 12; i < 20; i += 2)
+        s += static_cast<std::uint32_t>((ip[i] << 8) | ip[i + 1]);
+    s += ksock::ipproto_udplite + static_cast<std::uint32_t>(ulen);
+    const unsigned char* u = ip + 20;
+    for (std::size_t i = 0; i + 1 < cov; i += 2)
+        s += static_cast<std::uint32_t>((u[i] << 8) | u[i + 1]);
+    if (cov & 1)
+        s += static_cast<std::uint32_t>(u[cov - 1] << 8);
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return static_cast<std::uint16_t>(s);
+}
+} // namespace
+
+TEST_CASE("wire: UDP-Lite over a device: the coverage and its sum on the wire, both ways") {
+    wire_pair& p = wire_pair::fresh();
+    const int la = p.a.socket(ksock::af_inet, ksock::sock_dgram, ksock::ipproto_udplite);
+    const int lb = p.b.socket(ksock::af_inet, ksock::sock_dgram, ksock::ipproto_udplite);
+    const auto a_addr = sin_of(addr_a, 4000);
+    const auto b_addr = sin_of(addr_b, 5000);
+    REQUIRE(p.a.bind(la, sa(a_addr), sizeof a_addr) == 0);
+    REQUIRE(p.b.bind(lb, sa(b_addr), sizeof b_addr) == 0);
+    const char msg[] = "0123456789abcdefghij"; // 20 bytes: the frame fits the log's 64
+    for (int cov : {-1, 0, 8, 12, 100}) {
+        CAPTURE(cov);
+        if (cov >= 0)
+            REQUIRE(p.a.setsockopt(la, ksock::sol_udplite, ksock::udplite_send_cscov, &cov,
+                                   sizeof cov) == 0);
+        p.log.clear();
+        REQUIRE(p.a.sendto(la, msg, 20, 0, sa(b_addr), sizeof b_addr) == 20);
+        p.run(3);
+        char got[64] = {};
+        REQUIRE(p.b.recv(lb, got, sizeof got, ksock::msg_dontwait) == 20);
+        CHECK(std::memcmp(got, msg, 20) == 0);
+        REQUIRE(p.log.n >= 1);
+        const auto& f = p.log.e[0];
+        REQUIRE(f.len >= 14 + 20 + 28);
+        const unsigned char* ip = f.head + 14;
+        CHECK(ip[9] == ksock::ipproto_udplite);
+        const unsigned len_field = static_cast<unsigned>((ip[24] << 8) | ip[25]);
+        // The field: the whole length (28) unless a coverage shorter than
+        // the datagram was set, and then that coverage (0 for 0).
+        const unsigned want_field = cov < 0 || cov >= 28 ? 28u : static_cast<unsigned>(cov);
+        CHECK(len_field == want_field);
+        const std::size_t covered = len_field == 0 ? 28 : len_field;
+        CHECK(lite_sum(ip, 28, covered) == 0xffff);
+    }
+    // And back, with the receiver asking for more coverage than it gets.
+    int want = 20;
+    REQUIRE(p.a.setsockopt(la, ksock::sol_udplite, ksock::udplite_recv_cscov, &want, sizeof want) ==
+            0);
+    int cov = 8;
+    REQUIRE(p.b.setsockopt(lb, ksock::sol_udplite, ksock::udplite_send_cscov, &cov, sizeof cov) ==
+            0);
+    REQUIRE(p.b.sendto(lb, msg, 20, 0, sa(a_addr), sizeof a_addr) == 20);
+    p.run(3);
+    char got[64];
+    CHECK(p.a.recv(la, got, sizeof got, ksock::msg_dontwait) == -ksock::eagain);
+    cov = 20;
+    REQUIRE(p.b.setsockopt(lb, ksock::sol_udplite, ksock::udplite_send_cscov, &cov, sizeof cov) ==
+            0);
+    REQUIRE(p.b.sendto(lb, msg, 20, 0, sa(a_addr), sizeof a_addr) == 20);
+    p.run(3);
+    CHECK(p.a.recv(la, got, sizeof got, ksock::msg_dontwait) == 20);
+    const auto mib_a = ksock::inet::iproute::snmp(p.a);
+    CHECK(mib_a.udplite.in_datagrams == 1);
+    CHECK(mib_a.udplite.in_errors == 1); // the short coverage
+    CHECK(mib_a.udplite.out_datagrams == 5);
+    CHECK(mib_a.udp.out_datagrams == 0);
+    CHECK(p.a.close(la) == 0);
+    CHECK(p.b.close(lb) == 0);
+    p.run(1);
+    CHECK(p.a.empty());
+    CHECK(p.b.empty());
 }

@@ -22,15 +22,13 @@
 
 namespace ksock::inet {
 
-template <class Ctx>
-void udp_rcv(Ctx& ctx, sk_buff* skb);
-template <class Ctx>
-void udplite_rcv(Ctx& ctx, sk_buff* skb);
-template <class Ctx>
-void udp_err(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t type, std::uint8_t code);
-template <class Ctx>
-void udplite_err(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t type,
-                 std::uint8_t code);
+struct udp_prot;
+struct udplite_prot;
+template <class T, class Ctx>
+void udp4_lib_rcv(Ctx& ctx, sk_buff* skb, std::uint8_t proto);
+template <class T, class Ctx>
+void udp4_lib_err(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t type,
+                  std::uint8_t code);
 template <class Ctx>
 void icmp_rcv(Ctx& ctx, sk_buff* skb);
 
@@ -42,31 +40,23 @@ struct icmp_protocol {
     }
 };
 
-//! udp_protocol: .handler = udp_rcv, .err_handler = udp_err.
-struct udp_protocol {
+//! udp_protocol and udplite_protocol: .handler = udp_rcv / udplite_rcv,
+//! .err_handler = udp_err / udplite_err, which are __udp4_lib_rcv and
+//! __udp4_lib_err with the protocol's table \p T (its proto's pool).
+template <class T, std::uint8_t Proto>
+struct udp_table_protocol {
     template <class Ctx>
     static void handler(Ctx& ctx, sk_buff* skb) {
-        udp_rcv(ctx, skb);
+        udp4_lib_rcv<T>(ctx, skb, Proto);
     }
     template <class Ctx>
     static void err_handler(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t type,
                             std::uint8_t code) {
-        udp_err(ctx, skb, inner, type, code);
+        udp4_lib_err<T>(ctx, skb, inner, type, code);
     }
 };
-
-//! udplite_protocol: .handler = udplite_rcv, .err_handler = udplite_err.
-struct udplite_protocol {
-    template <class Ctx>
-    static void handler(Ctx& ctx, sk_buff* skb) {
-        udplite_rcv(ctx, skb);
-    }
-    template <class Ctx>
-    static void err_handler(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t type,
-                            std::uint8_t code) {
-        udplite_err(ctx, skb, inner, type, code);
-    }
-};
+using udp_protocol = udp_table_protocol<udp_prot, ipproto_udp>;
+using udplite_protocol = udp_table_protocol<udplite_prot, ipproto_udplite>;
 
 //! tcp_protocol. ksock's TCP runs its own loopback (segments go from sock
 //! to sock, tcp_input.hpp), so the only TCP packets that reach the IP layer

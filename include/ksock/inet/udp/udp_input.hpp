@@ -306,17 +306,6 @@ void udp4_lib_rcv(Ctx& ctx, sk_buff* skb, std::uint8_t proto) {
     kfree_skb(ctx, skb);
 }
 
-//! udp_rcv: UDP's net_protocol handler.
-template <class Ctx>
-void udp_rcv(Ctx& ctx, sk_buff* skb) {
-    udp4_lib_rcv<udp_prot>(ctx, skb, ipproto_udp);
-}
-//! udplite_rcv: UDP-Lite's.
-template <class Ctx>
-void udplite_rcv(Ctx& ctx, sk_buff* skb) {
-    udp4_lib_rcv<udplite_prot>(ctx, skb, ipproto_udplite);
-}
-
 //! icmp_err_convert: the errno of each ICMP_DEST_UNREACH code and whether
 //! it is fatal (a hard error).
 struct icmp_err {
@@ -387,18 +376,6 @@ void udp4_lib_err(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t 
         return;
     sk->sk_err = err;
     ctx.sk_error_report(*sk);
-}
-
-//! udp_err, udplite_err: the net_protocol err_handlers.
-template <class Ctx>
-void udp_err(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t type,
-             std::uint8_t code) {
-    udp4_lib_err<udp_prot>(ctx, skb, inner, type, code);
-}
-template <class Ctx>
-void udplite_err(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t type,
-                 std::uint8_t code) {
-    udp4_lib_err<udplite_prot>(ctx, skb, inner, type, code);
 }
 
 //! udp_recvmsg: one datagram (MSG_PEEK leaves it, from SO_PEEK_OFF when
