@@ -27,8 +27,14 @@
 #define KSOCK_NOINLINE [[gnu::noinline]]
 #define KSOCK_COLD [[gnu::cold]]
 //! Inlined whatever the optimiser thinks: the dispatch switch of an
-//! operation belongs in the operation.
+//! operation belongs in the operation. Not when optimising for size (-Os,
+//! the firmware builds): there the compiler's judgement of size decides,
+//! and the forced copies of the hot paths would cost flash.
+#if defined(__OPTIMIZE_SIZE__)
+#define KSOCK_ALWAYS_INLINE
+#else
 #define KSOCK_ALWAYS_INLINE [[gnu::always_inline]]
+#endif
 //! A place no valid index reaches (after a switch over every entry).
 #define KSOCK_UNREACHABLE() __builtin_unreachable()
 

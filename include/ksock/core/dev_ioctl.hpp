@@ -11,8 +11,8 @@
 
 #include <cstring>
 
+#include <ksock/core/uaccess.hpp>
 #include <ksock/detail/type_list.hpp>
-#include <ksock/detail/uaccess.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/if.hpp>
 #include <ksock/uapi/ioctls.hpp>
@@ -27,7 +27,7 @@ constexpr bool is_siocdevprivate(unsigned long cmd) noexcept {
 //! get_user_ifreq: the caller's whole struct ifreq, whatever the request
 //! will read of it; EFAULT when it cannot be read.
 inline int get_user_ifreq(ifreq& ifr, const void* arg) noexcept {
-    return detail::copy_from_user(&ifr, arg, sizeof ifr) ? 0 : -efault;
+    return copy_from_user(&ifr, arg, sizeof ifr) ? 0 : -efault;
 }
 
 //! __dev_get_by_name: does \p name (NUL-terminated) name one of the

@@ -10,7 +10,7 @@
 #include <cstring>
 
 #include <ksock/core/sock_opt.hpp>
-#include <ksock/detail/uaccess.hpp>
+#include <ksock/core/uaccess.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/objects/socket.hpp>
 #include <ksock/registry/proto_ops.hpp>
@@ -93,7 +93,7 @@ inline int sk_getsockopt(ksock::socket& s, int optname, void* optval, socklen_t*
     detail::sock_optval v;
     int lv = sizeof(int);
     int len = 0;
-    if (!detail::get_user_len(optlen, len))
+    if (!get_user_len(optlen, len))
         return -efault;
     if (len < 0)
         return -einval;
@@ -169,9 +169,9 @@ inline int sk_getsockopt(ksock::socket& s, int optname, void* optval, socklen_t*
 
     if (len > lv)
         len = lv;
-    if (!detail::copy_to_user(optval, v.bytes, static_cast<std::size_t>(len)))
+    if (!copy_to_user(optval, v.bytes, static_cast<std::size_t>(len)))
         return -efault;
-    if (!detail::put_user_len(optlen, len))
+    if (!put_user_len(optlen, len))
         return -efault;
     return 0;
 }

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include <ksock/detail/uaccess.hpp>
+#include <ksock/core/uaccess.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/objects/socket.hpp>
 #include <ksock/runtime/jiffies.hpp>

@@ -10,7 +10,7 @@
 #include <cstdint>
 
 #include <ksock/core/sock_opt.hpp>
-#include <ksock/detail/uaccess.hpp>
+#include <ksock/core/uaccess.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/objects/socket.hpp>
 #include <ksock/registry/proto.hpp>

@@ -36,7 +36,7 @@ inline int raw_setsockopt(ksock::socket& s, int level, int optname, const void* 
     if (rp.inet.inet_num() != ipproto_icmp)
         return -eopnotsupp;
     const std::size_t n = optlen > sizeof(icmp_filter) ? sizeof(icmp_filter) : optlen;
-    if (!ksock::detail::copy_from_user(&rp.filter, optval, n))
+    if (!ksock::copy_from_user(&rp.filter, optval, n))
         return -efault;
     return 0;
 }
@@ -53,13 +53,13 @@ inline int raw_getsockopt(ksock::socket& s, int level, int optname, void* optval
     if (rp.inet.inet_num() != ipproto_icmp)
         return -eopnotsupp;
     int len = 0;
-    if (!ksock::detail::get_user_len(optlen, len))
+    if (!ksock::get_user_len(optlen, len))
         return -efault;
     if (len < 0)
         return -einval;
     if (len > static_cast<int>(sizeof(icmp_filter)))
         len = sizeof(icmp_filter);
-    return ksock::detail::put_len_then_value(optlen, len, optval, &rp.filter);
+    return ksock::put_len_then_value(optlen, len, optval, &rp.filter);
 }
 
 } // namespace ksock::inet

@@ -7,7 +7,7 @@
 #include <ksock/core/sock_getsockopt.hpp>
 #include <ksock/core/sock_opt.hpp>
 #include <ksock/core/sock_setsockopt.hpp>
-#include <ksock/detail/uaccess.hpp>
+#include <ksock/core/uaccess.hpp>
 #include <ksock/kernel/file_table.hpp>
 #include <ksock/kernel/socket_alloc.hpp>
 #include <ksock/objects/socket.hpp>
@@ -28,7 +28,7 @@ inline int sys_bind(K& k, int fd, const sockaddr* addr, socklen_t addrlen) {
         return -ebadf;
     sockaddr_storage address;
     const int len = static_cast<int>(addrlen);
-    if (const int err = detail::move_addr_to_kernel(addr, len, &address))
+    if (const int err = move_addr_to_kernel(addr, len, &address))
         return err;
     const auto* a = reinterpret_cast<const sockaddr*>(&address);
     trace_scope ts(k.trace_, "__sys_bind");
@@ -47,7 +47,7 @@ inline int sys_connect(K& k, int fd, const sockaddr* addr, socklen_t addrlen) {
     auto* so = static_cast<ksock::socket*>(f->private_data);
     sockaddr_storage address;
     const int len = static_cast<int>(addrlen);
-    if (const int err = detail::move_addr_to_kernel(addr, len, &address))
+    if (const int err = move_addr_to_kernel(addr, len, &address))
         return err;
     const auto* a = reinterpret_cast<const sockaddr*>(&address);
     trace_scope ts(k.trace_, "__sys_connect");
@@ -101,7 +101,7 @@ inline int do_accept(K& k, ksock::file& lf, ksock::socket& so, sockaddr* addr, s
         auto* a = reinterpret_cast<sockaddr*>(&address);
         const int len = K::registry::with_entry(
             *newsock, [&]<class E>() { return ops_getname<E>(k, *newsock, a, 2); });
-        err = len < 0 ? -econnaborted : detail::move_addr_to_user(&address, len, addr, addrlen);
+        err = len < 0 ? -econnaborted : move_addr_to_user(&address, len, addr, addrlen);
     }
     if (err < 0) {
         fput(k, nf);
@@ -151,7 +151,7 @@ inline int sys_getname(K& k, int fd, sockaddr* addr, socklen_t* addrlen, int pee
         *so, [&]<class E>() { return ops_getname<E>(k, *so, a, peer); });
     if (len < 0)
         return len;
-    return detail::move_addr_to_user(&address, len, addr, addrlen);
+    return move_addr_to_user(&address, len, addr, addrlen);
 }
 
 //! __sys_shutdown.

@@ -5,7 +5,7 @@
 
 #include <cstddef>
 
-#include <ksock/detail/uaccess.hpp>
+#include <ksock/core/uaccess.hpp>
 #include <ksock/objects/kmsghdr.hpp>
 #include <ksock/objects/socket.hpp>
 #include <ksock/policy/trace.hpp>
@@ -86,8 +86,8 @@ inline ksock::file* msg_fdget(K& k, int fd, const msghdr* umsg, int flags, long&
 template <class K>
 inline long sys_sendto(K& k, int fd, const void* buf, std::size_t len, int flags,
                        const sockaddr* addr, socklen_t addrlen) {
-    if (len > detail::max_rw_count)
-        len = detail::max_rw_count;
+    if (len > max_rw_count)
+        len = max_rw_count;
     ksock::file* f = k.fdget(fd);
     if (!f)
         return -ebadf;
@@ -97,7 +97,7 @@ inline long sys_sendto(K& k, int fd, const void* buf, std::size_t len, int flags
     sockaddr_storage address;
     if (addr) {
         const int alen = static_cast<int>(addrlen);
-        if (const int err = detail::move_addr_to_kernel(addr, alen, &address))
+        if (const int err = move_addr_to_kernel(addr, alen, &address))
             return err;
         msg.msg_name = &address;
         msg.msg_namelen = alen;
@@ -118,7 +118,7 @@ inline long sys_sendmsg(K& k, int fd, const msghdr* umsg, int flags) {
         return err;
     kmsghdr msg{};
     sockaddr_storage address;
-    if ((err = detail::copy_msghdr_from_user(*umsg, msg, &address, true)))
+    if ((err = copy_msghdr_from_user(*umsg, msg, &address, true)))
         return err;
     if (const std::size_t ctl_len = umsg->msg_controllen) {
         if (ctl_len > 0x7fffffffu ||
@@ -139,8 +139,8 @@ inline long sys_sendmsg(K& k, int fd, const msghdr* umsg, int flags) {
 template <class K>
 inline long sys_recvfrom(K& k, int fd, void* buf, std::size_t len, int flags, sockaddr* addr,
                          socklen_t* addrlen) {
-    if (len > detail::max_rw_count)
-        len = detail::max_rw_count;
+    if (len > max_rw_count)
+        len = max_rw_count;
     ksock::file* f = k.fdget(fd);
     if (!f)
         return -ebadf;
@@ -152,7 +152,7 @@ inline long sys_recvfrom(K& k, int fd, void* buf, std::size_t len, int flags, so
     long n = sock_recvmsg(k, *static_cast<ksock::socket*>(f->private_data), msg,
                           file_msg_flags(*f, flags));
     if (n >= 0 && addr) {
-        if (const int err = detail::move_addr_to_user(&address, msg.msg_namelen, addr, addrlen))
+        if (const int err = move_addr_to_user(&address, msg.msg_namelen, addr, addrlen))
             n = err;
     }
     return n;
@@ -167,7 +167,7 @@ inline long sys_recvmsg(K& k, int fd, msghdr* umsg, int flags) {
         return err;
     kmsghdr msg{};
     sockaddr_storage address{};
-    if ((err = detail::copy_msghdr_from_user(*umsg, msg, &address, false)))
+    if ((err = copy_msghdr_from_user(*umsg, msg, &address, false)))
         return err;
     auto* uaddr = static_cast<sockaddr*>(umsg->msg_name);
     msg.msg_name = uaddr ? &address : nullptr;
@@ -179,8 +179,7 @@ inline long sys_recvmsg(K& k, int fd, msghdr* umsg, int flags) {
     const long n = sock_recvmsg(k, *static_cast<ksock::socket*>(f->private_data), msg, flags);
     if (n < 0)
         return n;
-    if (uaddr &&
-        (err = detail::move_addr_to_user(&address, msg.msg_namelen, uaddr, &umsg->msg_namelen)))
+    if (uaddr && (err = move_addr_to_user(&address, msg.msg_namelen, uaddr, &umsg->msg_namelen)))
         return err;
     umsg->msg_flags = msg.msg_flags;
     // What put_cmsg / scm_detach_fds wrote (msg_control - cmsg_ptr).

@@ -46,7 +46,10 @@ constexpr void unix_values(unix_sock& u, const unix_sysctl& s) noexcept {
     spin_lock_init(u.lock);
     spin_lock_init(u.iolock);
     spin_lock_init(u.bindlock);
-    u.peer_wake = {kf::unix_dgram_peer_wake_relay, nullptr};
+    // Member by member: a braced temporary's padding (7 bytes after func)
+    // is whatever the compiler's stack held, and an assignment copies it.
+    u.peer_wake.func = kf::unix_dgram_peer_wake_relay;
+    u.peer_wake.priv = nullptr;
     u.scm_stat_nr_fds = 0;
 }
 

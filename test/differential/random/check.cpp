@@ -19,8 +19,10 @@
 #include <algorithm>
 #include <cctype>
 #include <fcntl.h>
+#include <map>
 #include <memory>
 #include <regex>
+#include <utility>
 
 #include <linux/sockios.h>
 #include <netinet/in.h>
@@ -255,30 +257,44 @@ bool passed_then_closed(const sequence& s, std::size_t step) {
 }
 
 //! Did a step before \p at call \p o on the socket that handle \p h holds at
-//! \p at (following dups back, and stopping where the handle was made)?
+//! \p at? Handles are followed forward: socket, socketpair and accept make
+//! a new socket, dup (dup2, F_DUPFD) another handle for the same one.
 bool socket_did(const sequence& s, std::size_t at, int h, op o) {
-    std::vector<int> hs{h};
-    auto in = [&](int x) { return std::find(hs.begin(), hs.end(), x) != hs.end(); };
-    auto drop = [&](int x) { hs.erase(std::remove(hs.begin(), hs.end(), x), hs.end()); };
-    for (std::size_t i = at; i-- > 0;) {
+    std::map<int, int> id; // handle -> socket
+    int next = 0;
+    std::vector<std::pair<int, op>> done; // (socket, op) of the steps so far
+    for (std::size_t i = 0; i < at; ++i) {
         const step& p = s.steps[i];
-        if (p.o == o && in(p.h))
-            return true;
-        if (p.o == op::dup && in(p.h2)) {
-            drop(p.h2);
-            hs.push_back(p.h);
-        } else if (p.o == op::socket && in(p.h)) {
-            drop(p.h);
-        } else if ((p.o == op::accept || p.o == op::accept4) && in(p.h2)) {
-            drop(p.h2);
-        } else if (p.o == op::socketpair) {
-            drop(p.h);
-            drop(p.h2);
+        if (p.h >= 0 && id.count(p.h) && (p.o == o))
+            done.emplace_back(id[p.h], p.o);
+        switch (p.o) {
+        case op::socket:
+            id[p.h] = next++;
+            break;
+        case op::socketpair:
+            id[p.h] = next++;
+            id[p.h2] = next++;
+            break;
+        case op::accept:
+        case op::accept4:
+            id[p.h2] = next++;
+            break;
+        case op::dup:
+            if (id.count(p.h))
+                id[p.h2] = id[p.h];
+            break;
+        case op::close:
+            id.erase(p.h);
+            break;
+        default:
+            break;
         }
-        if (hs.empty())
-            return false;
     }
-    return false;
+    if (!id.count(h))
+        return false;
+    const int target = id[h];
+    return std::any_of(done.begin(), done.end(),
+                       [&](const std::pair<int, op>& d) { return d.first == target; });
 }
 
 bool is_state(const std::string* v, const char* state) {
@@ -386,7 +402,7 @@ std::string documented(const sequence& s, const finding& f, const step_obs& kern
     // (Data and a FIN in one segment, a held send with shutdown: the ACK
     // of both is delayed by Linux, of the data not by ksock.)
     if ((sends(st.o) || st.o == op::shutdown || st.o == op::close) && queue_read &&
-        probed == "tcp" && kstate &&
+        (probed == "tcp" || probed == "?") && kstate &&
         (kstate->rfind("ESTABLISHED", 0) == 0 || kstate->rfind("CLOSE_WAIT", 0) == 0 ||
          kstate->rfind("FIN_WAIT1", 0) == 0 || kstate->rfind("LAST_ACK", 0) == 0 ||
          kstate->rfind("CLOSING", 0) == 0) &&
@@ -395,10 +411,12 @@ std::string documented(const sequence& s, const finding& f, const step_obs& kern
     // unix_gc runs when a file reference goes while sockets are in flight;
     // Linux's collector runs later. Either the step closes a socket that
     // was passed, or it is a receive on a PF_UNIX socket (which puts the
-    // files of a message it cannot install) after a passed socket's last
-    // fd went: then only messages in flight held that socket.
+    // files of a message it cannot install) or a send to one after a
+    // passed socket's last fd went: then only messages in flight held that
+    // socket, alive on Linux, collected on ksock.
     if (closes_passed(s, f.step, f.step) ||
-        (recvs(st.o) && self.rfind("unix", 0) == 0 && passed_then_closed(s, f.step)))
+        ((recvs(st.o) || sends(st.o)) && self.rfind("unix", 0) == 0 &&
+         passed_then_closed(s, f.step)))
         return items[8];
     // The reference host's sandbox, not Linux: listen() on a TCP socket
     // that ever connected, and connect() on one that ever listened, fail
@@ -495,7 +513,8 @@ std::string signature(const sequence& s, const finding& f) {
 const std::vector<std::string>& documented_items() {
     static const std::vector<std::string> v = {
         "capacities are fixed (ENFILE, ENOMEM, EMFILE)",
-        "TCP receive window is SO_RCVBUF without autotuning (send byte counts, SO_RCVBUF)",
+        "TCP receive window is SO_RCVBUF without autotuning or receive scaling (send byte "
+        "counts, SO_RCVBUF, windows once data flowed)",
         "UDP corking (MSG_MORE, UDP_CORK) is not modelled",
         "IP_RECVERR queues nothing (MSG_ERRQUEUE reads EAGAIN)",
         "control messages on PF_INET sockets are neither read nor written",

@@ -170,3 +170,53 @@ TEST_CASE("icmp: protocol unreachable, and echo to a broadcast address ignored")
     p.a.close(r99);
     p.a.close(ricmp);
 }
+
+namespace {
+//! ICMP port unreachable from b to a, quoting \p quote_len bytes of a UDP
+//! datagram a "sent" from port \p sport (the IP header's ihl as \p ihl).
+frame_buf unreach_quoting(unsigned sport, std::size_t quote_len, unsigned ihl = 5) {
+    frame_buf q;
+    ip_opts qo;
+    qo.ihl_words = ihl;
+    ip_hdr(q, addr_a, addr_b, 17, 8, qo);
+    udp_pkt(q, addr_a, addr_b, sport, 9, nullptr, 0);
+    frame_buf f;
+    eth_hdr(f, mac_a, mac_b, ksock::eth_p_ip);
+    ip_hdr(f, addr_b, addr_a, 1, 8 + quote_len);
+    icmp_pkt(f, 3, 3, 0, 0, q.b, quote_len);
+    return f;
+}
+} // namespace
+
+TEST_CASE("icmp: an error nobody can take is Icmp InErrors, as the host counts it") {
+    // The host's __udp4_lib_err counts an error quoting a datagram no
+    // socket sent, and icmp_unreach one that quotes less than a header and
+    // 8 bytes or a header with ihl < 5 (interop.tap compares the counts).
+    wire_pair& p = wire_pair::fresh();
+    const int u = udp_bound(p.a, addr_a, 5555);
+    REQUIRE(u >= 0);
+    struct {
+        unsigned sport;
+        std::size_t quote;
+        unsigned ihl;
+        unsigned long in_errors;
+    } const cases[] = {
+        {5555, 28, 5, 0}, // a's socket sent it: delivered, no error
+        {4444, 28, 5, 1}, // no socket on port 4444
+        {5555, 24, 5, 1}, // the quote stops 4 bytes into the UDP header
+        {5555, 28, 4, 1}, // the quoted header's ihl is 4
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.sport);
+        CAPTURE(c.quote);
+        const auto before = in::iproute::snmp(p.a).icmp;
+        const frame_buf f = unreach_quoting(c.sport, c.quote, c.ihl);
+        REQUIRE(p.w.inject(0, f.b, f.n));
+        p.run(2);
+        const auto after = in::iproute::snmp(p.a).icmp;
+        CHECK(after.in_msgs - before.in_msgs == 1);
+        CHECK(after.in_dest_unreachs - before.in_dest_unreachs == 1);
+        CHECK(after.in_errors - before.in_errors == c.in_errors);
+    }
+    p.a.close(u);
+}

@@ -137,11 +137,11 @@ inline int ip_setsockopt_val(int optname, const void* optval, socklen_t optlen, 
     if (!ip_small_int_opt(optname))
         return 0;
     if (optlen >= sizeof(int)) {
-        if (!ksock::detail::copy_from_user(&val, optval, sizeof(val)))
+        if (!ksock::copy_from_user(&val, optval, sizeof(val)))
             return -efault;
     } else if (optlen >= 1) {
         unsigned char ucval = 0;
-        if (!ksock::detail::copy_from_user(&ucval, optval, 1))
+        if (!ksock::copy_from_user(&ucval, optval, 1))
             return -efault;
         val = ucval;
     }
@@ -282,7 +282,7 @@ inline int ip_getsockopt(ksock::socket& s, int level, int optname, void* optval,
 
     if (level != sol_ip)
         return -eopnotsupp;
-    if (!ksock::detail::get_user_len(optlen, len))
+    if (!ksock::get_user_len(optlen, len))
         return -efault;
     if (len < 0)
         return -einval;
@@ -301,11 +301,11 @@ inline int ip_getsockopt(ksock::socket& s, int level, int optname, void* optval,
     // fits in one, else the int truncated to the buffer.
     if (len < static_cast<int>(sizeof(int)) && len > 0 && val >= 0 && val <= 255) {
         const auto ucval = static_cast<unsigned char>(val);
-        return ksock::detail::put_len_then_value(optlen, 1, optval, &ucval);
+        return ksock::put_len_then_value(optlen, 1, optval, &ucval);
     }
     if (len > static_cast<int>(sizeof(int)))
         len = sizeof(int);
-    return ksock::detail::put_len_then_value(optlen, len, optval, &val);
+    return ksock::put_len_then_value(optlen, len, optval, &val);
 }
 
 } // namespace ksock::inet

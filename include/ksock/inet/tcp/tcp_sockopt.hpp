@@ -400,7 +400,7 @@ inline int tcp_setsockopt(ksock::socket& s, int level, int optname, const void* 
     int val = 0;
     if (optlen < sizeof(int))
         return -einval;
-    if (!ksock::detail::copy_from_user(&val, optval, sizeof(val)))
+    if (!ksock::copy_from_user(&val, optval, sizeof(val)))
         return -efault;
     const int ret = detail::tcp_set_unlocked(tp, optname, val);
     if (ret != ksock::detail::sk_opt_not_here)
@@ -418,7 +418,7 @@ inline int tcp_getsockopt(ksock::socket& s, int level, int optname, void* optval
     sock& sk = *s.sk;
     const tcp_sock& tp = *tcp_sk(&sk);
     int len = 0;
-    if (!ksock::detail::get_user_len(optlen, len))
+    if (!ksock::get_user_len(optlen, len))
         return -efault;
     if (len < 0)
         return -einval;
@@ -427,13 +427,13 @@ inline int tcp_getsockopt(ksock::socket& s, int level, int optname, void* optval
         len = sizeof(int);
 
     if (int val = 0; detail::tcp_get_int(sk, tp, ns, optname, val))
-        return ksock::detail::put_len_then_value(optlen, len, optval, &val);
+        return ksock::put_len_then_value(optlen, len, optval, &val);
     if (optname == tcp_info) {
         // The whole caller's length, not the int-clamped one.
         tcp_info_t info;
         tcp_get_info(sk, info);
         len = user_len < static_cast<int>(sizeof(info)) ? user_len : static_cast<int>(sizeof(info));
-        return ksock::detail::put_len_then_value(optlen, len, optval, &info);
+        return ksock::put_len_then_value(optlen, len, optval, &info);
     }
     if (optname == tcp_congestion) {
         // The 16-byte, NUL-padded name, cut to the caller's length; the length
@@ -442,7 +442,7 @@ inline int tcp_getsockopt(ksock::socket& s, int level, int optname, void* optval
         if (tp.inet_conn.icsk_ca_ops)
             std::memcpy(ca_name, tp.inet_conn.icsk_ca_ops->name, sizeof(ca_name));
         len = user_len < tcp_ca_name_max ? user_len : tcp_ca_name_max;
-        return ksock::detail::put_len_then_value(optlen, len, optval, ca_name);
+        return ksock::put_len_then_value(optlen, len, optval, ca_name);
     }
     return -enoprotoopt;
 }

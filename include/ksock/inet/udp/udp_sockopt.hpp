@@ -159,7 +159,7 @@ inline int udp_setsockopt(ksock::socket& s, int level, int optname, const void* 
     int val = 0;
     if (optlen < sizeof(int))
         return -einval;
-    if (!ksock::detail::copy_from_user(&val, optval, sizeof(val)))
+    if (!ksock::copy_from_user(&val, optval, sizeof(val)))
         return -efault;
     return detail::udp_set_int(*s.sk, *udp_sk(s.sk), optname, val);
 }
@@ -190,7 +190,7 @@ inline int udp_getsockopt(ksock::socket& s, int level, int optname, void* optval
     const udp_sock& up = *udp_sk(s.sk);
     int val = 0;
     int len = 0;
-    if (!ksock::detail::get_user_len(optlen, len))
+    if (!ksock::get_user_len(optlen, len))
         return -efault;
     if (len < 0)
         return -einval;
@@ -201,7 +201,7 @@ inline int udp_getsockopt(ksock::socket& s, int level, int optname, void* optval
         val = udp_test_bit(up, o->bit);
     else if (!detail::udp_get_value_opt(up, optname, val))
         return -enoprotoopt;
-    return ksock::detail::put_len_then_value(optlen, len, optval, &val);
+    return ksock::put_len_then_value(optlen, len, optval, &val);
 }
 
 } // namespace ksock::inet

@@ -1,4 +1,4 @@
-// test/detail/uaccess.cpp: copies to and from "user" memory (detail/uaccess.hpp):
+// test/core/uaccess.cpp: copies to and from "user" memory (core/uaccess.hpp):
 // a null pointer with bytes to move is EFAULT, zero bytes never fault;
 // move_addr_to_kernel / move_addr_to_user's length rules; copy_msghdr_from_user's
 // name, iovec and MAX_RW_COUNT rules.
@@ -7,7 +7,7 @@
 
 #include <doctest/doctest.h>
 
-#include <ksock/detail/uaccess.hpp>
+#include <ksock/core/uaccess.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/msghdr.hpp>
 #include <ksock/uapi/sockaddr.hpp>
@@ -15,7 +15,7 @@
 
 namespace {
 
-namespace d = ksock::detail;
+namespace d = ksock;
 
 } // namespace
 

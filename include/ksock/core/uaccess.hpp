@@ -1,4 +1,4 @@
-// ksock/detail/uaccess.hpp: copies to and from "user" memory (the caller's
+// ksock/core/uaccess.hpp: copies to and from "user" memory (the caller's
 // buffers): copy_{from,to}_user for option values, move_addr_to_{kernel,user}
 // for socket addresses, copy_msghdr_from_user for sendmsg/recvmsg.
 //
@@ -18,7 +18,7 @@
 #include <ksock/uapi/sockaddr.hpp>
 #include <ksock/uapi/types.hpp>
 
-namespace ksock::detail {
+namespace ksock {
 
 //! MAX_RW_COUNT: the most one read or write moves (INT_MAX & PAGE_MASK).
 inline constexpr std::size_t max_rw_count = 0x7ffff000;
@@ -124,4 +124,4 @@ inline int copy_msghdr_from_user(const msghdr& u, kmsghdr& k, sockaddr_storage* 
     return 0;
 }
 
-} // namespace ksock::detail
+} // namespace ksock
