@@ -765,7 +765,8 @@ def report(args, m, rt, ctx, cg, ct, sizes=None):
         verdicts["firmware_tu"] = n_ <= 0.7 * b_
         w(f"| the firmware TU compiles ≥ 30 % faster than at {args.before_label} (g++ -O2, CPU "
           f"time, side by side) | {n_:.2f} s against {b_:.2f} s: "
-          f"{100 * (1 - n_ / b_):.0f} % faster | {verdict(verdicts['firmware_tu'])} |")
+          + (f"{100 * (1 - n_ / b_):.0f} % faster" if n_ <= b_ else
+             f"{100 * (n_ / b_ - 1):.0f} % slower") + f" | {verdict(verdicts['firmware_tu'])} |")
     inc_ok = all(inc["ksock/ksock.hpp"][c][k] < inc["boost/hana.hpp"][c][k]
                  for c in ("g++", "clang++") for k in ("time", "cpu"))
     verdicts["include"] = inc_ok
@@ -955,6 +956,9 @@ def main():
                     help="a commit of this repository whose include/ is --before-include")
     ap.add_argument("--preview-png", action="store_true",
                     help="also draw the charts as PNG files in --work")
+    ap.add_argument("--revision", default=None,
+                    help="with --reuse: the commit the reused numbers were measured at "
+                         "(e.g. 'commit 1234abc'; default: this checkout's)")
     ap.add_argument("--reuse", action="store_true",
                     help="reuse the JSON files a previous run left in --work (report only)")
     args = ap.parse_args()
@@ -963,13 +967,17 @@ def main():
 
     if args.before_ref:
         # That commit's headers, from git itself: nothing else is needed.
-        ref = sh(["git", "-C", HERE, "rev-parse", "--short", args.before_ref])
+        top = sh(["git", "-C", HERE, "rev-parse", "--show-toplevel"])
+        ref = sh(["git", "-C", top, "rev-parse", "--short", args.before_ref])
         dest = os.path.join(args.work, "before")
-        subprocess.run(f"rm -rf '{dest}' && mkdir -p '{dest}' && git -C '{HERE}' archive "
-                       f"'{args.before_ref}' include | tar -x -C '{dest}'", shell=True, check=True)
+        subprocess.run(f"rm -rf '{dest}' && mkdir -p '{dest}' && git -C '{top}' archive "
+                       f"--prefix=include/ '{args.before_ref}:include' | tar -x -C '{dest}'",
+                       shell=True, check=True)
         args.before_include = os.path.join(dest, "include")
         args.before_label = f"commit {ref}"
     m = machine(args)
+    if args.revision:
+        m["revision"] = args.revision
     rt_json = os.path.join(args.work, "runtime.json")
     cg_json = os.path.join(args.work, "callgrind.json")
     ct_json = os.path.join(args.work, "compile_time.json")
