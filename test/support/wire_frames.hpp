@@ -15,7 +15,8 @@ struct frame_buf {
     std::size_t n = 0;
 
     void put(const void* p, std::size_t k) noexcept {
-        std::memcpy(b + n, p, k);
+        if (k) // an empty payload may be a null pointer: memcpy must not see it
+            std::memcpy(b + n, p, k);
         n += k;
     }
     void u8(unsigned v) noexcept { b[n++] = static_cast<unsigned char>(v); }
