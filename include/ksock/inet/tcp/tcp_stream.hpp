@@ -261,14 +261,16 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         if (tail && tail->len < tail->cap) {
             n = left < tail->cap - tail->len ? left : tail->cap - tail->len;
             iov_iter& it = msg.msg_iter;
-            const std::size_t got = it.copy_from(tail->head + tail->len, n);
-            tail->len += static_cast<std::uint32_t>(got);
-            tail->msg_len = tail->len;
-            if (got < n) {
-                copied += static_cast<long>(got);
+            // skb_copy_to_page_nocache: a fault inside the chunk adds none
+            // of it (copy_from_iter_full), so the queue never holds bytes
+            // that write_seq does not count; what earlier chunks copied is
+            // returned, else EFAULT.
+            if (it.copy_from(tail->head + tail->len, n) < n) {
                 err = -efault;
                 break;
             }
+            tail->len += static_cast<std::uint32_t>(n);
+            tail->msg_len = tail->len;
         } else {
             sk_buff* skb = sk_stream_memory_free(ctx, sk) ? ctx.skb_alloc() : nullptr;
             if (!skb) {
