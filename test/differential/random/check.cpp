@@ -438,14 +438,17 @@ std::string documented(const sequence& s, const finding& f, const step_obs& kern
                (is_state(&a, "CLOSE") && is_state(&b, "LAST_ACK"));
     };
     const bool sleep_step = st.o == op::sleep;
-    if (probed == "tcp" && ((what == "tcp" && (acked_pair(f.kernel, f.ksock) ||
-                                               (sleep_step && acked_pair(f.ksock, f.kernel)))) ||
-                            (what == "outq" && f.kernel == "0" && f.ksock == "1" &&
-                             (is_state(kstate, "FIN_WAIT2") || is_state(kstate, "TIME_WAIT") ||
-                              is_state(kstate, "CLOSE"))) ||
-                            (what == "outq" && sleep_step && f.kernel == "1" && f.ksock == "0" &&
-                             (is_state(kstate, "FIN_WAIT1") || is_state(kstate, "CLOSING") ||
-                              is_state(kstate, "LAST_ACK")))))
+    // (A handle whose slot once held another kind still shows its TCP
+    // state: a "tcp" field is only ever a TCP socket's.)
+    if ((probed == "tcp" || what == "tcp") &&
+        ((what == "tcp" &&
+          (acked_pair(f.kernel, f.ksock) || (sleep_step && acked_pair(f.ksock, f.kernel)))) ||
+         (what == "outq" && f.kernel == "0" && f.ksock == "1" &&
+          (is_state(kstate, "FIN_WAIT2") || is_state(kstate, "TIME_WAIT") ||
+           is_state(kstate, "CLOSE"))) ||
+         (what == "outq" && sleep_step && f.kernel == "1" && f.ksock == "0" &&
+          (is_state(kstate, "FIN_WAIT1") || is_state(kstate, "CLOSING") ||
+           is_state(kstate, "LAST_ACK")))))
         return items[10];
     // Memory accounting: a data segment larger than what the receiver has
     // forward-allocated (sk_forward_alloc: about 2.4 KB of data on a fresh
