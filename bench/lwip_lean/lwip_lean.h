@@ -17,8 +17,8 @@ int lean_lwip_close(int s);
 int lean_lwip_getsockopt(int s, int level, int optname, void* optval, uint32_t* optlen);
 int lean_lwip_fcntl(int s, int cmd, int val);
 
-extern const int lean_af_inet, lean_sock_stream, lean_sock_dgram, lean_sol_socket,
-    lean_so_type, lean_f_getfl;
+extern const int lean_af_inet, lean_sock_stream, lean_sock_dgram, lean_sol_socket, lean_so_type,
+    lean_f_getfl;
 
 #ifdef __cplusplus
 }

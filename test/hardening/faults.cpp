@@ -235,20 +235,13 @@ struct triple {
 // Every (family, type, protocol) that succeeds for root with a ping range
 // that admits gid 0: every protosw entry, through its wildcard and its number.
 constexpr triple creatable[] = {
-    {pf_unix, sock_stream, 0},
-    {pf_unix, sock_dgram, 0},
-    {pf_unix, sock_seqpacket, 0},
-    {pf_unix, sock_raw, 0},
-    {pf_unix, sock_stream, pf_unix},
-    {pf_inet, sock_stream, 0},
-    {pf_inet, sock_stream, ipproto_tcp},
-    {pf_inet, sock_dgram, 0},
-    {pf_inet, sock_dgram, ipproto_udp},
-    {pf_inet, sock_dgram, ipproto_udplite},
-    {pf_inet, sock_dgram, ipproto_icmp},
-    {pf_inet, sock_raw, ipproto_icmp},
-    {pf_inet, sock_raw, ipproto_tcp},
-    {pf_inet, sock_raw, 255},
+    {pf_unix, sock_stream, 0},           {pf_unix, sock_dgram, 0},
+    {pf_unix, sock_seqpacket, 0},        {pf_unix, sock_raw, 0},
+    {pf_unix, sock_stream, pf_unix},     {pf_inet, sock_stream, 0},
+    {pf_inet, sock_stream, ipproto_tcp}, {pf_inet, sock_dgram, 0},
+    {pf_inet, sock_dgram, ipproto_udp},  {pf_inet, sock_dgram, ipproto_udplite},
+    {pf_inet, sock_dgram, ipproto_icmp}, {pf_inet, sock_raw, ipproto_icmp},
+    {pf_inet, sock_raw, ipproto_tcp},    {pf_inet, sock_raw, 255},
 };
 constexpr int pair_types[] = {sock_stream, sock_dgram, sock_seqpacket, sock_raw};
 constexpr int flag_sets[] = {0, sock_nonblock, sock_cloexec, sock_nonblock | sock_cloexec};

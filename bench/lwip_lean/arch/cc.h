@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+
 #include <sys/time.h>
 
 #define LWIP_TIMEVAL_PRIVATE 0  /* the C library's struct timeval */
