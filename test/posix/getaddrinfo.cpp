@@ -237,4 +237,12 @@ TEST_CASE("getaddrinfo: the pool is static RAM of a known size") {
           kp::addrinfo_blocks *
               (sizeof(kp::addrinfo) + sizeof(ksock::sockaddr_in) + kp::canonname_max));
     CHECK(kp::addrinfo_pool_ram == sizeof(kp::detail::addrinfo_results));
+    // The README's figures, for the default sizes: 8 x (addrinfo, sockaddr_in,
+    // 64 name bytes) and 8 flags.
+    if (kp::addrinfo_blocks == 8 && kp::canonname_max == 64) {
+        if (sizeof(void*) == 8)
+            CHECK(kp::addrinfo_pool_ram == 1032);
+        if (sizeof(void*) == 4)
+            CHECK(kp::addrinfo_pool_ram == 904);
+    }
 }
