@@ -102,6 +102,7 @@ void compare_getaddrinfo(const char* node, const char* service, int flags, int f
         const ::addrinfo* g = gres;
         const kp::addrinfo* k = kres;
         for (; g && k; g = g->ai_next, k = k->ai_next) {
+            CHECK(k->ai_flags == g->ai_flags);
             CHECK(k->ai_family == g->ai_family);
             CHECK(k->ai_socktype == g->ai_socktype);
             CHECK(k->ai_protocol == g->ai_protocol);

@@ -189,10 +189,10 @@ inline int check_query(const char* node, const char* service, const addrinfo& h)
 }
 
 //! The results of one answer, from the pool: each tuple's, in order, the
-//! canonical name on the first. 0 and \p res set, or EAI_MEMORY with
-//! nothing taken.
-inline int make_results(const serv_tuple* tuples, int n, std::uint32_t addr, const char* canon,
-                        addrinfo** res) noexcept {
+//! hints' flags on each (as glibc copies them), the canonical name on the
+//! first. 0 and \p res set, or EAI_MEMORY with nothing taken.
+inline int make_results(const serv_tuple* tuples, int n, int flags, std::uint32_t addr,
+                        const char* canon, addrinfo** res) noexcept {
     const std::size_t canon_len = canon ? std::strlen(canon) + 1 : 0;
     if (canon_len > canonname_max)
         return eai_memory;
@@ -206,6 +206,7 @@ inline int make_results(const serv_tuple* tuples, int n, std::uint32_t addr, con
         sin.sin_port = cpu_to_be16(tuples[i].port);
         sin.sin_addr.s_addr = cpu_to_be32(addr);
         std::memcpy(ai->ai_addr, &sin, sizeof sin);
+        ai->ai_flags = flags;
         ai->ai_family = af_inet;
         ai->ai_socktype = tuples[i].socktype;
         ai->ai_protocol = tuples[i].protocol;
@@ -254,7 +255,7 @@ inline int getaddrinfo(const char* node, const char* service, const addrinfo* hi
     if (const int e = detail::host_address(node, h.ai_flags, addr); e != 0)
         return e;
     const char* canon = h.ai_flags & ai_canonname ? node : nullptr;
-    return detail::make_results(tuples, n, addr, canon, res);
+    return detail::make_results(tuples, n, h.ai_flags, addr, canon, res);
 }
 
 //! gai_strerror(3), glibc's messages (which has none for EAI_OVERFLOW or 0).
