@@ -76,6 +76,18 @@ TEST_CASE("getaddrinfo: the results are glibc's, in blocks of the pool") {
     CHECK(kp::addrinfo_blocks_free() == kp::addrinfo_blocks);
 }
 
+TEST_CASE("getaddrinfo: a table's host name in any case, its canonical name the table's") {
+    const kp::addrinfo h = hints_of(kp::ai_canonname, ksock::af_inet, ksock::sock_stream, 0);
+    kp::addrinfo* res = nullptr;
+    REQUIRE(kp::bsd::getaddrinfo("LocalHost", "7", &h, &res) == 0);
+    CHECK(std::strcmp(res->ai_canonname, "localhost") == 0);
+    CHECK(address_of(res).sin_addr.s_addr == ksock::cpu_to_be32(ksock::inaddr_loopback));
+    kp::bsd::freeaddrinfo(res);
+    CHECK(kp::bsd::getaddrinfo("localhost.", "7", &h, &res) == kp::eai_noname);
+    CHECK(kp::bsd::getaddrinfo("localhos", "7", &h, &res) == kp::eai_noname);
+    CHECK(kp::addrinfo_blocks_free() == kp::addrinfo_blocks);
+}
+
 TEST_CASE("getaddrinfo: an empty pool is EAI_MEMORY; a freed block is taken again") {
     const kp::addrinfo one = hints_of(0, ksock::af_inet, ksock::sock_stream, 0);
     kp::addrinfo* held[kp::addrinfo_blocks] = {};

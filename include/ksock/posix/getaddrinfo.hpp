@@ -155,9 +155,22 @@ constexpr bool numeric_host(const char* node, std::uint32_t& addr) noexcept {
     return true;
 }
 
+//! Two host names are the same name: ASCII letters match in either case,
+//! as glibc's hosts file matches them (DNS names are case-blind).
+constexpr bool same_host_name(const char* a, const char* b) noexcept {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    for (; *a != '\0' && lower(*a) == lower(*b); ++a, ++b) {
+    }
+    return lower(*a) == lower(*b);
+}
+
 //! The host's address: numeric, from the hosts table, or the wildcard or
-//! loopback for no host. 0 or an EAI_* code.
-inline int host_address(const char* node, int flags, std::uint32_t& addr) noexcept {
+//! loopback for no host; and its canonical name (the node as given, or
+//! the table's spelling of the name, as glibc gives the file's). 0 or an
+//! EAI_* code.
+inline int host_address(const char* node, int flags, std::uint32_t& addr,
+                        const char*& canon) noexcept {
+    canon = node;
     if (node == nullptr) {
         addr = flags & ai_passive ? inaddr_any : inaddr_loopback;
         return 0;
@@ -167,8 +180,9 @@ inline int host_address(const char* node, int flags, std::uint32_t& addr) noexce
     if (flags & ai_numerichost)
         return eai_noname;
     for (const host_entry& e : hosts_table)
-        if (e.name && std::strcmp(e.name, node) == 0) {
+        if (e.name && same_host_name(e.name, node)) {
             addr = e.addr;
+            canon = e.name;
             return 0;
         }
     return eai_noname;
@@ -252,10 +266,11 @@ inline int getaddrinfo(const char* node, const char* service, const addrinfo* hi
         return n;
 
     std::uint32_t addr = 0;
-    if (const int e = detail::host_address(node, h.ai_flags, addr); e != 0)
+    const char* canon = nullptr;
+    if (const int e = detail::host_address(node, h.ai_flags, addr, canon); e != 0)
         return e;
-    const char* canon = h.ai_flags & ai_canonname ? node : nullptr;
-    return detail::make_results(tuples, n, h.ai_flags, addr, canon, res);
+    return detail::make_results(tuples, n, h.ai_flags, addr,
+                                h.ai_flags & ai_canonname ? canon : nullptr, res);
 }
 
 //! gai_strerror(3), glibc's messages (which has none for EAI_OVERFLOW or 0).
