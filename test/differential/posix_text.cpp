@@ -80,6 +80,15 @@ const char* const texts[] = {"127.0.0.1",
                              "1.2.3.0x4",
                              "localhost"};
 
+//! The host has a services database to compare with (netbase's
+//! /etc/services; a minimal container may lack it).
+bool host_has_services() {
+    if (::getservbyname("echo", "tcp") != nullptr)
+        return true;
+    MESSAGE("no services database on this host (/etc/services): service names not compared");
+    return false;
+}
+
 //! getaddrinfo(node, service) with these hints from glibc and from ksock:
 //! the same code, and the same results in the same order.
 void compare_getaddrinfo(const char* node, const char* service, int flags, int family, int socktype,
@@ -409,6 +418,8 @@ TEST_CASE("posix text: inet_ntop(AF_INET6) writes what glibc writes, and fails w
 }
 
 TEST_CASE("posix text: getaddrinfo's service names are glibc's, from /etc/services") {
+    if (!host_has_services())
+        return;
     std::vector<const char*> names = {"no-such-service", "ECHO", "Echo", "-1", "tcp", "ddp"};
     for (const kp::service_entry& e : kp::detail::default_services) {
         names.push_back(e.name);
@@ -462,6 +473,8 @@ const char* const protos[] = {nullptr, "tcp", "udp", "sctp", "TCP", ""};
 } // namespace
 
 TEST_CASE("posix text: getservbyname and getservbyport answer glibc's lines") {
+    if (!host_has_services())
+        return;
     std::vector<const char*> names = {"no-such-service", "ECHO", "7", "tcp"};
     std::vector<int> ports = {3, 8, 10, 60000};
     for (const kp::service_entry& e : kp::detail::default_services) {
