@@ -155,9 +155,6 @@ struct tcp_prot {
         tp.inet_conn.icsk_retransmit_timer.pending = 0;
         tp.inet_conn.icsk_delack_timer.pending = 0;
         sk.sk_timer.pending = 0;
-        tp.keepalive_at = 0;
-        if (KSOCK_UNLIKELY(tcp_ofo_head(tp) != nullptr))
-            tcp_ofo_purge(ctx, sk); // skb_rbtree_purge(&tp->out_of_order_queue)
         --ctx.net().sockets_allocated;
     }
 

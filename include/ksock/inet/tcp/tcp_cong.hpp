@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include <ksock/inet/tcp/tcp_hdr.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
@@ -129,8 +130,15 @@ struct bictcp {
 };
 static_assert(sizeof(bictcp) <= icsk_ca_priv_size, "ksock::inet::bictcp: must fit icsk_ca_priv");
 
-inline bictcp& cubic_of(tcp_sock& tp) noexcept {
-    return *static_cast<bictcp*>(static_cast<void*>(tp.inet_conn.icsk_ca_priv));
+//! inet_csk_ca(sk) for CUBIC: its state in icsk_ca_priv, copied in and out
+//! (icsk_ca_priv is an array of u64; a copy keeps the aliasing rules).
+inline bictcp cubic_load(const tcp_sock& tp) noexcept {
+    bictcp ca;
+    std::memcpy(&ca, tp.inet_conn.icsk_ca_priv, sizeof ca);
+    return ca;
+}
+inline void cubic_store(tcp_sock& tp, const bictcp& ca) noexcept {
+    std::memcpy(tp.inet_conn.icsk_ca_priv, &ca, sizeof ca);
 }
 
 // CUBIC's parameters (module defaults): beta 717/1024, bic_scale 41,
@@ -217,7 +225,7 @@ inline bool tcp_ca_is_cubic(const tcp_sock& tp) noexcept {
 //! icsk_ca_ops->init (bictcp_init): a fresh epoch.
 inline void tcp_ca_init(tcp_sock& tp) noexcept {
     if (tcp_ca_is_cubic(tp))
-        cubic_of(tp) = bictcp{};
+        cubic_store(tp, bictcp{});
     tp.inet_conn.icsk_ca_initialized = 1;
 }
 
@@ -227,12 +235,13 @@ inline void tcp_ca_init(tcp_sock& tp) noexcept {
 inline std::uint32_t tcp_ca_ssthresh(tcp_sock& tp) noexcept {
     const std::uint32_t cwnd = tp.snd_cwnd;
     if (tcp_ca_is_cubic(tp)) {
-        bictcp& ca = cubic_of(tp);
+        bictcp ca = cubic_load(tp);
         ca.epoch_start = 0;
         if (cwnd < ca.last_max_cwnd)
             ca.last_max_cwnd = (cwnd * (bictcp_beta_scale + cubic_beta)) / (2 * bictcp_beta_scale);
         else
             ca.last_max_cwnd = cwnd;
+        cubic_store(tp, ca);
         const std::uint32_t s = (cwnd * cubic_beta) / bictcp_beta_scale;
         return s > 2 ? s : 2;
     }
@@ -250,8 +259,9 @@ inline void tcp_ca_cong_avoid(tcp_sock& tp, std::uint32_t acked, std::uint32_t n
             return;
     }
     if (tcp_ca_is_cubic(tp)) {
-        bictcp& ca = cubic_of(tp);
+        bictcp ca = cubic_load(tp);
         bictcp_update(ca, tp.snd_cwnd, acked, now);
+        cubic_store(tp, ca);
         tcp_cong_avoid_ai(tp, ca.cnt, acked);
         return;
     }
@@ -262,10 +272,11 @@ inline void tcp_ca_cong_avoid(tcp_sock& tp, std::uint32_t acked, std::uint32_t n
 inline void tcp_ca_pkts_acked(tcp_sock& tp, long rtt_us) noexcept {
     if (!tcp_ca_is_cubic(tp) || rtt_us < 0)
         return;
-    bictcp& ca = cubic_of(tp);
+    bictcp ca = cubic_load(tp);
     const auto d = static_cast<std::uint32_t>(rtt_us ? rtt_us : 1);
     if (ca.delay_min == 0 || ca.delay_min > d)
         ca.delay_min = d;
+    cubic_store(tp, ca);
 }
 
 //! icsk_ca_ops->cwnd_event(CA_EVENT_TX_START) for CUBIC: after idle the
@@ -273,12 +284,13 @@ inline void tcp_ca_pkts_acked(tcp_sock& tp, long rtt_us) noexcept {
 inline void tcp_ca_tx_start(tcp_sock& tp, std::uint32_t now) noexcept {
     if (!tcp_ca_is_cubic(tp))
         return;
-    bictcp& ca = cubic_of(tp);
+    bictcp ca = cubic_load(tp);
     const std::int32_t delta = static_cast<std::int32_t>(now - tp.lsndtime);
     if (ca.epoch_start && delta > 0) {
         ca.epoch_start += static_cast<std::uint32_t>(delta);
         if (after(ca.epoch_start, now))
             ca.epoch_start = now;
+        cubic_store(tp, ca);
     }
 }
 

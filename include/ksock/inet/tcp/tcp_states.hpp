@@ -119,12 +119,21 @@ KSOCK_ALWAYS_INLINE inline void inet_csk_destroy_sock(Ctx& ctx, sock& sk) noexce
 
 //! tcp_done: CLOSE, both directions shut; an orphan is destroyed, a socket
 //! with an owner hears of it.
+template <class Ctx>
+void tcp_ofo_purge(Ctx& ctx, sock& sk) noexcept; // tcp_rcv.hpp
+
 template <class P, class Ctx>
 void tcp_done(Ctx& ctx, sock& sk) noexcept {
     tcp_set_state<P>(ctx, sk, tcp_close);
     tcp_of(sk).fin_queued = 0;
     tcp_of(sk).ack_owed = 0;
-    tcp_clear_dev_timers(tcp_of(sk));
+    if (tcp_of(sk).segments) {
+        // A connection on a device: its timers stop and the segments that
+        // waited out of order go (tcp_done's inet_csk_clear_xmit_timers, and
+        // the queue a destroyed sock frees).
+        tcp_clear_dev_timers(tcp_of(sk));
+        tcp_ofo_purge(ctx, sk);
+    }
     sk.sk_shutdown = shutdown_mask;
     if (!sock_flag(sk, sock_dead))
         ctx.sk_state_change(sk);

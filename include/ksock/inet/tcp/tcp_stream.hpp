@@ -533,8 +533,13 @@ KSOCK_NOINLINE void tcp_close_connection(Ctx& ctx, sock& sk, long timeout) {
             }
         }
     }
-    if (sk.sk_state() == tcp_close)
+    if (sk.sk_state() == tcp_close) {
+        if (tcp_of(sk).segments) { // tcp_v4_destroy_sock: the out-of-order queue
+            tcp_clear_dev_timers(tcp_of(sk));
+            tcp_ofo_purge(ctx, sk);
+        }
         inet_csk_destroy_sock<P>(ctx, sk);
+    }
 }
 
 //! tcp_close. A sock still in TCP_CLOSE (never connected, or reset) takes
