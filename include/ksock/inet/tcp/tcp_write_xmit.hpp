@@ -397,7 +397,10 @@ void tcp_check_probe_timer(Ctx& ctx, tcp_sock& tp) noexcept {
     }
 }
 
-//! __tcp_push_pending_frames for a connection on a device.
+//! __tcp_push_pending_frames for a connection on a device. Whatever held
+//! the data back with nothing in flight (a zero window, or one open but
+//! smaller than the next segment, or the cork), the probe timer runs:
+//! no ACK will come to move it.
 template <class P, class Ctx>
 void tcp_push_dev(Ctx& ctx, sock& sk, std::uint8_t nonagle) {
     const std::uint8_t st = sk.sk_state();
@@ -405,7 +408,7 @@ void tcp_push_dev(Ctx& ctx, sock& sk, std::uint8_t nonagle) {
                         (1u << tcp_last_ack) | (1u << tcp_closing))))
         return;
     tcp_sock& tp = tcp_of(sk);
-    if (tcp_write_xmit<P>(ctx, sk, nonagle) && tp.snd_wnd == 0)
+    if (tcp_write_xmit<P>(ctx, sk, nonagle))
         tcp_check_probe_timer(ctx, tp);
 }
 

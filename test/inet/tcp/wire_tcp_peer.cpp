@@ -1,0 +1,158 @@
+// test/inet/tcp/wire_tcp_peer.cpp: TCP against a scripted peer: the test
+// writes the peer's segments by hand onto the virtual link and reads what
+// the stack answers (the other stack of the pair sees nothing of it). The
+// cases are the ones test/fuzz/fuzz_tcp.cpp found wrong.
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include <doctest/doctest.h>
+
+#include <ksock/inet/tcp/tcp.hpp>
+#include <ksock/inet/tcp/tcp_hdr.hpp>
+#include <ksock/uapi/errno.hpp>
+#include <ksock/uapi/socket.hpp>
+
+#include "support/wire_fixture.hpp"
+#include "support/wire_frames.hpp"
+
+using namespace ksock_test;
+
+namespace {
+
+//! A TCP segment stack b sent.
+struct seen {
+    std::uint8_t flags;
+    std::uint32_t seq, ack;
+    std::size_t len; //!< of its data
+};
+
+//! The peer, played by the test on side a's address: it sends segments to
+//! stack b and takes every TCP segment b sends; nothing b sends reaches
+//! stack a.
+struct script {
+    wire_pair& p;
+    seen log[64] = {};
+    std::size_t n = 0;
+
+    explicit script(wire_pair& pair) : p(pair) {
+        p.w.drop = &take;
+        p.w.drop_user = this;
+    }
+    static std::uint32_t be32(const unsigned char* x) {
+        return std::uint32_t{x[0]} << 24 | std::uint32_t{x[1]} << 16 | std::uint32_t{x[2]} << 8 |
+               x[3];
+    }
+    static bool take(void* user, int from, const unsigned char* f, std::size_t len) {
+        if (from != 1)
+            return false;
+        if (len < 54 || f[12] != 0x08 || f[13] != 0 || f[14 + 9] != 6)
+            return true; // (the neighbour is known already; its probes go nowhere)
+        auto& sc = *static_cast<script*>(user);
+        const std::size_t ihl = (f[14] & 0x0f) * 4u;
+        const unsigned char* th = f + 14 + ihl;
+        const std::size_t tot = static_cast<std::size_t>(f[16] << 8 | f[17]);
+        if (sc.n < 64)
+            sc.log[sc.n++] = seen{th[13], be32(th + 4), be32(th + 8),
+                                  tot - ihl - static_cast<std::size_t>(th[12] >> 4) * 4};
+        return true;
+    }
+    const seen& last() const { return log[n - 1]; }
+
+    //! A segment to b: \p sport -> \p dport, no options, \p len bytes.
+    void send(unsigned sport, unsigned dport, std::uint32_t seq, std::uint32_t ack,
+              std::uint8_t flags, unsigned win, std::size_t len = 0) {
+        frame_buf f;
+        eth_hdr(f, mac_b, mac_a, 0x0800);
+        const std::size_t ip = ip_hdr(f, addr_a, addr_b, 6, 20 + len);
+        const std::size_t th = f.n;
+        f.u16(sport);
+        f.u16(dport);
+        f.u16(seq >> 16);
+        f.u16(seq & 0xffff);
+        f.u16(ack >> 16);
+        f.u16(ack & 0xffff);
+        f.u8(5 << 4);
+        f.u8(flags);
+        f.u16(win);
+        f.u16(0);
+        f.u16(0);
+        for (std::size_t i = 0; i < len; ++i)
+            f.u8(static_cast<unsigned>(i));
+        std::uint32_t sum = 6 + static_cast<std::uint32_t>(20 + len);
+        for (std::size_t i = 12; i < 20; i += 2)
+            sum += static_cast<std::uint32_t>(f.b[ip + i] << 8 | f.b[ip + i + 1]);
+        const std::uint16_t c = inet_csum(f.b + th, 20 + len, sum);
+        f.b[th + 16] = static_cast<unsigned char>(c >> 8);
+        f.b[th + 17] = static_cast<unsigned char>(c);
+        REQUIRE(p.w.inject(1, f.b, f.n));
+    }
+};
+
+//! Run stack b's clock (not the link's: the peer is the script) until no
+//! timer is armed, at most \p bound_ms.
+template <class S>
+long run_out(S& s, unsigned long bound_ms) {
+    unsigned long t = 0;
+    for (long next = s.next_timer(); next >= 0 && t < bound_ms; next = s.next_timer()) {
+        const unsigned long step = next ? static_cast<unsigned long>(next) : 1;
+        s.advance(step);
+        t += step;
+    }
+    return s.next_timer();
+}
+
+} // namespace
+
+TEST_CASE("scripted peer: data held back by a window smaller than a segment is probed, and an "
+          "orphan so stuck dies") {
+    // Found by fuzz_tcp: the peer's window (1 byte) is open but smaller than
+    // the 100 bytes queued, nothing is in flight. Linux arms the probe timer
+    // (tcp_check_probe_timer from __tcp_push_pending_frames): with no timer
+    // the connection stalled for ever, and once closed its orphan kept its
+    // skbs with no timer to end it.
+    wire_pair& p = wire_pair::fresh();
+    script peer(p);
+    const int l = p.b.socket(ksock::af_inet, ksock::sock_stream | ksock::sock_nonblock, 0);
+    const auto b_addr = sin_of(addr_b, 7100);
+    REQUIRE(p.b.bind(l, sa(b_addr), sizeof b_addr) == 0);
+    REQUIRE(p.b.listen(l, 4) == 0);
+    peer.send(40000, 7100, 1000, 0, ksock::inet::tcphdr_syn, 1);
+    p.run(2);
+    REQUIRE(peer.n == 1);
+    REQUIRE(peer.last().flags == (ksock::inet::tcphdr_syn | ksock::inet::tcphdr_ack));
+    const std::uint32_t isn = peer.last().seq;
+    peer.send(40000, 7100, 1001, isn + 1, ksock::inet::tcphdr_ack, 1);
+    p.run(2);
+    const int fd = p.b.accept(l, nullptr, nullptr);
+    REQUIRE(fd >= 0);
+    static const char data[100] = {};
+    REQUIRE(p.b.send(fd, data, sizeof data, ksock::msg_dontwait) == 100);
+    p.run(2);
+    CHECK(peer.n == 1); // the window holds none of it
+    CHECK(p.b.next_timer() >= 0);
+    const std::size_t before = peer.n;
+    p.run(2000);
+    REQUIRE(peer.n > before); // a probe went (the RTO is 200 ms: the handshake's RTT is ~0)
+    CHECK(peer.log[before].ack == 1001);
+    // The window opens: all the data goes (the peer ACKs what it gets).
+    std::uint32_t got = isn + 1;
+    for (int round = 0; round < 10; ++round) {
+        peer.send(40000, 7100, 1001, got, ksock::inet::tcphdr_ack, 65535);
+        p.run(50);
+        for (std::size_t i = 0; i < peer.n; ++i)
+            if (peer.log[i].len && peer.log[i].seq + peer.log[i].len - got < 0x80000000u)
+                got = peer.log[i].seq + static_cast<std::uint32_t>(peer.log[i].len);
+    }
+    CHECK(got == isn + 101);
+    // The window 1 byte again, 100 bytes more held back, then closed, the
+    // peer silent: the orphan probes, gives up, and nothing is left of it.
+    peer.send(40000, 7100, 1001, got, ksock::inet::tcphdr_ack, 1);
+    p.run(2);
+    REQUIRE(p.b.send(fd, data, sizeof data, ksock::msg_dontwait) == 100);
+    CHECK(p.b.close(fd) == 0);
+    CHECK(p.b.close(l) == 0);
+    CHECK(run_out(p.b, 3600ul * 1000) == -1);
+    CHECK(p.b.objects_in_use<ksock::inet::tcp_prot>() == 0);
+    CHECK(p.b.skbs_in_use() == 0);
+}
