@@ -102,7 +102,53 @@ long run_out(S& s, unsigned long bound_ms) {
     return s.next_timer();
 }
 
+//! A connection accepted by stack b on \p port from the peer's 40000, the
+//! peer's window \p win (no options: no scaling): the accepted fd, b's ISN
+//! in \p isn, the listener in \p l.
+int accept_from_peer(wire_pair& p, script& peer, std::uint16_t port, unsigned win,
+                     std::uint32_t& isn, int& l) {
+    l = p.b.socket(ksock::af_inet, ksock::sock_stream | ksock::sock_nonblock, 0);
+    const auto b_addr = sin_of(addr_b, port);
+    REQUIRE(p.b.bind(l, sa(b_addr), sizeof b_addr) == 0);
+    REQUIRE(p.b.listen(l, 4) == 0);
+    peer.send(40000, port, 1000, 0, ksock::inet::tcphdr_syn, win);
+    p.run(2);
+    REQUIRE(peer.n == 1);
+    REQUIRE(peer.last().flags == (ksock::inet::tcphdr_syn | ksock::inet::tcphdr_ack));
+    isn = peer.last().seq;
+    peer.send(40000, port, 1001, isn + 1, ksock::inet::tcphdr_ack, win);
+    p.run(2);
+    const int fd = p.b.accept(l, nullptr, nullptr);
+    REQUIRE(fd >= 0);
+    return fd;
+}
+
 } // namespace
+
+TEST_CASE("scripted peer: a segment the skb pool could not send is sent again") {
+    // Found by fuzz_tcp: tcp_write_xmit stopped at ENOBUFS (no skb for the
+    // packet) with nothing in flight and no timer armed, so the data never
+    // left. Linux's tcp_write_xmit then returns "nothing in flight, the
+    // queue not empty" and the probe timer tries again.
+    wire_pair& p = wire_pair::fresh();
+    script peer(p);
+    std::uint32_t isn = 0;
+    int l = -1;
+    const int fd = accept_from_peer(p, peer, 7101, 65535, isn, l);
+    static const char data[100] = {};
+    p.b.fault().reset(2); // the write queue's skb, then the packet's
+    REQUIRE(p.b.send(fd, data, sizeof data, ksock::msg_dontwait) == 100);
+    CHECK(p.b.fault().failed);
+    p.b.fault().reset(0);
+    p.run(2);
+    CHECK(peer.n == 1); // nothing left
+    p.run(2000);
+    REQUIRE(peer.n > 1);
+    CHECK(peer.last().seq == isn + 1);
+    CHECK(peer.last().len == 100);
+    CHECK(p.b.close(fd) == 0);
+    CHECK(p.b.close(l) == 0);
+}
 
 TEST_CASE("scripted peer: data held back by a window smaller than a segment is probed, and an "
           "orphan so stuck dies") {

@@ -349,8 +349,10 @@ bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle) {
         }
         if (!sent && !tp.packets_out)
             tcp_event_data_sent_dev(ctx, tp);
-        if (tcp_transmit<P>(ctx, sk, cb.seq, skb->len, flags) == -enobufs)
+        if (tcp_transmit<P>(ctx, sk, cb.seq, skb->len, flags) == -enobufs) {
+            blocked = true; // the pool is out: the probe timer tries again
             break;
+        }
         cb.sent = 1;
         cb.when = tcp_clock_ms(ctx);
         tp.bytes_sent += skb->len;
