@@ -202,3 +202,40 @@ TEST_CASE("scripted peer: data held back by a window smaller than a segment is p
     CHECK(p.b.objects_in_use<ksock::inet::tcp_prot>() == 0);
     CHECK(p.b.skbs_in_use() == 0);
 }
+
+TEST_CASE("wire TCP: connect from a bound port whose 4-tuple is taken fails with EADDRNOTAVAIL, "
+          "whichever socket came first") {
+    // Found by fuzz_tcp: the check for a 4-tuple in use (__inet_check_established)
+    // ran after the connecting socket itself had entered SYN_SENT, and took
+    // the first socket of the tuple it met: the connecting one, when its
+    // slot comes first, so a second connection on the same 4-tuple
+    // started. Linux: EADDRNOTAVAIL (observed on the 6.18 host, two
+    // SO_REUSEADDR sockets bound to one port connecting to one listener).
+    wire_pair& p = wire_pair::fresh();
+    const int l = p.a.socket(ksock::af_inet, ksock::sock_stream, 0);
+    const auto a_addr = sin_of(addr_a, 7200);
+    REQUIRE(p.a.bind(l, sa(a_addr), sizeof a_addr) == 0);
+    REQUIRE(p.a.listen(l, 4) == 0);
+    const int on = 1;
+    const auto b_addr = sin_of(0, 4000);
+    const int first_slot = p.b.socket(ksock::af_inet, ksock::sock_stream, 0); // taken, then freed
+    const int c1 = p.b.socket(ksock::af_inet, ksock::sock_stream | ksock::sock_nonblock, 0);
+    REQUIRE(p.b.setsockopt(c1, ksock::sol_socket, ksock::so_reuseaddr, &on, sizeof on) == 0);
+    REQUIRE(p.b.bind(c1, sa(b_addr), sizeof b_addr) == 0);
+    REQUIRE(p.b.connect(c1, sa(a_addr), sizeof a_addr) == -ksock::einprogress);
+    p.run(10);
+    REQUIRE(p.b.close(first_slot) == 0);
+    const int c2 = p.b.socket(ksock::af_inet, ksock::sock_stream | ksock::sock_nonblock, 0);
+    REQUIRE(p.b.setsockopt(c2, ksock::sol_socket, ksock::so_reuseaddr, &on, sizeof on) == 0);
+    REQUIRE(p.b.bind(c2, sa(b_addr), sizeof b_addr) == 0);
+    CHECK(p.b.connect(c2, sa(a_addr), sizeof a_addr) == -ksock::eaddrnotavail);
+    // The other order: the connecting socket's slot after the connection's.
+    const int c3 = p.b.socket(ksock::af_inet, ksock::sock_stream | ksock::sock_nonblock, 0);
+    REQUIRE(p.b.setsockopt(c3, ksock::sol_socket, ksock::so_reuseaddr, &on, sizeof on) == 0);
+    REQUIRE(p.b.bind(c3, sa(b_addr), sizeof b_addr) == 0);
+    CHECK(p.b.connect(c3, sa(a_addr), sizeof a_addr) == -ksock::eaddrnotavail);
+    CHECK(p.b.close(c3) == 0);
+    CHECK(p.b.close(c2) == 0);
+    CHECK(p.b.close(c1) == 0);
+    CHECK(p.a.close(l) == 0);
+}

@@ -506,9 +506,9 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
         inet.inet_daddr() = 0;
         return err;
     };
-    tcp_set_state<P>(ctx, sk, tcp_syn_sent);
     // inet_hash_connect: an ephemeral port (even first), or the bound one
-    // if its 4-tuple is free.
+    // if its 4-tuple is free. (Still CLOSE, the socket is not among those
+    // the check finds: Linux hashes it only after __inet_check_established.)
     if (!inet.inet_num()) {
         const std::uint16_t port = inet_hash_connect_port<P>(ctx);
         if (!port)
@@ -522,6 +522,7 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
             inet_lookup_tw<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr, usin.sin_port))
             return fail(-eaddrnotavail);
     }
+    tcp_set_state<P>(ctx, sk, tcp_syn_sent);
     tcp_sock& tp = tcp_of(sk);
     if (rt.type != rtn_local) {
         tcp_v4_connect_dev<P>(ctx, sk, rt.mtu);
