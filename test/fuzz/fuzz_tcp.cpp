@@ -35,8 +35,12 @@
 // At the end every socket is closed and the clock runs (in steps, bounded)
 // until next_timer() is -1: then no skb is left and s.empty() holds.
 //
-// The segments injected, the frames sent and the inputs are printed at exit;
-// with KSOCK_FUZZ_TCP_MIN_SEGMENTS set, fewer segments injected fail the run.
+// The segments injected, the frames sent, the inputs and the states reached
+// (a bit per TCP state of a full sock, bit 16 + substate for a TIME_WAIT
+// mini-sock) are printed at exit; with KSOCK_FUZZ_TCP_MIN_SEGMENTS set,
+// fewer segments injected fail the run. With KSOCK_FUZZ_TCP_TRACE set,
+// every segment both ways and every application call is printed (to read
+// a failing input: ksock_fuzz_tcp <input>).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -574,7 +578,13 @@ struct harness {
         to.sin_family = af_inet;
         to.sin_addr.s_addr = peer_ip;
         to.sin_port = cpu_to_be16(static_cast<std::uint16_t>(a->dport));
-        after(s.connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to));
+        if (trace)
+            dump_left();
+        const int r = s.connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+        after(r);
+        if (trace)
+            std::fprintf(stderr, "app connect fd %d to %u%s: %d\n", fd, a->dport,
+                         (k & 2) ? " from 4000" : "", r);
     }
 
     void accept_op() {
@@ -647,6 +657,8 @@ struct harness {
         if (a.fd < 0)
             return;
         const unsigned how = (k >> 3) % 4;
+        if (trace)
+            std::fprintf(stderr, "app %s fd %d\n", how == 0 ? "close" : "shutdown", a.fd);
         if (how == 0 || &a == &app[0]) {
             fin_ok(a);
             after(s.close(a.fd));
@@ -1048,6 +1060,24 @@ struct harness {
         after();
     }
 
+    //! (with KSOCK_FUZZ_TCP_TRACE) the connections still there at the end.
+    void dump_left() {
+        s.locked([](auto& ctx) {
+            ctx.template for_each_obj<inet::tcp_prot>([](auto& o) {
+                sock& sk = o.inet_conn.icsk_inet.sk;
+                const inet::tcp_sock& tp = inet::tcp_of(sk);
+                std::fprintf(
+                    stderr,
+                    "left: port %u state %d pending %d packets_out %u wq %p ofo %p dead %d\n",
+                    inet::inet_sk(&sk)->inet_num(), sk.sk_state(), tp.inet_conn.icsk_pending,
+                    tp.packets_out, static_cast<const void*>(skb_peek(sk.sk_write_queue)),
+                    static_cast<const void*>(tp.out_of_order_queue.rb_node),
+                    sock_flag(sk, sock_dead));
+            });
+            return 0;
+        });
+    }
+
     void run() {
         setup();
         for (int ops = 0; !in.empty() && ops < 512; ++ops) {
@@ -1082,8 +1112,8 @@ struct harness {
             case 30:
                 clock_op();
                 break;
-            case 31:
-                dev().busy = !dev().busy;
+            case 31: // the driver's ring full (a quarter of the time) or not
+                dev().busy = (in.u8() & 3) == 0;
                 s.advance(0);
                 after();
                 break;
@@ -1110,19 +1140,7 @@ struct harness {
             after();
         }
         if (trace)
-            s.locked([](auto& ctx) {
-                ctx.template for_each_obj<inet::tcp_prot>([](auto& o) {
-                    sock& sk = o.inet_conn.icsk_inet.sk;
-                    const inet::tcp_sock& tp = inet::tcp_of(sk);
-                    std::fprintf(stderr,
-                                 "left: state %d pending %d packets_out %u wq %p ofo %p dead %d\n",
-                                 sk.sk_state(), tp.inet_conn.icsk_pending, tp.packets_out,
-                                 static_cast<const void*>(skb_peek(sk.sk_write_queue)),
-                                 static_cast<const void*>(tp.out_of_order_queue.rb_node),
-                                 sock_flag(sk, sock_dead));
-                });
-                return 0;
-            });
+            dump_left();
         TCP_CHECK(steps < 1000, steps, s.next_timer());
         TCP_CHECK(s.netdev(eth0)->qstats.qlen == 0, s.netdev(eth0)->qstats.qlen, 0);
         TCP_CHECK(s.skbs_in_use() == 0, s.skbs_in_use(), 0);
