@@ -774,6 +774,9 @@ private:
     void check(const event& ev) {
         const window w = when(ev.when);
         wait_until(w.lo);
+        // Like a call, an assertion comes after a blocking call due by now:
+        // an accept() due to return gives the socket it reads.
+        check_pending(true, b_.now());
         if (conn_fd_ < 0)
             fail("%{ }%: no connection socket yet (one comes from accept() or connect())");
         sys_call k;
