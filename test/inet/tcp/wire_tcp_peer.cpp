@@ -239,3 +239,24 @@ TEST_CASE("wire TCP: connect from a bound port whose 4-tuple is taken fails with
     CHECK(p.b.close(c1) == 0);
     CHECK(p.a.close(l) == 0);
 }
+
+TEST_CASE("scripted peer: a listener drops a SYN that carries a FIN") {
+    // Found by fuzz_tcp: a SYN+FIN made a child and got a SYN-ACK. Linux's
+    // tcp_rcv_state_process drops it in LISTEN (SKB_DROP_REASON_TCP_FLAGS):
+    // no answer, no child; a plain SYN then opens the connection.
+    wire_pair& p = wire_pair::fresh();
+    script peer(p);
+    const int l = p.b.socket(ksock::af_inet, ksock::sock_stream | ksock::sock_nonblock, 0);
+    const auto b_addr = sin_of(addr_b, 7102);
+    REQUIRE(p.b.bind(l, sa(b_addr), sizeof b_addr) == 0);
+    REQUIRE(p.b.listen(l, 4) == 0);
+    peer.send(40000, 7102, 1000, 0, ksock::inet::tcphdr_syn | ksock::inet::tcphdr_fin, 65535);
+    p.run(2);
+    CHECK(peer.n == 0);
+    CHECK(p.b.objects_in_use<ksock::inet::tcp_prot>() == 1); // the listener alone
+    peer.send(40000, 7102, 1000, 0, ksock::inet::tcphdr_syn, 65535);
+    p.run(2);
+    REQUIRE(peer.n == 1);
+    CHECK(peer.last().flags == (ksock::inet::tcphdr_syn | ksock::inet::tcphdr_ack));
+    CHECK(p.b.close(l) == 0);
+}
