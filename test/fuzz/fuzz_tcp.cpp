@@ -357,7 +357,10 @@ struct fuzz_dev {
     static constexpr unsigned short hard_header_len = eth_hlen;
     static constexpr unsigned char addr_len = eth_alen;
     static constexpr netdev_features_t features = netif_f_sg;
-    static constexpr unsigned tx_queue_len = 8;
+    // As long as the skb pool: a frame the qdisc dropped would be one the
+    // harness never saw (a SYN-ACK, and the ISN with it); the pool runs out
+    // first instead (ENOBUFS: the paths that follow are tested too).
+    static constexpr unsigned tx_queue_len = 64;
     static constexpr std::uint32_t rx_truesize(std::size_t len) noexcept {
         return skb_truesize(static_cast<std::uint32_t>(len + 64 + 2));
     }
