@@ -12,6 +12,7 @@
 #include <ksock/inet/tcp/tcp_hdr.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/socket.hpp>
+#include <ksock/uapi/tcp.hpp>
 
 #include "support/wire_fixture.hpp"
 #include "support/wire_frames.hpp"
@@ -258,5 +259,47 @@ TEST_CASE("scripted peer: a listener drops a SYN that carries a FIN") {
     p.run(2);
     REQUIRE(peer.n == 1);
     CHECK(peer.last().flags == (ksock::inet::tcphdr_syn | ksock::inet::tcphdr_ack));
+    CHECK(p.b.close(l) == 0);
+}
+
+TEST_CASE("scripted peer: a FIN that rode on data stays in flight when the ACK covers only the "
+          "data") {
+    // Found by fuzz_tcp: the ACK of a segment's data freed the segment and
+    // with it the FIN it carried, unacknowledged; nothing was in flight any
+    // more, no timer ran, and the connection stayed in FIN_WAIT1 for ever
+    // (an orphan never went). Linux keeps the skb (tcp_clean_rtx_queue
+    // trims it to the FIN) and the retransmission timer sends the FIN again.
+    wire_pair& p = wire_pair::fresh();
+    script peer(p);
+    std::uint32_t isn = 0;
+    int l = -1;
+    const int fd = accept_from_peer(p, peer, 7103, 65535, isn, l);
+    const int on = 1;
+    REQUIRE(p.b.setsockopt(fd, ksock::sol_tcp, ksock::tcp_cork, &on, sizeof on) == 0);
+    static const char data[100] = {};
+    REQUIRE(p.b.send(fd, data, sizeof data, ksock::msg_dontwait) == 100);
+    REQUIRE(p.b.shutdown(fd, ksock::shut_wr) == 0); // the FIN joins the corked data
+    p.run(2);
+    REQUIRE(peer.n == 2);
+    CHECK(peer.last().flags ==
+          (ksock::inet::tcphdr_fin | ksock::inet::tcphdr_psh | ksock::inet::tcphdr_ack));
+    CHECK(peer.last().len == 100);
+    peer.send(40000, 7103, 1001, isn + 101, ksock::inet::tcphdr_ack,
+              65535); // the data, not the FIN
+    p.run(2);
+    CHECK(p.b.next_timer() >= 0);
+    p.run(1000);
+    REQUIRE(peer.n > 2);
+    CHECK(peer.last().flags == (ksock::inet::tcphdr_fin | ksock::inet::tcphdr_ack));
+    CHECK(peer.last().seq == isn + 101);
+    CHECK(peer.last().len == 0);
+    // The FIN acknowledged: FIN_WAIT2.
+    peer.send(40000, 7103, 1001, isn + 102, ksock::inet::tcphdr_ack, 65535);
+    p.run(2);
+    ksock::tcp_info_t ti{};
+    ksock::socklen_t len = sizeof ti;
+    REQUIRE(p.b.getsockopt(fd, ksock::sol_tcp, ksock::tcp_info, &ti, &len) == 0);
+    CHECK(int{ti.tcpi_state} == 5); // TCP_FIN_WAIT2
+    CHECK(p.b.close(fd) == 0);
     CHECK(p.b.close(l) == 0);
 }

@@ -150,7 +150,15 @@ tcp_acked tcp_clean_rtx_queue(Ctx& ctx, sock& sk, std::uint32_t ack) {
             r.seq_rtt_us = static_cast<long>(now - cb.when) * 1000;
             first = false;
         }
-        --tp.packets_out;
+        // The FIN rode on this segment and the ACK stops short of it: it
+        // stays in flight, on its own now (Linux keeps the skb, trimmed to
+        // the FIN), so the retransmission timer still has it to send.
+        if (tcp_fin_in_seq(sk) && !skb_peek_next(skb, sk.sk_write_queue) &&
+            cb.end_seq == tcp_data_end(sk) && after(tp.snd_nxt, cb.end_seq) &&
+            before(ack, tp.write_seq))
+            tp.fin_alone = 1;
+        else
+            --tp.packets_out;
         ++r.pkts;
         tp.bytes_acked += skb->len;
         r.flag |= flag_data_acked;
