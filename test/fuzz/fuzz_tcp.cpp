@@ -607,7 +607,29 @@ struct harness {
             return;
         *a = app_sock{};
         a->fd = fd;
+        learn_isn(fd);
         link(*a);
+    }
+
+    //! The ISN of a connection just accepted, which the harness may not have
+    //! seen (a SYN-ACK the pool could not send, the handshake completed by a
+    //! guess of the peer's): nothing is written yet, so it is the sequence
+    //! before write_seq.
+    void learn_isn(int fd) {
+        sockaddr_in peer{};
+        socklen_t len = sizeof peer;
+        sock* sk = s.sk_of_fd(fd);
+        if (!sk || s.getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0)
+            return;
+        conn_view* v = view_of(listen_port, be16_to_cpu(peer.sin_port));
+        const std::uint32_t isn = inet::tcp_of(*sk).write_seq - 1;
+        if (!v || (v->have_isn && v->isn == isn))
+            return;
+        v->have_isn = true;
+        v->isn = isn;
+        v->snd_hi = isn + 1;
+        v->written = 0;
+        v->fin_ok = false;
     }
 
     app_sock& pick() { return app[1 + in.u8() % 5]; }
