@@ -183,8 +183,10 @@ public:
     //! stack's first call: the stack reads it when it registers the device).
     void set_mac(const unsigned char (&mac)[eth_alen]) noexcept {
         std::memcpy(mac_, mac, eth_alen);
+        mac_set_ = true;
     }
-    const unsigned char* dev_addr() const noexcept { return mac_; }
+    //! The address set, or 02:00:00:00:00:02 (locally administered).
+    const unsigned char* dev_addr() const noexcept { return mac_set_ ? mac_ : default_mac; }
 
     //! ndo_open: reset, the PHY's autonegotiation, the MAC address, the
     //! receiver and transmitter on, the interrupts unmasked. -ENODEV when
@@ -211,12 +213,10 @@ public:
         mii_write_reg(phy_int_mask, phy_int_link);
         mii_write_reg(mii_bmcr, bmcr_anenable | bmcr_anrestart);
 
-        mac_write(mac_addrl, static_cast<std::uint32_t>(mac_[0]) |
-                                 static_cast<std::uint32_t>(mac_[1]) << 8 |
-                                 static_cast<std::uint32_t>(mac_[2]) << 16 |
-                                 static_cast<std::uint32_t>(mac_[3]) << 24);
-        mac_write(mac_addrh,
-                  static_cast<std::uint32_t>(mac_[4]) | static_cast<std::uint32_t>(mac_[5]) << 8);
+        const unsigned char* mac = dev_addr();
+        mac_write(mac_addrl, load_le32(mac));
+        mac_write(mac_addrh, static_cast<std::uint32_t>(mac[4]) | static_cast<std::uint32_t>(mac[5])
+                                                                      << 8);
         bus_.write(rx_cfg, 0); // 4-byte end alignment, no offset
         bus_.write(tx_cfg, tx_cfg_tx_on | tx_cfg_txsao);
         update_link();
@@ -475,7 +475,11 @@ private:
     bool link_ = false;
     std::atomic<bool> ready_{false};
     std::uint16_t tx_tag_ = 0;
-    unsigned char mac_[eth_alen] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+    // All zero until set: a driver in a constinit stack keeps the whole
+    // stack in .bss (one non-zero byte would move it into .data).
+    bool mac_set_ = false;
+    unsigned char mac_[eth_alen] = {};
+    static constexpr unsigned char default_mac[eth_alen] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 };
 
 static_assert(net_device<lan9118<>>, "ksock::drivers::lan9118 must be a ksock::net_device");
