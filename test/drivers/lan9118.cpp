@@ -113,7 +113,8 @@ TEST_CASE("lan9118: open sets up the chip, the PHY and the MAC") {
     CHECK(c.resets == 1);
     CHECK(c.addrl == 0x33221102u);
     CHECK(c.addrh == 0x5544u);
-    CHECK(c.maccr == (reg::mac_cr_txen | reg::mac_cr_rxen | reg::mac_cr_fdpx)); // not PRMS
+    // Unicast to its own address, broadcast, all multicast; not PRMS.
+    CHECK(c.maccr == (reg::mac_cr_txen | reg::mac_cr_rxen | reg::mac_cr_mcpas | reg::mac_cr_fdpx));
     CHECK(c.bmcr == (reg::bmcr_anenable | reg::bmcr_anrestart));
     CHECK(c.advertise == 0x01e1);
     CHECK(c.phy_int_mask == 0x50);
@@ -143,7 +144,7 @@ TEST_CASE("lan9118: no chip, or no cable") {
     CHECK(dev.open() == 0);
     CHECK_FALSE(dev.carrier());
     // Half duplex without a partner's full-duplex abilities.
-    CHECK(chip.maccr == (reg::mac_cr_txen | reg::mac_cr_rxen));
+    CHECK(chip.maccr == (reg::mac_cr_txen | reg::mac_cr_rxen | reg::mac_cr_mcpas));
 }
 
 TEST_CASE("lan9118: transmit writes the frame's bytes, busy without room") {

@@ -40,7 +40,7 @@ struct fake_lan9118 {
     std::uint32_t maccr = lan9118_mac_cr_reset;
     std::uint32_t addrh = 0xffff, addrl = 0xffffffff;
     std::uint32_t irqcfg = 0, inten = 0, intsts = 0, rxcfg = 0, txcfg = 0;
-    std::uint16_t bmcr = 0x3000, advertise = 0x01e1, phy_int_mask = 0, phy_int_src = 0;
+    std::uint32_t bmcr = 0x3000, advertise = 0x01e1, phy_int_mask = 0, phy_int_src = 0;
 
     static constexpr std::uint32_t lan9118_mac_cr_reset = 1u << 18; // PRMS
 
@@ -63,7 +63,7 @@ struct fake_lan9118 {
     //! The PHY sees the cable come or go.
     void set_link(bool up) {
         link = up;
-        phy_int_src |= up ? 0x40 : 0x10;
+        phy_int_src |= up ? 0x40u : 0x10u;
         if (phy_int_src & phy_int_mask)
             intsts |= ksock::drivers::lan9118_reg::int_phy;
     }
@@ -288,13 +288,13 @@ private:
     void phy_write(std::uint32_t reg, std::uint32_t v) {
         switch (reg) {
         case 0:
-            bmcr = (v & 0x8000) ? 0x3000 : static_cast<std::uint16_t>(v & 0x7fff);
+            bmcr = (v & 0x8000) ? 0x3000u : (v & 0x7fffu);
             break;
         case 4:
-            advertise = static_cast<std::uint16_t>(v);
+            advertise = v & 0xffffu;
             break;
         case 30:
-            phy_int_mask = static_cast<std::uint16_t>(v & 0xff);
+            phy_int_mask = v & 0xffu;
             break;
         default:
             ++misuse;

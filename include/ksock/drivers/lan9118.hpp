@@ -123,6 +123,7 @@ inline constexpr std::uint32_t mii_acc = 6;
 inline constexpr std::uint32_t mii_data = 7;
 
 inline constexpr std::uint32_t mac_cr_fdpx = 1u << 20;
+inline constexpr std::uint32_t mac_cr_mcpas = 1u << 19; //!< pass all multicast
 inline constexpr std::uint32_t mac_cr_prms = 1u << 18;
 inline constexpr std::uint32_t mac_cr_txen = 1u << 3;
 inline constexpr std::uint32_t mac_cr_rxen = 1u << 2;
@@ -397,7 +398,9 @@ private:
         mii_read_reg(phy_int_src); // acknowledges the PHY's interrupt
         mii_read_reg(mii_bmsr);
         link_ = (mii_read_reg(mii_bmsr) & bmsr_lstatus) != 0;
-        std::uint32_t cr = mac_cr_txen | mac_cr_rxen;
+        // Every multicast frame goes up (the stack has no ndo_set_rx_mode
+        // to program the hash filter with: it keeps the groups it joined).
+        std::uint32_t cr = mac_cr_txen | mac_cr_rxen | mac_cr_mcpas;
         if (mii_read_reg(mii_lpa) & mii_read_reg(mii_advertise) & lpa_full_duplex)
             cr |= mac_cr_fdpx;
         mac_write(mac_cr, cr);
