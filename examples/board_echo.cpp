@@ -64,7 +64,8 @@ using board_stack = ksock::stack<board_config>;
 constexpr int eth0 = board_stack::ifindex_of<eth_driver>();
 
 constinit board_stack stack;
-std::atomic<std::uint32_t> ticks{0}; // milliseconds since SysTick started
+std::atomic<std::uint32_t> ticks{0};    // milliseconds since SysTick started
+std::atomic<std::uint32_t> eth_irqs{0}; // the LAN9118's interrupts taken
 
 // --- the Cortex-M3's own registers --------------------------------------------------
 volatile std::uint32_t& reg32(std::uintptr_t a) {
@@ -283,6 +284,7 @@ extern "C" void SysTick_Handler() {
 //! IRQ 13: the LAN9118. The driver masks the chip and notes the work;
 //! the main loop's advance() does it.
 extern "C" void ETHERNET_IRQHandler() {
+    eth_irqs.fetch_add(1, std::memory_order_relaxed);
     stack.device<eth_driver>().irq();
 }
 
@@ -347,6 +349,9 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long>(st->stats.rx_errors),
                 static_cast<unsigned long>(st->stats.rx_dropped),
                 static_cast<unsigned long>(st->stats.tx_packets), dev.tx_busy, dev.tx_errors);
+    std::printf("board_echo: interrupts: %lu from the LAN9118, %lu ms of SysTick\n",
+                static_cast<unsigned long>(eth_irqs.load()),
+                static_cast<unsigned long>(ticks.load() - start));
     expect(!timed_out, "no \"quit\" before the time limit", static_cast<long>(seconds));
     expect(st->stats.rx_errors == 0, "eth0 receive errors", static_cast<long>(st->stats.rx_errors));
     const auto inv = stack.check_invariants();

@@ -505,6 +505,11 @@ int main(int argc, char** argv) {
     const int st = b.finish(30);
     check(st == 0 && b.text.find(": all right") != std::string::npos,
           "the board's own verdict: exit status " + std::to_string(st));
+    // The frames were taken because the chip interrupted, not only because
+    // SysTick came by: the LAN9118's line reaches the NVIC.
+    const std::size_t at = b.text.find("interrupts: ");
+    const unsigned long irqs = at == std::string::npos ? 0 : std::stoul(b.text.substr(at + 12));
+    check(irqs > 0, "the board took " + std::to_string(irqs) + " interrupts from its LAN9118");
     if (failures) {
         std::printf("board_echo (%s): %d check(s) FAILED\n", part.c_str(), failures);
         return 1;
