@@ -11,10 +11,13 @@
 
 #include <doctest/doctest.h>
 
+#include <ksock/default_config.hpp>
 #include <ksock/drivers/lan9118.hpp>
 #include <ksock/drivers/loopback.hpp>
 #include <ksock/inet/iproute.hpp>
-#include <ksock/ksock.hpp>
+#include <ksock/objects/net_device_state.hpp>
+#include <ksock/uapi/byteorder.hpp>
+#include <ksock/uapi/errno.hpp>
 
 #include "drivers/lan9118_fake.hpp"
 #include "support/static_require.hpp"
