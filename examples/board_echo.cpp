@@ -276,6 +276,35 @@ void print_sizes() {
                 static_cast<unsigned long>(board_config::skb_data_size));
 }
 
+//! A line of what the board is doing (for a test's log when it hangs).
+void report(std::uint32_t ms) {
+    const ksock::net_device_state* st = stack.netdev(eth0);
+    std::printf("board_echo: %lu ms: eth0 rx %lu tx %lu (rx dropped %lu), skbs in use %lu",
+                static_cast<unsigned long>(ms), static_cast<unsigned long>(st->stats.rx_packets),
+                static_cast<unsigned long>(st->stats.tx_packets),
+                static_cast<unsigned long>(st->stats.rx_dropped),
+                static_cast<unsigned long>(stack.skbs_in_use()));
+    const eth_driver& dev = stack.device<eth_driver>();
+    std::printf(", qdisc %lu, driver busy %lu tx errors %lu dumps %lu chip errors %lu\n",
+                static_cast<unsigned long>(st->qdisc.qlen), dev.tx_busy, dev.tx_errors,
+                dev.rx_dumps, dev.rx_chip_errors);
+    for (const echo_conn& c : svc.conns) {
+        if (c.fd < 0)
+            continue;
+        ksock::tcp_info_t ti{};
+        ksock::socklen_t len = sizeof ti;
+        stack.getsockopt(c.fd, ksock::sol_tcp, ksock::tcp_info, &ti, &len);
+        std::printf("board_echo:   conn %u: %lu bytes (%lu pending): state %u, unacked %lu, "
+                    "cwnd %lu, snd_wnd %lu, rcv_wnd %lu, rto %lu us, backoff %u, probes %u\n",
+                    c.id, c.bytes, static_cast<unsigned long>(c.have - c.off), ti.tcpi_state,
+                    static_cast<unsigned long>(ti.tcpi_unacked),
+                    static_cast<unsigned long>(ti.tcpi_snd_cwnd),
+                    static_cast<unsigned long>(ti.tcpi_snd_wnd),
+                    static_cast<unsigned long>(ti.tcpi_rcv_wnd),
+                    static_cast<unsigned long>(ti.tcpi_rto), ti.tcpi_backoff, ti.tcpi_probes);
+    }
+}
+
 } // namespace
 
 extern "C" void SysTick_Handler() {
@@ -320,6 +349,7 @@ int main(int argc, char** argv) {
 
     std::uint32_t last = ticks.load();
     const std::uint32_t start = last;
+    std::uint32_t next_report = start + 2000;
     bool timed_out = false;
     while (!svc.quit && (max_requests == 0 || svc.requests < max_requests)) {
         const std::uint32_t now = ticks.load();
@@ -330,6 +360,10 @@ int main(int argc, char** argv) {
         if (now - start >= seconds * 1000) {
             timed_out = true;
             break;
+        }
+        if (now - next_report < 0x80000000u) { // every 2 s, while it serves
+            report(now - start);
+            next_report = now + 2000;
         }
         idle(now);
     }
