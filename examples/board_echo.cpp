@@ -285,6 +285,7 @@ void report(std::uint32_t ms) {
                 static_cast<unsigned long>(st->stats.rx_dropped),
                 static_cast<unsigned long>(stack.skbs_in_use()));
     const eth_driver& dev = stack.device<eth_driver>();
+    std::printf(", IP FragFails %lu", ksock::inet::ipv4_net(stack).mib.ip.frag_fails);
     std::printf(", qdisc %lu, driver busy %lu tx errors %lu dumps %lu chip errors %lu\n",
                 static_cast<unsigned long>(st->qdisc.qlen), dev.tx_busy, dev.tx_errors,
                 dev.rx_dumps, dev.rx_chip_errors);
