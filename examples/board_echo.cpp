@@ -121,6 +121,18 @@ int open_socket(int type, std::uint16_t port) {
     const int r = stack.bind(fd, reinterpret_cast<const ksock::sockaddr*>(&a), sizeof a);
     expect(r == 0, "bind", r);
     if (type == ksock::sock_stream) {
+        // Windows sized to the board, inherited by every accepted
+        // connection: the LAN9118's RX FIFO holds about 10 KiB, so a peer
+        // that may send more at once overruns it; and a connection's
+        // queues must leave socket buffers for the others (the kernel
+        // doubles both values).
+        const int rcvbuf = 4096, sndbuf = 8192;
+        expect(stack.setsockopt(fd, ksock::sol_socket, ksock::so_rcvbuf, &rcvbuf, sizeof rcvbuf) ==
+                   0,
+               "SO_RCVBUF", rcvbuf);
+        expect(stack.setsockopt(fd, ksock::sol_socket, ksock::so_sndbuf, &sndbuf, sizeof sndbuf) ==
+                   0,
+               "SO_SNDBUF", sndbuf);
         const int l = stack.listen(fd, 4);
         expect(l == 0, "listen", l);
     }
