@@ -190,6 +190,8 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             tail->len += static_cast<std::uint32_t>(n);
             tail->msg_len = tail->len;
             tcp_cb(*tail).end_seq += static_cast<std::uint32_t>(n);
+            if (tcp_of(sk).segments && !tcp_skb_room(tcp_of(sk), tail))
+                tcp_segment_filled(tcp_of(sk), tail);
         } else {
             sk_buff* skb = sk_stream_memory_free(ctx, sk) && tcp_may_queue_skb(ctx, tcp_of(sk))
                                ? ctx.skb_alloc()

@@ -218,6 +218,48 @@ inline void tcp_mark_push(tcp_sock& tp, sk_buff* skb) noexcept {
         return;
     tcp_cb(*skb).tcp_flags |= tcphdr_psh;
     tp.pushed_seq = tp.write_seq;
+    tp.chunk_segs = 0;
+}
+
+//! The pacing rate tcp_update_pacing_rate sets, in bytes per second:
+//! twice cwnd * mss per srtt in slow start (below half ssthresh), 1.2 times
+//! it after; unlimited before an RTT sample.
+inline std::uint64_t tcp_pacing_rate(const tcp_sock& tp) noexcept {
+    if (!tp.srtt_us)
+        return ~0ULL;
+    std::uint64_t rate = std::uint64_t{tp.mss_cache} * ((1000000 / 100) << 3);
+    rate *= tp.snd_cwnd < tp.snd_ssthresh / 2 ? 200 : 120;
+    rate *= tp.snd_cwnd > tp.packets_out ? tp.snd_cwnd : tp.packets_out;
+    return rate / tp.srtt_us;
+}
+
+//! tcp_tso_autosize: the segments of one GSO skb, about 1 ms of data at the
+//! pacing rate (sk_pacing_shift 10), plus a share of 64 KB on a path whose
+//! minimum RTT is short (tcp_tso_rtt_log 9), at least tcp_min_tso_segs (2).
+inline std::uint32_t tcp_tso_autosize(const tcp_sock& tp) noexcept {
+    constexpr std::uint64_t gso_max_size = 65536;
+    const std::uint64_t rate = tcp_pacing_rate(tp);
+    std::uint64_t bytes = rate >> 10;
+    const std::uint32_t min_rtt = tp.rtt_min.s[0].v;
+    const std::uint32_t r = min_rtt >> 9;
+    if (r < 32)
+        bytes += gso_max_size >> r;
+    if (bytes > gso_max_size)
+        bytes = gso_max_size;
+    const std::uint64_t segs = tp.mss_cache ? bytes / tp.mss_cache : 0;
+    return segs > 2 ? static_cast<std::uint32_t>(segs) : 2u;
+}
+
+//! A segment of the write queue just became full: where Linux's GSO skb
+//! would end, it ends in PSH (each skb a sendmsg fills carries it to its
+//! last segment on the wire).
+inline void tcp_segment_filled(tcp_sock& tp, sk_buff* skb) noexcept {
+    if (!tp.segments)
+        return;
+    if (++tp.chunk_segs >= tcp_tso_autosize(tp)) {
+        tcp_cb(*skb).tcp_flags |= tcphdr_psh;
+        tp.chunk_segs = 0;
+    }
 }
 
 //! The number of bytes of data of the write queue (the FIN excluded).
