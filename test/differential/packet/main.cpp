@@ -1,9 +1,10 @@
 // test/differential/packet/main.cpp: the packet-level differential
 // (executable ksock_packet_diff, ctest differential.packet and
 // differential.packet.ksock). Every script under the given folders runs in
-// a process of its own, in a network namespace of its own (inside a user
-// namespace when the process is not privileged), several at once: most of a
-// script's time is spent waiting for timers, not on a core.
+// a process of its own, several at once: on the kernel, in a network
+// namespace of its own (inside a user namespace when the process is not
+// privileged), most of a script's time spent waiting for timers, not on a
+// core; on ksock, in virtual time (a stack of its own, no namespace).
 //
 //   ksock_packet_diff [options] PATH...   PATH: a script or a folder of *.pkt
 //     --backend=kernel|ksock   the host to run against (kernel)
@@ -11,14 +12,18 @@
 //     --filter=TEXT            only the scripts whose path contains TEXT
 //                              (KSOCK_PACKET_FILTER)
 //     --tolerance=SECONDS      timing tolerance (0.025; KSOCK_PACKET_TOLERANCE)
+//     --expect=FILE            ksock: the scripts that must pass, one a line
+//                              (KSOCK_PACKET_EXPECT)
 //     --verbose                a line for every script (KSOCK_PACKET_VERBOSE=1)
 //     --trace                  every event of every script as it happens, on
 //                              stderr (KSOCK_PACKET_TRACE=1); with --jobs=1
 //                              to read it
 //
-// Exit status: 0 when every script passed, 1 when one failed, 77 when
-// nothing could run (no namespace, no TUN device, or the ksock side
-// pending): ctest reports that as skipped, never as passed.
+// Exit status, kernel: 0 when every script passed, 1 when one failed, 77
+// when nothing could run (no namespace, no TUN device): ctest reports that
+// as skipped, never as passed. ksock: 1 when a script of the --expect list
+// did not pass (or a script did not parse), else 0; the counts of passed,
+// failed and unrunnable scripts are printed either way.
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
