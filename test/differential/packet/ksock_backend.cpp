@@ -144,6 +144,8 @@ private:
         return fl >= 0 && !(fl & ksock::o_nonblock) && !(msg_flags & ksock::msg_dontwait);
     }
     usec sock_timeout(int fd, int opt);
+    long immediate(const sys_call& c, sys_result& r);
+    std::optional<long> attempt_connect(call_state& st);
     std::optional<sys_result> attempt(call_state& st);
     //! Tries every call in progress again; whether one completed.
     bool retry();
@@ -180,6 +182,84 @@ usec ksock_backend::sock_timeout(int fd, int opt) {
     return tv.sec * 1000000 + tv.usec;
 }
 
+//! A call that never waits: its result (-errno or a value), \p r's data.
+long ksock_backend::immediate(const sys_call& c, sys_result& r) {
+    switch (c.o) {
+    case sys_call::op::socket:
+        return s_->socket(static_cast<int>(c.a), static_cast<int>(c.b), static_cast<int>(c.c));
+    case sys_call::op::bind:
+        return s_->bind(c.fd, reinterpret_cast<const ksock::sockaddr*>(&c.addr), sizeof c.addr);
+    case sys_call::op::listen:
+        return s_->listen(c.fd, static_cast<int>(c.a));
+    case sys_call::op::setsockopt:
+        return s_->setsockopt(c.fd, static_cast<int>(c.a), static_cast<int>(c.b), c.data.data(),
+                              static_cast<ksock::socklen_t>(c.len));
+    case sys_call::op::getsockopt:
+    case sys_call::op::tcp_info: {
+        const bool info = c.o == sys_call::op::tcp_info;
+        r.data.assign(info ? 512 : std::max<std::size_t>(c.len, 1), 0);
+        auto l = static_cast<ksock::socklen_t>(info ? sizeof(tcp_info_618) : c.len);
+        const long ret = s_->getsockopt(c.fd, info ? IPPROTO_TCP : static_cast<int>(c.a),
+                                        info ? TCP_INFO : static_cast<int>(c.b), r.data.data(), &l);
+        r.len = l;
+        r.data.resize(std::min<std::size_t>(l, r.data.size()));
+        return ret;
+    }
+    case sys_call::op::close:
+        return s_->close(c.fd);
+    case sys_call::op::shutdown:
+        return s_->shutdown(c.fd, static_cast<int>(c.a));
+    case sys_call::op::fcntl:
+        return s_->fcntl(c.fd, static_cast<int>(c.a), static_cast<long>(c.b));
+    case sys_call::op::ioctl: {
+        int v = 0;
+        const long ret = s_->ioctl(c.fd, static_cast<unsigned long>(c.a), &v);
+        r.data.resize(sizeof v);
+        std::memcpy(r.data.data(), &v, sizeof v);
+        return ret;
+    }
+    case sys_call::op::getsockname:
+    case sys_call::op::getpeername: {
+        ksock::sockaddr_in a{};
+        ksock::socklen_t l = sizeof a;
+        auto* sa = reinterpret_cast<ksock::sockaddr*>(&a);
+        const long ret = c.o == sys_call::op::getsockname ? s_->getsockname(c.fd, sa, &l)
+                                                          : s_->getpeername(c.fd, sa, &l);
+        r.data.resize(sizeof a);
+        std::memcpy(r.data.data(), &a, sizeof a);
+        return ret;
+    }
+    default:
+        return -ksock::enosys; // the waiting kinds are attempt()'s
+    }
+}
+
+//! A connect (again): a blocking one that said EINPROGRESS waits for the
+//! handshake's end and gives SO_ERROR, as inet_wait_for_connect and
+//! sock_error do; nothing while it waits.
+std::optional<long> ksock_backend::attempt_connect(call_state& st) {
+    const sys_call& c = st.c;
+    if (!st.connecting) {
+        const long ret =
+            s_->connect(c.fd, reinterpret_cast<const ksock::sockaddr*>(&c.addr), sizeof c.addr);
+        if (ret != -ksock::einprogress || !blocking(c.fd, 0))
+            return ret;
+        st.connecting = true;
+        if (const usec t = sock_timeout(c.fd, ksock::so_sndtimeo); t > 0)
+            st.deadline = now_ + t;
+    }
+    ksock::pollfd p{c.fd, ksock::pollout, 0};
+    if (s_->poll(&p, 1, 0) == 0) {
+        if (st.deadline < 0 || now_ < st.deadline)
+            return std::nullopt;
+        return -ksock::einprogress; // SO_SNDTIMEO ran out
+    }
+    int err = 0;
+    ksock::socklen_t l = sizeof err;
+    s_->getsockopt(c.fd, ksock::sol_socket, ksock::so_error, &err, &l);
+    return -err;
+}
+
 //! Runs the call (again); nothing while it must wait.
 std::optional<sys_result> ksock_backend::attempt(call_state& st) {
     const sys_call& c = st.c;
@@ -196,66 +276,25 @@ std::optional<sys_result> ksock_backend::attempt(call_state& st) {
         return st.deadline < 0 || now_ < st.deadline;
     };
     switch (c.o) {
-    case sys_call::op::socket:
-        ret = s_->socket(static_cast<int>(c.a), static_cast<int>(c.b), static_cast<int>(c.c));
-        break;
-    case sys_call::op::bind:
-        ret = s_->bind(c.fd, reinterpret_cast<const ksock::sockaddr*>(&c.addr), sizeof c.addr);
-        break;
     case sys_call::op::connect: {
-        if (!st.connecting) {
-            ret =
-                s_->connect(c.fd, reinterpret_cast<const ksock::sockaddr*>(&c.addr), sizeof c.addr);
-            if (ret != -ksock::einprogress || !blocking(c.fd, 0))
-                break;
-            st.connecting = true;
-            if (const usec t = sock_timeout(c.fd, ksock::so_sndtimeo); t > 0)
-                st.deadline = now_ + t;
-        }
-        ksock::pollfd p{c.fd, ksock::pollout, 0};
-        if (s_->poll(&p, 1, 0) == 0) {
-            if (st.deadline < 0 || now_ < st.deadline)
-                return std::nullopt;
-            ret = -ksock::einprogress; // SO_SNDTIMEO ran out
-            break;
-        }
-        int err = 0;
-        ksock::socklen_t l = sizeof err;
-        s_->getsockopt(c.fd, ksock::sol_socket, ksock::so_error, &err, &l);
-        ret = -err;
+        const auto done = attempt_connect(st);
+        if (!done)
+            return std::nullopt;
+        ret = *done;
         break;
     }
-    case sys_call::op::listen:
-        ret = s_->listen(c.fd, static_cast<int>(c.a));
-        break;
     case sys_call::op::accept:
         ret = s_->accept4(c.fd, nullptr, nullptr, static_cast<int>(c.a));
         if (wait(ksock::so_rcvtimeo, 0))
             return std::nullopt;
         break;
-    case sys_call::op::setsockopt:
-        ret = s_->setsockopt(c.fd, static_cast<int>(c.a), static_cast<int>(c.b), c.data.data(),
-                             static_cast<ksock::socklen_t>(c.len));
-        break;
-    case sys_call::op::getsockopt:
-    case sys_call::op::tcp_info: {
-        const bool info = c.o == sys_call::op::tcp_info;
-        r.data.assign(info ? 512 : std::max<std::size_t>(c.len, 1), 0);
-        auto l = static_cast<ksock::socklen_t>(info ? sizeof(tcp_info_618) : c.len);
-        ret = s_->getsockopt(c.fd, info ? IPPROTO_TCP : static_cast<int>(c.a),
-                             info ? TCP_INFO : static_cast<int>(c.b), r.data.data(), &l);
-        r.len = l;
-        r.data.resize(std::min<std::size_t>(l, r.data.size()));
-        break;
-    }
     case sys_call::op::write:
     case sys_call::op::send: {
         const int flags = c.o == sys_call::op::send ? static_cast<int>(c.a) : 0;
         ret = s_->send(c.fd, c.data.data() + st.sent, c.len - st.sent, flags);
         if (ret > 0)
             st.sent += static_cast<std::size_t>(ret);
-        const bool more = ret > 0 && st.sent < c.len;
-        if (more)
+        if (ret > 0 && st.sent < c.len)
             ret = -ksock::eagain; // Linux's blocking send goes on until all is queued
         if (wait(ksock::so_sndtimeo, flags))
             return std::nullopt;
@@ -264,22 +303,15 @@ std::optional<sys_result> ksock_backend::attempt(call_state& st) {
         break;
     }
     case sys_call::op::read:
-    case sys_call::op::recv:
+    case sys_call::op::recv: {
+        const int flags = c.o == sys_call::op::recv ? static_cast<int>(c.a) : 0;
         r.data.assign(std::max<std::size_t>(c.len, 1), 0);
-        {
-            const int flags = c.o == sys_call::op::recv ? static_cast<int>(c.a) : 0;
-            ret = s_->recv(c.fd, r.data.data(), c.len, flags);
-            if (wait(ksock::so_rcvtimeo, flags))
-                return std::nullopt;
-            r.data.resize(ret > 0 ? static_cast<std::size_t>(ret) : 0);
-            break;
-        }
-    case sys_call::op::close:
-        ret = s_->close(c.fd);
+        ret = s_->recv(c.fd, r.data.data(), c.len, flags);
+        if (wait(ksock::so_rcvtimeo, flags))
+            return std::nullopt;
+        r.data.resize(ret > 0 ? static_cast<std::size_t>(ret) : 0);
         break;
-    case sys_call::op::shutdown:
-        ret = s_->shutdown(c.fd, static_cast<int>(c.a));
-        break;
+    }
     case sys_call::op::poll: {
         r.fds = c.fds;
         std::vector<ksock::pollfd> p(c.fds.size());
@@ -296,27 +328,9 @@ std::optional<sys_result> ksock_backend::attempt(call_state& st) {
             r.fds[i].revents = p[i].revents;
         break;
     }
-    case sys_call::op::fcntl:
-        ret = s_->fcntl(c.fd, static_cast<int>(c.a), static_cast<long>(c.b));
+    default:
+        ret = immediate(c, r);
         break;
-    case sys_call::op::ioctl: {
-        int v = 0;
-        ret = s_->ioctl(c.fd, static_cast<unsigned long>(c.a), &v);
-        r.data.resize(sizeof v);
-        std::memcpy(r.data.data(), &v, sizeof v);
-        break;
-    }
-    case sys_call::op::getsockname:
-    case sys_call::op::getpeername: {
-        ksock::sockaddr_in a{};
-        ksock::socklen_t l = sizeof a;
-        auto* sa = reinterpret_cast<ksock::sockaddr*>(&a);
-        ret = c.o == sys_call::op::getsockname ? s_->getsockname(c.fd, sa, &l)
-                                               : s_->getpeername(c.fd, sa, &l);
-        r.data.resize(sizeof a);
-        std::memcpy(r.data.data(), &a, sizeof a);
-        break;
-    }
     }
     r.ret = ret < 0 ? -1 : ret;
     r.err = ret < 0 ? static_cast<int>(-ret) : 0;
