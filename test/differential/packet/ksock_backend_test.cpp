@@ -261,6 +261,12 @@ TEST_CASE("ksock backend: sysctls are ksock's fields of the same name, or unrunn
     CHECK(set_ipv4(v4, "net.ipv4.tcp_notsent_lowat", "tcp_notsent_lowat", "-1") != "");
     const std::string why = set_ipv4(v4, "net.ipv4.no_such_knob", "no_such_knob", "1");
     CHECK(why.find("net.ipv4.no_such_knob") != std::string::npos);
+    // A knob ksock lacks: its default is what ksock does, anything else not.
+    using ksock_packet::ksock_sysctl::absent;
+    CHECK(absent("net.ipv4.tcp_x", "1", "1") == "");
+    CHECK(absent("net.ipv4.tcp_x", "4096  16384 4194304", "4096 16384 4194304") == "");
+    CHECK(absent("net.ipv4.tcp_x", "0", "1").find("net.ipv4.tcp_x") != std::string::npos);
+    CHECK(absent("net.ipv4.tcp_x", "1", nullptr) != "");
 
     ksock::net_core_sysctl core;
     using ksock_packet::ksock_sysctl::set_core;

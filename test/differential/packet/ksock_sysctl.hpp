@@ -6,9 +6,11 @@
 // Each of Linux 6.18's names is looked up in ksock's structs at compile
 // time (a requires-expression per name), so a knob ksock gains later is
 // picked up by the next build without touching this file. A name ksock does
-// not have makes the script unrunnable on ksock, with the name in the
-// reason: a script that tunes a behaviour ksock does not model must not
-// pass by accident.
+// not have is accepted only at Linux's default value, the behaviour ksock
+// models; any other value makes the script unrunnable on ksock, with the
+// name in the reason: a script that tunes a behaviour ksock cannot be
+// switched to must not pass by accident (and one that sets the default
+// still fails, visibly, where ksock differs from that default).
 #pragma once
 
 #include <charconv>
@@ -62,120 +64,135 @@ std::string assign(T& field, const std::string& name, const std::string& v) {
     return "";
 }
 
-inline std::string absent(const std::string& name) {
-    return "ksock has no sysctl " + name + " (a behaviour it does not model or tune)";
+//! A knob ksock does not have: ksock behaves as that knob at \p fixed
+//! (Linux 6.18's default, the behaviour ksock models, unless the table
+//! says why not; null when the default depends on the machine). A script
+//! that sets that value asks for what ksock does, and runs; any other value
+//! asks for a behaviour ksock cannot be switched to: unrunnable.
+inline std::string absent(const std::string& name, const std::string& v = "",
+                          const char* fixed = nullptr) {
+    std::vector<long long> want, have;
+    if (fixed && parse_ints(v, want) && parse_ints(fixed, have) && want == have)
+        return "";
+    return "ksock has no sysctl " + name +
+           (fixed ? std::string(" (it behaves as ") + fixed + "; the script sets " + v + ")"
+                  : std::string(" (a behaviour it does not model or tune)"));
 }
 
-// One line per Linux name: when ksock's struct has a field of that name it is
-// written, else the script is unrunnable. A macro because a member's name
-// cannot be passed to a template.
-#define KSOCK_PKT_SYSCTL(leaf)                                                                     \
+// One line per Linux name and the value ksock behaves as: when ksock's
+// struct has a field of that name it is written, else absent() decides. A macro because a
+// member's name cannot be passed to a template.
+#define KSOCK_PKT_SYSCTL(leaf, behaves_as)                                                         \
     if (key == #leaf) {                                                                            \
         if constexpr (requires { s.leaf; })                                                        \
             return assign(s.leaf, name, v);                                                        \
         else                                                                                       \
-            return absent(name);                                                                   \
+            return absent(name, v, behaves_as);                                                    \
     }
 
 //! net.ipv4.\p key of ksock's ipv4_sysctl \p s. The congestion control is
 //! the caller's (a name, checked against the algorithms ksock has).
 template <class S>
 std::string set_ipv4(S& s, const std::string& name, const std::string& key, const std::string& v) {
-    KSOCK_PKT_SYSCTL(tcp_abort_on_overflow)
-    KSOCK_PKT_SYSCTL(tcp_adv_win_scale)
-    KSOCK_PKT_SYSCTL(tcp_app_win)
-    KSOCK_PKT_SYSCTL(tcp_autocorking)
-    KSOCK_PKT_SYSCTL(tcp_backlog_ack_defer)
-    KSOCK_PKT_SYSCTL(tcp_base_mss)
-    KSOCK_PKT_SYSCTL(tcp_challenge_ack_limit)
-    KSOCK_PKT_SYSCTL(tcp_comp_sack_delay_ns)
-    KSOCK_PKT_SYSCTL(tcp_comp_sack_nr)
-    KSOCK_PKT_SYSCTL(tcp_comp_sack_slack_ns)
-    KSOCK_PKT_SYSCTL(tcp_dsack)
-    KSOCK_PKT_SYSCTL(tcp_early_retrans)
-    KSOCK_PKT_SYSCTL(tcp_ecn)
-    KSOCK_PKT_SYSCTL(tcp_ecn_fallback)
-    KSOCK_PKT_SYSCTL(tcp_fack)
-    KSOCK_PKT_SYSCTL(tcp_fastopen)
-    KSOCK_PKT_SYSCTL(tcp_fin_timeout)
-    KSOCK_PKT_SYSCTL(tcp_frto)
-    KSOCK_PKT_SYSCTL(tcp_invalid_ratelimit)
-    KSOCK_PKT_SYSCTL(tcp_keepalive_intvl)
-    KSOCK_PKT_SYSCTL(tcp_keepalive_probes)
-    KSOCK_PKT_SYSCTL(tcp_keepalive_time)
-    KSOCK_PKT_SYSCTL(tcp_limit_output_bytes)
-    KSOCK_PKT_SYSCTL(tcp_max_reordering)
-    KSOCK_PKT_SYSCTL(tcp_max_syn_backlog)
-    KSOCK_PKT_SYSCTL(tcp_max_tw_buckets)
-    KSOCK_PKT_SYSCTL(tcp_min_rtt_wlen)
-    KSOCK_PKT_SYSCTL(tcp_min_snd_mss)
-    KSOCK_PKT_SYSCTL(tcp_min_tso_segs)
-    KSOCK_PKT_SYSCTL(tcp_moderate_rcvbuf)
-    KSOCK_PKT_SYSCTL(tcp_mtu_probe_floor)
-    KSOCK_PKT_SYSCTL(tcp_mtu_probing)
-    KSOCK_PKT_SYSCTL(tcp_no_metrics_save)
-    KSOCK_PKT_SYSCTL(tcp_no_ssthresh_metrics_save)
-    KSOCK_PKT_SYSCTL(tcp_notsent_lowat)
-    KSOCK_PKT_SYSCTL(tcp_orphan_retries)
-    KSOCK_PKT_SYSCTL(tcp_pacing_ca_ratio)
-    KSOCK_PKT_SYSCTL(tcp_pacing_ss_ratio)
-    KSOCK_PKT_SYSCTL(tcp_pingpong_thresh)
-    KSOCK_PKT_SYSCTL(tcp_probe_interval)
-    KSOCK_PKT_SYSCTL(tcp_probe_threshold)
-    KSOCK_PKT_SYSCTL(tcp_recovery)
-    KSOCK_PKT_SYSCTL(tcp_reflect_tos)
-    KSOCK_PKT_SYSCTL(tcp_reordering)
-    KSOCK_PKT_SYSCTL(tcp_retrans_collapse)
-    KSOCK_PKT_SYSCTL(tcp_retries1)
-    KSOCK_PKT_SYSCTL(tcp_retries2)
-    KSOCK_PKT_SYSCTL(tcp_rfc1337)
-    KSOCK_PKT_SYSCTL(tcp_rmem)
-    KSOCK_PKT_SYSCTL(tcp_rto_max_ms)
-    KSOCK_PKT_SYSCTL(tcp_rto_min_us)
-    KSOCK_PKT_SYSCTL(tcp_sack)
-    KSOCK_PKT_SYSCTL(tcp_shrink_window)
-    KSOCK_PKT_SYSCTL(tcp_slow_start_after_idle)
-    KSOCK_PKT_SYSCTL(tcp_stdurg)
-    KSOCK_PKT_SYSCTL(tcp_syn_linear_timeouts)
-    KSOCK_PKT_SYSCTL(tcp_syn_retries)
-    KSOCK_PKT_SYSCTL(tcp_synack_retries)
-    KSOCK_PKT_SYSCTL(tcp_syncookies)
-    KSOCK_PKT_SYSCTL(tcp_thin_linear_timeouts)
-    KSOCK_PKT_SYSCTL(tcp_timestamps)
-    KSOCK_PKT_SYSCTL(tcp_tso_rtt_log)
-    KSOCK_PKT_SYSCTL(tcp_tso_win_divisor)
-    KSOCK_PKT_SYSCTL(tcp_tw_reuse)
-    KSOCK_PKT_SYSCTL(tcp_tw_reuse_delay)
-    KSOCK_PKT_SYSCTL(tcp_window_scaling)
-    KSOCK_PKT_SYSCTL(tcp_wmem)
-    KSOCK_PKT_SYSCTL(tcp_workaround_signed_windows)
-    KSOCK_PKT_SYSCTL(ip_default_ttl)
-    KSOCK_PKT_SYSCTL(ip_no_pmtu_disc)
-    KSOCK_PKT_SYSCTL(ip_local_port_range)
-    KSOCK_PKT_SYSCTL(ip_unprivileged_port_start)
-    KSOCK_PKT_SYSCTL(ip_nonlocal_bind)
-    KSOCK_PKT_SYSCTL(icmp_echo_ignore_all)
-    KSOCK_PKT_SYSCTL(icmp_echo_ignore_broadcasts)
-    KSOCK_PKT_SYSCTL(ipfrag_time)
+    KSOCK_PKT_SYSCTL(tcp_abort_on_overflow, "0")
+    KSOCK_PKT_SYSCTL(tcp_adv_win_scale, "1")
+    KSOCK_PKT_SYSCTL(tcp_app_win, "31")
+    // Not Linux's default: ksock's TCP never holds a small write back while
+    // an earlier one is in the device (and its device never holds one).
+    KSOCK_PKT_SYSCTL(tcp_autocorking, "0")
+    KSOCK_PKT_SYSCTL(tcp_backlog_ack_defer, "1")
+    KSOCK_PKT_SYSCTL(tcp_base_mss, "1024")
+    KSOCK_PKT_SYSCTL(tcp_challenge_ack_limit, "2147483647")
+    KSOCK_PKT_SYSCTL(tcp_comp_sack_delay_ns, "1000000")
+    KSOCK_PKT_SYSCTL(tcp_comp_sack_nr, "44")
+    KSOCK_PKT_SYSCTL(tcp_comp_sack_slack_ns, "100000")
+    KSOCK_PKT_SYSCTL(tcp_dsack, "1")
+    KSOCK_PKT_SYSCTL(tcp_early_retrans, "3")
+    // Not Linux's default (2, ECN when the peer asks): ksock's TCP never
+    // negotiates ECN (nothing sets tp->ecn_flags).
+    KSOCK_PKT_SYSCTL(tcp_ecn, "0")
+    KSOCK_PKT_SYSCTL(tcp_ecn_fallback, "1")
+    KSOCK_PKT_SYSCTL(tcp_fack, "0")
+    KSOCK_PKT_SYSCTL(tcp_fastopen, "1")
+    KSOCK_PKT_SYSCTL(tcp_fin_timeout, "60")
+    KSOCK_PKT_SYSCTL(tcp_frto, "2")
+    KSOCK_PKT_SYSCTL(tcp_invalid_ratelimit, "500")
+    KSOCK_PKT_SYSCTL(tcp_keepalive_intvl, "75")
+    KSOCK_PKT_SYSCTL(tcp_keepalive_probes, "9")
+    KSOCK_PKT_SYSCTL(tcp_keepalive_time, "7200")
+    KSOCK_PKT_SYSCTL(tcp_limit_output_bytes, "4194304")
+    KSOCK_PKT_SYSCTL(tcp_max_reordering, "300")
+    KSOCK_PKT_SYSCTL(tcp_max_syn_backlog, nullptr)
+    KSOCK_PKT_SYSCTL(tcp_max_tw_buckets, nullptr)
+    KSOCK_PKT_SYSCTL(tcp_min_rtt_wlen, "300")
+    KSOCK_PKT_SYSCTL(tcp_min_snd_mss, "48")
+    KSOCK_PKT_SYSCTL(tcp_min_tso_segs, "2")
+    KSOCK_PKT_SYSCTL(tcp_moderate_rcvbuf, "1")
+    KSOCK_PKT_SYSCTL(tcp_mtu_probe_floor, "48")
+    KSOCK_PKT_SYSCTL(tcp_mtu_probing, "0")
+    KSOCK_PKT_SYSCTL(tcp_no_metrics_save, "0")
+    KSOCK_PKT_SYSCTL(tcp_no_ssthresh_metrics_save, "1")
+    KSOCK_PKT_SYSCTL(tcp_notsent_lowat, "4294967295")
+    KSOCK_PKT_SYSCTL(tcp_orphan_retries, "0")
+    KSOCK_PKT_SYSCTL(tcp_pacing_ca_ratio, "120")
+    KSOCK_PKT_SYSCTL(tcp_pacing_ss_ratio, "200")
+    KSOCK_PKT_SYSCTL(tcp_pingpong_thresh, "1")
+    KSOCK_PKT_SYSCTL(tcp_probe_interval, "600")
+    KSOCK_PKT_SYSCTL(tcp_probe_threshold, "8")
+    KSOCK_PKT_SYSCTL(tcp_recovery, "1")
+    KSOCK_PKT_SYSCTL(tcp_reflect_tos, "0")
+    KSOCK_PKT_SYSCTL(tcp_reordering, "3")
+    KSOCK_PKT_SYSCTL(tcp_retrans_collapse, "1")
+    KSOCK_PKT_SYSCTL(tcp_retries1, "3")
+    KSOCK_PKT_SYSCTL(tcp_retries2, "15")
+    KSOCK_PKT_SYSCTL(tcp_rfc1337, "0")
+    KSOCK_PKT_SYSCTL(tcp_rmem, "4096 131072 6291456")
+    KSOCK_PKT_SYSCTL(tcp_rto_max_ms, "120000")
+    KSOCK_PKT_SYSCTL(tcp_rto_min_us, "200000")
+    KSOCK_PKT_SYSCTL(tcp_sack, "1")
+    KSOCK_PKT_SYSCTL(tcp_shrink_window, "0")
+    KSOCK_PKT_SYSCTL(tcp_slow_start_after_idle, "1")
+    KSOCK_PKT_SYSCTL(tcp_stdurg, "0")
+    KSOCK_PKT_SYSCTL(tcp_syn_linear_timeouts, "4")
+    KSOCK_PKT_SYSCTL(tcp_syn_retries, "6")
+    KSOCK_PKT_SYSCTL(tcp_synack_retries, "5")
+    KSOCK_PKT_SYSCTL(tcp_syncookies, "1")
+    KSOCK_PKT_SYSCTL(tcp_thin_linear_timeouts, "0")
+    KSOCK_PKT_SYSCTL(tcp_timestamps, "1")
+    KSOCK_PKT_SYSCTL(tcp_tso_rtt_log, "9")
+    KSOCK_PKT_SYSCTL(tcp_tso_win_divisor, "3")
+    KSOCK_PKT_SYSCTL(tcp_tw_reuse, "2")
+    KSOCK_PKT_SYSCTL(tcp_tw_reuse_delay, "1000")
+    KSOCK_PKT_SYSCTL(tcp_window_scaling, "1")
+    KSOCK_PKT_SYSCTL(tcp_wmem, "4096 16384 4194304")
+    KSOCK_PKT_SYSCTL(tcp_workaround_signed_windows, "0")
+    KSOCK_PKT_SYSCTL(ip_default_ttl, "64")
+    KSOCK_PKT_SYSCTL(ip_no_pmtu_disc, "0")
+    KSOCK_PKT_SYSCTL(ip_local_port_range, "32768 60999")
+    KSOCK_PKT_SYSCTL(ip_unprivileged_port_start, "1024")
+    KSOCK_PKT_SYSCTL(ip_nonlocal_bind, "0")
+    KSOCK_PKT_SYSCTL(icmp_echo_ignore_all, "0")
+    KSOCK_PKT_SYSCTL(icmp_echo_ignore_broadcasts, "1")
+    KSOCK_PKT_SYSCTL(ipfrag_time, "30")
     return absent(name);
 }
 
 //! net.core.\p key of ksock's net_core_sysctl \p s.
 template <class S>
 std::string set_core(S& s, const std::string& name, const std::string& key, const std::string& v) {
-    KSOCK_PKT_SYSCTL(busy_poll)
-    KSOCK_PKT_SYSCTL(busy_read)
-    KSOCK_PKT_SYSCTL(dev_weight)
-    KSOCK_PKT_SYSCTL(netdev_budget)
-    KSOCK_PKT_SYSCTL(netdev_max_backlog)
-    KSOCK_PKT_SYSCTL(optmem_max)
-    KSOCK_PKT_SYSCTL(rmem_default)
-    KSOCK_PKT_SYSCTL(rmem_max)
-    KSOCK_PKT_SYSCTL(somaxconn)
-    KSOCK_PKT_SYSCTL(tstamp_allow_data)
-    KSOCK_PKT_SYSCTL(txrehash)
-    KSOCK_PKT_SYSCTL(wmem_default)
-    KSOCK_PKT_SYSCTL(wmem_max)
+    KSOCK_PKT_SYSCTL(busy_poll, nullptr)
+    KSOCK_PKT_SYSCTL(busy_read, nullptr)
+    KSOCK_PKT_SYSCTL(dev_weight, nullptr)
+    KSOCK_PKT_SYSCTL(netdev_budget, nullptr)
+    KSOCK_PKT_SYSCTL(netdev_max_backlog, nullptr)
+    KSOCK_PKT_SYSCTL(optmem_max, "131072")
+    KSOCK_PKT_SYSCTL(rmem_default, "212992")
+    KSOCK_PKT_SYSCTL(rmem_max, nullptr)
+    KSOCK_PKT_SYSCTL(somaxconn, "4096")
+    KSOCK_PKT_SYSCTL(tstamp_allow_data, "1")
+    KSOCK_PKT_SYSCTL(txrehash, "1")
+    KSOCK_PKT_SYSCTL(wmem_default, "212992")
+    KSOCK_PKT_SYSCTL(wmem_max, nullptr)
     return absent(name);
 }
 
