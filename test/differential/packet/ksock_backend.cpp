@@ -360,7 +360,12 @@ int ksock_backend::start_call(const sys_call& call) {
     dev().now = now_;
     dev().epoch = epoch_;
     call_state st{call};
-    if (auto r = attempt(st))
+    // The calls already waiting may be woken by this one (a shutdown ends
+    // a blocked recv): they are tried again after it, as their threads
+    // would run after its wakeup.
+    auto r = attempt(st);
+    retry();
+    if (r)
         done_.emplace(id, std::move(*r));
     else
         waiting_.emplace(id, std::move(st));

@@ -186,6 +186,30 @@ TEST_CASE("ksock backend: a blocking recv returns when the datagram comes") {
     CHECK(r->t == 300000);
 }
 
+TEST_CASE("ksock backend: a call wakes a blocked one (shutdown ends a recv)") {
+    harness h;
+    const int fd = h.udp_socket();
+    sys_call c;
+    c.o = sys_call::op::connect;
+    c.fd = fd;
+    c.addr.sin_family = AF_INET;
+    c.addr.sin_port = htons(remote_port);
+    c.addr.sin_addr.s_addr = htonl(remote_ip);
+    REQUIRE(h.now(c).ret == 0);
+    const int id = h.b->start_call(h.recv_call(fd));
+    h.b->run_until(50000);
+    CHECK_FALSE(h.b->finished(id));
+    c = {};
+    c.o = sys_call::op::shutdown;
+    c.fd = fd;
+    c.a = SHUT_RD;
+    CHECK(h.now(c).ret == 0);
+    auto r = h.b->finished(id); // Linux: the sleeper wakes and reads 0
+    REQUIRE(r);
+    CHECK(r->ret == 0);
+    CHECK(r->t == 50000);
+}
+
 TEST_CASE("ksock backend: timeouts run out in virtual time (poll, SO_RCVTIMEO)") {
     harness h;
     const int fd = h.udp_socket();
