@@ -195,8 +195,14 @@ TEST_CASE("posix headers: text addresses and getaddrinfo") {
     CHECK(inet_ntop(AF_INET, &a, text, 9) == nullptr);
     CHECK(errno == ENOSPC);
     CHECK(inet_pton(AF_INET, "192.0.2.07", &a) == 0);
-    CHECK(inet_pton(AF_INET6, "::1", &a) == -1);
+    CHECK(inet_pton(AF_UNIX, "::1", &a) == -1);
     CHECK(errno == EAFNOSUPPORT);
+    in6_addr a6{};
+    CHECK(inet_pton(AF_INET6, "::ffff:192.0.2.7", &a6) == 1);
+    CHECK(a6.s6_addr[10] == 0xff);
+    CHECK(a6.s6_addr[15] == 7);
+    char text6[INET6_ADDRSTRLEN];
+    CHECK(std::strcmp(inet_ntop(AF_INET6, &a6, text6, sizeof text6), "::ffff:192.0.2.7") == 0);
     CHECK(inet_addr("0x7f.1") == htonl(0x7f000001));
     CHECK(inet_addr("256.1.1.1") == INADDR_NONE);
     CHECK(std::strcmp(inet_ntoa(a), "192.0.2.7") == 0);
@@ -216,7 +222,21 @@ TEST_CASE("posix headers: text addresses and getaddrinfo") {
     CHECK(sin.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
     freeaddrinfo(res);
     CHECK(getaddrinfo("no.such.host", "7", &hints, &res) == EAI_NONAME);
-    CHECK(getaddrinfo("127.0.0.1", "echo", &hints, &res) == EAI_SERVICE);
+    CHECK(getaddrinfo("127.0.0.1", "echo", &hints, &res) == 0); // from the services table
+    CHECK(res->ai_next == nullptr);
+    std::memcpy(&sin, res->ai_addr, sizeof sin);
+    CHECK(sin.sin_port == htons(7));
+    freeaddrinfo(res);
+    hints.ai_flags = AI_NUMERICSERV;
+    CHECK(getaddrinfo("127.0.0.1", "echo", &hints, &res) == EAI_NONAME);
+    hints.ai_flags = 0;
+    CHECK(getaddrinfo("127.0.0.1", "no-such-service", &hints, &res) == EAI_SERVICE);
+    const struct servent* se = getservbyname("https", "tcp");
+    REQUIRE(se != nullptr);
+    CHECK(se->s_port == htons(443));
+    se = getservbyport(htons(53), "udp");
+    REQUIRE(se != nullptr);
+    CHECK(std::strcmp(se->s_name, "domain") == 0);
     CHECK(std::strcmp(gai_strerror(EAI_NONAME), "Name or service not known") == 0);
 
     static const ksock::posix::host_entry table[] = {{"sensor", 0xc0000209}};

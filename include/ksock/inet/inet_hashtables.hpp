@@ -41,11 +41,25 @@ struct inet_timewait_sock {
     std::uint8_t tw_reuseport;
     uid_t tw_uid;
     unsigned long tw_expires; //!< jiffies
+    // struct tcp_timewait_sock, for a connection that sent real segments:
+    // what answering a retransmitted FIN (or a new SYN) needs.
+    std::uint8_t tw_segments;
+    std::uint8_t tw_tstamp_ok;
+    std::uint8_t tw_rcv_wscale;
+    std::uint32_t tw_snd_nxt;
+    std::uint32_t tw_rcv_nxt;
+    std::uint32_t tw_rcv_wnd;
+    std::uint32_t tw_ts_recent;
+    std::uint32_t tw_ts_recent_stamp;
+    std::uint32_t tw_ts_offset;
 };
 
 //! tcp_prot's per-stack state: the TIME_WAIT "hash" (tcp_death_row).
 struct tcp_state_type {
     inet_timewait_sock tw[tcp_tw_slots];
+    //! The keys of secure_tcp_seq and secure_tcp_ts_off, drawn from the
+    //! namespace's generator at the first connection (0: not yet).
+    std::uint32_t isn_key[2];
 };
 
 namespace bind_detail {

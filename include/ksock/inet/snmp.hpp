@@ -77,10 +77,26 @@ struct udp_mib {
     unsigned long mem_errors;
 };
 
+//! /proc/net/snmp "Tcp:" (CurrEstab is counted from the sockets, as
+//! Linux's is, so it is not here).
+struct tcp_mib {
+    unsigned long active_opens;
+    unsigned long passive_opens;
+    unsigned long attempt_fails;
+    unsigned long estab_resets;
+    unsigned long in_segs;
+    unsigned long out_segs;
+    unsigned long retrans_segs;
+    unsigned long in_errs;
+    unsigned long out_rsts;
+    unsigned long in_csum_errors;
+};
+
 //! A namespace's IPv4 counters.
 struct ipv4_mib {
     ip_mib ip;
     icmp_mib icmp;
+    tcp_mib tcp;
     udp_mib udp;
     udp_mib udplite; //!< "UdpLite:", the same counters
 };

@@ -156,6 +156,9 @@ public:
         return s;
     }
     void skb_free(sk_buff* s) noexcept { skbs_.free(s); }
+    //! skb chunks free in the pool, and its size.
+    std::size_t skbs_available() const noexcept { return skbs_.available(); }
+    static constexpr std::size_t skbs_capacity = Config::skbs;
 
     //! __sk_free for a sock of any proto: its pool is its creator's.
     void sk_free_any(sock& sk) noexcept {

@@ -7,6 +7,12 @@
 //   - its own object: ksock::posix::use_stack(s) before the first call;
 //   - another type: -DKSOCK_POSIX_STACK=my_stack for every file of the
 //     program (the functions are inline, so every file must agree).
+//
+// The layer's own state (getaddrinfo's results pool) has a lock of its own,
+// of the stack's lock policy: a program whose stack is called from several
+// threads chose a lock that serves them, and the layer's state needs the
+// same. It is another object than the stack's lock (which the stack keeps
+// private), so holding it never waits on a socket call.
 #pragma once
 
 #ifndef KSOCK_POSIX_STACK
@@ -18,10 +24,16 @@ namespace ksock::posix {
 
 //! The stack type the free functions call.
 using stack_type = KSOCK_POSIX_STACK;
+//! The lock of the layer's own state: the stack's lock policy.
+using lock_type = typename stack_type::config::lock;
 
 namespace detail {
 //! The program's stack, or null while it has handed none.
 inline stack_type* bound_stack = nullptr;
+//! The layer's lock (no_lock: nothing at all). Constant-initialized for
+//! every policy with a constexpr constructor (no_lock, spinlock,
+//! std::mutex), so usable before main().
+inline lock_type layer_lock{};
 } // namespace detail
 
 //! Make \p s the stack of every following POSIX call (before the first call,

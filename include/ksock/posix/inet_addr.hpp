@@ -2,8 +2,9 @@
 // functions (<arpa/inet.h>, <netinet/in.h>), as glibc parses and prints
 // them. Pure functions; no stack.
 //
-// The stack has no IPv6, and so no sockaddr_in6: inet_pton and inet_ntop
-// take AF_INET and fail any other family with EAFNOSUPPORT.
+// inet_pton and inet_ntop take AF_INET and, as text only (the stack has no
+// IPv6 sockets), AF_INET6 (inet6_addr.hpp); any other family fails with
+// EAFNOSUPPORT.
 #pragma once
 
 #include <cerrno>
@@ -11,6 +12,8 @@
 #include <cstdint>
 
 #include <ksock/posix.hpp>
+#include <ksock/posix/dotted_quad.hpp>
+#include <ksock/posix/inet6_addr.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/sockaddr.hpp>
@@ -121,65 +124,46 @@ constexpr in_addr_t inet_addr(const char* cp) noexcept {
     return inet_aton(cp, &a) ? a.s_addr : inaddr_none;
 }
 
-//! The strict form inet_pton(AF_INET) reads: four decimal parts 0..255, no
-//! leading zeros, nothing after. True and the address in network order.
-constexpr bool parse_dotted_quad(const char* s, std::uint32_t& be) noexcept {
-    std::uint32_t addr = 0;
-    for (int part = 0; part < 4; ++part) {
-        if (part > 0 && *s++ != '.')
-            return false;
-        if (!(*s >= '0' && *s <= '9'))
-            return false;
-        unsigned v = 0;
-        int digits = 0;
-        for (; *s >= '0' && *s <= '9'; ++s, ++digits) {
-            if (digits == 1 && v == 0)
-                return false; // "01": glibc's inet_pton4 refuses leading zeros
-            v = v * 10 + static_cast<unsigned>(*s - '0');
-            if (v > 255)
-                return false;
-        }
-        addr = addr << 8 | v;
-    }
-    if (*s != '\0')
-        return false;
-    be = cpu_to_be32(addr);
-    return true;
-}
-
-//! inet_pton(3): 1 and the address, 0 for text that is not one, -1 and
-//! EAFNOSUPPORT for a family other than AF_INET.
+//! inet_pton(3): 1 and the address (an in_addr for AF_INET, an in6_addr
+//! for AF_INET6), 0 for text that is not one, -1 and EAFNOSUPPORT for
+//! another family.
 inline int inet_pton(int af, const char* src, void* dst) noexcept {
-    if (af != af_inet) {
-        errno = to_host_errno(eafnosupport);
-        return -1;
+    if (af == af_inet) {
+        std::uint32_t be = 0;
+        if (!detail::parse_dotted_quad(src, be))
+            return 0;
+        static_cast<in_addr*>(dst)->s_addr = be;
+        return 1;
     }
-    std::uint32_t be = 0;
-    if (!parse_dotted_quad(src, be))
-        return 0;
-    static_cast<in_addr*>(dst)->s_addr = be;
-    return 1;
+    if (af == af_inet6) {
+        std::uint8_t a[16] = {};
+        if (!detail::parse_in6(src, a))
+            return 0;
+        auto* out = static_cast<in6_addr*>(dst);
+        for (std::size_t i = 0; i < 16; ++i)
+            out->__in6_u.__u6_addr8[i] = a[i];
+        return 1;
+    }
+    errno = to_host_errno(eafnosupport);
+    return -1;
 }
 
 //! inet_ntop(3): \p dst, or null and ENOSPC when \p size cannot hold the
-//! text and its NUL, EAFNOSUPPORT for a family other than AF_INET.
+//! text and its NUL, EAFNOSUPPORT for a family other than AF_INET and
+//! AF_INET6.
 inline const char* inet_ntop(int af, const void* src, char* dst, socklen_t size) noexcept {
-    if (af != af_inet) {
+    char text[inet6_addrstrlen] = {};
+    std::size_t n = 0;
+    if (af == af_inet) {
+        n = detail::format_dotted_quad(be32_to_cpu(static_cast<const in_addr*>(src)->s_addr), text);
+    } else if (af == af_inet6) {
+        std::uint8_t a[16] = {};
+        for (std::size_t i = 0; i < 16; ++i)
+            a[i] = static_cast<const in6_addr*>(src)->__in6_u.__u6_addr8[i];
+        n = detail::format_in6(a, text);
+    } else {
         errno = to_host_errno(eafnosupport);
         return nullptr;
-    }
-    const std::uint32_t a = be32_to_cpu(static_cast<const in_addr*>(src)->s_addr);
-    char text[inet_addrstrlen] = {};
-    std::size_t n = 0;
-    for (int part = 0; part < 4; ++part) {
-        const unsigned v = a >> (24 - 8 * part) & 0xff;
-        if (part > 0)
-            text[n++] = '.';
-        if (v >= 100)
-            text[n++] = static_cast<char>('0' + v / 100);
-        if (v >= 10)
-            text[n++] = static_cast<char>('0' + v / 10 % 10);
-        text[n++] = static_cast<char>('0' + v % 10);
     }
     if (n + 1 > size) {
         errno = to_host_errno(enospc);

@@ -1,15 +1,20 @@
 // <ksock/posix/netdb.h>: getaddrinfo() for numeric hosts and the program's
-// hosts table (getaddrinfo.hpp), with glibc's flags and error codes.
+// hosts table (getaddrinfo.hpp), with glibc's flags and error codes, and
+// the services table (services.hpp) behind getservbyname/getservbyport.
 #pragma once
 
 #include <ksock/posix/getaddrinfo.hpp>
 #include <ksock/posix/netinet/in.h>
+#include <ksock/posix/services.hpp>
 #include <ksock/posix/sys/socket.h>
 
 using ksock::posix::addrinfo;
+using ksock::posix::servent;
 using ksock::posix::bsd::freeaddrinfo;
 using ksock::posix::bsd::gai_strerror;
 using ksock::posix::bsd::getaddrinfo;
+using ksock::posix::bsd::getservbyname;
+using ksock::posix::bsd::getservbyport;
 
 #define AI_PASSIVE 0x0001
 #define AI_CANONNAME 0x0002

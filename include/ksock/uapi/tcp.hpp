@@ -34,8 +34,11 @@ inline constexpr int tcp_rto_min_us = 45; //!< 6.15+
 inline constexpr int tcp_ca_name_max = 16;
 
 // struct tcp_info's tcpi_options bits.
-inline constexpr std::uint8_t tcpi_opt_ecn = 8;       //!< TCPI_OPT_ECN
-inline constexpr std::uint8_t tcpi_opt_ecn_seen = 16; //!< TCPI_OPT_ECN_SEEN
+inline constexpr std::uint8_t tcpi_opt_timestamps = 1; //!< TCPI_OPT_TIMESTAMPS
+inline constexpr std::uint8_t tcpi_opt_sack = 2;       //!< TCPI_OPT_SACK
+inline constexpr std::uint8_t tcpi_opt_wscale = 4;     //!< TCPI_OPT_WSCALE
+inline constexpr std::uint8_t tcpi_opt_ecn = 8;        //!< TCPI_OPT_ECN
+inline constexpr std::uint8_t tcpi_opt_ecn_seen = 16;  //!< TCPI_OPT_ECN_SEEN
 
 //! struct tcp_info as Linux 6.18 lays it out (280 bytes: the AccECN counters
 //! after tcpi_total_rto_time are new in 6.18). Bit-fields are used where

@@ -31,6 +31,9 @@ void udp4_lib_err(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t 
                   std::uint8_t code);
 template <class Ctx>
 void icmp_rcv(Ctx& ctx, sk_buff* skb);
+struct tcp_prot;
+template <class P, class Ctx>
+void tcp_v4_rcv(Ctx& ctx, sk_buff* skb);
 
 //! icmp_protocol: .handler = icmp_rcv.
 struct icmp_protocol {
@@ -58,15 +61,14 @@ struct udp_table_protocol {
 using udp_protocol = udp_table_protocol<udp_prot, ipproto_udp>;
 using udplite_protocol = udp_table_protocol<udplite_prot, ipproto_udplite>;
 
-//! tcp_protocol. ksock's TCP runs its own loopback (segments go from sock
-//! to sock, tcp_input.hpp), so the only TCP packets that reach the IP layer
-//! are ones a raw socket wrote; no TCP socket takes them and they are
-//! dropped (where Linux's tcp_v4_rcv would answer with a RST). Being
-//! registered, TCP is never answered with protocol-unreachable.
+//! tcp_protocol: .handler = tcp_v4_rcv (tcp_v4_rcv.hpp). Segments from a
+//! device reach their connection; on lo, ksock's TCP is its loopback model
+//! (segments go from sock to sock), so a TCP packet there is a raw
+//! socket's, dropped as it always was.
 struct tcp_protocol {
     template <class Ctx>
     static void handler(Ctx& ctx, sk_buff* skb) {
-        kfree_skb(ctx, skb);
+        tcp_v4_rcv<tcp_prot>(ctx, skb);
     }
 };
 

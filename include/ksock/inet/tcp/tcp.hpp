@@ -15,6 +15,7 @@
 #include <ksock/inet/tcp/tcp_sock.hpp>
 #include <ksock/inet/tcp/tcp_sockopt.hpp>
 #include <ksock/inet/tcp/tcp_stream.hpp>
+#include <ksock/inet/tcp/tcp_v4_rcv.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/runtime/jiffies.hpp>
 #include <ksock/runtime/net.hpp>
@@ -222,8 +223,11 @@ struct tcp_prot {
         const std::uint8_t before = tcp_of(*so.sk).nonagle;
         const int err =
             tcp_setsockopt(so, level, optname, optval, optlen, ctx.current_cred(), ipv4_net(ctx));
-        if (!err && level == sol_tcp)
+        if (!err && level == sol_tcp) {
             tcp_push_pending_frames(ctx, *so.sk, before);
+            if (optname == tcp_keepidle)
+                tcp_anchor_keepalive(ctx, *so.sk);
+        }
         return err;
     }
 
@@ -245,6 +249,18 @@ struct tcp_prot {
     template <class Ctx>
     static void keepalive(Ctx& ctx, sock& sk, bool val) {
         tcp_set_keepalive(sk, val, ipv4_net(ctx));
+        tcp_anchor_keepalive(ctx, sk);
+    }
+
+    //! A connection on a device keeps its keepalive timer in absolute
+    //! jiffies: SO_KEEPALIVE and TCP_KEEPIDLE arm it from now.
+    template <class Ctx>
+    static void tcp_anchor_keepalive(Ctx& ctx, sock& sk) {
+        tcp_sock& tp = tcp_of(sk);
+        if constexpr (requires { ctx.jiffies(); }) { // (option tests use a context without a clock)
+            if (tp.segments)
+                tp.keepalive_at = sk.sk_timer.pending ? ctx.jiffies() + sk.sk_timer.expires : 0;
+        }
     }
 };
 

@@ -64,6 +64,17 @@ inline void tcp_get_info(const sock& sk, tcp_info_t& info) {
     info.tcpi_retransmits = icsk.icsk_retransmits;
     info.tcpi_probes = icsk.icsk_probes_out;
     info.tcpi_backoff = icsk.icsk_backoff;
+    // The options the handshake agreed (a connection on a device; ksock's
+    // loopback model agrees none).
+    if (tp.rx_opt.tstamp_ok)
+        info.tcpi_options |= tcpi_opt_timestamps;
+    if (tp.rx_opt.sack_ok)
+        info.tcpi_options |= tcpi_opt_sack;
+    if (tp.rx_opt.wscale_ok) {
+        info.tcpi_options |= tcpi_opt_wscale;
+        info.tcpi_snd_wscale = tp.rx_opt.snd_wscale & 0xf;
+        info.tcpi_rcv_wscale = tp.rcv_wscale & 0xf;
+    }
     if (tp.ecn_flags & tcp_ecn_ok)
         info.tcpi_options |= tcpi_opt_ecn;
     if (tp.ecn_flags & tcp_ecn_seen)

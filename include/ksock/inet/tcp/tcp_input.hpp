@@ -14,6 +14,7 @@
 #include <bit>
 #include <cstdint>
 
+#include <ksock/inet/tcp/tcp_rcv.hpp>
 #include <ksock/inet/tcp/tcp_xmit.hpp>
 
 namespace ksock::inet {
@@ -115,7 +116,11 @@ void tcp_syn_recv_established(Ctx& ctx, sock& sk) {
 //! when the window grew enough; a peer that was not held by the window
 //! sees no segment, and what it corks stays.)
 template <class P, class Ctx>
-void tcp_window_update(Ctx& ctx, sock& sk) {
+void tcp_window_update(Ctx& ctx, sock& sk, std::size_t copied = 0) {
+    if (tcp_of(sk).segments) {
+        tcp_cleanup_rbuf_dev<P>(ctx, sk, copied);
+        return;
+    }
     if (sock* peer = tcp_peer<P>(ctx, sk); peer && tcp_of(*peer).rwnd_limited)
         tcp_xmit<P>(ctx, *peer);
 }
@@ -286,6 +291,34 @@ void tcp_release_cb(Ctx& ctx, sock& sk) {
 template <class P, class Ctx>
 void inet_csk_listen_stop(Ctx& ctx, sock& sk);
 
+//! tcp_disconnect's part for a connection on a device: its timers, the
+//! out-of-order queue, the counts of segments out, the estimator and the
+//! window go back to a fresh socket's (tcp_write_queue_purge,
+//! tcp_clear_retrans, "tp->srtt_us = 0; tp->mdev_us = TCP_TIMEOUT_INIT ...").
+template <class Ctx>
+void tcp_disconnect_dev(Ctx& ctx, sock& sk) noexcept {
+    tcp_sock& tp = tcp_of(sk);
+    tcp_clear_dev_timers(tp);
+    tcp_ofo_purge(ctx, sk);
+    tp.packets_out = tp.retrans_out = tp.lost_out = tp.sacked_out = 0;
+    tp.fin_alone = 0;
+    tp.segments = 0;
+    tp.srtt_us = 0;
+    tp.mdev_us = jiffies_to_usecs(tcp_timeout_init);
+    tp.rttvar_us = tp.mdev_max_us = 0;
+    tp.inet_conn.icsk_rto = tcp_timeout_init;
+    tp.inet_conn.icsk_backoff = 0;
+    tp.inet_conn.icsk_retransmits = 0;
+    tp.inet_conn.icsk_probes_out = 0;
+    tp.inet_conn.icsk_ca_state = tcp_ca_open;
+    tp.snd_ssthresh = tcp_infinite_ssthresh;
+    tp.snd_cwnd = tcp_init_cwnd;
+    tp.snd_cwnd_cnt = 0;
+    tp.rx_opt = tcp_options_received{};
+    tp.retrans_stamp = 0;
+    tp.high_seq = 0;
+}
+
 inline bool tcp_need_reset(std::uint8_t state) noexcept {
     return (1u << state) & ((1u << tcp_established) | (1u << tcp_close_wait) |
                             (1u << tcp_fin_wait1) | (1u << tcp_fin_wait2) | (1u << tcp_syn_recv));
@@ -319,6 +352,8 @@ int tcp_disconnect(Ctx& ctx, sock& sk, int /*flags*/) {
     skb_queue_purge(ctx, sk.sk_receive_queue);
     skb_queue_purge(ctx, sk.sk_write_queue);
     sk.sk_wmem_queued = 0;
+    if (tp.segments)
+        tcp_disconnect_dev(ctx, sk);
     tp.copied_seq = tp.rcv_nxt;
     tp.urg_data = 0;
     // The next connection starts past anything the old one may still have

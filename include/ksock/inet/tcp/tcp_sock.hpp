@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include <ksock/inet/inet_connection_sock.hpp>
+#include <ksock/inet/tcp/tcp_hdr.hpp>
 #include <ksock/objects/layout.hpp>
 #include <ksock/objects/list.hpp>
 #include <ksock/objects/timer.hpp>
@@ -58,6 +59,22 @@ struct tcp_rack {
     std::uint8_t reo_wnd_persist;
     std::uint8_t dsack_seen;
     std::uint8_t advanced;
+};
+
+//! struct tcp_options_received: what the handshake agreed and the last
+//! segments said (mss_clamp and rcv_wscale are tcp_sock's own fields here).
+struct tcp_options_received {
+    std::uint32_t ts_recent_stamp; //!< when ts_recent was taken (seconds)
+    std::uint32_t ts_recent;       //!< the peer's TS val to echo
+    std::uint8_t saw_tstamp;       //!< the last segment had a timestamp
+    std::uint8_t tstamp_ok;        //!< both ends send timestamps
+    std::uint8_t sack_ok;          //!< the peer takes SACK blocks
+    std::uint8_t wscale_ok;        //!< both ends scale their windows
+    std::uint8_t snd_wscale;       //!< the peer's window scale
+    std::uint8_t num_sacks;        //!< SACK blocks this side sends
+    std::uint8_t dsack;            //!< a D-SACK block goes first
+    tcp_sack_block duplicate_sack[1];
+    tcp_sack_block selective_acks[tcp_max_sack_blocks];
 };
 
 // tp->nonagle
@@ -142,23 +159,38 @@ struct tcp_sock {
     std::uint16_t user_mss;
     std::uint16_t mss_clamp; //!< rx_opt.mss_clamp: the peer's MSS, or TCP_MAXSEG's
     std::uint8_t rcv_wscale; //!< rx_opt.rcv_wscale: the scale of the windows this side offers
+    tcp_options_received rx_opt;
+    std::uint32_t high_seq;        //!< snd_nxt when recovery or loss began
+    std::uint32_t retrans_stamp;   //!< when the first retransmission of this episode left (ms)
+    std::uint32_t prior_ssthresh;  //!< ssthresh before the episode (undo)
+    std::uint32_t prr_delivered;   //!< proportional rate reduction: delivered in recovery
+    std::uint32_t prr_out;         //!< ... and sent in recovery
+    std::uint32_t max_packets_out; //!< the most in flight in this window (cwnd validation)
+    std::uint32_t cwnd_usage_seq;  //!< where that window ends
+    std::uint8_t is_cwnd_limited;  //!< the sender was held by cwnd in this window
     rb_root out_of_order_queue;
     hrtimer pacing_timer;
     hrtimer compressed_ack_timer;
 
     // ksock's loopback: what Linux keeps in request socks, the accept queue's
     // request_sock chain and the segments in flight on lo.
-    tcp_sock* accept_next;     //!< the next child in the listener's accept queue
-    sock* parent;              //!< a child's listener until accept() takes it
-    std::uint8_t rx_deferred;  //!< a segment processed at release_sock (tcp_rx_*)
-    std::uint8_t ack_owed;     //!< a FIN received, its ACK delayed (delack timer)
-    std::uint8_t syn_retries;  //!< SYNs retransmitted so far (SYN_SENT)
-    std::uint8_t fin_queued;   //!< a FIN waits behind the write queue
-    std::uint16_t urg_data;    //!< TCP_URG_* | the urgent byte
-    std::uint32_t urg_seq;     //!< where the urgent byte is (receive sequence)
-    unsigned long timer_at;    //!< jiffies: delayed ACK, SYN retransmit, FIN_WAIT2 end
-    unsigned long probe_at;    //!< jiffies: the probe0 timer, for corked data held
-    std::uint8_t rwnd_limited; //!< the last push stopped at the receiver's window
+    //! The connection sends real segments: its route leaves through a
+    //! device (tcp_ipv4.hpp); the loopback model carries the others.
+    std::uint8_t segments;
+    std::uint8_t fin_alone;          //!< a FIN without data is in flight (no skb carries it)
+    std::uint32_t last_oow_ack_time; //!< jiffies of the last out-of-window ACK (rate limit)
+    unsigned long keepalive_at;      //!< jiffies: the keepalive timer of a connection on a device
+    tcp_sock* accept_next;           //!< the next child in the listener's accept queue
+    sock* parent;                    //!< a child's listener until accept() takes it
+    std::uint8_t rx_deferred;        //!< a segment processed at release_sock (tcp_rx_*)
+    std::uint8_t ack_owed;           //!< a FIN received, its ACK delayed (delack timer)
+    std::uint8_t syn_retries;        //!< SYNs retransmitted so far (SYN_SENT)
+    std::uint8_t fin_queued;         //!< a FIN waits behind the write queue
+    std::uint16_t urg_data;          //!< TCP_URG_* | the urgent byte
+    std::uint32_t urg_seq;           //!< where the urgent byte is (receive sequence)
+    unsigned long timer_at;          //!< jiffies: delayed ACK, SYN retransmit, FIN_WAIT2 end
+    unsigned long probe_at;          //!< jiffies: the probe0 timer, for corked data held
+    std::uint8_t rwnd_limited;       //!< the last push stopped at the receiver's window
     //! jiffies: the delayed-ACK timer of data received in pingpong mode (the
     //! data itself counts as acknowledged at once; only the mode follows it)
     unsigned long dack_at;

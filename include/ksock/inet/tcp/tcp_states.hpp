@@ -87,6 +87,16 @@ inline std::size_t tcp_inq(const sock& sk) noexcept {
     return n;
 }
 
+//! tcp_clear_xmit_timers for a connection on a device: the retransmission,
+//! delayed-ACK and keepalive timers stop.
+inline void tcp_clear_dev_timers(tcp_sock& tp) noexcept {
+    tp.inet_conn.icsk_pending = 0;
+    tp.inet_conn.icsk_retransmit_timer.pending = 0;
+    tp.inet_conn.icsk_delack_timer.pending = 0;
+    tp.inet_conn.icsk_ack.pending = 0;
+    tp.keepalive_at = 0;
+}
+
 //! tcp_set_state: entering CLOSE unhashes the socket and gives back a port
 //! the user did not choose (inet_put_port).
 template <class P, class Ctx>
@@ -109,11 +119,21 @@ KSOCK_ALWAYS_INLINE inline void inet_csk_destroy_sock(Ctx& ctx, sock& sk) noexce
 
 //! tcp_done: CLOSE, both directions shut; an orphan is destroyed, a socket
 //! with an owner hears of it.
+template <class Ctx>
+void tcp_ofo_purge(Ctx& ctx, sock& sk) noexcept; // tcp_rcv.hpp
+
 template <class P, class Ctx>
 void tcp_done(Ctx& ctx, sock& sk) noexcept {
     tcp_set_state<P>(ctx, sk, tcp_close);
     tcp_of(sk).fin_queued = 0;
     tcp_of(sk).ack_owed = 0;
+    if (tcp_of(sk).segments) {
+        // A connection on a device: its timers stop and the segments that
+        // waited out of order go (tcp_done's inet_csk_clear_xmit_timers, and
+        // the queue a destroyed sock frees).
+        tcp_clear_dev_timers(tcp_of(sk));
+        tcp_ofo_purge(ctx, sk);
+    }
     sk.sk_shutdown = shutdown_mask;
     if (!sock_flag(sk, sock_dead))
         ctx.sk_state_change(sk);
@@ -182,8 +202,16 @@ inet_timewait_sock* tcp_peer_tw(Ctx& ctx, const sock& sk) {
 
 //! tcp_send_active_reset / tcp_v4_send_reset: the peer's full sock is
 //! reset; a TIME_WAIT entry hit by an RST goes (tcp_timewait_state_process).
+//! A connection on a device sends its RST segment.
+template <class P, class Ctx>
+void tcp_send_active_reset_dev(Ctx& ctx, sock& sk); // tcp_transmit.hpp
+
 template <class P, class Ctx>
 void tcp_send_reset(Ctx& ctx, sock& sk) {
+    if (tcp_of(sk).segments) {
+        tcp_send_active_reset_dev<P>(ctx, sk);
+        return;
+    }
     if (sock* peer = tcp_peer<P>(ctx, sk))
         tcp_reset<P>(ctx, *peer);
     else if (inet_timewait_sock* tw = tcp_peer_tw<P>(ctx, sk))
@@ -199,9 +227,30 @@ void tcp_enter_time_wait(Ctx& ctx, sock& sk, std::uint8_t substate, unsigned lon
     for (inet_timewait_sock& tw : ctx.template proto_state<P>().tw) {
         if (tw.tw_live)
             continue;
-        tw = inet_timewait_sock{
-            i.inet_rcv_saddr(), i.inet_daddr(),    i.inet_num(), i.inet_dport(),       1, substate,
-            sk.sk_reuse(),      sk.sk_reuseport(), sk.sk_uid,    ctx.jiffies() + timeo};
+        tw = inet_timewait_sock{};
+        tw.tw_rcv_saddr = i.inet_rcv_saddr();
+        tw.tw_daddr = i.inet_daddr();
+        tw.tw_num = i.inet_num();
+        tw.tw_dport = i.inet_dport();
+        tw.tw_live = 1;
+        tw.tw_substate = substate;
+        tw.tw_reuse = sk.sk_reuse();
+        tw.tw_reuseport = sk.sk_reuseport();
+        tw.tw_uid = sk.sk_uid;
+        tw.tw_expires = ctx.jiffies() + timeo;
+        const tcp_sock& tp = tcp_of(sk);
+        if (tp.segments) {
+            // tcp_time_wait: what the mini-sock answers with.
+            tw.tw_segments = 1;
+            tw.tw_tstamp_ok = tp.rx_opt.tstamp_ok;
+            tw.tw_rcv_wscale = tp.rcv_wscale;
+            tw.tw_snd_nxt = tp.snd_nxt;
+            tw.tw_rcv_nxt = tp.rcv_nxt;
+            tw.tw_rcv_wnd = tp.rcv_wnd;
+            tw.tw_ts_recent = tp.rx_opt.ts_recent;
+            tw.tw_ts_recent_stamp = tp.rx_opt.ts_recent_stamp;
+            tw.tw_ts_offset = tp.tsoffset;
+        }
         break;
     }
     tcp_done<P>(ctx, sk);

@@ -1,5 +1,5 @@
 // ksock/inet/tcp/tcp_stream.hpp: the user side of TCP (net/ipv4/tcp.c,
-// tcp_ipv4.c): tcp_v4_connect, tcp_sendmsg, tcp_recvmsg, tcp_shutdown,
+// tcp_ipv4.c): tcp_sendmsg, tcp_recvmsg, tcp_shutdown,
 // tcp_close, tcp_poll, and the timers run from the stack's tick.
 #pragma once
 
@@ -16,8 +16,10 @@
 #include <ksock/inet/ip/route.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/tcp/tcp_input.hpp>
+#include <ksock/inet/tcp/tcp_ipv4.hpp>
 #include <ksock/inet/tcp/tcp_output.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
+#include <ksock/inet/tcp/tcp_timer.hpp>
 #include <ksock/objects/kmsghdr.hpp>
 #include <ksock/objects/socket.hpp>
 #include <ksock/platform.hpp>
@@ -39,74 +41,6 @@ inline int tcp_sock_error(sock& sk) noexcept {
     return -err;
 }
 
-//! tcp_v4_connect: route (lo only), implicit bind, SYN_SENT, the SYN. The
-//! answer the SYN gets waits in rx_deferred for release_sock.
-template <class P, class Ctx>
-int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
-    sockaddr_in usin;
-    if (const int err = sockaddr_in_from(uaddr, addr_len, usin))
-        return err;
-    if (usin.sin_family != af_inet)
-        return -eafnosupport;
-    inet_sock& inet = *inet_sk(&sk);
-    // ip_route_connect, from the socket's source address (0 for one bound
-    // to ANY or to a broadcast address): 0.0.0.0 means that source or this
-    // host; a route that is not unicast ends here ("if (rt->rt_flags &
-    // (RTCF_MULTICAST | RTCF_BROADCAST)) return -ENETUNREACH"). ksock's TCP
-    // reaches only this host's own addresses (its segments do not go on a
-    // wire yet): a route out of a device is ENETUNREACH, as every non-local
-    // destination was while lo was the only device.
-    rtable rt{};
-    if (const int err = ip_route_output(ctx, usin.sin_addr.s_addr, inet.inet_saddr, rt)) {
-        if (err == -enetunreach)
-            ++ipv4_net(ctx).mib.ip.out_no_routes;
-        return err;
-    }
-    if (rt.broadcast || rt.multicast || rt.type != rtn_local)
-        return -enetunreach;
-    const std::uint32_t daddr = rt.daddr;
-    // inet_bhash2_update_saddr: a socket without a source address takes the
-    // route's as both its source and its bound address.
-    if (!inet.inet_saddr)
-        inet.inet_saddr = inet.inet_rcv_saddr() = rt.saddr;
-    inet.inet_dport() = usin.sin_port;
-    inet.inet_daddr() = daddr;
-    auto fail = [&](int err) {
-        tcp_set_state<P>(ctx, sk, tcp_close);
-        // inet_bhash2_reset_saddr: an address the user did not bind goes.
-        if (!(sk.sk_userlocks & sock_bind_lock))
-            inet.inet_saddr = inet.inet_rcv_saddr() = 0;
-        inet.inet_dport() = 0;
-        inet.inet_daddr() = 0;
-        return err;
-    };
-    tcp_set_state<P>(ctx, sk, tcp_syn_sent);
-    // inet_hash_connect: an ephemeral port (even first), or the bound one
-    // if its 4-tuple is free.
-    if (!inet.inet_num()) {
-        const std::uint16_t port = inet_hash_connect_port<P>(ctx);
-        if (!port)
-            return fail(-eaddrnotavail);
-        inet.inet_num() = port;
-        inet.inet_sport = ksock::cpu_to_be16(port);
-    } else {
-        sock* other = inet_lookup_established<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr,
-                                                 usin.sin_port);
-        if ((other && other != &sk) ||
-            inet_lookup_tw<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr, usin.sin_port))
-            return fail(-eaddrnotavail);
-    }
-    tcp_sock& tp = tcp_of(sk);
-    tcp_connect_init(tp, ipv4_net(ctx).sysctl, ctx.net().sysctl.rmem_max);
-    // tcp_connect: the SYN, which takes a sequence number of its own.
-    tp.syn_retries = 0;
-    tp.timer_at = ctx.jiffies() + tp.inet_conn.icsk_rto;
-    ++tp.segs_out;
-    tp.snd_nxt = ++tp.write_seq;
-    tp.rx_deferred = tcp_v4_rcv_syn<P>(ctx, sk);
-    return 0;
-}
-
 //! The SYN retransmission timer, the delayed ACK, TIME_WAIT expiry.
 template <class P, class Ctx>
 void tcp_on_tick(Ctx& ctx) {
@@ -116,6 +50,8 @@ void tcp_on_tick(Ctx& ctx) {
             tw.tw_live = 0; // inet_twsk_kill
     ctx.template for_each_obj<P>([&](typename P::obj_type& o) {
         sock& sk = o.inet_conn.icsk_inet.sk;
+        if (o.segments)
+            tcp_dev_timers<P>(ctx, sk, now);
         if (o.dack_at && static_cast<long>(now - o.dack_at) >= 0) {
             // tcp_delack_timer_handler: "Delayed ACK missed: leave pingpong mode".
             o.dack_at = 0;
@@ -173,30 +109,11 @@ long tcp_next_timer(Ctx& ctx) {
     ctx.template for_each_obj<P>([&](typename P::obj_type& o) {
         if (o.timer_at)
             take(o.timer_at);
+        if (o.segments)
+            if (const unsigned long at = tcp_dev_next_timer(o))
+                take(at);
     });
     return best;
-}
-
-//! __sk_stream_memory_free with TCP's stream_memory_free: room in the send
-//! buffer, and fewer bytes not yet sent (write_seq - snd_nxt, shifted left
-//! by \p wake: poll asks for half) than TCP_NOTSENT_LOWAT, else
-//! net.ipv4.tcp_notsent_lowat. (After tcp_disconnect write_seq is 2 past
-//! snd_nxt: a low TCP_NOTSENT_LOWAT takes POLLOUT away.)
-template <class Ctx>
-bool sk_stream_memory_free(Ctx& ctx, const sock& sk, int wake = 0) noexcept {
-    if (sk.sk_wmem_queued >= sk.sk_sndbuf)
-        return false;
-    const tcp_sock& tp = *tcp_sk(&sk);
-    const std::uint32_t lowat =
-        tp.notsent_lowat ? tp.notsent_lowat : ipv4_net(ctx).sysctl.tcp_notsent_lowat;
-    const std::uint64_t notsent = static_cast<std::uint32_t>(tp.write_seq - tp.snd_nxt);
-    return (notsent << wake) < lowat;
-}
-//! __sk_stream_is_writeable(sk, 1).
-template <class Ctx>
-bool sk_stream_is_writeable(Ctx& ctx, const sock& sk) noexcept {
-    return (sk.sk_sndbuf - sk.sk_wmem_queued) >= (sk.sk_wmem_queued >> 1) &&
-           sk_stream_memory_free(ctx, sk, 1);
 }
 
 //! sk_stream_wait_connect.
@@ -258,8 +175,9 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         }
         sk_buff* tail = skb_peek_tail(sk.sk_write_queue);
         std::size_t n = 0;
-        if (tail && tail->len < tail->cap) {
-            n = left < tail->cap - tail->len ? left : tail->cap - tail->len;
+        const std::size_t room = tail ? tcp_skb_room(tcp_of(sk), tail) : 0;
+        if (room) {
+            n = left < room ? left : room;
             iov_iter& it = msg.msg_iter;
             // skb_copy_to_page_nocache: a fault inside the chunk adds none
             // of it (copy_from_iter_full), so the queue never holds bytes
@@ -271,6 +189,7 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             }
             tail->len += static_cast<std::uint32_t>(n);
             tail->msg_len = tail->len;
+            tcp_cb(*tail).end_seq += static_cast<std::uint32_t>(n);
         } else {
             sk_buff* skb = sk_stream_memory_free(ctx, sk) ? ctx.skb_alloc() : nullptr;
             if (!skb) {
@@ -313,6 +232,7 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             skb->truesize = skb_truesize(skb->cap);
             skb->len = 0;
             skb->msg_len = 0;
+            tcp_cb(*skb) = tcp_skb_cb{tcp_of(sk).write_seq, tcp_of(sk).write_seq, 0, 0, 0, 0};
             skb_queue_tail(sk.sk_write_queue, skb);
             sk.sk_wmem_queued += static_cast<int>(skb->truesize);
             continue;
@@ -324,7 +244,8 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         // tcp_push_one) while the send goes on. (With MSG_OOB the last
         // byte must leave with the urgent mark.)
         const tcp_sock& tp = tcp_of(sk);
-        if (tp.write_seq - tp.snd_nxt >= tcp_xmit_size_goal(tp) && !(flags & msg_oob))
+        if (tp.segments ? tcp_skb_room(tp, skb_peek_tail(sk.sk_write_queue)) == 0
+                        : tp.write_seq - tp.snd_nxt >= tcp_xmit_size_goal(tp) && !(flags & msg_oob))
             tcp_xmit<P>(ctx, sk, push_nonagle);
     }
     if (copied && (flags & msg_oob))
@@ -336,6 +257,8 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         kfree_skb(ctx, t);
     }
     if (copied) {
+        if (!(flags & msg_more))
+            tcp_mark_push(tcp_of(sk), skb_peek_tail(sk.sk_write_queue));
         tcp_xmit<P>(ctx, sk, push_nonagle); // tcp_push (none when nothing was copied)
         return copied;
     }
@@ -481,8 +404,8 @@ inline bool tcp_recv_done(sock& sk, std::size_t target, long timeo, bool sigpend
 //! tcp_cleanup_rbuf + sk_wait_data: tell the peer about the window, then
 //! sleep until more data, an error, EOF or the end of \p timeo.
 template <class P, class Ctx>
-inline void tcp_recv_wait_data(Ctx& ctx, sock& sk, long& timeo) {
-    tcp_window_update<P>(ctx, sk);
+inline void tcp_recv_wait_data(Ctx& ctx, sock& sk, long& timeo, std::size_t copied) {
+    tcp_window_update<P>(ctx, sk, copied);
     const std::size_t have = tcp_inq(sk);
     sk_wait_event(ctx, timeo, [&] {
         return tcp_inq(sk) > have || sk.sk_err || (sk.sk_shutdown & rcv_shutdown) ||
@@ -516,7 +439,7 @@ long tcp_recvmsg_locked(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int f
         if (!skb) {
             if (tcp_recv_done(sk, target, timeo, ctx.signal_pending(), copied))
                 break;
-            tcp_recv_wait_data<P>(ctx, sk, timeo);
+            tcp_recv_wait_data<P>(ctx, sk, timeo, static_cast<std::size_t>(copied));
             continue;
         }
         if (len == 0)
@@ -545,7 +468,7 @@ long tcp_recvmsg_locked(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int f
     } while (len > 0);
     // tcp_cleanup_rbuf: a read tells the peer about the window it opened.
     if (!peek)
-        tcp_window_update<P>(ctx, sk);
+        tcp_window_update<P>(ctx, sk, copied > 0 ? static_cast<std::size_t>(copied) : 0);
     return copied;
 }
 
@@ -610,8 +533,13 @@ KSOCK_NOINLINE void tcp_close_connection(Ctx& ctx, sock& sk, long timeout) {
             }
         }
     }
-    if (sk.sk_state() == tcp_close)
+    if (sk.sk_state() == tcp_close) {
+        if (tcp_of(sk).segments) { // tcp_v4_destroy_sock: the out-of-order queue
+            tcp_clear_dev_timers(tcp_of(sk));
+            tcp_ofo_purge(ctx, sk);
+        }
         inet_csk_destroy_sock<P>(ctx, sk);
+    }
 }
 
 //! tcp_close. A sock still in TCP_CLOSE (never connected, or reset) takes

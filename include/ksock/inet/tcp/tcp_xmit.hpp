@@ -14,6 +14,7 @@
 #include <type_traits>
 
 #include <ksock/inet/tcp/tcp_states.hpp>
+#include <ksock/inet/tcp/tcp_write_xmit.hpp>
 
 namespace ksock::inet {
 
@@ -164,6 +165,11 @@ void tcp_segment_sent(Ctx& ctx, sock& sk, sock& peer, std::uint32_t len) {
 template <class P, class Ctx>
 void tcp_xmit(Ctx& ctx, sock& sk, int nonagle) {
     tcp_sock& tp = tcp_of(sk);
+    if (tp.segments) {
+        // A connection on a device: real segments (tcp_write_xmit.hpp).
+        tcp_push_dev<P>(ctx, sk, static_cast<std::uint8_t>(nonagle < 0 ? tp.nonagle : nonagle));
+        return;
+    }
     if (skb_queue_empty(sk.sk_write_queue) && !tp.fin_queued)
         return;
     const auto push_nonagle = static_cast<std::uint8_t>(nonagle < 0 ? tp.nonagle : nonagle);

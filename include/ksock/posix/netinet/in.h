@@ -1,5 +1,6 @@
 // <ksock/posix/netinet/in.h>: IPv4 addresses, protocol numbers and the
-// byte-order functions, with Linux's values and layouts.
+// byte-order functions, with Linux's values and layouts; in6_addr for IPv6
+// text (inet_pton/inet_ntop), the stack having no IPv6 sockets.
 #pragma once
 
 #include <ksock/posix/inet_addr.hpp>
@@ -9,6 +10,7 @@
 
 using ksock::in_addr;
 using ksock::sockaddr_in;
+using ksock::posix::in6_addr;
 using ksock::posix::in_addr_t;
 using ksock::posix::in_port_t;
 using ksock::posix::bsd::htonl;
@@ -29,6 +31,9 @@ using ksock::posix::bsd::ntohs;
 #define INADDR_LOOPBACK ((in_addr_t)0x7f000001)
 
 #define INET_ADDRSTRLEN 16
+#define INET6_ADDRSTRLEN 46
+// in6_addr's bytes, as glibc names them (inet6_addr.hpp).
+#define s6_addr __in6_u.__u6_addr8
 
 // IPPROTO_IP options.
 #define IP_TOS 1
@@ -42,5 +47,6 @@ using ksock::posix::bsd::ntohs;
 static_assert(IPPROTO_TCP == ksock::ipproto_tcp && IPPROTO_UDP == ksock::ipproto_udp &&
                   INADDR_LOOPBACK == ksock::inaddr_loopback && IP_TTL == ksock::ip_ttl &&
                   IP_RECVERR == ksock::ip_recverr &&
-                  INET_ADDRSTRLEN == ksock::posix::inet_addrstrlen,
+                  INET_ADDRSTRLEN == ksock::posix::inet_addrstrlen &&
+                  INET6_ADDRSTRLEN == ksock::posix::inet6_addrstrlen,
               "<ksock/posix/netinet/in.h>: its macros must be the stack's values");

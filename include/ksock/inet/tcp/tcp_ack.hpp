@@ -1,0 +1,394 @@
+// ksock/inet/tcp/tcp_ack.hpp: what an acknowledgement does
+// (net/ipv4/tcp_input.c's tcp_ack): the peer's window, the SACK blocks
+// marked on the write queue (tcp_sacktag_write_queue), the acknowledged
+// segments freed with an RTT sample (tcp_clean_rtx_queue), loss detection
+// and recovery (tcp_fastretrans_alert: NewReno's duplicate ACKs without
+// SACK, the SACK scoreboard with it), the congestion window
+// (tcp_cong_control: proportional rate reduction in recovery, the
+// algorithm's growth otherwise) and the retransmission timer.
+#pragma once
+
+#include <cstdint>
+
+#include <ksock/inet/tcp/tcp_write_xmit.hpp>
+
+namespace ksock::inet {
+
+// tcp_ack's flags (FLAG_*).
+inline constexpr unsigned flag_data = 0x01;
+inline constexpr unsigned flag_win_update = 0x02;
+inline constexpr unsigned flag_data_acked = 0x04;
+inline constexpr unsigned flag_retrans_data_acked = 0x08;
+inline constexpr unsigned flag_syn_acked = 0x10;
+inline constexpr unsigned flag_data_sacked = 0x20;
+inline constexpr unsigned flag_snd_una_advanced = 0x400;
+inline constexpr unsigned flag_acked = flag_data_acked | flag_syn_acked;
+inline constexpr unsigned flag_not_dup = flag_data | flag_win_update | flag_acked;
+
+//! A received segment as TCP's input reads it (header fields in host
+//! order, options parsed).
+struct tcp_seg {
+    std::uint32_t seq;
+    std::uint32_t end_seq; //!< seq + data + SYN + FIN
+    std::uint32_t ack_seq;
+    std::uint16_t window; //!< the raw field
+    std::uint16_t urg_ptr;
+    std::uint8_t flags;
+    std::uint32_t len; //!< data bytes
+    tcp_options_in opt;
+};
+
+//! tcp_may_update_window / tcp_ack_update_window: a newer segment (by
+//! ACK, by sequence, or the same with a larger window) sets the send
+//! window; a larger maximum window re-bounds the MSS.
+template <class Ctx>
+unsigned tcp_ack_update_window_dev(Ctx& ctx, tcp_sock& tp, const tcp_seg& s) noexcept {
+    unsigned flag = 0;
+    std::uint32_t nwin = s.window;
+    if (!(s.flags & tcphdr_syn))
+        nwin <<= tp.rx_opt.snd_wscale;
+    if (after(s.ack_seq, tp.snd_una) || after(s.seq, tp.snd_wl1) ||
+        (s.seq == tp.snd_wl1 && nwin > tp.snd_wnd)) {
+        flag |= flag_win_update;
+        tp.snd_wl1 = s.seq;
+        if (tp.snd_wnd != nwin) {
+            tp.snd_wnd = nwin;
+            if (nwin > tp.max_window) {
+                tp.max_window = nwin;
+                tcp_sync_mss(tp, tp.inet_conn.icsk_pmtu_cookie, ipv4_net(ctx).sysctl);
+            }
+        }
+    }
+    return flag;
+}
+
+//! tcp_sacktag_write_queue, reduced to the scoreboard: every sent segment
+//! a block of \p s covers is SACKed (counted in sacked_out; a lost one is
+//! no longer lost, a retransmitted one no longer in flight). Blocks below
+//! the ACK (a D-SACK) mark nothing.
+inline unsigned tcp_sacktag(sock& sk, const tcp_seg& s) noexcept {
+    tcp_sock& tp = tcp_of(sk);
+    unsigned flag = 0;
+    for (std::size_t b = 0; b < s.opt.num_sacks; ++b) {
+        const tcp_sack_block& blk = s.opt.sacks[b];
+        if (!after(blk.end_seq, s.ack_seq) || !before(blk.start_seq, blk.end_seq) ||
+            after(blk.end_seq, tp.snd_nxt))
+            continue;
+        for (sk_buff* skb = skb_peek(sk.sk_write_queue); skb;
+             skb = skb_peek_next(skb, sk.sk_write_queue)) {
+            tcp_skb_cb& cb = tcp_cb(*skb);
+            if (!cb.sent)
+                break;
+            if (before(cb.seq, blk.start_seq) || after(cb.end_seq, blk.end_seq))
+                continue;
+            if (cb.sacked & tcpcb_sacked_acked)
+                continue;
+            if (cb.sacked & tcpcb_lost) {
+                cb.sacked &= static_cast<std::uint8_t>(~tcpcb_lost);
+                --tp.lost_out;
+            }
+            if (cb.sacked & tcpcb_sacked_retrans) {
+                cb.sacked &= static_cast<std::uint8_t>(~tcpcb_sacked_retrans);
+                --tp.retrans_out;
+            }
+            cb.sacked |= tcpcb_sacked_acked;
+            ++tp.sacked_out;
+            ++tp.delivered;
+            flag |= flag_data_sacked;
+        }
+    }
+    return flag;
+}
+
+//! The outcome of tcp_clean_rtx_queue.
+struct tcp_acked {
+    unsigned flag;
+    std::uint32_t pkts;   //!< segments acknowledged
+    long seq_rtt_us;      //!< the RTT of the oldest never-retransmitted one, or -1
+    std::uint32_t sacked; //!< of them, already SACKed
+};
+
+//! tcp_clean_rtx_queue: free what the ACK covers. A segment acknowledged
+//! only in part stays (tcp_retransmit_skb trims it). The RTT comes from
+//! the oldest segment never sent twice (Karn).
+template <class Ctx>
+tcp_acked tcp_clean_rtx_queue(Ctx& ctx, sock& sk, std::uint32_t ack) {
+    tcp_sock& tp = tcp_of(sk);
+    tcp_acked r{0, 0, -1, 0};
+    const std::uint32_t now = tcp_clock_ms(ctx);
+    bool first = true;
+    while (sk_buff* skb = skb_peek(sk.sk_write_queue)) {
+        tcp_skb_cb& cb = tcp_cb(*skb);
+        if (!cb.sent || after(cb.end_seq, ack))
+            break;
+        if (cb.sacked & tcpcb_sacked_retrans)
+            --tp.retrans_out;
+        if (cb.sacked & tcpcb_lost)
+            --tp.lost_out;
+        if (cb.sacked & tcpcb_sacked_acked) {
+            --tp.sacked_out;
+            ++r.sacked;
+        } else {
+            ++tp.delivered;
+        }
+        if (cb.sacked & tcpcb_ever_retrans) {
+            r.flag |= flag_retrans_data_acked;
+        } else if (first && !(cb.sacked & tcpcb_sacked_acked)) {
+            r.seq_rtt_us = static_cast<long>(now - cb.when) * 1000;
+            first = false;
+        }
+        --tp.packets_out;
+        ++r.pkts;
+        tp.bytes_acked += skb->len;
+        r.flag |= flag_data_acked;
+        skb_unlink(skb, sk.sk_write_queue);
+        sk.sk_wmem_queued -= static_cast<int>(skb->truesize);
+        kfree_skb(ctx, skb);
+    }
+    // The lone FIN.
+    if (tp.fin_alone && !before(ack, tp.write_seq)) {
+        tp.fin_alone = 0;
+        --tp.packets_out;
+        ++r.pkts;
+        r.flag |= flag_data_acked;
+    }
+    return r;
+}
+
+//! tcp_ack_update_rtt: a sample from the segments (Karn), else from the
+//! timestamp echo of an ACK that acknowledged something; the RTO follows
+//! and the backoff ends ("only reset backoff on valid RTT measurement").
+template <class Ctx>
+bool tcp_ack_update_rtt(Ctx& ctx, tcp_sock& tp, unsigned flag, long seq_rtt_us,
+                        const tcp_seg* s) noexcept {
+    if (seq_rtt_us < 0 && s && s->opt.saw_tstamp && s->opt.rcv_tsecr && (flag & flag_acked)) {
+        const std::uint32_t d = tcp_clock_ms(ctx) + tp.tsoffset - s->opt.rcv_tsecr;
+        if (static_cast<std::int32_t>(d) >= 0)
+            seq_rtt_us = static_cast<long>(d ? d : 1) * 1000;
+    }
+    if (seq_rtt_us < 0)
+        return false;
+    if (seq_rtt_us == 0)
+        seq_rtt_us = 1;
+    tcp_rtt_estimator(tp, seq_rtt_us);
+    tcp_ca_pkts_acked(tp, seq_rtt_us);
+    tp.inet_conn.icsk_backoff = 0;
+    return true;
+}
+
+//! tcp_set_ca_state.
+inline void tcp_set_ca_state(tcp_sock& tp, std::uint8_t st) noexcept {
+    tp.inet_conn.icsk_ca_state = st;
+}
+
+//! tcp_mark_skb_lost for the first segment not SACKed: it is lost.
+inline bool tcp_mark_head_lost(sock& sk) noexcept {
+    tcp_sock& tp = tcp_of(sk);
+    for (sk_buff* skb = skb_peek(sk.sk_write_queue); skb;
+         skb = skb_peek_next(skb, sk.sk_write_queue)) {
+        tcp_skb_cb& cb = tcp_cb(*skb);
+        if (!cb.sent)
+            return false;
+        if (cb.sacked & tcpcb_sacked_acked)
+            continue;
+        if (cb.sacked & (tcpcb_lost | tcpcb_sacked_retrans))
+            return false;
+        cb.sacked |= tcpcb_lost;
+        ++tp.lost_out;
+        return true;
+    }
+    return false;
+}
+
+//! With SACK: every segment below the highest SACKed one that is not
+//! SACKed is lost once enough segments above it are (the duplicate-ACK
+//! threshold, tp->reordering).
+inline void tcp_mark_sack_lost(sock& sk) noexcept {
+    tcp_sock& tp = tcp_of(sk);
+    if (tp.sacked_out < tp.reordering)
+        return;
+    std::uint32_t high = 0;
+    bool any = false;
+    for (sk_buff* skb = skb_peek(sk.sk_write_queue); skb;
+         skb = skb_peek_next(skb, sk.sk_write_queue)) {
+        const tcp_skb_cb& cb = tcp_cb(*skb);
+        if (!cb.sent)
+            break;
+        if (cb.sacked & tcpcb_sacked_acked) {
+            high = cb.end_seq;
+            any = true;
+        }
+    }
+    if (!any)
+        return;
+    for (sk_buff* skb = skb_peek(sk.sk_write_queue); skb;
+         skb = skb_peek_next(skb, sk.sk_write_queue)) {
+        tcp_skb_cb& cb = tcp_cb(*skb);
+        if (!cb.sent || !before(cb.seq, high))
+            break;
+        if (cb.sacked & (tcpcb_sacked_acked | tcpcb_lost | tcpcb_sacked_retrans))
+            continue;
+        cb.sacked |= tcpcb_lost;
+        ++tp.lost_out;
+    }
+}
+
+//! tcp_init_cwnd_reduction: recovery starts; PRR from the window before.
+inline void tcp_init_cwnd_reduction(tcp_sock& tp) noexcept {
+    tp.high_seq = tp.snd_nxt;
+    tp.snd_cwnd_cnt = 0;
+    tp.prior_cwnd = tp.snd_cwnd;
+    tp.prr_delivered = 0;
+    tp.prr_out = 0;
+    tp.prior_ssthresh = tp.snd_ssthresh;
+    tp.snd_ssthresh = tcp_ca_ssthresh(tp);
+}
+
+//! tcp_cwnd_reduction (PRR, RFC 6937): in recovery the window follows
+//! what was delivered, toward ssthresh.
+inline void tcp_cwnd_reduction(tcp_sock& tp, std::uint32_t newly_acked_sacked) noexcept {
+    if (!newly_acked_sacked || !tp.prior_cwnd)
+        return;
+    tp.prr_delivered += newly_acked_sacked;
+    const auto delta = static_cast<std::int64_t>(tp.snd_ssthresh) -
+                       static_cast<std::int64_t>(tcp_packets_in_flight(tp));
+    std::int64_t sndcnt;
+    if (delta < 0) {
+        const std::uint64_t dividend =
+            static_cast<std::uint64_t>(tp.snd_ssthresh) * tp.prr_delivered + tp.prior_cwnd - 1;
+        sndcnt = static_cast<std::int64_t>(dividend / tp.prior_cwnd) - tp.prr_out;
+    } else {
+        std::int64_t most = static_cast<std::int64_t>(tp.prr_delivered) - tp.prr_out;
+        if (most < newly_acked_sacked)
+            most = newly_acked_sacked;
+        ++most;
+        sndcnt = delta < most ? delta : most;
+    }
+    const std::int64_t least = tp.prr_out ? 0 : 1;
+    if (sndcnt < least)
+        sndcnt = least;
+    tp.snd_cwnd = static_cast<std::uint32_t>(tcp_packets_in_flight(tp) + sndcnt);
+}
+
+//! tcp_fastretrans_alert + tcp_cong_control: the recovery state machine
+//! after an ACK (\p dup: a duplicate ACK), then the window.
+template <class P, class Ctx>
+void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup,
+                           std::uint32_t acked_sacked) {
+    tcp_sock& tp = tcp_of(sk);
+    const bool sack = tp.rx_opt.sack_ok;
+    std::uint8_t st = tp.inet_conn.icsk_ca_state;
+    // D. Exit conditions: high_seq acknowledged.
+    if (st != tcp_ca_open && !before(tp.snd_una, tp.high_seq)) {
+        if (st == tcp_ca_recovery || st == tcp_ca_cwr) {
+            // tcp_end_cwnd_reduction
+            if (tp.snd_ssthresh < tcp_infinite_ssthresh)
+                tp.snd_cwnd = tp.snd_ssthresh;
+            tp.snd_cwnd_stamp = tcp_clock_ms(ctx);
+            if (!sack)
+                tp.sacked_out = 0; // tcp_reset_reno_sack
+        }
+        if (st == tcp_ca_loss && !sack && tp.snd_una == tp.high_seq) {
+            // Reno holds the state until something above high_seq is ACKed.
+        } else {
+            tcp_set_ca_state(tp, tcp_ca_open);
+            st = tcp_ca_open;
+            if (!tp.retrans_out)
+                tp.retrans_stamp = 0;
+        }
+    }
+    if (!sack && dup && st != tcp_ca_loss) {
+        // tcp_add_reno_sack: a duplicate ACK stands for a segment that left.
+        if (tp.sacked_out + 1 < tp.packets_out)
+            ++tp.sacked_out;
+    }
+    if (st == tcp_ca_recovery) {
+        // NewReno: a partial ACK means the next hole is lost too.
+        if (!sack && (flag & flag_snd_una_advanced))
+            tcp_mark_head_lost(sk);
+        if (sack)
+            tcp_mark_sack_lost(sk);
+    } else if (st != tcp_ca_loss) {
+        if (sack)
+            tcp_mark_sack_lost(sk);
+        else if (tp.sacked_out >= tp.reordering)
+            tcp_mark_head_lost(sk);
+        if (tp.lost_out) {
+            // tcp_enter_recovery
+            tcp_init_cwnd_reduction(tp);
+            tcp_set_ca_state(tp, tcp_ca_recovery);
+            st = tcp_ca_recovery;
+        } else if (tp.sacked_out || (flag & flag_data_sacked)) {
+            tcp_set_ca_state(tp, tcp_ca_disorder);
+            st = tcp_ca_disorder;
+        }
+    }
+    // tcp_cong_control
+    if (st == tcp_ca_recovery || st == tcp_ca_cwr) {
+        tcp_cwnd_reduction(tp, acked_sacked);
+    } else if (flag & flag_data_acked) {
+        tcp_ca_cong_avoid(tp, acked_sacked, tcp_clock_ms(ctx));
+    }
+    if (st == tcp_ca_recovery || st == tcp_ca_loss)
+        tcp_xmit_retransmit_queue<P>(ctx, sk);
+}
+
+//! tcp_ack: \p s's acknowledgement. Returns -1 for an ACK of data never
+//! sent (the segment is dropped after the caller answers it), 0 for an old
+//! one (its data may still be taken), 1 when processed.
+template <class P, class Ctx>
+int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
+    tcp_sock& tp = tcp_of(sk);
+    const std::uint32_t prior_snd_una = tp.snd_una;
+    const std::uint32_t prior_packets = tp.packets_out;
+    const std::uint32_t ack = s.ack_seq;
+    if (before(ack, prior_snd_una))
+        return 0;
+    if (after(ack, tp.snd_nxt))
+        return -1;
+    unsigned flag = 0;
+    if (after(ack, prior_snd_una)) {
+        flag |= flag_snd_una_advanced;
+        tp.inet_conn.icsk_retransmits = 0;
+    }
+    if (s.len || (s.flags & (tcphdr_syn | tcphdr_fin)))
+        flag |= flag_data;
+    flag |= tcp_ack_update_window_dev(ctx, tp, s);
+    tp.snd_una = ack;
+    tp.rcv_tstamp = tcp_clock_ms(ctx);
+    if (tp.rx_opt.sack_ok && s.opt.num_sacks)
+        flag |= tcp_sacktag(sk, s);
+    if (!prior_packets) {
+        // Nothing was in flight: a zero-window probe's answer, a window update.
+        if (tp.inet_conn.icsk_pending == icsk_time_probe0 && tp.snd_wnd) {
+            tcp_clear_xmit_timer(tp);
+            tp.inet_conn.icsk_backoff = 0;
+            tp.inet_conn.icsk_probes_out = 0;
+        }
+        return 1;
+    }
+    const std::uint32_t sacked_before = tp.sacked_out;
+    const tcp_acked r = tcp_clean_rtx_queue(ctx, sk, ack);
+    flag |= r.flag;
+    if (flag & flag_acked) {
+        tcp_ack_update_rtt(ctx, tp, flag, r.seq_rtt_us, &s);
+        tp.inet_conn.icsk_probes_out = 0;
+        tcp_rearm_rto(ctx, tp);
+    }
+    const bool dup = !(flag & flag_not_dup) && ack == prior_snd_una;
+    std::uint32_t acked_sacked = r.pkts - r.sacked;
+    if (tp.sacked_out > sacked_before)
+        acked_sacked += tp.sacked_out - sacked_before;
+    if (!tp.rx_opt.sack_ok && (flag & flag_data_acked) && tp.sacked_out) {
+        // tcp_remove_reno_sacks: an ACK that moves on takes duplicates with it.
+        tp.sacked_out = r.pkts - 1 < tp.sacked_out ? tp.sacked_out - (r.pkts - 1) : 0;
+        if (tp.sacked_out + 1 > tp.packets_out)
+            tp.sacked_out = tp.packets_out ? tp.packets_out - 1 : 0;
+    }
+    tcp_fastretrans_alert<P>(ctx, sk, flag, dup, acked_sacked);
+    if (!tp.packets_out)
+        tcp_clear_xmit_timer(tp);
+    return 1;
+}
+
+} // namespace ksock::inet

@@ -1,0 +1,540 @@
+// ksock/inet/tcp/tcp_ipv4.hpp: TCP over IPv4 on a device
+// (net/ipv4/tcp_ipv4.c, tcp_input.c, tcp_minisocks.c, tcp_output.c):
+// tcp_v4_rcv (the header and checksum checked, the socket found: a
+// connection, a TIME_WAIT mini-sock, a listener, or nobody and an RST),
+// the listener's SYN (tcp_conn_request: a child in SYN_RECV answers with
+// a SYN-ACK), the client's SYN-ACK (tcp_rcv_synsent_state_process), every
+// later segment (tcp_rcv_state_process), TIME_WAIT's answers
+// (tcp_timewait_state_process), and connect() through a device
+// (tcp_v4_connect's second half, tcp_connect_init, tcp_connect).
+//
+// A connection whose route leaves through a device sends real segments
+// (tp->segments); those on lo keep ksock's loopback model for now.
+#pragma once
+
+#include <cstdint>
+
+#include <ksock/inet/tcp/tcp_input.hpp>
+#include <ksock/inet/tcp/tcp_rcv.hpp>
+#include <ksock/inet/tcp/tcp_timer.hpp>
+
+namespace ksock::inet {
+
+//! tcp_store_ts_recent.
+template <class Ctx>
+void tcp_store_ts_recent(Ctx& ctx, tcp_sock& tp, const tcp_seg& s) noexcept {
+    tp.rx_opt.ts_recent = s.opt.rcv_tsval;
+    tp.rx_opt.ts_recent_stamp = tcp_seconds(ctx);
+}
+
+//! tcp_init_transfer: the connection is established: buffers, the
+//! congestion control, the initial window (TCP_INIT_CWND).
+template <class Ctx>
+void tcp_init_transfer_dev(Ctx& ctx, sock& sk) {
+    tcp_sock& tp = tcp_of(sk);
+    tcp_init_buffer_space(ctx, sk);
+    tcp_ca_init(tp);
+    tp.snd_cwnd = tcp_init_cwnd;
+    tp.snd_cwnd_stamp = tcp_clock_ms(ctx);
+    tp.lsndtime = tcp_clock_ms(ctx);
+}
+
+//! The options of a SYN as this side's sysctls let it take them
+//! (tcp_parse_options' gates): timestamps, window scaling, SACK, and the
+//! MSS no larger than TCP_MAXSEG's.
+template <class Ctx>
+void tcp_take_syn_options(Ctx& ctx, tcp_sock& tp, tcp_options_in& o) noexcept {
+    const ipv4_sysctl& sc = ipv4_net(ctx).sysctl;
+    if (!sc.tcp_timestamps)
+        o.saw_tstamp = 0;
+    if (!sc.tcp_window_scaling)
+        o.wscale_ok = 0;
+    if (!sc.tcp_sack)
+        o.sack_ok = 0;
+    std::uint16_t mss = tcp_mss_default;
+    if (o.mss)
+        mss = tp.user_mss && tp.user_mss < o.mss ? tp.user_mss : o.mss;
+    tp.mss_clamp = mss;
+}
+
+//! tcp_connect_init for a route of MTU \p mtu, then tcp_connect: the SYN
+//! with this side's options, SYN_SENT's retransmission timer (TCP_TIMEOUT_INIT).
+template <class P, class Ctx>
+void tcp_connect_dev(Ctx& ctx, sock& sk, unsigned mtu) {
+    tcp_sock& tp = tcp_of(sk);
+    const ipv4_sysctl& sc = ipv4_net(ctx).sysctl;
+    tp.segments = 1;
+    tp.tcp_header_len = static_cast<std::uint16_t>(
+        tcp_header_size + (sc.tcp_timestamps ? tcpolen_tstamp_aligned : 0));
+    if (tp.user_mss)
+        tp.mss_clamp = tp.user_mss;
+    tp.max_window = 0;
+    tcp_sync_mss(tp, mtu, sc);
+    tp.advmss = tcp_mss_clamp(tp, ipv4_default_advmss(mtu));
+    tcp_init_rwin(tp, tp.advmss, sc, ctx.net().sysctl.rmem_max);
+    tcp_initialize_rcv_mss(tp);
+    tp.rx_opt = tcp_options_received{};
+    tp.rx_opt.tstamp_ok = sc.tcp_timestamps != 0;
+    tp.rx_opt.sack_ok = sc.tcp_sack != 0;
+    tp.rx_opt.wscale_ok = sc.tcp_window_scaling != 0;
+    if (!tp.rx_opt.wscale_ok)
+        tp.rcv_wscale = 0;
+    sk.sk_err = 0;
+    sock_reset_flag(sk, sock_done);
+    tp.snd_wnd = 0;
+    tp.snd_wl1 = 0;
+    tp.snd_una = tp.snd_sml = tp.snd_up = tp.snd_nxt = tp.write_seq;
+    tp.rcv_nxt = tp.rcv_wup = tp.copied_seq = 0;
+    tp.urg_data = 0;
+    tp.inet_conn.icsk_rto = tcp_timeout_init;
+    tp.inet_conn.icsk_retransmits = 0;
+    tp.inet_conn.icsk_backoff = 0;
+    tp.retrans_out = tp.lost_out = tp.sacked_out = tp.packets_out = 0;
+    tp.fin_alone = 0;
+    // tcp_connect: the SYN takes write_seq.
+    tp.retrans_stamp = tcp_clock_ms(ctx);
+    ++tp.write_seq;
+    tcp_transmit<P>(ctx, sk, tp.snd_una, 0, tcphdr_syn);
+    tp.snd_nxt = tp.pushed_seq = tp.write_seq;
+    tp.packets_out = 1;
+    ++ipv4_net(ctx).mib.tcp.active_opens;
+    tcp_reset_xmit_timer(ctx, tp, icsk_time_retrans, tp.inet_conn.icsk_rto);
+}
+
+//! tcp_v4_connect's second half for a route through a device: the ISN
+//! (unless a disconnect left one), the timestamp offset and the IP id from
+//! the keyed hashes and the generator, then the SYN.
+template <class P, class Ctx>
+void tcp_v4_connect_dev(Ctx& ctx, sock& sk, unsigned mtu) {
+    tcp_sock& tp = tcp_of(sk);
+    inet_sock& i = *inet_sk(&sk);
+    if (!tp.write_seq)
+        tp.write_seq =
+            secure_tcp_seq<P>(ctx, i.inet_saddr, i.inet_daddr(), i.inet_sport, i.inet_dport());
+    tp.tsoffset = secure_tcp_ts_off<P>(ctx, i.inet_saddr, i.inet_daddr());
+    i.inet_id = static_cast<std::uint16_t>(ctx.net().prandom_u32());
+    tcp_connect_dev<P>(ctx, sk, mtu);
+}
+
+//! The SYN-ACK of a child in SYN_RECV (also a retransmission of it).
+template <class P, class Ctx>
+void tcp_send_synack(Ctx& ctx, sock& sk) {
+    tcp_sock& tp = tcp_of(sk);
+    tcp_transmit<P>(ctx, sk, tp.snd_una, 0, tcphdr_syn | tcphdr_ack);
+}
+
+//! tcp_finish_connect after a SYN-ACK \p s: the SYN acknowledged (its
+//! RTT taken unless it was sent again), the peer's options agreed, the MSS
+//! and windows set, ESTABLISHED, and the ACK.
+template <class P, class Ctx>
+void tcp_rcv_synack_dev(Ctx& ctx, sock& sk, tcp_seg& s) {
+    tcp_sock& tp = tcp_of(sk);
+    tcp_take_syn_options(ctx, tp, s.opt);
+    tp.snd_una = s.ack_seq;
+    tp.packets_out = 0;
+    tcp_clear_xmit_timer(tp);
+    if (!tp.inet_conn.icsk_retransmits && tp.retrans_stamp)
+        tcp_ack_update_rtt(ctx, tp, flag_syn_acked,
+                           static_cast<long>(tcp_clock_ms(ctx) - tp.retrans_stamp) * 1000, nullptr);
+    tp.inet_conn.icsk_retransmits = 0;
+    tp.retrans_stamp = 0;
+    tp.snd_wl1 = s.seq;
+    tp.rcv_nxt = tp.rcv_wup = tp.copied_seq = s.seq + 1;
+    tp.snd_wnd = s.window;
+    tp.max_window = 0;
+    tp.rx_opt.sack_ok = tp.rx_opt.sack_ok && s.opt.sack_ok;
+    if (tp.rx_opt.wscale_ok && s.opt.wscale_ok) {
+        tp.rx_opt.snd_wscale = s.opt.snd_wscale;
+    } else {
+        tp.rx_opt.wscale_ok = 0;
+        tp.rx_opt.snd_wscale = tp.rcv_wscale = 0;
+        if (tp.window_clamp > 65535u)
+            tp.window_clamp = 65535u;
+    }
+    if (tp.rx_opt.tstamp_ok && s.opt.saw_tstamp) {
+        tp.tcp_header_len = tcp_header_size + tcpolen_tstamp_aligned;
+        tp.advmss = static_cast<std::uint16_t>(tp.advmss - tcpolen_tstamp_aligned);
+        tcp_store_ts_recent(ctx, tp, s);
+    } else {
+        tp.rx_opt.tstamp_ok = 0;
+        tp.tcp_header_len = tcp_header_size;
+    }
+    tcp_sync_mss(tp, tp.inet_conn.icsk_pmtu_cookie, ipv4_net(ctx).sysctl);
+    if (tp.snd_wnd > tp.max_window) {
+        tp.max_window = tp.snd_wnd;
+        tcp_sync_mss(tp, tp.inet_conn.icsk_pmtu_cookie, ipv4_net(ctx).sysctl);
+    }
+    tcp_initialize_rcv_mss(tp);
+    tcp_set_state<P>(ctx, sk, tcp_established);
+    tp.inet_conn.icsk_ack.lrcvtime = static_cast<std::uint32_t>(ctx.jiffies());
+    tcp_init_transfer_dev(ctx, sk);
+    if (!sock_flag(sk, sock_dead))
+        ctx.sk_state_change(sk);
+    if (sock_flag(sk, sock_keepopen))
+        tcp_reset_keepalive_timer(ctx, sk);
+    tcp_send_ack_now<P>(ctx, sk);
+    if (sk.sk_shutdown & send_shutdown)
+        tcp_shutdown<P>(ctx, sk, send_shutdown);
+    else
+        tcp_push_dev<P>(ctx, sk, tp.nonagle);
+}
+
+//! tcp_rcv_synsent_state_process: an ACK must acknowledge the SYN (else
+//! an RST answers it); an RST with it refuses the connection; a SYN-ACK
+//! establishes it; a SYN alone is a simultaneous open (SYN_RECV, SYN-ACK).
+template <class P, class Ctx>
+void tcp_rcv_synsent(Ctx& ctx, sock& sk, tcp_seg& s, const tcp_tuple& reply) {
+    tcp_sock& tp = tcp_of(sk);
+    if (s.flags & tcphdr_ack) {
+        if (!after(s.ack_seq, tp.snd_una) || after(s.ack_seq, tp.snd_nxt)) {
+            if (!(s.flags & tcphdr_rst))
+                tcp_v4_send_reset(ctx, reply, s.seq, s.ack_seq, s.flags, s.len);
+            return;
+        }
+        if (tp.rx_opt.tstamp_ok && s.opt.saw_tstamp && s.opt.rcv_tsecr &&
+            !seq_between(s.opt.rcv_tsecr, tp.retrans_stamp + tp.tsoffset,
+                         tcp_clock_ms(ctx) + tp.tsoffset))
+            return; // PAWS on the SYN-ACK (PAWSActiveRejected)
+        if (s.flags & tcphdr_rst) {
+            tcp_reset<P>(ctx, sk);
+            ++ipv4_net(ctx).mib.tcp.attempt_fails;
+            return;
+        }
+        if (!(s.flags & tcphdr_syn))
+            return;
+        tcp_rcv_synack_dev<P>(ctx, sk, s);
+        return;
+    }
+    if (s.flags & tcphdr_rst)
+        return;
+    if (s.flags & tcphdr_syn) {
+        // Simultaneous open.
+        tcp_take_syn_options(ctx, tp, s.opt);
+        tcp_set_state<P>(ctx, sk, tcp_syn_recv);
+        tp.rcv_nxt = tp.rcv_wup = tp.copied_seq = s.seq + 1;
+        tp.snd_wnd = s.window;
+        tp.snd_wl1 = s.seq;
+        tp.rx_opt.sack_ok = tp.rx_opt.sack_ok && s.opt.sack_ok;
+        if (!(tp.rx_opt.wscale_ok && s.opt.wscale_ok)) {
+            tp.rx_opt.wscale_ok = 0;
+            tp.rcv_wscale = tp.rx_opt.snd_wscale = 0;
+        } else {
+            tp.rx_opt.snd_wscale = s.opt.snd_wscale;
+        }
+        if (tp.rx_opt.tstamp_ok && s.opt.saw_tstamp)
+            tcp_store_ts_recent(ctx, tp, s);
+        else
+            tp.rx_opt.tstamp_ok = 0;
+        tcp_send_synack<P>(ctx, sk);
+    }
+}
+
+//! The ACK that completes a passive open: the child is ESTABLISHED and
+//! joins its listener's accept queue; the SYN-ACK's RTT is taken.
+template <class P, class Ctx>
+bool tcp_child_established(Ctx& ctx, sock& sk, const tcp_seg& s) {
+    tcp_sock& tp = tcp_of(sk);
+    if (!tp.inet_conn.icsk_retransmits && tp.retrans_stamp && !tp.srtt_us)
+        tcp_ack_update_rtt(ctx, tp, flag_syn_acked,
+                           static_cast<long>(tcp_clock_ms(ctx) - tp.retrans_stamp) * 1000, nullptr);
+    tp.retrans_stamp = 0;
+    tp.inet_conn.icsk_retransmits = 0;
+    tp.packets_out = 0;
+    tcp_clear_xmit_timer(tp);
+    tp.snd_una = s.ack_seq;
+    tp.snd_wnd = static_cast<std::uint32_t>(s.window) << tp.rx_opt.snd_wscale;
+    tp.snd_wl1 = s.seq;
+    if (tp.rx_opt.tstamp_ok)
+        tp.advmss = static_cast<std::uint16_t>(tp.advmss - tcpolen_tstamp_aligned);
+    if (tp.snd_wnd > tp.max_window) {
+        tp.max_window = tp.snd_wnd;
+        tcp_sync_mss(tp, tp.inet_conn.icsk_pmtu_cookie, ipv4_net(ctx).sysctl);
+    }
+    tcp_initialize_rcv_mss(tp);
+    tcp_set_state<P>(ctx, sk, tcp_established);
+    tcp_init_transfer_dev(ctx, sk);
+    ++ipv4_net(ctx).mib.tcp.passive_opens;
+    sock* l = tp.parent;
+    if (!l) {
+        // A simultaneous open: the socket's own.
+        if (!sock_flag(sk, sock_dead))
+            ctx.sk_state_change(sk);
+        return true;
+    }
+    if (l->sk_state() != tcp_listen) {
+        tp.parent = nullptr;
+        tcp_send_active_reset_dev<P>(ctx, sk);
+        sock_orphan(sk);
+        tcp_done<P>(ctx, sk);
+        return false;
+    }
+    request_sock_queue& q = tcp_of(*l).inet_conn.icsk_accept_queue;
+    if (auto* t = static_cast<tcp_sock*>(q.rskq_accept_tail))
+        t->accept_next = &tp;
+    else
+        q.rskq_accept_head = &tp;
+    q.rskq_accept_tail = &tp;
+    ++l->sk_ack_backlog;
+    if (sock_flag(*l, sock_keepopen))
+        tcp_reset_keepalive_timer(ctx, sk);
+    if (sk.sk_shutdown & send_shutdown)
+        tcp_shutdown<P>(ctx, sk, send_shutdown);
+    ctx.sk_data_ready(*l);
+    return true;
+}
+
+//! tcp_validate_incoming: PAWS, the sequence check, RST and SYN (RFC 5961
+//! 3.2 and 4.2). False when the segment ends here.
+template <class P, class Ctx>
+bool tcp_validate_incoming(Ctx& ctx, sock& sk, const tcp_seg& s) {
+    tcp_sock& tp = tcp_of(sk);
+    const bool rst = s.flags & tcphdr_rst;
+    if (tp.rx_opt.tstamp_ok && s.opt.saw_tstamp && !tcp_paws_check(ctx, tp.rx_opt, s, 1) && !rst) {
+        if (s.flags & tcphdr_syn) {
+            tcp_send_challenge_ack<P>(ctx, sk, s);
+            return false;
+        }
+        if (!tcp_oow_rate_limited(ctx, tp, s))
+            tcp_send_dupack<P>(ctx, sk, s);
+        return false;
+    }
+    const bool reset_check = s.seq == tp.rcv_nxt - 1 &&
+                             ((1u << sk.sk_state()) & ((1u << tcp_close_wait) |
+                                                       (1u << tcp_last_ack) | (1u << tcp_closing)));
+    if (!tcp_sequence_ok(sk, tp, s)) {
+        if (!rst) {
+            if (s.flags & tcphdr_syn) {
+                tcp_send_challenge_ack<P>(ctx, sk, s);
+                return false;
+            }
+            if (!tcp_oow_rate_limited(ctx, tp, s))
+                tcp_send_dupack<P>(ctx, sk, s);
+        } else if (reset_check) {
+            tcp_reset<P>(ctx, sk);
+            ++ipv4_net(ctx).mib.tcp.estab_resets;
+        }
+        return false;
+    }
+    if (rst) {
+        std::uint32_t max_sack = tp.rcv_nxt;
+        for (std::size_t i = 0; i < tp.rx_opt.num_sacks; ++i)
+            if (after(tp.rx_opt.selective_acks[i].end_seq, max_sack))
+                max_sack = tp.rx_opt.selective_acks[i].end_seq;
+        if (s.seq == tp.rcv_nxt || reset_check || (tp.rx_opt.num_sacks && s.seq == max_sack)) {
+            if ((1u << sk.sk_state()) & ((1u << tcp_established) | (1u << tcp_close_wait)))
+                ++ipv4_net(ctx).mib.tcp.estab_resets;
+            tcp_reset<P>(ctx, sk);
+        } else {
+            tcp_send_challenge_ack<P>(ctx, sk, s);
+        }
+        return false;
+    }
+    if (s.flags & tcphdr_syn) {
+        if (sk.sk_state() == tcp_syn_recv && (s.flags & tcphdr_ack) && s.seq + 1 == s.end_seq &&
+            s.seq + 1 == tp.rcv_nxt && s.ack_seq == tp.snd_nxt)
+            return true;
+        ++ipv4_net(ctx).mib.tcp.in_errs;
+        tcp_send_challenge_ack<P>(ctx, sk, s);
+        return false;
+    }
+    return true;
+}
+
+//! tcp_rcv_state_process step 5's end: the ACK of our FIN moves the state.
+//! False when the socket is gone (TIME_WAIT, done).
+template <class P, class Ctx>
+bool tcp_fin_acked_dev(Ctx& ctx, sock& sk, const tcp_seg& s) {
+    tcp_sock& tp = tcp_of(sk);
+    if (tp.snd_una != tp.write_seq || !tcp_fin_in_seq(sk) || tp.fin_queued)
+        return true;
+    switch (sk.sk_state()) {
+    case tcp_fin_wait1: {
+        tcp_set_state<P>(ctx, sk, tcp_fin_wait2);
+        sk.sk_shutdown |= send_shutdown;
+        if (!sock_flag(sk, sock_dead)) {
+            ctx.sk_state_change(sk);
+            return true;
+        }
+        if (tp.linger2 < 0) {
+            tcp_done<P>(ctx, sk);
+            return false;
+        }
+        if (s.end_seq != s.seq &&
+            after(s.end_seq - ((s.flags & tcphdr_fin) ? 1u : 0u), tp.rcv_nxt)) {
+            tcp_done<P>(ctx, sk); // data after close(): TCPAbortOnData
+            return false;
+        }
+        const unsigned long tmo =
+            tp.linger2 ? static_cast<unsigned long>(tp.linger2)
+                       : static_cast<unsigned long>(ipv4_net(ctx).sysctl.tcp_fin_timeout) * hz;
+        if (tmo > tcp_timewait_len || (s.flags & tcphdr_fin)) {
+            tp.timer_at = ctx.jiffies() + (tmo > tcp_timewait_len ? tmo - tcp_timewait_len : tmo);
+            return true;
+        }
+        tcp_enter_time_wait<P>(ctx, sk, tcp_fin_wait2, tmo);
+        return false;
+    }
+    case tcp_closing:
+        tcp_enter_time_wait<P>(ctx, sk, tcp_time_wait, tcp_timewait_len);
+        return false;
+    case tcp_last_ack:
+        tcp_done<P>(ctx, sk);
+        return false;
+    default:
+        return true;
+    }
+}
+
+//! tcp_rcv_state_process for a synchronized connection (and a child in
+//! SYN_RECV): validation, the ACK, the state changes, the data, then what
+//! can be sent and the ACK decision. \p skb holds the segment's data (its
+//! headers pulled); it is taken.
+template <class P, class Ctx>
+void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::uint32_t hdrlen) {
+    tcp_sock& tp = tcp_of(sk);
+    ++tp.segs_in;
+    if (s.len)
+        ++tp.data_segs_in;
+    if (!(s.flags & tcphdr_ack) && !(s.flags & tcphdr_rst) && !(s.flags & tcphdr_syn)) {
+        kfree_skb(ctx, skb); // no ACK: discarded
+        return;
+    }
+    if (!tcp_validate_incoming<P>(ctx, sk, s)) {
+        kfree_skb(ctx, skb);
+        return;
+    }
+    if (!(s.flags & tcphdr_ack)) {
+        kfree_skb(ctx, skb);
+        return;
+    }
+    if (sk.sk_state() == tcp_syn_recv) {
+        if (before(s.ack_seq, tp.snd_una) || after(s.ack_seq, tp.snd_nxt) ||
+            s.ack_seq == tp.snd_una) {
+            tcp_v4_send_reset(ctx, tcp_tuple_of(sk), s.seq, s.ack_seq, s.flags, s.len);
+            kfree_skb(ctx, skb);
+            return;
+        }
+        if (!tcp_child_established<P>(ctx, sk, s)) {
+            kfree_skb(ctx, skb);
+            return;
+        }
+    }
+    const int acked = tcp_ack<P>(ctx, sk, s);
+    if (acked < 0) {
+        // An ACK of data never sent: answered, dropped.
+        tcp_send_ack_now<P>(ctx, sk);
+        kfree_skb(ctx, skb);
+        return;
+    }
+    if (acked == 0 && before(s.ack_seq, tp.snd_una - tp.max_window)) {
+        tcp_send_challenge_ack<P>(ctx, sk, s);
+        kfree_skb(ctx, skb);
+        return;
+    }
+    // tcp_replace_ts_recent
+    if (tp.rx_opt.tstamp_ok && s.opt.saw_tstamp && !after(s.seq, tp.rcv_wup) &&
+        tcp_paws_check(ctx, tp.rx_opt, s, 0))
+        tcp_store_ts_recent(ctx, tp, s);
+    if (!tcp_fin_acked_dev<P>(ctx, sk, s)) {
+        kfree_skb(ctx, skb);
+        return;
+    }
+    // Step 7: the text.
+    const std::uint8_t st = sk.sk_state();
+    const bool has_data = s.end_seq != s.seq;
+    if ((st == tcp_close_wait || st == tcp_closing || st == tcp_last_ack) &&
+        !before(s.seq, tp.rcv_nxt)) {
+        kfree_skb(ctx, skb);
+    } else if ((st == tcp_fin_wait1 || st == tcp_fin_wait2 || st == tcp_close_wait ||
+                st == tcp_closing || st == tcp_last_ack) &&
+               (sk.sk_shutdown & rcv_shutdown) && has_data &&
+               after(s.end_seq - ((s.flags & tcphdr_fin) ? 1u : 0u), tp.rcv_nxt)) {
+        // Data for a side that will never read it: RST (RFC 1122).
+        kfree_skb(ctx, skb);
+        tcp_send_active_reset_dev<P>(ctx, sk);
+        tcp_reset<P>(ctx, sk);
+        return;
+    } else {
+        tcp_data_queue<P>(ctx, sk, skb, hdrlen);
+    }
+    if (sk.sk_state() != tcp_close) {
+        tcp_push_dev<P>(ctx, sk, tp.nonagle);
+        if (!sock_flag(sk, sock_dead) && sk_stream_is_writeable(ctx, sk))
+            ctx.sk_write_space(sk);
+        tcp_ack_snd_check<P>(ctx, sk);
+    }
+}
+
+//! tcp_v4_connect: the route, the implicit bind, SYN_SENT, the SYN: over
+//! lo ksock's model (the answer the SYN gets waits in rx_deferred for
+//! release_sock), through a device real segments (tcp_v4_connect_dev).
+template <class P, class Ctx>
+int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
+    sockaddr_in usin;
+    if (const int err = sockaddr_in_from(uaddr, addr_len, usin))
+        return err;
+    if (usin.sin_family != af_inet)
+        return -eafnosupport;
+    inet_sock& inet = *inet_sk(&sk);
+    // ip_route_connect, from the socket's source address (0 for one bound
+    // to ANY or to a broadcast address): 0.0.0.0 means that source or this
+    // host; a route that is not unicast ends here ("if (rt->rt_flags &
+    // (RTCF_MULTICAST | RTCF_BROADCAST)) return -ENETUNREACH"). A local
+    // destination takes ksock's loopback model, a route out of a device
+    // real segments (tcp_connect_dev).
+    rtable rt{};
+    if (const int err = ip_route_output(ctx, usin.sin_addr.s_addr, inet.inet_saddr, rt)) {
+        if (err == -enetunreach)
+            ++ipv4_net(ctx).mib.ip.out_no_routes;
+        return err;
+    }
+    if (rt.broadcast || rt.multicast || (rt.type != rtn_local && rt.type != rtn_unicast))
+        return -enetunreach;
+    const std::uint32_t daddr = rt.daddr;
+    // inet_bhash2_update_saddr: a socket without a source address takes the
+    // route's as both its source and its bound address.
+    if (!inet.inet_saddr)
+        inet.inet_saddr = inet.inet_rcv_saddr() = rt.saddr;
+    inet.inet_dport() = usin.sin_port;
+    inet.inet_daddr() = daddr;
+    auto fail = [&](int err) {
+        tcp_set_state<P>(ctx, sk, tcp_close);
+        // inet_bhash2_reset_saddr: an address the user did not bind goes.
+        if (!(sk.sk_userlocks & sock_bind_lock))
+            inet.inet_saddr = inet.inet_rcv_saddr() = 0;
+        inet.inet_dport() = 0;
+        inet.inet_daddr() = 0;
+        return err;
+    };
+    tcp_set_state<P>(ctx, sk, tcp_syn_sent);
+    // inet_hash_connect: an ephemeral port (even first), or the bound one
+    // if its 4-tuple is free.
+    if (!inet.inet_num()) {
+        const std::uint16_t port = inet_hash_connect_port<P>(ctx);
+        if (!port)
+            return fail(-eaddrnotavail);
+        inet.inet_num() = port;
+        inet.inet_sport = ksock::cpu_to_be16(port);
+    } else {
+        sock* other = inet_lookup_established<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr,
+                                                 usin.sin_port);
+        if ((other && other != &sk) ||
+            inet_lookup_tw<P>(ctx, inet.inet_rcv_saddr(), inet.inet_num(), daddr, usin.sin_port))
+            return fail(-eaddrnotavail);
+    }
+    tcp_sock& tp = tcp_of(sk);
+    if (rt.type != rtn_local) {
+        tcp_v4_connect_dev<P>(ctx, sk, rt.mtu);
+        return 0;
+    }
+    tcp_connect_init(tp, ipv4_net(ctx).sysctl, ctx.net().sysctl.rmem_max);
+    // tcp_connect: the SYN, which takes a sequence number of its own.
+    tp.syn_retries = 0;
+    tp.timer_at = ctx.jiffies() + tp.inet_conn.icsk_rto;
+    ++tp.segs_out;
+    tp.snd_nxt = ++tp.write_seq;
+    tp.rx_deferred = tcp_v4_rcv_syn<P>(ctx, sk);
+    return 0;
+}
+
+} // namespace ksock::inet

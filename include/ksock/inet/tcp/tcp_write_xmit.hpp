@@ -1,0 +1,444 @@
+// ksock/inet/tcp/tcp_write_xmit.hpp: a connection's segments going out
+// (net/ipv4/tcp_output.c, tcp_timer.c): tcp_write_xmit under the
+// congestion window, the peer's window and Nagle; retransmission of a
+// segment and of the lost ones; the SYN (tcp_connect), the SYN-ACK, the
+// FIN; the delayed ACK; the window update after a read (tcp_cleanup_rbuf);
+// and the timers that send (retransmission, zero-window probe, delayed
+// ACK, keepalive).
+//
+// The write queue holds one skb per segment (tcp_skb_cb.hpp): unsent ones
+// after the sent ones, which stay until acknowledged. A FIN rides on the
+// last segment when that one has not left yet, else it goes alone (then
+// tp->fin_alone marks it in flight: it has no skb of its own).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include <ksock/inet/tcp/tcp_cong.hpp>
+#include <ksock/inet/tcp/tcp_stream_memory.hpp>
+#include <ksock/inet/tcp/tcp_transmit.hpp>
+
+namespace ksock::inet {
+
+// icsk_pending
+inline constexpr std::uint8_t icsk_time_retrans = 1;   //!< ICSK_TIME_RETRANS
+inline constexpr std::uint8_t icsk_time_probe0 = 3;    //!< ICSK_TIME_PROBE0
+inline constexpr std::uint8_t icsk_ack_timer = 2;      //!< ICSK_ACK_TIMER
+inline constexpr std::uint8_t icsk_ack_pushed2 = 8;    //!< ICSK_ACK_PUSHED2
+inline constexpr std::uint32_t tcp_max_quickacks = 16; //!< TCP_MAX_QUICKACKS
+inline constexpr std::uint32_t tcp_resource_probe_interval = hz / 2;
+
+//! tcp_packets_in_flight: sent, not acknowledged, not SACKed, not lost, or
+//! retransmitted.
+constexpr std::uint32_t tcp_packets_in_flight(const tcp_sock& tp) noexcept {
+    return tp.packets_out - (tp.sacked_out + tp.lost_out) + tp.retrans_out;
+}
+
+//! The FIN is part of the sequence space: the socket closed its sending
+//! side (the states after tcp_close_state sent or queued it).
+inline bool tcp_fin_in_seq(const sock& sk) noexcept {
+    return (1u << sk.sk_state()) &
+           ((1u << tcp_fin_wait1) | (1u << tcp_fin_wait2) | (1u << tcp_closing) |
+            (1u << tcp_last_ack) | (1u << tcp_time_wait));
+}
+
+//! inet_csk_reset_xmit_timer: the retransmission timer (one timer, its
+//! kind in icsk_pending) fires \p when jiffies from now.
+template <class Ctx>
+void tcp_reset_xmit_timer(Ctx& ctx, tcp_sock& tp, std::uint8_t what, unsigned long when) noexcept {
+    inet_connection_sock& icsk = tp.inet_conn;
+    if (when > icsk.icsk_rto_max)
+        when = icsk.icsk_rto_max;
+    icsk.icsk_pending = what;
+    icsk.icsk_timeout = ctx.jiffies() + when;
+    icsk.icsk_retransmit_timer.expires = icsk.icsk_timeout;
+    icsk.icsk_retransmit_timer.pending = 1;
+}
+inline void tcp_clear_xmit_timer(tcp_sock& tp) noexcept {
+    tp.inet_conn.icsk_pending = 0;
+    tp.inet_conn.icsk_retransmit_timer.pending = 0;
+}
+
+//! tcp_clamp_rto_to_user_timeout: with TCP_USER_TIMEOUT, the next
+//! retransmission never waits past it.
+template <class Ctx>
+unsigned long tcp_clamp_rto_to_user_timeout(Ctx& ctx, const tcp_sock& tp) noexcept {
+    const unsigned long rto = tp.inet_conn.icsk_rto;
+    const std::uint32_t ut = tp.inet_conn.icsk_user_timeout;
+    if (!ut || !tp.retrans_stamp)
+        return rto;
+    const std::uint32_t elapsed = tcp_clock_ms(ctx) - tp.retrans_stamp;
+    if (elapsed >= ut)
+        return 1;
+    const unsigned long left = msecs_to_jiffies(ut - elapsed);
+    return left < rto ? (left ? left : 1) : rto;
+}
+
+//! tcp_rearm_rto: the retransmission timer runs while segments are out.
+template <class Ctx>
+void tcp_rearm_rto(Ctx& ctx, tcp_sock& tp) noexcept {
+    if (!tp.packets_out) {
+        tcp_clear_xmit_timer(tp);
+        return;
+    }
+    tcp_reset_xmit_timer(ctx, tp, icsk_time_retrans, tcp_clamp_rto_to_user_timeout(ctx, tp));
+}
+
+//! tcp_send_delayed_ack: the ACK waits up to ato (no more than the RTT
+//! when known, TCP_DELACK_MAX in pingpong mode or after a pushed segment,
+//! else HZ/2, and never more than icsk_delack_max); a timer already due
+//! within a quarter of that sends it now.
+template <class P, class Ctx>
+void tcp_send_delayed_ack(Ctx& ctx, sock& sk) {
+    tcp_sock& tp = tcp_of(sk);
+    inet_connection_sock& icsk = tp.inet_conn;
+    unsigned long ato = icsk.icsk_ack.ato;
+    if (ato > tcp_delack_min) {
+        unsigned long max_ato = hz / 2;
+        if (icsk.icsk_ack.pingpong >= tcp_pingpong_thresh ||
+            (icsk.icsk_ack.pending & icsk_ack_pushed))
+            max_ato = tcp_delack_max;
+        if (tp.srtt_us) {
+            unsigned long rtt =
+                static_cast<unsigned long>(units_to_jiffies<1000000>(tp.srtt_us >> 3));
+            if (rtt < tcp_delack_min)
+                rtt = tcp_delack_min;
+            if (rtt < max_ato)
+                max_ato = rtt;
+        }
+        if (ato > max_ato)
+            ato = max_ato;
+    }
+    if (ato > icsk.icsk_delack_max)
+        ato = icsk.icsk_delack_max;
+    unsigned long timeout = ctx.jiffies() + ato;
+    timer_list& t = icsk.icsk_delack_timer;
+    if (icsk.icsk_ack.pending & icsk_ack_timer) {
+        if (static_cast<long>(t.expires - (ctx.jiffies() + (ato >> 2))) <= 0) {
+            tcp_send_ack_now<P>(ctx, sk);
+            return;
+        }
+        if (static_cast<long>(timeout - t.expires) >= 0)
+            timeout = t.expires;
+    }
+    icsk.icsk_ack.pending |= icsk_ack_sched | icsk_ack_timer;
+    t.expires = timeout;
+    t.pending = 1;
+}
+
+//! How many bytes tcp_sendmsg may add to \p tail, the last skb of the write
+//! queue: on lo what its chunk holds; on a device up to one segment
+//! (size_goal without TSO), and nothing once it has left.
+inline std::size_t tcp_skb_room(const tcp_sock& tp, const sk_buff* tail) noexcept {
+    if (!tail)
+        return 0;
+    if (!tp.segments)
+        return tail->cap - tail->len;
+    if (tcp_cb(*tail).sent)
+        return 0;
+    const std::uint32_t goal = tp.mss_cache && tp.mss_cache < tail->cap ? tp.mss_cache : tail->cap;
+    return tail->len < goal ? goal - tail->len : 0;
+}
+
+//! tcp_mark_push: the last segment of a send carries PSH.
+inline void tcp_mark_push(tcp_sock& tp, sk_buff* skb) noexcept {
+    if (!skb || !tp.segments)
+        return;
+    tcp_cb(*skb).tcp_flags |= tcphdr_psh;
+    tp.pushed_seq = tp.write_seq;
+}
+
+//! The number of bytes of data of the write queue (the FIN excluded).
+inline std::uint32_t tcp_data_end(const sock& sk) noexcept {
+    const tcp_sock& tp = *tcp_sk(&sk);
+    return tp.write_seq - (tcp_fin_in_seq(sk) ? 1u : 0u);
+}
+
+//! tcp_event_new_data_sent: \p skb left for the first time.
+template <class Ctx>
+void tcp_event_new_data_sent(Ctx& ctx, tcp_sock& tp, std::uint32_t end_seq) noexcept {
+    const std::uint32_t prior = tp.packets_out;
+    if (after(end_seq, tp.snd_nxt))
+        tp.snd_nxt = end_seq;
+    ++tp.packets_out;
+    if (!prior || tp.inet_conn.icsk_pending != icsk_time_retrans)
+        tcp_rearm_rto(ctx, tp);
+}
+
+//! tcp_event_data_sent: a restart after idle (no segment out for an RTO)
+//! begins from the initial window again (tcp_cwnd_restart); then the
+//! pingpong count (a reply within ato of the last data received).
+template <class Ctx>
+void tcp_event_data_sent_dev(Ctx& ctx, tcp_sock& tp) noexcept {
+    const std::uint32_t now = tcp_clock_ms(ctx);
+    if (!tp.packets_out) {
+        tcp_ca_tx_start(tp, now);
+        const auto delta = static_cast<std::int32_t>(now - tp.lsndtime);
+        const auto rto = static_cast<std::int32_t>(tp.inet_conn.icsk_rto);
+        if (ipv4_net(ctx).sysctl.tcp_slow_start_after_idle && tp.lsndtime && delta > rto) {
+            // tcp_cwnd_restart
+            const std::uint32_t ss = tp.snd_ssthresh;
+            const std::uint32_t cur = (tp.snd_cwnd >> 1) + (tp.snd_cwnd >> 2);
+            tp.snd_ssthresh = ss > cur ? ss : cur; // tcp_current_ssthresh
+            std::uint32_t cwnd = tp.snd_cwnd;
+            std::int32_t d = delta;
+            while ((d -= rto) > 0 && cwnd > tcp_init_cwnd)
+                cwnd >>= 1;
+            tp.snd_cwnd = cwnd > tcp_init_cwnd ? cwnd : tcp_init_cwnd;
+            tp.snd_cwnd_stamp = now;
+            tp.snd_cwnd_used = 0;
+        }
+    }
+    tp.lsndtime = now;
+    auto& ack = tp.inet_conn.icsk_ack;
+    if (now - ack.lrcvtime < ack.ato && ack.pingpong < 255)
+        ++ack.pingpong;
+}
+
+//! tcp_trim_head for a sent segment partly acknowledged: its first bytes
+//! go (tcp_retransmit_skb trims before sending again).
+inline void tcp_trim_sent_head(sk_buff* skb, std::uint32_t n) noexcept {
+    std::memmove(skb->head, skb->head + n, skb->len - n);
+    skb->len -= n;
+    skb->msg_len = skb->len;
+    tcp_cb(*skb).seq += n;
+}
+
+//! The flags of a segment of the write queue: its own (PSH), the FIN
+//! when it is the last data and the FIN follows.
+inline std::uint8_t tcp_seg_flags(const sock& sk, const sk_buff* skb) noexcept {
+    std::uint8_t f = tcphdr_ack | tcp_cb(*skb).tcp_flags;
+    if (tcp_fin_in_seq(sk) && tcp_cb(*skb).end_seq == tcp_data_end(sk) &&
+        skb_peek_next(skb, sk.sk_write_queue) == nullptr)
+        f |= tcphdr_fin;
+    return f;
+}
+
+//! tcp_retransmit_skb: \p skb again (trimmed of what was acknowledged),
+//! counted as a retransmission; retrans_stamp remembers when the episode's
+//! first one had been sent.
+template <class P, class Ctx>
+int tcp_retransmit_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
+    tcp_sock& tp = tcp_of(sk);
+    tcp_skb_cb& cb = tcp_cb(*skb);
+    if (before(cb.seq, tp.snd_una))
+        tcp_trim_sent_head(skb, tp.snd_una - cb.seq);
+    const std::uint8_t flags = tcp_seg_flags(sk, skb);
+    if (!tp.retrans_stamp)
+        tp.retrans_stamp = cb.when;
+    const int err = tcp_transmit<P>(ctx, sk, cb.seq, skb->len, flags);
+    if (err == -enobufs)
+        return err;
+    cb.when = tcp_clock_ms(ctx);
+    if (!(cb.sacked & tcpcb_sacked_retrans)) {
+        cb.sacked |= tcpcb_sacked_retrans;
+        ++tp.retrans_out;
+    }
+    cb.sacked |= tcpcb_ever_retrans;
+    ++tp.total_retrans;
+    tp.bytes_retrans += skb->len;
+    ++ipv4_net(ctx).mib.tcp.retrans_segs;
+    tp.lsndtime = tcp_clock_ms(ctx);
+    return 0;
+}
+
+//! Retransmit the lone FIN (no skb carries it).
+template <class P, class Ctx>
+void tcp_retransmit_fin(Ctx& ctx, sock& sk) {
+    tcp_sock& tp = tcp_of(sk);
+    if (!tp.retrans_stamp)
+        tp.retrans_stamp = tcp_clock_ms(ctx);
+    tcp_transmit<P>(ctx, sk, tp.write_seq - 1, 0, tcphdr_fin | tcphdr_ack);
+    ++tp.total_retrans;
+    ++ipv4_net(ctx).mib.tcp.retrans_segs;
+}
+
+//! tcp_xmit_retransmit_queue: the segments marked lost and not yet sent
+//! again, as far as the congestion window allows. Returns how many went.
+template <class P, class Ctx>
+std::uint32_t tcp_xmit_retransmit_queue(Ctx& ctx, sock& sk) {
+    tcp_sock& tp = tcp_of(sk);
+    std::uint32_t n = 0;
+    for (sk_buff* skb = skb_peek(sk.sk_write_queue); skb;
+         skb = skb_peek_next(skb, sk.sk_write_queue)) {
+        tcp_skb_cb& cb = tcp_cb(*skb);
+        if (!cb.sent)
+            break;
+        if (!(cb.sacked & tcpcb_lost) || (cb.sacked & (tcpcb_sacked_retrans | tcpcb_sacked_acked)))
+            continue;
+        if (tcp_packets_in_flight(tp) >= tp.snd_cwnd)
+            break;
+        if (tcp_retransmit_skb<P>(ctx, sk, skb))
+            break;
+        if (tp.inet_conn.icsk_ca_state == tcp_ca_recovery)
+            ++tp.prr_out;
+        ++n;
+        if (skb == skb_peek(sk.sk_write_queue))
+            tcp_rearm_rto(ctx, tp);
+    }
+    return n;
+}
+
+//! tcp_cwnd_validate: how much of the window this round used.
+template <class Ctx>
+void tcp_cwnd_validate(Ctx& ctx, tcp_sock& tp, bool is_cwnd_limited) noexcept {
+    if (!before(tp.snd_una, tp.cwnd_usage_seq) || is_cwnd_limited ||
+        (!tp.is_cwnd_limited && tp.packets_out > tp.max_packets_out)) {
+        tp.is_cwnd_limited = is_cwnd_limited;
+        tp.max_packets_out = tp.packets_out;
+        tp.cwnd_usage_seq = tp.snd_nxt;
+    }
+    if (tcp_is_cwnd_limited(tp)) {
+        tp.snd_cwnd_used = 0;
+        tp.snd_cwnd_stamp = tcp_clock_ms(ctx);
+    } else if (tp.packets_out > tp.snd_cwnd_used) {
+        tp.snd_cwnd_used = tp.packets_out;
+    }
+}
+
+//! tcp_nagle_test for the last segment of the queue under \p nonagle:
+//! a full segment, a push, urgent data or the FIN may go; a partial one
+//! waits while corked, or (Nagle) while a small segment is unacknowledged
+//! (tcp_minshall_check).
+inline bool tcp_nagle_test(const tcp_sock& tp, const sk_buff* skb, std::uint32_t mss,
+                           std::uint8_t nonagle, bool fin) noexcept {
+    if (nonagle & tcp_nagle_push)
+        return true;
+    if (tcp_urg_mode(tp) || fin)
+        return true;
+    const bool partial = skb->len < mss;
+    const bool minshall = after(tp.snd_sml, tp.snd_una) && !after(tp.snd_sml, tp.snd_nxt);
+    return !(partial && ((nonagle & tcp_nagle_cork) || (!nonagle && tp.packets_out && minshall)));
+}
+
+//! tcp_write_xmit: the unsent segments, in order, while the congestion
+//! window (tcp_cwnd_test), the peer's window (tcp_snd_wnd_test) and Nagle
+//! allow; then the lone FIN. Returns true when nothing was sent although
+//! something waits (the caller arms the zero-window probe).
+template <class P, class Ctx>
+bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle) {
+    tcp_sock& tp = tcp_of(sk);
+    const std::uint32_t mss = tp.mss_cache;
+    bool cwnd_limited = false;
+    std::uint32_t sent = 0;
+    bool blocked = false;
+    for (sk_buff* skb = skb_peek(sk.sk_write_queue); skb;
+         skb = skb_peek_next(skb, sk.sk_write_queue)) {
+        tcp_skb_cb& cb = tcp_cb(*skb);
+        if (cb.sent)
+            continue;
+        if (tcp_packets_in_flight(tp) >= tp.snd_cwnd) {
+            cwnd_limited = true;
+            blocked = true;
+            break;
+        }
+        std::uint32_t end = cb.end_seq;
+        if (skb->len > mss)
+            end = cb.seq + mss;
+        if (after(end, tp.snd_una + tp.snd_wnd)) {
+            tp.rwnd_limited = 1;
+            blocked = true;
+            break;
+        }
+        const std::uint8_t flags = tcp_seg_flags(sk, skb);
+        const bool last = skb_peek_next(skb, sk.sk_write_queue) == nullptr;
+        if (!tcp_nagle_test(tp, skb, mss, last ? nonagle : tcp_nagle_push, flags & tcphdr_fin)) {
+            blocked = true;
+            break;
+        }
+        if (!sent && !tp.packets_out)
+            tcp_event_data_sent_dev(ctx, tp);
+        if (tcp_transmit<P>(ctx, sk, cb.seq, skb->len, flags) == -enobufs)
+            break;
+        cb.sent = 1;
+        cb.when = tcp_clock_ms(ctx);
+        tp.bytes_sent += skb->len;
+        if (skb->len < mss)
+            tp.snd_sml = cb.end_seq; // tcp_minshall_update
+        std::uint32_t e = cb.end_seq;
+        if (flags & tcphdr_fin) {
+            ++e;
+            tp.fin_queued = 0;
+        }
+        tcp_event_new_data_sent(ctx, tp, e);
+        tp.lsndtime = tcp_clock_ms(ctx);
+        ++sent;
+    }
+    // The FIN alone: all data has left and it has not.
+    if (tp.fin_queued && tcp_fin_in_seq(sk) && tp.snd_nxt == tp.write_seq - 1 && !blocked) {
+        if (tcp_packets_in_flight(tp) < tp.snd_cwnd || !tp.packets_out) {
+            tcp_transmit<P>(ctx, sk, tp.write_seq - 1, 0, tcphdr_fin | tcphdr_ack);
+            tp.fin_queued = 0;
+            tp.fin_alone = 1;
+            tcp_event_new_data_sent(ctx, tp, tp.write_seq);
+            tp.lsndtime = tcp_clock_ms(ctx);
+            ++sent;
+        } else {
+            cwnd_limited = true;
+        }
+    }
+    if (sent || cwnd_limited) {
+        cwnd_limited |= tcp_packets_in_flight(tp) >= tp.snd_cwnd;
+        tcp_cwnd_validate(ctx, tp, cwnd_limited);
+    }
+    return !sent && blocked && !tp.packets_out;
+}
+
+//! tcp_check_probe_timer: data waits but nothing is in flight to bring an
+//! ACK (a zero window): the probe timer, at the RTO no lower than rto_min.
+template <class Ctx>
+void tcp_check_probe_timer(Ctx& ctx, tcp_sock& tp) noexcept {
+    if (!tp.packets_out && !tp.inet_conn.icsk_pending) {
+        unsigned long when = tp.inet_conn.icsk_rto;
+        if (when < tp.inet_conn.icsk_rto_min)
+            when = tp.inet_conn.icsk_rto_min;
+        tcp_reset_xmit_timer(ctx, tp, icsk_time_probe0, when << tp.inet_conn.icsk_backoff);
+    }
+}
+
+//! __tcp_push_pending_frames for a connection on a device.
+template <class P, class Ctx>
+void tcp_push_dev(Ctx& ctx, sock& sk, std::uint8_t nonagle) {
+    const std::uint8_t st = sk.sk_state();
+    if (!((1u << st) & ((1u << tcp_established) | (1u << tcp_close_wait) | (1u << tcp_fin_wait1) |
+                        (1u << tcp_last_ack) | (1u << tcp_closing))))
+        return;
+    tcp_sock& tp = tcp_of(sk);
+    if (tcp_write_xmit<P>(ctx, sk, nonagle) && tp.snd_wnd == 0)
+        tcp_check_probe_timer(ctx, tp);
+}
+
+//! tcp_cleanup_rbuf's window update, after a read: an ACK goes when the
+//! window this side may now offer is at least twice what the last one still
+//! promises (and at least one segment more), or when an ACK was owed and
+//! the reader emptied the queue (a pushed segment waits no longer).
+template <class P, class Ctx>
+void tcp_cleanup_rbuf_dev(Ctx& ctx, sock& sk, std::size_t copied) {
+    tcp_sock& tp = tcp_of(sk);
+    if (sk.sk_state() == tcp_close || sk.sk_state() == tcp_syn_sent)
+        return;
+    auto& ack = tp.inet_conn.icsk_ack;
+    bool time_to_ack = false;
+    if (ack.pending & icsk_ack_sched) {
+        // Once-per-two-segments ACK not sent yet, or the read emptied the
+        // buffer of a small pushed segment on a one-way connection.
+        const bool pushed = (ack.pending & icsk_ack_pushed2) ||
+                            ((ack.pending & icsk_ack_pushed) && ack.pingpong < tcp_pingpong_thresh);
+        if (tp.rcv_nxt - tp.rcv_wup > ack.rcv_mss ||
+            (copied > 0 && pushed && sk.sk_rmem_alloc == 0))
+            time_to_ack = true;
+    }
+    if (copied > 0 && !time_to_ack && !(sk.sk_shutdown & rcv_shutdown)) {
+        const std::uint32_t rcv_window_now = tcp_receive_window(tp);
+        if (2 * rcv_window_now <= tp.window_clamp) {
+            const std::uint32_t new_window = tcp_select_window_space(tp);
+            if (new_window && new_window >= 2 * rcv_window_now)
+                time_to_ack = true;
+        }
+    }
+    if (time_to_ack)
+        tcp_send_ack_now<P>(ctx, sk);
+}
+
+} // namespace ksock::inet
