@@ -97,9 +97,7 @@ std::string set_ipv4(S& s, const std::string& name, const std::string& key, cons
     KSOCK_PKT_SYSCTL(tcp_abort_on_overflow, "0")
     KSOCK_PKT_SYSCTL(tcp_adv_win_scale, "1")
     KSOCK_PKT_SYSCTL(tcp_app_win, "31")
-    // Not Linux's default: ksock's TCP never holds a small write back while
-    // an earlier one is in the device (and its device never holds one).
-    KSOCK_PKT_SYSCTL(tcp_autocorking, "0")
+    KSOCK_PKT_SYSCTL(tcp_autocorking, "1")
     KSOCK_PKT_SYSCTL(tcp_backlog_ack_defer, "1")
     KSOCK_PKT_SYSCTL(tcp_base_mss, "1024")
     KSOCK_PKT_SYSCTL(tcp_challenge_ack_limit, "2147483647")
@@ -108,9 +106,7 @@ std::string set_ipv4(S& s, const std::string& name, const std::string& key, cons
     KSOCK_PKT_SYSCTL(tcp_comp_sack_slack_ns, "100000")
     KSOCK_PKT_SYSCTL(tcp_dsack, "1")
     KSOCK_PKT_SYSCTL(tcp_early_retrans, "3")
-    // Not Linux's default (2, ECN when the peer asks): ksock's TCP never
-    // negotiates ECN (nothing sets tp->ecn_flags).
-    KSOCK_PKT_SYSCTL(tcp_ecn, "0")
+    KSOCK_PKT_SYSCTL(tcp_ecn, "2")
     KSOCK_PKT_SYSCTL(tcp_ecn_fallback, "1")
     KSOCK_PKT_SYSCTL(tcp_fack, "0")
     KSOCK_PKT_SYSCTL(tcp_fastopen, "1")

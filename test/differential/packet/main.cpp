@@ -364,9 +364,10 @@ int report_ksock(const std::vector<std::string>& names, const std::vector<run_re
     for (const auto& [why, n] : reasons)
         std::cout << "unrunnable: " << n << " script" << (n == 1 ? "" : "s") << ": " << why << "\n";
     std::cout << "ksock: " << passed << " passed, " << failed << " failed, " << unrunnable
-              << " unrunnable; " << expect.size() << " listed as passing, "
-              << (bad ? std::to_string(bad) + " of them (or the list) not" : std::string("all"))
-              << " as expected\n";
+              << " unrunnable; " << expect.size() << " listed as passing"
+              << (bad ? ", " + std::to_string(bad) + " FAIL lines above"
+                      : std::string(", all pass"))
+              << "\n";
     return bad ? 1 : 0;
 }
 } // namespace
