@@ -1,7 +1,7 @@
 // test/differential/packet/ksock_backend.cpp: ksock's side of the packet
 // differential, in virtual time. A stack whose devices are lo and a TUN-like
 // test device (ksock_tun.hpp) at 192.0.2.1/24; its clock (1 ms jiffies) is
-// the script's clock, moved only by run_until.
+// the script's clock (offset by an uptime), moved only by run_until.
 //
 //  - run_until(t) steps the clock to the next timer or t, whichever comes
 //    first, and stops at the first packet the device transmits or call that
@@ -62,6 +62,8 @@ struct pkt_config : ksock::stack_config {
 };
 using pkt_stack = ksock::stack<pkt_config>;
 constexpr int tun_ifindex = 2;
+//! The stack's clock when the script starts (its time 0).
+constexpr unsigned long uptime_ms = 100000;
 static_assert(pkt_stack::ifindex_of<ksock_tun>() == tun_ifindex,
               "ksock_backend: the test device must be ifindex 2 (after lo)");
 
@@ -80,6 +82,10 @@ public:
 
     std::string open(const std::vector<std::pair<std::string, std::string>>& sysctls) override {
         s_->boot();
+        // The host has been up a while when a script starts, as Linux's
+        // clock always has: a TCP stamp of 0 means "none" to Linux and ksock
+        // alike (retrans_stamp), which a clock at 0 would hit.
+        s_->advance(uptime_ms);
         namespace ip = ksock::inet;
         if (int e =
                 ip::iproute::addr_add(*s_, tun_ifindex, ksock::cpu_to_be32(local_ip), prefix_len);
