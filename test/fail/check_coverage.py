@@ -160,6 +160,13 @@ PINS = [
     ("inet/udp/udp_input.hpp",
      "ksock::inet::udp_skb_cb: must fit skb->cb (48 bytes, 8-aligned)",
      "inet/udp/udplite.cpp", "sizeof(udp_skb_cb) <= sizeof(sk_buff::cb)"),
+    ("inet/tcp/tcp_hdr.hpp", "ksock::inet::tcphdr: must be 20 bytes, as on the wire",
+     "inet/tcp/tcp_hdr.cpp", "sizeof(tcphdr) == 20"),
+    ("inet/tcp/tcp_skb_cb.hpp",
+     "ksock::inet::tcp_skb_cb: must fit skb->cb (48 bytes, 8-aligned)",
+     "inet/tcp/tcp_hdr.cpp", "sizeof(tcp_skb_cb) <= sizeof(sk_buff::cb)"),
+    ("inet/tcp/tcp_cong.hpp", "ksock::inet::bictcp: must fit icsk_ca_priv",
+     "inet/tcp/tcp_hdr.cpp", "sizeof(bictcp) <= icsk_ca_priv_size"),
     # unix/: PF_UNIX's object layout.
     ("unix/unix_sock.hpp",
      "ksock::unix_domain::unix_sock must begin with sock: its member sk, at offset 0",

@@ -261,6 +261,9 @@ void case_handshakes_and_bulk(bool kernel_opens, std::size_t n, unsigned loss, i
                 "(rto %u us, cwnd %u), the kernel %u\n",
                 kernel_opens ? "the kernel" : "ksock", n, loss, xi.tcpi_total_retrans, xi.tcpi_rto,
                 xi.tcpi_snd_cwnd, k_info(p.k).tcpi_total_retrans);
+    const ksock::net_device_state* st = w->s.netdev(eth0);
+    std::printf("    ksock's device: rx_dropped %llu so far\n",
+                static_cast<unsigned long long>(st->stats.rx_dropped));
     close_in_order(p, order);
     if (kl >= 0)
         ::close(kl);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 
+#include <ksock/inet/tcp/tcp_recovery.hpp>
 #include <ksock/inet/tcp/tcp_write_xmit.hpp>
 
 namespace ksock::inet {
@@ -21,6 +22,7 @@ inline constexpr unsigned flag_data_acked = 0x04;
 inline constexpr unsigned flag_retrans_data_acked = 0x08;
 inline constexpr unsigned flag_syn_acked = 0x10;
 inline constexpr unsigned flag_data_sacked = 0x20;
+inline constexpr unsigned flag_dsacking_ack = 0x800;
 inline constexpr unsigned flag_snd_una_advanced = 0x400;
 inline constexpr unsigned flag_acked = flag_data_acked | flag_syn_acked;
 inline constexpr unsigned flag_not_dup = flag_data | flag_win_update | flag_acked;
@@ -66,9 +68,18 @@ unsigned tcp_ack_update_window_dev(Ctx& ctx, tcp_sock& tp, const tcp_seg& s) noe
 //! a block of \p s covers is SACKed (counted in sacked_out; a lost one is
 //! no longer lost, a retransmitted one no longer in flight). Blocks below
 //! the ACK (a D-SACK) mark nothing.
-inline unsigned tcp_sacktag(sock& sk, const tcp_seg& s) noexcept {
+template <class Ctx>
+unsigned tcp_sacktag(Ctx& ctx, sock& sk, const tcp_seg& s) noexcept {
     tcp_sock& tp = tcp_of(sk);
     unsigned flag = 0;
+    // tcp_check_dsack: a first block below the ACK, or inside the second.
+    if (s.opt.num_sacks) {
+        const tcp_sack_block& b0 = s.opt.sacks[0];
+        if (!after(b0.end_seq, s.ack_seq) ||
+            (s.opt.num_sacks > 1 && !before(b0.start_seq, s.opt.sacks[1].start_seq) &&
+             !after(b0.end_seq, s.opt.sacks[1].end_seq)))
+            flag |= flag_dsacking_ack;
+    }
     for (std::size_t b = 0; b < s.opt.num_sacks; ++b) {
         const tcp_sack_block& blk = s.opt.sacks[b];
         if (!after(blk.end_seq, s.ack_seq) || !before(blk.start_seq, blk.end_seq) ||
@@ -91,6 +102,7 @@ inline unsigned tcp_sacktag(sock& sk, const tcp_seg& s) noexcept {
                 cb.sacked &= static_cast<std::uint8_t>(~tcpcb_sacked_retrans);
                 --tp.retrans_out;
             }
+            tcp_rack_advance(ctx, tp, cb.sacked, cb.end_seq, cb.when);
             cb.sacked |= tcpcb_sacked_acked;
             ++tp.sacked_out;
             ++tp.delivered;
@@ -130,6 +142,7 @@ tcp_acked tcp_clean_rtx_queue(Ctx& ctx, sock& sk, std::uint32_t ack) {
             ++r.sacked;
         } else {
             ++tp.delivered;
+            tcp_rack_advance(ctx, tp, cb.sacked, cb.end_seq, cb.when);
         }
         if (cb.sacked & tcpcb_ever_retrans) {
             r.flag |= flag_retrans_data_acked;
@@ -302,14 +315,23 @@ void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup,
         if (tp.sacked_out + 1 < tp.packets_out)
             ++tp.sacked_out;
     }
+    // tcp_identify_packet_loss: NewReno's rule without SACK; with it RACK
+    // (net.ipv4.tcp_recovery), or the duplicate-ACK threshold without RACK.
+    const bool rack = ipv4_net(ctx).sysctl.tcp_recovery & tcp_rack_loss_detection;
     if (st == tcp_ca_recovery) {
         // NewReno: a partial ACK means the next hole is lost too.
         if (!sack && (flag & flag_snd_una_advanced))
             tcp_mark_head_lost(sk);
-        if (sack)
-            tcp_mark_sack_lost(sk);
+        if (sack) {
+            if (rack)
+                tcp_rack_mark_lost(ctx, sk);
+            else
+                tcp_mark_sack_lost(sk);
+        }
     } else if (st != tcp_ca_loss) {
-        if (sack)
+        if (sack && rack)
+            tcp_rack_mark_lost(ctx, sk);
+        else if (sack)
             tcp_mark_sack_lost(sk);
         else if (tp.sacked_out >= tp.reordering)
             tcp_mark_head_lost(sk);
@@ -357,7 +379,7 @@ int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
     tp.snd_una = ack;
     tp.rcv_tstamp = tcp_clock_ms(ctx);
     if (tp.rx_opt.sack_ok && s.opt.num_sacks)
-        flag |= tcp_sacktag(sk, s);
+        flag |= tcp_sacktag(ctx, sk, s);
     if (!prior_packets) {
         // Nothing was in flight: a zero-window probe's answer, a window update.
         if (tp.inet_conn.icsk_pending == icsk_time_probe0 && tp.snd_wnd) {
@@ -373,9 +395,10 @@ int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
     if (flag & flag_acked) {
         tcp_ack_update_rtt(ctx, tp, flag, r.seq_rtt_us, &s);
         tp.inet_conn.icsk_probes_out = 0;
-        tcp_rearm_rto(ctx, tp);
+        tcp_set_xmit_timer(ctx, sk);
     }
     const bool dup = !(flag & flag_not_dup) && ack == prior_snd_una;
+    tcp_process_tlp_ack(tp, ack, flag, dup && !(flag & flag_data_sacked), flag & flag_dsacking_ack);
     std::uint32_t acked_sacked = r.pkts - r.sacked;
     if (tp.sacked_out > sacked_before)
         acked_sacked += tp.sacked_out - sacked_before;

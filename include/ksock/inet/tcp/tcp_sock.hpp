@@ -179,6 +179,8 @@ struct tcp_sock {
     std::uint8_t segments;
     std::uint8_t fin_alone;          //!< a FIN without data is in flight (no skb carries it)
     std::uint32_t last_oow_ack_time; //!< jiffies of the last out-of-window ACK (rate limit)
+    std::uint32_t tlp_high_seq;      //!< snd_nxt when the tail loss probe left (0: none out)
+    std::uint8_t tlp_retrans;        //!< that probe was a retransmission
     unsigned long keepalive_at;      //!< jiffies: the keepalive timer of a connection on a device
     tcp_sock* accept_next;           //!< the next child in the listener's accept queue
     sock* parent;                    //!< a child's listener until accept() takes it

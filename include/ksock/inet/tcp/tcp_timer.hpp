@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include <ksock/inet/tcp/tcp_ack.hpp>
 #include <ksock/inet/tcp/tcp_keepalive.hpp>
 #include <ksock/inet/tcp/tcp_write_xmit.hpp>
 
@@ -152,6 +153,59 @@ int tcp_retransmit_head(Ctx& ctx, sock& sk) {
     return 0;
 }
 
+//! tcp_rack_reo_timeout: a segment RACK was waiting for is overdue: it
+//! is lost, recovery starts (PRR from one delivered), the lost go again.
+template <class P, class Ctx>
+void tcp_rack_reo_timeout(Ctx& ctx, sock& sk) {
+    tcp_sock& tp = tcp_of(sk);
+    const std::uint32_t prior_inflight = tcp_packets_in_flight(tp);
+    tcp_rack_detect_loss(ctx, sk);
+    if (prior_inflight != tcp_packets_in_flight(tp)) {
+        if (tp.inet_conn.icsk_ca_state != tcp_ca_recovery) {
+            tcp_init_cwnd_reduction(tp);
+            tp.inet_conn.icsk_ca_state = tcp_ca_recovery;
+            tcp_cwnd_reduction(tp, 1);
+        }
+        tcp_xmit_retransmit_queue<P>(ctx, sk);
+    }
+    if (tp.inet_conn.icsk_pending != icsk_time_retrans)
+        tcp_rearm_rto(ctx, tp);
+}
+
+//! tcp_send_loss_probe: new data if the window lets one segment go, else
+//! the last segment sent again; one probe per episode (tlp_high_seq).
+template <class P, class Ctx>
+void tcp_send_loss_probe(Ctx& ctx, sock& sk) {
+    tcp_sock& tp = tcp_of(sk);
+    if (!tp.tlp_high_seq) {
+        tp.tlp_retrans = 0;
+        const std::uint32_t before_out = tp.packets_out;
+        tcp_write_xmit<P>(ctx, sk, tcp_nagle_off, true);
+        bool sent = tp.packets_out > before_out;
+        if (!sent) {
+            sk_buff* last = nullptr;
+            for (sk_buff* skb = skb_peek(sk.sk_write_queue); skb && tcp_cb(*skb).sent;
+                 skb = skb_peek_next(skb, sk.sk_write_queue))
+                last = skb;
+            if (last && tcp_retransmit_skb<P>(ctx, sk, last) == 0) {
+                // __tcp_retransmit_skb: a probe, not a retransmission in flight.
+                tcp_skb_cb& cb = tcp_cb(*last);
+                if (cb.sacked & tcpcb_sacked_retrans) {
+                    cb.sacked &= static_cast<std::uint8_t>(~tcpcb_sacked_retrans);
+                    --tp.retrans_out;
+                }
+                tp.tlp_retrans = 1;
+                sent = true;
+            }
+        }
+        if (sent) {
+            tp.tlp_high_seq = tp.snd_nxt;
+            tp.inet_conn.icsk_pending = 0;
+        }
+    }
+    tcp_rearm_rto(ctx, tp);
+}
+
 //! tcp_retransmit_timer.
 template <class P, class Ctx>
 void tcp_retransmit_timer(Ctx& ctx, sock& sk) {
@@ -159,6 +213,7 @@ void tcp_retransmit_timer(Ctx& ctx, sock& sk) {
     inet_connection_sock& icsk = tp.inet_conn;
     if (!tp.packets_out)
         return;
+    tp.tlp_high_seq = 0;
     const std::uint8_t st = sk.sk_state();
     const bool syn = st == tcp_syn_sent || st == tcp_syn_recv;
     if (!tp.snd_wnd && !sock_flag(sk, sock_dead) && !syn) {
@@ -326,6 +381,10 @@ void tcp_dev_timers(Ctx& ctx, sock& sk, unsigned long now) {
         icsk.icsk_pending = 0;
         if (what == icsk_time_probe0)
             tcp_probe_timer<P>(ctx, sk);
+        else if (what == icsk_time_reo_timeout)
+            tcp_rack_reo_timeout<P>(ctx, sk);
+        else if (what == icsk_time_loss_probe)
+            tcp_send_loss_probe<P>(ctx, sk);
         else
             tcp_retransmit_timer<P>(ctx, sk);
     }

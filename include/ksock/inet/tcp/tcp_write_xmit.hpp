@@ -22,11 +22,14 @@
 namespace ksock::inet {
 
 // icsk_pending
-inline constexpr std::uint8_t icsk_time_retrans = 1;   //!< ICSK_TIME_RETRANS
-inline constexpr std::uint8_t icsk_time_probe0 = 3;    //!< ICSK_TIME_PROBE0
-inline constexpr std::uint8_t icsk_ack_timer = 2;      //!< ICSK_ACK_TIMER
-inline constexpr std::uint8_t icsk_ack_pushed2 = 8;    //!< ICSK_ACK_PUSHED2
-inline constexpr std::uint32_t tcp_max_quickacks = 16; //!< TCP_MAX_QUICKACKS
+inline constexpr std::uint8_t icsk_time_retrans = 1;      //!< ICSK_TIME_RETRANS
+inline constexpr std::uint8_t icsk_time_probe0 = 3;       //!< ICSK_TIME_PROBE0
+inline constexpr std::uint8_t icsk_time_reo_timeout = 4;  //!< ICSK_TIME_REO_TIMEOUT (RACK)
+inline constexpr std::uint8_t icsk_time_loss_probe = 5;   //!< ICSK_TIME_LOSS_PROBE (TLP)
+inline constexpr std::uint32_t tcp_timeout_min_us = 2000; //!< TCP_TIMEOUT_MIN_US
+inline constexpr std::uint8_t icsk_ack_timer = 2;         //!< ICSK_ACK_TIMER
+inline constexpr std::uint8_t icsk_ack_pushed2 = 8;       //!< ICSK_ACK_PUSHED2
+inline constexpr std::uint32_t tcp_max_quickacks = 16;    //!< TCP_MAX_QUICKACKS
 inline constexpr std::uint32_t tcp_resource_probe_interval = hz / 2;
 
 //! tcp_packets_in_flight: sent, not acknowledged, not SACKed, not lost, or
@@ -83,6 +86,60 @@ void tcp_rearm_rto(Ctx& ctx, tcp_sock& tp) noexcept {
         return;
     }
     tcp_reset_xmit_timer(ctx, tp, icsk_time_retrans, tcp_clamp_rto_to_user_timeout(ctx, tp));
+}
+
+//! tcp_rto_delta_us: how far in the future the RTO of the oldest segment
+//! out lies (its send time + the RTO), in µs; the RTO itself when none.
+template <class Ctx>
+long tcp_rto_delta_us(Ctx& ctx, const sock& sk) noexcept {
+    const tcp_sock& tp = *tcp_sk(&sk);
+    const long rto_us = static_cast<long>(jiffies_to_usecs(tp.inet_conn.icsk_rto));
+    const sk_buff* head = skb_peek(sk.sk_write_queue);
+    if (!head || !tcp_cb(*head).sent)
+        return rto_us;
+    const auto since = static_cast<std::int32_t>(tcp_clock_ms(ctx) - tcp_cb(*head).when);
+    return rto_us - static_cast<long>(since) * 1000;
+}
+
+//! tcp_schedule_loss_probe: with SACK, in Open or CWR, a tail loss probe in
+//! two RTTs (plus rto_min when one segment is out, for the peer's delayed
+//! ACK; plus 2 ms otherwise), TCP_TIMEOUT_INIT without an RTT, never later
+//! than the RTO. False when no probe applies (the RTO stays).
+template <class Ctx>
+bool tcp_schedule_loss_probe(Ctx& ctx, sock& sk, bool advancing_rto) {
+    tcp_sock& tp = tcp_of(sk);
+    const int er = ipv4_net(ctx).sysctl.tcp_early_retrans;
+    const std::uint8_t ca = tp.inet_conn.icsk_ca_state;
+    if ((er != 3 && er != 4) || !tp.packets_out || !tp.rx_opt.sack_ok ||
+        (ca != 0 /* Open */ && ca != 2 /* CWR */))
+        return false;
+    unsigned long timeout;
+    if (tp.srtt_us) {
+        std::uint32_t us = tp.srtt_us >> 2;
+        us +=
+            tp.packets_out == 1 ? jiffies_to_usecs(tp.inet_conn.icsk_rto_min) : tcp_timeout_min_us;
+        timeout = static_cast<unsigned long>(units_to_jiffies<1000000>(us));
+    } else {
+        timeout = tcp_timeout_init;
+    }
+    const long delta = advancing_rto ? static_cast<long>(jiffies_to_usecs(tp.inet_conn.icsk_rto))
+                                     : tcp_rto_delta_us(ctx, sk);
+    if (delta > 0) {
+        const auto d = static_cast<unsigned long>(
+            units_to_jiffies<1000000>(static_cast<std::uint32_t>(delta)));
+        if (d < timeout)
+            timeout = d;
+    }
+    tcp_reset_xmit_timer(ctx, tp, icsk_time_loss_probe, timeout);
+    return true;
+}
+
+//! tcp_set_xmit_timer: after an ACK, a loss probe if one applies, else
+//! the RTO.
+template <class Ctx>
+void tcp_set_xmit_timer(Ctx& ctx, sock& sk) {
+    if (!tcp_schedule_loss_probe(ctx, sk, true))
+        tcp_rearm_rto(ctx, tcp_of(sk));
 }
 
 //! tcp_send_delayed_ack: the ACK waits up to ato (no more than the RTT
@@ -162,7 +219,7 @@ void tcp_event_new_data_sent(Ctx& ctx, tcp_sock& tp, std::uint32_t end_seq) noex
     if (after(end_seq, tp.snd_nxt))
         tp.snd_nxt = end_seq;
     ++tp.packets_out;
-    if (!prior || tp.inet_conn.icsk_pending != icsk_time_retrans)
+    if (!prior || tp.inet_conn.icsk_pending == icsk_time_loss_probe)
         tcp_rearm_rto(ctx, tp);
 }
 
@@ -317,7 +374,7 @@ inline bool tcp_nagle_test(const tcp_sock& tp, const sk_buff* skb, std::uint32_t
 //! allow; then the lone FIN. Returns true when nothing was sent although
 //! something waits (the caller arms the zero-window probe).
 template <class P, class Ctx>
-bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle) {
+bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle, bool one = false) {
     tcp_sock& tp = tcp_of(sk);
     const std::uint32_t mss = tp.mss_cache;
     bool cwnd_limited = false;
@@ -364,6 +421,8 @@ bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle) {
         tcp_event_new_data_sent(ctx, tp, e);
         tp.lsndtime = tcp_clock_ms(ctx);
         ++sent;
+        if (one)
+            break;
     }
     // The FIN alone: all data has left and it has not.
     if (tp.fin_queued && tcp_fin_in_seq(sk) && tp.snd_nxt == tp.write_seq - 1 && !blocked) {
@@ -381,6 +440,12 @@ bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle) {
     if (sent || cwnd_limited) {
         cwnd_limited |= tcp_packets_in_flight(tp) >= tp.snd_cwnd;
         tcp_cwnd_validate(ctx, tp, cwnd_limited);
+    }
+    if (sent) {
+        if (tp.inet_conn.icsk_ca_state == 3 /* Recovery */ || tp.inet_conn.icsk_ca_state == 2)
+            tp.prr_out += sent;
+        if (!one) // one loss probe per tail loss episode
+            tcp_schedule_loss_probe(ctx, sk, false);
     }
     return !sent && blocked && !tp.packets_out;
 }
