@@ -207,3 +207,75 @@ TEST_CASE("wire TCP: transfers complete under loss, duplication and reordering")
         CHECK(p.b.next_timer() == -1);
     }
 }
+
+TEST_CASE("wire TCP: urgent data crosses the link (MSG_OOB, the mark)") {
+    wire_pair& p = wire_pair::fresh();
+    const conn k = connect_pair(p, 7003);
+    REQUIRE(p.a.send(k.c, "ab", 2, 0) == 2);
+    REQUIRE(p.a.send(k.c, "c", 1, ksock::msg_oob) == 1);
+    p.run(50);
+    char oob = 0;
+    CHECK(p.b.recv(k.s, &oob, 1, ksock::msg_oob | ksock::msg_dontwait) == 1);
+    CHECK(oob == 'c');
+    char buf[8] = {};
+    CHECK(p.b.recv(k.s, buf, sizeof buf, ksock::msg_dontwait) == 2);
+    CHECK(std::memcmp(buf, "ab", 2) == 0);
+    CHECK(p.a.close(k.c) == 0);
+    CHECK(p.b.close(k.s) == 0);
+    CHECK(p.b.close(k.l) == 0);
+}
+
+TEST_CASE(
+    "wire TCP: a reader that stops closes the window; probes keep the connection; all arrives") {
+    wire_pair& p = wire_pair::fresh();
+    // A small receive buffer (the listener's, inherited): the window closes
+    // long before the receiver's pool would run out.
+    const int l = p.b.socket(ksock::af_inet, ksock::sock_stream, 0);
+    const int small = 4096;
+    REQUIRE(p.b.setsockopt(l, ksock::sol_socket, ksock::so_rcvbuf, &small, sizeof small) == 0);
+    const auto b_addr = sin_of(addr_b, 7004);
+    REQUIRE(p.b.bind(l, sa(b_addr), sizeof b_addr) == 0);
+    REQUIRE(p.b.listen(l, 4) == 0);
+    conn k;
+    k.l = l;
+    k.c = p.a.socket(ksock::af_inet, ksock::sock_stream | ksock::sock_nonblock, 0);
+    REQUIRE(p.a.connect(k.c, sa(b_addr), sizeof b_addr) == -ksock::einprogress);
+    p.run(10);
+    k.s = p.b.accept(k.l, nullptr, nullptr);
+    REQUIRE(k.s >= 0);
+    static unsigned char out[1024];
+    std::size_t sent = 0;
+    // Write until the window and the send buffer are full; nobody reads.
+    for (int t = 0; t < 5000; ++t) {
+        for (std::size_t i = 0; i < sizeof out; ++i)
+            out[i] = static_cast<unsigned char>((sent + i) * 131 + 7);
+        const long w = p.a.send(k.c, out, sizeof out, ksock::msg_dontwait);
+        if (w > 0)
+            sent += static_cast<std::size_t>(w);
+        p.run(1);
+    }
+    ksock::tcp_info_t ic{};
+    ksock::socklen_t len = sizeof ic;
+    REQUIRE(p.a.getsockopt(k.c, ksock::sol_tcp, ksock::tcp_info, &ic, &len) == 0);
+    CHECK(ic.tcpi_snd_wnd < 512); // the receiver offers less than a segment
+    CHECK(ic.tcpi_state == 1);
+    CHECK(ic.tcpi_backoff > 0); // probes went out, backing off
+    // Now the reader reads everything, and the rest follows.
+    std::size_t got = 0;
+    static unsigned char in[2048];
+    for (int t = 0; t < 20000 && got < sent; ++t) {
+        long r;
+        while ((r = p.b.recv(k.s, in, sizeof in, ksock::msg_dontwait)) > 0) {
+            for (long i = 0; i < r; ++i)
+                REQUIRE(in[i] ==
+                        static_cast<unsigned char>((got + static_cast<std::size_t>(i)) * 131 + 7));
+            got += static_cast<std::size_t>(r);
+        }
+        p.run(1);
+    }
+    CHECK(got == sent);
+    CHECK(sent > 8000);
+    CHECK(p.a.close(k.c) == 0);
+    CHECK(p.b.close(k.s) == 0);
+    CHECK(p.b.close(k.l) == 0);
+}

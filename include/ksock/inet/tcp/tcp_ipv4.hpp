@@ -455,7 +455,16 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
         tcp_reset<P>(ctx, sk);
         return;
     } else {
+        const std::uint32_t rcv_before = tp.rcv_nxt;
         tcp_data_queue<P>(ctx, sk, skb, hdrlen);
+        // Step 6, the URG bit (tcp_check_urg + tcp_urg): the pointer names
+        // the byte before it (net.ipv4.tcp_stdurg 0); one already read or
+        // behind rcv_nxt's old value is not replayed.
+        if ((s.flags & tcphdr_urg) && s.urg_ptr) {
+            const std::uint32_t ptr = s.seq + s.urg_ptr - 1;
+            if (!after(tp.copied_seq, ptr) && !before(ptr, rcv_before))
+                tcp_urg(ctx, sk, ptr, rcv_before);
+        }
     }
     if (sk.sk_state() != tcp_close) {
         tcp_push_dev<P>(ctx, sk, tp.nonagle);

@@ -319,8 +319,7 @@ void tcp_data_queue_ofo(Ctx& ctx, sock& sk, sk_buff* skb) {
     tcp_sock& tp = tcp_of(sk);
     tcp_skb_cb& cb = tcp_cb(*skb);
     tp.inet_conn.icsk_ack.pending |= icsk_ack_sched;
-    if (sk.sk_rmem_alloc + static_cast<int>(skb->truesize) > sk.sk_rcvbuf ||
-        !tcp_prune_ofo_queue(ctx, sk, skb_chunks(skb))) {
+    if (sk.sk_rmem_alloc > sk.sk_rcvbuf || !tcp_prune_ofo_queue(ctx, sk, skb_chunks(skb))) {
         kfree_skb(ctx, skb); // tcp_try_rmem_schedule failed: LINUX_MIB_TCPOFODROP
         return;
     }
@@ -397,9 +396,10 @@ void tcp_data_queue(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t hdrlen) {
             out_of_window();
             return;
         }
-        if (len && sk.sk_rmem_alloc + static_cast<int>(skb->truesize) > sk.sk_rcvbuf &&
-            !skb_queue_empty(sk.sk_receive_queue)) {
-            // tcp_try_rmem_schedule failed with data queued: dropped, and
+        if (len && sk.sk_rmem_alloc > sk.sk_rcvbuf && !skb_queue_empty(sk.sk_receive_queue)) {
+            // tcp_try_rmem_schedule failed (the memory already over the
+            // buffer: one segment may overshoot it, as in Linux) with data
+            // queued: dropped, and
             // the ACK says the window is closed (ICSK_ACK_NOW).
             tp.inet_conn.icsk_ack.pending |= icsk_ack_sched | icsk_ack_now;
             kfree_skb(ctx, skb);

@@ -191,14 +191,16 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             tail->msg_len = tail->len;
             tcp_cb(*tail).end_seq += static_cast<std::uint32_t>(n);
         } else {
-            sk_buff* skb = sk_stream_memory_free(ctx, sk) ? ctx.skb_alloc() : nullptr;
+            sk_buff* skb = sk_stream_memory_free(ctx, sk) && tcp_may_queue_skb(ctx, tcp_of(sk))
+                               ? ctx.skb_alloc()
+                               : nullptr;
             if (!skb) {
                 // wait_for_space: push what we have (TCP_NAGLE_PUSH), then
                 // sk_stream_wait_memory.
                 tcp_xmit<P>(ctx, sk, tcp_nagle_push);
                 if (sk.sk_err || (sk.sk_shutdown & send_shutdown))
                     continue;
-                if (sk_stream_memory_free(ctx, sk))
+                if (sk_stream_memory_free(ctx, sk) && tcp_may_queue_skb(ctx, tcp_of(sk)))
                     skb = ctx.skb_alloc();
             }
             if (!skb) {

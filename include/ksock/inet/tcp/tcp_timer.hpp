@@ -277,11 +277,28 @@ void tcp_probe_timer(Ctx& ctx, sock& sk) {
         tcp_write_err<P>(ctx, sk);
         return;
     }
-    // tcp_write_wakeup: new data if the window opened, else the probe.
-    tcp_push_dev<P>(ctx, sk, tcp_nagle_push);
+    // tcp_write_wakeup: what of the next segment the window takes (the
+    // rest split off, PSH on the part sent), else the zero-window probe:
+    // an old sequence number the peer must answer with its window.
+    sk_buff* head = nullptr;
+    for (sk_buff* s = skb_peek(sk.sk_write_queue); s; s = skb_peek_next(s, sk.sk_write_queue))
+        if (!tcp_cb(*s).sent) {
+            head = s;
+            break;
+        }
+    const std::uint32_t wnd_end = tp.snd_una + tp.snd_wnd;
+    if (head && before(tcp_cb(*head).seq, wnd_end)) {
+        const std::uint32_t room = wnd_end - tcp_cb(*head).seq;
+        if (room < head->len)
+            tcp_fragment_unsent(ctx, sk, head, room);
+        if (head->len <= room) {
+            tcp_cb(*head).tcp_flags |= tcphdr_psh;
+            tcp_write_xmit<P>(ctx, sk, tcp_nagle_push, true);
+        }
+    }
     if (tp.packets_out) {
-        icsk.icsk_probes_out = 0;
-        icsk.icsk_backoff = 0;
+        // Data went: the retransmission timer now guards it; the probe
+        // count stays until an ACK comes back (tcp_ack clears it).
         return;
     }
     tcp_transmit<P>(ctx, sk, tp.snd_una - 1, 0, tcphdr_ack);

@@ -319,6 +319,16 @@ int tcp_transmit(Ctx& ctx, sock& sk, std::uint32_t seq, std::uint32_t len, std::
     } else {
         seg.window = tcp_select_window(tp);
     }
+    // The urgent pointer (one past the urgent byte) on segments before it.
+    if (tcp_urg_mode(tp) && before(seq, tp.snd_up) && !syn) {
+        if (before(tp.snd_up, seq + 0x10000)) {
+            seg.urg_ptr = static_cast<std::uint16_t>(tp.snd_up - seq);
+            seg.flags |= tcphdr_urg;
+        } else if (after(seq + 0xffff, tp.snd_nxt)) {
+            seg.urg_ptr = 0xffff;
+            seg.flags |= tcphdr_urg;
+        }
+    }
     const std::uint32_t off = seq - tp.snd_una;
     const int err = tcp_v4_emit(ctx, tcp_tuple_of(sk), seg, opt, len, tcp_ip_of(ctx, sk),
                                 [&](sk_buff* pkt, std::size_t at) {

@@ -198,6 +198,20 @@ inline std::size_t tcp_skb_room(const tcp_sock& tp, const sk_buff* tail) noexcep
     return tail->len < goal ? goal - tail->len : 0;
 }
 
+//! Whether tcp_sendmsg may take another skb for the write queue. On a
+//! device every segment also needs a packet skb to leave (and the receive
+//! side skbs to arrive): a write queue that took the whole static pool would
+//! leave nothing to send it with, so it stops at three quarters of the pool,
+//! as Linux's sendmsg stops at the memory limit (the caller waits, or
+//! EAGAIN). lo's model sends from the write queue itself.
+template <class Ctx>
+bool tcp_may_queue_skb(Ctx& ctx, const tcp_sock& tp) noexcept {
+    if constexpr (requires { ctx.skbs_available(); })
+        return !tp.segments || ctx.skbs_available() > Ctx::skbs_capacity / 4;
+    else
+        return true;
+}
+
 //! tcp_mark_push: the last segment of a send carries PSH.
 inline void tcp_mark_push(tcp_sock& tp, sk_buff* skb) noexcept {
     if (!skb || !tp.segments)
@@ -470,8 +484,30 @@ void tcp_push_dev(Ctx& ctx, sock& sk, std::uint8_t nonagle) {
                         (1u << tcp_last_ack) | (1u << tcp_closing))))
         return;
     tcp_sock& tp = tcp_of(sk);
-    if (tcp_write_xmit<P>(ctx, sk, nonagle) && tp.snd_wnd == 0)
+    if (tcp_write_xmit<P>(ctx, sk, nonagle))
         tcp_check_probe_timer(ctx, tp);
+}
+
+//! tcp_fragment in the write queue: \p skb, not yet sent, keeps its first
+//! \p len bytes; the rest moves to a new skb after it (PSH and the flags
+//! go with the second part). False when the pool has no skb.
+template <class Ctx>
+bool tcp_fragment_unsent(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t len) {
+    sk_buff* rest = ctx.skb_alloc();
+    if (!rest)
+        return false;
+    const std::uint32_t n = skb->len - len;
+    std::memcpy(rest->head, skb->head + len, n);
+    rest->len = rest->msg_len = n;
+    rest->truesize = skb_truesize(rest->cap);
+    tcp_skb_cb& cb = tcp_cb(*skb);
+    tcp_cb(*rest) = tcp_skb_cb{cb.seq + len, cb.end_seq, 0, cb.tcp_flags, 0, 0};
+    cb.end_seq = cb.seq + len;
+    cb.tcp_flags = 0;
+    skb->len = skb->msg_len = len;
+    skb_insert_between(rest, skb, skb->next, sk.sk_write_queue);
+    sk.sk_wmem_queued += static_cast<int>(rest->truesize);
+    return true;
 }
 
 //! tcp_cleanup_rbuf's window update, after a read: an ACK goes when the
