@@ -109,7 +109,9 @@ std::string set_ipv4(S& s, const std::string& name, const std::string& key, cons
     KSOCK_PKT_SYSCTL(tcp_ecn, "2")
     KSOCK_PKT_SYSCTL(tcp_ecn_fallback, "1")
     KSOCK_PKT_SYSCTL(tcp_fack, "0")
-    KSOCK_PKT_SYSCTL(tcp_fastopen, "1")
+    // Not Linux's default (1, the client side on): ksock has no Fast Open,
+    // neither side, which is what 0 asks.
+    KSOCK_PKT_SYSCTL(tcp_fastopen, "0")
     KSOCK_PKT_SYSCTL(tcp_fin_timeout, "60")
     KSOCK_PKT_SYSCTL(tcp_frto, "2")
     KSOCK_PKT_SYSCTL(tcp_invalid_ratelimit, "500")
