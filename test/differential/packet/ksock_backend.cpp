@@ -70,9 +70,10 @@ static_assert(pkt_stack::ifindex_of<ksock_tun>() == tun_ifindex,
 //! A call in progress: what is left of it, and until when it may wait.
 struct call_state {
     sys_call c;
-    std::size_t sent = 0;    //!< a blocking send's bytes queued so far
-    bool connecting = false; //!< a blocking connect waiting for the handshake
-    usec deadline = -1;      //!< a timeout (poll's, SO_*TIMEO's); -1: none
+    std::size_t sent = 0;            //!< a blocking send's bytes queued so far
+    std::vector<std::uint8_t> got{}; //!< a blocking MSG_WAITALL recv's bytes so far
+    bool connecting = false;         //!< a blocking connect waiting for the handshake
+    usec deadline = -1;              //!< a timeout (poll's, SO_*TIMEO's); -1: none
 };
 
 class ksock_backend final : public backend {
@@ -150,6 +151,7 @@ private:
         return fl >= 0 && !(fl & ksock::o_nonblock) && !(msg_flags & ksock::msg_dontwait);
     }
     usec sock_timeout(int fd, int opt);
+    int sock_type(int fd);
     long immediate(const sys_call& c, sys_result& r);
     std::optional<long> attempt_connect(call_state& st);
     std::optional<sys_result> attempt(call_state& st);
@@ -175,6 +177,14 @@ std::string ksock_backend::set_sysctl(const std::string& name, const std::string
     if (name.rfind("net.core.", 0) == 0)
         return ksock_sysctl::set_core(s_->net().sysctl, name, name.substr(9), v);
     return ksock_sysctl::absent(name);
+}
+
+//! SO_TYPE of \p fd (0 when it is no socket).
+int ksock_backend::sock_type(int fd) {
+    int type = 0;
+    ksock::socklen_t l = sizeof type;
+    s_->getsockopt(fd, ksock::sol_socket, ksock::so_type, &type, &l);
+    return type;
 }
 
 //! SO_RCVTIMEO / SO_SNDTIMEO of \p fd in microseconds (0: none).
@@ -311,11 +321,23 @@ std::optional<sys_result> ksock_backend::attempt(call_state& st) {
     case sys_call::op::read:
     case sys_call::op::recv: {
         const int flags = c.o == sys_call::op::recv ? static_cast<int>(c.a) : 0;
-        r.data.assign(std::max<std::size_t>(c.len, 1), 0);
-        ret = s_->recv(c.fd, r.data.data(), c.len, flags);
+        // MSG_WAITALL on a blocking stream: Linux's reader takes what comes
+        // until the whole length is there (an error, EOF or the timeout
+        // ends it with what it has); a peek never consumes, so never waits;
+        // a datagram socket ignores the flag.
+        const bool all = (flags & ksock::msg_waitall) && !(flags & ksock::msg_peek) &&
+                         sock_type(c.fd) == ksock::sock_stream;
+        r.data.assign(std::max<std::size_t>(c.len - st.got.size(), 1), 0);
+        ret = s_->recv(c.fd, r.data.data(), c.len - st.got.size(), flags);
+        if (ret > 0)
+            st.got.insert(st.got.end(), r.data.begin(), r.data.begin() + ret);
+        if (all && ret > 0 && st.got.size() < c.len)
+            ret = -ksock::eagain;
         if (wait(ksock::so_rcvtimeo, flags))
             return std::nullopt;
-        r.data.resize(ret > 0 ? static_cast<std::size_t>(ret) : 0);
+        if (!st.got.empty())
+            ret = static_cast<long>(st.got.size());
+        r.data = std::move(st.got);
         break;
     }
     case sys_call::op::poll: {

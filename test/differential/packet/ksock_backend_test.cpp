@@ -186,6 +186,21 @@ TEST_CASE("ksock backend: a blocking recv returns when the datagram comes") {
     CHECK(r->t == 300000);
 }
 
+TEST_CASE("ksock backend: MSG_WAITALL waits on a stream only; a datagram comes whole") {
+    harness h;
+    const int fd = h.udp_socket();
+    sys_call c = h.recv_call(fd);
+    c.a = MSG_WAITALL;
+    const int id = h.b->start_call(c);
+    CHECK_FALSE(h.b->finished(id));
+    h.b->run_until(20000);
+    h.b->inject(udp_packet("abc"));
+    auto r = h.b->finished(id); // udp_recvmsg ignores MSG_WAITALL
+    REQUIRE(r);
+    CHECK(r->ret == 3);
+    CHECK(r->t == 20000);
+}
+
 TEST_CASE("ksock backend: a call wakes a blocked one (shutdown ends a recv)") {
     harness h;
     const int fd = h.udp_socket();
