@@ -290,7 +290,7 @@ void tcp_probe_timer(Ctx& ctx, sock& sk) {
     if (head && before(tcp_cb(*head).seq, wnd_end)) {
         const std::uint32_t room = wnd_end - tcp_cb(*head).seq;
         if (room < head->len)
-            tcp_fragment_unsent(ctx, sk, head, room);
+            tcp_fragment(ctx, sk, head, room);
         if (head->len <= room) {
             tcp_cb(*head).tcp_flags |= tcphdr_psh;
             tcp_write_xmit<P>(ctx, sk, tcp_nagle_push, true);
