@@ -368,6 +368,7 @@ void tcp_keepalive_fire(Ctx& ctx, sock& sk) {
         const std::uint32_t ut = icsk.icsk_user_timeout;
         if ((ut && elapsed >= msecs_to_jiffies(ut) && icsk.icsk_probes_out > 0) ||
             (!ut && icsk.icsk_probes_out >= static_cast<std::uint8_t>(keepalive_probes(tp, ns)))) {
+            tcp_send_active_reset_dev<P>(ctx, sk); // SK_RST_REASON_TCP_KEEPALIVE_TIMEOUT
             tcp_write_err<P>(ctx, sk);
             return;
         }
