@@ -49,21 +49,33 @@ __attribute__((naked, noreturn)) static void reset_enable_fpu(void) {
 
 typedef void (*vector_t)(void);
 
-__attribute__((section(".vectors"), used)) const vector_t ksock_vector_table[16] = {
-    (vector_t)(uintptr_t)__stack, /* 0: initial MSP (crt0 replaces it) */
-    RESET_HANDLER,                /* 1: Reset */
-    ksock_fault_handler,          /* 2: NMI */
-    ksock_fault_handler,          /* 3: HardFault */
-    ksock_fault_handler,          /* 4: MemManage */
-    ksock_fault_handler,          /* 5: BusFault */
-    ksock_fault_handler,          /* 6: UsageFault */
-    0,                            /* 7: reserved */
-    0,                            /* 8: reserved */
-    0,                            /* 9: reserved */
-    0,                            /* 10: reserved */
-    ksock_fault_handler,          /* 11: SVCall */
-    ksock_fault_handler,          /* 12: DebugMonitor */
-    0,                            /* 13: reserved */
-    ksock_fault_handler,          /* 14: PendSV */
-    ksock_fault_handler,          /* 15: SysTick */
+/* Handlers a program may define (CMSIS names); unless it does, they are the
+ * fault handler, as every other exception is. SysTick is a program's clock;
+ * ETHERNET_IRQHandler is interrupt 13, the LAN9118 of mps2-an385 and
+ * mps2-an386 (examples/board_echo.cpp). */
+void SysTick_Handler(void) __attribute__((weak, alias("ksock_fault_handler")));
+void ETHERNET_IRQHandler(void) __attribute__((weak, alias("ksock_fault_handler")));
+
+#define KSOCK_EXTERNAL_IRQS 32 /* the mps2 boards' CMSDK interrupts 0-31 */
+
+__attribute__((section(".vectors"), used)) const vector_t
+    ksock_vector_table[16 + KSOCK_EXTERNAL_IRQS] = {
+        (vector_t)(uintptr_t)__stack, /* 0: initial MSP (crt0 replaces it) */
+        RESET_HANDLER,                /* 1: Reset */
+        ksock_fault_handler,          /* 2: NMI */
+        ksock_fault_handler,          /* 3: HardFault */
+        ksock_fault_handler,          /* 4: MemManage */
+        ksock_fault_handler,          /* 5: BusFault */
+        ksock_fault_handler,          /* 6: UsageFault */
+        0,                            /* 7: reserved */
+        0,                            /* 8: reserved */
+        0,                            /* 9: reserved */
+        0,                            /* 10: reserved */
+        ksock_fault_handler,          /* 11: SVCall */
+        ksock_fault_handler,          /* 12: DebugMonitor */
+        0,                            /* 13: reserved */
+        ksock_fault_handler,          /* 14: PendSV */
+        SysTick_Handler,              /* 15: SysTick */
+        [16 ... 16 + KSOCK_EXTERNAL_IRQS - 1] = ksock_fault_handler,
+        [16 + 13] = ETHERNET_IRQHandler, /* IRQ 13: Ethernet (LAN9118) */
 };

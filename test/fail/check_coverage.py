@@ -49,6 +49,8 @@ PINS = [
     # hosts only, so its check is in the host-only interop suite).
     ("drivers/tap.hpp", "ksock::drivers::tap must be a ksock::net_device",
      "interop/tap/sides.hpp", "ksock::net_device<ksock::drivers::tap>"),
+    ("drivers/lan9118.hpp", "ksock::drivers::lan9118 must be a ksock::net_device",
+     "drivers/lan9118.cpp", "ksock::net_device<ksock::drivers::lan9118<>>"),
     # stack.hpp: kernel::context<Config> is ksock's own type; every Config
     # that passes the config checks above it gives a context modelling the
     # concept, so no config can make this one fire on its own.

@@ -229,37 +229,42 @@ struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
 template <class Ctx>
 bool raw_v4_input(Ctx& ctx, const sk_buff* skb, std::uint8_t protocol, std::uint32_t saddr,
                   std::uint32_t daddr) {
-    raw_hashinfo& h = ctx.template proto_state<raw_prot>();
-    bool delivered = false;
-    std::uint8_t icmp_type = 0xff;
-    if (protocol == ipproto_icmp) {
-        const inet_skb_cb& cb = inet_cb(*skb);
-        if (cb.tot_len > cb.ihl)
-            skb_copy_bits(skb, cb.ihl, &icmp_type, 1);
-    }
-    for (hlist_node* n = h.ht[protocol & (raw_htable_size - 1)].first; n;) {
-        hlist_node* next = n->next;
-        // container_of(n, struct sock, sk_node).
-        sock& sk = *static_cast<sock*>(static_cast<void*>(reinterpret_cast<unsigned char*>(n) -
-                                                          offsetof(sock_common, skc_node)));
-        const inet_sock& inet = *inet_sk(&sk);
-        if (inet.inet_num() == protocol && !(inet.inet_daddr() && inet.inet_daddr() != saddr) &&
-            !(inet.inet_rcv_saddr() && inet.inet_rcv_saddr() != daddr)) {
-            delivered = true;
-            const bool filtered = protocol == ipproto_icmp && icmp_type < 32 &&
-                                  ((1u << icmp_type) & raw_sk(&sk)->filter.data) != 0;
-            if (!filtered) {
-                if (sk_buff* c = skb_clone(ctx, skb)) {
-                    inet_skb_cb& ccb = inet_cb(*c);
-                    ccb.data_off = 0;
-                    c->msg_len = ccb.tot_len;
-                    sock_queue_rcv_skb(ctx, sk, c);
+    if constexpr (!Ctx::template has_proto<raw_prot>) {
+        (void)ctx, (void)skb, (void)protocol, (void)saddr, (void)daddr;
+        return false; // no raw sockets in this stack
+    } else {
+        raw_hashinfo& h = ctx.template proto_state<raw_prot>();
+        bool delivered = false;
+        std::uint8_t icmp_type = 0xff;
+        if (protocol == ipproto_icmp) {
+            const inet_skb_cb& cb = inet_cb(*skb);
+            if (cb.tot_len > cb.ihl)
+                skb_copy_bits(skb, cb.ihl, &icmp_type, 1);
+        }
+        for (hlist_node* n = h.ht[protocol & (raw_htable_size - 1)].first; n;) {
+            hlist_node* next = n->next;
+            // container_of(n, struct sock, sk_node).
+            sock& sk = *static_cast<sock*>(static_cast<void*>(reinterpret_cast<unsigned char*>(n) -
+                                                              offsetof(sock_common, skc_node)));
+            const inet_sock& inet = *inet_sk(&sk);
+            if (inet.inet_num() == protocol && !(inet.inet_daddr() && inet.inet_daddr() != saddr) &&
+                !(inet.inet_rcv_saddr() && inet.inet_rcv_saddr() != daddr)) {
+                delivered = true;
+                const bool filtered = protocol == ipproto_icmp && icmp_type < 32 &&
+                                      ((1u << icmp_type) & raw_sk(&sk)->filter.data) != 0;
+                if (!filtered) {
+                    if (sk_buff* c = skb_clone(ctx, skb)) {
+                        inet_skb_cb& ccb = inet_cb(*c);
+                        ccb.data_off = 0;
+                        c->msg_len = ccb.tot_len;
+                        sock_queue_rcv_skb(ctx, sk, c);
+                    }
                 }
             }
+            n = next;
         }
-        n = next;
+        return delivered;
     }
-    return delivered;
 }
 
 } // namespace ksock::inet

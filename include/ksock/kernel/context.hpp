@@ -53,6 +53,11 @@ public:
     using typename types::wait_type;
     using entries = typename registry::entries;
     using protos = typename registry::protos;
+    //! Whether the registry has proto P: the IP layer's receive path
+    //! delivers to raw, ping and UDP(-Lite) sockets only where their protos
+    //! are registered (a firmware with TCP alone has none of them).
+    template <class P>
+    static constexpr bool has_proto = ksock::detail::contains_v<P, protos>;
     //! What a stack calls when a socket's callbacks fire (see stack::set_wakeup).
     using wakeup_fn = void (*)(void* user, ksock::socket& so, unsigned events);
 
@@ -118,6 +123,15 @@ public:
     //! f(P::obj_type&) for every live object of P.
     template <class P, class F>
     void for_each_obj(F&& f) {
+        if constexpr (!has_proto<P>) {
+            (void)f; // a proto the registry lacks has no objects
+        } else {
+            for_each_live_obj<P>(f);
+        }
+    }
+    //! for_each_obj's loop over P's pool.
+    template <class P, class F>
+    void for_each_live_obj(F& f) {
         auto& objs = pools_.template slot<P>().objects;
         for (std::size_t i = 0; i < Config::template proto_objects<P>; ++i)
             if (objs.live(i))

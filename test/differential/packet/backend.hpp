@@ -2,8 +2,7 @@
 // The runner owns the script, its clock arithmetic and every comparison; a
 // backend only moves packets, runs system calls and keeps time. Two exist:
 // the host kernel through a TUN device in real time (kernel_backend.cpp),
-// and ksock through a test device in virtual time (ksock_backend.cpp,
-// pending). Plugging ksock in is writing that one class.
+// and ksock through a test device in virtual time (ksock_backend.cpp).
 #pragma once
 
 #include <cstdint>

@@ -50,7 +50,7 @@ unsigned tcp_ack_update_window_dev(Ctx& ctx, tcp_sock& tp, const tcp_seg& s) noe
     if (!(s.flags & tcphdr_syn))
         nwin <<= tp.rx_opt.snd_wscale;
     if (after(s.ack_seq, tp.snd_una) || after(s.seq, tp.snd_wl1) ||
-        (s.seq == tp.snd_wl1 && nwin > tp.snd_wnd)) {
+        (s.seq == tp.snd_wl1 && (nwin > tp.snd_wnd || !nwin))) {
         flag |= flag_win_update;
         tp.snd_wl1 = s.seq;
         if (tp.snd_wnd != nwin) {
@@ -385,6 +385,10 @@ int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
         flag |= flag_data;
     flag |= tcp_ack_update_window_dev(ctx, tp, s);
     tp.snd_una = ack;
+    // "We passed data and got it acked, remove any soft error log.
+    // Something worked...": also what keepalive probes counted.
+    sk.sk_err_soft = 0;
+    tp.inet_conn.icsk_probes_out = 0;
     tp.rcv_tstamp = tcp_clock_ms(ctx);
     if (tp.rx_opt.sack_ok && s.opt.num_sacks)
         flag |= tcp_sacktag(ctx, sk, s);

@@ -406,7 +406,10 @@ void inet_csk_listen_stop(Ctx& ctx, sock& sk) {
         if (o.parent == &sk) {
             o.parent = nullptr;
             sock& child = o.inet_conn.icsk_inet.sk;
-            tcp_send_reset<P>(ctx, child);
+            // (A request on a device goes silently, as Linux drops its
+            // request socks: the peer's ACK then meets no socket and an RST.)
+            if (!o.segments)
+                tcp_send_reset<P>(ctx, child);
             sock_orphan(child);
             tcp_done<P>(ctx, child);
         }

@@ -34,7 +34,12 @@ void tcp_init_transfer_dev(Ctx& ctx, sock& sk) {
     tcp_sock& tp = tcp_of(sk);
     tcp_init_buffer_space(ctx, sk);
     tcp_ca_init(tp);
-    tp.snd_cwnd = tcp_init_cwnd;
+    // tcp_init_metrics: no RTT sample from a handshake that was resent:
+    // "Reset the RTO back to 3sec from 1sec" (TCP_TIMEOUT_FALLBACK); and
+    // more than one SYN or SYN-ACK resent starts from one segment (RFC 5681).
+    if (!tp.srtt_us && tp.total_retrans)
+        tp.inet_conn.icsk_rto = 3 * hz;
+    tp.snd_cwnd = tp.total_retrans > 1 ? 1 : tcp_init_cwnd;
     tp.snd_cwnd_stamp = tcp_clock_ms(ctx);
     tp.lsndtime = tcp_clock_ms(ctx);
 }
@@ -133,9 +138,12 @@ void tcp_rcv_synack_dev(Ctx& ctx, sock& sk, tcp_seg& s) {
     tp.snd_una = s.ack_seq;
     tp.packets_out = 0;
     tcp_clear_xmit_timer(tp);
-    if (!tp.inet_conn.icsk_retransmits && tp.retrans_stamp)
-        tcp_ack_update_rtt(ctx, tp, flag_syn_acked,
-                           static_cast<long>(tcp_clock_ms(ctx) - tp.retrans_stamp) * 1000, nullptr);
+    // The SYN's RTT (Karn: not if it was resent), else the timestamp echo.
+    const long syn_rtt = !tp.inet_conn.icsk_retransmits && tp.retrans_stamp
+                             ? static_cast<long>(tcp_clock_ms(ctx) - tp.retrans_stamp) * 1000
+                             : -1;
+    tcp_ack_update_rtt(ctx, tp, flag_syn_acked, syn_rtt,
+                       tp.rx_opt.tstamp_ok && s.opt.saw_tstamp ? &s : nullptr);
     tp.inet_conn.icsk_retransmits = 0;
     tp.retrans_stamp = 0;
     tp.snd_wl1 = s.seq;
@@ -187,6 +195,10 @@ void tcp_rcv_synsent(Ctx& ctx, sock& sk, tcp_seg& s, const tcp_tuple& reply) {
     tcp_sock& tp = tcp_of(sk);
     if (s.flags & tcphdr_ack) {
         if (!after(s.ack_seq, tp.snd_una) || after(s.ack_seq, tp.snd_nxt)) {
+            // "Previous FIN/ACK or SYN/ACK may have been lost": the SYN goes
+            // again at TCP_TIMEOUT_MIN (2 jiffies) if it was not resent yet.
+            if (!tp.inet_conn.icsk_retransmits)
+                tcp_reset_xmit_timer(ctx, tp, icsk_time_retrans, 2);
             if (!(s.flags & tcphdr_rst))
                 tcp_v4_send_reset(ctx, reply, s.seq, s.ack_seq, s.flags, s.len);
             return;
@@ -234,10 +246,19 @@ void tcp_rcv_synsent(Ctx& ctx, sock& sk, tcp_seg& s, const tcp_tuple& reply) {
 template <class P, class Ctx>
 bool tcp_child_established(Ctx& ctx, sock& sk, const tcp_seg& s) {
     tcp_sock& tp = tcp_of(sk);
-    if (!tp.inet_conn.icsk_retransmits && tp.retrans_stamp && !tp.srtt_us)
-        tcp_ack_update_rtt(ctx, tp, flag_syn_acked,
-                           static_cast<long>(tcp_clock_ms(ctx) - tp.retrans_stamp) * 1000, nullptr);
+    // tcp_synack_rtt_meas: the SYN-ACK's RTT unless it was resent; with
+    // timestamps the echo gives it either way.
+    if (!tp.srtt_us) {
+        long rtt = -1;
+        if (!tp.inet_conn.icsk_retransmits && tp.retrans_stamp)
+            rtt = static_cast<long>(tcp_clock_ms(ctx) - tp.retrans_stamp) * 1000;
+        else if (s.opt.saw_tstamp && s.opt.rcv_tsecr)
+            rtt = static_cast<long>(tcp_clock_ms(ctx) + tp.tsoffset - s.opt.rcv_tsecr) * 1000;
+        if (rtt >= 0)
+            tcp_ack_update_rtt(ctx, tp, flag_syn_acked, rtt, nullptr);
+    }
     tp.retrans_stamp = 0;
+    tp.segs_out = 0; // the SYN-ACKs were the request sock's
     tp.inet_conn.icsk_retransmits = 0;
     tp.packets_out = 0;
     tcp_clear_xmit_timer(tp);
@@ -397,6 +418,17 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
         ++tp.data_segs_in;
     if (!(s.flags & tcphdr_ack) && !(s.flags & tcphdr_rst) && !(s.flags & tcphdr_syn)) {
         kfree_skb(ctx, skb); // no ACK: discarded
+        return;
+    }
+    if (sk.sk_state() == tcp_syn_recv && tp.parent && s.flags == tcphdr_syn &&
+        s.seq + 1 == tp.rcv_nxt) {
+        // tcp_check_req: the peer's SYN again (our SYN-ACK was lost): the
+        // SYN-ACK again (inet_rtx_syn_ack).
+        tcp_send_synack<P>(ctx, sk);
+        ++tp.total_retrans;
+        ++tp.inet_conn.icsk_retransmits;
+        ++ipv4_net(ctx).mib.tcp.retrans_segs;
+        kfree_skb(ctx, skb);
         return;
     }
     if (!tcp_validate_incoming<P>(ctx, sk, s)) {

@@ -190,6 +190,8 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             tail->len += static_cast<std::uint32_t>(n);
             tail->msg_len = tail->len;
             tcp_cb(*tail).end_seq += static_cast<std::uint32_t>(n);
+            if (tcp_of(sk).segments && !tcp_skb_room(tcp_of(sk), tail))
+                tcp_segment_filled(tcp_of(sk), tail);
         } else {
             sk_buff* skb = sk_stream_memory_free(ctx, sk) && tcp_may_queue_skb(ctx, tcp_of(sk))
                                ? ctx.skb_alloc()
@@ -246,7 +248,8 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         // tcp_push_one) while the send goes on. (With MSG_OOB the last
         // byte must leave with the urgent mark.)
         const tcp_sock& tp = tcp_of(sk);
-        if (tp.segments ? tcp_skb_room(tp, skb_peek_tail(sk.sk_write_queue)) == 0
+        // (On a device the segment that ends the send waits for its PSH.)
+        if (tp.segments ? tcp_skb_room(tp, skb_peek_tail(sk.sk_write_queue)) == 0 && left
                         : tp.write_seq - tp.snd_nxt >= tcp_xmit_size_goal(tp) && !(flags & msg_oob))
             tcp_xmit<P>(ctx, sk, push_nonagle);
     }

@@ -290,7 +290,7 @@ void tcp_probe_timer(Ctx& ctx, sock& sk) {
     if (head && before(tcp_cb(*head).seq, wnd_end)) {
         const std::uint32_t room = wnd_end - tcp_cb(*head).seq;
         if (room < head->len)
-            tcp_fragment_unsent(ctx, sk, head, room);
+            tcp_fragment(ctx, sk, head, room);
         if (head->len <= room) {
             tcp_cb(*head).tcp_flags |= tcphdr_psh;
             tcp_write_xmit<P>(ctx, sk, tcp_nagle_push, true);
@@ -368,6 +368,7 @@ void tcp_keepalive_fire(Ctx& ctx, sock& sk) {
         const std::uint32_t ut = icsk.icsk_user_timeout;
         if ((ut && elapsed >= msecs_to_jiffies(ut) && icsk.icsk_probes_out > 0) ||
             (!ut && icsk.icsk_probes_out >= static_cast<std::uint8_t>(keepalive_probes(tp, ns)))) {
+            tcp_send_active_reset_dev<P>(ctx, sk); // SK_RST_REASON_TCP_KEEPALIVE_TIMEOUT
             tcp_write_err<P>(ctx, sk);
             return;
         }

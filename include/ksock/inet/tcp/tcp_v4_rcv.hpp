@@ -242,8 +242,8 @@ void tcp_v4_rcv(Ctx& ctx, sk_buff* skb) {
         // (A SYN with a FIN is dropped: tcp_rcv_state_process's LISTEN case.)
         if (l && (s.flags & tcphdr_syn) && !(s.flags & (tcphdr_ack | tcphdr_rst | tcphdr_fin))) {
             tcp_conn_request<P>(ctx, *l, s, reply, isn);
-        } else if (l && (s.flags & tcphdr_ack) && !(s.flags & (tcphdr_rst | tcphdr_syn))) {
-            // An ACK for no request (no SYN cookies here): RST.
+        } else if (l && (s.flags & tcphdr_ack) && !(s.flags & tcphdr_rst)) {
+            // An ACK for no request (no SYN cookies here), a SYN-ACK: RST.
             tcp_v4_send_reset(ctx, reply, s.seq, s.ack_seq, s.flags, s.len);
         } else if (!l) {
             tcp_v4_send_reset(ctx, reply, s.seq, s.ack_seq, s.flags, s.len);

@@ -74,7 +74,7 @@ unsigned long tcp_clamp_rto_to_user_timeout(Ctx& ctx, const tcp_sock& tp) noexce
     const std::uint32_t elapsed = tcp_clock_ms(ctx) - tp.retrans_stamp;
     if (elapsed >= ut)
         return 1;
-    const unsigned long left = msecs_to_jiffies(ut - elapsed);
+    const auto left = static_cast<unsigned long>(msecs_to_jiffies(ut - elapsed));
     return left < rto ? (left ? left : 1) : rto;
 }
 
@@ -218,6 +218,48 @@ inline void tcp_mark_push(tcp_sock& tp, sk_buff* skb) noexcept {
         return;
     tcp_cb(*skb).tcp_flags |= tcphdr_psh;
     tp.pushed_seq = tp.write_seq;
+    tp.chunk_segs = 0;
+}
+
+//! The pacing rate tcp_update_pacing_rate sets, in bytes per second:
+//! twice cwnd * mss per srtt in slow start (below half ssthresh), 1.2 times
+//! it after; unlimited before an RTT sample.
+inline std::uint64_t tcp_pacing_rate(const tcp_sock& tp) noexcept {
+    if (!tp.srtt_us)
+        return ~0ULL;
+    std::uint64_t rate = std::uint64_t{tp.mss_cache} * ((1000000 / 100) << 3);
+    rate *= tp.snd_cwnd < tp.snd_ssthresh / 2 ? 200 : 120;
+    rate *= tp.snd_cwnd > tp.packets_out ? tp.snd_cwnd : tp.packets_out;
+    return rate / tp.srtt_us;
+}
+
+//! tcp_tso_autosize: the segments of one GSO skb, about 1 ms of data at the
+//! pacing rate (sk_pacing_shift 10), plus a share of 64 KB on a path whose
+//! minimum RTT is short (tcp_tso_rtt_log 9), at least tcp_min_tso_segs (2).
+inline std::uint32_t tcp_tso_autosize(const tcp_sock& tp) noexcept {
+    constexpr std::uint64_t gso_max_size = 65536;
+    const std::uint64_t rate = tcp_pacing_rate(tp);
+    std::uint64_t bytes = rate >> 10;
+    const std::uint32_t min_rtt = tp.rtt_min.s[0].v;
+    const std::uint32_t r = min_rtt >> 9;
+    if (r < 32)
+        bytes += gso_max_size >> r;
+    if (bytes > gso_max_size)
+        bytes = gso_max_size;
+    const std::uint64_t segs = tp.mss_cache ? bytes / tp.mss_cache : 0;
+    return segs > 2 ? static_cast<std::uint32_t>(segs) : 2u;
+}
+
+//! A segment of the write queue just became full: where Linux's GSO skb
+//! would end, it ends in PSH (each skb a sendmsg fills carries it to its
+//! last segment on the wire).
+inline void tcp_segment_filled(tcp_sock& tp, sk_buff* skb) noexcept {
+    if (!tp.segments)
+        return;
+    if (++tp.chunk_segs >= tcp_tso_autosize(tp)) {
+        tcp_cb(*skb).tcp_flags |= tcphdr_psh;
+        tp.chunk_segs = 0;
+    }
 }
 
 //! The number of bytes of data of the write queue (the FIN excluded).
@@ -286,6 +328,50 @@ inline std::uint8_t tcp_seg_flags(const sock& sk, const sk_buff* skb) noexcept {
     return f;
 }
 
+//! tcp_fragment in the write queue: \p skb keeps its first \p len bytes;
+//! the rest moves to a new skb after it (PSH and the flags go with the
+//! second part; a sent segment's state and counts with both). False when
+//! the pool has no skb.
+template <class Ctx>
+bool tcp_fragment(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t len) {
+    sk_buff* rest = ctx.skb_alloc();
+    if (!rest)
+        return false;
+    tcp_sock& tp = tcp_of(sk);
+    const std::uint32_t n = skb->len - len;
+    std::memcpy(rest->head, skb->head + len, n);
+    rest->len = rest->msg_len = n;
+    rest->truesize = skb_truesize(rest->cap);
+    tcp_skb_cb& cb = tcp_cb(*skb);
+    tcp_cb(*rest) = tcp_skb_cb{cb.seq + len, cb.end_seq, cb.when, cb.tcp_flags, cb.sacked, cb.sent};
+    cb.end_seq = cb.seq + len;
+    cb.tcp_flags = 0;
+    skb->len = skb->msg_len = len;
+    skb_insert_between(rest, skb, skb->next, sk.sk_write_queue);
+    sk.sk_wmem_queued += static_cast<int>(rest->truesize);
+    if (cb.sent) { // tcp_adjust_pcount: one segment became two
+        ++tp.packets_out;
+        tp.lost_out += (cb.sacked & tcpcb_lost) ? 1u : 0u;
+        tp.retrans_out += (cb.sacked & tcpcb_sacked_retrans) ? 1u : 0u;
+        tp.sacked_out += (cb.sacked & tcpcb_sacked_acked) ? 1u : 0u;
+    }
+    return true;
+}
+
+//! tcp_current_mss: mss_cache less the SACK blocks the next segment will
+//! carry (tcp_established_options' size beyond tcp_header_len).
+inline std::uint32_t tcp_current_mss(const tcp_sock& tp) noexcept {
+    const tcp_options_received& rx = tp.rx_opt;
+    if (!rx.sack_ok || !(rx.num_sacks || rx.dsack))
+        return tp.mss_cache;
+    std::uint32_t n = rx.num_sacks + rx.dsack;
+    const std::uint32_t room = rx.tstamp_ok ? 3 : 4;
+    if (n > room)
+        n = room;
+    const std::uint32_t opt = 4 + 8 * n;
+    return tp.mss_cache > opt + 8 ? tp.mss_cache - opt : 8;
+}
+
 //! tcp_retransmit_skb: \p skb again (trimmed of what was acknowledged),
 //! counted as a retransmission; retrans_stamp remembers when the episode's
 //! first one had been sent.
@@ -295,6 +381,10 @@ int tcp_retransmit_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     tcp_skb_cb& cb = tcp_cb(*skb);
     if (before(cb.seq, tp.snd_una))
         tcp_trim_sent_head(skb, tp.snd_una - cb.seq);
+    // A segment no longer fits (SACK blocks now ride along): split it.
+    if (const std::uint32_t cur = tcp_current_mss(tp); skb->len > cur)
+        if (!tcp_fragment(ctx, sk, skb, cur))
+            return -enobufs;
     const std::uint8_t flags = tcp_seg_flags(sk, skb);
     if (!tp.retrans_stamp)
         tp.retrans_stamp = cb.when;
@@ -390,10 +480,11 @@ inline bool tcp_nagle_test(const tcp_sock& tp, const sk_buff* skb, std::uint32_t
 template <class P, class Ctx>
 bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle, bool one = false) {
     tcp_sock& tp = tcp_of(sk);
-    const std::uint32_t mss = tp.mss_cache;
     bool cwnd_limited = false;
     std::uint32_t sent = 0;
     bool blocked = false;
+    const std::uint32_t cur_mss = tcp_current_mss(tp);
+    const std::uint32_t mss = cur_mss;
     for (sk_buff* skb = skb_peek(sk.sk_write_queue); skb;
          skb = skb_peek_next(skb, sk.sk_write_queue)) {
         tcp_skb_cb& cb = tcp_cb(*skb);
@@ -404,9 +495,10 @@ bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle, bool one = false) 
             blocked = true;
             break;
         }
+        // tso_fragment: a segment larger than what may go now is split.
+        if (skb->len > cur_mss && !tcp_fragment(ctx, sk, skb, cur_mss))
+            break;
         std::uint32_t end = cb.end_seq;
-        if (skb->len > mss)
-            end = cb.seq + mss;
         if (after(end, tp.snd_una + tp.snd_wnd)) {
             tp.rwnd_limited = 1;
             blocked = true;
@@ -491,28 +583,6 @@ void tcp_push_dev(Ctx& ctx, sock& sk, std::uint8_t nonagle) {
     tcp_sock& tp = tcp_of(sk);
     if (tcp_write_xmit<P>(ctx, sk, nonagle))
         tcp_check_probe_timer(ctx, tp);
-}
-
-//! tcp_fragment in the write queue: \p skb, not yet sent, keeps its first
-//! \p len bytes; the rest moves to a new skb after it (PSH and the flags
-//! go with the second part). False when the pool has no skb.
-template <class Ctx>
-bool tcp_fragment_unsent(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t len) {
-    sk_buff* rest = ctx.skb_alloc();
-    if (!rest)
-        return false;
-    const std::uint32_t n = skb->len - len;
-    std::memcpy(rest->head, skb->head + len, n);
-    rest->len = rest->msg_len = n;
-    rest->truesize = skb_truesize(rest->cap);
-    tcp_skb_cb& cb = tcp_cb(*skb);
-    tcp_cb(*rest) = tcp_skb_cb{cb.seq + len, cb.end_seq, 0, cb.tcp_flags, 0, 0};
-    cb.end_seq = cb.seq + len;
-    cb.tcp_flags = 0;
-    skb->len = skb->msg_len = len;
-    skb_insert_between(rest, skb, skb->next, sk.sk_write_queue);
-    sk.sk_wmem_queued += static_cast<int>(rest->truesize);
-    return true;
 }
 
 //! tcp_cleanup_rbuf's window update, after a read: an ACK goes when the
