@@ -142,9 +142,10 @@ struct conn_view {
     std::uint32_t peer_isn = 0, peer_nxt = 0;
     unsigned long written = 0; //!< bytes the application got into the connection
     bool fin_ok = false;       //!< the application shut the sending side
-    // The ends of the peer's segments (all of an input's): what ksock may
-    // acknowledge.
-    static constexpr unsigned max_ends = 1024;
+    // The edges of the peer's segments (all of an input's): what ksock may
+    // acknowledge (an end; or a start, where it let go of the rest of a
+    // segment out of order).
+    static constexpr unsigned max_ends = 2048;
     std::uint32_t ends[max_ends] = {};
     unsigned nends = 0;
     void sent_end(std::uint32_t e) {
@@ -1046,6 +1047,8 @@ struct harness {
         // A SYN on a new tuple may make a child: the peer remembers it.
         if (!v && (flags & tcphdr_syn))
             v = view_new(lport, pport, seq);
+        if (v)
+            v->sent_end(seq);
         // The peer's view: a segment at its own next sequence moves it.
         // (its length as the headers tell it, which the input may have changed)
         const std::size_t hl = 20 + ipopt + (f.b[th + 12] >> 4) * 4u;
