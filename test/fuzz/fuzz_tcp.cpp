@@ -31,7 +31,9 @@
 //    RST answering an RST;
 //  * on a connection the harness knows: data never before ksock's ISN + 1
 //    nor beyond what the application wrote, a FIN only after a shutdown or
-//    close, and an acknowledgment only of a sequence the peer sent.
+//    close, and an acknowledgment only of a sequence the peer sent;
+//  * what the application reads is the peer's data where it belongs: each
+//    byte the peer sends says its sequence number.
 // At the end every socket is closed and the clock runs (in steps, bounded)
 // until next_timer() is -1: then no skb is left and s.empty() holds.
 //
@@ -124,6 +126,25 @@ FUZZ_TCP_NO_COVERAGE std::uint32_t pseudo(const unsigned char* ip, unsigned prot
     for (int i = 12; i < 20; i += 2)
         s += static_cast<std::uint32_t>((ip[i] << 8) | ip[i + 1]);
     return s + proto + static_cast<std::uint32_t>(len);
+}
+
+//! The byte the peer sends at sequence \p seq: the data says where it
+//! belongs, so that what the application reads can be checked.
+constexpr unsigned char payload_at(std::uint32_t seq) {
+    return static_cast<unsigned char>((seq * 131u + 7u) ^ (seq >> 8));
+}
+FUZZ_TCP_NO_COVERAGE void fill_payload(unsigned char* p, std::uint32_t seq, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        p[i] = payload_at(seq + static_cast<std::uint32_t>(i));
+}
+//! The first of \p n bytes read from sequence \p seq on that is not the
+//! peer's, or n.
+FUZZ_TCP_NO_COVERAGE std::size_t check_payload(const unsigned char* p, std::uint32_t seq,
+                                               std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (p[i] != payload_at(seq + static_cast<std::uint32_t>(i)))
+            return i;
+    return n;
 }
 
 //! The peer's view of one 4-tuple (ksock's port, the peer's port).
@@ -467,6 +488,7 @@ struct harness {
     reader in;
     app_sock app[6]; //!< [0]: the listener
     unsigned long now_ms = 0;
+    bool seen_urg = false; //!< the peer sent urgent data: the stream has holes
 
     fuzz_dev& dev() { return s.device<fuzz_dev>(); }
 
@@ -665,9 +687,18 @@ struct harness {
         const int fd = (k & 0x80) ? app[0].fd : a.fd;
         if (fd < 0)
             return;
+        // What is read is the peer's data from the socket's copied_seq on
+        // (urgent data, which leaves a hole in the stream, aside).
+        sock* sk = s.sk_of_fd(fd);
+        const std::uint32_t from = sk ? inet::tcp_of(*sk).copied_seq : 0;
+        const bool urgent = sk && inet::tcp_of(*sk).urg_data;
         const long r = s.recv(fd, buf, sizes[k % 4], msg_dontwait | ((k & 4) ? msg_peek : 0));
         after(r);
         TCP_CHECK(r <= static_cast<long>(sizes[k % 4]), r, k);
+        if (r > 0 && !urgent && !seen_urg) {
+            const std::size_t bad = check_payload(buf, from, static_cast<std::size_t>(r));
+            TCP_CHECK(bad == static_cast<std::size_t>(r), bad, r);
+        }
     }
 
     void fin_ok(app_sock& a) {
@@ -985,6 +1016,7 @@ struct harness {
         conn_view* v = pick_tuple(lport, pport);
         const unsigned fk = in.u8() % 16;
         const unsigned flags = fk == 15 ? in.u8() : ftab[fk];
+        seen_urg = seen_urg || (flags & 0x20);
         const unsigned q = in.u8();
         const std::uint32_t seq = pick_seq(q & 15, v, flags);
         const std::uint32_t ack =
@@ -1031,13 +1063,16 @@ struct harness {
         f.b[th + 12] = static_cast<unsigned char>((xk == 9 ? in.u8() % 16 : doff / 4) << 4);
         f.b[th + 13] = static_cast<unsigned char>(flags);
         static const std::size_t lens[8] = {0, 1, 10, 100, 536, 1448, 1460, 1500};
-        static const unsigned char pattern[1514] = {1, 2, 3, 4, 5, 6, 7};
         const unsigned lk = in.u8() % 16;
         std::size_t len = lk == 8 ? in.u8() : (lk == 9 ? in.u16() % 1500 : lk < 8 ? lens[lk] : 0);
         if (len > sizeof f.b - f.n)
             len = sizeof f.b - f.n;
-        std::memcpy(f.b + f.n, pattern, len);
+        fill_payload(f.b + f.n, seq, len);
         f.n += len;
+        // A data offset the input chose: the data is where it says.
+        if (const std::size_t claimed = (f.b[th + 12] >> 4) * 4u;
+            xk == 9 && claimed >= 20 && th + claimed <= f.n)
+            fill_payload(f.b + th + claimed, seq, f.n - th - claimed);
         f.set16(ipat + 2, static_cast<unsigned>(f.n - ipat));
         f.set16(ipat + 10, csum(f.b + ipat, 20 + ipopt));
         const std::size_t tl = f.n - th;
@@ -1200,7 +1235,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (conn_view& v : views)
         v = conn_view{};
     S s; // a fresh stack for every input
-    harness h{s, reader{data, size}, {}, 0};
+    harness h{s, reader{data, size}, {}, 0, false};
     h.run();
     return 0;
 }
