@@ -31,10 +31,13 @@ struct ksock_tun {
     static constexpr ksock::netdev_features_t features = ksock::netif_f_sg;
     //! TUN_READQ_SIZE, tun's default txqueuelen.
     static constexpr unsigned tx_queue_len = 500;
-    //! tun_build_skb charges a TUN packet exactly as it charges a TAP frame
-    //! (the same driver; the frame just has no Ethernet header).
+    //! What the kernel charges for a packet written into a TUN device: not
+    //! tun_build_skb's page fragment (tun_can_build_skb takes TAP devices
+    //! only) but tun_alloc_skb's kmalloc'ed head, TUN_RX_PAD (64 bytes) then
+    //! the packet, rounded to its kmalloc bucket: 2304 bytes for a
+    //! 1040-byte packet, which is why 1000 bytes held shrink Linux's window.
     static constexpr std::uint32_t rx_truesize(std::size_t len) noexcept {
-        return ksock::drivers::tap::rx_truesize(len);
+        return ksock::skb_truesize(static_cast<std::uint32_t>(len + 64));
     }
 
     //! A packet the stack sent: its bytes, when, and the backend's epoch then.

@@ -80,7 +80,27 @@ inline void tcp_measure_rcv_mss(tcp_sock& tp, const sk_buff* skb, std::uint32_t 
     if (len >= ack.rcv_mss) {
         if (len != ack.rcv_mss && skb->truesize) {
             const std::uint64_t v = (std::uint64_t{len} << tcp_rmem_to_win_scale) / skb->truesize;
+            const std::uint8_t old_ratio = tp.scaling_ratio;
             tp.scaling_ratio = static_cast<std::uint8_t>(v ? (v > 255 ? 255 : v) : 1);
+            if (old_ratio != tp.scaling_ratio) {
+                // The window the buffer can offer changed: its clamp follows
+                // (tcp_set_window_clamp), rcv_ssthresh no higher.
+                const sock& sk = tp.inet_conn.icsk_inet.sk;
+                std::uint32_t clamp =
+                    static_cast<std::uint32_t>(tcp_win_from_space(tp, sk.sk_rcvbuf));
+                if (clamp < 2304) // SOCK_MIN_RCVBUF / 2
+                    clamp = 2304;
+                if (clamp < tp.window_clamp) {
+                    tp.window_clamp = clamp;
+                    if (tp.rcv_ssthresh > clamp)
+                        tp.rcv_ssthresh = clamp;
+                } else if (clamp > tp.window_clamp) {
+                    tp.window_clamp = clamp;
+                    const std::uint32_t r = tp.rcv_wnd < clamp ? tp.rcv_wnd : clamp;
+                    if (r > tp.rcv_ssthresh)
+                        tp.rcv_ssthresh = r;
+                }
+            }
         }
         ack.rcv_mss = static_cast<std::uint16_t>(len < tp.advmss ? len : tp.advmss);
         ack.pending &= static_cast<std::uint8_t>(~icsk_ack_pushed);
