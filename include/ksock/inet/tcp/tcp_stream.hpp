@@ -248,7 +248,8 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         // tcp_push_one) while the send goes on. (With MSG_OOB the last
         // byte must leave with the urgent mark.)
         const tcp_sock& tp = tcp_of(sk);
-        if (tp.segments ? tcp_skb_room(tp, skb_peek_tail(sk.sk_write_queue)) == 0
+        // (On a device the segment that ends the send waits for its PSH.)
+        if (tp.segments ? tcp_skb_room(tp, skb_peek_tail(sk.sk_write_queue)) == 0 && left
                         : tp.write_seq - tp.snd_nxt >= tcp_xmit_size_goal(tp) && !(flags & msg_oob))
             tcp_xmit<P>(ctx, sk, push_nonagle);
     }

@@ -316,6 +316,10 @@ int tcp_transmit(Ctx& ctx, sock& sk, std::uint32_t seq, std::uint32_t len, std::
     seg.flags = flags;
     if (syn) {
         seg.window = static_cast<std::uint16_t>(tp.rcv_wnd < 65535u ? tp.rcv_wnd : 65535u);
+    } else if (sk.sk_state() == tcp_syn_recv && tp.parent) {
+        // A request sock's ACK (tcp_v4_reqsk_send_ack): its window scaled
+        // down, not rounded up.
+        seg.window = static_cast<std::uint16_t>(tp.rcv_wnd >> tp.rcv_wscale);
     } else {
         seg.window = tcp_select_window(tp);
     }
