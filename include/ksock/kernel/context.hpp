@@ -58,6 +58,11 @@ public:
     //! are registered (a firmware with TCP alone has none of them).
     template <class P>
     static constexpr bool has_proto = ksock::detail::contains_v<P, protos>;
+    //! Whether the stack has a device besides lo: only then can a route
+    //! leave the host, and TCP send real segments (a stack with lo alone
+    //! links none of that code).
+    static constexpr bool has_wire_devices = types::devices::count >
+                                             (types::devices::has_loopback ? 1u : 0u);
     //! What a stack calls when a socket's callbacks fire (see stack::set_wakeup).
     using wakeup_fn = void (*)(void* user, ksock::socket& so, unsigned events);
 

@@ -11,7 +11,6 @@
 #include <deque>
 #include <vector>
 
-#include <ksock/drivers/tap.hpp>
 #include <ksock/objects/netdev_features.hpp>
 #include <ksock/objects/netdev_frame.hpp>
 #include <ksock/objects/sk_buff.hpp>

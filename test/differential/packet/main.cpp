@@ -370,12 +370,10 @@ int report_ksock(const std::vector<std::string>& names, const std::vector<run_re
               << "\n";
     return bad ? 1 : 0;
 }
-} // namespace
 
-int main(int argc, char** argv) {
-    options opt = parse_args(argc, argv);
-
-    // The scripts, in a stable order.
+//! The scripts the paths name (a folder: every *.pkt under it), those the
+//! filter keeps, in a stable order.
+std::vector<std::string> find_scripts(const options& opt) {
     std::vector<std::string> files;
     for (const auto& p : opt.paths) {
         if (fs::is_directory(p)) {
@@ -391,6 +389,14 @@ int main(int argc, char** argv) {
                     files.begin(), files.end(),
                     [&](const std::string& f) { return f.find(opt.filter) == std::string::npos; }),
                 files.end());
+    return files;
+}
+} // namespace
+
+int main(int argc, char** argv) {
+    options opt = parse_args(argc, argv);
+
+    const std::vector<std::string> files = find_scripts(opt);
     if (files.empty()) {
         std::cerr << "no scripts\n";
         return 1;

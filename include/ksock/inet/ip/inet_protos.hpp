@@ -68,7 +68,10 @@ using udplite_protocol = udp_table_protocol<udplite_prot, ipproto_udplite>;
 struct tcp_protocol {
     template <class Ctx>
     static void handler(Ctx& ctx, sk_buff* skb) {
-        tcp_v4_rcv<tcp_prot>(ctx, skb);
+        if constexpr (Ctx::has_wire_devices)
+            tcp_v4_rcv<tcp_prot>(ctx, skb);
+        else
+            kfree_skb(ctx, skb); // lo alone: a TCP packet can only be a raw socket's
     }
 };
 

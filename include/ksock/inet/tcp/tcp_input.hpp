@@ -117,7 +117,7 @@ void tcp_syn_recv_established(Ctx& ctx, sock& sk) {
 //! sees no segment, and what it corks stays.)
 template <class P, class Ctx>
 void tcp_window_update(Ctx& ctx, sock& sk, std::size_t copied = 0) {
-    if (tcp_of(sk).segments) {
+    if (tcp_on_device<Ctx>(tcp_of(sk))) {
         tcp_cleanup_rbuf_dev<P>(ctx, sk, copied);
         return;
     }
@@ -352,7 +352,7 @@ int tcp_disconnect(Ctx& ctx, sock& sk, int /*flags*/) {
     skb_queue_purge(ctx, sk.sk_receive_queue);
     skb_queue_purge(ctx, sk.sk_write_queue);
     sk.sk_wmem_queued = 0;
-    if (tp.segments)
+    if (tcp_on_device<Ctx>(tp))
         tcp_disconnect_dev(ctx, sk);
     tp.copied_seq = tp.rcv_nxt;
     tp.urg_data = 0;

@@ -505,6 +505,18 @@ void tcp_ack_snd_check(Ctx& ctx, sock& sk) {
     tcp_send_delayed_ack<P>(ctx, sk);
 }
 
+//! __tcp_oow_rate_limited: true when an out-of-window ACK went less than
+//! net.ipv4.tcp_invalid_ratelimit ago; else the time of this one is kept.
+template <class Ctx>
+bool tcp_oow_limited_now(Ctx& ctx, tcp_sock& tp) noexcept {
+    const auto now = static_cast<std::uint32_t>(ctx.jiffies());
+    if (tp.last_oow_ack_time && static_cast<std::int32_t>(now - tp.last_oow_ack_time) <
+                                    static_cast<std::int32_t>(tcp_invalid_ratelimit))
+        return true;
+    tp.last_oow_ack_time = now ? now : 1;
+    return false;
+}
+
 //! tcp_oow_rate_limited: ACKs to out-of-window segments (and challenge
 //! ACKs) at most one per net.ipv4.tcp_invalid_ratelimit per connection;
 //! data without a SYN is never limited.
@@ -512,12 +524,7 @@ template <class Ctx>
 bool tcp_oow_rate_limited(Ctx& ctx, tcp_sock& tp, const tcp_seg& s) noexcept {
     if (s.seq != s.end_seq && !(s.flags & tcphdr_syn))
         return false;
-    const auto now = static_cast<std::uint32_t>(ctx.jiffies());
-    if (tp.last_oow_ack_time && static_cast<std::int32_t>(now - tp.last_oow_ack_time) <
-                                    static_cast<std::int32_t>(tcp_invalid_ratelimit))
-        return true;
-    tp.last_oow_ack_time = now ? now : 1;
-    return false;
+    return tcp_oow_limited_now(ctx, tp);
 }
 
 //! tcp_send_dupack: an old retransmission is answered at once with a
@@ -535,14 +542,9 @@ void tcp_send_dupack(Ctx& ctx, sock& sk, const tcp_seg& s) {
 //! tcp_send_challenge_ack (RFC 5961): rate-limited per connection.
 template <class P, class Ctx>
 void tcp_send_challenge_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
-    tcp_sock& tp = tcp_of(sk);
-    const auto now = static_cast<std::uint32_t>(ctx.jiffies());
     (void)s;
-    if (tp.last_oow_ack_time && static_cast<std::int32_t>(now - tp.last_oow_ack_time) <
-                                    static_cast<std::int32_t>(tcp_invalid_ratelimit))
-        return;
-    tp.last_oow_ack_time = now ? now : 1;
-    tcp_send_ack_now<P>(ctx, sk);
+    if (!tcp_oow_limited_now(ctx, tcp_of(sk)))
+        tcp_send_ack_now<P>(ctx, sk);
 }
 
 //! tcp_paws_check: the segment's TS val is not older than ts_recent (by

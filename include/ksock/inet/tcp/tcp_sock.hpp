@@ -210,6 +210,18 @@ static_assert(std::is_standard_layout_v<tcp_sock>,
 static_assert(offsetof(tcp_sock, inet_conn) == 0,
               "ksock::inet::tcp_sock: inet_conn must be at offset 0");
 
+//! Whether \p tp sends real segments: false at compile time in a stack
+//! whose only device is lo (Ctx::has_wire_devices), which so links none of
+//! the segment engine; else the connection's own flag.
+template <class Ctx>
+constexpr bool tcp_on_device(const tcp_sock& tp) noexcept {
+    if constexpr (requires { Ctx::has_wire_devices; }) {
+        if constexpr (!Ctx::has_wire_devices)
+            return false;
+    }
+    return tp.segments != 0;
+}
+
 //! tcp_sk(sk): the checked layout cast to a tcp_sock (objects/layout.hpp).
 inline constexpr sk_caster<tcp_sock> tcp_sk{"tcp_sk"};
 

@@ -127,7 +127,7 @@ void tcp_done(Ctx& ctx, sock& sk) noexcept {
     tcp_set_state<P>(ctx, sk, tcp_close);
     tcp_of(sk).fin_queued = 0;
     tcp_of(sk).ack_owed = 0;
-    if (tcp_of(sk).segments) {
+    if (tcp_on_device<Ctx>(tcp_of(sk))) {
         // A connection on a device: its timers stop and the segments that
         // waited out of order go (tcp_done's inet_csk_clear_xmit_timers, and
         // the queue a destroyed sock frees).
@@ -208,7 +208,7 @@ void tcp_send_active_reset_dev(Ctx& ctx, sock& sk); // tcp_transmit.hpp
 
 template <class P, class Ctx>
 void tcp_send_reset(Ctx& ctx, sock& sk) {
-    if (tcp_of(sk).segments) {
+    if (tcp_on_device<Ctx>(tcp_of(sk))) {
         tcp_send_active_reset_dev<P>(ctx, sk);
         return;
     }
@@ -239,7 +239,7 @@ void tcp_enter_time_wait(Ctx& ctx, sock& sk, std::uint8_t substate, unsigned lon
         tw.tw_uid = sk.sk_uid;
         tw.tw_expires = ctx.jiffies() + timeo;
         const tcp_sock& tp = tcp_of(sk);
-        if (tp.segments) {
+        if (tcp_on_device<Ctx>(tp)) {
             // tcp_time_wait: what the mini-sock answers with.
             tw.tw_segments = 1;
             tw.tw_tstamp_ok = tp.rx_opt.tstamp_ok;

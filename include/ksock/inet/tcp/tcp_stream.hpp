@@ -50,7 +50,7 @@ void tcp_on_tick(Ctx& ctx) {
             tw.tw_live = 0; // inet_twsk_kill
     ctx.template for_each_obj<P>([&](typename P::obj_type& o) {
         sock& sk = o.inet_conn.icsk_inet.sk;
-        if (o.segments)
+        if (tcp_on_device<Ctx>(o))
             tcp_dev_timers<P>(ctx, sk, now);
         if (o.dack_at && static_cast<long>(now - o.dack_at) >= 0) {
             // tcp_delack_timer_handler: "Delayed ACK missed: leave pingpong mode".
@@ -109,7 +109,7 @@ long tcp_next_timer(Ctx& ctx) {
     ctx.template for_each_obj<P>([&](typename P::obj_type& o) {
         if (o.timer_at)
             take(o.timer_at);
-        if (o.segments)
+        if (tcp_on_device<Ctx>(o))
             if (const unsigned long at = tcp_dev_next_timer(o))
                 take(at);
     });
@@ -190,7 +190,7 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             tail->len += static_cast<std::uint32_t>(n);
             tail->msg_len = tail->len;
             tcp_cb(*tail).end_seq += static_cast<std::uint32_t>(n);
-            if (tcp_of(sk).segments && !tcp_skb_room(tcp_of(sk), tail))
+            if (tcp_on_device<Ctx>(tcp_of(sk)) && !tcp_skb_room(tcp_of(sk), tail))
                 tcp_segment_filled(tcp_of(sk), tail);
         } else {
             sk_buff* skb = sk_stream_memory_free(ctx, sk) && tcp_may_queue_skb(ctx, tcp_of(sk))
@@ -262,7 +262,7 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         kfree_skb(ctx, t);
     }
     if (copied) {
-        if (!(flags & msg_more))
+        if (tcp_on_device<Ctx>(tcp_of(sk)) && !(flags & msg_more))
             tcp_mark_push(tcp_of(sk), skb_peek_tail(sk.sk_write_queue));
         tcp_xmit<P>(ctx, sk, push_nonagle); // tcp_push (none when nothing was copied)
         return copied;
@@ -539,7 +539,7 @@ KSOCK_NOINLINE void tcp_close_connection(Ctx& ctx, sock& sk, long timeout) {
         }
     }
     if (sk.sk_state() == tcp_close) {
-        if (tcp_of(sk).segments) { // tcp_v4_destroy_sock: the out-of-order queue
+        if (tcp_on_device<Ctx>(tcp_of(sk))) { // tcp_v4_destroy_sock: the out-of-order queue
             tcp_clear_dev_timers(tcp_of(sk));
             tcp_ofo_purge(ctx, sk);
         }

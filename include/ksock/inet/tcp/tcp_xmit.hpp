@@ -165,7 +165,7 @@ void tcp_segment_sent(Ctx& ctx, sock& sk, sock& peer, std::uint32_t len) {
 template <class P, class Ctx>
 void tcp_xmit(Ctx& ctx, sock& sk, int nonagle) {
     tcp_sock& tp = tcp_of(sk);
-    if (tp.segments) {
+    if (tcp_on_device<Ctx>(tp)) {
         // A connection on a device: real segments (tcp_write_xmit.hpp).
         tcp_push_dev<P>(ctx, sk, static_cast<std::uint8_t>(nonagle < 0 ? tp.nonagle : nonagle));
         return;
