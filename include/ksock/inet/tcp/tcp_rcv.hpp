@@ -367,8 +367,14 @@ void tcp_data_queue_ofo(Ctx& ctx, sock& sk, sk_buff* skb) {
         if (!after(cb.end_seq, nc.seq))
             break;
         if (after(nc.end_seq, cb.end_seq)) {
-            const std::uint32_t keep = nc.seq - cb.seq;
+            // Its chunks too keep only the first bytes: a reader walks them.
+            std::uint32_t keep = nc.seq - cb.seq;
             skb->msg_len = keep;
+            for (sk_buff* c = skb; c; c = c->frag_next) {
+                if (c->len > keep)
+                    c->len = keep;
+                keep -= c->len;
+            }
             cb.end_seq = nc.seq;
             break;
         }
