@@ -389,7 +389,7 @@ int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
     // Something worked...": also what keepalive probes counted.
     sk.sk_err_soft = 0;
     tp.inet_conn.icsk_probes_out = 0;
-    tp.rcv_tstamp = tcp_clock_ms(ctx);
+    tp.rcv_tstamp = static_cast<std::uint32_t>(ctx.jiffies());
     if (tp.rx_opt.sack_ok && s.opt.num_sacks)
         flag |= tcp_sacktag(ctx, sk, s);
     if (!prior_packets) {

@@ -220,7 +220,7 @@ void tcp_retransmit_timer(Ctx& ctx, sock& sk) {
         // The peer shrank its window to nothing: the retransmissions are
         // probes, and do not time the connection out (until rto_max
         // passes without an answer).
-        if (static_cast<std::int32_t>(tcp_clock_ms(ctx) - tp.rcv_tstamp) >
+        if (static_cast<std::int32_t>(static_cast<std::uint32_t>(ctx.jiffies()) - tp.rcv_tstamp) >
             static_cast<std::int32_t>(jiffies_to_msecs(icsk.icsk_rto_max))) {
             tcp_write_err<P>(ctx, sk);
             return;

@@ -23,10 +23,12 @@
 namespace ksock::inet {
 
 //! tcp_clock_ms / tcp_time_stamp_ms: the millisecond clock of timestamps
-//! and RTT samples (jiffies at HZ 1000).
+//! and RTT samples (jiffies at HZ 1000), one ahead: a stamp of 0 means
+//! "none" (retrans_stamp, lsndtime), and Linux's clock is never 0 when a
+//! connection starts, where ksock's is at boot.
 template <class Ctx>
 std::uint32_t tcp_clock_ms(Ctx& ctx) noexcept {
-    return static_cast<std::uint32_t>(ctx.jiffies() * 1000u / static_cast<unsigned long>(hz));
+    return static_cast<std::uint32_t>(ctx.jiffies() * 1000u / static_cast<unsigned long>(hz)) + 1u;
 }
 
 //! One round of a 32-bit mixing function (a finaliser in the manner of

@@ -305,7 +305,7 @@ void tcp_event_data_sent_dev(Ctx& ctx, tcp_sock& tp) noexcept {
     }
     tp.lsndtime = now;
     auto& ack = tp.inet_conn.icsk_ack;
-    if (now - ack.lrcvtime < ack.ato && ack.pingpong < 255)
+    if (static_cast<std::uint32_t>(ctx.jiffies()) - ack.lrcvtime < ack.ato && ack.pingpong < 255)
         ++ack.pingpong;
 }
 
