@@ -219,6 +219,22 @@ bool transfer_both(const pair_fd& p, std::size_t n, unsigned salt, int rounds) {
             return (got[0] >= n && got[1] >= n) || !intact;
         },
         rounds);
+    if (!done) {
+        // What the stack holds when a transfer stalls.
+        const ksock::net_device_state* st = w->s.netdev(eth0);
+        const lossy_tap& d = w->s.device<lossy_tap>();
+        const ksock::tcp_info_t xi = [&] {
+            ksock::tcp_info_t i{};
+            ksock::socklen_t l = sizeof i;
+            w->s.getsockopt(p.x, ksock::sol_tcp, ksock::tcp_info, &i, &l);
+            return i;
+        }();
+        std::printf("    stalled: skbs in use %zu of %zu, qdisc %u, tx busy %lu lost %lu, "
+                    "state %u, unacked %u, snd_wnd %u, rcv_wnd %u, sent %zu/%zu, got %zu/%zu\n",
+                    w->s.skbs_in_use(), tap_config::skbs, ksock::skb_queue_len(st->qdisc),
+                    d.tx_busy, d.tx_lost, xi.tcpi_state, xi.tcpi_unacked, xi.tcpi_snd_wnd,
+                    xi.tcpi_rcv_wnd, sent[0], sent[1], got[0], got[1]);
+    }
     check(intact, "every byte arrives as it was sent, both ways at once");
     same(static_cast<long>(got[0] + got[1]), static_cast<long>(2 * n), "the bytes received");
     return done && intact;

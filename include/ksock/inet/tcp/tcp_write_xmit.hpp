@@ -199,15 +199,17 @@ inline std::size_t tcp_skb_room(const tcp_sock& tp, const sk_buff* tail) noexcep
 }
 
 //! Whether tcp_sendmsg may take another skb for the write queue. On a
-//! device every segment also needs a packet skb to leave (and the receive
-//! side skbs to arrive): a write queue that took the whole static pool would
-//! leave nothing to send it with, so it stops at three quarters of the pool,
-//! as Linux's sendmsg stops at the memory limit (the caller waits, or
-//! EAGAIN). lo's model sends from the write queue itself.
+//! device every segment also needs a packet skb to leave, and the ACKs
+//! that free the queue need skbs to arrive: a write queue that took the
+//! static pool (with the out-of-order queue's quarter) would leave nothing
+//! to send it with and no ARP or ACK could come in. So the writer stops
+//! while half the pool is in use, as Linux's sendmsg stops at the memory
+//! limit (the caller waits, or EAGAIN). lo's model sends from the write
+//! queue itself.
 template <class Ctx>
 bool tcp_may_queue_skb(Ctx& ctx, const tcp_sock& tp) noexcept {
     if constexpr (requires { ctx.skbs_available(); })
-        return !tp.segments || ctx.skbs_available() > Ctx::skbs_capacity / 4;
+        return !tp.segments || ctx.skbs_available() > Ctx::skbs_capacity / 2;
     else
         return true;
 }
