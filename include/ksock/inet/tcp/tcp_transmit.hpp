@@ -311,7 +311,15 @@ int tcp_transmit(Ctx& ctx, sock& sk, std::uint32_t seq, std::uint32_t len, std::
     tcp_sock& tp = tcp_of(sk);
     const bool syn = flags & tcphdr_syn;
     tcp_sack_block blocks[tcp_max_sack_blocks];
-    const tcp_options_out opt = tcp_options_of(ctx, tp, syn, blocks);
+    tcp_options_out opt = tcp_options_of(ctx, tp, syn, blocks);
+    // A full segment has no room for all the SACK blocks due (Linux shrinks
+    // the segment, tcp_current_mss): ksock sends fewer blocks instead, the
+    // newest first, so a segment never outgrows the path MTU and no skb is
+    // taken to split one (with a static pool, splitting every segment while
+    // SACKs were due ran the pool dry under load).
+    if (const std::uint32_t pmtu = tp.inet_conn.icsk_pmtu_cookie; pmtu && opt.num_sacks)
+        while (opt.num_sacks && 20u + 20u + tcp_options_size(opt) + len > pmtu)
+            --opt.num_sacks;
     tcp_out_seg seg{};
     seg.seq = seq;
     seg.ack = tp.rcv_nxt;

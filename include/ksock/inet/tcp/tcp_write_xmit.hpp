@@ -360,20 +360,6 @@ bool tcp_fragment(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t len) {
     return true;
 }
 
-//! tcp_current_mss: mss_cache less the SACK blocks the next segment will
-//! carry (tcp_established_options' size beyond tcp_header_len).
-inline std::uint32_t tcp_current_mss(const tcp_sock& tp) noexcept {
-    const tcp_options_received& rx = tp.rx_opt;
-    if (!rx.sack_ok || !(rx.num_sacks || rx.dsack))
-        return tp.mss_cache;
-    std::uint32_t n = rx.num_sacks + rx.dsack;
-    const std::uint32_t room = rx.tstamp_ok ? 3 : 4;
-    if (n > room)
-        n = room;
-    const std::uint32_t opt = 4 + 8 * n;
-    return tp.mss_cache > opt + 8 ? tp.mss_cache - opt : 8;
-}
-
 //! tcp_retransmit_skb: \p skb again (trimmed of what was acknowledged),
 //! counted as a retransmission; retrans_stamp remembers when the episode's
 //! first one had been sent.
@@ -383,10 +369,6 @@ int tcp_retransmit_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     tcp_skb_cb& cb = tcp_cb(*skb);
     if (before(cb.seq, tp.snd_una))
         tcp_trim_sent_head(skb, tp.snd_una - cb.seq);
-    // A segment no longer fits (SACK blocks now ride along): split it.
-    if (const std::uint32_t cur = tcp_current_mss(tp); skb->len > cur)
-        if (!tcp_fragment(ctx, sk, skb, cur))
-            return -enobufs;
     const std::uint8_t flags = tcp_seg_flags(sk, skb);
     if (!tp.retrans_stamp)
         tp.retrans_stamp = cb.when;
@@ -485,8 +467,7 @@ bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle, bool one = false) 
     bool cwnd_limited = false;
     std::uint32_t sent = 0;
     bool blocked = false;
-    const std::uint32_t cur_mss = tcp_current_mss(tp);
-    const std::uint32_t mss = cur_mss;
+    const std::uint32_t mss = tp.mss_cache;
     for (sk_buff* skb = skb_peek(sk.sk_write_queue); skb;
          skb = skb_peek_next(skb, sk.sk_write_queue)) {
         tcp_skb_cb& cb = tcp_cb(*skb);
@@ -497,9 +478,6 @@ bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle, bool one = false) 
             blocked = true;
             break;
         }
-        // tso_fragment: a segment larger than what may go now is split.
-        if (skb->len > cur_mss && !tcp_fragment(ctx, sk, skb, cur_mss))
-            break;
         std::uint32_t end = cb.end_seq;
         if (after(end, tp.snd_una + tp.snd_wnd)) {
             tp.rwnd_limited = 1;
