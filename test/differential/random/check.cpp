@@ -450,6 +450,13 @@ std::string documented(const sequence& s, const finding& f, const step_obs& kern
           (is_state(kstate, "FIN_WAIT1") || is_state(kstate, "CLOSING") ||
            is_state(kstate, "LAST_ACK")))))
         return items[10];
+    // ... and the FIN's receiver, which enters pingpong mode (TCP_QUICKACK
+    // 0) until that timer fires and leaves it: the kernel reads 1 where
+    // ksock still reads 0 (over a 2-byte optlen too, the low half one more).
+    if (what == "val" && self == "tcp" && st.o == op::getsockopt_int && st.a == IPPROTO_TCP &&
+        st.b == TCP_QUICKACK && is_state(kstate, "CLOSE_WAIT") && is_int(f.kernel) &&
+        is_int(f.ksock) && std::stoll(f.kernel) - std::stoll(f.ksock) == 1)
+        return items[10];
     // Memory accounting: a data segment larger than what the receiver has
     // forward-allocated (sk_forward_alloc: about 2.4 KB of data on a fresh
     // socket) misses Linux's fast path, and the slow path pushes what
