@@ -5,6 +5,7 @@
 // builds too, for their warnings.
 //
 //   ksock_board_host --qemu PATH --machine BOARD --elf FIRMWARE --part basic|tcp
+//                    [--stack NAME]
 //
 // It makes a private network namespace (user + network), a TAP interface
 // ktap0 with 192.0.2.1/24 on the kernel's side, and boots the firmware
@@ -14,7 +15,9 @@
 //   tcp    TCP connections with their data checked: a short echo, 4 MiB
 //          both ways, the host closing, the board closing (port 13), a
 //          port nobody listens on refused, three connections at once.
-// Both end with the UDP datagram "quit"; the firmware's exit status (its
+// The same checks drive the same work done by another stack
+// (cmake/arm/lwip/'s board_echo_lwip: --stack lwIP), whose port-13 line
+// names that stack. Both end with the UDP datagram "quit"; the firmware's exit status (its
 // own verdict, over semihosting) must be 0.
 //
 // Exit status: 0 all right; 1 a check failed; 77 a skip, with its reason:
@@ -390,7 +393,7 @@ std::string read_to_eof(int fd, int ms) {
 }
 
 //! The TCP checks, once a connection was made (\p first is it).
-void tcp_part(int first) {
+void tcp_part(int first, const std::string& stack) {
     std::string why;
     // (The result first: an argument's order of evaluation is unspecified.)
     bool ok = echo_streams({first}, 5, 10, why);
@@ -406,7 +409,7 @@ void tcp_part(int first) {
     check(day >= 0, "TCP connect to 192.0.2.2:13");
     if (day >= 0) {
         const std::string line = read_to_eof(day, 10000);
-        check(line == "ksock board_echo at 192.0.2.2: the board closes\n",
+        check(line == stack + " board_echo at 192.0.2.2: the board closes\n",
               "the board sends its line and closes: \"" + line + "\"");
         ::close(day);
     }
@@ -438,6 +441,7 @@ void tcp_part(int first) {
 
 int main(int argc, char** argv) {
     std::string qemu = "qemu-system-arm", machine = "mps2-an385", elf, part = "basic";
+    std::string stack = "ksock";
     bool usage = argc % 2 == 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i];
@@ -449,12 +453,14 @@ int main(int argc, char** argv) {
             elf = argv[i + 1];
         else if (k == "--part")
             part = argv[i + 1];
+        else if (k == "--stack")
+            stack = argv[i + 1];
         else
             usage = true;
     }
     if (usage || elf.empty() || (part != "basic" && part != "tcp")) {
         std::printf("usage: %s --elf FIRMWARE [--qemu PATH] [--machine BOARD] "
-                    "[--part basic|tcp]\n",
+                    "[--part basic|tcp] [--stack NAME]\n",
                     argv[0]);
         return 2;
     }
@@ -499,7 +505,7 @@ int main(int argc, char** argv) {
             tcp_skipped = true;
             tcp_why = std::strerror(-first);
         } else {
-            tcp_part(first);
+            tcp_part(first, stack);
         }
     }
 
