@@ -25,23 +25,7 @@ foreach(var IN ITEMS SIZE CPU FIRMWARE FIRMWARE_BASELINE PROBE PROBE_BASELINE LE
     endif()
 endforeach()
 
-set(sections text rodata data bss)
-
-# Reads the section sizes of an ELF (arm-none-eabi-size -A) into <prefix>_<section>.
-function(read_sizes elf prefix)
-    execute_process(COMMAND "${SIZE}" -A -d "${elf}"
-        OUTPUT_VARIABLE out RESULT_VARIABLE rc ERROR_VARIABLE err)
-    if(NOT rc EQUAL 0)
-        message(FATAL_ERROR "size_report.cmake: ${SIZE} ${elf} failed: ${err}")
-    endif()
-    foreach(s IN LISTS sections)
-        if(out MATCHES "\n\\.${s}[ \t]+([0-9]+)")
-            set(${prefix}_${s} ${CMAKE_MATCH_1} PARENT_SCOPE)
-        else()
-            set(${prefix}_${s} 0 PARENT_SCOPE)
-        endif()
-    endforeach()
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/read_sizes.cmake")
 
 read_sizes("${FIRMWARE}" fw)
 read_sizes("${FIRMWARE_BASELINE}" fwb)

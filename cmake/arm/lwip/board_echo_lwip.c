@@ -31,7 +31,9 @@
 #include "lwip/init.h"
 #include "lwip/netif.h"
 #include "lwip/priv/sockets_priv.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/sockets.h"
+#include "lwip/sys.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
@@ -39,7 +41,7 @@
 #define ETH_IRQ 13u
 #define CPU_HZ 25000000u /* mps2-an385's SYSCLK */
 
-volatile uint32_t board_ticks;
+static volatile uint32_t board_ticks; /* milliseconds since SysTick started */
 static volatile uint32_t eth_irqs;
 #define eth0 lan9118if_netif
 
@@ -49,6 +51,11 @@ static volatile uint32_t eth_irqs;
 #define SYST_CVR 0xe000e018u
 #define NVIC_ISER0 0xe000e100u
 #define NVIC_ICPR0 0xe000e280u
+
+/* lwIP's clock (the OS layer leaves it to the platform). */
+u32_t sys_now(void) {
+    return board_ticks;
+}
 
 void SysTick_Handler(void) {
     board_ticks = board_ticks + 1;
@@ -254,6 +261,28 @@ static void print_sizes(void) {
            (unsigned)sizeof(struct lwip_sock));
 }
 
+/* A line of what the board is doing, every 2 s while it serves: board_echo
+ * prints the same (there from TCP_INFO; lwIP has none, so from the PCB). */
+static void report(uint32_t ms) {
+    printf("board_echo: %lu ms: eth0 rx %lu tx %lu (rx dropped %lu), driver busy %lu tx errors "
+           "%lu\n",
+           (unsigned long)ms, lan9118if_stats.rx_frames, lan9118if_stats.tx_frames,
+           lan9118if_stats.rx_dropped, lan9118if_stats.tx_busy, lan9118if_stats.tx_errors);
+    for (size_t k = 0; k < sizeof svc.conns / sizeof svc.conns[0]; ++k) {
+        const struct echo_conn* c = &svc.conns[k];
+        const struct lwip_sock* sock = c->fd >= 0 ? lwip_socket_dbg_get_socket(c->fd) : NULL;
+        const struct tcp_pcb* pcb = sock && sock->conn ? sock->conn->pcb.tcp : NULL;
+        if (!pcb)
+            continue;
+        printf("board_echo:   conn %u: %lu bytes (%lu pending): state %u, unacked %lu, cwnd %lu, "
+               "snd_wnd %lu, rcv_wnd %lu, rto %lu ms, retransmissions %u\n",
+               c->id, c->bytes, (unsigned long)(c->have - c->off), (unsigned)pcb->state,
+               (unsigned long)pcb->snd_queuelen, (unsigned long)pcb->cwnd,
+               (unsigned long)pcb->snd_wnd, (unsigned long)pcb->rcv_wnd,
+               (unsigned long)pcb->rto * TCP_SLOW_INTERVAL, (unsigned)pcb->nrtx);
+    }
+}
+
 int main(int argc, char** argv) {
     const unsigned long seconds = argc > 1 ? strtoul(argv[1], NULL, 10) : 300;
     const unsigned long max_requests = argc > 2 ? strtoul(argv[2], NULL, 10) : 0;
@@ -298,6 +327,7 @@ int main(int argc, char** argv) {
     fflush(stdout);
 
     const uint32_t start = board_ticks;
+    uint32_t next_report = start + 2000;
     int timed_out = 0;
     while (!svc.quit && (max_requests == 0 || svc.requests < max_requests)) {
         const uint32_t now = board_ticks;
@@ -307,6 +337,10 @@ int main(int argc, char** argv) {
         if (now - start >= seconds * 1000) {
             timed_out = 1;
             break;
+        }
+        if (now - next_report < 0x80000000u) { /* every 2 s, while it serves */
+            report(now - start);
+            next_report = now + 2000;
         }
         idle(now);
     }

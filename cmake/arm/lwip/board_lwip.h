@@ -1,6 +1,5 @@
-/* cmake/arm/lwip/board_lwip.h: what the board's lwIP firmware
- * (board_echo_lwip.c) shares with its OS layer (sys_arch.c) and its
- * LAN9118 network interface (lan9118if.c). */
+/* cmake/arm/lwip/board_lwip.h: the LAN9118 network interface (lan9118if.c)
+ * of the board's lwIP firmware (board_echo_lwip.c). */
 #ifndef KSOCK_BOARD_LWIP_H
 #define KSOCK_BOARD_LWIP_H
 
@@ -8,9 +7,6 @@
 
 #include "lwip/err.h"
 #include "lwip/netif.h"
-
-/* Milliseconds since SysTick started (the SysTick handler counts them). */
-extern volatile uint32_t board_ticks;
 
 /* The mps2-an385's LAN9118 at 0x40200000 as an lwIP netif, in the shape of
  * ksock's drivers/lan9118.hpp: programmed I/O through the chip's FIFOs,

@@ -34,23 +34,7 @@ foreach(var IN ITEMS SIZE NM LWIP_VERSION KSOCK LWIP LWIP_SMALL LWIP_ARCHIVE LWI
     endif()
 endforeach()
 
-set(sections text rodata data bss)
-
-# Section sizes of an ELF into <prefix>_<section>.
-function(read_sizes elf prefix)
-    execute_process(COMMAND "${SIZE}" -A -d "${elf}"
-        OUTPUT_VARIABLE out RESULT_VARIABLE rc ERROR_VARIABLE err)
-    if(NOT rc EQUAL 0)
-        message(FATAL_ERROR "lwip_report.cmake: ${SIZE} ${elf} failed: ${err}")
-    endif()
-    foreach(s IN LISTS sections)
-        set(v 0)
-        if(out MATCHES "\n\\.${s}[ \t]+([0-9]+)")
-            set(v ${CMAKE_MATCH_1})
-        endif()
-        set(${prefix}_${s} ${v} PARENT_SCOPE)
-    endforeach()
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/../read_sizes.cmake")
 
 # What the input sections of one archive's objects add up to in an ELF's
 # linker map (<elf>.map), per kind of section, into <prefix>_<section>.

@@ -1,16 +1,11 @@
 /* cmake/arm/lwip/lwipopts.h: lwIP configured as examples/board_echo.cpp
- * configures ksock, for the side-by-side size comparison on the Cortex-M3
+ * configures ksock, for the side-by-side comparison on the Cortex-M3
  * (board_echo_lwip.c, built by cmake/arm/lwip/CMakeLists.txt from Debian's
- * lwip source package).
- *
- * The OS layer: NO_SYS=0, because lwIP's socket API needs it (init.c stops
- * a NO_SYS=1 build that asks for sockets), with core locking and no tcpip
- * thread: every socket call runs in the main loop's own context, as ksock's
- * no_lock + no_wait stack does, and the OS objects are the no-op ones of
- * arch/sys_arch.h. Only non-blocking socket calls are made (a call that
- * would wait on a semaphore has nothing that could signal it). The main
- * loop feeds received frames to ethernet_input and runs the timers and the
- * loopback queue itself (board_echo_lwip.c).
+ * lwip source package): the protocols, pools and buffers of board_echo's
+ * stack. The OS layer and the socket API are ../../lwip/lwipopts_noos.h's:
+ * NO_SYS=0 with core locking and no tcpip thread, non-blocking sockets
+ * called from the main loop, which also takes the frames and runs the
+ * timers and the loopback.
  *
  * Sizes are macros a build can override (-DBOARD_LWIP_TCP=...), so the
  * small configuration of the RAM comparison (4 TCP + 4 UDP sockets) is this
@@ -47,20 +42,9 @@
 #define BOARD_LWIP_HEAP (64 * 2048)
 #endif
 
-/* --- OS layer -------------------------------------------------------------- */
-#define NO_SYS 0
-#define SYS_LIGHTWEIGHT_PROT 0 /* the interrupt handlers never enter lwIP */
-#define LWIP_TCPIP_CORE_LOCKING 1
-/* The loopback interface's input is tcpip_input (NO_SYS=0); with this it
- * runs ip_input at once instead of posting to the absent thread. */
-#define LWIP_TCPIP_CORE_LOCKING_INPUT 1
-#define LWIP_NETCONN_SEM_PER_THREAD 0
-#define LWIP_NETIF_LOOPBACK_MULTITHREADING 0 /* the main loop polls the loopback */
-#define LWIP_NOASSERT 1                      /* -Os firmware, as ksock's is NDEBUG */
+#include "lwipopts_noos.h"
 
-/* --- Memory: static pools and lwIP's own heap, no malloc ------------------- */
-#define MEM_LIBC_MALLOC 0
-#define MEMP_MEM_MALLOC 0
+/* --- Memory: static pools and lwIP's own heap ------------------------------ */
 #define MEM_ALIGNMENT 4
 #define MEM_SIZE BOARD_LWIP_HEAP
 #define PBUF_POOL_SIZE BOARD_LWIP_POOL_PBUFS
@@ -108,38 +92,5 @@
 #define TCP_MSS 1460
 #define TCP_WND (4 * TCP_MSS)
 #define TCP_SND_BUF 8192
-
-/* --- APIs: netconn and the BSD sockets under their lwip_ names -------------
- * As bench/lwip_lean: poll and select, SO_RCVTIMEO / SO_SNDTIMEO, SO_RCVBUF,
- * SO_REUSEADDR, which ksock's sockets all have. */
-#define LWIP_NETCONN 1
-#define LWIP_SOCKET 1
-#define LWIP_COMPAT_SOCKETS 0
-#define LWIP_POSIX_SOCKETS_IO_NAMES 0
-#define LWIP_SOCKET_SELECT 1
-#define LWIP_SOCKET_POLL 1
-#define LWIP_NETIF_API 0
-#define LWIP_SO_SNDTIMEO 1
-#define LWIP_SO_RCVTIMEO 1
-#define LWIP_SO_RCVBUF 1
-#define SO_REUSE 1
-
-/* Mailboxes: fixed rings (arch/sys_arch.h), deep enough for a window of
- * segments or a backlog of connections. */
-#define TCPIP_MBOX_SIZE 16
-#define DEFAULT_TCP_RECVMBOX_SIZE 16
-#define DEFAULT_UDP_RECVMBOX_SIZE 16
-#define DEFAULT_RAW_RECVMBOX_SIZE 16
-#define DEFAULT_ACCEPTMBOX_SIZE 16
-
-/* Debian's patches make sockets.c read and write address lengths through
- * these (its Hurd port defines them); with lwIP's own sockaddr, which has a
- * length byte, they are what upstream lwIP does. */
-#define IP4ADDR_SOCKADDR_SET_LEN(sin) ((sin)->sin_len = sizeof(struct sockaddr_in))
-#define IP6ADDR_SOCKADDR_SET_LEN(sin6) ((sin6)->sin6_len = sizeof(struct sockaddr_in6))
-#define IPADDR_SOCKADDR_GET_LEN(addr) ((addr)->sa.sa_len)
-
-#define LWIP_STATS 0
-#define LWIP_DEBUG 0
 
 #endif

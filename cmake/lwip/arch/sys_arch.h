@@ -1,13 +1,15 @@
-/* cmake/arm/lwip/arch/sys_arch.h: the OS objects of the board's lwIP, for a
- * main loop without threads: a mutex is nothing, a semaphore a count, a
+/* cmake/lwip/arch/sys_arch.h: the OS objects of lwIP built beside ksock
+ * with NO_SYS=0, core locking and no tcpip thread: one context, as ksock's
+ * no_lock + no_wait stack runs. A mutex is nothing, a semaphore a count, a
  * mailbox a fixed ring; a wait that would block times out at once (nothing
- * else runs to post). netconn embeds these; sys_arch.c has the functions. */
-#ifndef KSOCK_BOARD_LWIP_ARCH_SYS_ARCH_H
-#define KSOCK_BOARD_LWIP_ARCH_SYS_ARCH_H
+ * else runs to post). netconn embeds these (a TCP connection's netconn holds
+ * two mailboxes); ../sys_arch.c has the functions. */
+#ifndef KSOCK_LWIP_ARCH_SYS_ARCH_H
+#define KSOCK_LWIP_ARCH_SYS_ARCH_H
 
 #define SYS_MBOX_NULL NULL
 #define SYS_SEM_NULL NULL
-#define BOARD_LWIP_MBOX_CAP 16 /* the largest *_MBOX_SIZE of lwipopts.h */
+#define KSOCK_LWIP_MBOX_CAP 16 /* the *_MBOX_SIZE of lwipopts_api.h */
 
 typedef struct {
     unsigned char valid, count;
@@ -23,7 +25,7 @@ typedef struct {
 
 typedef struct {
     unsigned char valid, head, count;
-    void* msg[BOARD_LWIP_MBOX_CAP];
+    void* msg[KSOCK_LWIP_MBOX_CAP];
 } sys_mbox_t;
 #define sys_mbox_valid(mbox) ((mbox)->valid)
 #define sys_mbox_set_invalid(mbox) ((mbox)->valid = 0)

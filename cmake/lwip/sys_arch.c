@@ -1,15 +1,11 @@
-/* cmake/arm/lwip/sys_arch.c: the board's lwIP OS layer (arch/sys_arch.h):
- * one context, locks that do nothing, waits that cannot block, and
- * lwIP's clock from the board's SysTick (board_ticks, in milliseconds). */
-#include "board_lwip.h"
+/* cmake/lwip/sys_arch.c: the OS layer of lwIP built beside ksock
+ * (arch/sys_arch.h): one context, locks that do nothing, waits that cannot
+ * block. sys_now(), lwIP's clock, is the platform's: the program defines it
+ * (a board from its SysTick, a host from its monotonic clock). */
 #include "lwip/err.h"
 #include "lwip/sys.h"
 
 void sys_init(void) {}
-
-u32_t sys_now(void) {
-    return board_ticks;
-}
 
 err_t sys_mutex_new(sys_mutex_t* m) {
     m->valid = 1;
@@ -45,7 +41,7 @@ void sys_sem_free(sys_sem_t* s) {
 }
 
 err_t sys_mbox_new(sys_mbox_t* mb, int size) {
-    if (size > BOARD_LWIP_MBOX_CAP)
+    if (size > KSOCK_LWIP_MBOX_CAP)
         return ERR_MEM;
     mb->valid = 1;
     mb->head = 0;
@@ -53,9 +49,9 @@ err_t sys_mbox_new(sys_mbox_t* mb, int size) {
     return ERR_OK;
 }
 err_t sys_mbox_trypost(sys_mbox_t* mb, void* msg) {
-    if (mb->count == BOARD_LWIP_MBOX_CAP)
+    if (mb->count == KSOCK_LWIP_MBOX_CAP)
         return ERR_MEM;
-    mb->msg[(mb->head + mb->count) % BOARD_LWIP_MBOX_CAP] = msg;
+    mb->msg[(mb->head + mb->count) % KSOCK_LWIP_MBOX_CAP] = msg;
     ++mb->count;
     return ERR_OK;
 }
@@ -70,7 +66,7 @@ u32_t sys_arch_mbox_tryfetch(sys_mbox_t* mb, void** msg) {
         return SYS_MBOX_EMPTY;
     if (msg)
         *msg = mb->msg[mb->head];
-    mb->head = (unsigned char)((mb->head + 1) % BOARD_LWIP_MBOX_CAP);
+    mb->head = (unsigned char)((mb->head + 1) % KSOCK_LWIP_MBOX_CAP);
     --mb->count;
     return 0;
 }
@@ -82,7 +78,7 @@ void sys_mbox_free(sys_mbox_t* mb) {
     mb->valid = 0;
 }
 
-/* No threads: the firmware calls lwip_init(), never tcpip_init(). */
+/* No threads: the programs call lwip_init(), never tcpip_init(). */
 sys_thread_t sys_thread_new(const char* name, lwip_thread_fn thread, void* arg, int stacksize,
                             int prio) {
     (void)name;
