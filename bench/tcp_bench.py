@@ -205,8 +205,9 @@ def section(w, d, dp_loopback=None):
       "moves on 1 ms, the receiver polls its device and reads everything, the sender polls "
       "the ACKs. **TAP**: ksock sending to the host kernel's socket over a TAP interface; "
       "**veth**: the kernel sending to itself over a veth pair (the receiver in a second "
-      "network namespace); both in a private network namespace on 192.0.2.0/24. See "
-      "`bench/tcp_bench.cpp`; `bench/tcp_bench.py` runs it.")
+      "network namespace, the pair made by iproute2's `ip`); both in a private network "
+      "namespace on 192.0.2.0/24, skipped with the reason where none can be made. See "
+      "`bench/tcp_bench.cpp`; `bench/tcp_bench.py` runs it (about 20 s).")
     w("")
     w(f"**Bulk transfer: {mib} MiB, one direction, MSS 1448 (MTU 1500)**")
     w("")
@@ -258,9 +259,10 @@ def section(w, d, dp_loopback=None):
     w("")
     w("`send()` of 64 bytes on one end (`TCP_NODELAY`; lwIP: `tcp_write` + `tcp_output`), "
       "the clock 1 ms on, the other end polls its device and reads the 64 bytes, the sender "
-      "polls its device: a message one way with the ACKs each stack sends for it (ksock as "
-      "Linux: an ACK after each read of a pushed segment smaller than the MSS; lwIP: a "
-      "delayed ACK from its 250 ms timer), both ends counted. Section 4's row is the same "
+      "polls its device: a message one way with the ACKs each stack sends for it (ksock: "
+      "the read that empties the buffer of a small pushed segment on a one-way connection "
+      "sends an ACK, Linux's `tcp_cleanup_rbuf` rule; lwIP: an ACK for every second "
+      "segment), both ends counted. Section 4's row is the same "
       "operation on one stack's loopback.")
     w("")
     w("| | instructions | of which checksum | CPU time | frames sent per message "
