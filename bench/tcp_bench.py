@@ -17,7 +17,7 @@ send + receive, and RAM per connection (ksock_bench_tcp, bench/tcp_bench.cpp).
 
 Run by run_all.py (its section 5, from the JSON written here) or alone:
 
-  tcp_bench.py --binary build/bench/bench/ksock_bench_tcp --work /tmp/w --json tcp.json
+  tcp_bench.py --binary build/bench/bench/ksock_bench_tcp --work build/bench/tcp --json build/bench/tcp.json
 
 Standard library only.
 """
