@@ -279,3 +279,44 @@ TEST_CASE(
     CHECK(p.b.close(k.s) == 0);
     CHECK(p.b.close(k.l) == 0);
 }
+
+namespace {
+//! Loses the first data segment side a sends (a frame longer than the
+//! handshake's), once.
+bool lose_first_data(void* user, int from, const unsigned char*, std::size_t n) {
+    auto& lost = *static_cast<int*>(user);
+    if (from != 0 || n <= 14 + 20 + 32 || lost)
+        return false;
+    lost = 1;
+    return true;
+}
+} // namespace
+
+TEST_CASE("wire TCP: a retransmitted segment counts in bytes_sent and in bytes_retrans") {
+    // Linux counts every data byte __tcp_transmit_skb sends in bytes_sent,
+    // a retransmission's too, and the retransmission's again in
+    // bytes_retrans: sent less retransmitted is what was written.
+    wire_pair& p = wire_pair::fresh();
+    const conn k = connect_pair(p, 7005);
+    int lost = 0;
+    p.w.drop = &lose_first_data;
+    p.w.drop_user = &lost;
+    static unsigned char out[1000];
+    REQUIRE(p.a.send(k.c, out, sizeof out, 0) == 1000);
+    p.run(2000); // the RTO (at least 200 ms) sends it again
+    p.w.drop = nullptr;
+    CHECK(lost == 1);
+    ksock::tcp_info_t ic{};
+    ksock::socklen_t len = sizeof ic;
+    REQUIRE(p.a.getsockopt(k.c, ksock::sol_tcp, ksock::tcp_info, &ic, &len) == 0);
+    // (The fixture's skbs hold 512 bytes: the write went as two segments,
+    // and the first was lost.)
+    CHECK(ic.tcpi_total_retrans == 1);
+    CHECK(ic.tcpi_bytes_retrans == 512);
+    CHECK(ic.tcpi_bytes_sent == 1000 + 512);
+    CHECK(ic.tcpi_bytes_acked == 1000);
+    CHECK(ic.tcpi_data_segs_out == 3);
+    CHECK(p.a.close(k.c) == 0);
+    CHECK(p.b.close(k.s) == 0);
+    CHECK(p.b.close(k.l) == 0);
+}
