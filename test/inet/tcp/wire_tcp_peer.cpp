@@ -338,3 +338,40 @@ TEST_CASE("scripted peer: an out-of-order segment cut short by the next one give
     CHECK(p.b.close(fd) == 0);
     CHECK(p.b.close(l) == 0);
 }
+
+TEST_CASE("scripted peer: a full out-of-order queue drops a segment that would land last, not the "
+          "ones it holds") {
+    // Found by interop.tap.tcp (the kernel sending to ksock with 5 % loss
+    // stalled): with the queue at its limit (a quarter of the pool: 12
+    // chunks here), each segment past the hole evicted the highest one
+    // queued, which had been SACKed; the sender saw the receiver renege on
+    // every segment. Linux's tcp_prune_ofo_queue stops where the incoming
+    // segment would land last, and drops that one: what is queued stays,
+    // and fills the stream once the hole does.
+    wire_pair& p = wire_pair::fresh();
+    script peer(p);
+    std::uint32_t isn = 0;
+    int l = -1;
+    const int fd = accept_from_peer(p, peer, 7105, 65535, isn, l);
+    // A hole of 400 bytes, then 12 segments of 400 (one chunk each), then
+    // one more: the queue is full when it comes.
+    for (std::uint32_t i = 1; i <= 13; ++i) {
+        peer.send(40000, 7105, 1001 + 400 * i, isn + 1, ksock::inet::tcphdr_ack, 65535, 400);
+        p.run(1);
+    }
+    peer.send(40000, 7105, 1001, isn + 1, ksock::inet::tcphdr_ack, 65535, 400); // the hole
+    p.run(2);
+    CHECK(peer.last().ack == 1001 + 400 * 13); // all but the 13th
+    static unsigned char buf[8000];
+    long got = 0;
+    for (int i = 0; i < 20; ++i) {
+        const long r = p.b.recv(fd, buf + got, sizeof buf - static_cast<std::size_t>(got),
+                                ksock::msg_dontwait);
+        if (r <= 0)
+            break;
+        got += r;
+    }
+    CHECK(got == 400 * 13);
+    CHECK(p.b.close(fd) == 0);
+    CHECK(p.b.close(l) == 0);
+}
