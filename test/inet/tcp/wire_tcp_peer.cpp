@@ -124,6 +124,20 @@ int accept_from_peer(wire_pair& p, script& peer, std::uint16_t port, unsigned wi
     return fd;
 }
 
+//! What \p s's socket \p fd has to read now, into \p buf (at most \p cap
+//! bytes): the count read.
+template <class S>
+long read_all(S& s, int fd, unsigned char* buf, std::size_t cap) {
+    long got = 0;
+    for (;;) {
+        const long r =
+            s.recv(fd, buf + got, cap - static_cast<std::size_t>(got), ksock::msg_dontwait);
+        if (r <= 0)
+            return got;
+        got += r;
+    }
+}
+
 } // namespace
 
 TEST_CASE("scripted peer: a segment the skb pool could not send is sent again") {
@@ -322,14 +336,7 @@ TEST_CASE("scripted peer: an out-of-order segment cut short by the next one give
     p.run(2);
     CHECK(peer.last().ack == 1001 + 800);
     unsigned char buf[1000];
-    long got = 0;
-    for (int i = 0; i < 8; ++i) {
-        const long r = p.b.recv(fd, buf + got, sizeof buf - static_cast<std::size_t>(got),
-                                ksock::msg_dontwait);
-        if (r <= 0)
-            break;
-        got += r;
-    }
+    const long got = read_all(p.b, fd, buf, sizeof buf);
     REQUIRE(got == 800);
     std::size_t bad = 0;
     while (bad < 800 && buf[bad] == static_cast<unsigned char>(1001 + bad))
@@ -363,15 +370,7 @@ TEST_CASE("scripted peer: a full out-of-order queue drops a segment that would l
     p.run(2);
     CHECK(peer.last().ack == 1001 + 400 * 13); // all but the 13th
     static unsigned char buf[8000];
-    long got = 0;
-    for (int i = 0; i < 20; ++i) {
-        const long r = p.b.recv(fd, buf + got, sizeof buf - static_cast<std::size_t>(got),
-                                ksock::msg_dontwait);
-        if (r <= 0)
-            break;
-        got += r;
-    }
-    CHECK(got == 400 * 13);
+    CHECK(read_all(p.b, fd, buf, sizeof buf) == 400 * 13);
     CHECK(p.b.close(fd) == 0);
     CHECK(p.b.close(l) == 0);
 }
