@@ -6,7 +6,7 @@
 // driver itself.
 //
 // Test support, not the library: firmware is tested on the virtual link
-// (test/support/vlink.hpp), which already loses, duplicates and reorders;
+// (test/support/vlink.hpp), which already drops, repeats and reorders frames;
 // a fault device in the library would have to reach into each driver's
 // receive path (the sink a driver's poll is handed cannot free a frame it
 // allocated), which only a driver of the test's own can do, as this one
