@@ -305,11 +305,15 @@ inline std::size_t skb_chunks(const sk_buff* skb) noexcept {
 //! at most a quarter of the stack's skb chunks (Linux prunes it when the
 //! receive memory runs over; here the pool is the memory, and a queue that
 //! took it all would leave no skb for the segment that fills the hole).
-//! Segments go from the highest sequence down, as Linux's pruning goes;
-//! the SACK blocks are rebuilt from what arrives next. True when \p need
-//! more chunks fit.
+//! Segments go from the highest sequence down, as Linux's pruning goes,
+//! but never one below the incoming segment at \p in_seq: one that would
+//! land last is dropped itself (Linux's pruning stops there, in_skb), or
+//! every segment past a hole would evict the one SACKed before it, and the
+//! sender would see the receiver renege on each. The
+//! SACK blocks are rebuilt from what arrives next. True when \p need more
+//! chunks fit.
 template <class Ctx>
-bool tcp_prune_ofo_queue(Ctx& ctx, sock& sk, std::size_t need) {
+bool tcp_prune_ofo_queue(Ctx& ctx, sock& sk, std::size_t need, std::uint32_t in_seq) {
     tcp_sock& tp = tcp_of(sk);
     const std::size_t limit = Ctx::skbs_capacity / 4 ? Ctx::skbs_capacity / 4 : 1;
     for (;;) {
@@ -321,7 +325,7 @@ bool tcp_prune_ofo_queue(Ctx& ctx, sock& sk, std::size_t need) {
         }
         if (held + need <= limit)
             return true;
-        if (!last)
+        if (!last || after(in_seq, tcp_cb(**last).seq))
             return false;
         sk_buff* drop = *last;
         *last = nullptr;
@@ -339,7 +343,7 @@ void tcp_data_queue_ofo(Ctx& ctx, sock& sk, sk_buff* skb) {
     tcp_sock& tp = tcp_of(sk);
     tcp_skb_cb& cb = tcp_cb(*skb);
     tp.inet_conn.icsk_ack.pending |= icsk_ack_sched;
-    if (sk.sk_rmem_alloc > sk.sk_rcvbuf || !tcp_prune_ofo_queue(ctx, sk, skb_chunks(skb))) {
+    if (sk.sk_rmem_alloc > sk.sk_rcvbuf || !tcp_prune_ofo_queue(ctx, sk, skb_chunks(skb), cb.seq)) {
         kfree_skb(ctx, skb); // tcp_try_rmem_schedule failed: LINUX_MIB_TCPOFODROP
         return;
     }

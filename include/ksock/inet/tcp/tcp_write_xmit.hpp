@@ -382,6 +382,9 @@ int tcp_retransmit_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     }
     cb.sacked |= tcpcb_ever_retrans;
     ++tp.total_retrans;
+    // Sent again: in bytes_sent too, as __tcp_transmit_skb counts every
+    // data byte it sends.
+    tp.bytes_sent += skb->len;
     tp.bytes_retrans += skb->len;
     ++ipv4_net(ctx).mib.tcp.retrans_segs;
     tp.lsndtime = tcp_clock_ms(ctx);
