@@ -300,7 +300,16 @@ void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup,
     const bool sack = tp.rx_opt.sack_ok;
     std::uint8_t st = tp.inet_conn.icsk_ca_state;
     // D. Exit conditions: high_seq acknowledged.
-    if (st != tcp_ca_open && !before(tp.snd_una, tp.high_seq)) {
+    // Reno (no SACK) holds Recovery and Loss until something above high_seq
+    // is ACKed: duplicate ACKs of high_seq could start a false fast
+    // retransmit (RFC 6582; tcp_try_undo_recovery). The window reduction
+    // goes on meanwhile.
+    const bool reno_hold = !sack && tp.snd_una == tp.high_seq;
+    if (st == tcp_ca_recovery && reno_hold) {
+        tp.sacked_out = 0; // tcp_reset_reno_sack
+        if (!tp.retrans_out)
+            tp.retrans_stamp = 0;
+    } else if (st != tcp_ca_open && !before(tp.snd_una, tp.high_seq)) {
         if (st == tcp_ca_recovery || st == tcp_ca_cwr) {
             // tcp_end_cwnd_reduction
             if (tp.snd_ssthresh < tcp_infinite_ssthresh)
@@ -309,8 +318,7 @@ void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup,
             if (!sack)
                 tp.sacked_out = 0; // tcp_reset_reno_sack
         }
-        if (st == tcp_ca_loss && !sack && tp.snd_una == tp.high_seq) {
-            // Reno holds the state until something above high_seq is ACKed.
+        if (st == tcp_ca_loss && reno_hold) {
         } else {
             tcp_set_ca_state(tp, tcp_ca_open);
             st = tcp_ca_open;
@@ -390,6 +398,8 @@ int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
     sk.sk_err_soft = 0;
     tp.inet_conn.icsk_probes_out = 0;
     tp.rcv_tstamp = static_cast<std::uint32_t>(ctx.jiffies());
+    // What this ACK newly SACKs counts as delivered (PRR's newly_acked_sacked).
+    const std::uint32_t sacked_before = tp.sacked_out;
     if (tp.rx_opt.sack_ok && s.opt.num_sacks)
         flag |= tcp_sacktag(ctx, sk, s);
     if (!prior_packets) {
@@ -401,7 +411,6 @@ int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
         }
         return 1;
     }
-    const std::uint32_t sacked_before = tp.sacked_out;
     const tcp_acked r = tcp_clean_rtx_queue(ctx, sk, ack);
     flag |= r.flag;
     if (flag & flag_acked) {

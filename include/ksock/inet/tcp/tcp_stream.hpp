@@ -187,6 +187,10 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                 err = -efault;
                 break;
             }
+            // The PSH of the send before moves on to where this one ends
+            // (tcp_sendmsg clears it on the skb its first bytes join).
+            if (!copied)
+                tcp_cb(*tail).tcp_flags &= static_cast<std::uint8_t>(~tcphdr_psh);
             tail->len += static_cast<std::uint32_t>(n);
             tail->msg_len = tail->len;
             tcp_cb(*tail).end_seq += static_cast<std::uint32_t>(n);
@@ -236,7 +240,7 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             skb->truesize = skb_truesize(skb->cap);
             skb->len = 0;
             skb->msg_len = 0;
-            tcp_cb(*skb) = tcp_skb_cb{tcp_of(sk).write_seq, tcp_of(sk).write_seq, 0, 0, 0, 0};
+            tcp_cb(*skb) = tcp_skb_cb{tcp_of(sk).write_seq, tcp_of(sk).write_seq, 0, 0, 0, 0, 0};
             skb_queue_tail(sk.sk_write_queue, skb);
             sk.sk_wmem_queued += static_cast<int>(skb->truesize);
             continue;

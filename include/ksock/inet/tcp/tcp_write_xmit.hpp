@@ -253,13 +253,12 @@ inline std::uint32_t tcp_tso_autosize(const tcp_sock& tp) noexcept {
 }
 
 //! A segment of the write queue just became full: where Linux's GSO skb
-//! would end, it ends in PSH (each skb a sendmsg fills carries it to its
-//! last segment on the wire).
+//! would end, it ends (software GSO gives that segment PSH on the wire).
 inline void tcp_segment_filled(tcp_sock& tp, sk_buff* skb) noexcept {
     if (!tp.segments)
         return;
     if (++tp.chunk_segs >= tcp_tso_autosize(tp)) {
-        tcp_cb(*skb).tcp_flags |= tcphdr_psh;
+        tcp_cb(*skb).gso_end = 1;
         tp.chunk_segs = 0;
     }
 }
@@ -321,9 +320,12 @@ inline void tcp_trim_sent_head(sk_buff* skb, std::uint32_t n) noexcept {
 }
 
 //! The flags of a segment of the write queue: its own (PSH), the FIN
-//! when it is the last data and the FIN follows.
-inline std::uint8_t tcp_seg_flags(const sock& sk, const sk_buff* skb) noexcept {
+//! when it is the last data and the FIN follows; PSH too when it leaves
+//! as the last segment of a GSO skb (\p gso_end).
+inline std::uint8_t tcp_seg_flags(const sock& sk, const sk_buff* skb, bool gso_end) noexcept {
     std::uint8_t f = tcphdr_ack | tcp_cb(*skb).tcp_flags;
+    if (gso_end)
+        f |= tcphdr_psh;
     if (tcp_fin_in_seq(sk) && tcp_cb(*skb).end_seq == tcp_data_end(sk) &&
         skb_peek_next(skb, sk.sk_write_queue) == nullptr)
         f |= tcphdr_fin;
@@ -345,7 +347,9 @@ bool tcp_fragment(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t len) {
     rest->len = rest->msg_len = n;
     rest->truesize = skb_truesize(rest->cap);
     tcp_skb_cb& cb = tcp_cb(*skb);
-    tcp_cb(*rest) = tcp_skb_cb{cb.seq + len, cb.end_seq, cb.when, cb.tcp_flags, cb.sacked, cb.sent};
+    tcp_cb(*rest) =
+        tcp_skb_cb{cb.seq + len, cb.end_seq, cb.when, cb.tcp_flags, cb.sacked, cb.sent, cb.gso_end};
+    cb.gso_end = 0;
     cb.end_seq = cb.seq + len;
     cb.tcp_flags = 0;
     skb->len = skb->msg_len = len;
@@ -369,7 +373,7 @@ int tcp_retransmit_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     tcp_skb_cb& cb = tcp_cb(*skb);
     if (before(cb.seq, tp.snd_una))
         tcp_trim_sent_head(skb, tp.snd_una - cb.seq);
-    const std::uint8_t flags = tcp_seg_flags(sk, skb);
+    const std::uint8_t flags = tcp_seg_flags(sk, skb, false);
     if (!tp.retrans_stamp)
         tp.retrans_stamp = cb.when;
     const int err = tcp_transmit<P>(ctx, sk, cb.seq, skb->len, flags);
@@ -484,7 +488,7 @@ bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle, bool one = false) 
             blocked = true;
             break;
         }
-        const std::uint8_t flags = tcp_seg_flags(sk, skb);
+        const std::uint8_t flags = tcp_seg_flags(sk, skb, cb.gso_end);
         const bool last = skb_peek_next(skb, sk.sk_write_queue) == nullptr;
         if (!tcp_nagle_test(tp, skb, mss, last ? nonagle : tcp_nagle_push, flags & tcphdr_fin)) {
             blocked = true;
