@@ -266,8 +266,12 @@ inline void tcp_init_cwnd_reduction(tcp_sock& tp) noexcept {
 }
 
 //! tcp_cwnd_reduction (PRR, RFC 6937): in recovery the window follows
-//! what was delivered, toward ssthresh.
-inline void tcp_cwnd_reduction(tcp_sock& tp, std::uint32_t newly_acked_sacked) noexcept {
+//! what was delivered, toward ssthresh. Below ssthresh (slow-start
+//! reduction bound) one segment more goes only for an ACK that advanced
+//! snd_una and marked nothing newly lost (\p una_advanced_no_loss): a
+//! SACK or a RACK timeout sends no more than was delivered.
+inline void tcp_cwnd_reduction(tcp_sock& tp, std::uint32_t newly_acked_sacked,
+                               bool una_advanced_no_loss) noexcept {
     if (!newly_acked_sacked || !tp.prior_cwnd)
         return;
     tp.prr_delivered += newly_acked_sacked;
@@ -282,7 +286,8 @@ inline void tcp_cwnd_reduction(tcp_sock& tp, std::uint32_t newly_acked_sacked) n
         std::int64_t most = static_cast<std::int64_t>(tp.prr_delivered) - tp.prr_out;
         if (most < newly_acked_sacked)
             most = newly_acked_sacked;
-        ++most;
+        if (una_advanced_no_loss)
+            ++most;
         sndcnt = delta < most ? delta : most;
     }
     const std::int64_t least = tp.prr_out ? 0 : 1;
@@ -299,6 +304,7 @@ void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup,
     tcp_sock& tp = tcp_of(sk);
     const bool sack = tp.rx_opt.sack_ok;
     std::uint8_t st = tp.inet_conn.icsk_ca_state;
+    const std::uint32_t lost_before = tp.lost_out;
     // D. Exit conditions: high_seq acknowledged.
     // Reno (no SACK) holds Recovery and Loss until something above high_seq
     // is ACKed: duplicate ACKs of high_seq could start a false fast
@@ -363,7 +369,8 @@ void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup,
     }
     // tcp_cong_control
     if (st == tcp_ca_recovery || st == tcp_ca_cwr) {
-        tcp_cwnd_reduction(tp, acked_sacked);
+        tcp_cwnd_reduction(tp, acked_sacked,
+                           (flag & flag_snd_una_advanced) && tp.lost_out <= lost_before);
     } else if (flag & flag_data_acked) {
         tcp_ca_cong_avoid(tp, acked_sacked, tcp_clock_ms(ctx));
     }

@@ -164,7 +164,7 @@ void tcp_rack_reo_timeout(Ctx& ctx, sock& sk) {
         if (tp.inet_conn.icsk_ca_state != tcp_ca_recovery) {
             tcp_init_cwnd_reduction(tp);
             tp.inet_conn.icsk_ca_state = tcp_ca_recovery;
-            tcp_cwnd_reduction(tp, 1);
+            tcp_cwnd_reduction(tp, 1, false);
         }
         tcp_xmit_retransmit_queue<P>(ctx, sk);
     }
