@@ -184,6 +184,9 @@ struct tcp_sock {
     //! Full segments queued since the last PSH: Linux's write queue holds
     //! them in GSO skbs of tcp_tso_autosize segments, each ending in PSH.
     std::uint16_t chunk_segs;
+    //! Where the write queue's last skb of Linux's (size_goal bytes, many
+    //! segments here) began: tcp_sendmsg's forced push looks at it when full.
+    std::uint32_t goal_seq;
     unsigned long keepalive_at; //!< jiffies: the keepalive timer of a connection on a device
     tcp_sock* accept_next;      //!< the next child in the listener's accept queue
     sock* parent;               //!< a child's listener until accept() takes it

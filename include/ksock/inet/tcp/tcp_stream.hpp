@@ -194,8 +194,6 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             tail->len += static_cast<std::uint32_t>(n);
             tail->msg_len = tail->len;
             tcp_cb(*tail).end_seq += static_cast<std::uint32_t>(n);
-            if (tcp_on_device<Ctx>(tcp_of(sk)) && !tcp_skb_room(tcp_of(sk), tail))
-                tcp_segment_filled(tcp_of(sk), tail);
         } else {
             sk_buff* skb = sk_stream_memory_free(ctx, sk) && tcp_may_queue_skb(ctx, tcp_of(sk))
                                ? ctx.skb_alloc()
@@ -241,6 +239,9 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             skb->len = 0;
             skb->msg_len = 0;
             tcp_cb(*skb) = tcp_skb_cb{tcp_of(sk).write_seq, tcp_of(sk).write_seq, 0, 0, 0, 0, 0};
+            // A new skb of Linux's after one that left (or none).
+            if (!tail || tcp_cb(*tail).sent)
+                tcp_of(sk).goal_seq = tcp_of(sk).write_seq;
             skb_queue_tail(sk.sk_write_queue, skb);
             sk.sk_wmem_queued += static_cast<int>(skb->truesize);
             continue;
@@ -248,6 +249,10 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         copied += static_cast<long>(n);
         left -= n;
         tcp_of(sk).write_seq += static_cast<std::uint32_t>(n);
+        if (tcp_on_device<Ctx>(tcp_of(sk)) && !tcp_skb_room(tcp_of(sk), tail)) {
+            tcp_segment_filled(tcp_of(sk), tail);
+            tcp_goal_filled(tcp_of(sk), tail);
+        }
         // A segment of size_goal is full: it goes (forced_push /
         // tcp_push_one) while the send goes on. (With MSG_OOB the last
         // byte must leave with the urgent mark.)

@@ -263,6 +263,27 @@ inline void tcp_segment_filled(tcp_sock& tp, sk_buff* skb) noexcept {
     }
 }
 
+//! forced_push: more than half the largest window went into the queue
+//! since the last PSH; the skb just filled gets one (tcp_sendmsg).
+inline bool tcp_forced_push(const tcp_sock& tp) noexcept {
+    return after(tp.write_seq, tp.pushed_seq + (tp.max_window >> 1));
+}
+
+//! A segment of the write queue just became full while a send goes on:
+//! when it also fills Linux's skb (size_goal bytes from where that began,
+//! or from snd_nxt when tso_fragment sent its head), tcp_sendmsg's forced
+//! push may mark it, and the next bytes start a new one.
+inline void tcp_goal_filled(tcp_sock& tp, sk_buff* skb) noexcept {
+    if (!tp.segments)
+        return;
+    const std::uint32_t start = after(tp.snd_nxt, tp.goal_seq) ? tp.snd_nxt : tp.goal_seq;
+    if (tp.write_seq - start < tcp_xmit_size_goal(tp))
+        return;
+    tp.goal_seq = tp.write_seq;
+    if (tcp_forced_push(tp))
+        tcp_mark_push(tp, skb);
+}
+
 //! The number of bytes of data of the write queue (the FIN excluded).
 inline std::uint32_t tcp_data_end(const sock& sk) noexcept {
     const tcp_sock& tp = *tcp_sk(&sk);
@@ -362,6 +383,43 @@ bool tcp_fragment(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t len) {
         tp.sacked_out += (cb.sacked & tcpcb_sacked_acked) ? 1u : 0u;
     }
     return true;
+}
+
+//! tcp_grow_skb: an unsent segment shorter than the MSS (the MSS grew
+//! after it was queued, or a probe split it) takes the bytes of the unsent
+//! ones after it up to the MSS, as Linux's skb grows from the next before
+//! it leaves. The flags of the skbs it takes whole join it; those of a part
+//! that stays behind go with that part, so a PSH still ends the data it
+//! ended (tso_fragment puts it on the second part).
+template <class Ctx>
+void tcp_grow_skb(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t mss) {
+    tcp_skb_cb& cb = tcp_cb(*skb);
+    const std::uint32_t goal = mss < skb->cap ? mss : skb->cap;
+    while (skb->len < goal) {
+        sk_buff* next = skb_peek_next(skb, sk.sk_write_queue);
+        if (!next || tcp_cb(*next).sent || !next->len)
+            return;
+        tcp_skb_cb& ncb = tcp_cb(*next);
+        const std::uint32_t want = goal - skb->len;
+        const std::uint32_t n = next->len < want ? next->len : want;
+        std::memcpy(skb->head + skb->len, next->head, n);
+        skb->len += n;
+        skb->msg_len = skb->len;
+        cb.end_seq += n;
+        if (n < next->len) {
+            tcp_trim_sent_head(next, n);
+            ncb.tcp_flags |= cb.tcp_flags;
+            ncb.gso_end |= cb.gso_end;
+            cb.tcp_flags = 0;
+            cb.gso_end = 0;
+            return;
+        }
+        cb.tcp_flags |= ncb.tcp_flags;
+        cb.gso_end |= ncb.gso_end;
+        skb_unlink(next, sk.sk_write_queue);
+        sk.sk_wmem_queued -= static_cast<int>(next->truesize);
+        kfree_skb(ctx, next);
+    }
 }
 
 //! tcp_retransmit_skb: \p skb again (trimmed of what was acknowledged),
@@ -482,6 +540,8 @@ bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle, bool one = false) 
             blocked = true;
             break;
         }
+        if (skb->len < mss)
+            tcp_grow_skb(ctx, sk, skb, mss);
         std::uint32_t end = cb.end_seq;
         if (after(end, tp.snd_una + tp.snd_wnd)) {
             tp.rwnd_limited = 1;
