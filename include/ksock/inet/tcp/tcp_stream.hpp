@@ -195,9 +195,15 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             tail->msg_len = tail->len;
             tcp_cb(*tail).end_seq += static_cast<std::uint32_t>(n);
         } else {
-            sk_buff* skb = sk_stream_memory_free(ctx, sk) && tcp_may_queue_skb(ctx, tcp_of(sk))
-                               ? ctx.skb_alloc()
-                               : nullptr;
+            // Linux charges the send buffer by its own skbs (size_goal
+            // bytes, many segments here): the test comes before each, and
+            // the segments that go on filling one pass.
+            const bool same_goal =
+                tcp_of(sk).segments && tail && !tcp_cb(*tail).sent && tcp_goal_room(tcp_of(sk));
+            sk_buff* skb =
+                (same_goal || sk_stream_memory_free(ctx, sk)) && tcp_may_queue_skb(ctx, tcp_of(sk))
+                    ? ctx.skb_alloc()
+                    : nullptr;
             if (!skb) {
                 // wait_for_space: push what we have (TCP_NAGLE_PUSH), then
                 // sk_stream_wait_memory.

@@ -269,15 +269,20 @@ inline bool tcp_forced_push(const tcp_sock& tp) noexcept {
     return after(tp.write_seq, tp.pushed_seq + (tp.max_window >> 1));
 }
 
+//! Whether the write queue's last skb of Linux's has begun and is not yet
+//! full: it began at goal_seq, or at snd_nxt when tso_fragment sent its
+//! head, and takes size_goal bytes.
+inline bool tcp_goal_room(const tcp_sock& tp) noexcept {
+    const std::uint32_t start = after(tp.snd_nxt, tp.goal_seq) ? tp.snd_nxt : tp.goal_seq;
+    return tp.write_seq != start && tp.write_seq - start < tcp_xmit_size_goal(tp);
+}
+
 //! A segment of the write queue just became full while a send goes on:
 //! when it also fills Linux's skb (size_goal bytes from where that began,
 //! or from snd_nxt when tso_fragment sent its head), tcp_sendmsg's forced
 //! push may mark it, and the next bytes start a new one.
 inline void tcp_goal_filled(tcp_sock& tp, sk_buff* skb) noexcept {
-    if (!tp.segments)
-        return;
-    const std::uint32_t start = after(tp.snd_nxt, tp.goal_seq) ? tp.snd_nxt : tp.goal_seq;
-    if (tp.write_seq - start < tcp_xmit_size_goal(tp))
+    if (!tp.segments || tcp_goal_room(tp))
         return;
     tp.goal_seq = tp.write_seq;
     if (tcp_forced_push(tp))
