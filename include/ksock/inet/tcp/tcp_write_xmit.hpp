@@ -427,6 +427,47 @@ void tcp_grow_skb(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t mss) {
     }
 }
 
+//! tcp_retrans_try_collapse: \p to, shorter than the MSS and the window
+//! left, takes the sent segments after it whole while they fit (neither
+//! SACKed nor past the window): one segment goes where several were lost
+//! (net.ipv4.tcp_retrans_collapse). Each taken leaves flight
+//! (tcp_collapse_retrans: its flags, its Karn mark and its counts go).
+template <class Ctx>
+void tcp_retrans_try_collapse(Ctx& ctx, sock& sk, sk_buff* to) {
+    tcp_sock& tp = tcp_of(sk);
+    if (!ipv4_net(ctx).sysctl.tcp_retrans_collapse)
+        return;
+    tcp_skb_cb& cb = tcp_cb(*to);
+    const std::uint32_t wnd_end = tp.snd_una + tp.snd_wnd;
+    std::uint32_t space = after(wnd_end, cb.seq) ? wnd_end - cb.seq : tp.mss_cache;
+    if (space > tp.mss_cache)
+        space = tp.mss_cache;
+    if (space > to->cap)
+        space = to->cap;
+    if (to->len >= space)
+        return;
+    for (sk_buff* next = skb_peek_next(to, sk.sk_write_queue); next;
+         next = skb_peek_next(to, sk.sk_write_queue)) {
+        tcp_skb_cb& ncb = tcp_cb(*next);
+        if (!ncb.sent || (ncb.sacked & tcpcb_sacked_acked) || next->len > space - to->len ||
+            after(ncb.end_seq, wnd_end))
+            return;
+        std::memcpy(to->head + to->len, next->head, next->len);
+        to->len += next->len;
+        to->msg_len = to->len;
+        cb.end_seq = ncb.end_seq;
+        cb.tcp_flags |= ncb.tcp_flags;
+        cb.sacked |= ncb.sacked & tcpcb_ever_retrans;
+        // tcp_adjust_pcount: the segment taken is no longer out.
+        --tp.packets_out;
+        tp.lost_out -= (ncb.sacked & tcpcb_lost) ? 1u : 0u;
+        tp.retrans_out -= (ncb.sacked & tcpcb_sacked_retrans) ? 1u : 0u;
+        skb_unlink(next, sk.sk_write_queue);
+        sk.sk_wmem_queued -= static_cast<int>(next->truesize);
+        kfree_skb(ctx, next);
+    }
+}
+
 //! tcp_retransmit_skb: \p skb again (trimmed of what was acknowledged),
 //! counted as a retransmission; retrans_stamp remembers when the episode's
 //! first one had been sent.
@@ -436,6 +477,7 @@ int tcp_retransmit_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     tcp_skb_cb& cb = tcp_cb(*skb);
     if (before(cb.seq, tp.snd_una))
         tcp_trim_sent_head(skb, tp.snd_una - cb.seq);
+    tcp_retrans_try_collapse(ctx, sk, skb);
     const std::uint8_t flags = tcp_seg_flags(sk, skb, false);
     if (!tp.retrans_stamp)
         tp.retrans_stamp = cb.when;
