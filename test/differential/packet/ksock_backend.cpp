@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <fstream>
 #include <map>
 #include <memory>
 
@@ -64,6 +65,15 @@ using pkt_stack = ksock::stack<pkt_config>;
 constexpr int tun_ifindex = 2;
 //! The stack's clock when the script starts (its time 0).
 constexpr unsigned long uptime_ms = 100000;
+
+//! The host's /proc/sys/\p path (its first line), or "" when unreadable.
+std::string host_sysctl(const std::string& path) {
+    std::ifstream in("/proc/sys/" + path);
+    std::string line;
+    if (!in || !std::getline(in, line))
+        return "";
+    return line;
+}
 static_assert(pkt_stack::ifindex_of<ksock_tun>() == tun_ifindex,
               "ksock_backend: the test device must be ifindex 2 (after lo)");
 
@@ -94,6 +104,14 @@ public:
             return "ksock: address: " + ksock_errno(e);
         if (int e = s_->dev_open(tun_ifindex); e < 0)
             return "ksock: device up: " + ksock_errno(e);
+        // net.core.rmem_max and wmem_max are the machine's, not a
+        // namespace's: the kernel side's namespace sees the host's values
+        // (the window scale of a SYN-ACK follows rmem_max), so ksock takes
+        // them too.
+        for (const char* leaf : {"rmem_max", "wmem_max"})
+            if (std::string v = host_sysctl(std::string("net/core/") + leaf); !v.empty())
+                if (std::string e = set_sysctl(std::string("net.core.") + leaf, v); !e.empty())
+                    return e;
         for (const auto& [n, v] : sysctls)
             if (std::string e = set_sysctl(n, v); !e.empty())
                 return e;
