@@ -119,6 +119,7 @@ struct tcp_sock {
     std::uint8_t keepalive_probes;
     std::uint8_t rate_app_limited;
     std::uint8_t save_syn;
+    std::uint8_t thin_lto; //!< TCP_THIN_LINEAR_TIMEOUTS
     tcp_rack rack;
     std::uint16_t advmss;
     std::uint32_t srtt_us;

@@ -91,6 +91,16 @@ bool tcp_write_timeout(Ctx& ctx, sock& sk) {
     return expired;
 }
 
+//! TCP_THIN_LINEAR_RETRIES: the retransmissions a thin stream makes
+//! without backoff.
+inline constexpr std::uint32_t tcp_thin_linear_retries = 6;
+
+//! tcp_stream_is_thin: fewer than four segments out, past the initial slow
+//! start (ssthresh set).
+constexpr bool tcp_stream_is_thin(const tcp_sock& tp) noexcept {
+    return tp.packets_out < 4 && tp.snd_ssthresh < tcp_infinite_ssthresh;
+}
+
 //! tcp_enter_loss: an RTO. ssthresh from the algorithm (unless this
 //! window already reduced it), every segment out marked lost (the head
 //! always), cwnd one more than what is still in flight, state Loss.
@@ -244,8 +254,19 @@ void tcp_retransmit_timer(Ctx& ctx, sock& sk) {
             return;
         }
     }
-    if (st != tcp_syn_sent ||
-        tp.total_rto > static_cast<std::uint32_t>(ipv4_net(ctx).sysctl.tcp_syn_linear_timeouts)) {
+    if (st == tcp_established && (tp.thin_lto || ipv4_net(ctx).sysctl.tcp_thin_linear_timeouts) &&
+        tcp_stream_is_thin(tp) && icsk.icsk_retransmits <= tcp_thin_linear_retries) {
+        // A thin stream (a few segments out, past the initial slow start)
+        // keeps its RTO for the first retransmissions: with too few
+        // segments for a fast retransmit, the timer is its only recovery.
+        icsk.icsk_backoff = 0;
+        const std::uint64_t rto = units_to_jiffies<1000000>((tp.srtt_us >> 3) + tp.rttvar_us);
+        const std::uint32_t lo = icsk.icsk_rto_min;
+        const std::uint32_t hi = icsk.icsk_rto_max;
+        icsk.icsk_rto = rto < lo ? lo : rto > hi ? hi : static_cast<std::uint32_t>(rto);
+    } else if (st != tcp_syn_sent ||
+               tp.total_rto >
+                   static_cast<std::uint32_t>(ipv4_net(ctx).sysctl.tcp_syn_linear_timeouts)) {
         ++icsk.icsk_backoff;
         icsk.icsk_rto =
             icsk.icsk_rto << 1 < icsk.icsk_rto_max ? icsk.icsk_rto << 1 : icsk.icsk_rto_max;
