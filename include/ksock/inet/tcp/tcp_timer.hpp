@@ -328,6 +328,19 @@ void tcp_probe_timer(Ctx& ctx, sock& sk) {
     ++icsk.icsk_probes_out;
     unsigned long when = icsk.icsk_rto < icsk.icsk_rto_min ? icsk.icsk_rto_min : icsk.icsk_rto;
     when <<= icsk.icsk_backoff;
+    // tcp_clamp_probe0_to_user_timeout: with TCP_USER_TIMEOUT the next
+    // probe comes no later than the timeout, counted from the first probe
+    // (at least TCP_TIMEOUT_MIN), where the check above gives up.
+    if (const std::uint32_t ut = icsk.icsk_user_timeout; ut && icsk.icsk_probes_tstamp) {
+        const auto elapsed = static_cast<std::int32_t>(tcp_clock_ms(ctx) - icsk.icsk_probes_tstamp);
+        const std::uint32_t done = elapsed > 0 ? static_cast<std::uint32_t>(elapsed) : 0u;
+        const std::uint64_t least = usecs_to_jiffies(tcp_timeout_min_us);
+        std::uint64_t left = static_cast<std::uint64_t>(msecs_to_jiffies(ut)) - done;
+        if (done > msecs_to_jiffies(ut) || left < least)
+            left = least;
+        if (left < when)
+            when = static_cast<unsigned long>(left);
+    }
     tcp_reset_xmit_timer(ctx, tp, icsk_time_probe0, when);
 }
 
