@@ -192,14 +192,17 @@ struct tcp_sock {
     tcp_sock* accept_next;      //!< the next child in the listener's accept queue
     sock* parent;               //!< a child's listener until accept() takes it
     std::uint8_t rx_deferred;   //!< a segment processed at release_sock (tcp_rx_*)
-    std::uint8_t ack_owed;      //!< a FIN received, its ACK delayed (delack timer)
-    std::uint8_t syn_retries;   //!< SYNs retransmitted so far (SYN_SENT)
-    std::uint8_t fin_queued;    //!< a FIN waits behind the write queue
-    std::uint16_t urg_data;     //!< TCP_URG_* | the urgent byte
-    std::uint32_t urg_seq;      //!< where the urgent byte is (receive sequence)
-    unsigned long timer_at;     //!< jiffies: delayed ACK, SYN retransmit, FIN_WAIT2 end
-    unsigned long probe_at;     //!< jiffies: the probe0 timer, for corked data held
-    std::uint8_t rwnd_limited;  //!< the last push stopped at the receiver's window
+    //! A child in SYN_RECV had the handshake's bare ACK while the listener's
+    //! TCP_DEFER_ACCEPT held it (inet_rsk(req)->acked): it waits for data.
+    std::uint8_t req_acked;
+    std::uint8_t ack_owed;     //!< a FIN received, its ACK delayed (delack timer)
+    std::uint8_t syn_retries;  //!< SYNs retransmitted so far (SYN_SENT)
+    std::uint8_t fin_queued;   //!< a FIN waits behind the write queue
+    std::uint16_t urg_data;    //!< TCP_URG_* | the urgent byte
+    std::uint32_t urg_seq;     //!< where the urgent byte is (receive sequence)
+    unsigned long timer_at;    //!< jiffies: delayed ACK, SYN retransmit, FIN_WAIT2 end
+    unsigned long probe_at;    //!< jiffies: the probe0 timer, for corked data held
+    std::uint8_t rwnd_limited; //!< the last push stopped at the receiver's window
     //! jiffies: the delayed-ACK timer of data received in pingpong mode (the
     //! data itself counts as acknowledged at once; only the mode follows it)
     unsigned long dack_at;

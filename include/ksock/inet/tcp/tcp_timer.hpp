@@ -54,6 +54,15 @@ void tcp_write_err(Ctx& ctx, sock& sk) {
     tcp_done_with_error<P>(ctx, sk, err);
 }
 
+//! The listener's TCP_DEFER_ACCEPT, in SYN-ACK retransmissions, for a
+//! child still in SYN_RECV (0 for any other socket).
+inline std::uint8_t tcp_defer_accept_of(const sock& sk) noexcept {
+    const tcp_sock& tp = *tcp_sk(&sk);
+    if (sk.sk_state() != tcp_syn_recv || !tp.parent)
+        return 0;
+    return tcp_sk(tp.parent)->inet_conn.icsk_accept_queue.rskq_defer_accept;
+}
+
 //! tcp_write_timeout: true when the connection was given up.
 template <class P, class Ctx>
 bool tcp_write_timeout(Ctx& ctx, sock& sk) {
@@ -72,6 +81,13 @@ bool tcp_write_timeout(Ctx& ctx, sock& sk) {
         if (sk.sk_state() == tcp_syn_sent)
             most += static_cast<std::uint32_t>(sc.tcp_syn_linear_timeouts);
         expired = icsk.icsk_retransmits >= most;
+        // syn_ack_recalc: a deferred request lives at least its deferring
+        // period, and one whose ACK came waits that long for the data.
+        if (const std::uint32_t defer = tcp_defer_accept_of(sk)) {
+            most = most > defer ? most : defer;
+            expired =
+                icsk.icsk_retransmits >= most && (!tp.req_acked || icsk.icsk_retransmits >= defer);
+        }
     } else {
         retry_until = static_cast<std::uint32_t>(sc.tcp_retries2);
         if (sock_flag(sk, sock_dead)) {
@@ -150,6 +166,11 @@ int tcp_retransmit_head(Ctx& ctx, sock& sk) {
     tcp_sock& tp = tcp_of(sk);
     const std::uint8_t st = sk.sk_state();
     if (st == tcp_syn_sent || st == tcp_syn_recv) {
+        // A request whose bare ACK came under TCP_DEFER_ACCEPT waits for
+        // data without SYN-ACKs, until the last timeout of its deferring
+        // period gives the peer a last chance (syn_ack_recalc's resend).
+        if (tp.req_acked && tp.inet_conn.icsk_retransmits < tcp_defer_accept_of(sk))
+            return 0;
         tcp_transmit<P>(ctx, sk, tp.snd_una, 0,
                         st == tcp_syn_sent ? tcphdr_syn : tcphdr_syn | tcphdr_ack);
         ++tp.total_retrans;
