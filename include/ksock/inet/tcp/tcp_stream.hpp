@@ -533,6 +533,17 @@ KSOCK_NOINLINE void tcp_close_connection(Ctx& ctx, sock& sk, long timeout) {
                 tcp_send_fin<P>(ctx, sk);
             }
         }
+        // sk_stream_wait_close: SO_LINGER's time, the close waits while the
+        // FIN is unacknowledged (FIN_WAIT1, CLOSING, LAST_ACK). A stack
+        // that cannot sleep has run out of it at once.
+        while (timeout) {
+            const bool closed = sk_wait_event(ctx, timeout, [&] {
+                return !(tcpf(sk.sk_state()) &
+                         (tcpf(tcp_fin_wait1) | tcpf(tcp_closing) | tcpf(tcp_last_ack)));
+            });
+            if (closed || ctx.signal_pending())
+                break;
+        }
     }
     // adjudge_to_death
     sock_orphan(sk);
