@@ -120,19 +120,39 @@ inline void tcp_measure_rcv_mss(tcp_sock& tp, std::uint32_t truesize, std::uint3
     ack.pending |= icsk_ack_pushed;
 }
 
-//! tcp_grow_window: in-order data of a good truesize lets rcv_ssthresh
-//! (the cap of the window offered) grow by two segments, no further than
-//! the clamp and the space left in the receive buffer (the segment already
-//! charged to it).
-inline void tcp_grow_window(tcp_sock& tp, std::uint32_t truesize, std::uint32_t len) noexcept {
+//! __tcp_grow_window: a segment of poor payload per truesize still lets
+//! the window grow by two segments while the window is small against what
+//! the buffer could become (tcp_rmem[2], \p rmem_max): each halving of
+//! that allows a segment with twice the overhead.
+inline std::uint32_t tcp_grow_window_slow(const tcp_sock& tp, std::uint32_t truesize,
+                                          std::uint32_t len, int rmem_max) noexcept {
+    int ts = tcp_win_from_space(tp, static_cast<int>(truesize)) >> 1;
+    int window = tcp_win_from_space(tp, rmem_max) >> 1;
+    while (static_cast<int>(tp.rcv_ssthresh) <= window) {
+        if (ts <= static_cast<int>(len))
+            return 2u * tp.inet_conn.icsk_ack.rcv_mss;
+        ts >>= 1;
+        window >>= 1;
+    }
+    return 0;
+}
+
+//! tcp_grow_window: in-order data lets rcv_ssthresh (the cap of the window
+//! offered) grow by two segments, no further than the clamp and the space
+//! left in the receive buffer (the segment already charged to it); the
+//! next ACK goes at once (quick).
+inline void tcp_grow_window(tcp_sock& tp, std::uint32_t truesize, std::uint32_t len,
+                            int rmem_max) noexcept {
     const int clamp = static_cast<int>(tp.window_clamp);
     const int space = tcp_space(tp);
     const int room = (clamp < space ? clamp : space) - static_cast<int>(tp.rcv_ssthresh);
     if (room <= 0)
         return;
-    if (tcp_win_from_space(tp, static_cast<int>(truesize)) > static_cast<int>(len))
+    std::uint32_t incr = tcp_win_from_space(tp, static_cast<int>(truesize)) <= static_cast<int>(len)
+                             ? 2u * tp.advmss
+                             : tcp_grow_window_slow(tp, truesize, len, rmem_max);
+    if (!incr)
         return;
-    std::uint32_t incr = 2u * tp.advmss;
     if (incr < 2 * len)
         incr = 2 * len;
     tp.rcv_ssthresh +=
@@ -166,7 +186,7 @@ void tcp_event_data_recv(Ctx& ctx, tcp_sock& tp, std::uint32_t truesize, std::ui
     }
     ack.lrcvtime = now;
     if (len >= 128)
-        tcp_grow_window(tp, truesize, len);
+        tcp_grow_window(tp, truesize, len, ipv4_net(ctx).sysctl.tcp_rmem[2]);
 }
 
 //! tcp_dsack_set: the next ACK reports [seq, end_seq) as received twice.
