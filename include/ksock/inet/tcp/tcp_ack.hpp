@@ -72,13 +72,23 @@ template <class Ctx>
 unsigned tcp_sacktag(Ctx& ctx, sock& sk, const tcp_seg& s) noexcept {
     tcp_sock& tp = tcp_of(sk);
     unsigned flag = 0;
-    // tcp_check_dsack: a first block below the ACK, or inside the second.
+    // tcp_check_dsack: a first block starting below the ACK, or inside the
+    // second, reports data received twice; tcp_dsack_seen counts its
+    // segments, unless the range is dubious (empty, larger than any window,
+    // or more duplicates than were ever retransmitted).
     if (s.opt.num_sacks) {
         const tcp_sack_block& b0 = s.opt.sacks[0];
-        if (!after(b0.end_seq, s.ack_seq) ||
+        if (before(b0.start_seq, s.ack_seq) ||
             (s.opt.num_sacks > 1 && !before(b0.start_seq, s.opt.sacks[1].start_seq) &&
-             !after(b0.end_seq, s.opt.sacks[1].end_seq)))
-            flag |= flag_dsacking_ack;
+             !after(b0.end_seq, s.opt.sacks[1].end_seq))) {
+            const std::uint32_t len = b0.end_seq - b0.start_seq;
+            if (before(b0.start_seq, b0.end_seq) && len <= tp.max_window) {
+                const std::uint32_t mss = tp.mss_cache ? tp.mss_cache : 1;
+                tp.dsack_dups += len > mss ? (len + mss - 1) / mss : 1;
+                if (tp.dsack_dups <= tp.total_retrans)
+                    flag |= flag_dsacking_ack;
+            }
+        }
     }
     for (std::size_t b = 0; b < s.opt.num_sacks; ++b) {
         const tcp_sack_block& blk = s.opt.sacks[b];

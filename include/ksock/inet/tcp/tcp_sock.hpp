@@ -151,6 +151,7 @@ struct tcp_sock {
     std::uint32_t notsent_lowat;
     std::uint32_t pushed_seq;
     std::uint32_t total_retrans;
+    std::uint32_t dsack_dups; //!< segments the peer reported received twice (D-SACK)
     std::uint16_t total_rto;
     std::uint16_t total_rto_recoveries;
     std::uint32_t total_rto_time;
