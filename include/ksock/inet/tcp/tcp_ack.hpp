@@ -309,11 +309,36 @@ inline void tcp_cwnd_reduction(tcp_sock& tp, std::uint32_t newly_acked_sacked,
 //! tcp_fastretrans_alert + tcp_cong_control: the recovery state machine
 //! after an ACK (\p dup: a duplicate ACK), then the window.
 template <class P, class Ctx>
-void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup,
-                           std::uint32_t acked_sacked) {
+void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup, std::uint32_t acked_sacked,
+                           bool delayed) {
     tcp_sock& tp = tcp_of(sk);
     const bool sack = tp.rx_opt.sack_ok;
     std::uint8_t st = tp.inet_conn.icsk_ca_state;
+    // tcp_process_loss's tcp_try_undo_loss: an ACK that moves snd_una
+    // while the episode may be undone (no retransmission went, or the ACK
+    // echoes a time before the first: tcp_packet_delayed, Eifel) shows the
+    // RTO spurious: nothing is lost, the window is back (tcp_reno_undo_cwnd)
+    // and the connection open again (Reno holds Loss at high_seq).
+    if (st == tcp_ca_loss && (flag & flag_snd_una_advanced) && tp.undo_marker &&
+        (!tp.undo_retrans || delayed)) {
+        for (sk_buff* skb = skb_peek(sk.sk_write_queue); skb;
+             skb = skb_peek_next(skb, sk.sk_write_queue))
+            tcp_cb(*skb).sacked &= static_cast<std::uint8_t>(~tcpcb_lost);
+        tp.lost_out = 0;
+        if (tp.prior_ssthresh) {
+            if (tp.prior_cwnd > tp.snd_cwnd)
+                tp.snd_cwnd = tp.prior_cwnd;
+            if (tp.prior_ssthresh > tp.snd_ssthresh)
+                tp.snd_ssthresh = tp.prior_ssthresh;
+        }
+        tp.snd_cwnd_stamp = tcp_clock_ms(ctx);
+        tp.undo_marker = 0;
+        tp.inet_conn.icsk_retransmits = 0;
+        if (sack || tp.snd_una != tp.high_seq) {
+            tcp_set_ca_state(tp, tcp_ca_open);
+            st = tcp_ca_open;
+        }
+    }
     const std::uint32_t lost_before = tp.lost_out;
     // D. Exit conditions: high_seq acknowledged.
     // Reno (no SACK) holds Recovery and Loss until something above high_seq
@@ -446,7 +471,11 @@ int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
         if (tp.sacked_out + 1 > tp.packets_out)
             tp.sacked_out = tp.packets_out ? tp.packets_out - 1 : 0;
     }
-    tcp_fastretrans_alert<P>(ctx, sk, flag, dup, acked_sacked);
+    // tcp_packet_delayed: the ACK echoes a time before the first
+    // retransmission (the original answered).
+    const bool delayed = tp.retrans_stamp && s.opt.saw_tstamp && s.opt.rcv_tsecr &&
+                         before(s.opt.rcv_tsecr - tp.tsoffset, tp.retrans_stamp);
+    tcp_fastretrans_alert<P>(ctx, sk, flag, dup, acked_sacked, delayed);
     if (!tp.packets_out)
         tcp_clear_xmit_timer(tp);
     return 1;

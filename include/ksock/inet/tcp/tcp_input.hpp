@@ -318,6 +318,7 @@ void tcp_disconnect_dev(Ctx& ctx, sock& sk) noexcept {
     tp.retrans_stamp = 0;
     tp.high_seq = 0;
     tp.dsack_dups = 0;
+    tp.undo_marker = 0;
 }
 
 inline bool tcp_need_reset(std::uint8_t state) noexcept {

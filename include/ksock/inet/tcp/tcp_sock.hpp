@@ -165,6 +165,8 @@ struct tcp_sock {
     std::uint32_t high_seq;        //!< snd_nxt when recovery or loss began
     std::uint32_t retrans_stamp;   //!< when the first retransmission of this episode left (ms)
     std::uint32_t prior_ssthresh;  //!< ssthresh before the episode (undo)
+    std::uint32_t undo_marker;     //!< snd_una when the RTO's episode began (0: no undo)
+    std::int32_t undo_retrans;     //!< its retransmissions (-1: none yet)
     std::uint32_t prr_delivered;   //!< proportional rate reduction: delivered in recovery
     std::uint32_t prr_out;         //!< ... and sent in recovery
     std::uint32_t max_packets_out; //!< the most in flight in this window (cwnd validation)

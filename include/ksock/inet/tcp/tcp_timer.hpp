@@ -129,6 +129,12 @@ void tcp_enter_loss(Ctx& ctx, sock& sk) {
         tp.prior_ssthresh = tp.snd_ssthresh;
         tp.prior_cwnd = tp.snd_cwnd;
         tp.snd_ssthresh = tcp_ca_ssthresh(tp);
+        // tcp_init_undo: the episode may prove spurious and be undone.
+        tp.undo_marker = tp.snd_una;
+        tp.undo_retrans =
+            static_cast<std::int32_t>(tp.retrans_out) + (tp.tlp_high_seq && tp.tlp_retrans ? 1 : 0);
+        if (!tp.undo_retrans)
+            tp.undo_retrans = -1;
     }
     // The ACK stands at a segment the peer SACKed: it dropped what it had
     // reported (reneging, tcp_check_sack_reneging), so no SACK is trusted.

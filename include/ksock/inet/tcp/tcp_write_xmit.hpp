@@ -490,6 +490,9 @@ int tcp_retransmit_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
         ++tp.retrans_out;
     }
     cb.sacked |= tcpcb_ever_retrans;
+    if (tp.undo_retrans < 0)
+        tp.undo_retrans = 0;
+    ++tp.undo_retrans;
     ++tp.total_retrans;
     tp.bytes_retrans += skb->len;
     ++ipv4_net(ctx).mib.tcp.retrans_segs;
