@@ -3,7 +3,7 @@
 //
 // For each it prints the first-member chain Linux's casts rely on
 // (tcp_sock -> inet_conn: inet_connection_sock -> icsk_inet: inet_sock ->
-// sk: sock -> __sk_common: sock_common), every link at offset 0, with the
+// sk: sock -> sk_common: sock_common), every link at offset 0, with the
 // size of each type, then a table of selected members with their offset and
 // size, as pahole does:  /* offset | size */  type member;
 // The chains are pinned with static_asserts (begins_with, offsetof == 0); the
@@ -33,7 +33,7 @@ static_assert(begins_with<socket_alloc, ksock::socket>);
 static_assert(offsetof(tcp_sock, inet_conn) == 0);
 static_assert(offsetof(inet_connection_sock, icsk_inet) == 0);
 static_assert(offsetof(inet_sock, sk) == 0);
-static_assert(offsetof(sock, __sk_common) == 0);
+static_assert(offsetof(sock, sk_common) == 0);
 static_assert(offsetof(udp_sock, inet) == 0);
 static_assert(offsetof(raw_sock, inet) == 0);
 static_assert(offsetof(unix_sock, sk) == 0);
@@ -148,8 +148,7 @@ int main() {
     {
         std::printf("struct tcp_sock\n");
         const char* const names[] = {"tcp_sock", "inet_conn: inet_connection_sock",
-                                     "icsk_inet: inet_sock", "sk: sock",
-                                     "__sk_common: sock_common"};
+                                     "icsk_inet: inet_sock", "sk: sock", "sk_common: sock_common"};
         const std::size_t sizes[] = {sizeof(tcp_sock), sizeof(inet_connection_sock),
                                      sizeof(inet_sock), sizeof(sock), sizeof(sock_common)};
         chain(names, sizes, 5);
@@ -186,7 +185,7 @@ int main() {
         };
         table<inet_sock>("inet_sock", inet);
         const row sk[] = {
-            KSOCK_ROW(sock, __sk_common),      KSOCK_ROW(sock, sk_lock),
+            KSOCK_ROW(sock, sk_common),        KSOCK_ROW(sock, sk_lock),
             KSOCK_ROW(sock, sk_receive_queue), KSOCK_ROW(sock, sk_rcvbuf),
             KSOCK_ROW(sock, sk_sndbuf),        KSOCK_ROW(sock, sk_flags),
             KSOCK_ROW(sock, sk_type),          KSOCK_ROW(sock, sk_protocol),
@@ -205,7 +204,7 @@ int main() {
     {
         std::printf("struct udp_sock\n");
         const char* const names[] = {"udp_sock", "inet: inet_sock", "sk: sock",
-                                     "__sk_common: sock_common"};
+                                     "sk_common: sock_common"};
         const std::size_t sizes[] = {sizeof(udp_sock), sizeof(inet_sock), sizeof(sock),
                                      sizeof(sock_common)};
         chain(names, sizes, 4);
@@ -225,7 +224,7 @@ int main() {
     {
         std::printf("struct raw_sock\n");
         const char* const names[] = {"raw_sock", "inet: inet_sock", "sk: sock",
-                                     "__sk_common: sock_common"};
+                                     "sk_common: sock_common"};
         const std::size_t sizes[] = {sizeof(raw_sock), sizeof(inet_sock), sizeof(sock),
                                      sizeof(sock_common)};
         chain(names, sizes, 4);
@@ -235,7 +234,7 @@ int main() {
     }
     {
         std::printf("struct unix_sock\n");
-        const char* const names[] = {"unix_sock", "sk: sock", "__sk_common: sock_common"};
+        const char* const names[] = {"unix_sock", "sk: sock", "sk_common: sock_common"};
         const std::size_t sizes[] = {sizeof(unix_sock), sizeof(sock), sizeof(sock_common)};
         chain(names, sizes, 3);
         const row rows[] = {

@@ -332,7 +332,7 @@ TEST_CASE("posix text: inet_pton(AF_INET6) reads what glibc reads") {
         const int gr = ::inet_pton(AF_INET6, t, &g);
         CHECK(kp::bsd::inet_pton(AF_INET6, t, &k) == gr);
         if (gr == 1)
-            CHECK(std::memcmp(k.s6_addr, g.s6_addr, 16) == 0);
+            CHECK(std::memcmp(k.in6_u.u6_addr8, g.s6_addr, 16) == 0);
     }
     // And every text glibc writes, read back.
     for (std::uint32_t seed = 0; seed < 65536; seed += 7) {
@@ -343,7 +343,7 @@ TEST_CASE("posix text: inet_pton(AF_INET6) reads what glibc reads") {
         CAPTURE(std::string(text));
         kp::in6_addr k{};
         CHECK(kp::bsd::inet_pton(AF_INET6, text, &k) == 1);
-        CHECK(std::memcmp(k.s6_addr, a, 16) == 0);
+        CHECK(std::memcmp(k.in6_u.u6_addr8, a, 16) == 0);
     }
     // Random text over the alphabet of the form, biased to colons and short
     // groups so that valid addresses and near misses both come often.
@@ -364,10 +364,10 @@ TEST_CASE("posix text: inet_pton(AF_INET6) reads what glibc reads") {
         const int gr = ::inet_pton(AF_INET6, t, &g);
         const int kr = kp::bsd::inet_pton(AF_INET6, t, &k);
         valid += gr == 1;
-        if (kr != gr || (gr == 1 && std::memcmp(k.s6_addr, g.s6_addr, 16) != 0)) {
+        if (kr != gr || (gr == 1 && std::memcmp(k.in6_u.u6_addr8, g.s6_addr, 16) != 0)) {
             CAPTURE(std::string(t));
             CHECK(kr == gr);
-            CHECK(std::memcmp(k.s6_addr, g.s6_addr, 16) == 0);
+            CHECK(std::memcmp(k.in6_u.u6_addr8, g.s6_addr, 16) == 0);
         }
     }
     CHECK(valid > 1000); // glibc reads 1087 of them: the draw reaches valid text
@@ -397,7 +397,7 @@ TEST_CASE("posix text: inet_ntop(AF_INET6) writes what glibc writes, and fails w
         ::in6_addr g{};
         kp::in6_addr k{};
         std::memcpy(g.s6_addr, a.data(), 16);
-        std::memcpy(k.s6_addr, a.data(), 16);
+        std::memcpy(k.in6_u.u6_addr8, a.data(), 16);
         char gb[64] = {}, kb[64] = {};
         const char* gr = ::inet_ntop(AF_INET6, &g, gb, sizeof gb);
         REQUIRE(gr != nullptr);

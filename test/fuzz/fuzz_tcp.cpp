@@ -55,6 +55,8 @@
 #include <ksock/ksock.hpp>
 #include <ksock/uapi/tcp.hpp>
 
+#include "fuzz_frames.hpp"
+
 namespace {
 
 using namespace ksock;
@@ -64,7 +66,7 @@ using inet::tcphdr_psh;
 using inet::tcphdr_rst;
 using inet::tcphdr_syn;
 
-unsigned long inputs = 0, segs_in = 0, frames_out = 0, segs_out = 0, tx_busy = 0;
+unsigned long inputs = 0, segs_in = 0, frames_out = 0, segs_out = 0;
 unsigned long states_seen = 0; //!< a bit per TCP state a known socket reached
 bool trace = false;            //!< KSOCK_FUZZ_TCP_TRACE: print every segment
 
@@ -80,20 +82,6 @@ void trace_seg(const char* dir, const unsigned char* th, std::size_t len) {
                  static_cast<unsigned>(th[12] >> 4));
 }
 
-[[noreturn]] void fail(const char* what, int line, long a, long b) {
-    std::fprintf(stderr, "fuzz_tcp: %s (line %d: %ld, %ld)\n", what, line, a, b);
-    std::abort();
-}
-#define TCP_CHECK(c, a, b)                                                                         \
-    do {                                                                                           \
-        if (!(c))                                                                                  \
-            fail(#c, __LINE__, static_cast<long>(a), static_cast<long>(b));                        \
-    } while (0)
-
-constexpr unsigned char our_mac[6] = {0x02, 0, 0, 0, 0, 2};
-constexpr unsigned char peer_mac[6] = {0x02, 0, 0, 0, 0, 1};
-constexpr std::uint32_t our_ip = inet::ipv4(192, 0, 2, 2);
-constexpr std::uint32_t peer_ip = inet::ipv4(192, 0, 2, 1);
 constexpr unsigned listen_port = 80;
 
 bool seq_after(std::uint32_t a, std::uint32_t b) {
@@ -106,41 +94,19 @@ unsigned get16(const unsigned char* p) {
     return static_cast<unsigned>(p[0] << 8 | p[1]);
 }
 
-// The harness's own byte loops are not the code under test: no coverage
-// callbacks in them (they cost the run a third of its time).
-#define FUZZ_TCP_NO_COVERAGE __attribute__((no_sanitize("coverage")))
-
-FUZZ_TCP_NO_COVERAGE std::uint16_t csum(const unsigned char* p, std::size_t n,
-                                        std::uint32_t sum = 0) {
-    for (std::size_t i = 0; i + 1 < n; i += 2)
-        sum += static_cast<std::uint32_t>((p[i] << 8) | p[i + 1]);
-    if (n & 1)
-        sum += static_cast<std::uint32_t>(p[n - 1] << 8);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return static_cast<std::uint16_t>(~sum & 0xffff);
-}
-FUZZ_TCP_NO_COVERAGE std::uint32_t pseudo(const unsigned char* ip, unsigned proto,
-                                          std::size_t len) {
-    std::uint32_t s = 0;
-    for (int i = 12; i < 20; i += 2)
-        s += static_cast<std::uint32_t>((ip[i] << 8) | ip[i + 1]);
-    return s + proto + static_cast<std::uint32_t>(len);
-}
-
 //! The byte the peer sends at sequence \p seq: the data says where it
 //! belongs, so that what the application reads can be checked.
 constexpr unsigned char payload_at(std::uint32_t seq) {
     return static_cast<unsigned char>((seq * 131u + 7u) ^ (seq >> 8));
 }
-FUZZ_TCP_NO_COVERAGE void fill_payload(unsigned char* p, std::uint32_t seq, std::size_t n) {
+FUZZ_NO_COVERAGE void fill_payload(unsigned char* p, std::uint32_t seq, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
         p[i] = payload_at(seq + static_cast<std::uint32_t>(i));
 }
 //! The first of \p n bytes read from sequence \p seq on that is not the
 //! peer's, or n.
-FUZZ_TCP_NO_COVERAGE std::size_t check_payload(const unsigned char* p, std::uint32_t seq,
-                                               std::size_t n) {
+FUZZ_NO_COVERAGE std::size_t check_payload(const unsigned char* p, std::uint32_t seq,
+                                           std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
         if (p[i] != payload_at(seq + static_cast<std::uint32_t>(i)))
             return i;
@@ -221,49 +187,49 @@ void check_out_options(const unsigned char* o, std::size_t n, bool syn, std::uin
         const unsigned kind = o[i];
         if (kind == inet::tcpopt_eol) {
             for (std::size_t j = i; j < n; ++j)
-                TCP_CHECK(o[j] == 0, j, o[j]);
+                FUZZ_CHECK(o[j] == 0, j, o[j]);
             return;
         }
         if (kind == inet::tcpopt_nop) {
             ++i;
             continue;
         }
-        TCP_CHECK(i + 1 < n, kind, i);
+        FUZZ_CHECK(i + 1 < n, kind, i);
         const unsigned len = o[i + 1];
-        TCP_CHECK(len >= 2 && i + len <= n, kind, len);
+        FUZZ_CHECK(len >= 2 && i + len <= n, kind, len);
         unsigned r = 0;
         switch (kind) {
         case inet::tcpopt_mss:
-            TCP_CHECK(len == 4 && syn, len, syn);
-            TCP_CHECK(get16(o + i + 2) >= 48, get16(o + i + 2), 0);
+            FUZZ_CHECK(len == 4 && syn, len, syn);
+            FUZZ_CHECK(get16(o + i + 2) >= 48, get16(o + i + 2), 0);
             r = 0;
             break;
         case inet::tcpopt_sack_perm:
-            TCP_CHECK(len == 2 && syn, len, syn);
+            FUZZ_CHECK(len == 2 && syn, len, syn);
             r = 1;
             break;
         case inet::tcpopt_timestamp:
-            TCP_CHECK(len == 10, len, 0);
+            FUZZ_CHECK(len == 10, len, 0);
             tsval = get32(o + i + 2);
             ts = true;
             r = 1;
             break;
         case inet::tcpopt_window:
-            TCP_CHECK(len == 3 && syn, len, syn);
-            TCP_CHECK(o[i + 2] <= 14, o[i + 2], 0);
+            FUZZ_CHECK(len == 3 && syn, len, syn);
+            FUZZ_CHECK(o[i + 2] <= 14, o[i + 2], 0);
             wscale = o[i + 2];
             has_ws = true;
             r = 2;
             break;
         case inet::tcpopt_sack:
-            TCP_CHECK(len >= 10 && (len - 2) % 8 == 0 && !syn, len, syn);
-            TCP_CHECK((len - 2) / 8 <= (ts ? 3u : 4u), len, ts);
+            FUZZ_CHECK(len >= 10 && (len - 2) % 8 == 0 && !syn, len, syn);
+            FUZZ_CHECK((len - 2) / 8 <= (ts ? 3u : 4u), len, ts);
             r = 3;
             break;
         default:
-            fail("unknown option sent", __LINE__, kind, len);
+            fail("unknown option sent", __FILE__, __LINE__, kind, len);
         }
-        TCP_CHECK(r >= rank, kind, rank);
+        FUZZ_CHECK(r >= rank, kind, rank);
         rank = r;
         i += len;
     }
@@ -273,28 +239,28 @@ void check_out_options(const unsigned char* o, std::size_t n, bool syn, std::uin
 void check_out_tcp(const unsigned char* ip, const unsigned char* th, std::size_t len) {
     ++segs_out;
     trace_seg("out", th, len);
-    TCP_CHECK(len >= 20, len, 0);
+    FUZZ_CHECK(len >= 20, len, 0);
     const std::size_t doff = (th[12] >> 4) * 4u;
-    TCP_CHECK(doff >= 20 && doff <= 60 && doff <= len, doff, len);
-    TCP_CHECK((th[12] & 0x0f) == 0, th[12], 0);
-    TCP_CHECK(csum(th, len, pseudo(ip, 6, len)) == 0, th[16], th[17]);
+    FUZZ_CHECK(doff >= 20 && doff <= 60 && doff <= len, doff, len);
+    FUZZ_CHECK((th[12] & 0x0f) == 0, th[12], 0);
+    FUZZ_CHECK(csum(th, len, pseudo(ip, 6, len)) == 0, th[16], th[17]);
     std::uint32_t dst = 0;
     std::memcpy(&dst, ip + 16, 4);
-    TCP_CHECK(dst == peer_ip, dst, 0);
+    FUZZ_CHECK(dst == peer_ip, dst, 0);
     const unsigned flags = th[13];
     const bool syn = flags & tcphdr_syn, fin = flags & tcphdr_fin, rst = flags & tcphdr_rst;
-    TCP_CHECK(!(syn && fin) && !(syn && rst), flags, 0);
-    TCP_CHECK(syn || rst || (flags & tcphdr_ack), flags, 0);
+    FUZZ_CHECK(!(syn && fin) && !(syn && rst), flags, 0);
+    FUZZ_CHECK(syn || rst || (flags & tcphdr_ack), flags, 0);
     const unsigned lport = get16(th), pport = get16(th + 2);
     if (rst && rx_is_rst)
-        TCP_CHECK(lport != rx_rst_port, lport, flags); // never an RST for an RST
+        FUZZ_CHECK(lport != rx_rst_port, lport, flags); // never an RST for an RST
     std::uint32_t tsval = 0;
     unsigned wscale = 0;
     bool has_ws = false;
     check_out_options(th + 20, doff - 20, syn, tsval, wscale, has_ws);
     const std::uint32_t seq = get32(th + 4), ack = get32(th + 8);
     const std::uint32_t dlen = static_cast<std::uint32_t>(len - doff);
-    TCP_CHECK(!rst || dlen == 0, dlen, flags);
+    FUZZ_CHECK(!rst || dlen == 0, dlen, flags);
     conn_view* v = view_of(lport, pport);
     if (syn) {
         if (!v)
@@ -322,17 +288,17 @@ void check_out_tcp(const unsigned char* ip, const unsigned char* th, std::size_t
     const std::uint32_t end = seq + dlen + (syn ? 1u : 0u) + (fin ? 1u : 0u);
     if (dlen || fin) {
         // Data no earlier than the ISN + 1, nor beyond what was written.
-        TCP_CHECK(!seq_after(v->isn + 1, seq), seq - v->isn, dlen);
+        FUZZ_CHECK(!seq_after(v->isn + 1, seq), seq - v->isn, dlen);
         const std::uint32_t limit =
             v->isn + 1 + static_cast<std::uint32_t>(v->written) + (v->fin_ok ? 1u : 0u);
-        TCP_CHECK(!seq_after(end, limit), end - v->isn, v->written);
+        FUZZ_CHECK(!seq_after(end, limit), end - v->isn, v->written);
         if (fin)
-            TCP_CHECK(v->fin_ok, seq - v->isn, v->written);
+            FUZZ_CHECK(v->fin_ok, seq - v->isn, v->written);
     }
     if (seq_after(end, v->snd_hi) || v->snd_hi == 0)
         v->snd_hi = end;
     if (flags & tcphdr_ack) {
-        TCP_CHECK(v->may_ack(ack), ack - v->peer_isn, v->nends);
+        FUZZ_CHECK(v->may_ack(ack), ack - v->peer_isn, v->nends);
         v->have_ack = true;
         v->ack = ack;
         v->wnd = get16(th + 14) << (syn || !v->peer_ws ? 0 : v->wscale);
@@ -344,79 +310,35 @@ void check_out_tcp(const unsigned char* ip, const unsigned char* th, std::size_t
 //! An outgoing frame, judged.
 void check_out(const unsigned char* f, std::size_t n) {
     ++frames_out;
-    TCP_CHECK(n >= 14 && n <= 1514, n, 0);
-    TCP_CHECK(std::memcmp(f + 6, our_mac, 6) == 0, f[11], 0);
+    FUZZ_CHECK(n >= 14 && n <= 1514, n, 0);
+    FUZZ_CHECK(std::memcmp(f + 6, our_mac, 6) == 0, f[11], 0);
     const unsigned type = get16(f + 12);
     if (type == 0x0806)
         return; // (the neighbour is permanent; an ARP is fuzz_wire's business)
-    TCP_CHECK(type == 0x0800, type, 0);
-    TCP_CHECK(std::memcmp(f, peer_mac, 6) == 0, f[5], 0);
-    TCP_CHECK(n >= 34, n, 0);
+    FUZZ_CHECK(type == 0x0800, type, 0);
+    FUZZ_CHECK(std::memcmp(f, peer_mac, 6) == 0, f[5], 0);
+    FUZZ_CHECK(n >= 34, n, 0);
     const unsigned char* ip = f + 14;
     const std::size_t ihl = (ip[0] & 0x0f) * 4u;
     const std::size_t tot = get16(ip + 2);
-    TCP_CHECK((ip[0] >> 4) == 4 && ihl >= 20, ip[0], 0);
-    TCP_CHECK(tot == n - 14 && tot >= ihl, tot, n);
-    TCP_CHECK(csum(ip, ihl) == 0, ip[10], ip[11]);
-    TCP_CHECK(ip[8] != 0, ip[8], 0);
+    FUZZ_CHECK((ip[0] >> 4) == 4 && ihl >= 20, ip[0], 0);
+    FUZZ_CHECK(tot == n - 14 && tot >= ihl, tot, n);
+    FUZZ_CHECK(csum(ip, ihl) == 0, ip[10], ip[11]);
+    FUZZ_CHECK(ip[8] != 0, ip[8], 0);
     std::uint32_t src = 0;
     std::memcpy(&src, ip + 12, 4);
-    TCP_CHECK(src == our_ip, src, 0);
+    FUZZ_CHECK(src == our_ip, src, 0);
     const bool fragment = (ip[6] & 0x3f) || ip[7];
     if (ip[9] == 6) {
-        TCP_CHECK(!fragment, ip[6], ip[7]); // TCP fits the MTU, DF set
+        FUZZ_CHECK(!fragment, ip[6], ip[7]); // TCP fits the MTU, DF set
         check_out_tcp(ip, ip + ihl, tot - ihl);
     }
 }
 
-//! The device: the harness's frame is its receive ring (one at a time), its
-//! transmit ring is full when the harness says, and every frame sent is
-//! checked.
-struct fuzz_dev {
-    static constexpr const char* name = "eth0";
-    static constexpr unsigned short type = arphrd_ether;
-    static constexpr unsigned mtu = 1500;
-    static constexpr unsigned short hard_header_len = eth_hlen;
-    static constexpr unsigned char addr_len = eth_alen;
-    static constexpr netdev_features_t features = netif_f_sg;
-    // As long as the skb pool: a frame the qdisc dropped would be one the
-    // harness never saw (a SYN-ACK, and the ISN with it); the pool runs out
-    // first instead (ENOBUFS: the paths that follow are tested too).
-    static constexpr unsigned tx_queue_len = 64;
-    static constexpr std::uint32_t rx_truesize(std::size_t len) noexcept {
-        return skb_truesize(static_cast<std::uint32_t>(len + 64 + 2));
-    }
-
-    const unsigned char* rx = nullptr;
-    std::size_t rx_len = 0;
-    bool busy = false;
-
-    int open() noexcept { return 0; }
-    int stop() noexcept { return 0; }
-    bool carrier() const noexcept { return true; }
-    const unsigned char* dev_addr() const noexcept { return our_mac; }
-    netdev_tx start_xmit(const netdev_frame& fr) noexcept {
-        if (busy) {
-            ++tx_busy;
-            return netdev_tx::busy;
-        }
-        unsigned char buf[1600];
-        TCP_CHECK(fr.len() <= sizeof buf, fr.len(), 0);
-        check_out(buf, fr.copy_to(buf, sizeof buf));
-        return netdev_tx::ok;
-    }
-    template <class Sink>
-    int poll(Sink& sink, int budget) {
-        if (!rx || budget <= 0)
-            return 0;
-        if (sk_buff* skb = sink.alloc(rx_len)) {
-            skb_store_bits(skb, 0, rx, rx_len);
-            sink.receive(skb);
-        }
-        rx = nullptr;
-        return 1;
-    }
-};
+// As long as the skb pool: a frame the qdisc dropped would be one the
+// harness never saw (a SYN-ACK, and the ISN with it); the pool runs out
+// first instead (ENOBUFS: the paths that follow are tested too).
+using fuzz_dev = fuzz_eth<64>;
 
 struct tcp_fuzz_config : default_config {
     using devices = type_list<drivers::loopback, fuzz_dev>;
@@ -495,9 +417,9 @@ struct harness {
     void after(long r = 0) {
         const auto inv = s.check_invariants();
         if (!inv.ok)
-            fail(inv.what, __LINE__, r, 0);
-        TCP_CHECK(r >= -4095, r, 0);
-        TCP_CHECK(s.skbs_in_use() <= tcp_fuzz_config::skbs, s.skbs_in_use(), 0);
+            fail(inv.what, __FILE__, __LINE__, r, 0);
+        FUZZ_CHECK(r >= -4095, r, 0);
+        FUZZ_CHECK(s.skbs_in_use() <= tcp_fuzz_config::skbs, s.skbs_in_use(), 0);
         // The states reached (orphans and mini-socks too), for the report.
         s.locked([](auto& ctx) {
             ctx.template for_each_obj<inet::tcp_prot>(
@@ -539,12 +461,12 @@ struct harness {
         sys.tcp_timestamps = (h & 1) ? 0 : 1;
         sys.tcp_sack = (h & 2) ? 0 : 1;
         sys.tcp_window_scaling = (h & 4) ? 0 : 1;
-        TCP_CHECK(inet::iproute::addr_add(s, eth0, our_ip, 24) == 0, 0, 0);
-        TCP_CHECK(s.dev_open(eth0) == 0, 0, 0);
+        FUZZ_CHECK(inet::iproute::addr_add(s, eth0, our_ip, 24) == 0, 0, 0);
+        FUZZ_CHECK(s.dev_open(eth0) == 0, 0, 0);
         // The peer's address is permanent: no ARP between the segments.
         s.locked([](auto& ctx) {
             inet::neighbour* n = inet::neigh_create(ctx, eth0, peer_ip);
-            TCP_CHECK(n != nullptr, 0, 0);
+            FUZZ_CHECK(n != nullptr, 0, 0);
             inet::neigh_update(ctx, *n, peer_mac, nud_permanent,
                                inet::neigh_update_f_admin | inet::neigh_update_f_override);
             return 0;
@@ -556,7 +478,7 @@ struct harness {
 
     void listener(int backlog) {
         const int fd = s.socket(af_inet, sock_stream | sock_nonblock, 0);
-        TCP_CHECK(fd >= 0, fd, 0);
+        FUZZ_CHECK(fd >= 0, fd, 0);
         const int on = 1;
         s.setsockopt(fd, sol_socket, so_reuseaddr, &on, sizeof on);
         sockaddr_in a{};
@@ -674,7 +596,7 @@ struct harness {
         const long r = s.send(a.fd, data, n, flags);
         w -= n - (r > 0 ? static_cast<std::size_t>(r) : 0);
         after(r);
-        TCP_CHECK(r <= static_cast<long>(n), r, n);
+        FUZZ_CHECK(r <= static_cast<long>(n), r, n);
         if (trace)
             std::fprintf(stderr, "app send fd %d %zu: %ld\n", a.fd, n, r);
     }
@@ -694,10 +616,10 @@ struct harness {
         const bool urgent = sk && inet::tcp_of(*sk).urg_data;
         const long r = s.recv(fd, buf, sizes[k % 4], msg_dontwait | ((k & 4) ? msg_peek : 0));
         after(r);
-        TCP_CHECK(r <= static_cast<long>(sizes[k % 4]), r, k);
+        FUZZ_CHECK(r <= static_cast<long>(sizes[k % 4]), r, k);
         if (r > 0 && !urgent && !seen_urg) {
             const std::size_t bad = check_payload(buf, from, static_cast<std::size_t>(r));
-            TCP_CHECK(bad == static_cast<std::size_t>(r), bad, r);
+            FUZZ_CHECK(bad == static_cast<std::size_t>(r), bad, r);
         }
     }
 
@@ -1204,10 +1126,10 @@ struct harness {
         }
         if (trace)
             dump_left();
-        TCP_CHECK(steps < 1000, steps, s.next_timer());
-        TCP_CHECK(s.netdev(eth0)->qstats.qlen == 0, s.netdev(eth0)->qstats.qlen, 0);
-        TCP_CHECK(s.skbs_in_use() == 0, s.skbs_in_use(), 0);
-        TCP_CHECK(s.empty(), 0, 0);
+        FUZZ_CHECK(steps < 1000, steps, s.next_timer());
+        FUZZ_CHECK(s.netdev(eth0)->qstats.qlen == 0, s.netdev(eth0)->qstats.qlen, 0);
+        FUZZ_CHECK(s.skbs_in_use() == 0, s.skbs_in_use(), 0);
+        FUZZ_CHECK(s.empty(), 0, 0);
     }
 };
 

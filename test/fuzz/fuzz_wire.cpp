@@ -40,145 +40,72 @@
 #include <ksock/inet/iproute.hpp>
 #include <ksock/ksock.hpp>
 
+#include "fuzz_frames.hpp"
+
 namespace {
 
 using namespace ksock;
 
-unsigned long inputs = 0, frames_in = 0, frames_out = 0, tx_busy = 0;
-
-[[noreturn]] void fail(const char* what, int line, long a, long b) {
-    std::fprintf(stderr, "fuzz_wire: %s (line %d: %ld, %ld)\n", what, line, a, b);
-    std::abort();
-}
-#define WIRE_CHECK(c, a, b)                                                                        \
-    do {                                                                                           \
-        if (!(c))                                                                                  \
-            fail(#c, __LINE__, static_cast<long>(a), static_cast<long>(b));                        \
-    } while (0)
-
-constexpr unsigned char our_mac[6] = {0x02, 0, 0, 0, 0, 2};
-constexpr std::uint32_t our_ip = inet::ipv4(192, 0, 2, 2);
-constexpr std::uint32_t peer_ip = inet::ipv4(192, 0, 2, 1);
-
-std::uint16_t csum(const unsigned char* p, std::size_t n, std::uint32_t sum = 0) {
-    for (std::size_t i = 0; i + 1 < n; i += 2)
-        sum += static_cast<std::uint32_t>((p[i] << 8) | p[i + 1]);
-    if (n & 1)
-        sum += static_cast<std::uint32_t>(p[n - 1] << 8);
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return static_cast<std::uint16_t>(~sum & 0xffff);
-}
-std::uint32_t pseudo(const unsigned char* ip, unsigned proto, std::size_t len) {
-    std::uint32_t s = 0;
-    for (int i = 12; i < 20; i += 2)
-        s += static_cast<std::uint32_t>((ip[i] << 8) | ip[i + 1]);
-    return s + proto + static_cast<std::uint32_t>(len);
-}
+unsigned long inputs = 0, frames_out = 0;
 
 //! An outgoing frame, judged (the invariants on what the stack sends).
 void check_out(const unsigned char* f, std::size_t n) {
     ++frames_out;
-    WIRE_CHECK(n >= 14 && n <= 1514, n, 0);
-    WIRE_CHECK(std::memcmp(f + 6, our_mac, 6) == 0, f[11], 0);
+    FUZZ_CHECK(n >= 14 && n <= 1514, n, 0);
+    FUZZ_CHECK(std::memcmp(f + 6, our_mac, 6) == 0, f[11], 0);
     const unsigned type = static_cast<unsigned>(f[12] << 8 | f[13]);
     if (type == 0x0806) {
-        WIRE_CHECK(n >= 42, n, 0);
+        FUZZ_CHECK(n >= 42, n, 0);
         const unsigned char* a = f + 14;
-        WIRE_CHECK(a[0] == 0 && a[1] == 1 && a[2] == 8 && a[3] == 0 && a[4] == 6 && a[5] == 4, a[1],
+        FUZZ_CHECK(a[0] == 0 && a[1] == 1 && a[2] == 8 && a[3] == 0 && a[4] == 6 && a[5] == 4, a[1],
                    a[2]);
-        WIRE_CHECK(a[6] == 0 && (a[7] == 1 || a[7] == 2), a[7], 0);
-        WIRE_CHECK(std::memcmp(a + 8, our_mac, 6) == 0, a[13], 0);
-        WIRE_CHECK(std::memcmp(a + 14, &our_ip, 4) == 0, a[17], 0);
+        FUZZ_CHECK(a[6] == 0 && (a[7] == 1 || a[7] == 2), a[7], 0);
+        FUZZ_CHECK(std::memcmp(a + 8, our_mac, 6) == 0, a[13], 0);
+        FUZZ_CHECK(std::memcmp(a + 14, &our_ip, 4) == 0, a[17], 0);
         return;
     }
-    WIRE_CHECK(type == 0x0800, type, 0);
-    WIRE_CHECK(n >= 34, n, 0);
+    FUZZ_CHECK(type == 0x0800, type, 0);
+    FUZZ_CHECK(n >= 34, n, 0);
     const unsigned char* ip = f + 14;
     const std::size_t ihl = (ip[0] & 0x0f) * 4u;
     const std::size_t tot = static_cast<std::size_t>(ip[2] << 8 | ip[3]);
-    WIRE_CHECK((ip[0] >> 4) == 4 && ihl >= 20, ip[0], 0);
-    WIRE_CHECK(tot == n - 14 && tot >= ihl, tot, n);
-    WIRE_CHECK(csum(ip, ihl) == 0, ip[10], ip[11]);
-    WIRE_CHECK(ip[8] != 0, ip[8], 0);
+    FUZZ_CHECK((ip[0] >> 4) == 4 && ihl >= 20, ip[0], 0);
+    FUZZ_CHECK(tot == n - 14 && tot >= ihl, tot, n);
+    FUZZ_CHECK(csum(ip, ihl) == 0, ip[10], ip[11]);
+    FUZZ_CHECK(ip[8] != 0, ip[8], 0);
     std::uint32_t src = 0;
     std::memcpy(&src, ip + 12, 4);
-    WIRE_CHECK(src == our_ip || src == 0, src, 0);
+    FUZZ_CHECK(src == our_ip || src == 0, src, 0);
     const bool fragment = (ip[6] & 0x3f) || ip[7]; // MF or an offset
     const unsigned char* l4 = ip + ihl;
     const std::size_t l4len = tot - ihl;
     if (ip[9] == 1 && !(ip[6] & 0x1f) && !ip[7]) { // ICMP, the first fragment or all
-        WIRE_CHECK(l4len >= 8, l4len, 0);
+        FUZZ_CHECK(l4len >= 8, l4len, 0);
         const unsigned t = l4[0];
-        WIRE_CHECK(t == 0 || t == 3 || t == 11 || t == 12 || t == 8, t, l4[1]);
+        FUZZ_CHECK(t == 0 || t == 3 || t == 11 || t == 12 || t == 8, t, l4[1]);
         if (!fragment)
-            WIRE_CHECK(csum(l4, l4len) == 0, t, l4len);
+            FUZZ_CHECK(csum(l4, l4len) == 0, t, l4len);
         if (t == 3 || t == 11 || t == 12) {
             // An error quotes a datagram; never an ICMP error.
-            WIRE_CHECK(l4len >= 8 + 20, l4len, t);
+            FUZZ_CHECK(l4len >= 8 + 20, l4len, t);
             const unsigned char* q = l4 + 8;
             const std::size_t qihl = (q[0] & 0x0f) * 4u;
             if (q[9] == 1 && l4len >= 8 + qihl + 1) {
                 const unsigned qt = q[qihl];
-                WIRE_CHECK(qt == 0 || qt == 8 || qt == 13 || qt == 14 || qt == 15 || qt == 16 ||
+                FUZZ_CHECK(qt == 0 || qt == 8 || qt == 13 || qt == 14 || qt == 15 || qt == 16 ||
                                qt == 17 || qt == 18 || qt > 18,
                            qt, t);
             }
         }
     }
     if (ip[9] == 17 && !fragment) {
-        WIRE_CHECK(l4len >= 8 && static_cast<std::size_t>(l4[4] << 8 | l4[5]) == l4len, l4len, 0);
+        FUZZ_CHECK(l4len >= 8 && static_cast<std::size_t>(l4[4] << 8 | l4[5]) == l4len, l4len, 0);
         if (l4[6] || l4[7])
-            WIRE_CHECK(csum(l4, l4len, pseudo(ip, 17, l4len)) == 0, l4[6], l4[7]);
+            FUZZ_CHECK(csum(l4, l4len, pseudo(ip, 17, l4len)) == 0, l4[6], l4[7]);
     }
 }
 
-//! The device: the harness's frame is its receive ring (one at a time), its
-//! transmit ring is full when the harness says, and every frame sent is
-//! checked.
-struct fuzz_dev {
-    static constexpr const char* name = "eth0";
-    static constexpr unsigned short type = arphrd_ether;
-    static constexpr unsigned mtu = 1500;
-    static constexpr unsigned short hard_header_len = eth_hlen;
-    static constexpr unsigned char addr_len = eth_alen;
-    static constexpr netdev_features_t features = netif_f_sg;
-    static constexpr unsigned tx_queue_len = 4;
-    static constexpr std::uint32_t rx_truesize(std::size_t len) noexcept {
-        return skb_truesize(static_cast<std::uint32_t>(len + 64 + 2));
-    }
-
-    const unsigned char* rx = nullptr;
-    std::size_t rx_len = 0;
-    bool busy = false;
-
-    int open() noexcept { return 0; }
-    int stop() noexcept { return 0; }
-    bool carrier() const noexcept { return true; }
-    const unsigned char* dev_addr() const noexcept { return our_mac; }
-    netdev_tx start_xmit(const netdev_frame& fr) noexcept {
-        if (busy) {
-            ++tx_busy;
-            return netdev_tx::busy;
-        }
-        unsigned char buf[1600];
-        WIRE_CHECK(fr.len() <= sizeof buf, fr.len(), 0);
-        check_out(buf, fr.copy_to(buf, sizeof buf));
-        return netdev_tx::ok;
-    }
-    template <class Sink>
-    int poll(Sink& sink, int budget) {
-        if (!rx || budget <= 0)
-            return 0;
-        ++frames_in;
-        if (sk_buff* skb = sink.alloc(rx_len)) {
-            skb_store_bits(skb, 0, rx, rx_len);
-            sink.receive(skb);
-        }
-        rx = nullptr;
-        return 1;
-    }
-};
+using fuzz_dev = fuzz_eth<4>;
 
 struct wire_config : default_config {
     using devices = type_list<drivers::loopback, fuzz_dev>;
@@ -274,14 +201,14 @@ struct harness {
     void after(long r = 0) {
         const auto inv = s.check_invariants();
         if (!inv.ok)
-            fail(inv.what, __LINE__, r, 0);
-        WIRE_CHECK(r >= -4095, r, 0);
-        WIRE_CHECK(s.skbs_in_use() <= wire_config::skbs, s.skbs_in_use(), 0);
+            fail(inv.what, __FILE__, __LINE__, r, 0);
+        FUZZ_CHECK(r >= -4095, r, 0);
+        FUZZ_CHECK(s.skbs_in_use() <= wire_config::skbs, s.skbs_in_use(), 0);
         const inet::ip_mib m = inet::iproute::snmp(s).ip;
-        WIRE_CHECK(m.in_receives >= last.in_receives && m.in_hdr_errors >= last.in_hdr_errors &&
+        FUZZ_CHECK(m.in_receives >= last.in_receives && m.in_hdr_errors >= last.in_hdr_errors &&
                        m.in_delivers >= last.in_delivers,
                    m.in_receives, last.in_receives);
-        WIRE_CHECK(m.in_receives >= m.in_hdr_errors + m.in_addr_errors, m.in_receives,
+        FUZZ_CHECK(m.in_receives >= m.in_hdr_errors + m.in_addr_errors, m.in_receives,
                    m.in_hdr_errors);
         last = m;
     }
@@ -309,9 +236,9 @@ struct harness {
         sys.arp_accept = h & 1;
         sys.icmp_echo_ignore_broadcasts = (h >> 1) & 1;
         sys.arp_notify = (h >> 2) & 1;
-        WIRE_CHECK(inet::iproute::addr_add(s, eth0, our_ip, 24) == 0, 0, 0);
-        WIRE_CHECK(s.dev_open(eth0) == 0, 0, 0);
-        WIRE_CHECK(inet::iproute::route_add(s, 0, 0, peer_ip, eth0) == 0, 0, 0);
+        FUZZ_CHECK(inet::iproute::addr_add(s, eth0, our_ip, 24) == 0, 0, 0);
+        FUZZ_CHECK(s.dev_open(eth0) == 0, 0, 0);
+        FUZZ_CHECK(inet::iproute::route_add(s, 0, 0, peer_ip, eth0) == 0, 0, 0);
         fds[0] = udp(0, 7, 0, 0);
         fds[1] = udp(our_ip, 9, peer_ip, 9);
         fds[2] = udp(0, 53, inet::ipv4(192, 0, 2, 3), 53);
@@ -574,9 +501,9 @@ struct harness {
         for (int i = 0; i < 4; ++i)
             s.advance(61000);
         after();
-        WIRE_CHECK(s.netdev(eth0)->qstats.qlen == 0, s.netdev(eth0)->qstats.qlen, 0);
-        WIRE_CHECK(s.skbs_in_use() == 0, s.skbs_in_use(), 0);
-        WIRE_CHECK(s.empty(), 0, 0);
+        FUZZ_CHECK(s.netdev(eth0)->qstats.qlen == 0, s.netdev(eth0)->qstats.qlen, 0);
+        FUZZ_CHECK(s.skbs_in_use() == 0, s.skbs_in_use(), 0);
+        FUZZ_CHECK(s.empty(), 0, 0);
     }
 };
 

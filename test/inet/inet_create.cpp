@@ -81,7 +81,7 @@ void clear_links(udp_sock& up) {
 }
 void clear_links(raw_sock& rp) {
     clear_links(rp.inet.sk);
-    rp.inet.sk.__sk_common.skc_node = {}; // raw_hash_sk's chain in its stack
+    rp.inet.sk.sk_common.skc_node = {}; // raw_hash_sk's chain in its stack
 }
 void clear_links(inet_sock& inet) {
     clear_links(inet.sk);

@@ -11,6 +11,12 @@
 #include <ksock/posix/getaddrinfo.hpp>
 #include <ksock/posix/services.hpp>
 
+// The linker's --wrap convention names the wrappers __wrap_malloc and
+// __real_malloc: names C++ reserves, which this test must declare.
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Wreserved-identifier"
+#endif
+
 extern "C" {
 void* __real_malloc(std::size_t);
 void* __real_calloc(std::size_t, std::size_t);

@@ -50,8 +50,8 @@ constexpr bool generic_sock_ok(const sock& sk) {
            sk.sk_stamp == -1000000000LL && sk.sk_zckey == 0 && sk.sk_napi_id == 0 &&
            sk.sk_ll_usec == 0 && sk.sk_send_head == nullptr && sk.sk_peer_pid == 0 &&
            sk.sk_peer_cred.euid == 0 && sk.sk_peer_cred.egid == 0 && sk.sk_frag.page == nullptr &&
-           sk.sk_frag.offset == 0 && sk.__sk_common.skc_tx_queue_mapping == 0xffff &&
-           sk.__sk_common.skc_rx_queue_mapping == 0xffff && sk.sk_drops == 0 &&
+           sk.sk_frag.offset == 0 && sk.sk_common.skc_tx_queue_mapping == 0xffff &&
+           sk.sk_common.skc_rx_queue_mapping == 0xffff && sk.sk_drops == 0 &&
            sk.sk_userlocks == 0 && sk.sk_shutdown == 0 && sk.sk_err == 0 && sk.sk_priority == 0 &&
            sk.sk_mark == 0 && sk.sk_bound_dev_if() == 0 && sk.sk_reuseport() == 0 &&
            sk.sk_lingertime == 0 && sk.sk_prot() == sk.sk_prot_creator;
@@ -350,7 +350,7 @@ TEST_CASE("objects: run-time sockets carry the image values") {
         // raw_hash_sk holds a reference of its own (sk_add_node).
         CHECK(rp.inet.sk.sk_refcnt() == 2);
         CHECK(s.proto_state<inet::raw_prot>().count == 1);
-        CHECK(s.proto_state<inet::raw_prot>().ht[255].first == &rp.inet.sk.__sk_common.skc_node);
+        CHECK(s.proto_state<inet::raw_prot>().ht[255].first == &rp.inet.sk.sk_common.skc_node);
         CHECK(s.close(r) == 0);
         CHECK(s.proto_state<inet::raw_prot>().count == 0);
         CHECK(s.proto_state<inet::raw_prot>().ht[255].first == nullptr);

@@ -22,8 +22,8 @@ TEST_CASE("sock_common: standard-layout and trivially copyable") {
 TEST_CASE("sock: standard-layout and trivially copyable, sock_common at offset 0") {
     STATIC_REQUIRE(std::is_standard_layout_v<sock>);
     STATIC_REQUIRE(std::is_trivially_copyable_v<sock>);
-    // sk->__sk_common is the sock itself, as Linux's sk_common macros assume.
-    STATIC_REQUIRE(offsetof(sock, __sk_common) == 0);
+    // sk->sk_common is the sock itself, as Linux's sk_common macros assume.
+    STATIC_REQUIRE(offsetof(sock, sk_common) == 0);
     sock sk{};
-    CHECK(static_cast<void*>(&sk.__sk_common) == static_cast<void*>(&sk));
+    CHECK(static_cast<void*>(&sk.sk_common) == static_cast<void*>(&sk));
 }

@@ -67,7 +67,7 @@ TEST_CASE("inet6 text: inet_pton and inet_ntop with AF_INET6") {
     REQUIRE(kp::bsd::inet_pton(ksock::af_inet6, "2001:db8::ff00:42:8329", &a) == 1);
     const std::uint8_t want[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0,    0,    0,
                                    0,    0,    0xff, 0x00, 0, 0x42, 0x83, 0x29};
-    CHECK(std::memcmp(a.__in6_u.__u6_addr8, want, 16) == 0);
+    CHECK(std::memcmp(a.in6_u.u6_addr8, want, 16) == 0);
     char text[kp::inet6_addrstrlen];
     REQUIRE(kp::bsd::inet_ntop(ksock::af_inet6, &a, text, sizeof text) == text);
     CHECK(std::string(text) == "2001:db8::ff00:42:8329");

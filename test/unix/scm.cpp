@@ -161,7 +161,7 @@ TEST_CASE("unix scm: SCM_RIGHTS over a datagram socketpair" *
     CHECK(s.empty());
 }
 
-TEST_CASE("unix scm: __scm_send's parsing" * doctest::skip(cmsghdr_is_not_x86_64)) {
+TEST_CASE("unix scm: scm_send_cmsgs's parsing" * doctest::skip(cmsghdr_is_not_x86_64)) {
     S& s = the_stack();
     int sv[2];
     REQUIRE(s.socketpair(af_unix, sock_dgram, 0, sv) == 0);

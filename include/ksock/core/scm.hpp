@@ -1,5 +1,5 @@
 // ksock/core/scm.hpp: socket-level control messages (net/core/scm.c,
-// include/net/scm.h): struct scm_fp_list and struct scm_cookie, __scm_send
+// include/net/scm.h): struct scm_fp_list and struct scm_cookie, scm_send_cmsgs
 // (parsing a sender's msg_control: SCM_RIGHTS, SCM_CREDENTIALS), put_cmsg,
 // scm_detach_fds (installing received files as new fds) and the receive
 // side's scm_recv_unix.
@@ -134,7 +134,7 @@ int scm_check_creds(Ctx& ctx, const ucred& cr) {
 
 } // namespace detail
 
-//! __scm_send: every control message in turn (for_each_cmsghdr: a tail
+//! scm_send_cmsgs: every control message in turn (for_each_cmsghdr: a tail
 //! shorter than a header is ignored). A cmsg_len shorter than the header or
 //! running past the buffer is EINVAL at any level; other levels than
 //! SOL_SOCKET are skipped; SCM_RIGHTS (only on a PF_UNIX socket: EINVAL
@@ -142,8 +142,9 @@ int scm_check_creds(Ctx& ctx, const ucred& cr) {
 //! SCM_CREDENTIALS must be exactly one ucred, checked, with a pid that
 //! exists (ESRCH); any other SOL_SOCKET type is EINVAL. On an error every
 //! file taken so far is put back.
+//! (Linux's __scm_send: a name C++ reserves, hence scm_send_cmsgs.)
 template <class Ctx>
-int __scm_send(Ctx& ctx, const ksock::socket& so, const kmsghdr& msg, scm_cookie& p) {
+int scm_send_cmsgs(Ctx& ctx, const ksock::socket& so, const kmsghdr& msg, scm_cookie& p) {
     const auto* base = static_cast<const unsigned char*>(msg.msg_control);
     const std::size_t size = msg.msg_controllen;
     int err = 0;
@@ -204,7 +205,7 @@ int scm_send(Ctx& ctx, const ksock::socket& so, const kmsghdr& msg, scm_cookie& 
     scm = scm_cookie{nullptr, 0, invalid_uid, invalid_gid, false};
     if (msg.msg_controllen == 0)
         return 0;
-    return __scm_send(ctx, so, msg, scm);
+    return scm_send_cmsgs(ctx, so, msg, scm);
 }
 
 //! put_cmsg: one control message into msg_control. No room for a header:

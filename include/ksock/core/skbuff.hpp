@@ -97,7 +97,7 @@ void skb_orphan(Ctx& ctx, sk_buff* skb) noexcept {
         if (!sock_flag(*sk, sock_dead))
             ctx.sk_write_space(*sk);
         if (--sk->sk_wmem_alloc == 0)
-            ctx.sk_free_any(*sk); // __sk_free: the last user was this skb
+            ctx.sk_free_any(*sk); // sk_free_final: the last user was this skb
     }
 }
 

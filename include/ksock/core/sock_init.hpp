@@ -45,7 +45,7 @@ constexpr void sk_alloc_values(sock& sk, const proto_desc* prot, int family, int
     sk.sk_prot_creator = prot;
     spin_lock_init(sk.sk_lock.slock);
     sk.sk_wmem_alloc = 1;
-    sk.__sk_common.skc_tx_queue_mapping = no_queue_mapping;
+    sk.sk_common.skc_tx_queue_mapping = no_queue_mapping;
     sk_alloc_owner(sk, kern, n, classid, prioidx);
 }
 
@@ -87,7 +87,7 @@ constexpr void sock_init_data_values(sock& sk, const net_core_sysctl& s, int typ
     sk.sk_pacing_rate = ~0UL;
     sk.sk_pacing_shift = 10;
     sk.sk_incoming_cpu() = -1;
-    sk.__sk_common.skc_rx_queue_mapping = no_queue_mapping;
+    sk.sk_common.skc_rx_queue_mapping = no_queue_mapping;
     sk.sk_refcnt() = 1;
     sock_init_data_sysctl(sk, s);
 }
@@ -157,11 +157,12 @@ constexpr void sock_orphan(sock& sk) noexcept {
     sk.sk_wq = nullptr;
 }
 
-//! __sk_free: the destructor runs (sk_destruct purges the queues: what is
+//! Linux's __sk_free (a name C++ reserves, hence sk_free_final): the
+//! destructor runs (sk_destruct purges the queues: what is
 //! left there is freed, and each skb's charge goes back to whoever paid for
 //! it), the netns reference goes, the object returns to its proto's pool.
 template <class P, class Ctx>
-KSOCK_ALWAYS_INLINE inline void __sk_free(Ctx& ctx, sock& sk) noexcept {
+KSOCK_ALWAYS_INLINE inline void sk_free_final(Ctx& ctx, sock& sk) noexcept {
     skb_queue_purge(ctx, sk.sk_receive_queue);
     skb_queue_purge(ctx, sk.sk_write_queue);
     skb_queue_purge(ctx, sk.sk_error_queue);
@@ -176,7 +177,7 @@ KSOCK_ALWAYS_INLINE inline void __sk_free(Ctx& ctx, sock& sk) noexcept {
 template <class P, class Ctx>
 KSOCK_ALWAYS_INLINE inline void sk_free(Ctx& ctx, sock& sk) noexcept {
     if (--sk.sk_wmem_alloc == 0)
-        __sk_free<P>(ctx, sk);
+        sk_free_final<P>(ctx, sk);
 }
 
 //! sock_hold / sock_put.

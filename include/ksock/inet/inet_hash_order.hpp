@@ -17,7 +17,7 @@ namespace ksock::inet {
 //! whose order counter is \p hash_seq; the table holds a reference.
 inline void inet_sk_add_node(sock& sk, unsigned short snum, std::uint32_t& hash_seq) noexcept {
     inet_sk(&sk)->inet_num() = snum;
-    sk.__sk_common.skc_hash = ++hash_seq;
+    sk.sk_common.skc_hash = ++hash_seq;
     sock_hold(sk);
 }
 
@@ -29,7 +29,7 @@ inline bool inet_sk_del_node_init(sock& sk) noexcept {
     if (!inet.inet_num())
         return false;
     inet.inet_num() = 0;
-    sk.__sk_common.skc_hash = 0;
+    sk.sk_common.skc_hash = 0;
     --sk.sk_refcnt();
     return true;
 }

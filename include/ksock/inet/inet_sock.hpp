@@ -95,15 +95,15 @@ struct inet_sock {
     void* mc_list;
     inet_cork_full cork;
 
-    // Linux's #define aliases into sk.__sk_common.
-    constexpr std::uint16_t& inet_num() noexcept { return sk.__sk_common.skc_num; }
-    constexpr std::uint16_t inet_num() const noexcept { return sk.__sk_common.skc_num; }
-    constexpr std::uint16_t& inet_dport() noexcept { return sk.__sk_common.skc_dport; }
-    constexpr std::uint16_t inet_dport() const noexcept { return sk.__sk_common.skc_dport; }
-    constexpr std::uint32_t& inet_daddr() noexcept { return sk.__sk_common.skc_daddr; }
-    constexpr std::uint32_t inet_daddr() const noexcept { return sk.__sk_common.skc_daddr; }
-    constexpr std::uint32_t& inet_rcv_saddr() noexcept { return sk.__sk_common.skc_rcv_saddr; }
-    constexpr std::uint32_t inet_rcv_saddr() const noexcept { return sk.__sk_common.skc_rcv_saddr; }
+    // Linux's #define aliases into sk.sk_common.
+    constexpr std::uint16_t& inet_num() noexcept { return sk.sk_common.skc_num; }
+    constexpr std::uint16_t inet_num() const noexcept { return sk.sk_common.skc_num; }
+    constexpr std::uint16_t& inet_dport() noexcept { return sk.sk_common.skc_dport; }
+    constexpr std::uint16_t inet_dport() const noexcept { return sk.sk_common.skc_dport; }
+    constexpr std::uint32_t& inet_daddr() noexcept { return sk.sk_common.skc_daddr; }
+    constexpr std::uint32_t inet_daddr() const noexcept { return sk.sk_common.skc_daddr; }
+    constexpr std::uint32_t& inet_rcv_saddr() noexcept { return sk.sk_common.skc_rcv_saddr; }
+    constexpr std::uint32_t inet_rcv_saddr() const noexcept { return sk.sk_common.skc_rcv_saddr; }
 };
 
 constexpr bool inet_test_bit(const inet_sock& inet, inet_flags_bit b) noexcept {

@@ -228,7 +228,7 @@ void ping_rcv(Ctx& ctx, const sk_buff* skb) {
         if (inet.inet_num() != ident ||
             (inet.inet_rcv_saddr() && inet.inet_rcv_saddr() != cb.daddr))
             return;
-        if (!best || sk.__sk_common.skc_hash > best->__sk_common.skc_hash)
+        if (!best || sk.sk_common.skc_hash > best->sk_common.skc_hash)
             best = &sk;
     });
     if (!best)

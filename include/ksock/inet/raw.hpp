@@ -60,7 +60,7 @@ struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
     static int hash(Ctx& ctx, sock& sk) {
         raw_hashinfo& h = ctx.template proto_state<raw_prot>();
         hlist_head& head = h.ht[inet_sk(&sk)->inet_num() & (raw_htable_size - 1)];
-        hlist_node& n = sk.__sk_common.skc_node;
+        hlist_node& n = sk.sk_common.skc_node;
         n.next = head.first;
         if (head.first)
             head.first->pprev = &n.next;
@@ -74,7 +74,7 @@ struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
     //! raw_unhash_sk: drop from the chain and the reference hash took.
     template <class Ctx>
     static void unhash(Ctx& ctx, sock& sk) {
-        hlist_node& n = sk.__sk_common.skc_node;
+        hlist_node& n = sk.sk_common.skc_node;
         if (hlist_unhashed(n))
             return;
         *n.pprev = n.next;

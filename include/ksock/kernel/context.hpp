@@ -179,13 +179,13 @@ public:
     std::size_t skbs_available() const noexcept { return skbs_.available(); }
     static constexpr std::size_t skbs_capacity = Config::skbs;
 
-    //! __sk_free for a sock of any proto: its pool is its creator's.
+    //! sk_free_final for a sock of any proto: its pool is its creator's.
     void sk_free_any(sock& sk) noexcept {
         bool done = false;
         ksock::detail::for_each_type(protos{}, [&]<class P>() {
             if (!done && sk.sk_prot_creator == proto_desc_v<P>) {
                 done = true;
-                __sk_free<P>(*this, sk);
+                sk_free_final<P>(*this, sk);
             }
         });
     }

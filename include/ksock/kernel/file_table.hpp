@@ -1,5 +1,5 @@
 // ksock/kernel/file_table.hpp: the last reference to a file (fs/file_table.c:
-// fput, __fput, delayed_fput), and the protos' collectors of references held
+// fput, fput_final, delayed_fput), and the protos' collectors of references held
 // in flight (unix_gc), which only an fput can make necessary.
 #pragma once
 
@@ -13,9 +13,9 @@
 
 namespace ksock::kernel {
 
-//! __fput for a socket of entry E: __sock_release (the ops' release), then
+//! fput_final for a socket of entry E: __sock_release (the ops' release), then
 //! the file and the socket_alloc (with its inode), one sockfs slot. Out of
-//! line, one body per entry: the switch in __fput jumps to it, and the
+//! line, one body per entry: the switch in fput_final jumps to it, and the
 //! entry's release is inlined into it.
 template <class E, class K>
 KSOCK_NOINLINE void fput_entry(K& k, ksock::socket* so) {
@@ -25,10 +25,11 @@ KSOCK_NOINLINE void fput_entry(K& k, ksock::socket* so) {
     sock_free(k, so); // dput -> sock_free_inode, and the file
 }
 
-//! __fput -> sock_close -> __sock_release, then the file and the
-//! socket_alloc (with its inode) are freed: one sockfs slot.
+//! Linux's __fput (a name C++ reserves, hence fput_final): sock_close ->
+//! __sock_release, then the file and the socket_alloc (with its inode) are
+//! freed: one sockfs slot.
 template <class K>
-inline void __fput(K& k, ksock::file* f) {
+inline void fput_final(K& k, ksock::file* f) {
     auto* so = static_cast<ksock::socket*>(f->private_data);
     trace_scope ts(k.trace_, "__fput -> sock_close");
     if (!so->ops) {          // a file always has a socket with ops; in case not
@@ -64,7 +65,7 @@ inline bool run_gc(K& k) {
     return freed;
 }
 
-//! fput: the last reference runs __fput. A release puts the files that
+//! fput: the last reference runs fput_final. A release puts the files that
 //! the released socket's queued messages carried (SCM_RIGHTS), which may
 //! release more sockets: those __fputs are deferred to the outermost fput,
 //! which runs them one after the other (Linux's delayed_fput), so a chain
@@ -84,7 +85,7 @@ KSOCK_ALWAYS_INLINE inline void fput(K& k, ksock::file* f) {
     // The common case: no file is in flight, so this release puts no other
     // file and leaves nothing for a collector.
     if (last)
-        __fput(k, f);
+        fput_final(k, f);
 }
 
 //! fput while files are in flight or another fput runs: deferral and the
@@ -97,12 +98,12 @@ KSOCK_NOINLINE void fput_in_flight(K& k, ksock::file* f, bool last) {
     }
     k.fput_busy_ = true;
     if (last)
-        __fput(k, f);
+        fput_final(k, f);
     for (;;) {
         if (k.fput_deferred_) {
             --k.fput_deferred_;
             if (ksock::file* z = unreferenced_file(k))
-                __fput(k, z);
+                fput_final(k, z);
             continue;
         }
         if (k.scm_fp_.unused() || !run_gc(k))

@@ -17,7 +17,7 @@ namespace ksock::kernel {
 //! What sockfs allocates for one socket: the socket_alloc (socket and
 //! inode, Linux's sock_inode_cache object) and the file sock_alloc_file
 //! gives it, in one slot of one cache. A file lives exactly as long as its
-//! socket has one (__fput frees both), so pairing them costs no memory and
+//! socket has one (fput_final frees both), so pairing them costs no memory and
 //! saves a cache operation each way. socket_alloc comes first: a socket*
 //! and its slot are pointer-interconvertible.
 struct sockfs_slot {

@@ -161,9 +161,11 @@ struct sock_common {
 
 //! struct sock: the network-layer representation of a socket. Linux's
 //! sk_family, sk_state, sk_prot, sk_refcnt ... are `#define` aliases into
-//! __sk_common; ksock spells them as the accessors below.
+//! sk_common; ksock spells them as the accessors below.
 struct sock {
-    sock_common __sk_common;
+    //! Linux's __sk_common: C++ reserves names that begin with two
+    //! underscores, so the first link of the chain drops them.
+    sock_common sk_common;
     socket_lock_t sk_lock;
     sk_buff_head sk_receive_queue;
     sk_buff_head sk_write_queue;
@@ -233,27 +235,27 @@ struct sock {
     kfunc sk_backlog_rcv;
     kfunc sk_destruct;
 
-    // The kernel's aliases into __sk_common.
-    constexpr unsigned short& sk_family() noexcept { return __sk_common.skc_family; }
-    constexpr unsigned short sk_family() const noexcept { return __sk_common.skc_family; }
-    constexpr std::uint8_t& sk_state() noexcept { return __sk_common.skc_state; }
-    constexpr std::uint8_t sk_state() const noexcept { return __sk_common.skc_state; }
-    constexpr std::uint8_t& sk_reuse() noexcept { return __sk_common.skc_reuse; }
-    constexpr std::uint8_t sk_reuse() const noexcept { return __sk_common.skc_reuse; }
-    constexpr std::uint8_t& sk_reuseport() noexcept { return __sk_common.skc_reuseport; }
-    constexpr std::uint8_t sk_reuseport() const noexcept { return __sk_common.skc_reuseport; }
-    constexpr const proto_desc*& sk_prot() noexcept { return __sk_common.skc_prot; }
-    constexpr const proto_desc* sk_prot() const noexcept { return __sk_common.skc_prot; }
-    constexpr net*& sk_net() noexcept { return __sk_common.skc_net; }
-    constexpr net* sk_net() const noexcept { return __sk_common.skc_net; }
-    constexpr int& sk_refcnt() noexcept { return __sk_common.skc_refcnt; }
-    constexpr int sk_refcnt() const noexcept { return __sk_common.skc_refcnt; }
-    constexpr int& sk_incoming_cpu() noexcept { return __sk_common.skc_incoming_cpu; }
-    constexpr int sk_incoming_cpu() const noexcept { return __sk_common.skc_incoming_cpu; }
-    constexpr int& sk_bound_dev_if() noexcept { return __sk_common.skc_bound_dev_if; }
-    constexpr int sk_bound_dev_if() const noexcept { return __sk_common.skc_bound_dev_if; }
-    constexpr std::uint8_t& sk_net_refcnt() noexcept { return __sk_common.skc_net_refcnt; }
-    constexpr std::uint8_t sk_net_refcnt() const noexcept { return __sk_common.skc_net_refcnt; }
+    // The kernel's aliases into sk_common.
+    constexpr unsigned short& sk_family() noexcept { return sk_common.skc_family; }
+    constexpr unsigned short sk_family() const noexcept { return sk_common.skc_family; }
+    constexpr std::uint8_t& sk_state() noexcept { return sk_common.skc_state; }
+    constexpr std::uint8_t sk_state() const noexcept { return sk_common.skc_state; }
+    constexpr std::uint8_t& sk_reuse() noexcept { return sk_common.skc_reuse; }
+    constexpr std::uint8_t sk_reuse() const noexcept { return sk_common.skc_reuse; }
+    constexpr std::uint8_t& sk_reuseport() noexcept { return sk_common.skc_reuseport; }
+    constexpr std::uint8_t sk_reuseport() const noexcept { return sk_common.skc_reuseport; }
+    constexpr const proto_desc*& sk_prot() noexcept { return sk_common.skc_prot; }
+    constexpr const proto_desc* sk_prot() const noexcept { return sk_common.skc_prot; }
+    constexpr net*& sk_net() noexcept { return sk_common.skc_net; }
+    constexpr net* sk_net() const noexcept { return sk_common.skc_net; }
+    constexpr int& sk_refcnt() noexcept { return sk_common.skc_refcnt; }
+    constexpr int sk_refcnt() const noexcept { return sk_common.skc_refcnt; }
+    constexpr int& sk_incoming_cpu() noexcept { return sk_common.skc_incoming_cpu; }
+    constexpr int sk_incoming_cpu() const noexcept { return sk_common.skc_incoming_cpu; }
+    constexpr int& sk_bound_dev_if() noexcept { return sk_common.skc_bound_dev_if; }
+    constexpr int sk_bound_dev_if() const noexcept { return sk_common.skc_bound_dev_if; }
+    constexpr std::uint8_t& sk_net_refcnt() noexcept { return sk_common.skc_net_refcnt; }
+    constexpr std::uint8_t sk_net_refcnt() const noexcept { return sk_common.skc_net_refcnt; }
 };
 
 constexpr bool sock_flag(const sock& sk, sock_flags f) noexcept {
@@ -283,7 +285,7 @@ static_assert(std::is_standard_layout_v<sock_common> && std::is_trivially_copyab
               "ksock::sock_common: must be standard-layout and trivially copyable");
 static_assert(std::is_standard_layout_v<sock> && std::is_trivially_copyable_v<sock>,
               "ksock::sock: must be standard-layout and trivially copyable");
-static_assert(offsetof(sock, __sk_common) == 0,
-              "ksock::sock: __sk_common must be the first member (offset 0)");
+static_assert(offsetof(sock, sk_common) == 0,
+              "ksock::sock: sk_common must be the first member (offset 0)");
 
 } // namespace ksock

@@ -20,16 +20,18 @@
 
 namespace ksock::posix {
 
-//! struct in6_addr in glibc's layout, member names included: its
-//! <netinet/in.h> makes s6_addr a macro for __in6_u.__u6_addr8, and so does
-//! <ksock/posix/netinet/in.h>, so that s6_addr names the bytes whichever of
-//! the two a file sees (a differential test sees both).
+//! struct in6_addr in Linux's layout and with its member names
+//! (include/uapi/linux/in6.h: s6_addr is in6_u.u6_addr8). glibc's
+//! <netinet/in.h> has the same layout under the names __in6_u and
+//! __u6_addr8, which C++ reserves; so a file that sees glibc's header names
+//! ksock's bytes in6_u.u6_addr8, and <ksock/posix/netinet/in.h> defines
+//! s6_addr only where no other header did.
 struct in6_addr {
     union {
-        std::uint8_t __u6_addr8[16];  //!< the address's bytes, network order (s6_addr)
-        std::uint16_t __u6_addr16[8]; //!< glibc's 16-bit view (unused here)
-        std::uint32_t __u6_addr32[4]; //!< glibc's 32-bit view (unused here)
-    } __in6_u;
+        std::uint8_t u6_addr8[16];  //!< the address's bytes, network order (s6_addr)
+        std::uint16_t u6_addr16[8]; //!< Linux's 16-bit view (unused here)
+        std::uint32_t u6_addr32[4]; //!< Linux's 32-bit view (unused here)
+    } in6_u;
 };
 
 //! INET6_ADDRSTRLEN: "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255" and its NUL.

@@ -141,7 +141,7 @@ inline int inet_pton(int af, const char* src, void* dst) noexcept {
             return 0;
         auto* out = static_cast<in6_addr*>(dst);
         for (std::size_t i = 0; i < 16; ++i)
-            out->__in6_u.__u6_addr8[i] = a[i];
+            out->in6_u.u6_addr8[i] = a[i];
         return 1;
     }
     errno = to_host_errno(eafnosupport);
@@ -159,7 +159,7 @@ inline const char* inet_ntop(int af, const void* src, char* dst, socklen_t size)
     } else if (af == af_inet6) {
         std::uint8_t a[16] = {};
         for (std::size_t i = 0; i < 16; ++i)
-            a[i] = static_cast<const in6_addr*>(src)->__in6_u.__u6_addr8[i];
+            a[i] = static_cast<const in6_addr*>(src)->in6_u.u6_addr8[i];
         n = detail::format_in6(a, text);
     } else {
         errno = to_host_errno(eafnosupport);

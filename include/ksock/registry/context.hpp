@@ -39,7 +39,7 @@ struct scm_fp_list;
 //!                                always false when the stack cannot sleep)
 //!   c.jiffies()                  the stack's clock
 //!   c.skb_alloc() / c.skb_free(s)   one skb chunk from the pool / back
-//!   c.sk_free_any(sk)            __sk_free for a sock of any proto
+//!   c.sk_free_any(sk)            sk_free_final for a sock of any proto
 //!   c.sk_data_ready(sk), c.sk_write_space(sk), c.sk_state_change(sk),
 //!   c.sk_error_report(sk)        the sock's callbacks: wake its waiters
 //! and for the devices (Config::devices, core/dev.hpp):

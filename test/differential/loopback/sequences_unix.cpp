@@ -471,7 +471,7 @@ void parity_cases(std::vector<sequence>& out) {
                       .send(1, "hello")
                       .getsockname(1));
     for (const utype& t : types) {
-        // A short cmsg_len is __scm_send's EINVAL, met after the pending error
+        // A short cmsg_len is scm_send_cmsgs's EINVAL, met after the pending error
         // on seqpacket (ECONNRESET first); a stream has no pending error to
         // report before scm_send, a datagram socket meets the peer after it.
         step short_len = sendmsg_rights(1, "hello", {1});

@@ -133,7 +133,7 @@ struct udp_lib_prot : ip4_datagram_proto<Self, udp_sock> {
                 if (inet_sk(&sk2)->inet_num() != snum)
                     return;
                 const int c = lport_conflict(sk, sk2);
-                if (c && (!decider || sk2.__sk_common.skc_hash > decider->__sk_common.skc_hash)) {
+                if (c && (!decider || sk2.sk_common.skc_hash > decider->sk_common.skc_hash)) {
                     decider = &sk2;
                     verdict = c;
                 }

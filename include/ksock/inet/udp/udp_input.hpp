@@ -118,8 +118,8 @@ sock* udp4_lib_lookup(Ctx& ctx, std::uint32_t saddr, std::uint16_t sport, std::u
         int badness = 0;
         udp_for_each_hashed<T>(ctx, [&](sock& sk) {
             const int score = udp_compute_score(sk, saddr, sport, local, hnum);
-            if (score > badness || (score == badness && best &&
-                                    sk.__sk_common.skc_hash > best->__sk_common.skc_hash)) {
+            if (score > badness ||
+                (score == badness && best && sk.sk_common.skc_hash > best->sk_common.skc_hash)) {
                 best = &sk;
                 badness = score;
             }
@@ -142,14 +142,14 @@ sock* udp4_lib_lookup(Ctx& ctx, std::uint32_t saddr, std::uint16_t sport, std::u
             for (std::uint32_t i = 0; i <= pick; ++i) {
                 sock* next = nullptr;
                 udp_for_each_hashed<T>(ctx, [&](sock& sk) {
-                    if (member(sk) && sk.__sk_common.skc_hash > floor &&
-                        (!next || sk.__sk_common.skc_hash < next->__sk_common.skc_hash))
+                    if (member(sk) && sk.sk_common.skc_hash > floor &&
+                        (!next || sk.sk_common.skc_hash < next->sk_common.skc_hash))
                         next = &sk;
                 });
                 if (!next)
                     break;
                 chosen = next;
-                floor = next->__sk_common.skc_hash;
+                floor = next->sk_common.skc_hash;
             }
             return chosen;
         }

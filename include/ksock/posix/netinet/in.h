@@ -32,8 +32,11 @@ using ksock::posix::bsd::ntohs;
 
 #define INET_ADDRSTRLEN 16
 #define INET6_ADDRSTRLEN 46
-// in6_addr's bytes, as glibc names them (inet6_addr.hpp).
-#define s6_addr __in6_u.__u6_addr8
+// in6_addr's bytes, as Linux names them (inet6_addr.hpp); a libc header
+// seen first keeps its own definition.
+#ifndef s6_addr
+#define s6_addr in6_u.u6_addr8
+#endif
 
 // IPPROTO_IP options.
 #define IP_TOS 1
