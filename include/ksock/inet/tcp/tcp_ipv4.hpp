@@ -63,9 +63,12 @@ void tcp_take_syn_options(Ctx& ctx, tcp_sock& tp, tcp_options_in& o) noexcept {
 }
 
 //! tcp_connect_init for a route of MTU \p mtu, then tcp_connect: the SYN
-//! with this side's options, SYN_SENT's retransmission timer (TCP_TIMEOUT_INIT).
+//! with this side's options, SYN_SENT's retransmission timer
+//! (TCP_TIMEOUT_INIT). ENOBUFS when the pool has no skb for the SYN
+//! (tcp_connect's tcp_stream_alloc_skb), write_seq as it was: the caller
+//! undoes the rest, as tcp_v4_connect's failure path does.
 template <class P, class Ctx>
-void tcp_connect_dev(Ctx& ctx, sock& sk, unsigned mtu) {
+int tcp_connect_dev(Ctx& ctx, sock& sk, unsigned mtu) {
     tcp_sock& tp = tcp_of(sk);
     const ipv4_sysctl& sc = ipv4_net(ctx).sysctl;
     tp.segments = 1;
@@ -96,21 +99,33 @@ void tcp_connect_dev(Ctx& ctx, sock& sk, unsigned mtu) {
     tp.inet_conn.icsk_backoff = 0;
     tp.retrans_out = tp.lost_out = tp.sacked_out = tp.packets_out = 0;
     tp.fin_alone = 0;
-    // tcp_connect: the SYN takes write_seq.
+    // tcp_connect: the SYN takes write_seq. Linux keeps the SYN's skb and
+    // sends a clone, so only that first allocation can fail the call; ksock
+    // builds the SYN's packet in one allocation, and OutSegs counts a
+    // segment once it is built: a SYN that was built and then dropped on
+    // its way out (a full qdisc) is sent again by the timer, as Linux's is.
+    const unsigned long built = ipv4_net(ctx).mib.tcp.out_segs;
     tp.retrans_stamp = tcp_clock_ms(ctx);
     ++tp.write_seq;
     tcp_transmit<P>(ctx, sk, tp.snd_una, 0, tcphdr_syn);
+    if (ipv4_net(ctx).mib.tcp.out_segs == built) {
+        --tp.write_seq;
+        tp.retrans_stamp = 0;
+        tp.segments = 0; // (a connect to lo after this one takes the model)
+        return -enobufs;
+    }
     tp.snd_nxt = tp.pushed_seq = tp.write_seq;
     tp.packets_out = 1;
     ++ipv4_net(ctx).mib.tcp.active_opens;
     tcp_reset_xmit_timer(ctx, tp, icsk_time_retrans, tp.inet_conn.icsk_rto);
+    return 0;
 }
 
 //! tcp_v4_connect's second half for a route through a device: the ISN
 //! (unless a disconnect left one), the timestamp offset and the IP id from
 //! the keyed hashes and the generator, then the SYN.
 template <class P, class Ctx>
-void tcp_v4_connect_dev(Ctx& ctx, sock& sk, unsigned mtu) {
+int tcp_v4_connect_dev(Ctx& ctx, sock& sk, unsigned mtu) {
     tcp_sock& tp = tcp_of(sk);
     inet_sock& i = *inet_sk(&sk);
     if (!tp.write_seq)
@@ -118,7 +133,7 @@ void tcp_v4_connect_dev(Ctx& ctx, sock& sk, unsigned mtu) {
             secure_tcp_seq<P>(ctx, i.inet_saddr, i.inet_daddr(), i.inet_sport, i.inet_dport());
     tp.tsoffset = secure_tcp_ts_off<P>(ctx, i.inet_saddr, i.inet_daddr());
     i.inet_id = static_cast<std::uint16_t>(ctx.net().prandom_u32());
-    tcp_connect_dev<P>(ctx, sk, mtu);
+    return tcp_connect_dev<P>(ctx, sk, mtu);
 }
 
 //! The SYN-ACK of a child in SYN_RECV (also a retransmission of it).
@@ -446,6 +461,16 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
             kfree_skb(ctx, skb);
             return;
         }
+        // tcp_check_req: while the listener's TCP_DEFER_ACCEPT lasts, the
+        // bare ACK does not complete the handshake: the request waits for
+        // data (TCPDeferAcceptDrop).
+        if (tp.parent && s.end_seq == tp.rcv_nxt &&
+            tp.inet_conn.icsk_retransmits <
+                tcp_sk(tp.parent)->inet_conn.icsk_accept_queue.rskq_defer_accept) {
+            tp.req_acked = 1;
+            kfree_skb(ctx, skb);
+            return;
+        }
         if (!tcp_child_established<P>(ctx, sk, s)) {
             kfree_skb(ctx, skb);
             return;
@@ -575,7 +600,8 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
         if constexpr (!wire) {
             return fail(-enetunreach); // (no route can leave a stack with lo alone)
         } else {
-            tcp_v4_connect_dev<P>(ctx, sk, rt.mtu);
+            if (const int err = tcp_v4_connect_dev<P>(ctx, sk, rt.mtu))
+                return fail(err);
             return 0;
         }
     }
