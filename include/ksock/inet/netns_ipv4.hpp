@@ -59,6 +59,8 @@ struct ipv4_sysctl {
     int tcp_fin_timeout = 60; //!< seconds
     int tcp_rto_min_us = 200000;
     int tcp_rto_max_ms = 120000;
+    int tcp_retrans_collapse = 1;     //!< a short retransmission takes the small segments after it
+    int tcp_thin_linear_timeouts = 0; //!< TCP_THIN_LINEAR_TIMEOUTS for every socket
     int ip_local_port_range[2] = {32768, 60999};
     int ip_unprivileged_port_start = 1024; //!< binding below needs CAP_NET_BIND_SERVICE
     int ip_nonlocal_bind = 0;
