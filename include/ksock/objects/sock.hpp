@@ -11,6 +11,7 @@
 #include <ksock/objects/list.hpp>
 #include <ksock/objects/proto_desc.hpp>
 #include <ksock/objects/sk_buff_head.hpp>
+#include <ksock/objects/skb_list.hpp>
 #include <ksock/objects/spinlock.hpp>
 #include <ksock/objects/timer.hpp>
 #include <ksock/uapi/types.hpp>
@@ -165,6 +166,9 @@ struct sock_common {
 struct sock {
     sock_common __sk_common;
     socket_lock_t sk_lock;
+    //! What arrived while a system call owned the socket (sk_lock.owned),
+    //! processed by release_sock in arrival order.
+    skb_list sk_backlog;
     sk_buff_head sk_receive_queue;
     sk_buff_head sk_write_queue;
     sk_buff_head sk_error_queue;

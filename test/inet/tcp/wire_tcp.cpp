@@ -10,10 +10,12 @@
 #include <doctest/doctest.h>
 
 #include <ksock/inet/iproute.hpp>
+#include <ksock/inet/tcp/tcp.hpp>
 #include <ksock/inet/tcp/tcp_hdr.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/in.hpp>
+#include <ksock/uapi/ioctls.hpp>
 #include <ksock/uapi/socket.hpp>
 #include <ksock/uapi/tcp.hpp>
 
@@ -171,6 +173,38 @@ TEST_CASE("wire TCP: data both ways, then every close order ends both sides") {
         CHECK(p.a.next_timer() == -1);
         CHECK(p.b.next_timer() == -1);
     }
+}
+
+TEST_CASE("wire TCP: a segment for an owned socket waits in its backlog for release_sock") {
+    wire_pair& p = wire_pair::fresh();
+    const conn k = connect_pair(p, 7002);
+    ksock::sock& sk = *p.b.socket_of(k.s)->sk;
+    // A system call holds the server's socket (lock_sock) while the data
+    // arrives: tcp_v4_rcv leaves it in sk_backlog, unprocessed.
+    REQUIRE(ksock::inet::tcp_lock_sock(sk));
+    CHECK_FALSE(ksock::inet::tcp_lock_sock(sk)); // a nested call does not own it again
+    REQUIRE(p.a.send(k.c, "backlog", 7, ksock::msg_dontwait) == 7);
+    p.run(1);
+    REQUIRE(sk.sk_backlog.head != nullptr);
+    CHECK(sk.sk_backlog.head->next == nullptr);
+    CHECK(sk.sk_backlog.len == sk.sk_backlog.head->truesize);
+    int inq = -1;
+    REQUIRE(p.b.ioctl(k.s, ksock::siocinq, &inq) == 0);
+    CHECK(inq == 0);
+    char buf[16];
+    CHECK(p.b.recv(k.s, buf, sizeof buf, ksock::msg_dontwait) == -ksock::eagain);
+    // release_sock processes it: the data is queued, the socket free again.
+    ksock::inet::tcp_release_sock<ksock::inet::tcp_prot>(p.b.context(), sk);
+    CHECK(sk.sk_backlog.head == nullptr);
+    CHECK(sk.sk_backlog.len == 0);
+    CHECK(sk.sk_lock.owned == 0);
+    REQUIRE(p.b.ioctl(k.s, ksock::siocinq, &inq) == 0);
+    CHECK(inq == 7);
+    REQUIRE(p.b.recv(k.s, buf, sizeof buf, ksock::msg_dontwait) == 7);
+    CHECK(std::memcmp(buf, "backlog", 7) == 0);
+    CHECK(p.a.close(k.c) == 0);
+    CHECK(p.b.close(k.s) == 0);
+    CHECK(p.b.close(k.l) == 0);
 }
 
 TEST_CASE("wire TCP: a closed port answers with RST, connect gets ECONNREFUSED") {
