@@ -207,6 +207,51 @@ TEST_CASE("wire TCP: a segment for an owned socket waits in its backlog for rele
     CHECK(p.b.close(k.l) == 0);
 }
 
+TEST_CASE("wire TCP: SIOCINQ does not count a FIN received as a byte to read") {
+    wire_pair& p = wire_pair::fresh();
+    const conn k = connect_pair(p, 7003);
+    REQUIRE(p.a.send(k.c, "abc", 3, ksock::msg_dontwait) == 3);
+    REQUIRE(p.a.shutdown(k.c, ksock::shut_wr) == 0);
+    p.run(10);
+    int inq = -1;
+    REQUIRE(p.b.ioctl(k.s, ksock::siocinq, &inq) == 0);
+    CHECK(inq == 3); // rcv_nxt - copied_seq is 4: the FIN took a number
+    char buf[8];
+    REQUIRE(p.b.recv(k.s, buf, sizeof buf, ksock::msg_dontwait) == 3);
+    REQUIRE(p.b.ioctl(k.s, ksock::siocinq, &inq) == 0);
+    CHECK(inq == 0);
+    CHECK(p.b.recv(k.s, buf, sizeof buf, ksock::msg_dontwait) == 0);
+    CHECK(p.a.close(k.c) == 0);
+    CHECK(p.b.close(k.s) == 0);
+    CHECK(p.b.close(k.l) == 0);
+}
+
+TEST_CASE("wire TCP: data reaching an orphan in FIN_WAIT1 aborts it with an RST") {
+    wire_pair& p = wire_pair::fresh();
+    const conn k = connect_pair(p, 7004);
+    // The client closes; the server's ACK of the FIN waits (pingpong mode,
+    // delayed ACK), so the orphan is still in FIN_WAIT1 when the server's
+    // data brings that ACK: FIN_WAIT2, then data after close(): the orphan
+    // is done and answers with an RST (TCPAbortOnData), which resets the
+    // server (EPIPE in CLOSE_WAIT).
+    CHECK(p.a.close(k.c) == 0);
+    p.run(1);
+    CHECK(ksock::inet::iproute::snmp(p.a).tcp.out_rsts == 0);
+    REQUIRE(p.b.send(k.s, "late", 4, ksock::msg_dontwait) == 4);
+    p.run(5);
+    CHECK(ksock::inet::iproute::snmp(p.a).tcp.out_rsts == 1);
+    ksock::tcp_info_t info{};
+    ksock::socklen_t len = sizeof info;
+    REQUIRE(p.b.getsockopt(k.s, ksock::sol_tcp, ksock::tcp_info, &info, &len) == 0);
+    CHECK(info.tcpi_state == 7); // TCP_CLOSE
+    int err = 0;
+    len = sizeof err;
+    REQUIRE(p.b.getsockopt(k.s, ksock::sol_socket, ksock::so_error, &err, &len) == 0);
+    CHECK(err == ksock::epipe);
+    CHECK(p.b.close(k.s) == 0);
+    CHECK(p.b.close(k.l) == 0);
+}
+
 TEST_CASE("wire TCP: a closed port answers with RST, connect gets ECONNREFUSED") {
     wire_pair& p = wire_pair::fresh();
     const int c = p.a.socket(ksock::af_inet, ksock::sock_stream | ksock::sock_nonblock, 0);

@@ -585,8 +585,12 @@ inline int tcp_ioctl_inq(const sock& sk) noexcept {
         return 0;
     if (sock_flag(sk, sock_urginline) || !tp.urg_data ||
         static_cast<std::int32_t>(tp.urg_seq - tp.copied_seq) < 0 ||
-        static_cast<std::int32_t>(tp.urg_seq - tp.rcv_nxt) >= 0)
-        return static_cast<int>(tp.rcv_nxt - tp.copied_seq);
+        static_cast<std::int32_t>(tp.urg_seq - tp.rcv_nxt) >= 0) {
+        // "Subtract 1, if FIN was received": rcv_nxt counts it (the
+        // loopback model's does not).
+        const auto answ = static_cast<int>(tp.rcv_nxt - tp.copied_seq);
+        return answ && sock_flag(sk, sock_done) && tp.segments ? answ - 1 : answ;
+    }
     return static_cast<int>(tp.urg_seq - tp.copied_seq);
 }
 
