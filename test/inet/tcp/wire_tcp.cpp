@@ -64,6 +64,20 @@ conn connect_pair(wire_pair& p, std::uint16_t port) {
     return k;
 }
 
+//! Close the three sockets of \p k.
+void close_conn(wire_pair& p, const conn& k) {
+    CHECK(p.a.close(k.c) == 0);
+    CHECK(p.b.close(k.s) == 0);
+    CHECK(p.b.close(k.l) == 0);
+}
+
+//! SIOCINQ of socket \p fd of stack b.
+int inq_b(wire_pair& p, int fd) {
+    int v = -1;
+    REQUIRE(p.b.ioctl(fd, ksock::siocinq, &v) == 0);
+    return v;
+}
+
 //! Move \p n bytes from \p from's socket \p fd to \p to's socket \p td
 //! through the link, the data checked; false if it does not all arrive
 //! within \p bound_ms of virtual time.
@@ -188,9 +202,7 @@ TEST_CASE("wire TCP: a segment for an owned socket waits in its backlog for rele
     REQUIRE(sk.sk_backlog.head != nullptr);
     CHECK(sk.sk_backlog.head->next == nullptr);
     CHECK(sk.sk_backlog.len == sk.sk_backlog.head->truesize);
-    int inq = -1;
-    REQUIRE(p.b.ioctl(k.s, ksock::siocinq, &inq) == 0);
-    CHECK(inq == 0);
+    CHECK(inq_b(p, k.s) == 0);
     char buf[16];
     CHECK(p.b.recv(k.s, buf, sizeof buf, ksock::msg_dontwait) == -ksock::eagain);
     // release_sock processes it: the data is queued, the socket free again.
@@ -198,13 +210,10 @@ TEST_CASE("wire TCP: a segment for an owned socket waits in its backlog for rele
     CHECK(sk.sk_backlog.head == nullptr);
     CHECK(sk.sk_backlog.len == 0);
     CHECK(sk.sk_lock.owned == 0);
-    REQUIRE(p.b.ioctl(k.s, ksock::siocinq, &inq) == 0);
-    CHECK(inq == 7);
+    CHECK(inq_b(p, k.s) == 7);
     REQUIRE(p.b.recv(k.s, buf, sizeof buf, ksock::msg_dontwait) == 7);
     CHECK(std::memcmp(buf, "backlog", 7) == 0);
-    CHECK(p.a.close(k.c) == 0);
-    CHECK(p.b.close(k.s) == 0);
-    CHECK(p.b.close(k.l) == 0);
+    close_conn(p, k);
 }
 
 TEST_CASE("wire TCP: SIOCINQ does not count a FIN received as a byte to read") {
@@ -213,17 +222,12 @@ TEST_CASE("wire TCP: SIOCINQ does not count a FIN received as a byte to read") {
     REQUIRE(p.a.send(k.c, "abc", 3, ksock::msg_dontwait) == 3);
     REQUIRE(p.a.shutdown(k.c, ksock::shut_wr) == 0);
     p.run(10);
-    int inq = -1;
-    REQUIRE(p.b.ioctl(k.s, ksock::siocinq, &inq) == 0);
-    CHECK(inq == 3); // rcv_nxt - copied_seq is 4: the FIN took a number
+    CHECK(inq_b(p, k.s) == 3); // rcv_nxt - copied_seq is 4: the FIN took a number
     char buf[8];
     REQUIRE(p.b.recv(k.s, buf, sizeof buf, ksock::msg_dontwait) == 3);
-    REQUIRE(p.b.ioctl(k.s, ksock::siocinq, &inq) == 0);
-    CHECK(inq == 0);
+    CHECK(inq_b(p, k.s) == 0);
     CHECK(p.b.recv(k.s, buf, sizeof buf, ksock::msg_dontwait) == 0);
-    CHECK(p.a.close(k.c) == 0);
-    CHECK(p.b.close(k.s) == 0);
-    CHECK(p.b.close(k.l) == 0);
+    close_conn(p, k);
 }
 
 TEST_CASE("wire TCP: data reaching an orphan in FIN_WAIT1 aborts it with an RST") {
