@@ -229,6 +229,12 @@ TEST_CASE("raw: a UDP send to nobody: raw UDP sees it, raw ICMP sees the port un
     const int ri = raw_socket(s, ipproto_icmp), ru = raw_socket(s, ipproto_udp);
     const int u = s.socket(af_inet, sock_dgram | sock_nonblock, 0);
     CHECK(s.sendto(u, "hello", 5, 0, sa(lo(9999)), sin_len) == 5);
+    // The port unreachable the datagram's receipt sent waited on lo's
+    // backlog for it, and was received before sendto returned.
+    const ksock::inet::netns_ipv4& ns = ksock::inet::ipv4_net(s);
+    CHECK(ns.lo_backlog.head == nullptr);
+    CHECK(ns.lo_backlog.len == 0);
+    CHECK(ns.lo_backlog_running == 0);
     unsigned char b[2000], d[2000];
     const long nu = s.recv(ru, d, sizeof d, 0);
     CHECK(nu == 33);

@@ -43,9 +43,12 @@ int inet_stream_connect(Ctx& ctx, ksock::socket& so, const sockaddr* uaddr, int 
     case ss_unconnected:
         if (sk.sk_state() != tcp_close)
             return -eisconn;
+        tcp_lock_sock(sk); // released with the handshake's first answer below
         err = P::connect(ctx, sk, uaddr, addr_len);
-        if (err < 0)
+        if (err < 0) {
+            tcp_release_sock<P>(ctx, sk);
             return err;
+        }
         so.state = ss_connecting;
         err = -einprogress;
         break;
@@ -55,13 +58,13 @@ int inet_stream_connect(Ctx& ctx, ksock::socket& so, const sockaddr* uaddr, int 
         if (nonblock) {
             // The decision is made while the socket is owned: the SYN-ACK
             // (or RST) is processed at release_sock, after it.
-            tcp_release_cb<P>(ctx, sk);
+            tcp_release_sock<P>(ctx, sk);
             return err;
         }
         // inet_wait_for_connect: release_sock first (on lo the answer is
         // there already), then sleep if the handshake is still going. A stack
         // that cannot sleep (timeo 0) answers as Linux's non-blocking call.
-        tcp_release_cb<P>(ctx, sk);
+        tcp_release_sock<P>(ctx, sk);
         const long timeo0 = sock_sndtimeo<Ctx>(sk, false);
         long timeo = timeo0;
         const bool done = sk_wait_event(ctx, timeo, [&] {
@@ -74,7 +77,7 @@ int inet_stream_connect(Ctx& ctx, ksock::socket& so, const sockaddr* uaddr, int 
         if (!done)
             return err;
     } else {
-        tcp_release_cb<P>(ctx, sk);
+        tcp_release_sock<P>(ctx, sk);
     }
     if (sk.sk_state() == tcp_close) {
         // sock_error: closed by an RST, a timeout or a disconnect.

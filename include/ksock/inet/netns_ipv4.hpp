@@ -10,6 +10,7 @@
 
 #include <ksock/inet/snmp.hpp>
 #include <ksock/inet/tcp/tcp_congestion_ops.hpp>
+#include <ksock/objects/skb_list.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/tcp.hpp>
 #include <ksock/uapi/types.hpp>
@@ -99,6 +100,14 @@ struct netns_ipv4 {
     neigh_parms neigh;
     //! The namespace's SNMP counters (/proc/net/snmp).
     ipv4_mib mib;
+    //! lo's packets waiting to be received: the CPU's backlog
+    //! (softnet_data's input_pkt_queue) that loopback_xmit's netif_rx fills
+    //! and process_backlog empties. ksock has one CPU and sends only IP
+    //! over lo, so the queue is the namespace's IPv4 state.
+    skb_list lo_backlog = {};
+    //! process_backlog is running: a packet sent while a received one is
+    //! processed waits its turn instead of being received inside it.
+    std::uint8_t lo_backlog_running = 0;
 
     //! The algorithm net.ipv4.tcp_congestion_control names, as Linux keeps it
     //! in the namespace (a pointer, not a name looked up per socket): resolved

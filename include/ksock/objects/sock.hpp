@@ -11,6 +11,7 @@
 #include <ksock/objects/list.hpp>
 #include <ksock/objects/proto_desc.hpp>
 #include <ksock/objects/sk_buff_head.hpp>
+#include <ksock/objects/skb_list.hpp>
 #include <ksock/objects/spinlock.hpp>
 #include <ksock/objects/timer.hpp>
 #include <ksock/uapi/types.hpp>
@@ -167,6 +168,9 @@ struct sock {
     //! underscores, so the first link of the chain drops them.
     sock_common sk_common;
     socket_lock_t sk_lock;
+    //! What arrived while a system call owned the socket (sk_lock.owned),
+    //! processed by release_sock in arrival order.
+    skb_list sk_backlog;
     sk_buff_head sk_receive_queue;
     sk_buff_head sk_write_queue;
     sk_buff_head sk_error_queue;

@@ -12,10 +12,12 @@
 #include <doctest/doctest.h>
 
 #include <ksock/inet/iproute.hpp>
+#include <ksock/inet/tcp/tcp.hpp>
 #include <ksock/inet/tcp/tcp_hdr.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/in.hpp>
+#include <ksock/uapi/ioctls.hpp>
 #include <ksock/uapi/socket.hpp>
 #include <ksock/uapi/tcp.hpp>
 
@@ -62,6 +64,20 @@ conn connect_pair(wire_pair& p, std::uint16_t port) {
     k.s = p.b.accept(k.l, nullptr, nullptr);
     REQUIRE(k.s >= 0);
     return k;
+}
+
+//! Close the three sockets of \p k.
+void close_conn(wire_pair& p, const conn& k) {
+    CHECK(p.a.close(k.c) == 0);
+    CHECK(p.b.close(k.s) == 0);
+    CHECK(p.b.close(k.l) == 0);
+}
+
+//! SIOCINQ of socket \p fd of stack b.
+int inq_b(wire_pair& p, int fd) {
+    int v = -1;
+    REQUIRE(p.b.ioctl(fd, ksock::siocinq, &v) == 0);
+    return v;
 }
 
 } // namespace
@@ -140,6 +156,73 @@ TEST_CASE("wire TCP: data both ways, then every close order ends both sides") {
         CHECK(p.a.next_timer() == -1);
         CHECK(p.b.next_timer() == -1);
     }
+}
+
+TEST_CASE("wire TCP: a segment for an owned socket waits in its backlog for release_sock") {
+    wire_pair& p = wire_pair::fresh();
+    const conn k = connect_pair(p, 7002);
+    ksock::sock& sk = *p.b.socket_of(k.s)->sk;
+    // A system call holds the server's socket (lock_sock) while the data
+    // arrives: tcp_v4_rcv leaves it in sk_backlog, unprocessed.
+    REQUIRE(ksock::inet::tcp_lock_sock(sk));
+    CHECK_FALSE(ksock::inet::tcp_lock_sock(sk)); // a nested call does not own it again
+    REQUIRE(p.a.send(k.c, "backlog", 7, ksock::msg_dontwait) == 7);
+    p.run(1);
+    REQUIRE(sk.sk_backlog.head != nullptr);
+    CHECK(sk.sk_backlog.head->next == nullptr);
+    CHECK(sk.sk_backlog.len == sk.sk_backlog.head->truesize);
+    CHECK(inq_b(p, k.s) == 0);
+    char buf[16];
+    CHECK(p.b.recv(k.s, buf, sizeof buf, ksock::msg_dontwait) == -ksock::eagain);
+    // release_sock processes it: the data is queued, the socket free again.
+    ksock::inet::tcp_release_sock<ksock::inet::tcp_prot>(p.b.context(), sk);
+    CHECK(sk.sk_backlog.head == nullptr);
+    CHECK(sk.sk_backlog.len == 0);
+    CHECK(sk.sk_lock.owned == 0);
+    CHECK(inq_b(p, k.s) == 7);
+    REQUIRE(p.b.recv(k.s, buf, sizeof buf, ksock::msg_dontwait) == 7);
+    CHECK(std::memcmp(buf, "backlog", 7) == 0);
+    close_conn(p, k);
+}
+
+TEST_CASE("wire TCP: SIOCINQ does not count a FIN received as a byte to read") {
+    wire_pair& p = wire_pair::fresh();
+    const conn k = connect_pair(p, 7003);
+    REQUIRE(p.a.send(k.c, "abc", 3, ksock::msg_dontwait) == 3);
+    REQUIRE(p.a.shutdown(k.c, ksock::shut_wr) == 0);
+    p.run(10);
+    CHECK(inq_b(p, k.s) == 3); // rcv_nxt - copied_seq is 4: the FIN took a number
+    char buf[8];
+    REQUIRE(p.b.recv(k.s, buf, sizeof buf, ksock::msg_dontwait) == 3);
+    CHECK(inq_b(p, k.s) == 0);
+    CHECK(p.b.recv(k.s, buf, sizeof buf, ksock::msg_dontwait) == 0);
+    close_conn(p, k);
+}
+
+TEST_CASE("wire TCP: data reaching an orphan in FIN_WAIT1 aborts it with an RST") {
+    wire_pair& p = wire_pair::fresh();
+    const conn k = connect_pair(p, 7004);
+    // The client closes; the server's ACK of the FIN waits (pingpong mode,
+    // delayed ACK), so the orphan is still in FIN_WAIT1 when the server's
+    // data brings that ACK: FIN_WAIT2, then data after close(): the orphan
+    // is done and answers with an RST (TCPAbortOnData), which resets the
+    // server (EPIPE in CLOSE_WAIT).
+    CHECK(p.a.close(k.c) == 0);
+    p.run(1);
+    CHECK(ksock::inet::iproute::snmp(p.a).tcp.out_rsts == 0);
+    REQUIRE(p.b.send(k.s, "late", 4, ksock::msg_dontwait) == 4);
+    p.run(5);
+    CHECK(ksock::inet::iproute::snmp(p.a).tcp.out_rsts == 1);
+    ksock::tcp_info_t info{};
+    ksock::socklen_t len = sizeof info;
+    REQUIRE(p.b.getsockopt(k.s, ksock::sol_tcp, ksock::tcp_info, &info, &len) == 0);
+    CHECK(info.tcpi_state == 7); // TCP_CLOSE
+    int err = 0;
+    len = sizeof err;
+    REQUIRE(p.b.getsockopt(k.s, ksock::sol_socket, ksock::so_error, &err, &len) == 0);
+    CHECK(err == ksock::epipe);
+    CHECK(p.b.close(k.s) == 0);
+    CHECK(p.b.close(k.l) == 0);
 }
 
 TEST_CASE("wire TCP: a closed port answers with RST, connect gets ECONNREFUSED") {

@@ -22,6 +22,7 @@
 #include <ksock/objects/kmsghdr.hpp>
 #include <ksock/objects/net_device_state.hpp>
 #include <ksock/objects/sk_buff.hpp>
+#include <ksock/objects/skb_list.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/platform.hpp>
 #include <ksock/uapi/errno.hpp>
@@ -99,7 +100,11 @@ void icmp_out_count(Ctx& ctx, const sk_buff* skb, std::size_t off) noexcept {
 
 //! ip_local_out over lo: loopback_xmit orphans the skb (the sender's
 //! send memory comes back now, and sk_write_space runs), lo counts it out
-//! and in, then the packet is received.
+//! and in, and __netif_rx queues it on the CPU's backlog. The outermost
+//! call then receives every packet queued, in order (the softirq that
+//! local_bh_enable runs at the end of dev_queue_xmit): a packet that
+//! receiving one sends (an ICMP error, a TCP ACK) waits for it to be done
+//! rather than being received inside it, so nothing recurses.
 template <class Ctx>
 inline void ip_local_out(Ctx& ctx, sk_buff* skb) {
     skb_orphan(ctx, skb);
@@ -109,7 +114,14 @@ inline void ip_local_out(Ctx& ctx, sk_buff* skb) {
     lo.stats.tx_bytes += len;
     ++lo.stats.rx_packets;
     lo.stats.rx_bytes += len;
-    ip_rcv(ctx, skb);
+    netns_ipv4& ns = ipv4_net(ctx);
+    skb_list_add_tail(ns.lo_backlog, skb);
+    if (ns.lo_backlog_running)
+        return;
+    ns.lo_backlog_running = 1;
+    while (sk_buff* s = skb_list_pop(ns.lo_backlog))
+        ip_rcv(ctx, s);
+    ns.lo_backlog_running = 0;
 }
 
 //! ip_finish_output2 for one packet (a whole datagram or a fragment):

@@ -177,11 +177,13 @@ struct tcp_prot {
     //! tcp_disconnect.
     template <class Ctx>
     static int disconnect(Ctx& ctx, sock& sk, int flags) {
+        tcp_owner<tcp_prot, Ctx> owner(ctx, sk);
         return tcp_disconnect<tcp_prot>(ctx, sk, flags);
     }
     //! tcp_shutdown.
     template <class Ctx>
     static void shutdown(Ctx& ctx, sock& sk, int how) {
+        tcp_owner<tcp_prot, Ctx> owner(ctx, sk);
         tcp_shutdown<tcp_prot>(ctx, sk, how);
     }
     //! tcp_sendmsg.
@@ -224,6 +226,7 @@ struct tcp_prot {
         const int err =
             tcp_setsockopt(so, level, optname, optval, optlen, ctx.current_cred(), ipv4_net(ctx));
         if (!err && level == sol_tcp) {
+            tcp_owner<tcp_prot, Ctx> owner(ctx, *so.sk);
             tcp_push_pending_frames(ctx, *so.sk, before);
             if (optname == tcp_keepidle)
                 tcp_anchor_keepalive(ctx, *so.sk);

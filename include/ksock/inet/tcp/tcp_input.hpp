@@ -142,6 +142,7 @@ sock* tcp_create_child(Ctx& ctx, sock& listener, std::uint32_t laddr, std::uint3
     init_list_head(ctp.tsq_node);
     init_list_head(ctp.tsorted_sent_queue);
     sk.sk_lock.owned = 0;
+    sk.sk_backlog = skb_list{};
     sk.sk_rmem_alloc = 0;
     sk.sk_wmem_alloc = 1;
     sk.sk_wmem_queued = 0;
@@ -285,6 +286,87 @@ void tcp_release_cb(Ctx& ctx, sock& sk) {
         tcp_syn_recv_established<P>(ctx, sk);
     }
 }
+
+template <class P, class Ctx>
+void tcp_v4_do_rcv(Ctx& ctx, sock& sk, sk_buff* skb);
+
+//! lock_sock for a system call on \p sk: segments that reach the socket
+//! from now on wait in its backlog (tcp_v4_rcv), as those its own sends
+//! provoke on lo do in Linux. False when the caller owns it already (a
+//! call made from inside another: the outer one releases it).
+inline bool tcp_lock_sock(sock& sk) noexcept {
+    if (sk.sk_lock.owned)
+        return false;
+    sk.sk_lock.owned = 1;
+    return true;
+}
+
+//! __release_sock: the backlog's segments in arrival order, the socket still
+//! owned (one that arrives meanwhile joins the list and is processed in
+//! its turn).
+template <class P, class Ctx>
+void tcp_flush_backlog(Ctx& ctx, sock& sk) {
+    if constexpr (requires { Ctx::has_wire_devices; }) {
+        // Only tcp_v4_rcv fills a backlog, and a stack with lo alone links
+        // none of the segment engine (inet_protos.hpp).
+        if constexpr (!Ctx::has_wire_devices) {
+            (void)ctx;
+            (void)sk;
+            return;
+        }
+    }
+    while (sk_buff* skb = skb_list_pop(sk.sk_backlog))
+        tcp_v4_do_rcv<P>(ctx, sk, skb);
+}
+
+//! release_sock: the backlog, tcp_release_cb's deferred work, then the
+//! socket is no longer owned.
+template <class P, class Ctx>
+void tcp_release_sock(Ctx& ctx, sock& sk) {
+    tcp_flush_backlog<P>(ctx, sk);
+    tcp_release_cb<P>(ctx, sk);
+    sk.sk_lock.owned = 0;
+}
+
+//! What a call that owns \p sk does while it sleeps (sk_wait_event's
+//! release_sock ... lock_sock): \p f runs with the socket released, so what
+//! waited in its backlog is processed first and what arrives meanwhile
+//! is processed at once.
+template <class P, class Ctx, class F>
+decltype(auto) tcp_unowned(Ctx& ctx, sock& sk, F&& f) {
+    const bool owned = sk.sk_lock.owned != 0;
+    if (owned)
+        tcp_release_sock<P>(ctx, sk);
+    struct relock {
+        sock& sk;
+        bool owned;
+        ~relock() {
+            if (owned)
+                sk.sk_lock.owned = 1;
+        }
+    } r{sk, owned};
+    return f();
+}
+
+//! lock_sock ... release_sock around a system call: the call owns the
+//! socket from construction to the end of the scope (unless an outer call
+//! owned it already).
+template <class P, class Ctx>
+class tcp_owner {
+public:
+    tcp_owner(Ctx& ctx, sock& sk) noexcept : ctx_(ctx), sk_(sk), took_(tcp_lock_sock(sk)) {}
+    tcp_owner(const tcp_owner&) = delete;
+    tcp_owner& operator=(const tcp_owner&) = delete;
+    ~tcp_owner() {
+        if (took_)
+            tcp_release_sock<P>(ctx_, sk_);
+    }
+
+private:
+    Ctx& ctx_;
+    sock& sk_;
+    bool took_;
+};
 
 //! tcp_disconnect (the ABORT of RFC 793): CLOSE, an RST to the peer where
 //! a connection exists, queues emptied, ready to connect again.

@@ -391,13 +391,14 @@ bool tcp_fin_acked_dev(Ctx& ctx, sock& sk, const tcp_seg& s) {
             ctx.sk_state_change(sk);
             return true;
         }
-        if (tp.linger2 < 0) {
+        // TCPAbortOnData: with no FIN_WAIT2 to wait in, or data after
+        // close(), the orphan is done and the segment answered with an RST
+        // (tcp_rcv_state_process returns 1: tcp_v4_do_rcv's "goto reset").
+        if (tp.linger2 < 0 || (s.end_seq != s.seq &&
+                               after(s.end_seq - ((s.flags & tcphdr_fin) ? 1u : 0u), tp.rcv_nxt))) {
+            const tcp_tuple reply = tcp_tuple_of(sk);
             tcp_done<P>(ctx, sk);
-            return false;
-        }
-        if (s.end_seq != s.seq &&
-            after(s.end_seq - ((s.flags & tcphdr_fin) ? 1u : 0u), tp.rcv_nxt)) {
-            tcp_done<P>(ctx, sk); // data after close(): TCPAbortOnData
+            tcp_v4_send_reset(ctx, reply, s.seq, s.ack_seq, s.flags, s.len);
             return false;
         }
         const unsigned long tmo =

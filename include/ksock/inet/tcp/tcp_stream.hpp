@@ -117,7 +117,7 @@ long tcp_next_timer(Ctx& ctx) {
 }
 
 //! sk_stream_wait_connect.
-template <class Ctx>
+template <class P, class Ctx>
 int sk_stream_wait_connect(Ctx& ctx, sock& sk, long& timeo) {
     for (;;) {
         if (sk.sk_err)
@@ -128,9 +128,11 @@ int sk_stream_wait_connect(Ctx& ctx, sock& sk, long& timeo) {
             return -eagain;
         if (ctx.signal_pending())
             return sock_intr_errno(timeo);
-        sk_wait_event(ctx, timeo, [&] {
-            return sk.sk_err ||
-                   ((1u << sk.sk_state()) & ~((1u << tcp_syn_sent) | (1u << tcp_syn_recv)));
+        tcp_unowned<P>(ctx, sk, [&] {
+            return sk_wait_event(ctx, timeo, [&] {
+                return sk.sk_err ||
+                       ((1u << sk.sk_state()) & ~((1u << tcp_syn_sent) | (1u << tcp_syn_recv)));
+            });
         });
     }
 }
@@ -156,12 +158,13 @@ void sk_stream_wait_vm(Ctx& ctx, long& timeo) {
 template <class P, class Ctx>
 long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
     trace_scope ts(ctx.trace(), "tcp_sendmsg");
+    tcp_owner<P, Ctx> owner(ctx, sk);
     const int flags = msg.msg_flags;
     long timeo = sock_sndtimeo<Ctx>(sk, (flags & msg_dontwait) != 0);
     long copied = 0;
     int err = 0;
     if ((1u << sk.sk_state()) & ~((1u << tcp_established) | (1u << tcp_close_wait))) {
-        err = sk_stream_wait_connect(ctx, sk, timeo);
+        err = sk_stream_wait_connect<P>(ctx, sk, timeo);
         if (err)
             return err;
     }
@@ -232,12 +235,14 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                     // below would return at once and this loop would never
                     // end. sk_stream_wait_memory sleeps vm_wait jiffies then
                     // and tries again, its time running down.
-                    sk_stream_wait_vm(ctx, timeo);
+                    tcp_unowned<P>(ctx, sk, [&] { sk_stream_wait_vm(ctx, timeo); });
                     continue;
                 }
-                sk_wait_event(ctx, timeo, [&] {
-                    return sk.sk_err || (sk.sk_shutdown & send_shutdown) ||
-                           sk_stream_memory_free(ctx, sk);
+                tcp_unowned<P>(ctx, sk, [&] {
+                    return sk_wait_event(ctx, timeo, [&] {
+                        return sk.sk_err || (sk.sk_shutdown & send_shutdown) ||
+                               sk_stream_memory_free(ctx, sk);
+                    });
                 });
                 continue;
             }
@@ -427,9 +432,11 @@ template <class P, class Ctx>
 inline void tcp_recv_wait_data(Ctx& ctx, sock& sk, long& timeo, std::size_t copied) {
     tcp_window_update<P>(ctx, sk, copied);
     const std::size_t have = tcp_inq(sk);
-    sk_wait_event(ctx, timeo, [&] {
-        return tcp_inq(sk) > have || sk.sk_err || (sk.sk_shutdown & rcv_shutdown) ||
-               sk.sk_state() == tcp_close;
+    tcp_unowned<P>(ctx, sk, [&] {
+        return sk_wait_event(ctx, timeo, [&] {
+            return tcp_inq(sk) > have || sk.sk_err || (sk.sk_shutdown & rcv_shutdown) ||
+                   sk.sk_state() == tcp_close;
+        });
     });
 }
 
@@ -505,6 +512,7 @@ long tcp_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags, i
         return -enotconn;
     if (flags & msg_oob)
         return tcp_recv_urg(sk, msg, len, flags);
+    tcp_owner<P, Ctx> owner(ctx, sk);
     return tcp_recvmsg_locked<P>(ctx, sk, msg, len, flags);
 }
 
@@ -514,6 +522,7 @@ long tcp_recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags, i
 //! TIME_WAIT / FIN_WAIT2 mini-sock.
 template <class P, class Ctx>
 KSOCK_NOINLINE void tcp_close_connection(Ctx& ctx, sock& sk, long timeout) {
+    tcp_lock_sock(sk);
     sk.sk_shutdown = shutdown_mask;
     const std::uint8_t start = sk.sk_state();
     bool data_was_unread = false;
@@ -545,7 +554,11 @@ KSOCK_NOINLINE void tcp_close_connection(Ctx& ctx, sock& sk, long timeout) {
                 break;
         }
     }
-    // adjudge_to_death
+    // adjudge_to_death: "remove backlog if any, without releasing
+    // ownership" (the answer to the FIN or RST just sent, on lo), then the
+    // socket is the stack's alone.
+    tcp_flush_backlog<P>(ctx, sk);
+    sk.sk_lock.owned = 0;
     sock_orphan(sk);
     if (sk.sk_state() == tcp_fin_wait2) {
         tcp_sock& tp = tcp_of(sk);
@@ -598,8 +611,12 @@ inline int tcp_ioctl_inq(const sock& sk) noexcept {
         return 0;
     if (sock_flag(sk, sock_urginline) || !tp.urg_data ||
         static_cast<std::int32_t>(tp.urg_seq - tp.copied_seq) < 0 ||
-        static_cast<std::int32_t>(tp.urg_seq - tp.rcv_nxt) >= 0)
-        return static_cast<int>(tp.rcv_nxt - tp.copied_seq);
+        static_cast<std::int32_t>(tp.urg_seq - tp.rcv_nxt) >= 0) {
+        // "Subtract 1, if FIN was received": rcv_nxt counts it (the
+        // loopback model's does not).
+        const auto answ = static_cast<int>(tp.rcv_nxt - tp.copied_seq);
+        return answ && sock_flag(sk, sock_done) && tp.segments ? answ - 1 : answ;
+    }
     return static_cast<int>(tp.urg_seq - tp.copied_seq);
 }
 

@@ -165,6 +165,72 @@ std::uint32_t tcp_timewait_rcv(Ctx& ctx, inet_timewait_sock& tw, const tcp_seg& 
     return 0;
 }
 
+//! The segment whose \p doff-byte header \p th is at \p ihl in \p skb,
+//! \p tcp_len bytes from there: its numbers and options, its headers
+//! pulled and its numbers kept in skb->cb (tcp_skb_cb; the IP layer's
+//! control block there is gone after this).
+inline tcp_seg tcp_seg_take(sk_buff* skb, const tcphdr& th, std::size_t ihl,
+                            std::size_t tcp_len) noexcept {
+    const std::size_t doff = tcp_hdrlen(th);
+    unsigned char optbuf[40];
+    const std::size_t optlen = doff - sizeof th;
+    skb_copy_bits(skb, ihl + sizeof th, optbuf, optlen);
+    tcp_seg s{};
+    s.flags = tcp_flags_of(th);
+    s.seq = ksock::be32_to_cpu(th.seq);
+    s.ack_seq = ksock::be32_to_cpu(th.ack_seq);
+    s.window = ksock::be16_to_cpu(th.window);
+    s.urg_ptr = ksock::be16_to_cpu(th.urg_ptr);
+    s.len = static_cast<std::uint32_t>(tcp_len - doff);
+    s.end_seq =
+        s.seq + s.len + ((s.flags & tcphdr_syn) ? 1u : 0u) + ((s.flags & tcphdr_fin) ? 1u : 0u);
+    s.opt = tcp_parse_options(optbuf, optlen, s.flags & tcphdr_syn);
+    skb_pull(skb, static_cast<std::uint32_t>(ihl + doff));
+    skb_trim_msg(skb, s.len);
+    skb->consumed = 0;
+    tcp_cb(*skb) = tcp_skb_cb{s.seq, s.end_seq, 0, s.flags, 0, 0, 0};
+    return s;
+}
+
+//! tcp_v4_do_rcv: a checked segment (its headers still on) for connection
+//! \p sk, which no system call owns: SYN_SENT's processing or the state
+//! machine's. The skb is taken.
+template <class P, class Ctx>
+void tcp_v4_do_rcv(Ctx& ctx, sock& sk, sk_buff* skb) {
+    const inet_skb_cb& icb = inet_cb(*skb);
+    const std::size_t ihl = icb.ihl;
+    const std::size_t tcp_len = icb.tot_len - ihl;
+    tcphdr th{};
+    skb_copy_bits(skb, ihl, &th, sizeof th);
+    const tcp_tuple reply{icb.daddr, icb.saddr, th.dest, th.source};
+    tcp_seg s = tcp_seg_take(skb, th, ihl, tcp_len);
+    if (sk.sk_state() == tcp_syn_sent) {
+        ++tcp_of(sk).segs_in;
+        tcp_rcv_synsent<P>(ctx, sk, s, reply);
+        kfree_skb(ctx, skb);
+        return;
+    }
+    tcp_rcv_state_process<P>(ctx, sk, s, skb, static_cast<std::uint32_t>(tcp_hdrlen(th)));
+}
+
+//! tcp_add_backlog: a segment for a connection a system call owns waits
+//! in its backlog for release_sock, up to twice the receive buffer, half
+//! the send buffer and 64 KiB counting what the receive queue holds
+//! (sk_add_backlog's sk_rcvqueues_full); beyond that it is dropped, as
+//! Linux's TCPBacklogDrop. The skb is taken.
+template <class Ctx>
+void tcp_add_backlog(Ctx& ctx, sock& sk, sk_buff* skb) {
+    const std::uint64_t limit = (static_cast<std::uint64_t>(sk.sk_rcvbuf) << 1) +
+                                (static_cast<std::uint64_t>(sk.sk_sndbuf) >> 1) + 64 * 1024;
+    const std::uint64_t qsize = static_cast<std::uint64_t>(sk.sk_backlog.len) +
+                                static_cast<std::uint64_t>(sk.sk_rmem_alloc);
+    if (qsize > limit) {
+        kfree_skb(ctx, skb);
+        return;
+    }
+    skb_list_add_tail(sk.sk_backlog, skb);
+}
+
 //! tcp_v4_rcv for a segment from a device. (A TCP packet that comes over
 //! lo can only be a raw socket's: lo's TCP is ksock's model, which has no
 //! packets; it is dropped as before.)
@@ -203,62 +269,37 @@ void tcp_v4_rcv(Ctx& ctx, sk_buff* skb) {
             return;
         }
     }
-    unsigned char optbuf[40];
-    const std::size_t optlen = doff - sizeof th;
-    skb_copy_bits(skb, ihl + sizeof th, optbuf, optlen);
-    tcp_seg s{};
-    s.flags = tcp_flags_of(th);
-    s.seq = ksock::be32_to_cpu(th.seq);
-    s.ack_seq = ksock::be32_to_cpu(th.ack_seq);
-    s.window = ksock::be16_to_cpu(th.window);
-    s.urg_ptr = ksock::be16_to_cpu(th.urg_ptr);
-    s.len = static_cast<std::uint32_t>(tcp_len - doff);
-    s.end_seq =
-        s.seq + s.len + ((s.flags & tcphdr_syn) ? 1u : 0u) + ((s.flags & tcphdr_fin) ? 1u : 0u);
-    s.opt = tcp_parse_options(optbuf, optlen, s.flags & tcphdr_syn);
-    // The segment's own numbers in its control block; headers off.
-    skb_pull(skb, static_cast<std::uint32_t>(ihl + doff));
-    skb_trim_msg(skb, s.len);
-    skb->consumed = 0;
-    tcp_skb_cb& cb = tcp_cb(*skb);
-    cb = tcp_skb_cb{s.seq, s.end_seq, 0, s.flags, 0, 0, 0};
-    const tcp_tuple reply{daddr, saddr, th.dest, th.source};
     const std::uint16_t lport = ksock::be16_to_cpu(th.dest);
-    sock* sk = inet_lookup_established<P>(ctx, daddr, lport, saddr, th.source);
-    if (sk && !tcp_of(*sk).segments) {
-        kfree_skb(ctx, skb); // a connection of lo's model
+    if (sock* sk = inet_lookup_established<P>(ctx, daddr, lport, saddr, th.source)) {
+        if (!tcp_of(*sk).segments)
+            kfree_skb(ctx, skb); // a connection of lo's model
+        else if (sk->sk_lock.owned)
+            tcp_add_backlog(ctx, *sk, skb);
+        else
+            tcp_v4_do_rcv<P>(ctx, *sk, skb);
         return;
     }
-    if (!sk) {
-        std::uint32_t isn = 0;
-        if (inet_timewait_sock* tw = inet_lookup_tw<P>(ctx, daddr, lport, saddr, th.source)) {
-            isn = tw->tw_segments ? tcp_timewait_rcv<P>(ctx, *tw, s, reply) : 0;
-            if (!isn) {
-                kfree_skb(ctx, skb);
-                return;
-            }
+    const tcp_tuple reply{daddr, saddr, th.dest, th.source};
+    tcp_seg s = tcp_seg_take(skb, th, ihl, tcp_len);
+    std::uint32_t isn = 0;
+    if (inet_timewait_sock* tw = inet_lookup_tw<P>(ctx, daddr, lport, saddr, th.source)) {
+        isn = tw->tw_segments ? tcp_timewait_rcv<P>(ctx, *tw, s, reply) : 0;
+        if (!isn) {
+            kfree_skb(ctx, skb);
+            return;
         }
-        sock* l = inet_lookup_listener<P>(ctx, daddr, lport);
-        // (A SYN with a FIN is dropped: tcp_rcv_state_process's LISTEN case.)
-        if (l && (s.flags & tcphdr_syn) && !(s.flags & (tcphdr_ack | tcphdr_rst | tcphdr_fin))) {
-            tcp_conn_request<P>(ctx, *l, s, reply, isn);
-        } else if (l && (s.flags & tcphdr_ack) && !(s.flags & tcphdr_rst)) {
-            // An ACK for no request (no SYN cookies here), a SYN-ACK: RST.
-            tcp_v4_send_reset(ctx, reply, s.seq, s.ack_seq, s.flags, s.len);
-        } else if (!l) {
-            tcp_v4_send_reset(ctx, reply, s.seq, s.ack_seq, s.flags, s.len);
-        }
-        kfree_skb(ctx, skb);
-        return;
     }
-    const std::uint32_t hdrlen = static_cast<std::uint32_t>(doff);
-    if (sk->sk_state() == tcp_syn_sent) {
-        ++tcp_of(*sk).segs_in;
-        tcp_rcv_synsent<P>(ctx, *sk, s, reply);
-        kfree_skb(ctx, skb);
-        return;
+    sock* l = inet_lookup_listener<P>(ctx, daddr, lport);
+    // (A SYN with a FIN is dropped: tcp_rcv_state_process's LISTEN case.)
+    if (l && (s.flags & tcphdr_syn) && !(s.flags & (tcphdr_ack | tcphdr_rst | tcphdr_fin))) {
+        tcp_conn_request<P>(ctx, *l, s, reply, isn);
+    } else if (l && (s.flags & tcphdr_ack) && !(s.flags & tcphdr_rst)) {
+        // An ACK for no request (no SYN cookies here), a SYN-ACK: RST.
+        tcp_v4_send_reset(ctx, reply, s.seq, s.ack_seq, s.flags, s.len);
+    } else if (!l) {
+        tcp_v4_send_reset(ctx, reply, s.seq, s.ack_seq, s.flags, s.len);
     }
-    tcp_rcv_state_process<P>(ctx, *sk, s, skb, hdrlen);
+    kfree_skb(ctx, skb);
 }
 
 } // namespace ksock::inet
