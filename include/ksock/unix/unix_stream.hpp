@@ -273,64 +273,6 @@ long unix_stream_sendmsg_scm(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::siz
 //! unix_stream_sendmsg: queue \p len bytes of \p msg to the peer, in skbs
 //! sized by the send buffer (unix_stream_chunk); bytes sent or -errno.
 template <class Ctx>
-long unix_stream_sendmsg_scm(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t len,
-                             scm_cookie& scm) {
-    sock& sk = *so.sk;
-    const int flags = msg.msg_flags;
-    if (flags & msg_oob) {
-        if (!len)
-            return -eopnotsupp;
-        --len;
-    }
-    if (msg.msg_namelen)
-        return sk.sk_state() == tcp_established ? -eisconn : -eopnotsupp;
-    sock* other = unix_peer(sk);
-    if (!other)
-        return -enotconn;
-    if (sk.sk_shutdown & send_shutdown)
-        return -epipe;
-    std::size_t sent = 0;
-    long err = 0;
-    bool fds_sent = false;
-    while (sent < len) {
-        std::uint32_t data_len = 0;
-        const std::size_t size = detail::unix_stream_chunk(len - sent, sk.sk_sndbuf, &data_len);
-        sk_buff* skb =
-            unix_alloc_send_skb(ctx, sk, size, data_len, (flags & msg_dontwait) != 0, &err);
-        if (!skb)
-            break;
-        unix_scm_to_skb(scm, skb, !fds_sent);
-        fds_sent = true;
-        if (skb_copy_from_iter(skb, msg.msg_iter, size) < size) {
-            // A bad buffer: EFAULT, or what earlier skbs sent; this skb goes
-            // unsent (ignoring the short copy sent stale pool bytes).
-            unix_kfree_skb(ctx, skb);
-            err = -efault;
-            break;
-        }
-        if (sock_flag(*other, sock_dead) || (other->sk_shutdown & rcv_shutdown)) {
-            unix_kfree_skb(ctx, skb);
-            err = -epipe;
-            break;
-        }
-        maybe_add_creds(ctx, skb, sk, *other);
-        scm_stat_add(*other, skb);
-        unix_sk(other)->inq_len += static_cast<int>(size);
-        skb_queue_tail(other->sk_receive_queue, skb);
-        ctx.sk_data_ready(*other);
-        sent += size;
-    }
-    if (!err && (flags & msg_oob)) {
-        err = queue_oob(ctx, sk, msg, *other, scm, fds_sent);
-        if (!err)
-            ++sent;
-    }
-    return sent ? static_cast<long>(sent) : err;
-}
-
-//! unix_stream_sendmsg: queue \p len bytes of \p msg to the peer, in skbs of at most the send
-//! buffer's half; bytes sent or -errno.
-template <class Ctx>
 long unix_stream_sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t len) {
     scm_cookie scm;
     if (const int err = scm_send(ctx, so, msg, scm))
