@@ -60,9 +60,9 @@ public:
     //! The families' compile-time tables.
     using registry_type = ksock::registry<typename Config::families>;
     using config = Config;                               //!< the configuration
-    using fault_type = typename kernel_type::fault_type; //!< Config::fault
+    using fault_type = typename kernel_type::fault_type; //!< the fault policy (Config::fault)
     using task_type = typename kernel_type::task_type;   //!< a task: credentials and fd table
-    using trace_type = typename kernel_type::trace_type; //!< Config::trace
+    using trace_type = typename kernel_type::trace_type; //!< the trace policy (Config::trace)
     using wakeup_fn = typename kernel_type::wakeup_fn;   //!< set_wakeup's callback type
     using invariant_report = kernel::invariant_report;   //!< check_invariants()'s result
 

@@ -187,11 +187,11 @@ template <class Bus = mmio32<0x40200000>>
 class lan9118 {
 public:
     static constexpr const char* name = "eth0";          //!< the interface's name
-    static constexpr unsigned short type = arphrd_ether; //!< ARPHRD_ETHER
-    static constexpr unsigned mtu = 1500;                //!< ETH_DATA_LEN
+    static constexpr unsigned short type = arphrd_ether; //!< an Ethernet device
+    static constexpr unsigned mtu = 1500;                //!< Ethernet's MTU (ETH_DATA_LEN)
     //! ETH_HLEN: the stack builds the Ethernet header.
     static constexpr unsigned short hard_header_len = eth_hlen;
-    static constexpr unsigned char addr_len = eth_alen; //!< ETH_ALEN
+    static constexpr unsigned char addr_len = eth_alen; //!< a 6-byte MAC address
     //! smsc911x advertises no offloads: no scatter-gather, no checksums.
     static constexpr netdev_features_t features = 0;
     //! ether_setup's DEFAULT_TX_QUEUE_LEN.

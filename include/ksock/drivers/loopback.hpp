@@ -25,7 +25,7 @@ namespace ksock::drivers {
 //! straight back to the receive path.
 struct loopback {
     static constexpr const char* name = "lo";               //!< the interface's name
-    static constexpr unsigned short type = arphrd_loopback; //!< ARPHRD_LOOPBACK
+    static constexpr unsigned short type = arphrd_loopback; //!< a loopback device
     //! loopback_setup: dev->mtu = 64 * 1024.
     static constexpr unsigned mtu = 64 * 1024;
     //! ETH_HLEN, as loopback_setup sets it.

@@ -47,11 +47,12 @@ namespace ksock::drivers {
 //! An Ethernet device on a Linux host's TAP interface (/dev/net/tun, IFF_TAP
 //!  IFF_NO_PI): one frame per read() or write().
 struct tap {
-    static constexpr const char* name = "eth0";                 //!< the interface's name in ksock
-    static constexpr unsigned short type = arphrd_ether;        //!< ARPHRD_ETHER
-    static constexpr unsigned mtu = 1500;                       //!< ETH_DATA_LEN
-    static constexpr unsigned short hard_header_len = eth_hlen; //!< ETH_HLEN
-    static constexpr unsigned char addr_len = eth_alen;         //!< ETH_ALEN
+    static constexpr const char* name = "eth0";          //!< the interface's name in ksock
+    static constexpr unsigned short type = arphrd_ether; //!< an Ethernet device
+    static constexpr unsigned mtu = 1500;                //!< Ethernet's MTU (ETH_DATA_LEN)
+    static constexpr unsigned short hard_header_len =
+        eth_hlen;                                       //!< the stack builds the Ethernet header
+    static constexpr unsigned char addr_len = eth_alen; //!< a 6-byte MAC address
     //! Scatter/gather: a frame is gathered into one write().
     static constexpr netdev_features_t features = netif_f_sg;
     //! ether_setup's DEFAULT_TX_QUEUE_LEN, as a NIC's `qlen 1000`.

@@ -21,7 +21,7 @@ namespace ksock::inet {
 
 //! The members the three tables share (they differ only in what they add).
 struct inet_common_ops {
-    static constexpr int family = pf_inet; //!< PF_INET
+    static constexpr int family = pf_inet; //!< the family these ops serve
 
     //! inet_release: leave multicast groups (none yet), close the sock with
     //! the SO_LINGER time, detach it from the socket.

@@ -128,8 +128,8 @@ struct neighbour {
 struct neigh_statistics {
     unsigned long allocs;           //!< entries created
     unsigned long destroys;         //!< entries destroyed
-    unsigned long lookups;          //!< lookups
-    unsigned long hits;             //!< lookups that found an entry
+    unsigned long lookups;          //!< lookups of the table
+    unsigned long hits;             //!< lookups of the table that found an entry
     unsigned long res_failed;       //!< resolutions that failed
     unsigned long rcv_probes_mcast; //!< multicast (broadcast) probes received
     unsigned long rcv_probes_ucast; //!< unicast probes received

@@ -27,10 +27,10 @@ struct config_types {
     using registry = ksock::registry<typename Config::families>;
     //! Config::devices, checked (registry/net_devices.hpp).
     using devices = ksock::net_devices<typename Config::devices>;
-    using trace_type = typename Config::trace;      //!< Config::trace
-    using lock_type = typename Config::lock;        //!< Config::lock
-    using fault_type = typename Config::fault;      //!< Config::fault
-    using wait_type = typename Config::wait;        //!< Config::wait
+    using trace_type = typename Config::trace;      //!< the trace policy (Config::trace)
+    using lock_type = typename Config::lock;        //!< the lock policy (Config::lock)
+    using fault_type = typename Config::fault;      //!< the fault policy (Config::fault)
+    using wait_type = typename Config::wait;        //!< the wait policy (Config::wait)
     using task_type = ksock::task<Config::max_fds>; //!< a task with Config::max_fds descriptors
     //! Config::security's LSM hooks.
     using hooks_type = security_hooks<typename Config::security>;

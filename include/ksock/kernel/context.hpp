@@ -189,7 +189,7 @@ public:
     void skb_free(sk_buff* s) noexcept { skbs_.free(s); } //!< back to the pool
     //! skb chunks free in the pool, and its size.
     std::size_t skbs_available() const noexcept { return skbs_.available(); }
-    static constexpr std::size_t skbs_capacity = Config::skbs; //!< Config::skbs
+    static constexpr std::size_t skbs_capacity = Config::skbs; //!< skb chunks in the pool
 
     //! sk_free_final for a sock of any proto: its pool is its creator's.
     void sk_free_any(sock& sk) noexcept {

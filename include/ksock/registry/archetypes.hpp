@@ -14,8 +14,8 @@ namespace ksock::archetypes {
 //! The proto the context's per-proto members are checked with (its object
 //! is a bare sock, its state an int).
 struct proto {
-    using obj_type = sock;  //!< a bare sock
-    using state_type = int; //!< an int
+    using obj_type = sock;  //!< the least object a proto may have
+    using state_type = int; //!< any state type does
 };
 
 //! A family's part of a namespace (a pernet_type).

@@ -47,7 +47,7 @@ class pool {
 
 public:
     using value_type = T;                      //!< the object type
-    static constexpr std::size_t capacity = N; //!< N
+    static constexpr std::size_t capacity = N; //!< slots in the pool
     //! take_index()'s answer when no slot is free.
     static constexpr std::size_t none = ~std::size_t{0};
 

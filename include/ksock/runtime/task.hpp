@@ -27,7 +27,7 @@ struct task {
     std::uint8_t sigpending;
     int pid; //!< the pid (SO_PEERCRED, SCM_CREDENTIALS)
 
-    static constexpr std::size_t fd_capacity = MaxFds; //!< MaxFds
+    static constexpr std::size_t fd_capacity = MaxFds; //!< descriptors the table holds
 
     //! rlimit(RLIMIT_NOFILE), clamped to the table: the table cannot grow.
     constexpr unsigned nofile() const noexcept {

@@ -16,8 +16,7 @@ namespace ksock {
 struct cmsghdr {
     std::size_t cmsg_len; //!< header and data, without the trailing padding
     int cmsg_level;       //!< SOL_SOCKET for SCM_*
-    int cmsg_type; //!< SCM_RIGHTS, SCM_CREDENTIALS ... at level SOL_SOCKET; a protocol's own at its
-                   //!< level
+    int cmsg_type;        //!< SCM_RIGHTS, SCM_CREDENTIALS ... (per level)
 };
 
 //! struct ucred: SCM_CREDENTIALS' data and SO_PEERCRED's value.

@@ -25,8 +25,7 @@ struct msghdr {
     std::size_t msg_iovlen;     //!< how many iovecs msg_iov holds (at most UIO_MAXIOV)
     void* msg_control;          //!< the ancillary data (struct cmsghdr ...), or null
     std::size_t msg_controllen; //!< msg_control's size in bytes; recvmsg sets what it wrote
-    int msg_flags; //!< recvmsg's result flags (MSG_TRUNC, MSG_CTRUNC, MSG_EOR ...); sendmsg ignores
-                   //!< it
+    int msg_flags;              //!< recvmsg's result flags (MSG_TRUNC, MSG_CTRUNC ...)
 };
 
 //! UIO_MAXIOV: the most iovecs one call takes (more is EMSGSIZE).

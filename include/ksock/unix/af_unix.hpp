@@ -38,7 +38,7 @@ namespace ksock::unix_domain {
 
 //! The members the three unix ops tables share.
 struct unix_common_ops {
-    static constexpr int family = pf_unix; //!< PF_UNIX
+    static constexpr int family = pf_unix; //!< the family these ops serve
 
     //! ->ioctl (unix_ioctl): SIOCINQ, SIOCOUTQ, SIOCATMARK.
     template <class Entry, class Ctx>
@@ -193,8 +193,9 @@ struct unix_seqpacket_ops : unix_connection_ops {
 struct unix_create : sk_create_defaults {
     //! PF_UNIX's part of a namespace, and the names of its callbacks.
     using pernet_type = netns_unix;
-    static constexpr const kfunc_table& kfuncs = kf::table; //!< PF_UNIX's callback names
-    static constexpr bool sets_sk_protocol = false;         //!< SO_PROTOCOL reads 0
+    static constexpr const kfunc_table& kfuncs =
+        kf::table;                                  //!< the family these ops serve's callback names
+    static constexpr bool sets_sk_protocol = false; //!< SO_PROTOCOL reads 0
 
     //! unix_create's checks: protocol 0 or PF_UNIX, then the type; SOCK_RAW
     //! is served as SOCK_DGRAM ("BSD has AF_UNIX, SOCK_RAW though nothing

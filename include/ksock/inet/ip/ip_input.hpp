@@ -253,7 +253,7 @@ void ip_rcv(Ctx& ctx, sk_buff* skb, int iif = 1, std::uint8_t pkt_type = packet_
 
 //! ip_packet_type: PF_INET's receiver of ETH_P_IP.
 struct ip_packet_type {
-    static constexpr std::uint16_t type = eth_p_ip; //!< ETH_P_IP
+    static constexpr std::uint16_t type = eth_p_ip; //!< takes IPv4 frames
     //! ip_rcv: check the header and hand the datagram to its protocol.
     template <class Ctx>
     static void func(Ctx& ctx, sk_buff* skb, const netif_rx& rx) {
