@@ -124,13 +124,11 @@ def short_name(fn):
     return name.split(" ")[-1] if " " in name else name
 
 
-def hot_functions(outfile, iterations, top):
-    """Exclusive instructions per operation by function, inlined code counted
-    where it ran (callgrind charges an inlined body's lines to its caller, so
-    the rows are the out-of-line functions)."""
+def exclusive_rows(outfile):
+    """(instructions, "file:function") of every function in callgrind's
+    exclusive listing, the object file's name dropped."""
     p = subprocess.run(["callgrind_annotate", "--auto=no", "--inclusive=no", "--threshold=100",
                         outfile], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    by_fn = {}
     seen = False
     for line in p.stdout.splitlines():
         if "file:function" in line:
@@ -139,11 +137,19 @@ def hot_functions(outfile, iterations, top):
         m = re.match(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S.*)$", line)
         if not seen or not m or "PROGRAM TOTALS" in line:
             continue
-        n, where = int(m.group(1).replace(",", "")) / iterations, m.group(2)
+        yield int(m.group(1).replace(",", "")), m.group(2)
+
+
+def hot_functions(outfile, iterations, top):
+    """Exclusive instructions per operation by function, inlined code counted
+    where it ran (callgrind charges an inlined body's lines to its caller, so
+    the rows are the out-of-line functions)."""
+    by_fn = {}
+    for n, where in exclusive_rows(outfile):
         where = re.sub(r"\s*\[[^\]]*\]$", "", where)  # the object file
         fn = where.split(":", 1)[1] if ":" in where else where
         name = short_name(fn)
-        by_fn[name] = by_fn.get(name, 0.0) + n
+        by_fn[name] = by_fn.get(name, 0.0) + n / iterations
     rows = sorted(by_fn.items(), key=lambda kv: -kv[1])
     return [{"function": f, "per_op": n} for f, n in rows[:top]]
 
@@ -151,19 +157,10 @@ def hot_functions(outfile, iterations, top):
 def by_library(outfile, iterations):
     """Exclusive instructions per operation, grouped: glibc's malloc, pthread
     mutexes, lwIP itself, everything else (no debug information is needed)."""
-    p = subprocess.run(["callgrind_annotate", "--auto=no", "--inclusive=no", "--threshold=100", outfile],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     groups = {"glibc malloc/free": 0.0, "pthread mutexes": 0.0, "lwIP (liblwip.so)": 0.0,
               "other": 0.0}
-    seen = False
-    for line in p.stdout.splitlines():
-        if "file:function" in line:
-            seen = True
-            continue
-        m = re.match(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S.*)$", line)
-        if not seen or not m or "PROGRAM TOTALS" in line:
-            continue
-        n, where = int(m.group(1).replace(",", "")) / iterations, m.group(2)
+    for n, where in exclusive_rows(outfile):
+        n /= iterations
         if "malloc/" in where:
             groups["glibc malloc/free"] += n
         elif "nptl/" in where or "pthread" in where:

@@ -90,3 +90,49 @@ add_custom_target(ksock_bench_lwip_lean DEPENDS "${ksock_bench_lwip_lean_object}
 set_source_files_properties("${ksock_bench_lwip_lean_object}" PROPERTIES
     EXTERNAL_OBJECT TRUE GENERATED TRUE)
 message(STATUS "lean lwIP: ${LWIP_DIR}")
+
+# The TCP benchmarks' lean lwIP (bench/tcp_bench.cpp): the same core with
+# lwip_lean/tcp/lwipopts.h (Ethernet, ARP, an MSS of 1448 and a window of 44
+# segments) and lwip_lean/lean_tcp.c, its raw-API host. Two hosts talk to
+# each other, so the object is made twice, every symbol local except the
+# host's entry points, renamed lean_a_tcp_* in one copy and lean_b_tcp_* in
+# the other: two separate lwIPs in one program.
+add_library(ksock_bench_lwip_tcp_objs OBJECT
+    ${lwipcore_SRCS} ${lwipcore4_SRCS} "${LWIP_DIR}/src/netif/ethernet.c"
+    "${LWIP_DIR}/src/api/tcpip.c" "${LWIP_DIR}/src/api/err.c"
+    lwip_lean/sys_arch.c lwip_lean/lean_tcp.c)
+target_include_directories(ksock_bench_lwip_tcp_objs PRIVATE
+    "${CMAKE_CURRENT_SOURCE_DIR}/lwip_lean/tcp" "${CMAKE_CURRENT_SOURCE_DIR}/lwip_lean"
+    "${LWIP_DIR}/src/include")
+target_compile_options(ksock_bench_lwip_tcp_objs PRIVATE -O2 -g -w)
+set_target_properties(ksock_bench_lwip_tcp_objs PROPERTIES
+    C_STANDARD 99 POSITION_INDEPENDENT_CODE OFF)
+
+set(ksock_lean_tcp_entries init input timer listen connect established nodelay send recv
+    get_sizes)
+set(ksock_lean_tcp_keep "")
+set(ksock_lean_tcp_rename_a "")
+set(ksock_lean_tcp_rename_b "")
+foreach(e IN LISTS ksock_lean_tcp_entries)
+    list(APPEND ksock_lean_tcp_keep "--keep-global-symbol=lean_tcp_${e}")
+    list(APPEND ksock_lean_tcp_rename_a "--redefine-sym=lean_tcp_${e}=lean_a_tcp_${e}")
+    list(APPEND ksock_lean_tcp_rename_b "--redefine-sym=lean_tcp_${e}=lean_b_tcp_${e}")
+endforeach()
+set(ksock_bench_lwip_tcp_objects
+    "${CMAKE_CURRENT_BINARY_DIR}/lwip_tcp_a.o" "${CMAKE_CURRENT_BINARY_DIR}/lwip_tcp_b.o")
+set(ksock_lwip_tcp_all "${CMAKE_CURRENT_BINARY_DIR}/lwip_tcp.o")
+add_custom_command(OUTPUT ${ksock_bench_lwip_tcp_objects}
+    COMMAND "${CMAKE_LINKER}" -r -o "${ksock_lwip_tcp_all}.all"
+        $<TARGET_OBJECTS:ksock_bench_lwip_tcp_objs>
+    COMMAND "${KSOCK_OBJCOPY}" ${ksock_lean_tcp_keep} "${ksock_lwip_tcp_all}.all"
+        "${ksock_lwip_tcp_all}"
+    COMMAND "${KSOCK_OBJCOPY}" ${ksock_lean_tcp_rename_a} "${ksock_lwip_tcp_all}"
+        "${CMAKE_CURRENT_BINARY_DIR}/lwip_tcp_a.o"
+    COMMAND "${KSOCK_OBJCOPY}" ${ksock_lean_tcp_rename_b} "${ksock_lwip_tcp_all}"
+        "${CMAKE_CURRENT_BINARY_DIR}/lwip_tcp_b.o"
+    DEPENDS ksock_bench_lwip_tcp_objs $<TARGET_OBJECTS:ksock_bench_lwip_tcp_objs>
+    COMMAND_EXPAND_LISTS
+    COMMENT "lean lwIP for TCP: two hosts, only their entry points global")
+add_custom_target(ksock_bench_lwip_tcp DEPENDS ${ksock_bench_lwip_tcp_objects})
+set_source_files_properties(${ksock_bench_lwip_tcp_objects} PROPERTIES
+    EXTERNAL_OBJECT TRUE GENERATED TRUE)

@@ -8,6 +8,10 @@
   4. the data path (UDP, TCP, AF_UNIX, connect/accept, poll over loopback):
      its run time (in 1.), its instructions and where they go (in 2.), and
      the static RAM and host code size (ksock_bench_size_udp);
+  5. TCP over a link (tcp_bench.py over ksock_bench_tcp): bulk throughput
+     and instructions per segment, ksock and the lean lwIP over an in-memory
+     link, ksock against the kernel over TAP, the kernel over veth; a
+     64-byte message over the link; RAM per connection;
 then RESULTS.md, README-section.md and two charts (socket_close.svg,
 compile_time.svg, drawn by gnuplot) in --out, with the machine they ran on
 and each target of the benchmark issue checked against the measured ratios.
@@ -25,6 +29,8 @@ import re
 import statistics
 import subprocess
 import sys
+
+import tcp_bench  # section 5 (same folder)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 #: The line after which README.md's performance section is written by hand.
@@ -397,7 +403,7 @@ def datapath_section(w, rt, cg, sizes):
 
 # --- the report ------------------------------------------------------------------------
 
-def report(args, m, rt, ctx, cg, ct, sizes=None):
+def report(args, m, rt, ctx, cg, ct, sizes=None, tcp=None):
     L = []
     w = L.append
     per = cg["per_iteration"]
@@ -670,6 +676,10 @@ def report(args, m, rt, ctx, cg, ct, sizes=None):
     # --- 4. data path
     datapath_section(w, rt, cg, sizes)
 
+    # --- 5. TCP over a link
+    if tcp:
+        tcp_bench.section(w, tcp, net("dp/tcp_send_recv/64/ksock"))
+
     # --- targets
     w("## Targets")
     w("")
@@ -821,7 +831,7 @@ def report(args, m, rt, ctx, cg, ct, sizes=None):
                                            "lean": lean, "r_lean": r_lean}
 
 
-def readme_section(rt, cg, ct, head, verdicts, m):
+def readme_section(rt, cg, ct, head, verdicts, m, tcp=None):
     """The README's performance section. Its "| <proto>, instructions |" rows
     are what bench/readme_counts.py (test perf.readme_counts) checks."""
     per = cg["per_iteration"]
@@ -902,6 +912,8 @@ def readme_section(rt, cg, ct, head, verdicts, m):
         ins = net(f"dp/{key}/ksock")
         L.append(f"  | {label} | {fmt_ns(kt)} | {fmt_ns(xt)} | {fmt_ns(lt)} | "
                  + ("–" if ins is None else f"{ins:.0f}") + " |")
+    if tcp:
+        L += [""] + tcp_readme_rows(tcp, net("dp/tcp_send_recv/64/ksock"))
     L += ["", "![compile time against N](bench/compile_time.svg)", ""]
     missed = [k for k, v in verdicts.items() if not v]
     if missed:
@@ -909,6 +921,48 @@ def readme_section(rt, cg, ct, head, verdicts, m):
                  "[bench/RESULTS.md](bench/RESULTS.md#targets).")
         L.append("")
     return "\n".join(L)
+
+
+def tcp_readme_rows(tcp, dp_loopback):
+    """The README's lines for section 5 (TCP over a link)."""
+    bulk, sr, ram = tcp["bulk"], tcp["send_recv"], tcp["ram"]
+    g = tcp_bench.group
+    L = [f"- **TCP over a link** (real segments, MSS 1448; in memory: two stacks joined by "
+         f"an in-memory Ethernet link; TAP and veth in a private network namespace; "
+         f"[RESULTS.md section 5](bench/RESULTS.md)): {tcp['mib']} MiB one way, and a "
+         "64-byte message one way with its ACKs, both ends counted:", "",
+         "  | | ksock | lean lwIP | Linux |",
+         "  | --- | ---: | ---: | ---: |"]
+
+    def mbs(key):
+        b = bulk.get(key, {})
+        return tcp_bench.fmt_mbs(b["bytes"], b["cpu_s"]) if "bytes" in b else "–"
+
+    def ins(b, key):
+        return g(b[key]) if key in b else "–"
+    k, lw = bulk.get("ksock", {}), bulk.get("lwip", {})
+    L.append(f"  | bulk, in memory: throughput per CPU second | {mbs('ksock')} | {mbs('lwip')} "
+             "| – |")
+    L.append(f"  | bulk, in memory: instructions per data segment | {ins(k, 'per_segment')} | "
+             f"{ins(lw, 'per_segment')} | – |")
+    L.append(f"  | bulk, of which the Internet checksum | {ins(k, 'checksum_per_segment')} | "
+             f"{ins(lw, 'checksum_per_segment')} | – |")
+    L.append(f"  | bulk, ksock → Linux over TAP: throughput per CPU second (both) | {mbs('tap')} "
+             "| – | – |")
+    L.append(f"  | bulk, Linux → Linux over veth (GSO): throughput per CPU second | – | – | "
+             f"{mbs('veth')} |")
+    sk, sl = sr.get("ksock", {}), sr.get("lwip", {})
+    L.append(f"  | 64-byte message over the link: instructions | {ins(sk, 'per_op')} | "
+             f"{ins(sl, 'per_op')} | – |")
+    if dp_loopback is not None:
+        L.append(f"  | 64-byte message on one stack's loopback (section 4): instructions | "
+                 f"{dp_loopback:.0f} | – | – |")
+    if "ksock_conn" in ram:
+        wnd = ram["lwip_wnd"] // ram["lwip_mss"]
+        f = tcp_bench.ram_figures(ram, wnd)
+        L.append(f"  | RAM per connection, {wnd} segments queued each way (bytes) | "
+                 f"{g(f['ksock']['total'])} | {g(f['lwip']['total'])} | – |")
+    return L
 
 
 def replace_readme_section(path, section):
@@ -937,6 +991,7 @@ def main():
     ap.add_argument("--size-udp", default=None, help="the ksock_bench_size_udp binary")
     ap.add_argument("--size-udp-baseline", default=None,
                     help="the ksock_bench_size_udp_baseline binary")
+    ap.add_argument("--tcp", default=None, help="the ksock_bench_tcp binary (section 5)")
     ap.add_argument("--include", required=True, help="ksock's include directory")
     ap.add_argument("--work", required=True, help="scratch directory")
     ap.add_argument("--out", required=True, help="where RESULTS.md and the charts go")
@@ -981,6 +1036,7 @@ def main():
     rt_json = os.path.join(args.work, "runtime.json")
     cg_json = os.path.join(args.work, "callgrind.json")
     ct_json = os.path.join(args.work, "compile_time.json")
+    tcp_json = os.path.join(args.work, "tcp.json")
 
     load = []
     mark = lambda phase: load.append((phase, os.getloadavg()[0]))
@@ -1006,6 +1062,16 @@ def main():
     with open(cg_json) as f:
         cg = json.load(f)
 
+    tcp = None
+    if args.tcp:
+        mark("TCP over a link")
+        if not (args.reuse and os.path.exists(tcp_json)):
+            subprocess.run([sys.executable, os.path.join(HERE, "tcp_bench.py"),
+                            "--binary", args.tcp, "--work", args.work, "--json", tcp_json],
+                           check=True)
+        with open(tcp_json) as f:
+            tcp = json.load(f)
+
     mark("compile time")
     if not (args.reuse and os.path.exists(ct_json)):
         subprocess.run([sys.executable, os.path.join(HERE, "compile_time.py"),
@@ -1029,12 +1095,12 @@ def main():
     sizes = measure_sizes(args)
     chart_socket_close(args, rt)
     chart_compile_time(args, ct)
-    text, verdicts, head = report(args, m, rt, ctx, cg, ct, sizes)
+    text, verdicts, head = report(args, m, rt, ctx, cg, ct, sizes, tcp)
     with open(os.path.join(args.out, "RESULTS.md"), "w") as f:
         f.write(text)
     with open(os.path.join(args.out, "README-section.md"), "w") as f:
         head["before_label"] = args.before_label
-        section = readme_section(rt, cg, ct, head, verdicts, m)
+        section = readme_section(rt, cg, ct, head, verdicts, m, tcp)
         f.write(section)
     if args.readme:
         replace_readme_section(args.readme, section)

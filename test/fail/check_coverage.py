@@ -48,7 +48,7 @@ PINS = [
     # drivers/: the library's own drivers model the concept (tap: Linux
     # hosts only, so its check is in the host-only interop suite).
     ("drivers/tap.hpp", "ksock::drivers::tap must be a ksock::net_device",
-     "interop/tap/sides.hpp", "ksock::net_device<ksock::drivers::tap>"),
+     "interop/tap/lossy_tap.hpp", "ksock::net_device<ksock::drivers::tap>"),
     ("drivers/lan9118.hpp", "ksock::drivers::lan9118 must be a ksock::net_device",
      "drivers/lan9118.cpp", "ksock::net_device<ksock::drivers::lan9118<>>"),
     # stack.hpp: kernel::context<Config> is ksock's own type; every Config

@@ -103,7 +103,11 @@ int inet_listen(Ctx& ctx, ksock::socket& so, int backlog) {
         return 0;
     inet_sock& inet = *inet_sk(&sk);
     tcp_sock& tp = tcp_of(sk);
+    // reqsk_queue_alloc: an empty queue; TCP_DEFER_ACCEPT set before
+    // listen() stays.
+    const std::uint8_t defer = tp.inet_conn.icsk_accept_queue.rskq_defer_accept;
     tp.inet_conn.icsk_accept_queue = request_sock_queue{};
+    tp.inet_conn.icsk_accept_queue.rskq_defer_accept = defer;
     sk.sk_ack_backlog = 0;
     sk.sk_state() = tcp_listen;
     if (P::get_port(ctx, sk, inet.inet_num())) {

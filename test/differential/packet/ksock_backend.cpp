@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <fstream>
 #include <map>
 #include <memory>
 
@@ -64,16 +65,27 @@ using pkt_stack = ksock::stack<pkt_config>;
 constexpr int tun_ifindex = 2;
 //! The stack's clock when the script starts (its time 0).
 constexpr unsigned long uptime_ms = 100000;
+
+//! The host's /proc/sys/\p path (its first line), or "" when unreadable.
+std::string host_sysctl(const std::string& path) {
+    std::ifstream in("/proc/sys/" + path);
+    std::string line;
+    if (!in || !std::getline(in, line))
+        return "";
+    return line;
+}
 static_assert(pkt_stack::ifindex_of<ksock_tun>() == tun_ifindex,
               "ksock_backend: the test device must be ifindex 2 (after lo)");
 
 //! A call in progress: what is left of it, and until when it may wait.
 struct call_state {
     sys_call c;
-    std::size_t sent = 0;            //!< a blocking send's bytes queued so far
-    std::vector<std::uint8_t> got{}; //!< a blocking MSG_WAITALL recv's bytes so far
-    bool connecting = false;         //!< a blocking connect waiting for the handshake
-    usec deadline = -1;              //!< a timeout (poll's, SO_*TIMEO's); -1: none
+    std::size_t sent = 0;              //!< a blocking send's bytes queued so far
+    std::vector<std::uint8_t> got{};   //!< a blocking MSG_WAITALL recv's bytes so far
+    bool connecting = false;           //!< a blocking connect waiting for the handshake
+    bool lingering = false;            //!< a close waiting out SO_LINGER for its FIN's ACK
+    ksock::sockaddr_in self{}, peer{}; //!< that connection's ends
+    usec deadline = -1;                //!< a timeout (poll's, SO_*TIMEO's); -1: none
 };
 
 class ksock_backend final : public backend {
@@ -94,6 +106,14 @@ public:
             return "ksock: address: " + ksock_errno(e);
         if (int e = s_->dev_open(tun_ifindex); e < 0)
             return "ksock: device up: " + ksock_errno(e);
+        // net.core.rmem_max and wmem_max are the machine's, not a
+        // namespace's: the kernel side's namespace sees the host's values
+        // (the window scale of a SYN-ACK follows rmem_max), so ksock takes
+        // them too.
+        for (const char* leaf : {"rmem_max", "wmem_max"})
+            if (std::string v = host_sysctl(std::string("net/core/") + leaf); !v.empty())
+                if (std::string e = set_sysctl(std::string("net.core.") + leaf, v); !e.empty())
+                    return e;
         for (const auto& [n, v] : sysctls)
             if (std::string e = set_sysctl(n, v); !e.empty())
                 return e;
@@ -154,6 +174,8 @@ private:
     int sock_type(int fd);
     long immediate(const sys_call& c, sys_result& r);
     std::optional<long> attempt_connect(call_state& st);
+    std::optional<long> attempt_close(call_state& st);
+    bool fin_unacked(const call_state& st);
     std::optional<sys_result> attempt(call_state& st);
     //! Tries every call in progress again; whether one completed.
     bool retry();
@@ -276,6 +298,55 @@ std::optional<long> ksock_backend::attempt_connect(call_state& st) {
     return -err;
 }
 
+//! A close (again). With SO_LINGER's time, Linux's close waits while the
+//! FIN is unacknowledged (sk_stream_wait_close), up to that time; ksock's
+//! stack here cannot sleep, so its close returns at once, the orphan going
+//! on, and the wait is this caller's: it ends when the connection leaves
+//! FIN_WAIT1, CLOSING and LAST_ACK or the time runs out. The result is
+//! close's own.
+std::optional<long> ksock_backend::attempt_close(call_state& st) {
+    const sys_call& c = st.c;
+    if (!st.lingering) {
+        ksock::linger lg{};
+        ksock::socklen_t l = sizeof lg;
+        const bool lingers =
+            sock_type(c.fd) == ksock::sock_stream &&
+            s_->getsockopt(c.fd, ksock::sol_socket, ksock::so_linger, &lg, &l) == 0 && lg.l_onoff &&
+            lg.l_linger > 0;
+        ksock::socklen_t sl = sizeof st.self;
+        ksock::socklen_t pl = sizeof st.peer;
+        const bool connected =
+            lingers &&
+            s_->getsockname(c.fd, reinterpret_cast<ksock::sockaddr*>(&st.self), &sl) == 0 &&
+            s_->getpeername(c.fd, reinterpret_cast<ksock::sockaddr*>(&st.peer), &pl) == 0;
+        const long ret = s_->close(c.fd);
+        if (ret != 0 || !connected)
+            return ret;
+        st.lingering = true;
+        st.deadline = now_ + usec{lg.l_linger} * 1000000;
+    }
+    if (fin_unacked(st) && now_ < st.deadline)
+        return std::nullopt;
+    return 0;
+}
+
+//! Whether the connection of a lingering close still waits for its FIN's
+//! ACK (its sock, orphaned, in FIN_WAIT1, CLOSING or LAST_ACK).
+bool ksock_backend::fin_unacked(const call_state& st) {
+    namespace ip = ksock::inet;
+    bool waits = false;
+    s_->context().template for_each_obj<ip::tcp_prot>([&](ip::tcp_sock& tp) {
+        const ip::inet_sock& i = tp.inet_conn.icsk_inet;
+        const std::uint8_t state = i.sk.sk_state();
+        if (i.inet_rcv_saddr() == st.self.sin_addr.s_addr && i.inet_sport == st.self.sin_port &&
+            i.inet_daddr() == st.peer.sin_addr.s_addr && i.inet_dport() == st.peer.sin_port &&
+            (state == ksock::tcp_fin_wait1 || state == ksock::tcp_closing ||
+             state == ksock::tcp_last_ack))
+            waits = true;
+    });
+    return waits;
+}
+
 //! Runs the call (again); nothing while it must wait.
 std::optional<sys_result> ksock_backend::attempt(call_state& st) {
     const sys_call& c = st.c;
@@ -338,6 +409,13 @@ std::optional<sys_result> ksock_backend::attempt(call_state& st) {
         if (!st.got.empty())
             ret = static_cast<long>(st.got.size());
         r.data = std::move(st.got);
+        break;
+    }
+    case sys_call::op::close: {
+        const auto done = attempt_close(st);
+        if (!done)
+            return std::nullopt;
+        ret = *done;
         break;
     }
     case sys_call::op::poll: {

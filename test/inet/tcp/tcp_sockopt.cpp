@@ -353,3 +353,17 @@ TEST_CASE("tcp_setsockopt: TCP_NOTSENT_LOWAT and TCP_SAVE_SYN") {
     CHECK(set_int(t, sol_tcp, tcp_save_syn, 2) == 0);
     CHECK(geti(t, sol_tcp, tcp_save_syn) == ok(2));
 }
+
+TEST_CASE("tcp_setsockopt: TCP_THIN_LINEAR_TIMEOUTS and TCP_THIN_DUPACK take 0 or 1") {
+    tcp t;
+    CHECK(geti(t, sol_tcp, tcp_thin_linear_timeouts) == ok(0));
+    for (int v : {2, -1}) {
+        CHECK(set_int(t, sol_tcp, tcp_thin_linear_timeouts, v) == -einval);
+        CHECK(set_int(t, sol_tcp, tcp_thin_dupack, v) == -einval);
+    }
+    CHECK(set_int(t, sol_tcp, tcp_thin_linear_timeouts, 1) == 0);
+    CHECK(geti(t, sol_tcp, tcp_thin_linear_timeouts) == ok(1));
+    // TCP_THIN_DUPACK is accepted and does nothing since Linux 4.19: it reads 0.
+    CHECK(set_int(t, sol_tcp, tcp_thin_dupack, 1) == 0);
+    CHECK(geti(t, sol_tcp, tcp_thin_dupack) == ok(0));
+}

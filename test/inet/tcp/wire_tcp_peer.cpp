@@ -124,6 +124,20 @@ int accept_from_peer(wire_pair& p, script& peer, std::uint16_t port, unsigned wi
     return fd;
 }
 
+//! What \p s's socket \p fd has to read now, into \p buf (at most \p cap
+//! bytes): the count read.
+template <class S>
+long read_all(S& s, int fd, unsigned char* buf, std::size_t cap) {
+    long got = 0;
+    for (;;) {
+        const long r =
+            s.recv(fd, buf + got, cap - static_cast<std::size_t>(got), ksock::msg_dontwait);
+        if (r <= 0)
+            return got;
+        got += r;
+    }
+}
+
 } // namespace
 
 TEST_CASE("scripted peer: a segment the skb pool could not send is sent again") {
@@ -322,19 +336,41 @@ TEST_CASE("scripted peer: an out-of-order segment cut short by the next one give
     p.run(2);
     CHECK(peer.last().ack == 1001 + 800);
     unsigned char buf[1000];
-    long got = 0;
-    for (int i = 0; i < 8; ++i) {
-        const long r = p.b.recv(fd, buf + got, sizeof buf - static_cast<std::size_t>(got),
-                                ksock::msg_dontwait);
-        if (r <= 0)
-            break;
-        got += r;
-    }
+    const long got = read_all(p.b, fd, buf, sizeof buf);
     REQUIRE(got == 800);
     std::size_t bad = 0;
     while (bad < 800 && buf[bad] == static_cast<unsigned char>(1001 + bad))
         ++bad;
     CHECK(bad == 800);
+    CHECK(p.b.close(fd) == 0);
+    CHECK(p.b.close(l) == 0);
+}
+
+TEST_CASE("scripted peer: a full out-of-order queue drops a segment that would land last, not the "
+          "ones it holds") {
+    // Found by interop.tap.tcp (the kernel sending to ksock with 5 % loss
+    // stalled): with the queue at its limit (a quarter of the pool: 12
+    // chunks here), each segment past the hole evicted the highest one
+    // queued, which had been SACKed; the sender saw the receiver renege on
+    // every segment. Linux's tcp_prune_ofo_queue stops where the incoming
+    // segment would land last, and drops that one: what is queued stays,
+    // and fills the stream once the hole does.
+    wire_pair& p = wire_pair::fresh();
+    script peer(p);
+    std::uint32_t isn = 0;
+    int l = -1;
+    const int fd = accept_from_peer(p, peer, 7105, 65535, isn, l);
+    // A hole of 400 bytes, then 12 segments of 400 (one chunk each), then
+    // one more: the queue is full when it comes.
+    for (std::uint32_t i = 1; i <= 13; ++i) {
+        peer.send(40000, 7105, 1001 + 400 * i, isn + 1, ksock::inet::tcphdr_ack, 65535, 400);
+        p.run(1);
+    }
+    peer.send(40000, 7105, 1001, isn + 1, ksock::inet::tcphdr_ack, 65535, 400); // the hole
+    p.run(2);
+    CHECK(peer.last().ack == 1001 + 400 * 13); // all but the 13th
+    static unsigned char buf[8000];
+    CHECK(read_all(p.b, fd, buf, sizeof buf) == 400 * 13);
     CHECK(p.b.close(fd) == 0);
     CHECK(p.b.close(l) == 0);
 }

@@ -185,6 +185,9 @@ inline int neigh_state(std::uint32_t addr, unsigned char (&ha)[6]) {
 //! the namespace's): rx bytes, rx packets, tx bytes, tx packets.
 struct link_stats {
     long rx_bytes = -1, rx_packets = -1, tx_bytes = -1, tx_packets = -1;
+    //! Frames the kernel dropped: received (a full backlog), or to send
+    //! (the TAP's queue full: ksock did not read them in time).
+    long rx_dropped = -1, tx_dropped = -1;
 };
 inline link_stats read_link_stats(const char* dev) {
     std::ifstream in("/proc/net/dev");
@@ -201,8 +204,10 @@ inline link_stats read_link_stats(const char* dev) {
             v >> e;
         st.rx_bytes = x[0];
         st.rx_packets = x[1];
+        st.rx_dropped = x[3];
         st.tx_bytes = x[8];
-        v >> st.tx_packets;
+        long tx_errors = 0;
+        v >> st.tx_packets >> tx_errors >> st.tx_dropped;
     }
     return st;
 }

@@ -6,7 +6,7 @@
 // received, the neighbour entries, the IP header fields of the frames each
 // sends (a packet socket sees them all), and the counter deltas of
 // /proc/net/snmp and netstat against ksock's for the same role. Last, the
-// fault device on ksock's side (sides.hpp: lossy_tap) loses a fifth of the
+// fault device on ksock's side (lossy_tap.hpp) loses a fifth of the
 // frames each way, and both sides' counts must add up with its losses.
 //
 // Exit 0: every comparison held; 1: one did not (each printed); 77: no
@@ -21,7 +21,7 @@
 
 #include <linux/sock_diag.h>
 
-#include "sides.hpp"
+#include "harness.hpp"
 #include "support/wire_frames.hpp"
 
 using namespace tap_interop;
@@ -41,40 +41,13 @@ struct world {
     sniffer sniff;
     std::vector<seen> log;
     int k_ifindex = 0;
-    unsigned long cases = 0, comparisons = 0, failures = 0;
     long direct_frames = 0, direct_bytes = 0; //!< written into the TAP by the test itself
-    const char* current = "";
 };
 world* w = nullptr;
 
-void check(bool ok, const std::string& what) {
-    ++w->comparisons;
-    if (!ok) {
-        ++w->failures;
-        std::printf("FAIL [%s] %s\n", w->current, what.c_str());
-    }
-}
-void same(long a, long b, const std::string& what) {
-    check(a == b, what + ": " + std::to_string(a) + " vs " + std::to_string(b));
-}
-
-//! Run the link: the kernel's frames into ksock, ksock's clock 1 ms a
-//! round, until \p done or \p ms rounds. \p real: wait up to 1 ms of real
-//! time a round for the kernel (its timers run on the wall clock).
+//! The link run (harness.hpp), every frame logged as it goes.
 bool pump(const std::function<bool()>& done, int ms, bool real = true) {
-    const int fd = w->s.device<lossy_tap>().fd();
-    for (int i = 0; i < ms; ++i) {
-        w->s.advance(0);
-        w->sniff.drain(w->log);
-        if (done())
-            return true;
-        pollfd p{fd, POLLIN, 0};
-        ::poll(&p, 1, real ? 1 : 0);
-        w->s.advance(1);
-    }
-    w->s.advance(0);
-    w->sniff.drain(w->log);
-    return done();
+    return tap_interop::pump(w->s, done, ms, real, [] { w->sniff.drain(w->log); });
 }
 void settle(int ms = 20) {
     pump([] { return false; }, ms);
@@ -336,8 +309,8 @@ long arp_probes(const run& r, bool by_kernel) {
 
 //! A case run both ways: the kernel as sender, then ksock.
 void both_ways(const char* name, void (*way)(side&, side&), unsigned proto) {
-    w->current = name;
-    ++w->cases;
+    results.current = name;
+    ++results.cases;
     const run k = measured(w->kernel, *w->ks, way);
     const run x = measured(*w->ks, w->kernel, way);
     compare_roles(k, x);
@@ -440,15 +413,15 @@ ksock_test::frame_buf drop_frame(int kind, const unsigned char* dmac, const unsi
 //! of the receiver and of the peer compared role by role, and the answers
 //! each sent (ICMP errors, the echo reply) field by field.
 void case_ip_rcv_drops() {
-    w->current = "ip_rcv drops";
-    ++w->cases;
+    results.current = "ip_rcv drops";
+    ++results.cases;
     const int kr = w->kernel.socket(SOCK_DGRAM, 0);
     w->kernel.bind(kr, k_addr, 7004);
     const int xr = w->ks->socket(SOCK_DGRAM, 0);
     w->ks->bind(xr, x_addr, 7004);
     const int fd = w->s.device<lossy_tap>().fd();
     for (int kind = 0; kind < static_cast<int>(std::size(drop_kinds)); ++kind) {
-        w->current = drop_kinds[kind];
+        results.current = drop_kinds[kind];
         const auto to_x = drop_frame(kind, w->ks->mac, w->kernel.mac, k_addr, x_addr);
         const auto to_k = drop_frame(kind, w->kernel.mac, w->ks->mac, x_addr, k_addr);
         const run into_x = measured(w->kernel, *w->ks, [&](side&, side&) {
@@ -481,8 +454,8 @@ void case_ip_rcv_drops() {
 //! datagrams sent = ksock's received + lost on the way in; ksock's echoes =
 //! the kernel's received + lost on the way out; the data of each intact.
 void case_loss() {
-    w->current = "loss on ksock's side";
-    ++w->cases;
+    results.current = "loss on ksock's side";
+    ++results.cases;
     lossy_tap& dev = w->s.device<lossy_tap>();
     const int kr = w->kernel.socket(SOCK_DGRAM, 0);
     same(w->kernel.bind(kr, k_addr, 7100), 0, "the kernel binds");
@@ -547,8 +520,7 @@ void case_loss() {
          "ksock's replies + lost on the way in");
     check(in_lost > 0 && out_lost > 0, "the device lost frames both ways");
     std::printf("loss: %d datagrams, %ld echoed, %ld back; the device lost %lu in, %lu out\n", n,
-                echoed, got_back, dev.lost[1][0] + dev.lost[1][1] + dev.lost[1][2],
-                dev.lost[0][0] + dev.lost[0][1] + dev.lost[0][2]);
+                echoed, got_back, dev.lost_frames(1), dev.lost_frames(0));
     w->kernel.close(kr);
     w->ks->close(xr);
     w->ks->close(p);
@@ -596,8 +568,8 @@ int main() {
     same(w->s.dev_open(eth0), 0, "ksock's device up");
     settle(50);
 
-    w->current = "arp";
-    ++w->cases;
+    results.current = "arp";
+    ++results.cases;
     case_arp();
     both_ways("udp", udp_way, IPPROTO_UDP);
     both_ways("ping", ping_way, IPPROTO_ICMP);
@@ -609,14 +581,14 @@ int main() {
 
     // `ip -s link` on both ends: what one sent the other received, but for
     // the fault device's losses and the frames the test wrote itself.
-    w->current = "link counters";
-    ++w->cases;
+    results.current = "link counters";
+    ++results.cases;
     settle(20);
     const ksock::net_device_state* st = w->s.netdev(eth0);
     const link_stats k = read_link_stats(ifname);
     const lossy_tap& lt = w->s.device<lossy_tap>();
-    const auto lost_in = static_cast<long>(lt.lost[1][0] + lt.lost[1][1] + lt.lost[1][2]);
-    const auto lost_out = static_cast<long>(lt.lost[0][0] + lt.lost[0][1] + lt.lost[0][2]);
+    const auto lost_in = static_cast<long>(lt.lost_frames(1));
+    const auto lost_out = static_cast<long>(lt.lost_frames(0));
     same(k.tx_packets, static_cast<long>(st->stats.rx_packets + st->stats.rx_dropped) + lost_in,
          "the kernel's tx packets: ksock's rx (+ dropped, + lost)");
     same(k.tx_bytes, static_cast<long>(st->stats.rx_bytes + lt.lost_bytes[1]),
@@ -627,7 +599,8 @@ int main() {
          "the kernel's rx bytes: ksock's tx (- lost, + the test's own)");
     std::printf("tap interop: %lu cases, %zu frames on the link (ksock: %llu in, %llu out), "
                 "%lu comparisons, %lu failed\n",
-                w->cases, w->log.size(), static_cast<unsigned long long>(st->stats.rx_packets),
-                static_cast<unsigned long long>(st->stats.tx_packets), w->comparisons, w->failures);
-    return w->failures ? 1 : 0;
+                results.cases, w->log.size(), static_cast<unsigned long long>(st->stats.rx_packets),
+                static_cast<unsigned long long>(st->stats.tx_packets), results.comparisons,
+                results.failures);
+    return results.failures ? 1 : 0;
 }

@@ -21,69 +21,9 @@
 #include <ksock/stack.hpp>
 
 #include "host.hpp"
+#include "lossy_tap.hpp"
 
 namespace tap_interop {
-
-//! The fault device on ksock's side (the host kernel has no netem): the TAP
-//! driver losing frames at random, seeded, both ways, counting what it lost
-//! by kind; with loss 0 it is the TAP driver itself.
-struct lossy_tap : ksock::drivers::tap {
-    unsigned loss = 0; //!< percent of the frames each way
-    std::uint32_t rng = 0x2545f491u;
-    //! Lost frames: [0] sent by ksock, [1] received; by kind (UDP, ICMP, other).
-    unsigned long lost[2][3] = {};
-    unsigned long lost_bytes[2] = {};
-
-    static int kind(unsigned ethertype, unsigned proto) {
-        return ethertype != 0x0800 ? 2 : proto == 17 ? 0 : proto == 1 ? 1 : 2;
-    }
-    bool lose() {
-        if (!loss)
-            return false;
-        rng ^= rng << 13;
-        rng ^= rng >> 17;
-        rng ^= rng << 5;
-        return rng % 100 < loss;
-    }
-    ksock::netdev_tx start_xmit(const ksock::netdev_frame& f) noexcept {
-        if (lose()) {
-            ++lost[0][kind(static_cast<unsigned>(f.at(12) << 8 | f.at(13)), f.at(23))];
-            lost_bytes[0] += f.len();
-            return ksock::netdev_tx::ok;
-        }
-        return tap::start_xmit(f);
-    }
-    //! tap::poll, with the loss between the wire and the stack.
-    template <class Sink>
-    int poll(Sink& sink, int budget) {
-        int done = 0;
-        while (done < budget) {
-            const ssize_t r = ::read(fd(), buf_, sizeof buf_);
-            if (r < 0)
-                break;
-            ++done;
-            const auto len = static_cast<std::size_t>(r);
-            if (lose()) {
-                lost_bytes[1] += len;
-                ++lost[1][len < 24
-                              ? 2
-                              : kind(static_cast<unsigned>(buf_[12] << 8 | buf_[13]), buf_[23])];
-                continue;
-            }
-            if (ksock::sk_buff* skb = sink.alloc(len)) {
-                ksock::skb_store_bits(skb, 0, buf_, len);
-                sink.receive(skb);
-            }
-        }
-        return done;
-    }
-
-private:
-    unsigned char buf_[1600] = {};
-};
-
-static_assert(ksock::net_device<ksock::drivers::tap> && ksock::net_device<lossy_tap>,
-              "the TAP driver and the fault device on it model ksock::net_device");
 
 struct tap_config : ksock::default_config {
     using devices = ksock::type_list<ksock::drivers::loopback, lossy_tap>;

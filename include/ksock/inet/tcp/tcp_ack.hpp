@@ -81,13 +81,23 @@ template <class Ctx>
 unsigned tcp_sacktag(Ctx& ctx, sock& sk, const tcp_seg& s) noexcept {
     tcp_sock& tp = tcp_of(sk);
     unsigned flag = 0;
-    // tcp_check_dsack: a first block below the ACK, or inside the second.
+    // tcp_check_dsack: a first block starting below the ACK, or inside the
+    // second, reports data received twice; tcp_dsack_seen counts its
+    // segments, unless the range is dubious (empty, larger than any window,
+    // or more duplicates than were ever retransmitted).
     if (s.opt.num_sacks) {
         const tcp_sack_block& b0 = s.opt.sacks[0];
-        if (!after(b0.end_seq, s.ack_seq) ||
+        if (before(b0.start_seq, s.ack_seq) ||
             (s.opt.num_sacks > 1 && !before(b0.start_seq, s.opt.sacks[1].start_seq) &&
-             !after(b0.end_seq, s.opt.sacks[1].end_seq)))
-            flag |= flag_dsacking_ack;
+             !after(b0.end_seq, s.opt.sacks[1].end_seq))) {
+            const std::uint32_t len = b0.end_seq - b0.start_seq;
+            if (before(b0.start_seq, b0.end_seq) && len <= tp.max_window) {
+                const std::uint32_t mss = tp.mss_cache ? tp.mss_cache : 1;
+                tp.dsack_dups += len > mss ? (len + mss - 1) / mss : 1;
+                if (tp.dsack_dups <= tp.total_retrans)
+                    flag |= flag_dsacking_ack;
+            }
+        }
     }
     for (std::size_t b = 0; b < s.opt.num_sacks; ++b) {
         const tcp_sack_block& blk = s.opt.sacks[b];
@@ -276,8 +286,12 @@ inline void tcp_init_cwnd_reduction(tcp_sock& tp) noexcept {
 }
 
 //! tcp_cwnd_reduction (PRR, RFC 6937): in recovery the window follows
-//! what was delivered, toward ssthresh.
-inline void tcp_cwnd_reduction(tcp_sock& tp, std::uint32_t newly_acked_sacked) noexcept {
+//! what was delivered, toward ssthresh. Below ssthresh (slow-start
+//! reduction bound) one segment more goes only for an ACK that advanced
+//! snd_una and marked nothing newly lost (\p una_advanced_no_loss): a
+//! SACK or a RACK timeout sends no more than was delivered.
+inline void tcp_cwnd_reduction(tcp_sock& tp, std::uint32_t newly_acked_sacked,
+                               bool una_advanced_no_loss) noexcept {
     if (!newly_acked_sacked || !tp.prior_cwnd)
         return;
     tp.prr_delivered += newly_acked_sacked;
@@ -292,7 +306,8 @@ inline void tcp_cwnd_reduction(tcp_sock& tp, std::uint32_t newly_acked_sacked) n
         std::int64_t most = static_cast<std::int64_t>(tp.prr_delivered) - tp.prr_out;
         if (most < newly_acked_sacked)
             most = newly_acked_sacked;
-        ++most;
+        if (una_advanced_no_loss)
+            ++most;
         sndcnt = delta < most ? delta : most;
     }
     const std::int64_t least = tp.prr_out ? 0 : 1;
@@ -304,13 +319,48 @@ inline void tcp_cwnd_reduction(tcp_sock& tp, std::uint32_t newly_acked_sacked) n
 //! tcp_fastretrans_alert + tcp_cong_control: the recovery state machine
 //! after an ACK (\p dup: a duplicate ACK), then the window.
 template <class P, class Ctx>
-void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup,
-                           std::uint32_t acked_sacked) {
+void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup, std::uint32_t acked_sacked,
+                           bool delayed) {
     tcp_sock& tp = tcp_of(sk);
     const bool sack = tp.rx_opt.sack_ok;
     std::uint8_t st = tp.inet_conn.icsk_ca_state;
+    // tcp_process_loss's tcp_try_undo_loss: an ACK that moves snd_una
+    // while the episode may be undone (no retransmission went, or the ACK
+    // echoes a time before the first: tcp_packet_delayed, Eifel) shows the
+    // RTO spurious: nothing is lost, the window is back (tcp_reno_undo_cwnd)
+    // and the connection open again (Reno holds Loss at high_seq).
+    if (st == tcp_ca_loss && (flag & flag_snd_una_advanced) && tp.undo_marker &&
+        (!tp.undo_retrans || delayed)) {
+        for (sk_buff* skb = skb_peek(sk.sk_write_queue); skb;
+             skb = skb_peek_next(skb, sk.sk_write_queue))
+            tcp_cb(*skb).sacked &= static_cast<std::uint8_t>(~tcpcb_lost);
+        tp.lost_out = 0;
+        if (tp.prior_ssthresh) {
+            if (tp.prior_cwnd > tp.snd_cwnd)
+                tp.snd_cwnd = tp.prior_cwnd;
+            if (tp.prior_ssthresh > tp.snd_ssthresh)
+                tp.snd_ssthresh = tp.prior_ssthresh;
+        }
+        tp.snd_cwnd_stamp = tcp_clock_ms(ctx);
+        tp.undo_marker = 0;
+        tp.inet_conn.icsk_retransmits = 0;
+        if (sack || tp.snd_una != tp.high_seq) {
+            tcp_set_ca_state(tp, tcp_ca_open);
+            st = tcp_ca_open;
+        }
+    }
+    const std::uint32_t lost_before = tp.lost_out;
     // D. Exit conditions: high_seq acknowledged.
-    if (st != tcp_ca_open && !before(tp.snd_una, tp.high_seq)) {
+    // Reno (no SACK) holds Recovery and Loss until something above high_seq
+    // is ACKed: duplicate ACKs of high_seq could start a false fast
+    // retransmit (RFC 6582; tcp_try_undo_recovery). The window reduction
+    // goes on meanwhile.
+    const bool reno_hold = !sack && tp.snd_una == tp.high_seq;
+    if (st == tcp_ca_recovery && reno_hold) {
+        tp.sacked_out = 0; // tcp_reset_reno_sack
+        if (!tp.retrans_out)
+            tp.retrans_stamp = 0;
+    } else if (st != tcp_ca_open && !before(tp.snd_una, tp.high_seq)) {
         if (st == tcp_ca_recovery || st == tcp_ca_cwr) {
             // tcp_end_cwnd_reduction
             if (tp.snd_ssthresh < tcp_infinite_ssthresh)
@@ -319,8 +369,7 @@ void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup,
             if (!sack)
                 tp.sacked_out = 0; // tcp_reset_reno_sack
         }
-        if (st == tcp_ca_loss && !sack && tp.snd_una == tp.high_seq) {
-            // Reno holds the state until something above high_seq is ACKed.
+        if (st == tcp_ca_loss && reno_hold) {
         } else {
             tcp_set_ca_state(tp, tcp_ca_open);
             st = tcp_ca_open;
@@ -365,7 +414,8 @@ void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup,
     }
     // tcp_cong_control
     if (st == tcp_ca_recovery || st == tcp_ca_cwr) {
-        tcp_cwnd_reduction(tp, acked_sacked);
+        tcp_cwnd_reduction(tp, acked_sacked,
+                           (flag & flag_snd_una_advanced) && tp.lost_out <= lost_before);
     } else if (flag & flag_data_acked) {
         tcp_ca_cong_avoid(tp, acked_sacked, tcp_clock_ms(ctx));
     }
@@ -400,6 +450,8 @@ int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
     sk.sk_err_soft = 0;
     tp.inet_conn.icsk_probes_out = 0;
     tp.rcv_tstamp = static_cast<std::uint32_t>(ctx.jiffies());
+    // What this ACK newly SACKs counts as delivered (PRR's newly_acked_sacked).
+    const std::uint32_t sacked_before = tp.sacked_out;
     if (tp.rx_opt.sack_ok && s.opt.num_sacks)
         flag |= tcp_sacktag(ctx, sk, s);
     if (!prior_packets) {
@@ -411,7 +463,6 @@ int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
         }
         return 1;
     }
-    const std::uint32_t sacked_before = tp.sacked_out;
     const tcp_acked r = tcp_clean_rtx_queue(ctx, sk, ack);
     flag |= r.flag;
     if (flag & flag_acked) {
@@ -430,7 +481,11 @@ int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
         if (tp.sacked_out + 1 > tp.packets_out)
             tp.sacked_out = tp.packets_out ? tp.packets_out - 1 : 0;
     }
-    tcp_fastretrans_alert<P>(ctx, sk, flag, dup, acked_sacked);
+    // tcp_packet_delayed: the ACK echoes a time before the first
+    // retransmission (the original answered).
+    const bool delayed = tp.retrans_stamp && s.opt.saw_tstamp && s.opt.rcv_tsecr &&
+                         before(s.opt.rcv_tsecr - tp.tsoffset, tp.retrans_stamp);
+    tcp_fastretrans_alert<P>(ctx, sk, flag, dup, acked_sacked, delayed);
     if (!tp.packets_out)
         tcp_clear_xmit_timer(tp);
     return 1;

@@ -32,7 +32,7 @@ constexpr std::uint32_t tcp_delack_max(const inet_connection_sock& icsk) noexcep
 //!    reports the time since boot for a fresh socket, whose timestamps are 0.)
 //!  * tcpi_busy_time, tcpi_rwnd_limited, tcpi_sndbuf_limited (chrono stats),
 //!    tcpi_rcv_rtt (rcv_rtt_est), tcpi_rcv_space (rcvq_space),
-//!    tcpi_delivery_rate (rate_delivered / rate_interval_us), tcpi_dsack_dups,
+//!    tcpi_delivery_rate (rate_delivered / rate_interval_us),
 //!    tcpi_rcv_ooopack, tcpi_rehash (plb/timeout rehash counts),
 //!    tcpi_fastopen_client_fail, the AccECN counters and the TIMESTAMPS /
 //!    SACK / WSCALE / SYN_DATA / USEC_TS option bits (tp->rx_opt): tcp_sock
@@ -99,6 +99,7 @@ inline void tcp_get_info(const sock& sk, tcp_info_t& info) {
     info.tcpi_advmss = tp.advmss;
 
     info.tcpi_total_retrans = tp.total_retrans;
+    info.tcpi_dsack_dups = tp.dsack_dups;
     info.tcpi_bytes_acked = tp.bytes_acked;
     info.tcpi_bytes_received = tp.bytes_received;
     const auto notsent = static_cast<std::int32_t>(tp.write_seq - tp.snd_nxt);

@@ -317,6 +317,8 @@ void tcp_disconnect_dev(Ctx& ctx, sock& sk) noexcept {
     tp.rx_opt = tcp_options_received{};
     tp.retrans_stamp = 0;
     tp.high_seq = 0;
+    tp.dsack_dups = 0;
+    tp.undo_marker = 0;
 }
 
 //! tcp_need_reset: a disconnect from \p state sends an RST (established, closing down, or

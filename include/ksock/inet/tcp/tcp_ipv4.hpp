@@ -461,6 +461,16 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
             kfree_skb(ctx, skb);
             return;
         }
+        // tcp_check_req: while the listener's TCP_DEFER_ACCEPT lasts, the
+        // bare ACK does not complete the handshake: the request waits for
+        // data (TCPDeferAcceptDrop).
+        if (tp.parent && s.end_seq == tp.rcv_nxt &&
+            tp.inet_conn.icsk_retransmits <
+                tcp_sk(tp.parent)->inet_conn.icsk_accept_queue.rskq_defer_accept) {
+            tp.req_acked = 1;
+            kfree_skb(ctx, skb);
+            return;
+        }
         if (!tcp_child_established<P>(ctx, sk, s)) {
             kfree_skb(ctx, skb);
             return;

@@ -74,14 +74,14 @@ inline void tcp_initialize_rcv_mss(tcp_sock& tp) noexcept {
 
 //! tcp_measure_rcv_mss: the peer's segment size from what arrives, and
 //! the scaling ratio (payload per truesize) from a full one.
-inline void tcp_measure_rcv_mss(tcp_sock& tp, const sk_buff* skb, std::uint32_t len,
+inline void tcp_measure_rcv_mss(tcp_sock& tp, std::uint32_t truesize, std::uint32_t len,
                                 std::uint32_t hdrlen) noexcept {
     auto& ack = tp.inet_conn.icsk_ack;
     const std::uint32_t lss = ack.last_seg_size;
     ack.last_seg_size = 0;
     if (len >= ack.rcv_mss) {
-        if (len != ack.rcv_mss && skb->truesize) {
-            const std::uint64_t v = (std::uint64_t{len} << tcp_rmem_to_win_scale) / skb->truesize;
+        if (len != ack.rcv_mss && truesize) {
+            const std::uint64_t v = (std::uint64_t{len} << tcp_rmem_to_win_scale) / truesize;
             const std::uint8_t old_ratio = tp.scaling_ratio;
             tp.scaling_ratio = static_cast<std::uint8_t>(v ? (v > 255 ? 255 : v) : 1);
             if (old_ratio != tp.scaling_ratio) {
@@ -122,15 +122,39 @@ inline void tcp_measure_rcv_mss(tcp_sock& tp, const sk_buff* skb, std::uint32_t 
     ack.pending |= icsk_ack_pushed;
 }
 
-//! tcp_grow_window: in-order data of a good truesize lets rcv_ssthresh
-//! (the cap of the window offered) grow by two segments.
-inline void tcp_grow_window(tcp_sock& tp, const sk_buff* skb, std::uint32_t len) noexcept {
-    const int room = static_cast<int>(tp.window_clamp) - static_cast<int>(tp.rcv_ssthresh);
-    if (room <= 0 || static_cast<int>(tp.rcv_ssthresh) >= tcp_space(tp))
+//! __tcp_grow_window: a segment of poor payload per truesize still lets
+//! the window grow by two segments while the window is small against what
+//! the buffer could become (tcp_rmem[2], \p rmem_max): each halving of
+//! that allows a segment with twice the overhead.
+inline std::uint32_t tcp_grow_window_slow(const tcp_sock& tp, std::uint32_t truesize,
+                                          std::uint32_t len, int rmem_max) noexcept {
+    int ts = tcp_win_from_space(tp, static_cast<int>(truesize)) >> 1;
+    int window = tcp_win_from_space(tp, rmem_max) >> 1;
+    while (static_cast<int>(tp.rcv_ssthresh) <= window) {
+        if (ts <= static_cast<int>(len))
+            return 2u * tp.inet_conn.icsk_ack.rcv_mss;
+        ts >>= 1;
+        window >>= 1;
+    }
+    return 0;
+}
+
+//! tcp_grow_window: in-order data lets rcv_ssthresh (the cap of the window
+//! offered) grow by two segments, no further than the clamp and the space
+//! left in the receive buffer (the segment already charged to it); the
+//! next ACK goes at once (quick).
+inline void tcp_grow_window(tcp_sock& tp, std::uint32_t truesize, std::uint32_t len,
+                            int rmem_max) noexcept {
+    const int clamp = static_cast<int>(tp.window_clamp);
+    const int space = tcp_space(tp);
+    const int room = (clamp < space ? clamp : space) - static_cast<int>(tp.rcv_ssthresh);
+    if (room <= 0)
         return;
-    if (tcp_win_from_space(tp, static_cast<int>(skb->truesize)) > static_cast<int>(len))
+    std::uint32_t incr = tcp_win_from_space(tp, static_cast<int>(truesize)) <= static_cast<int>(len)
+                             ? 2u * tp.advmss
+                             : tcp_grow_window_slow(tp, truesize, len, rmem_max);
+    if (!incr)
         return;
-    std::uint32_t incr = 2u * tp.advmss;
     if (incr < 2 * len)
         incr = 2 * len;
     tp.rcv_ssthresh +=
@@ -141,11 +165,11 @@ inline void tcp_grow_window(tcp_sock& tp, const sk_buff* skb, std::uint32_t len)
 //! tcp_event_data_recv: data arrived: an ACK is due, the peer's MSS is
 //! measured, and ato adapts to the gaps between arrivals.
 template <class Ctx>
-void tcp_event_data_recv(Ctx& ctx, tcp_sock& tp, const sk_buff* skb, std::uint32_t len,
+void tcp_event_data_recv(Ctx& ctx, tcp_sock& tp, std::uint32_t truesize, std::uint32_t len,
                          std::uint32_t hdrlen) noexcept {
     auto& ack = tp.inet_conn.icsk_ack;
     ack.pending |= icsk_ack_sched;
-    tcp_measure_rcv_mss(tp, skb, len, hdrlen);
+    tcp_measure_rcv_mss(tp, truesize, len, hdrlen);
     const auto now = static_cast<std::uint32_t>(ctx.jiffies());
     if (!ack.ato) {
         tcp_incr_quickack(tp, tcp_max_quickacks);
@@ -164,7 +188,7 @@ void tcp_event_data_recv(Ctx& ctx, tcp_sock& tp, const sk_buff* skb, std::uint32
     }
     ack.lrcvtime = now;
     if (len >= 128)
-        tcp_grow_window(tp, skb, len);
+        tcp_grow_window(tp, truesize, len, ipv4_net(ctx).sysctl.tcp_rmem[2]);
 }
 
 //! tcp_dsack_set: the next ACK reports [seq, end_seq) as received twice.
@@ -307,11 +331,15 @@ inline std::size_t skb_chunks(const sk_buff* skb) noexcept {
 //! at most a quarter of the stack's skb chunks (Linux prunes it when the
 //! receive memory runs over; here the pool is the memory, and a queue that
 //! took it all would leave no skb for the segment that fills the hole).
-//! Segments go from the highest sequence down, as Linux's pruning goes;
-//! the SACK blocks are rebuilt from what arrives next. True when \p need
-//! more chunks fit.
+//! Segments go from the highest sequence down, as Linux's pruning goes,
+//! but never one below the incoming segment at \p in_seq: one that would
+//! land last is dropped itself (Linux's pruning stops there, in_skb), or
+//! every segment past a hole would evict the one SACKed before it, and the
+//! sender would see the receiver renege on each. The
+//! SACK blocks are rebuilt from what arrives next. True when \p need more
+//! chunks fit.
 template <class Ctx>
-bool tcp_prune_ofo_queue(Ctx& ctx, sock& sk, std::size_t need) {
+bool tcp_prune_ofo_queue(Ctx& ctx, sock& sk, std::size_t need, std::uint32_t in_seq) {
     tcp_sock& tp = tcp_of(sk);
     const std::size_t limit = Ctx::skbs_capacity / 4 ? Ctx::skbs_capacity / 4 : 1;
     for (;;) {
@@ -323,7 +351,7 @@ bool tcp_prune_ofo_queue(Ctx& ctx, sock& sk, std::size_t need) {
         }
         if (held + need <= limit)
             return true;
-        if (!last)
+        if (!last || after(in_seq, tcp_cb(**last).seq))
             return false;
         sk_buff* drop = *last;
         *last = nullptr;
@@ -341,7 +369,7 @@ void tcp_data_queue_ofo(Ctx& ctx, sock& sk, sk_buff* skb) {
     tcp_sock& tp = tcp_of(sk);
     tcp_skb_cb& cb = tcp_cb(*skb);
     tp.inet_conn.icsk_ack.pending |= icsk_ack_sched;
-    if (sk.sk_rmem_alloc > sk.sk_rcvbuf || !tcp_prune_ofo_queue(ctx, sk, skb_chunks(skb))) {
+    if (sk.sk_rmem_alloc > sk.sk_rcvbuf || !tcp_prune_ofo_queue(ctx, sk, skb_chunks(skb), cb.seq)) {
         kfree_skb(ctx, skb); // tcp_try_rmem_schedule failed: LINUX_MIB_TCPOFODROP
         return;
     }
@@ -435,9 +463,12 @@ void tcp_data_queue(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t hdrlen) {
         }
         const std::uint32_t end = cb.end_seq;
         (void)end;
-        if (len)
-            tcp_event_data_recv(ctx, tp, skb, len, hdrlen);
+        // Queued (and charged) first, then measured: the window may grow
+        // only into the room the segment leaves (tcp_data_queue).
+        const std::uint32_t truesize = skb->truesize;
         tcp_queue_rcv(ctx, sk, skb);
+        if (len)
+            tcp_event_data_recv(ctx, tp, truesize, len, hdrlen);
         if (fin)
             tcp_fin_dev<P>(ctx, sk);
         if (tcp_ofo_head(tp)) {

@@ -33,6 +33,11 @@ struct tcp_skb_cb {
     //! TCPCB_* bits: SACKed, retransmitted, lost, ever retransmitted.
     std::uint8_t sacked;
     std::uint8_t sent; //!< left at least once (Linux: on the rtx queue)
+    //! The segment ends one of Linux's GSO skbs: software GSO gives the
+    //! last segment of a multi-segment skb PSH on the wire, whatever the
+    //! skb's own flags. Its flags keep no PSH for it, so the segment
+    //! retransmitted alone goes without (tcp_fragment, tcp_retransmit_skb).
+    std::uint8_t gso_end;
 };
 
 //! TCP_SKB_CB(skb). (The IP layer's control block is done with once a

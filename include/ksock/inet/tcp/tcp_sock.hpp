@@ -188,6 +188,7 @@ struct tcp_sock {
     std::uint8_t rate_app_limited;
     std::uint8_t save_syn;
     //!@}
+    std::uint8_t thin_lto; //!< TCP_THIN_LINEAR_TIMEOUTS
     //! RACK's loss-detection state.
     tcp_rack rack;
     //! The MSS this side advertises.
@@ -253,6 +254,7 @@ struct tcp_sock {
     //! recovery, and the time spent in RTO recoveries (ms).
     //!@{
     std::uint32_t total_retrans;
+    std::uint32_t dsack_dups; //!< segments the peer reported received twice (D-SACK)
     std::uint16_t total_rto;
     std::uint16_t total_rto_recoveries;
     std::uint32_t total_rto_time;
@@ -269,6 +271,8 @@ struct tcp_sock {
     std::uint32_t high_seq;        //!< snd_nxt when recovery or loss began
     std::uint32_t retrans_stamp;   //!< when the first retransmission of this episode left (ms)
     std::uint32_t prior_ssthresh;  //!< ssthresh before the episode (undo)
+    std::uint32_t undo_marker;     //!< snd_una when the RTO's episode began (0: no undo)
+    std::int32_t undo_retrans;     //!< its retransmissions (-1: none yet)
     std::uint32_t prr_delivered;   //!< proportional rate reduction: delivered in recovery
     std::uint32_t prr_out;         //!< ... and sent in recovery
     std::uint32_t max_packets_out; //!< the most in flight in this window (cwnd validation)
@@ -295,18 +299,24 @@ struct tcp_sock {
     //! Full segments queued since the last PSH: Linux's write queue holds
     //! them in GSO skbs of tcp_tso_autosize segments, each ending in PSH.
     std::uint16_t chunk_segs;
+    //! Where the write queue's last skb of Linux's (size_goal bytes, many
+    //! segments here) began: tcp_sendmsg's forced push looks at it when full.
+    std::uint32_t goal_seq;
     unsigned long keepalive_at; //!< jiffies: the keepalive timer of a connection on a device
     tcp_sock* accept_next;      //!< the next child in the listener's accept queue
     sock* parent;               //!< a child's listener until accept() takes it
     std::uint8_t rx_deferred;   //!< a segment processed at release_sock (tcp_rx_*)
-    std::uint8_t ack_owed;      //!< a FIN received, its ACK delayed (delack timer)
-    std::uint8_t syn_retries;   //!< SYNs retransmitted so far (SYN_SENT)
-    std::uint8_t fin_queued;    //!< a FIN waits behind the write queue
-    std::uint16_t urg_data;     //!< TCP_URG_* | the urgent byte
-    std::uint32_t urg_seq;      //!< where the urgent byte is (receive sequence)
-    unsigned long timer_at;     //!< jiffies: delayed ACK, SYN retransmit, FIN_WAIT2 end
-    unsigned long probe_at;     //!< jiffies: the probe0 timer, for corked data held
-    std::uint8_t rwnd_limited;  //!< the last push stopped at the receiver's window
+    //! A child in SYN_RECV had the handshake's bare ACK while the listener's
+    //! TCP_DEFER_ACCEPT held it (inet_rsk(req)->acked): it waits for data.
+    std::uint8_t req_acked;
+    std::uint8_t ack_owed;     //!< a FIN received, its ACK delayed (delack timer)
+    std::uint8_t syn_retries;  //!< SYNs retransmitted so far (SYN_SENT)
+    std::uint8_t fin_queued;   //!< a FIN waits behind the write queue
+    std::uint16_t urg_data;    //!< TCP_URG_* | the urgent byte
+    std::uint32_t urg_seq;     //!< where the urgent byte is (receive sequence)
+    unsigned long timer_at;    //!< jiffies: delayed ACK, SYN retransmit, FIN_WAIT2 end
+    unsigned long probe_at;    //!< jiffies: the probe0 timer, for corked data held
+    std::uint8_t rwnd_limited; //!< the last push stopped at the receiver's window
     //! jiffies: the delayed-ACK timer of data received in pingpong mode (the
     //! data itself counts as acknowledged at once; only the mode follows it)
     unsigned long dack_at;

@@ -297,6 +297,13 @@ inline int tcp_set_locked(sock& sk, tcp_sock& tp, int optname, int val) noexcept
         return tcp_set_window_clamp(sk, val);
     case tcp_quickack:
         return tcp_set_quickack(sk, tp.inet_conn, val);
+    case tcp_thin_linear_timeouts:
+        if (val < 0 || val > 1)
+            return -einval;
+        tp.thin_lto = static_cast<std::uint8_t>(val);
+        return 0;
+    case tcp_thin_dupack:
+        return val < 0 || val > 1 ? -einval : 0;
     case tcp_save_syn:
         if (val < 0 || val > 2)
             return -einval;
@@ -369,6 +376,12 @@ inline bool tcp_get_int(const sock& sk, const tcp_sock& tp, const netns_ipv4& ns
         return true;
     case tcp_save_syn:
         val = tp.save_syn;
+        return true;
+    case tcp_thin_linear_timeouts:
+        val = tp.thin_lto;
+        return true;
+    case tcp_thin_dupack:
+        val = 0;
         return true;
     case tcp_is_mptcp:
         val = 0; // a plain TCP socket (an MPTCP one answers 1 itself)

@@ -187,15 +187,23 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                 err = -efault;
                 break;
             }
+            // The PSH of the send before moves on to where this one ends
+            // (tcp_sendmsg clears it on the skb its first bytes join).
+            if (!copied)
+                tcp_cb(*tail).tcp_flags &= static_cast<std::uint8_t>(~tcphdr_psh);
             tail->len += static_cast<std::uint32_t>(n);
             tail->msg_len = tail->len;
             tcp_cb(*tail).end_seq += static_cast<std::uint32_t>(n);
-            if (tcp_on_device<Ctx>(tcp_of(sk)) && !tcp_skb_room(tcp_of(sk), tail))
-                tcp_segment_filled(tcp_of(sk), tail);
         } else {
-            sk_buff* skb = sk_stream_memory_free(ctx, sk) && tcp_may_queue_skb(ctx, tcp_of(sk))
-                               ? ctx.skb_alloc()
-                               : nullptr;
+            // Linux charges the send buffer by its own skbs (size_goal
+            // bytes, many segments here): the test comes before each, and
+            // the segments that go on filling one pass.
+            const bool same_goal =
+                tcp_of(sk).segments && tail && !tcp_cb(*tail).sent && tcp_goal_room(tcp_of(sk));
+            sk_buff* skb =
+                (same_goal || sk_stream_memory_free(ctx, sk)) && tcp_may_queue_skb(ctx, tcp_of(sk))
+                    ? ctx.skb_alloc()
+                    : nullptr;
             if (!skb) {
                 // wait_for_space: push what we have (TCP_NAGLE_PUSH), then
                 // sk_stream_wait_memory.
@@ -236,7 +244,10 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             skb->truesize = skb_truesize(skb->cap);
             skb->len = 0;
             skb->msg_len = 0;
-            tcp_cb(*skb) = tcp_skb_cb{tcp_of(sk).write_seq, tcp_of(sk).write_seq, 0, 0, 0, 0};
+            tcp_cb(*skb) = tcp_skb_cb{tcp_of(sk).write_seq, tcp_of(sk).write_seq, 0, 0, 0, 0, 0};
+            // A new skb of Linux's after one that left (or none).
+            if (!tail || tcp_cb(*tail).sent)
+                tcp_of(sk).goal_seq = tcp_of(sk).write_seq;
             skb_queue_tail(sk.sk_write_queue, skb);
             sk.sk_wmem_queued += static_cast<int>(skb->truesize);
             continue;
@@ -244,6 +255,10 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         copied += static_cast<long>(n);
         left -= n;
         tcp_of(sk).write_seq += static_cast<std::uint32_t>(n);
+        if (tcp_on_device<Ctx>(tcp_of(sk)) && !tcp_skb_room(tcp_of(sk), tail)) {
+            tcp_segment_filled(tcp_of(sk), tail);
+            tcp_goal_filled(tcp_of(sk), tail);
+        }
         // A segment of size_goal is full: it goes (forced_push /
         // tcp_push_one) while the send goes on. (With MSG_OOB the last
         // byte must leave with the urgent mark.)
@@ -517,6 +532,17 @@ KSOCK_NOINLINE void tcp_close_connection(Ctx& ctx, sock& sk, long timeout) {
             } else if (tcp_close_state<P>(ctx, sk)) {
                 tcp_send_fin<P>(ctx, sk);
             }
+        }
+        // sk_stream_wait_close: SO_LINGER's time, the close waits while the
+        // FIN is unacknowledged (FIN_WAIT1, CLOSING, LAST_ACK). A stack
+        // that cannot sleep has run out of it at once.
+        while (timeout) {
+            const bool closed = sk_wait_event(ctx, timeout, [&] {
+                return !(tcpf(sk.sk_state()) &
+                         (tcpf(tcp_fin_wait1) | tcpf(tcp_closing) | tcpf(tcp_last_ack)));
+            });
+            if (closed || ctx.signal_pending())
+                break;
         }
     }
     // adjudge_to_death

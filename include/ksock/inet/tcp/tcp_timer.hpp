@@ -54,6 +54,15 @@ void tcp_write_err(Ctx& ctx, sock& sk) {
     tcp_done_with_error<P>(ctx, sk, err);
 }
 
+//! The listener's TCP_DEFER_ACCEPT, in SYN-ACK retransmissions, for a
+//! child still in SYN_RECV (0 for any other socket).
+inline std::uint8_t tcp_defer_accept_of(const sock& sk) noexcept {
+    const tcp_sock& tp = *tcp_sk(&sk);
+    if (sk.sk_state() != tcp_syn_recv || !tp.parent)
+        return 0;
+    return tcp_sk(tp.parent)->inet_conn.icsk_accept_queue.rskq_defer_accept;
+}
+
 //! tcp_write_timeout: true when the connection was given up.
 template <class P, class Ctx>
 bool tcp_write_timeout(Ctx& ctx, sock& sk) {
@@ -72,6 +81,13 @@ bool tcp_write_timeout(Ctx& ctx, sock& sk) {
         if (sk.sk_state() == tcp_syn_sent)
             most += static_cast<std::uint32_t>(sc.tcp_syn_linear_timeouts);
         expired = icsk.icsk_retransmits >= most;
+        // syn_ack_recalc: a deferred request lives at least its deferring
+        // period, and one whose ACK came waits that long for the data.
+        if (const std::uint32_t defer = tcp_defer_accept_of(sk)) {
+            most = most > defer ? most : defer;
+            expired =
+                icsk.icsk_retransmits >= most && (!tp.req_acked || icsk.icsk_retransmits >= defer);
+        }
     } else {
         retry_until = static_cast<std::uint32_t>(sc.tcp_retries2);
         if (sock_flag(sk, sock_dead)) {
@@ -91,6 +107,16 @@ bool tcp_write_timeout(Ctx& ctx, sock& sk) {
     return expired;
 }
 
+//! TCP_THIN_LINEAR_RETRIES: the retransmissions a thin stream makes
+//! without backoff.
+inline constexpr std::uint32_t tcp_thin_linear_retries = 6;
+
+//! tcp_stream_is_thin: fewer than four segments out, past the initial slow
+//! start (ssthresh set).
+constexpr bool tcp_stream_is_thin(const tcp_sock& tp) noexcept {
+    return tp.packets_out < 4 && tp.snd_ssthresh < tcp_infinite_ssthresh;
+}
+
 //! tcp_enter_loss: an RTO. ssthresh from the algorithm (unless this
 //! window already reduced it), every segment out marked lost (the head
 //! always), cwnd one more than what is still in flight, state Loss.
@@ -103,6 +129,12 @@ void tcp_enter_loss(Ctx& ctx, sock& sk) {
         tp.prior_ssthresh = tp.snd_ssthresh;
         tp.prior_cwnd = tp.snd_cwnd;
         tp.snd_ssthresh = tcp_ca_ssthresh(tp);
+        // tcp_init_undo: the episode may prove spurious and be undone.
+        tp.undo_marker = tp.snd_una;
+        tp.undo_retrans =
+            static_cast<std::int32_t>(tp.retrans_out) + (tp.tlp_high_seq && tp.tlp_retrans ? 1 : 0);
+        if (!tp.undo_retrans)
+            tp.undo_retrans = -1;
     }
     // The ACK stands at a segment the peer SACKed: it dropped what it had
     // reported (reneging, tcp_check_sack_reneging), so no SACK is trusted.
@@ -140,6 +172,11 @@ int tcp_retransmit_head(Ctx& ctx, sock& sk) {
     tcp_sock& tp = tcp_of(sk);
     const std::uint8_t st = sk.sk_state();
     if (st == tcp_syn_sent || st == tcp_syn_recv) {
+        // A request whose bare ACK came under TCP_DEFER_ACCEPT waits for
+        // data without SYN-ACKs, until the last timeout of its deferring
+        // period gives the peer a last chance (syn_ack_recalc's resend).
+        if (tp.req_acked && tp.inet_conn.icsk_retransmits < tcp_defer_accept_of(sk))
+            return 0;
         tcp_transmit<P>(ctx, sk, tp.snd_una, 0,
                         st == tcp_syn_sent ? tcphdr_syn : tcphdr_syn | tcphdr_ack);
         ++tp.total_retrans;
@@ -164,7 +201,7 @@ void tcp_rack_reo_timeout(Ctx& ctx, sock& sk) {
         if (tp.inet_conn.icsk_ca_state != tcp_ca_recovery) {
             tcp_init_cwnd_reduction(tp);
             tp.inet_conn.icsk_ca_state = tcp_ca_recovery;
-            tcp_cwnd_reduction(tp, 1);
+            tcp_cwnd_reduction(tp, 1, false);
         }
         tcp_xmit_retransmit_queue<P>(ctx, sk);
     }
@@ -244,8 +281,19 @@ void tcp_retransmit_timer(Ctx& ctx, sock& sk) {
             return;
         }
     }
-    if (st != tcp_syn_sent ||
-        tp.total_rto > static_cast<std::uint32_t>(ipv4_net(ctx).sysctl.tcp_syn_linear_timeouts)) {
+    if (st == tcp_established && (tp.thin_lto || ipv4_net(ctx).sysctl.tcp_thin_linear_timeouts) &&
+        tcp_stream_is_thin(tp) && icsk.icsk_retransmits <= tcp_thin_linear_retries) {
+        // A thin stream (a few segments out, past the initial slow start)
+        // keeps its RTO for the first retransmissions: with too few
+        // segments for a fast retransmit, the timer is its only recovery.
+        icsk.icsk_backoff = 0;
+        const std::uint64_t rto = units_to_jiffies<1000000>((tp.srtt_us >> 3) + tp.rttvar_us);
+        const std::uint32_t lo = icsk.icsk_rto_min;
+        const std::uint32_t hi = icsk.icsk_rto_max;
+        icsk.icsk_rto = rto < lo ? lo : rto > hi ? hi : static_cast<std::uint32_t>(rto);
+    } else if (st != tcp_syn_sent ||
+               tp.total_rto >
+                   static_cast<std::uint32_t>(ipv4_net(ctx).sysctl.tcp_syn_linear_timeouts)) {
         ++icsk.icsk_backoff;
         icsk.icsk_rto =
             icsk.icsk_rto << 1 < icsk.icsk_rto_max ? icsk.icsk_rto << 1 : icsk.icsk_rto_max;
@@ -307,6 +355,19 @@ void tcp_probe_timer(Ctx& ctx, sock& sk) {
     ++icsk.icsk_probes_out;
     unsigned long when = icsk.icsk_rto < icsk.icsk_rto_min ? icsk.icsk_rto_min : icsk.icsk_rto;
     when <<= icsk.icsk_backoff;
+    // tcp_clamp_probe0_to_user_timeout: with TCP_USER_TIMEOUT the next
+    // probe comes no later than the timeout, counted from the first probe
+    // (at least TCP_TIMEOUT_MIN), where the check above gives up.
+    if (const std::uint32_t ut = icsk.icsk_user_timeout; ut && icsk.icsk_probes_tstamp) {
+        const auto elapsed = static_cast<std::int32_t>(tcp_clock_ms(ctx) - icsk.icsk_probes_tstamp);
+        const std::uint32_t done = elapsed > 0 ? static_cast<std::uint32_t>(elapsed) : 0u;
+        const std::uint64_t least = usecs_to_jiffies(tcp_timeout_min_us);
+        std::uint64_t left = static_cast<std::uint64_t>(msecs_to_jiffies(ut)) - done;
+        if (done > msecs_to_jiffies(ut) || left < least)
+            left = least;
+        if (left < when)
+            when = static_cast<unsigned long>(left);
+    }
     tcp_reset_xmit_timer(ctx, tp, icsk_time_probe0, when);
 }
 

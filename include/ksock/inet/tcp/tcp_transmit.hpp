@@ -296,10 +296,12 @@ tcp_options_out tcp_options_of(Ctx& ctx, tcp_sock& tp, bool syn, tcp_sack_block*
 }
 
 //! tcp_event_ack_sent: an ACK left, so none is pending: the delayed-ACK
-//! timer stops and one quick ACK is used up (tcp_dec_quickack_mode).
+//! timer stops and, when it acknowledged data an ACK was scheduled for, one
+//! quick ACK is used up (tcp_dec_quickack_mode; a window update or a probe's
+//! answer uses none).
 inline void tcp_event_ack_sent(tcp_sock& tp) noexcept {
     auto& ack = tp.inet_conn.icsk_ack;
-    if (ack.quick) {
+    if (ack.quick && (ack.pending & icsk_ack_sched)) {
         if (ack.quick <= 1) {
             ack.quick = 0;
             ack.ato = static_cast<std::uint32_t>(tcp_delack_min);

@@ -221,7 +221,7 @@ void tcp_v4_rcv(Ctx& ctx, sk_buff* skb) {
     skb_trim_msg(skb, s.len);
     skb->consumed = 0;
     tcp_skb_cb& cb = tcp_cb(*skb);
-    cb = tcp_skb_cb{s.seq, s.end_seq, 0, s.flags, 0, 0};
+    cb = tcp_skb_cb{s.seq, s.end_seq, 0, s.flags, 0, 0, 0};
     const tcp_tuple reply{daddr, saddr, th.dest, th.source};
     const std::uint16_t lport = ksock::be16_to_cpu(th.dest);
     sock* sk = inet_lookup_established<P>(ctx, daddr, lport, saddr, th.source);

@@ -255,15 +255,40 @@ inline std::uint32_t tcp_tso_autosize(const tcp_sock& tp) noexcept {
 }
 
 //! A segment of the write queue just became full: where Linux's GSO skb
-//! would end, it ends in PSH (each skb a sendmsg fills carries it to its
-//! last segment on the wire).
+//! would end, it ends (software GSO gives that segment PSH on the wire).
 inline void tcp_segment_filled(tcp_sock& tp, sk_buff* skb) noexcept {
     if (!tp.segments)
         return;
     if (++tp.chunk_segs >= tcp_tso_autosize(tp)) {
-        tcp_cb(*skb).tcp_flags |= tcphdr_psh;
+        tcp_cb(*skb).gso_end = 1;
         tp.chunk_segs = 0;
     }
+}
+
+//! forced_push: more than half the largest window went into the queue
+//! since the last PSH; the skb just filled gets one (tcp_sendmsg).
+inline bool tcp_forced_push(const tcp_sock& tp) noexcept {
+    return after(tp.write_seq, tp.pushed_seq + (tp.max_window >> 1));
+}
+
+//! Whether the write queue's last skb of Linux's has begun and is not yet
+//! full: it began at goal_seq, or at snd_nxt when tso_fragment sent its
+//! head, and takes size_goal bytes.
+inline bool tcp_goal_room(const tcp_sock& tp) noexcept {
+    const std::uint32_t start = after(tp.snd_nxt, tp.goal_seq) ? tp.snd_nxt : tp.goal_seq;
+    return tp.write_seq != start && tp.write_seq - start < tcp_xmit_size_goal(tp);
+}
+
+//! A segment of the write queue just became full while a send goes on:
+//! when it also fills Linux's skb (size_goal bytes from where that began,
+//! or from snd_nxt when tso_fragment sent its head), tcp_sendmsg's forced
+//! push may mark it, and the next bytes start a new one.
+inline void tcp_goal_filled(tcp_sock& tp, sk_buff* skb) noexcept {
+    if (!tp.segments || tcp_goal_room(tp))
+        return;
+    tp.goal_seq = tp.write_seq;
+    if (tcp_forced_push(tp))
+        tcp_mark_push(tp, skb);
 }
 
 //! The number of bytes of data of the write queue (the FIN excluded).
@@ -323,9 +348,12 @@ inline void tcp_trim_sent_head(sk_buff* skb, std::uint32_t n) noexcept {
 }
 
 //! The flags of a segment of the write queue: its own (PSH), the FIN
-//! when it is the last data and the FIN follows.
-inline std::uint8_t tcp_seg_flags(const sock& sk, const sk_buff* skb) noexcept {
+//! when it is the last data and the FIN follows; PSH too when it leaves
+//! as the last segment of a GSO skb (\p gso_end).
+inline std::uint8_t tcp_seg_flags(const sock& sk, const sk_buff* skb, bool gso_end) noexcept {
     std::uint8_t f = tcphdr_ack | tcp_cb(*skb).tcp_flags;
+    if (gso_end)
+        f |= tcphdr_psh;
     if (tcp_fin_in_seq(sk) && tcp_cb(*skb).end_seq == tcp_data_end(sk) &&
         skb_peek_next(skb, sk.sk_write_queue) == nullptr)
         f |= tcphdr_fin;
@@ -347,7 +375,9 @@ bool tcp_fragment(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t len) {
     rest->len = rest->msg_len = n;
     rest->truesize = skb_truesize(rest->cap);
     tcp_skb_cb& cb = tcp_cb(*skb);
-    tcp_cb(*rest) = tcp_skb_cb{cb.seq + len, cb.end_seq, cb.when, cb.tcp_flags, cb.sacked, cb.sent};
+    tcp_cb(*rest) =
+        tcp_skb_cb{cb.seq + len, cb.end_seq, cb.when, cb.tcp_flags, cb.sacked, cb.sent, cb.gso_end};
+    cb.gso_end = 0;
     cb.end_seq = cb.seq + len;
     cb.tcp_flags = 0;
     skb->len = skb->msg_len = len;
@@ -362,6 +392,84 @@ bool tcp_fragment(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t len) {
     return true;
 }
 
+//! tcp_grow_skb: an unsent segment shorter than the MSS (the MSS grew
+//! after it was queued, or a probe split it) takes the bytes of the unsent
+//! ones after it up to the MSS, as Linux's skb grows from the next before
+//! it leaves. The flags of the skbs it takes whole join it; those of a part
+//! that stays behind go with that part, so a PSH still ends the data it
+//! ended (tso_fragment puts it on the second part).
+template <class Ctx>
+void tcp_grow_skb(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t mss) {
+    tcp_skb_cb& cb = tcp_cb(*skb);
+    const std::uint32_t goal = mss < skb->cap ? mss : skb->cap;
+    while (skb->len < goal) {
+        sk_buff* next = skb_peek_next(skb, sk.sk_write_queue);
+        if (!next || tcp_cb(*next).sent || !next->len)
+            return;
+        tcp_skb_cb& ncb = tcp_cb(*next);
+        const std::uint32_t want = goal - skb->len;
+        const std::uint32_t n = next->len < want ? next->len : want;
+        std::memcpy(skb->head + skb->len, next->head, n);
+        skb->len += n;
+        skb->msg_len = skb->len;
+        cb.end_seq += n;
+        if (n < next->len) {
+            tcp_trim_sent_head(next, n);
+            ncb.tcp_flags |= cb.tcp_flags;
+            ncb.gso_end |= cb.gso_end;
+            cb.tcp_flags = 0;
+            cb.gso_end = 0;
+            return;
+        }
+        cb.tcp_flags |= ncb.tcp_flags;
+        cb.gso_end |= ncb.gso_end;
+        skb_unlink(next, sk.sk_write_queue);
+        sk.sk_wmem_queued -= static_cast<int>(next->truesize);
+        kfree_skb(ctx, next);
+    }
+}
+
+//! tcp_retrans_try_collapse: \p to, shorter than the MSS and the window
+//! left, takes the sent segments after it whole while they fit (neither
+//! SACKed nor past the window): one segment goes where several were lost
+//! (net.ipv4.tcp_retrans_collapse). Each taken leaves flight
+//! (tcp_collapse_retrans: its flags, its Karn mark and its counts go).
+template <class Ctx>
+void tcp_retrans_try_collapse(Ctx& ctx, sock& sk, sk_buff* to) {
+    tcp_sock& tp = tcp_of(sk);
+    if (!ipv4_net(ctx).sysctl.tcp_retrans_collapse)
+        return;
+    tcp_skb_cb& cb = tcp_cb(*to);
+    const std::uint32_t wnd_end = tp.snd_una + tp.snd_wnd;
+    std::uint32_t space = after(wnd_end, cb.seq) ? wnd_end - cb.seq : tp.mss_cache;
+    if (space > tp.mss_cache)
+        space = tp.mss_cache;
+    if (space > to->cap)
+        space = to->cap;
+    if (to->len >= space)
+        return;
+    for (sk_buff* next = skb_peek_next(to, sk.sk_write_queue); next;
+         next = skb_peek_next(to, sk.sk_write_queue)) {
+        tcp_skb_cb& ncb = tcp_cb(*next);
+        if (!ncb.sent || (ncb.sacked & tcpcb_sacked_acked) || next->len > space - to->len ||
+            after(ncb.end_seq, wnd_end))
+            return;
+        std::memcpy(to->head + to->len, next->head, next->len);
+        to->len += next->len;
+        to->msg_len = to->len;
+        cb.end_seq = ncb.end_seq;
+        cb.tcp_flags |= ncb.tcp_flags;
+        cb.sacked |= ncb.sacked & tcpcb_ever_retrans;
+        // tcp_adjust_pcount: the segment taken is no longer out.
+        --tp.packets_out;
+        tp.lost_out -= (ncb.sacked & tcpcb_lost) ? 1u : 0u;
+        tp.retrans_out -= (ncb.sacked & tcpcb_sacked_retrans) ? 1u : 0u;
+        skb_unlink(next, sk.sk_write_queue);
+        sk.sk_wmem_queued -= static_cast<int>(next->truesize);
+        kfree_skb(ctx, next);
+    }
+}
+
 //! tcp_retransmit_skb: \p skb again (trimmed of what was acknowledged),
 //! counted as a retransmission; retrans_stamp remembers when the episode's
 //! first one had been sent.
@@ -371,7 +479,8 @@ int tcp_retransmit_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     tcp_skb_cb& cb = tcp_cb(*skb);
     if (before(cb.seq, tp.snd_una))
         tcp_trim_sent_head(skb, tp.snd_una - cb.seq);
-    const std::uint8_t flags = tcp_seg_flags(sk, skb);
+    tcp_retrans_try_collapse(ctx, sk, skb);
+    const std::uint8_t flags = tcp_seg_flags(sk, skb, false);
     if (!tp.retrans_stamp)
         tp.retrans_stamp = cb.when;
     const int err = tcp_transmit<P>(ctx, sk, cb.seq, skb->len, flags);
@@ -383,7 +492,13 @@ int tcp_retransmit_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
         ++tp.retrans_out;
     }
     cb.sacked |= tcpcb_ever_retrans;
+    if (tp.undo_retrans < 0)
+        tp.undo_retrans = 0;
+    ++tp.undo_retrans;
     ++tp.total_retrans;
+    // Sent again: in bytes_sent too, as __tcp_transmit_skb counts every
+    // data byte it sends.
+    tp.bytes_sent += skb->len;
     tp.bytes_retrans += skb->len;
     ++ipv4_net(ctx).mib.tcp.retrans_segs;
     tp.lsndtime = tcp_clock_ms(ctx);
@@ -480,13 +595,15 @@ bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle, bool one = false) 
             blocked = true;
             break;
         }
+        if (skb->len < mss)
+            tcp_grow_skb(ctx, sk, skb, mss);
         std::uint32_t end = cb.end_seq;
         if (after(end, tp.snd_una + tp.snd_wnd)) {
             tp.rwnd_limited = 1;
             blocked = true;
             break;
         }
-        const std::uint8_t flags = tcp_seg_flags(sk, skb);
+        const std::uint8_t flags = tcp_seg_flags(sk, skb, cb.gso_end);
         const bool last = skb_peek_next(skb, sk.sk_write_queue) == nullptr;
         if (!tcp_nagle_test(tp, skb, mss, last ? nonagle : tcp_nagle_push, flags & tcphdr_fin)) {
             blocked = true;
