@@ -18,6 +18,8 @@
 
 namespace ksock {
 
+//! The configuration a stack is built from: derive from it (or from default_config) and shadow what
+//! changes; every capacity is fixed at compile time.
 struct stack_config {
     //! The registered families, in sock_register order: a derived config
     //! must list at least one.
@@ -41,16 +43,20 @@ struct stack_config {
     //! Socket buffers in the whole stack (the skbs of every queue), and the
     //! data bytes each holds; a longer message takes several. Their sum is
     //! all the data a stack can hold in flight: 64 x 2 KiB here.
+    //!@{
     static constexpr std::size_t skbs = 64;
     static constexpr std::size_t skb_data_size = 2048;
+    //!@}
     //! SCM_RIGHTS: lists of files in flight (struct scm_fp_list; a message
     //! carrying fds holds one until it is received or dropped; none left:
     //! the send is ENOMEM) and the files one list, so one message, holds.
     //! Linux's SCM_MAX_FD is 253; ksock's default is smaller to keep the
     //! pool small (8 x 16 pointers): a message with more fds is EINVAL, as
     //! one with more than 253 is in Linux. At most 253.
+    //!@{
     static constexpr std::size_t scm_fp_lists = 8;
     static constexpr std::size_t scm_max_fd = 16;
+    //!@}
     //! Security hook policies (LSM), in call order.
     using security = type_list<>;
     //! Trace policy: null_trace (off) or print_trace.

@@ -18,8 +18,9 @@ namespace ksock {
 
 //! PF_UNIX and PF_INET over lo; 64 fds, 64 sockets, 32 objects per proto.
 struct default_config : stack_config {
+    //! PF_UNIX, then PF_INET.
     using families = type_list<unix_domain::unix_family, inet::inet_family>;
-    using devices = type_list<drivers::loopback>;
+    using devices = type_list<drivers::loopback>; //!< lo alone
 };
 
 //! A stack of default_config.

@@ -58,7 +58,9 @@ inline constexpr unsigned popcount(unsigned long w) noexcept {
 //! interrupts, so nothing built on the builtins below is lock-free there.
 inline constexpr bool byte_atomics_lock_free = __GCC_ATOMIC_BOOL_LOCK_FREE == 2;
 
-// Atomic accesses to one flag or word, with the ordering named.
+//! Atomic accesses to one flag or word, with the ordering named (GCC's
+//! __atomic builtins: relaxed load, acquire load, release store).
+//!@{
 template <class T>
 inline T load_relaxed(const T* p) noexcept {
     return __atomic_load_n(p, __ATOMIC_RELAXED);
@@ -71,10 +73,12 @@ template <class T>
 inline void store_release(T* p, T v) noexcept {
     __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
+//!@}
 //! Set a byte flag, returning its previous value (acquire).
 inline bool test_and_set_acquire(bool* p) noexcept {
     return __atomic_test_and_set(p, __ATOMIC_ACQUIRE);
 }
+//! Clear a byte flag (release).
 inline void clear_release(bool* p) noexcept {
     __atomic_clear(p, __ATOMIC_RELEASE);
 }

@@ -48,19 +48,23 @@
 
 namespace ksock {
 
+//! A socket stack of configuration \p Config: the system calls with Linux's semantics (each returns
+//! its result or -errno, as the kernel does), the clock, the devices, and what tests look into. A
+//! stack owns all its memory; a constinit one is .bss.
 template <class Config>
 class stack : public registry<typename Config::families> {
     using kernel_type = kernel::context<Config>;
     using lock_type = typename kernel_type::lock_type;
 
 public:
+    //! The families' compile-time tables.
     using registry_type = ksock::registry<typename Config::families>;
-    using config = Config;
-    using fault_type = typename kernel_type::fault_type;
-    using task_type = typename kernel_type::task_type;
-    using trace_type = typename kernel_type::trace_type;
-    using wakeup_fn = typename kernel_type::wakeup_fn;
-    using invariant_report = kernel::invariant_report;
+    using config = Config;                               //!< the configuration
+    using fault_type = typename kernel_type::fault_type; //!< the fault policy (Config::fault)
+    using task_type = typename kernel_type::task_type;   //!< a task: credentials and fd table
+    using trace_type = typename kernel_type::trace_type; //!< the trace policy (Config::trace)
+    using wakeup_fn = typename kernel_type::wakeup_fn;   //!< set_wakeup's callback type
+    using invariant_report = kernel::invariant_report;   //!< check_invariants()'s result
 
     static_assert(!kernel::config_types<Config>::valid || stack_context<kernel_type>,
                   "ksock::stack<Config>: the kernel context must model ksock::stack_context");
@@ -83,6 +87,9 @@ public:
 
     // --- the system calls ---------------------------------------------------
     // clang-format off
+    //! socket(2): the new fd, or -errno. Every call of the stack returns its
+    //! result as the kernel does (a count, an fd, 0) or -errno; the C
+    //! library's form (-1 and errno) is ksock::posix.
     int socket(int family, int type, int protocol) { guard g(k_); return kernel::sys_socket<void>(k_, family, type, protocol); }
     //! socket(2) with the triple resolved at compile time: an unsupported
     //! triple does not compile. Permission, pool and fd errors remain.
@@ -90,11 +97,19 @@ public:
     int socket() { guard g(k_); return kernel::sys_socket<typename stack::template resolve<Family, Type, Protocol>>(k_, Family, Type, Protocol); }
     //! socketpair(2): 0 and sv[0], sv[1] set, or -errno.
     int socketpair(int family, int type, int protocol, int* sv) { booted_guard g(k_); return kernel::sys_socketpair(k_, family, type, protocol, sv); }
+    //! The system call of that name: its result as the kernel returns it, or -errno.
+    //!@{
     int close(int fd) { guard g(k_); return kernel::sys_close(k_, fd); }
     int dup(int fd) { guard g(k_); return kernel::sys_dup(k_, fd); }
     int dup2(int oldfd, int newfd) { guard g(k_); return kernel::sys_dup2(k_, oldfd, newfd); }
+    //!@}
     //! fcntl(2): F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL.
     int fcntl(int fd, int cmd, long arg = 0) { guard g(k_); return kernel::sys_fcntl(k_, fd, cmd, arg); }
+    //! The system call of that name: its result as the kernel returns it (a count, an fd, 0), or
+    //! -errno. A call that would block (connect, accept, send, recv, poll) sleeps under a blocking
+    //! wait policy and is interrupted as Linux's are; under the default one it returns what a
+    //! nonblocking call returns.
+    //!@{
     int getsockopt(int fd, int level, int optname, void* optval, socklen_t* optlen) { guard g(k_); return kernel::sys_getsockopt(k_, fd, level, optname, optval, optlen); }
     int setsockopt(int fd, int level, int optname, const void* optval, socklen_t optlen) { guard g(k_); return kernel::sys_setsockopt(k_, fd, level, optname, optval, optlen); }
     int bind(int fd, const sockaddr* addr, socklen_t addrlen) { guard g(k_); return kernel::sys_bind(k_, fd, addr, addrlen); }
@@ -113,6 +128,7 @@ public:
     int shutdown(int fd, int how) { guard g(k_); return kernel::sys_shutdown(k_, fd, how); }
     int ioctl(int fd, unsigned long cmd, void* arg) { guard g(k_); return kernel::sys_ioctl(k_, fd, cmd, arg); }
     int poll(pollfd* fds, unsigned long nfds, int timeout_ms) { guard g(k_); return kernel::syscall_interruptible(k_, [&] { return kernel::sys_poll(k_, fds, nfds, timeout_ms); }); }
+    //!@}
     // clang-format on
 
     //! Poll the devices (what arrived is received), advance the stack's
@@ -189,14 +205,17 @@ public:
         if (i < Config::tasks)
             booted().current_ = static_cast<unsigned>(i);
     }
+    //! How many tasks the stack has (Config::tasks).
     static constexpr std::size_t task_count() noexcept { return Config::tasks; }
     //! The stack's net namespace, and a family's part of it (its
     //! pernet_type: inet::netns_ipv4, unix_domain::netns_unix ...).
+    //!@{
     ksock::net& net() noexcept { return booted().net(); }
     template <class T>
     T& pernet() noexcept {
         return booted().template pernet<T>();
     }
+    //!@}
     //! The instance of device driver \p D of Config::devices (a driver's
     //! own settings: its interface, its link), as it is before boot too.
     template <class D>
@@ -215,15 +234,18 @@ public:
     }
 
     //! The socket, sock or file behind \p fd of the calling task, or null.
+    //!@{
     ksock::socket* socket_of(int fd) noexcept { return booted().sockfd_lookup(fd); }
     sock* sk_of_fd(int fd) noexcept {
         ksock::socket* so = socket_of(fd);
         return so ? so->sk : nullptr;
     }
     ksock::file* file_of(int fd) noexcept { return booted().fdget(fd); }
+    //!@}
 
     //! Live objects in proto P's pool; live socket_alloc, file, skb objects;
     //! scm_fp_lists in use (messages carrying files).
+    //!@{
     template <class P>
     std::size_t objects_in_use() noexcept {
         return k_.pools_.template slot<P>().objects.in_use();
@@ -232,6 +254,7 @@ public:
     std::size_t files_in_use() const noexcept { return k_.files_in_use(); }
     std::size_t skbs_in_use() const noexcept { return k_.skbs_.in_use(); }
     std::size_t scm_fp_lists_in_use() const noexcept { return k_.scm_fp_.in_use(); }
+    //!@}
     //! Per-proto state (e.g. the raw hash table).
     template <class P>
     typename P::state_type& proto_state() noexcept {
@@ -250,9 +273,12 @@ public:
         return kernel::empty(k_);
     }
 
+    //! The policies' objects: the trace, the fault injector, the security hooks.
+    //!@{
     trace_type& trace() noexcept { return k_.trace_; }
     fault_type& fault() noexcept { return k_.fault_; }
     security_hooks<typename Config::security>& security() noexcept { return k_.hooks_; }
+    //!@}
     //! The kernel under the facade: what families, protos and ops are
     //! handed. For tests and tools; a program calls the stack.
     kernel_type& context() noexcept { return booted(); }

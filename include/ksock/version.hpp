@@ -21,7 +21,10 @@ namespace ksock {
 
 //! The version as a value, for code that prefers C++ to the preprocessor.
 struct version_t {
-    int major, minor, patch; //!< the three numbers of KSOCK_VERSION_*
+    //! The three numbers of KSOCK_VERSION_*: major, minor, patch.
+    //!@{
+    int major, minor, patch;
+    //!@}
 };
 //! This ksock's version.
 inline constexpr version_t version{KSOCK_VERSION_MAJOR, KSOCK_VERSION_MINOR, KSOCK_VERSION_PATCH};

@@ -34,8 +34,10 @@ namespace ksock {
 
 //! NAPI_POLL_WEIGHT and netdev_budget (net.core.netdev_budget): frames one
 //! device's poll may take per round, and all devices together.
+//!@{
 inline constexpr int napi_poll_weight = 64;
 inline constexpr int netdev_budget = 300;
+//!@}
 
 //! Copy device \p D's hardware address into its state.
 template <class D>
@@ -75,9 +77,9 @@ void netdev_register(const D& d, net_device_state& st, int ifindex) noexcept {
 //! (the frame's first bytes; the skb holds the packet from its network
 //! header on, as Linux's holds it after skb_push).
 struct dev_xmit_cb {
-    unsigned char hh[ll_max_header];
-    std::uint8_t hh_len;
-    std::uint16_t protocol; //!< ETH_P_*, for a loopback device's receive side
+    unsigned char hh[ll_max_header]; //!< the hard header, hh_len bytes
+    std::uint8_t hh_len;             //!< its length, 0 on ARPHRD_NONE media
+    std::uint16_t protocol;          //!< ETH_P_*, for a loopback device's receive side
 };
 
 // --- receive ------------------------------------------------------------------------
@@ -124,6 +126,7 @@ void netdev_rx_frame(Ctx& ctx, net_device_state& st, sk_buff* skb) {
 template <class D, class Ctx>
 class netdev_rx_sink {
 public:
+    //! The sink of device state \p st for one poll on \p ctx.
     netdev_rx_sink(Ctx& ctx, net_device_state& st) noexcept : ctx_(ctx), st_(st) {}
 
     //! An skb chain for a frame of \p len bytes (their lengths set, to be

@@ -36,28 +36,35 @@ struct scm_fp_list {
     short count;      //!< files in fp[]
     short count_unix; //!< of them, unix sockets (what unix_gc looks at)
     short max;        //!< capacity of fp[] (Linux: SCM_MAX_FD)
-    ksock::file** fp;
+    ksock::file** fp; //!< the files, max entries
 };
 
 //! struct scm_cookie: what a send parsed from msg_control, or what a receive
 //! is about to hand over. pid 0 is Linux's NULL struct pid; uid/gid ~0 are
 //! INVALID_UID / INVALID_GID ("no credentials").
 struct scm_cookie {
-    scm_fp_list* fp;
-    int pid;
-    uid_t uid;
-    gid_t gid;
+    scm_fp_list* fp; //!< SCM_RIGHTS' files, or null
+    int pid;         //!< SCM_CREDENTIALS' pid, 0 when none
+    uid_t uid;       //!< SCM_CREDENTIALS' uid, INVALID_UID when none
+    gid_t gid;       //!< SCM_CREDENTIALS' gid, INVALID_GID when none
     //! ksock: fp is an skb's own list, lent to a MSG_PEEK (Linux copies it,
     //! scm_fp_dup); the receive installs from it but must not free it.
     bool fp_borrowed;
 };
 
+//! INVALID_UID / INVALID_GID: no id (include/linux/uidgid.h).
+//!@{
 inline constexpr uid_t invalid_uid = static_cast<uid_t>(-1);
 inline constexpr gid_t invalid_gid = static_cast<gid_t>(-1);
+//!@}
 //! overflowuid / overflowgid: what an unmappable id reads as (65534).
 inline constexpr std::uint32_t overflowuid = 65534;
+//! CAP_SETGID, CAP_SETUID: what lets SCM_CREDENTIALS send ids other than the sender's own
+//! (include/uapi/linux/capability.h).
+//!@{
 inline constexpr int cap_setgid = 6;
 inline constexpr int cap_setuid = 7;
+//!@}
 
 //! from_kuid_munged: INVALID_UID reads as overflowuid.
 constexpr std::uint32_t munge_id(std::uint32_t id) noexcept {

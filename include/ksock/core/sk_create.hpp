@@ -63,9 +63,11 @@ concept sk_create_hooks = requires(typename Entry::prot::obj_type& o) {
 //! inet_create asks), sk_protocol is the protocol, no fields of the
 //! family's own. Also the archetype the concept is checked with.
 struct sk_create_defaults {
+    //! CAP_NET_RAW for SOCK_RAW, else none.
     template <class Entry>
     static constexpr int capability = Entry::type == sock_raw ? cap_net_raw : no_capability;
-    static constexpr bool sets_sk_protocol = true;
+    static constexpr bool sets_sk_protocol = true; //!< sk_protocol is the protocol
+    //! No fields of the family's own.
     template <class Entry>
     static constexpr void values(typename Entry::prot::obj_type&, int) noexcept {}
 };

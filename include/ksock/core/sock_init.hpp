@@ -180,7 +180,9 @@ KSOCK_ALWAYS_INLINE inline void sk_free(Ctx& ctx, sock& sk) noexcept {
         sk_free_final<P>(ctx, sk);
 }
 
-//! sock_hold / sock_put.
+//! sock_hold / sock_put: take and drop a reference; the last sock_put
+//! frees the sock (sk_free).
+//!@{
 constexpr void sock_hold(sock& sk) noexcept {
     ++sk.sk_refcnt();
 }
@@ -189,6 +191,7 @@ KSOCK_ALWAYS_INLINE inline void sock_put(Ctx& ctx, sock& sk) noexcept {
     if (--sk.sk_refcnt() == 0)
         sk_free<P>(ctx, sk);
 }
+//!@}
 
 //! sk_common_release: destroy, unhash, detach from the socket, orphan, put.
 template <class P, class Ctx>

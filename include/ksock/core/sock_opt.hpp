@@ -29,7 +29,7 @@ inline constexpr int sock_min_rcvbuf = tcp_skb_min_truesize;
 //! SOCK_TXREHASH_DEFAULT: SO_TXREHASH -1 means "the netns default".
 inline constexpr std::uint8_t sock_txrehash_default = 255;
 
-inline constexpr long usec_per_sec = 1000000L;
+inline constexpr long usec_per_sec = 1000000L; //!< USEC_PER_SEC: SO_RCVTIMEO's conversions
 
 namespace detail {
 

@@ -23,7 +23,9 @@ namespace ksock {
 //! MAX_RW_COUNT: the most one read or write moves (INT_MAX & PAGE_MASK).
 inline constexpr std::size_t max_rw_count = 0x7ffff000;
 
-//! copy_from_sockptr / copy_to_sockptr: false means EFAULT.
+//! copy_from_sockptr / copy_to_sockptr: false means EFAULT (a null
+//! pointer is the one bad address ksock can see).
+//!@{
 inline bool copy_from_user(void* dst, const void* src, std::size_t n) noexcept {
     if (n == 0)
         return true;
@@ -40,11 +42,13 @@ inline bool copy_to_user(void* dst, const void* src, std::size_t n) noexcept {
     std::memcpy(dst, src, n);
     return true;
 }
+//!@}
 //! get_user(len, optlen): Linux reads *optlen as an int, so a socklen_t
 //! above INT_MAX is a negative length (EINVAL at the callers).
 inline bool get_user_len(const socklen_t* optlen, int& len) noexcept {
     return copy_from_user(&len, optlen, sizeof(int));
 }
+//! put_user(len, optlen): the length written back as an int.
 inline bool put_user_len(socklen_t* optlen, int len) noexcept {
     return copy_to_user(optlen, &len, sizeof(int));
 }

@@ -23,7 +23,7 @@ namespace ksock {
 //! A compile-time list of types (families, protosw entries, protos, hooks).
 template <class... Ts>
 struct type_list {
-    static constexpr std::size_t size = sizeof...(Ts);
+    static constexpr std::size_t size = sizeof...(Ts); //!< how many types
 };
 
 namespace detail {

@@ -57,6 +57,8 @@ namespace ksock::drivers {
 //! The LAN9118's registers and bits (SMSC's datasheet names; the ones
 //! smsc911x.h uses).
 namespace lan9118_reg {
+//! The system control and status registers: byte offsets from the chip's base.
+//!@{
 inline constexpr std::uint32_t rx_data_fifo = 0x00;
 inline constexpr std::uint32_t tx_data_fifo = 0x20;
 inline constexpr std::uint32_t rx_status_fifo = 0x40;
@@ -75,15 +77,20 @@ inline constexpr std::uint32_t pmt_ctrl = 0x84;
 inline constexpr std::uint32_t rx_drop = 0xa0;
 inline constexpr std::uint32_t mac_csr_cmd = 0xa4;
 inline constexpr std::uint32_t mac_csr_data = 0xa8;
+//!@}
 
+//! What BYTE_TEST reads on a chip that is there.
 inline constexpr std::uint32_t byte_test_value = 0x87654321;
 
-// IRQ_CFG: the line enabled, active high, push-pull.
+//! IRQ_CFG bits: the interrupt line enabled (IRQ_EN), active high (IRQ_POL), push-pull (IRQ_TYPE).
+//!@{
 inline constexpr std::uint32_t irq_en = 1u << 8;
 inline constexpr std::uint32_t irq_pol = 1u << 4;
 inline constexpr std::uint32_t irq_type = 1u << 0;
+//!@}
 
-// INT_STS / INT_EN.
+//! INT_STS / INT_EN bits, one layout for both: the PHY's interrupt (INT_PHY) and the events below.
+//!@{
 inline constexpr std::uint32_t int_phy = 1u << 18;
 inline constexpr std::uint32_t int_rwt = 1u << 15;  //!< receive watchdog time-out
 inline constexpr std::uint32_t int_rxe = 1u << 14;  //!< receiver error
@@ -91,29 +98,43 @@ inline constexpr std::uint32_t int_txe = 1u << 13;  //!< transmitter error
 inline constexpr std::uint32_t int_tdfo = 1u << 10; //!< TX data FIFO overrun
 inline constexpr std::uint32_t int_rxdf = 1u << 6;  //!< RX dropped frame
 inline constexpr std::uint32_t int_rsfl = 1u << 3;  //!< RX status FIFO level
+//!@}
 
+//! HW_CFG's soft reset (SRST), must-be-one bit (MBO) and 5 KiB TX FIFO size; PMT_CTRL's READY;
+//! RX_CFG's RX_DUMP (flush the RX FIFOs); TX_CFG's TX_ON.
+//!@{
 inline constexpr std::uint32_t hw_cfg_srst = 1u << 0;
 inline constexpr std::uint32_t hw_cfg_mbo = 1u << 20;
 inline constexpr std::uint32_t hw_cfg_tx_fif_5k = 5u << 16;
 inline constexpr std::uint32_t pmt_ctrl_ready = 1u << 0;
 inline constexpr std::uint32_t rx_cfg_rx_dump = 1u << 15;
 inline constexpr std::uint32_t tx_cfg_tx_on = 1u << 1;
+//!@}
 inline constexpr std::uint32_t tx_cfg_txsao = 1u << 2; //!< status FIFO may overrun
 
-// TX command A / B.
+//! TX command A's first-segment and last-segment bits: a frame goes as one segment.
+//!@{
 inline constexpr std::uint32_t tx_cmd_a_first = 1u << 13;
 inline constexpr std::uint32_t tx_cmd_a_last = 1u << 12;
-// TX status: the error summary.
+//!@}
+//! TX status: the error summary (ES).
+//!@{
 inline constexpr std::uint32_t tx_sts_es = 1u << 15;
+//!@}
 
-// RX status.
+//! RX status: the error summary (ES) and the errors the driver counts by kind: length error, runt
+//! frame, frame too long, CRC error.
+//!@{
 inline constexpr std::uint32_t rx_sts_es = 1u << 15;
 inline constexpr std::uint32_t rx_sts_length_err = 1u << 12;
 inline constexpr std::uint32_t rx_sts_runt = 1u << 11;
 inline constexpr std::uint32_t rx_sts_too_long = 1u << 7;
 inline constexpr std::uint32_t rx_sts_crc_err = 1u << 1;
+//!@}
 
-// MAC_CSR_CMD and the MAC's registers behind it.
+//! MAC_CSR_CMD's busy and read bits, and the MAC registers behind it: MAC_CR, ADDRH and ADDRL (the
+//! MAC address), MII_ACC and MII_DATA (the PHY's window).
+//!@{
 inline constexpr std::uint32_t mac_csr_busy = 1u << 31;
 inline constexpr std::uint32_t mac_csr_read = 1u << 30;
 inline constexpr std::uint32_t mac_cr = 1;
@@ -121,18 +142,28 @@ inline constexpr std::uint32_t mac_addrh = 2;
 inline constexpr std::uint32_t mac_addrl = 3;
 inline constexpr std::uint32_t mii_acc = 6;
 inline constexpr std::uint32_t mii_data = 7;
+//!@}
 
+//! MAC_CR bits: full duplex (FDPX), pass all multicast (MCPAS), promiscuous (PRMS), transmitter and
+//! receiver on (TXEN, RXEN).
+//!@{
 inline constexpr std::uint32_t mac_cr_fdpx = 1u << 20;
 inline constexpr std::uint32_t mac_cr_mcpas = 1u << 19; //!< pass all multicast
 inline constexpr std::uint32_t mac_cr_prms = 1u << 18;
 inline constexpr std::uint32_t mac_cr_txen = 1u << 3;
 inline constexpr std::uint32_t mac_cr_rxen = 1u << 2;
+//!@}
 
+//! MII_ACC bits: busy, and write (clear: read).
+//!@{
 inline constexpr std::uint32_t mii_busy = 1u << 0;
 inline constexpr std::uint32_t mii_write = 1u << 1;
+//!@}
 inline constexpr std::uint32_t phy_addr = 1; //!< the internal PHY
 
-// The PHY's registers (IEEE 802.3 clause 22, and SMSC's interrupt pair).
+//! The PHY's registers (IEEE 802.3 clause 22: BMCR, BMSR, ADVERTISE, LPA; SMSC's INT_SRC and
+//! INT_MASK) and the bits the driver uses: reset, autonegotiation enable and restart, link status.
+//!@{
 inline constexpr std::uint32_t mii_bmcr = 0;
 inline constexpr std::uint32_t mii_bmsr = 1;
 inline constexpr std::uint32_t mii_advertise = 4;
@@ -143,20 +174,24 @@ inline constexpr std::uint32_t bmcr_reset = 0x8000;
 inline constexpr std::uint32_t bmcr_anenable = 0x1000;
 inline constexpr std::uint32_t bmcr_anrestart = 0x0200;
 inline constexpr std::uint32_t bmsr_lstatus = 0x0004;
+//!@}
 inline constexpr std::uint32_t advertise_all = 0x01e1;   //!< 10/100, half and full, CSMA
 inline constexpr std::uint32_t lpa_full_duplex = 0x0140; //!< 100FULL | 10FULL
 //! Link down and autonegotiation complete (SMSC's INT_SRC bits 4 and 6).
 inline constexpr std::uint32_t phy_int_link = 0x0050;
 } // namespace lan9118_reg
 
+//! A net_device for the SMSC LAN9118 / LAN9220 (smsc911x's chip) on register bus \p Bus: programmed
+//! I/O through its FIFOs, NAPI polling, the PHY's link as the carrier.
 template <class Bus = mmio32<0x40200000>>
 class lan9118 {
 public:
-    static constexpr const char* name = "eth0";
-    static constexpr unsigned short type = arphrd_ether;
-    static constexpr unsigned mtu = 1500;
+    static constexpr const char* name = "eth0";          //!< the interface's name
+    static constexpr unsigned short type = arphrd_ether; //!< an Ethernet device
+    static constexpr unsigned mtu = 1500;                //!< Ethernet's MTU (ETH_DATA_LEN)
+    //! ETH_HLEN: the stack builds the Ethernet header.
     static constexpr unsigned short hard_header_len = eth_hlen;
-    static constexpr unsigned char addr_len = eth_alen;
+    static constexpr unsigned char addr_len = eth_alen; //!< a 6-byte MAC address
     //! smsc911x advertises no offloads: no scatter-gather, no checksums.
     static constexpr netdev_features_t features = 0;
     //! ether_setup's DEFAULT_TX_QUEUE_LEN.
@@ -234,6 +269,7 @@ public:
         link_ = false;
         return 0;
     }
+    //! The PHY's link status, read at open and on every PHY interrupt.
     bool carrier() const noexcept { return link_; }
 
     //! The interrupt handler: mask the chip's interrupts and note that
@@ -245,6 +281,8 @@ public:
     //! An interrupt came since the last poll: the main loop must not sleep.
     bool ready() const noexcept { return ready_.load(std::memory_order_acquire); }
 
+    //! Write the frame into the TX data FIFO (command words, then the bytes); busy when the FIFO
+    //! has no room for all of it.
     netdev_tx start_xmit(const netdev_frame& fr) noexcept {
         using namespace lan9118_reg;
         const std::size_t len = fr.len();
@@ -319,16 +357,17 @@ public:
         return done;
     }
 
-    // The driver's own counts (`ethtool -S`): frames written into the TX
-    // FIFO, offers refused for room, transmit errors (TX status or the
-    // chip's TXE, a frame the stack should never give), the chip's
-    // receiver errors (RXE, RWT), FIFO dumps after a status that did not
-    // match the data FIFO.
+    //! The driver's own counts (`ethtool -S`): frames written into the TX FIFO, offers refused for
+    //! room, transmit errors (TX status or the chip's TXE, a frame the stack should never give),
+    //! the chip's receiver errors (RXE, RWT), FIFO dumps after a status that did not match the data
+    //! FIFO.
+    //!@{
     unsigned long tx_frames = 0;
     unsigned long tx_busy = 0;
     unsigned long tx_errors = 0;
     unsigned long rx_chip_errors = 0;
     unsigned long rx_dumps = 0;
+    //!@}
 
 private:
     static constexpr int spin_limit = 100000;

@@ -21,13 +21,17 @@
 
 namespace ksock::drivers {
 
+//! lo (drivers/net/loopback.c): the loopback device, ifindex 1 of every namespace; its frames go
+//! straight back to the receive path.
 struct loopback {
-    static constexpr const char* name = "lo";
-    static constexpr unsigned short type = arphrd_loopback;
+    static constexpr const char* name = "lo";               //!< the interface's name
+    static constexpr unsigned short type = arphrd_loopback; //!< a loopback device
     //! loopback_setup: dev->mtu = 64 * 1024.
     static constexpr unsigned mtu = 64 * 1024;
+    //! ETH_HLEN, as loopback_setup sets it.
     static constexpr unsigned short hard_header_len = eth_hlen;
-    static constexpr unsigned char addr_len = eth_alen;
+    static constexpr unsigned char addr_len = eth_alen; //!< ETH_ALEN: an all-zero address
+    //! The offloads loopback_setup gives lo (LOOPBACK_FEATURES, drivers/net/loopback.c).
     static constexpr netdev_features_t features = netif_f_sg | netif_f_fraglist | netif_f_hw_csum |
                                                   netif_f_rxcsum | netif_f_highdma |
                                                   netif_f_loopback;
@@ -43,13 +47,17 @@ struct loopback {
         return skb_truesize(static_cast<std::uint32_t>(ip_len + 16 + 15), true);
     }
 
+    //! Always up, always carrying; the all-zero address.
+    //!@{
     constexpr int open() noexcept { return 0; }
     constexpr int stop() noexcept { return 0; }
     constexpr bool carrier() const noexcept { return true; }
     constexpr const unsigned char* dev_addr() const noexcept { return addr_; }
+    //!@}
 
     //! Never called (see above): a frame offered here is taken and gone.
     constexpr netdev_tx start_xmit(const netdev_frame&) noexcept { return netdev_tx::ok; }
+    //! Never called: lo receives nothing from a wire.
     template <class Sink>
     constexpr int poll(Sink&, int) noexcept {
         return 0;

@@ -15,12 +15,14 @@
 
 namespace ksock::drivers {
 
+//! 32-bit memory-mapped registers at base address \p Base: the bus policy a board gives a driver.
 template <std::uintptr_t Base>
 struct mmio32 {
     //! The register at \p offset bytes from Base.
     std::uint32_t read(std::uint32_t offset) const noexcept {
         return *reinterpret_cast<volatile const std::uint32_t*>(Base + offset);
     }
+    //! Store \p value at \p offset (one volatile store).
     void write(std::uint32_t offset, std::uint32_t value) const noexcept {
         *reinterpret_cast<volatile std::uint32_t*>(Base + offset) = value;
     }

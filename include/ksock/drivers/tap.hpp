@@ -44,12 +44,16 @@
 
 namespace ksock::drivers {
 
+//! An Ethernet device on a Linux host's TAP interface (/dev/net/tun, IFF_TAP
+//!  IFF_NO_PI): one frame per read() or write().
 struct tap {
-    static constexpr const char* name = "eth0";
-    static constexpr unsigned short type = arphrd_ether;
-    static constexpr unsigned mtu = 1500;
-    static constexpr unsigned short hard_header_len = eth_hlen;
-    static constexpr unsigned char addr_len = eth_alen;
+    static constexpr const char* name = "eth0";          //!< the interface's name in ksock
+    static constexpr unsigned short type = arphrd_ether; //!< an Ethernet device
+    static constexpr unsigned mtu = 1500;                //!< Ethernet's MTU (ETH_DATA_LEN)
+    static constexpr unsigned short hard_header_len =
+        eth_hlen;                                       //!< the stack builds the Ethernet header
+    static constexpr unsigned char addr_len = eth_alen; //!< a 6-byte MAC address
+    //! Scatter/gather: a frame is gathered into one write().
     static constexpr netdev_features_t features = netif_f_sg;
     //! ether_setup's DEFAULT_TX_QUEUE_LEN, as a NIC's `qlen 1000`.
     static constexpr unsigned tx_queue_len = 1000;
@@ -114,12 +118,17 @@ struct tap {
         std::memcpy(mac_, mac, eth_alen);
     }
 
+    //! Attach to the name set so far, if attach() did not run yet.
     int open() noexcept { return fd_ >= 0 ? 0 : attach(ifname_); }
     //! The interface stays: the host's end of the wire keeps its settings.
     int stop() noexcept { return 0; }
+    //! Up while attached to the interface.
     bool carrier() const noexcept { return fd_ >= 0; }
+    //! The MAC address (set_mac, or the default).
     const unsigned char* dev_addr() const noexcept { return mac_; }
 
+    //! One write() of the frame; busy when the kernel's queue is full (EAGAIN), lost on another
+    //! error.
     netdev_tx start_xmit(const netdev_frame& fr) noexcept {
         const std::size_t n = fr.copy_to(buf_, sizeof buf_);
         const ssize_t w = ::write(fd_, buf_, n);
@@ -158,11 +167,13 @@ struct tap {
         return done;
     }
 
-    // The driver's own counts (`ethtool -S`): frames written, refused by a
-    // full kernel queue (busy), lost to an error of the host's interface.
+    //! The driver's own counts (`ethtool -S`): frames written, refused by a full kernel queue
+    //! (busy), lost to an error of the host's interface.
+    //!@{
     unsigned long tx_frames = 0;
     unsigned long tx_busy = 0;
     unsigned long tx_lost = 0;
+    //!@}
 
 private:
     int fd_ = -1;

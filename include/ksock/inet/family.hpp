@@ -22,6 +22,8 @@
 
 namespace ksock::inet {
 
+//! The inetsw entries (inetsw_array, net/ipv4/af_inet.c): TCP, UDP, UDP-Lite, ping and raw.
+//!@{
 using tcp_protosw = protosw<sock_stream, ipproto_tcp, tcp_prot, inet_stream_ops,
                             inet_protosw_permanent | inet_protosw_icsk>;
 using udp_protosw =
@@ -33,6 +35,7 @@ using udplite_protosw =
 using ping_protosw =
     protosw<sock_dgram, ipproto_icmp, ping_prot, inet_sockraw_ops, inet_protosw_reuse>;
 using raw_protosw = protosw<sock_raw, ipproto_ip, raw_prot, inet_sockraw_ops, inet_protosw_reuse>;
+//!@}
 
 //! inetsw_array, with udplite4_protosw where inet_register_protosw puts it.
 using inetsw = type_list<tcp_protosw, udp_protosw, udplite_protosw, ping_protosw, raw_protosw>;
@@ -51,9 +54,10 @@ inline constexpr raw_sock raw_prot::defaults = inet_create::image<raw_protosw>(i
 //! IPv4 and ARP from the devices (ptype_base's ip_packet_type and
 //! arp_packet_type), runs their timers and hears of the devices' changes.
 struct inet_family : family<pf_inet, inet_create, inetsw>, inet_pernet_hooks {
+    //! PF_INET's part of the namespace, sized by Config.
     template <class Config>
     using pernet_storage_type = netns_ipv4_tables<Config>;
-    using packet_types = type_list<ip_packet_type, arp_packet_type>;
+    using packet_types = type_list<ip_packet_type, arp_packet_type>; //!< IPv4 and ARP
 };
 
 } // namespace ksock::inet

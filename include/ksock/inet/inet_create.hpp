@@ -32,11 +32,13 @@ template <class Entry>
 inline constexpr bool icsk_entry_ok = (Entry::flags & inet_protosw_icsk) == 0 ||
                                       begins_with<typename Entry::obj_type, inet_connection_sock>;
 
+//! PF_INET's create policy (inet_create, net/ipv4/af_inet.c): the protocol check and inetsw lookup,
+//! then the common sk_create steps with the fields of inet_sock, and the proto's init.
 struct inet_create {
     //! PF_INET's part of a namespace, and the names of its callbacks: every
     //! family built on inet_create has them.
     using pernet_type = netns_ipv4;
-    static constexpr const kfunc_table& kfuncs = kf::table;
+    static constexpr const kfunc_table& kfuncs = kf::table; //!< PF_INET's callback names
 
     //! Steps 1 and 3 of inet_create: protocol in [0, IPPROTO_MAX), then the
     //! inetsw walk (protosw_lookup). Constexpr: socket<F,T,P>() uses it too.
@@ -51,11 +53,12 @@ struct inet_create {
     //! copy of the steps then serves every entry (a firmware pays for the
     //! creation path once, not once per protocol).
     struct entry_facts {
-        int type;
-        unsigned flags;
-        kfunc backlog_rcv;
-        const proto_desc* prot;
+        int type;               //!< the entry's socket type
+        unsigned flags;         //!< INET_PROTOSW_* bits
+        kfunc backlog_rcv;      //!< the proto's backlog_rcv
+        const proto_desc* prot; //!< the proto's descriptor (sk_prot)
     };
+    //! The facts of \p Entry.
     template <class Entry>
     static constexpr entry_facts facts_of{Entry::type, Entry::flags,
                                           backlog_rcv_of<typename Entry::prot>(),
@@ -112,6 +115,8 @@ struct inet_create {
         inet.sk.sk_txrehash = core.txrehash;
     }
 
+    //! The inet_connection_sock of \p o when \p e is a connection entry (INET_PROTOSW_ICSK), else
+    //! null.
     template <class Obj>
     static constexpr inet_connection_sock* icsk_of(Obj& o, const entry_facts& e) noexcept {
         if constexpr (begins_with<Obj, inet_connection_sock>)
@@ -205,6 +210,7 @@ struct inet_create {
     static constexpr bool from_image =
         proto_has_init_after_image<typename Entry::prot, Ctx> && !ctx_traced<Ctx>;
 
+    //! inet_create: the socket's sock for \p Entry, with \p protocol resolved; 0 or -errno.
     template <class Entry, class Ctx>
     static int create(Ctx& ctx, ksock::socket& so, int protocol, int kern) {
         static_assert(icsk_entry_ok<Entry>,

@@ -13,10 +13,13 @@
 
 namespace ksock::inet {
 
+//! inet_dgram_ops (net/ipv4/af_inet.c): the socket-level operations of SOCK_DGRAM UDP and UDP-Lite.
 struct inet_dgram_ops : inet_common_ops {
-    static constexpr const char* name = "inet_dgram_ops";
+    static constexpr const char* name = "inet_dgram_ops"; //!< the ops table's name in Linux
+    //! SO_PEEK_OFF (udp_set_peek_off).
     static int set_peek_off(sock& sk, int val) { return udp_set_peek_off(sk, val); }
 
+    //! ->connect (inet_dgram_connect).
     template <class Entry, class Ctx>
     static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int flags) {
         return inet_dgram_connect<Entry>(ctx, so, a, len, flags);

@@ -35,14 +35,16 @@ struct inet_timewait_sock {
     std::uint32_t tw_daddr;     //!< network order
     std::uint16_t tw_num;       //!< local port, host order
     std::uint16_t tw_dport;     //!< network order
-    std::uint8_t tw_live;
-    std::uint8_t tw_substate; //!< TCP_TIME_WAIT or TCP_FIN_WAIT2
-    std::uint8_t tw_reuse;
-    std::uint8_t tw_reuseport;
-    uid_t tw_uid;
-    unsigned long tw_expires; //!< jiffies
-    // struct tcp_timewait_sock, for a connection that sent real segments:
-    // what answering a retransmitted FIN (or a new SYN) needs.
+    std::uint8_t tw_live;       //!< the slot holds an entry
+    std::uint8_t tw_substate;   //!< TCP_TIME_WAIT or TCP_FIN_WAIT2
+    std::uint8_t tw_reuse;      //!< the owner's SO_REUSEADDR
+    std::uint8_t tw_reuseport;  //!< the owner's SO_REUSEPORT
+    uid_t tw_uid;               //!< the owner's uid (SO_REUSEPORT sharing)
+    unsigned long tw_expires;   //!< jiffies
+    //! struct tcp_timewait_sock, for a connection that sent real segments: what answering a
+    //! retransmitted FIN (or a new SYN) needs: the window scale and timestamps the connection used,
+    //! and its sequence numbers and window.
+    //!@{
     std::uint8_t tw_segments;
     std::uint8_t tw_tstamp_ok;
     std::uint8_t tw_rcv_wscale;
@@ -52,11 +54,12 @@ struct inet_timewait_sock {
     std::uint32_t tw_ts_recent;
     std::uint32_t tw_ts_recent_stamp;
     std::uint32_t tw_ts_offset;
+    //!@}
 };
 
 //! tcp_prot's per-stack state: the TIME_WAIT "hash" (tcp_death_row).
 struct tcp_state_type {
-    inet_timewait_sock tw[tcp_tw_slots];
+    inet_timewait_sock tw[tcp_tw_slots]; //!< the entries
     //! The keys of secure_tcp_seq and secure_tcp_ts_off, drawn from the
     //! namespace's generator at the first connection (0: not yet).
     std::uint32_t isn_key[2];
@@ -134,10 +137,11 @@ bool inet_port_in_use(Ctx& ctx, std::uint16_t port) {
 
 //! The ephemeral range [low, high) and its even-sized span, as Linux.
 struct port_range {
-    std::uint32_t low;
-    std::uint32_t high;
-    std::uint32_t remaining;
+    std::uint32_t low;       //!< first port
+    std::uint32_t high;      //!< one past the last port
+    std::uint32_t remaining; //!< ports to search, even
 };
+//! The ephemeral range of net.ipv4.ip_local_port_range, as inet_sk_get_local_port_range gives it.
 template <class Ctx>
 port_range local_port_range(Ctx& ctx) noexcept {
     const auto& r = ipv4_net(ctx).sysctl.ip_local_port_range;

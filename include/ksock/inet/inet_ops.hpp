@@ -21,7 +21,7 @@ namespace ksock::inet {
 
 //! The members the three tables share (they differ only in what they add).
 struct inet_common_ops {
-    static constexpr int family = pf_inet;
+    static constexpr int family = pf_inet; //!< the family these ops serve
 
     //! inet_release: leave multicast groups (none yet), close the sock with
     //! the SO_LINGER time, detach it from the socket.
@@ -50,26 +50,32 @@ struct inet_common_ops {
         return Entry::prot::template setsockopt<Entry>(ctx, so, level, optname, optval, optlen);
     }
 
+    //! ->bind (inet_bind).
     template <class Entry, class Ctx>
     static int bind(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len) {
         return inet_bind<Entry>(ctx, so, a, len);
     }
+    //! ->getname (inet_getname).
     template <class Entry, class Ctx>
     static int getname(Ctx& ctx, ksock::socket& so, sockaddr* a, int peer) {
         return inet_getname<Entry>(ctx, so, a, peer);
     }
+    //! ->shutdown (inet_shutdown).
     template <class Entry, class Ctx>
     static int shutdown(Ctx& ctx, ksock::socket& so, int how) {
         return inet_shutdown<Entry>(ctx, so, how);
     }
+    //! ->sendmsg (inet_sendmsg): the proto's sendmsg.
     template <class Entry, class Ctx>
     static long sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t len) {
         return inet_sendmsg<Entry>(ctx, so, msg, len);
     }
+    //! ->recvmsg (inet_recvmsg): the proto's recvmsg.
     template <class Entry, class Ctx>
     static long recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t len, int flags) {
         return inet_recvmsg<Entry>(ctx, so, msg, len, flags);
     }
+    //! ->ioctl (inet_ioctl).
     template <class Entry, class Ctx>
     static int ioctl(Ctx& ctx, ksock::socket& so, unsigned long cmd, void* arg) {
         return inet_ioctl<Entry>(ctx, so, cmd, arg);

@@ -62,40 +62,45 @@ inline constexpr value_name inet_flags_names[] = {
 
 //! struct inet_cork_full, as far as a fresh socket has one: all zero.
 struct inet_cork_full {
-    std::uint32_t flags;
-    std::uint32_t addr;
-    std::uint32_t fragsize;
-    int length;
-    std::int16_t ttl;
-    std::int16_t tos;
-    std::uint32_t priority;
-    std::uint32_t mark;
+    std::uint32_t flags;    //!< cork flags (IPCORK_OPT ...)
+    std::uint32_t addr;     //!< the corked datagram's destination
+    std::uint32_t fragsize; //!< the fragment size the cork was set up for
+    int length;             //!< bytes corked
+    std::int16_t ttl;       //!< the TTL the cork sends with, -1: the socket's
+    std::int16_t tos;       //!< the TOS the cork sends with, -1: the socket's
+    std::uint32_t priority; //!< the priority the cork sends with
+    std::uint32_t mark;     //!< the mark the cork sends with
 };
 
+//! struct inet_sock (include/net/inet_sock.h): a PF_INET sock, sock first, with the addresses,
+//! ports and IP options of the socket.
 struct inet_sock {
-    sock sk;
-    void* pinet6;
-    void* ipv6_fl_list;
-    unsigned long inet_flags; //!< bits of inet_flags_bit
-    std::uint32_t inet_saddr;
-    std::int16_t uc_ttl; //!< -1: use net.ipv4.ip_default_ttl
-    std::uint16_t inet_sport;
-    void* inet_opt;
-    std::uint16_t inet_id;
-    std::uint8_t tos;
-    std::uint8_t min_ttl;
-    std::uint8_t mc_ttl;
-    std::uint8_t pmtudisc;
-    std::uint8_t rcv_tos;
-    std::uint8_t convert_csum;
-    int uc_index;
-    int mc_index;
-    std::uint32_t mc_addr;
-    std::uint32_t local_port_range;
-    void* mc_list;
-    inet_cork_full cork;
+    sock sk;                        //!< the sock, at offset 0
+    void* pinet6;                   //!< IPv6's part (null: ksock has no IPv6 sockets)
+    void* ipv6_fl_list;             //!< IPv6 flow labels (null)
+    unsigned long inet_flags;       //!< bits of inet_flags_bit
+    std::uint32_t inet_saddr;       //!< the source address sent from, network order
+    std::int16_t uc_ttl;            //!< -1: use net.ipv4.ip_default_ttl
+    std::uint16_t inet_sport;       //!< the source port, network order
+    void* inet_opt;                 //!< IP options (IP_OPTIONS), null when none
+    std::uint16_t inet_id;          //!< the next IP id
+    std::uint8_t tos;               //!< IP_TOS
+    std::uint8_t min_ttl;           //!< IP_MINTTL: packets below it are dropped
+    std::uint8_t mc_ttl;            //!< IP_MULTICAST_TTL
+    std::uint8_t pmtudisc;          //!< IP_MTU_DISCOVER: IP_PMTUDISC_*
+    std::uint8_t rcv_tos;           //!< the TOS of the last packet received (IP_RECVTOS)
+    std::uint8_t convert_csum;      //!< the checksum is converted (UDP encapsulation)
+    int uc_index;                   //!< IP_UNICAST_IF's ifindex
+    int mc_index;                   //!< IP_MULTICAST_IF's ifindex
+    std::uint32_t mc_addr;          //!< IP_MULTICAST_IF's address
+    std::uint32_t local_port_range; //!< IP_LOCAL_PORT_RANGE: high << 16 | low, 0 when unset
+    void* mc_list;                  //!< the multicast groups joined (null)
+    inet_cork_full cork;            //!< the cork of a corked UDP socket (UDP_CORK, MSG_MORE)
 
-    // Linux's #define aliases into sk.sk_common.
+    //! Linux's `#define` aliases into sk.sk_common: inet_num is the local port in host order,
+    //! inet_dport the peer's port and inet_daddr its address, inet_rcv_saddr the bound address
+    //! (network order).
+    //!@{
     constexpr std::uint16_t& inet_num() noexcept { return sk.sk_common.skc_num; }
     constexpr std::uint16_t inet_num() const noexcept { return sk.sk_common.skc_num; }
     constexpr std::uint16_t& inet_dport() noexcept { return sk.sk_common.skc_dport; }
@@ -104,11 +109,14 @@ struct inet_sock {
     constexpr std::uint32_t inet_daddr() const noexcept { return sk.sk_common.skc_daddr; }
     constexpr std::uint32_t& inet_rcv_saddr() noexcept { return sk.sk_common.skc_rcv_saddr; }
     constexpr std::uint32_t inet_rcv_saddr() const noexcept { return sk.sk_common.skc_rcv_saddr; }
+    //!@}
 };
 
+//! inet_test_bit(): whether flag \p b is set.
 constexpr bool inet_test_bit(const inet_sock& inet, inet_flags_bit b) noexcept {
     return (inet.inet_flags >> b) & 1UL;
 }
+//! inet_assign_bit(): set flag \p b when \p on, clear it otherwise.
 constexpr void inet_assign_bit(inet_sock& inet, inet_flags_bit b, bool on) noexcept {
     if (on)
         inet.inet_flags |= 1UL << b;

@@ -11,13 +11,17 @@
 
 namespace ksock::inet {
 
+//! inet_sockraw_ops (net/ipv4/af_inet.c): the socket-level operations of SOCK_RAW and of ping
+//! sockets.
 struct inet_sockraw_ops : inet_common_ops {
-    static constexpr const char* name = "inet_sockraw_ops";
+    static constexpr const char* name = "inet_sockraw_ops"; //!< the ops table's name in Linux
 
+    //! ->connect (inet_dgram_connect).
     template <class Entry, class Ctx>
     static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int flags) {
         return inet_dgram_connect<Entry>(ctx, so, a, len, flags);
     }
+    //! ->poll (datagram_poll).
     template <class Entry, class Ctx>
     static unsigned poll(Ctx&, ksock::socket& so) {
         return datagram_poll(so);

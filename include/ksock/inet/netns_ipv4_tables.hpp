@@ -29,43 +29,49 @@ namespace ksock::inet {
 //! PF_INET's capacities from a Config, or their defaults.
 template <class Config>
 struct inet_config {
+    //! Config::neigh_entries, else 8: the neighbour (ARP) table's entries.
     static constexpr std::size_t neigh_entries = [] {
         if constexpr (requires { Config::neigh_entries; })
             return std::size_t{Config::neigh_entries};
         else
             return std::size_t{8};
     }();
+    //! Config::neigh_unres_qlen, else 3: packets held per unresolved neighbour.
     static constexpr std::size_t neigh_unres_qlen = [] {
         if constexpr (requires { Config::neigh_unres_qlen; })
             return std::size_t{Config::neigh_unres_qlen};
         else
             return std::size_t{3};
     }();
+    //! Config::fib_entries, else 4: routes besides the local ones.
     static constexpr std::size_t fib_entries = [] {
         if constexpr (requires { Config::fib_entries; })
             return std::size_t{Config::fib_entries};
         else
             return std::size_t{4};
     }();
+    //! Config::inet_addrs, else 4: IPv4 addresses over all devices.
     static constexpr std::size_t inet_addrs = [] {
         if constexpr (requires { Config::inet_addrs; })
             return std::size_t{Config::inet_addrs};
         else
             return std::size_t{4};
     }();
+    //! Config::ipfrag_queues, else 2: datagrams reassembled at once.
     static constexpr std::size_t ipfrag_queues = [] {
         if constexpr (requires { Config::ipfrag_queues; })
             return std::size_t{Config::ipfrag_queues};
         else
             return std::size_t{2};
     }();
+    //! Config::ipfrag_max_size, else 65535: the longest datagram reassembled.
     static constexpr std::size_t ipfrag_max_size = [] {
         if constexpr (requires { Config::ipfrag_max_size; })
             return std::size_t{Config::ipfrag_max_size};
         else
             return std::size_t{65535};
     }();
-    static constexpr std::size_t devices = Config::devices::size;
+    static constexpr std::size_t devices = Config::devices::size; //!< the stack's devices
 
     static_assert(net_devices<typename Config::devices>::has_loopback,
                   "ksock::inet: PF_INET needs the loopback device as ifindex 1: list "
@@ -85,9 +91,9 @@ struct in_ifaddr {
     std::uint32_t ifa_mask;      //!< from ifa_prefixlen
     std::uint32_t ifa_broadcast; //!< 0: none given
     int ifa_index;               //!< the device; 0: the slot is free
-    std::uint8_t ifa_prefixlen;
-    std::uint8_t ifa_scope; //!< RT_SCOPE_HOST for 127.0.0.0/8, else RT_SCOPE_UNIVERSE
-    std::uint8_t ifa_flags; //!< IFA_F_SECONDARY
+    std::uint8_t ifa_prefixlen;  //!< the prefix length, /0 .. /32
+    std::uint8_t ifa_scope;      //!< RT_SCOPE_HOST for 127.0.0.0/8, else RT_SCOPE_UNIVERSE
+    std::uint8_t ifa_flags;      //!< IFA_F_SECONDARY
 };
 
 //! A route `ip route add` made: one fib_info with one nexthop.
@@ -97,10 +103,10 @@ struct fib_route {
     std::uint32_t prefsrc;  //!< 0: chosen as fib_result_prefsrc chooses
     std::uint32_t priority; //!< the metric: lower wins among equal prefixes
     int oif;                //!< the device; 0: the slot is free
-    std::uint8_t dst_len;
-    std::uint8_t type;  //!< RTN_UNICAST, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT
-    std::uint8_t scope; //!< RT_SCOPE_UNIVERSE via a gateway, RT_SCOPE_LINK without
-    std::uint8_t protocol;
+    std::uint8_t dst_len;   //!< the prefix length
+    std::uint8_t type;      //!< RTN_UNICAST, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT
+    std::uint8_t scope;     //!< RT_SCOPE_UNIVERSE via a gateway, RT_SCOPE_LINK without
+    std::uint8_t protocol;  //!< RTPROT_*: who installed the route
 };
 
 //! struct neighbour of arp_tbl: an IPv4 address on a device, its hardware
@@ -108,44 +114,44 @@ struct fib_route {
 struct neighbour {
     std::uint32_t primary_key; //!< the IPv4 address, network order
     int ifindex;               //!< 0: the slot is free
-    std::uint8_t nud_state;
-    std::uint8_t probes;
-    std::uint8_t ha[8];
-    unsigned long updated;   //!< jiffies of the last change
-    unsigned long confirmed; //!< last proof of reachability
-    unsigned long used;      //!< last packet sent through it
-    unsigned long timer;     //!< expiry, while nud_state & NUD_IN_TIMER
-    sk_buff_head arp_queue;  //!< packets waiting for the address (unres_qlen)
+    std::uint8_t nud_state;    //!< NUD_* state
+    std::uint8_t probes;       //!< probes sent since the last confirmation
+    std::uint8_t ha[8];        //!< the hardware address, addr_len bytes
+    unsigned long updated;     //!< jiffies of the last change
+    unsigned long confirmed;   //!< last proof of reachability
+    unsigned long used;        //!< last packet sent through it
+    unsigned long timer;       //!< expiry, while nud_state & NUD_IN_TIMER
+    sk_buff_head arp_queue;    //!< packets waiting for the address (unres_qlen)
 };
 
 //! struct neigh_statistics (`ip -s ntable`), the ones ksock counts.
 struct neigh_statistics {
-    unsigned long allocs;
-    unsigned long destroys;
-    unsigned long lookups;
-    unsigned long hits;
-    unsigned long res_failed;
-    unsigned long rcv_probes_mcast;
-    unsigned long rcv_probes_ucast;
-    unsigned long unres_discards;
-    unsigned long table_fulls;
-    unsigned long forced_gc_runs;
+    unsigned long allocs;           //!< entries created
+    unsigned long destroys;         //!< entries destroyed
+    unsigned long lookups;          //!< lookups of the table
+    unsigned long hits;             //!< lookups of the table that found an entry
+    unsigned long res_failed;       //!< resolutions that failed
+    unsigned long rcv_probes_mcast; //!< multicast (broadcast) probes received
+    unsigned long rcv_probes_ucast; //!< unicast probes received
+    unsigned long unres_discards;   //!< packets dropped while unresolved
+    unsigned long table_fulls;      //!< entries refused for a full table
+    unsigned long forced_gc_runs;   //!< forced collections
 };
 
 //! struct ipq: one datagram being reassembled; fragments is its skbs in
 //! order of offset (inet_skb_cb's frag_off), chained through skb->next.
 struct ipq {
-    std::uint32_t saddr;
-    std::uint32_t daddr;
-    std::uint16_t id;
-    std::uint8_t protocol;
-    std::uint8_t flags; //!< INET_FRAG_FIRST_IN, _LAST_IN; 0 and unused: free
-    std::uint32_t len;  //!< the datagram's payload length, once the last fragment came
-    std::uint32_t meat; //!< payload bytes received
-    unsigned long expires;
-    int iif;
-    bool used;
-    sk_buff* fragments;
+    std::uint32_t saddr;   //!< the source address, network order
+    std::uint32_t daddr;   //!< the destination address, network order
+    std::uint16_t id;      //!< the IP id, network order
+    std::uint8_t protocol; //!< the IP protocol
+    std::uint8_t flags;    //!< INET_FRAG_FIRST_IN, _LAST_IN; 0 and unused: free
+    std::uint32_t len;     //!< the datagram's payload length, once the last fragment came
+    std::uint32_t meat;    //!< payload bytes received
+    unsigned long expires; //!< when the queue times out, jiffies
+    int iif;               //!< the ifindex the first fragment came in on
+    bool used;             //!< the slot is in use
+    sk_buff* fragments;    //!< the fragments, by offset
 };
 
 //! struct in_device's part ksock keeps: arp_tbl's per-device reachable time,
@@ -157,12 +163,13 @@ struct in_device {
 //! PF_INET's part of the namespace when it is sized by \p Config.
 template <class Config>
 struct netns_ipv4_tables : netns_ipv4 {
-    using caps = inet_config<Config>;
-    in_ifaddr addrs[caps::inet_addrs];
-    fib_route routes[caps::fib_entries];
-    neighbour neigh[caps::neigh_entries];
-    neigh_statistics neigh_stats;
-    ipq frags[caps::ipfrag_queues];
+    using caps = inet_config<Config>;     //!< the capacities
+    in_ifaddr addrs[caps::inet_addrs];    //!< the addresses (`ip addr`)
+    fib_route routes[caps::fib_entries];  //!< the routes (`ip route`)
+    neighbour neigh[caps::neigh_entries]; //!< the neighbour table (`ip neigh`)
+    neigh_statistics neigh_stats;         //!< the neighbour table's counters (`ip -s ntable`)
+    ipq frags[caps::ipfrag_queues];       //!< the reassembly queues
+    //! Each device's IPv4 state, index ifindex - 1.
     in_device in_dev[caps::devices ? caps::devices : 1];
     unsigned long neigh_last_rand; //!< when reachable times were drawn
     unsigned long neigh_next_work; //!< neigh_periodic_work's next run
@@ -174,8 +181,10 @@ struct netns_ipv4_tables : netns_ipv4 {
     unsigned lo_mtu;          //!< lo's MTU, for those routes
     //! Neighbour entries and fragment queues in use: a tick with none has
     //! no timer to look at.
+    //!@{
     unsigned neigh_used;
     unsigned frags_used;
+    //!@}
 };
 
 //! The tables of the stack whose context is \p ctx.

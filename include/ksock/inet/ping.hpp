@@ -33,21 +33,24 @@ namespace ksock::inet {
 //! ping_table: the order socks were hashed in (newest highest, standing for
 //! Linux's head-first chains) and the identifier rover.
 struct ping_table {
-    std::uint32_t hash_seq;
-    std::uint16_t rover;
-    bool rover_set;
+    std::uint32_t hash_seq; //!< the next hash order to give
+    std::uint16_t rover;    //!< the next identifier ping_get_port tries
+    bool rover_set;         //!< rover holds a value
 };
 
+//! ping_prot (struct proto "PING", net/ipv4/ping.c): ICMP echo sockets (SOCK_DGRAM, IPPROTO_ICMP).
 struct ping_prot : ip4_datagram_proto<ping_prot, inet_sock> {
-    static constexpr const char* name = "PING";
+    static constexpr const char* name = "PING"; //!< struct proto .name
+    //! What processes a backlogged skb.
     static constexpr kfunc backlog_rcv = kf::ping_queue_rcv_skb;
-    using state_type = ping_table;
+    using state_type = ping_table; //!< the identifier table
 
+    //! A fresh sock of this proto (the image the creation path copies).
     static const inet_sock defaults;
 
     //! .getsockopt = ip_getsockopt, .setsockopt = ip_setsockopt: SOL_IP only.
     static constexpr auto& getsockopt_fn = ip_getsockopt;
-    static constexpr auto& setsockopt_fn = ip_setsockopt;
+    static constexpr auto& setsockopt_fn = ip_setsockopt; //!< SOL_IP only
 
     //! ping_init_sock's permission rule: the caller's effective gid, or any
     //! supplementary group, must lie in ping_group_range. No capability
@@ -63,6 +66,7 @@ struct ping_prot : ip4_datagram_proto<ping_prot, inet_sock> {
         return false;
     }
 
+    //! ping_init_sock: refused (EACCES) unless the caller's group is in net.ipv4.ping_group_range.
     template <class Ctx>
     static int init(Ctx& ctx, sock& /*sk*/) {
         const bool ok = group_allowed(ctx.current_cred(), ipv4_net(ctx).sysctl);

@@ -38,14 +38,15 @@ inline constexpr std::size_t raw_htable_size = 256;
 
 //! struct raw_hashinfo: the chains of raw sockets, one per stack.
 struct raw_hashinfo {
-    hlist_head ht[raw_htable_size];
-    int count;
+    hlist_head ht[raw_htable_size]; //!< the chains, by protocol number
+    int count;                      //!< raw socks hashed
 };
 
+//! raw_prot (struct proto "RAW", net/ipv4/raw.c): raw IPv4 sockets.
 struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
-    static constexpr const char* name = "RAW";
-    static constexpr kfunc backlog_rcv = kf::raw_rcv_skb;
-    using state_type = raw_hashinfo;
+    static constexpr const char* name = "RAW";            //!< struct proto .name
+    static constexpr kfunc backlog_rcv = kf::raw_rcv_skb; //!< what processes a backlogged skb
+    using state_type = raw_hashinfo;                      //!< the hash of raw socks
 
     //! The image of socket(AF_INET, SOCK_RAW, IPPROTO_RAW).
     static const raw_sock defaults;
@@ -53,7 +54,7 @@ struct raw_prot : ip4_datagram_proto<raw_prot, raw_sock> {
     //! .getsockopt = raw_getsockopt, .setsockopt = raw_setsockopt: SOL_RAW,
     //! then SOL_IP.
     static constexpr auto& getsockopt_fn = raw_getsockopt;
-    static constexpr auto& setsockopt_fn = raw_setsockopt;
+    static constexpr auto& setsockopt_fn = raw_setsockopt; //!< SOL_RAW, then SOL_IP
 
     //! raw_hash_sk: add to the chain of inet_num, taking a reference.
     template <class Ctx>

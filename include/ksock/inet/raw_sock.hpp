@@ -11,10 +11,11 @@
 
 namespace ksock::inet {
 
+//! struct raw_sock (include/net/raw.h): a raw IPv4 socket's object, inet_sock first.
 struct raw_sock {
-    inet_sock inet;
-    icmp_filter filter;
-    std::uint32_t ipmr_table;
+    inet_sock inet;           //!< the inet sock, at offset 0
+    icmp_filter filter;       //!< ICMP_FILTER: the ICMP types an ICMP raw socket drops
+    std::uint32_t ipmr_table; //!< MRT_TABLE (multicast routing; unused: 0)
 };
 
 static_assert(std::is_standard_layout_v<raw_sock>,

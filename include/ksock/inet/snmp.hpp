@@ -33,9 +33,17 @@ struct ip_mib {
 
 //! /proc/net/snmp "Icmp:".
 struct icmp_mib {
+    //! InMsgs, InErrors, InCsumErrors: ICMP messages received, those with errors (bad checksum, too
+    //! short), and of them the bad checksums.
+    //!@{
     unsigned long in_msgs;
     unsigned long in_errors;
     unsigned long in_csum_errors;
+    //!@}
+    //! The messages received by type (InDestUnreachs ... InAddrMaskReps): destination unreachable,
+    //! time exceeded, parameter problem, source quench, redirect, echo request and reply, timestamp
+    //! request and reply, address mask request and reply.
+    //!@{
     unsigned long in_dest_unreachs;
     unsigned long in_time_excds;
     unsigned long in_parm_probs;
@@ -47,10 +55,17 @@ struct icmp_mib {
     unsigned long in_timestamp_reps;
     unsigned long in_addr_masks;
     unsigned long in_addr_mask_reps;
+    //!@}
+    //! OutMsgs, OutErrors, OutRateLimitGlobal, OutRateLimitHost: messages sent, those that failed,
+    //! and those the global and the per-host rate limits held back.
+    //!@{
     unsigned long out_msgs;
     unsigned long out_errors;
     unsigned long out_rate_limit_global;
     unsigned long out_rate_limit_host;
+    //!@}
+    //! The messages sent by type (OutDestUnreachs ... OutAddrMaskReps), as for the received ones.
+    //!@{
     unsigned long out_dest_unreachs;
     unsigned long out_time_excds;
     unsigned long out_parm_probs;
@@ -62,42 +77,43 @@ struct icmp_mib {
     unsigned long out_timestamp_reps;
     unsigned long out_addr_masks;
     unsigned long out_addr_mask_reps;
+    //!@}
 };
 
 //! /proc/net/snmp "Udp:".
 struct udp_mib {
-    unsigned long in_datagrams;
-    unsigned long no_ports;
-    unsigned long in_errors;
-    unsigned long out_datagrams;
-    unsigned long rcvbuf_errors;
-    unsigned long sndbuf_errors;
-    unsigned long in_csum_errors;
-    unsigned long ignored_multi;
-    unsigned long mem_errors;
+    unsigned long in_datagrams;   //!< InDatagrams: delivered to a socket
+    unsigned long no_ports;       //!< NoPorts: for a port no socket has
+    unsigned long in_errors;      //!< InErrors: dropped (bad checksum or length, full buffer)
+    unsigned long out_datagrams;  //!< OutDatagrams: sent
+    unsigned long rcvbuf_errors;  //!< RcvbufErrors: dropped for a full receive buffer
+    unsigned long sndbuf_errors;  //!< SndbufErrors: refused for a full send buffer
+    unsigned long in_csum_errors; //!< InCsumErrors: bad checksum (also in InErrors)
+    unsigned long ignored_multi;  //!< IgnoredMulti: broadcast or multicast no socket took
+    unsigned long mem_errors;     //!< MemErrors: dropped for lack of memory
 };
 
 //! /proc/net/snmp "Tcp:" (CurrEstab is counted from the sockets, as
 //! Linux's is, so it is not here).
 struct tcp_mib {
-    unsigned long active_opens;
-    unsigned long passive_opens;
-    unsigned long attempt_fails;
-    unsigned long estab_resets;
-    unsigned long in_segs;
-    unsigned long out_segs;
-    unsigned long retrans_segs;
-    unsigned long in_errs;
-    unsigned long out_rsts;
-    unsigned long in_csum_errors;
+    unsigned long active_opens;   //!< ActiveOpens: SYN_SENT from CLOSED (connect)
+    unsigned long passive_opens;  //!< PassiveOpens: SYN_RECV from LISTEN
+    unsigned long attempt_fails;  //!< AttemptFails: SYN_SENT or SYN_RECV back to CLOSED or LISTEN
+    unsigned long estab_resets;   //!< EstabResets: ESTABLISHED or CLOSE_WAIT to CLOSED
+    unsigned long in_segs;        //!< InSegs: segments received, errors included
+    unsigned long out_segs;       //!< OutSegs: segments sent, retransmissions excluded
+    unsigned long retrans_segs;   //!< RetransSegs: segments retransmitted
+    unsigned long in_errs;        //!< InErrs: segments received with errors
+    unsigned long out_rsts;       //!< OutRsts: segments sent with RST
+    unsigned long in_csum_errors; //!< InCsumErrors: bad checksum (also in InErrs)
 };
 
 //! A namespace's IPv4 counters.
 struct ipv4_mib {
-    ip_mib ip;
-    icmp_mib icmp;
-    tcp_mib tcp;
-    udp_mib udp;
+    ip_mib ip;       //!< "Ip:"
+    icmp_mib icmp;   //!< "Icmp:"
+    tcp_mib tcp;     //!< "Tcp:"
+    udp_mib udp;     //!< "Udp:"
     udp_mib udplite; //!< "UdpLite:", the same counters
 };
 

@@ -19,20 +19,27 @@
 namespace ksock::kernel {
 
 template <class Config>
+//! The types a Config names, spelled once for the kernel context and the stack facade that both
+//! expose them, and the checks every Config must pass (each failure a static_assert of its own).
 struct config_types {
-    using config = Config;
+    using config = Config; //!< the configuration
+    //! The families' compile-time tables.
     using registry = ksock::registry<typename Config::families>;
     //! Config::devices, checked (registry/net_devices.hpp).
     using devices = ksock::net_devices<typename Config::devices>;
-    using trace_type = typename Config::trace;
-    using lock_type = typename Config::lock;
-    using fault_type = typename Config::fault;
-    using wait_type = typename Config::wait;
-    using task_type = ksock::task<Config::max_fds>;
+    using trace_type = typename Config::trace;      //!< the trace policy (Config::trace)
+    using lock_type = typename Config::lock;        //!< the lock policy (Config::lock)
+    using fault_type = typename Config::fault;      //!< the fault policy (Config::fault)
+    using wait_type = typename Config::wait;        //!< the wait policy (Config::wait)
+    using task_type = ksock::task<Config::max_fds>; //!< a task with Config::max_fds descriptors
+    //! Config::security's LSM hooks.
     using hooks_type = security_hooks<typename Config::security>;
 
-    // The checks, each a name, so that the stack can tell whether they all
-    // hold before it checks what depends on them (one message per mistake).
+    //! The checks, each a name, so that the stack can tell whether they all hold before it checks
+    //! what depends on them (one message per mistake): at least one fd, socket and task; policies
+    //! that model their concepts; a real lock under a blocking wait; skbs and SCM_RIGHTS lists
+    //! within bounds.
+    //!@{
     static constexpr bool capacities_ok =
         Config::max_fds > 0 && Config::max_sockets > 0 && Config::tasks > 0;
     static constexpr bool policies_ok =
@@ -44,6 +51,7 @@ struct config_types {
                                       Config::scm_fp_lists > 0 && Config::scm_max_fd > 0 &&
                                       Config::scm_max_fd <=
                                           static_cast<std::size_t>(ksock::scm_max_fd);
+    //!@}
     //! Every check below holds.
     static constexpr bool valid = capacities_ok && policies_ok && waiting_ok && memory_ok;
 

@@ -39,11 +39,17 @@
 namespace ksock::kernel {
 
 template <class Config>
+//! The kernel of one stack: its state (pools, sockets and files, tasks, the namespace, devices, the
+//! clock) and the services (stack_context) that families, protos and ops call through their `Ctx&`.
+//! The user's ksock::stack<Config> owns one.
 class context : public config_types<Config> {
     using types = config_types<Config>;
 
 public:
     using typename types::devices;
+    //! The configuration's types (config_types), and the registry's protosw entries and distinct
+    //! protos.
+    //!@{
     using typename types::fault_type;
     using typename types::hooks_type;
     using typename types::lock_type;
@@ -53,6 +59,7 @@ public:
     using typename types::wait_type;
     using entries = typename registry::entries;
     using protos = typename registry::protos;
+    //!@}
     //! Whether the registry has proto P: the IP layer's receive path
     //! delivers to raw, ping and UDP(-Lite) sockets only where their protos
     //! are registered (a firmware with TCP alone has none of them).
@@ -86,20 +93,23 @@ public:
             return;
         boot_slow();
     }
-    bool booted() const noexcept { return platform::load_acquire(&booted_); }
+    bool booted() const noexcept { return platform::load_acquire(&booted_); } //!< boot has run
 
     // --- the services of the stack_context concept ---------------------------
 
-    ksock::net& net() noexcept { return state_.value.net; }
+    ksock::net& net() noexcept { return state_.value.net; } //!< the stack's one network namespace
     //! A family's part of the namespace (its pernet_type: netns_ipv4 ...).
     template <class T>
     T& pernet() noexcept {
         return state_.value.pernet.template get<T>();
     }
+    //! The calling task's credentials (current_cred()).
     const ksock::cred& current_cred() noexcept { return current_task().cred; }
+    //! The calling task's net_cls classid.
     std::uint32_t cgroup_classid() noexcept { return current_task().cgroup_classid; }
+    //! The calling task's net_prio index.
     std::uint16_t cgroup_prioidx() noexcept { return current_task().cgroup_prioidx; }
-    trace_type& trace() noexcept { return trace_; }
+    trace_type& trace() noexcept { return trace_; } //!< the trace policy
 
     //! A P::obj_type from P's pool (sk_prot_alloc), or null.
     template <class P>
@@ -117,6 +127,7 @@ public:
         return pools_.template slot<P>().objects.take();
     }
     template <class P>
+    //! Give \p o back to P's pool (sk_prot_free).
     void obj_free(typename P::obj_type* o) noexcept {
         pools_.template slot<P>().objects.free(o);
     }
@@ -159,6 +170,7 @@ public:
         else
             return false;
     }
+    //! The clock, in ticks (runtime/jiffies.hpp).
     unsigned long jiffies() const noexcept { return jiffies_; }
 
     //! One skb chunk, zeroed, with its data area; null when the pool is out.
@@ -174,10 +186,10 @@ public:
         s->cap = static_cast<std::uint32_t>(Config::skb_data_size);
         return s;
     }
-    void skb_free(sk_buff* s) noexcept { skbs_.free(s); }
+    void skb_free(sk_buff* s) noexcept { skbs_.free(s); } //!< back to the pool
     //! skb chunks free in the pool, and its size.
     std::size_t skbs_available() const noexcept { return skbs_.available(); }
-    static constexpr std::size_t skbs_capacity = Config::skbs;
+    static constexpr std::size_t skbs_capacity = Config::skbs; //!< skb chunks in the pool
 
     //! sk_free_final for a sock of any proto: its pool is its creator's.
     void sk_free_any(sock& sk) noexcept {
@@ -255,7 +267,7 @@ public:
         l->fp = scm_fp_files_[i];
         return l;
     }
-    void scm_fp_free(scm_fp_list* l) noexcept { scm_fp_.free(l); }
+    void scm_fp_free(scm_fp_list* l) noexcept { scm_fp_.free(l); } //!< back to the pool
     //! How many in-flight references to \p f the lists hold.
     long scm_fp_refs(const ksock::file* f) noexcept {
         long n = 0;
@@ -321,6 +333,7 @@ public:
         else
             return tasks_[current_];
     }
+    //! Task \p i (0 .. Config::tasks - 1).
     task_type& task(std::size_t i) noexcept { return tasks_[i]; }
 
     //! get_unused_fd_flags / alloc_fd(start, rlimit, flags), with the fault
@@ -375,18 +388,20 @@ public:
     //! What boot gives its values (Linux's defaults are not zero): kept in
     //! a union that stays all-zero until then, so a constinit stack is .bss.
     struct booted_state {
-        ksock::net net;
-        pernet_storage<Config, typename Config::families> pernet;
+        ksock::net net; //!< the namespace: loopback, addresses, sysctls
+        pernet_storage<Config, typename Config::families> pernet; //!< each family's pernet part
     };
-    proto_pools<Config, protos> pools_{};
+    proto_pools<Config, protos> pools_{}; //!< one object pool per proto
+    //! Sockfs' cache: socket, inode and file together.
     pool<sockfs_slot, Config::max_sockets> sockets_{};
-    lazy<booted_state> state_{};
+    lazy<booted_state> state_{}; //!< zero until boot
     //! The tasks: zero is a valid table (no fd open) before boot, which
     //! gives them their credentials, RLIMIT_NOFILE and pids.
     task_type tasks_[Config::tasks]{};
-    pool<sk_buff, Config::skbs> skbs_{};
+    pool<sk_buff, Config::skbs> skbs_{}; //!< the skb chunks
     //! SCM_RIGHTS: the lists of files in flight, and their files by slot.
     pool<scm_fp_list, Config::scm_fp_lists> scm_fp_{};
+    //! The files each SCM_RIGHTS list carries.
     ksock::file* scm_fp_files_[Config::scm_fp_lists][Config::scm_max_fd]{};
     //! The skbs' data chunks, by skb slot; never zeroed (data is written
     //! before it is read).
@@ -394,25 +409,30 @@ public:
     //! The device drivers' instances, and the stack's state of each device
     //! (index ifindex - 1).
     device_storage<typename Config::devices> devs_{};
+    //! Each device's state, index ifindex - 1.
     net_device_state netdev_[devices::count ? devices::count : 1]{};
-    unsigned long last_ino_ = 0;
-    unsigned long jiffies_ = 0;
-    wakeup_fn wakeup_ = nullptr;
-    void* wakeup_user_ = nullptr;
-    unsigned current_ = 0;
+    unsigned long last_ino_ = 0;  //!< the last inode number given (get_next_ino)
+    unsigned long jiffies_ = 0;   //!< the clock
+    wakeup_fn wakeup_ = nullptr;  //!< set_wakeup's function, or null
+    void* wakeup_user_ = nullptr; //!< wakeup_'s argument
+    unsigned current_ = 0;        //!< index of the current task
     //! An fput is running: a file whose last reference goes waits for it,
     //! counted in fput_deferred_.
     bool fput_busy_ = false;
-    unsigned fput_deferred_ = 0;
+    unsigned fput_deferred_ = 0; //!< files whose final fput waits for the running one
     //! Read and written with the platform's atomic builtins (not
     //! std::atomic, whose header costs a quarter of a second of compile
     //! time in C++20 mode).
     bool booted_ = false;
+    //! The policies (Config::security, trace, lock, fault, wait): empty objects for the default
+    //! policies, so they take no room.
+    //!@{
     [[no_unique_address]] hooks_type hooks_{};
     [[no_unique_address]] trace_type trace_{};
     [[no_unique_address]] lock_type lock_{};
     [[no_unique_address]] fault_type fault_{};
     [[no_unique_address]] wait_type wait_{};
+    //!@}
 
 private:
     KSOCK_NOINLINE KSOCK_COLD void boot_slow() noexcept {

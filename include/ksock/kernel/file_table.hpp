@@ -75,6 +75,8 @@ inline bool run_gc(K& k) {
 template <class K>
 KSOCK_NOINLINE void fput_in_flight(K& k, ksock::file* f, bool last);
 
+//! fput itself: the last reference of \p f runs fput_final, at once or
+//! deferred to the outermost fput.
 template <class K>
 KSOCK_ALWAYS_INLINE inline void fput(K& k, ksock::file* f) {
     const bool last = --f->f_count == 0;

@@ -15,8 +15,9 @@ namespace ksock::kernel {
 
 //! The outcome of check_invariants(): ok, or the first broken rule.
 struct invariant_report {
-    bool ok;
-    const char* what;
+    bool ok;          //!< every rule holds
+    const char* what; //!< the first broken rule, null when ok
+    //! ok.
     explicit operator bool() const noexcept { return ok; }
 };
 

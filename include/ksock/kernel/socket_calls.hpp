@@ -172,6 +172,7 @@ inline int sys_shutdown(K& k, int fd, int how) {
 //! tail calls with the arguments still in registers (what a table of
 //! function pointers gives, without the pointers), and the dispatcher needs
 //! no frame of its own however many entries there are.
+//!@{
 template <class E, class K>
 KSOCK_NOINLINE int getsockopt_entry(K& k, ksock::socket& so, int level, int optname, void* optval,
                                     socklen_t* optlen) {
@@ -188,6 +189,7 @@ KSOCK_NOINLINE int setsockopt_entry(K& k, ksock::socket& so, int level, int optn
     }
     return ops_setsockopt<E>(k, so, level, optname, optval, optlen);
 }
+//!@}
 
 //! Whether setsockopt(level, optname) on \p so is SOL_SOCKET's shared body
 //! alone: no custom sockopt, and not an option the entry hooks.

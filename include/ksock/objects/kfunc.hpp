@@ -18,6 +18,8 @@
 
 namespace ksock {
 
+//! The kernel function Linux would have stored in a callback, timer or destructor pointer, as a
+//! one-byte id: the socket core's are named here, a family's start at kfunc_family_base.
 enum class kfunc : std::uint8_t {
     none = 0,
     // sock_init_data (net/core/sock.c)
@@ -35,15 +37,16 @@ inline constexpr std::uint8_t kfunc_family_base = 16;
 
 //! A family's callback names: ids [base, base + count), names[id - base].
 struct kfunc_table {
-    std::uint8_t base;
-    std::uint8_t count;
-    const char* const* names;
+    std::uint8_t base;        //!< the table's first id (kfunc_family_base or above)
+    std::uint8_t count;       //!< how many ids the table names
+    const char* const* names; //!< the kernel's function names, names[id - base]
 
     //! The name of \p f, or null when \p f is not in this table.
     constexpr const char* name(kfunc f) const noexcept {
         const unsigned i = static_cast<unsigned>(f) - base;
         return static_cast<unsigned>(f) >= base && i < count ? names[i] : nullptr;
     }
+    //! Whether the two tables' id ranges meet (two families may not share ids unless same_as).
     constexpr bool overlaps(const kfunc_table& o) const noexcept {
         return base < o.base + o.count && o.base < base + count;
     }

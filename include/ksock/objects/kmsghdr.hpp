@@ -12,8 +12,8 @@ namespace ksock {
 
 //! A cursor over the caller's iovecs (struct iov_iter, ITER_IOVEC/UBUF).
 struct iov_iter {
-    const iovec* iov;
-    std::size_t nr_segs;
+    const iovec* iov;       //!< the current iovec
+    std::size_t nr_segs;    //!< iovecs left, the current one included
     std::size_t iov_offset; //!< into iov[0]
     std::size_t count;      //!< bytes left in the whole iterator
 
@@ -66,14 +66,14 @@ private:
 
 //! The kernel's struct msghdr: what proto_ops::sendmsg / recvmsg receive.
 struct kmsghdr {
-    void* msg_name;  //!< the address (kernel copy, sockaddr_storage-sized)
-    int msg_namelen; //!< in: its length; out (recvmsg): the length written
-    iov_iter msg_iter;
-    int msg_flags; //!< sendmsg: the call's flags; recvmsg: MSG_TRUNC ... out
+    void* msg_name;    //!< the address (kernel copy, sockaddr_storage-sized)
+    int msg_namelen;   //!< in: its length; out (recvmsg): the length written
+    iov_iter msg_iter; //!< the data: a cursor over the caller's iovecs
+    int msg_flags;     //!< sendmsg: the call's flags; recvmsg: MSG_TRUNC ... out
     //! The caller's control buffer (read in place by a send, written by a
     //! receive: put_cmsg advances it and shrinks msg_controllen).
     void* msg_control;
-    std::size_t msg_controllen;
+    std::size_t msg_controllen; //!< bytes left in msg_control
 };
 
 } // namespace ksock

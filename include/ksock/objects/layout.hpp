@@ -78,7 +78,7 @@ struct first_member;
 //! struct ksock::first_member<tcp_sock> : first_member_is<&tcp_sock::inet_conn> {};`
 template <auto Ptr>
 struct first_member_is {
-    static constexpr auto ptr = Ptr;
+    static constexpr auto ptr = Ptr; //!< the member pointer to the parent at offset 0
 };
 
 //! The To at offset 0 of \p o (To must begin \p o's first-member chain).
@@ -105,7 +105,9 @@ constexpr void check_sk_type(const sock* sk, const char* cast) noexcept {
 }
 } // namespace detail
 
-//! Checked first-member downcast, the generic form of tcp_sk() and friends.
+//! Checked first-member downcast, the generic form of tcp_sk() and friends: \p cast names the cast
+//! in a failure report.
+//!@{
 template <class To, class From>
 requires begins_with<To, From> && sock_object<From>
 constexpr To* sk_cast(From* p, const char* cast = "sk_cast") noexcept {
@@ -118,6 +120,7 @@ constexpr const To* sk_cast(const From* p, const char* cast = "sk_cast") noexcep
     detail::check_sk_type<To>(reinterpret_cast<const sock*>(p), cast);
     return reinterpret_cast<const To*>(p);
 }
+//!@}
 
 //! A named layout cast (inet_sk, tcp_sk, unix_sk ...): sk_cast<To> as a
 //! function object taking a sock* or a const sock*. A family defines its
@@ -126,11 +129,15 @@ constexpr const To* sk_cast(const From* p, const char* cast = "sk_cast") noexcep
 template <class To>
 struct sk_caster {
     const char* name = "sk_cast"; //!< the cast's name, for a failure report
+    //! The cast, named by `name` in a failure report.
+    //!@{
     To* operator()(sock* sk) const noexcept { return sk_cast<To>(sk, name); }
     const To* operator()(const sock* sk) const noexcept { return sk_cast<To>(sk, name); }
+    //!@}
 };
 
 //! Upcast to the embedded sock: always valid, no check needed.
+//!@{
 template <sock_object From>
 constexpr sock* sk_of(From* p) noexcept {
     return reinterpret_cast<sock*>(p);
@@ -139,6 +146,7 @@ template <sock_object From>
 constexpr const sock* sk_of(const From* p) noexcept {
     return reinterpret_cast<const sock*>(p);
 }
+//!@}
 
 //! SOCKET_I(inode): the socket allocated together with this inode.
 inline ksock::socket* SOCKET_I(inode* ino) noexcept {

@@ -20,7 +20,7 @@ struct qdisc_stats {
     std::uint32_t drops;    //!< refused because the queue was full
     std::uint32_t requeues; //!< offered again after the driver said busy
     std::uint64_t packets;  //!< sent through the queue
-    std::uint64_t bytes;
+    std::uint64_t bytes;    //!< bytes sent through the queue
 };
 
 //! What the families hear of a device (NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE
@@ -31,22 +31,24 @@ enum class netdev_event : std::uint8_t {
     change, //!< the carrier came or went
 };
 
+//! The state the stack keeps about one device (the parts of struct net_device that change:
+//! include/linux/netdevice.h), beside the driver that serves it.
 struct net_device_state {
-    int ifindex;
+    int ifindex;                    //!< the device's index in its namespace (dev->ifindex, 1 is lo)
     unsigned short type;            //!< ARPHRD_* (the driver's)
     unsigned short hard_header_len; //!< the driver's
     unsigned char addr_len;         //!< the driver's
     //! dev->dev_addr: the driver's hardware address, read at registration
     //! and again each time the device is opened (a driver may learn it then).
     unsigned char dev_addr[8];
-    unsigned flags; //!< IFF_* (uapi/if.hpp): IFF_UP, IFF_RUNNING, IFF_LOWER_UP ...
-    unsigned mtu;
+    unsigned flags;        //!< IFF_* (uapi/if.hpp): IFF_UP, IFF_RUNNING, IFF_LOWER_UP ...
+    unsigned mtu;          //!< the MTU, bytes of IP packet (dev->mtu)
     unsigned tx_queue_len; //!< the pfifo's limit (`ip link set ... txqueuelen`)
     //! The qdisc's queue: skbs the driver has not taken yet, the first one
     //! the one it refused last (busy).
     sk_buff_head qdisc;
-    qdisc_stats qstats;
-    rtnl_link_stats64 stats;
+    qdisc_stats qstats;      //!< the qdisc's counters (`tc -s qdisc`)
+    rtnl_link_stats64 stats; //!< the device's counters (`ip -s link`)
 };
 
 } // namespace ksock

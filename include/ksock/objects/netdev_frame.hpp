@@ -29,6 +29,8 @@ enum class netdev_tx : int {
 //! LL_MAX_HEADER: the longest hard header a device may ask for.
 inline constexpr std::size_t ll_max_header = 32;
 
+//! The frame a driver's start_xmit is handed: the hard header the stack built, then the packet's
+//! skb chain, read in place and valid during start_xmit only.
 class netdev_frame {
 public:
     constexpr netdev_frame() noexcept = default;

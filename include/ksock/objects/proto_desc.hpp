@@ -24,11 +24,13 @@ constexpr const void* type_id() noexcept {
     return &detail::type_tag<T>;
 }
 
+//! What a sock remembers of its struct proto (sk_prot): the name, the object size, and the first-
+//! member chain of the object type that checked casts test against.
 struct proto_desc {
     const char* name;         //!< struct proto .name ("TCP", "UDP", ...)
     std::size_t obj_size;     //!< sizeof(obj_type)
     const void* const* chain; //!< type_id of obj_type, its first member, ... down to sock
-    std::size_t chain_len;
+    std::size_t chain_len;    //!< entries in chain
 
     //! Does an object of this proto contain a T at offset 0?
     constexpr bool contains(const void* id) const noexcept {

@@ -30,7 +30,7 @@ enum class skb_destructor : std::uint8_t {
 //! SKB_DATA_ALIGN(sizeof(struct sk_buff)) and ...(struct skb_shared_info)
 //! on x86-64 Linux 6.18.
 inline constexpr std::uint32_t skb_head_overhead = 256;
-inline constexpr std::uint32_t skb_shinfo_size = 320;
+inline constexpr std::uint32_t skb_shinfo_size = 320; //!< the shared info's share of it
 
 //! kmalloc_size_roundup: the slab bucket a request lands in (8 ... 8192:
 //! powers of two plus 96 and 192), then whole pages rounded to a power of
@@ -64,19 +64,21 @@ constexpr std::uint32_t skb_truesize(std::uint32_t linear, bool small_head_cache
     return alloc + skb_head_overhead;
 }
 
+//! struct sk_buff (include/linux/skbuff.h), as ksock carries a message: a chain of fixed-size pool
+//! chunks, the first holding the message's length, charge and control block.
 struct sk_buff {
-    sk_buff* next; //!< in an sk_buff_head (first two members, as Linux)
-    sk_buff* prev;
-    sk_buff* frag_next;     //!< the next chunk of this message, or null
-    sock* sk;               //!< the sock charged for it (skb->sk)
-    unsigned char* head;    //!< this chunk's data (the pool's, fixed size)
-    std::uint32_t cap;      //!< bytes in head
-    std::uint32_t len;      //!< payload bytes in this chunk
-    std::uint32_t msg_len;  //!< the whole message (first chunk only)
-    std::uint32_t consumed; //!< bytes of the message already read (streams)
-    std::uint32_t truesize; //!< charged for the whole chain (first chunk)
-    skb_destructor destructor;
-    std::uint8_t eor; //!< ends a record (seqpacket MSG_EOR)
+    sk_buff* next;             //!< in an sk_buff_head (first two members, as Linux)
+    sk_buff* prev;             //!< in an sk_buff_head
+    sk_buff* frag_next;        //!< the next chunk of this message, or null
+    sock* sk;                  //!< the sock charged for it (skb->sk)
+    unsigned char* head;       //!< this chunk's data (the pool's, fixed size)
+    std::uint32_t cap;         //!< bytes in head
+    std::uint32_t len;         //!< payload bytes in this chunk
+    std::uint32_t msg_len;     //!< the whole message (first chunk only)
+    std::uint32_t consumed;    //!< bytes of the message already read (streams)
+    std::uint32_t truesize;    //!< charged for the whole chain (first chunk)
+    skb_destructor destructor; //!< what kfree_skb undoes: the charge to sk (skb->destructor)
+    std::uint8_t eor;          //!< ends a record (seqpacket MSG_EOR)
     //! skb->ip_summed: CHECKSUM_PARTIAL (3) when the sender left only the
     //! pseudo-header sum in the transport checksum, as Linux does on lo
     //! (the receiver then does not verify it); 0 (CHECKSUM_NONE) otherwise.
@@ -89,8 +91,12 @@ struct sk_buff {
     constexpr std::uint32_t remaining() const noexcept { return msg_len - consumed; }
 };
 
+//! skb->ip_summed's values (include/linux/skbuff.h) that ksock uses: CHECKSUM_NONE,
+//! CHECKSUM_PARTIAL.
+//!@{
 inline constexpr std::uint8_t checksum_none = 0;
 inline constexpr std::uint8_t checksum_partial = 3;
+//!@}
 
 //! Visit \p len bytes of the message from \p off, chunk by chunk (the walk
 //! every copy and checksum over a chain shares): \p f(p, k) gets each run
@@ -157,6 +163,7 @@ inline void skb_pull(sk_buff* skb, std::uint32_t len) noexcept {
 }
 
 //! A protocol's control block type stored in skb->cb.
+//!@{
 template <class CB>
 CB& skb_cb(sk_buff& skb) noexcept {
     static_assert(sizeof(CB) <= sizeof(sk_buff::cb), "ksock::skb_cb<CB>: CB must fit in 48 bytes");
@@ -167,17 +174,21 @@ const CB& skb_cb(const sk_buff& skb) noexcept {
     static_assert(sizeof(CB) <= sizeof(sk_buff::cb), "ksock::skb_cb<CB>: CB must fit in 48 bytes");
     return *static_cast<const CB*>(static_cast<const void*>(skb.cb));
 }
+//!@}
 
 // --- queues --------------------------------------------------------------
-// The head's own address is the end marker (Linux casts the head to an
-// sk_buff*); it is compared, never dereferenced as an sk_buff.
 
+//! The queue's end marker: the head's own address (Linux casts the head to
+//! an sk_buff*); compared, never dereferenced as an sk_buff.
+//!@{
 inline sk_buff* skb_queue_marker(sk_buff_head& q) noexcept {
     return static_cast<sk_buff*>(static_cast<void*>(&q));
 }
 inline const sk_buff* skb_queue_marker(const sk_buff_head& q) noexcept {
     return static_cast<const sk_buff*>(static_cast<const void*>(&q));
 }
+//!@}
+//! skb_queue_len: the skbs on \p q.
 inline std::uint32_t skb_queue_len(const sk_buff_head& q) noexcept {
     return q.qlen;
 }

@@ -11,11 +11,13 @@ namespace ksock {
 
 struct sk_buff;
 
+//! struct sk_buff_head (include/linux/skbuff.h): a queue of skbs, empty when its links point at the
+//! head itself.
 struct sk_buff_head {
-    sk_buff* next;
-    sk_buff* prev;
-    std::uint32_t qlen;
-    spinlock_t lock;
+    sk_buff* next;      //!< the first skb, or the head's marker when empty
+    sk_buff* prev;      //!< the last skb, or the head's marker when empty
+    std::uint32_t qlen; //!< skbs on the queue
+    spinlock_t lock;    //!< the queue's lock (skb_queue_tail and friends take it in Linux)
 };
 
 //! skb_queue_head_init: the empty queue points at its own head.
@@ -37,6 +39,7 @@ inline void skb_queue_head_link(sk_buff_head& q) noexcept {
     q.prev = reinterpret_cast<sk_buff*>(&q);
 }
 
+//! skb_queue_empty: the links point at the head itself.
 inline bool skb_queue_empty(const sk_buff_head& q) noexcept {
     return q.next == reinterpret_cast<const sk_buff*>(&q);
 }

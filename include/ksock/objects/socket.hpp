@@ -31,15 +31,15 @@ enum socket_flags_bit : unsigned {
 
 //! wait_queue_head_t.
 struct wait_queue_head {
-    spinlock_t lock;
-    list_head head;
+    spinlock_t lock; //!< protects the waiters
+    list_head head;  //!< the waiters (wait_queue_entry)
 };
 
 //! struct socket_wq.
 struct socket_wq {
-    wait_queue_head wait;
-    void* fasync_list;
-    unsigned long flags;
+    wait_queue_head wait; //!< tasks waiting on the socket (poll, blocking calls)
+    void* fasync_list;    //!< the fasync list (FIOASYNC, O_ASYNC)
+    unsigned long flags;  //!< SOCKWQ_ASYNC_* bits of socket_flags_bit
 };
 
 //! struct socket. Linux's `ops` is a pointer to a proto_ops table; ksock keeps
@@ -47,36 +47,43 @@ struct socket_wq {
 //! an operation dispatches through a switch instead of a function pointer.
 //! 0 plays NULL: no release op runs for a socket whose ops were never set.
 struct socket {
-    int state; //!< socket_state (ss_*)
-    short type;
-    unsigned long flags;
-    ksock::file* file;
-    sock* sk;
-    std::uint8_t ops;
-    socket_wq wq;
+    int state;           //!< socket_state (ss_*)
+    short type;          //!< SOCK_STREAM, SOCK_DGRAM ... (sk->sk_type's copy)
+    unsigned long flags; //!< bits of socket_flags_bit (SOCK_NOSPACE ...)
+    ksock::file* file;   //!< the open file, null before sock_map_fd
+    sock* sk;            //!< the protocol's sock, null once released
+    std::uint8_t ops;    //!< protosw index + 1 of the ops; 0 plays NULL
+    socket_wq wq;        //!< the wait queue (Linux's socket_wq is embedded too)
 };
 
 //! struct inode, the fields sock_alloc sets.
 struct inode {
-    unsigned long i_ino;
-    std::uint32_t i_mode;
-    uid_t i_uid;
-    gid_t i_gid;
+    unsigned long i_ino;  //!< the inode number, what /proc/PID/fd shows as socket:[ino]
+    std::uint32_t i_mode; //!< S_IFSOCK | 0777
+    uid_t i_uid;          //!< the owner's uid (the creator's fsuid)
+    gid_t i_gid;          //!< the owner's gid (the creator's fsgid)
 };
 
+//! i_mode's bits (include/uapi/linux/stat.h): the socket file type, the permissions a socket inode
+//! gets, and the file-type mask.
+//!@{
 inline constexpr std::uint32_t s_ifsock = 0140000;
 inline constexpr std::uint32_t s_irwxugo = 0777;
 inline constexpr std::uint32_t s_ifmt = 0170000;
+//!@}
 //! i_mode's file type, for traces (the permission bits print as a number).
 inline constexpr value_name i_mode_names[] = {{s_ifsock, s_ifmt, "S_IFSOCK"}};
 
 //! struct socket_alloc: what sockfs allocates for every socket.
 struct socket_alloc {
-    ksock::socket socket;
-    inode vfs_inode;
+    ksock::socket socket; //!< the socket, at offset 0 (SOCKET_I)
+    inode vfs_inode;      //!< its inode (SOCK_INODE)
 };
 
-//! f_mode bits the socket path sets.
+//! f_mode bits (FMODE_*, include/linux/fs.h) the socket path sets or
+//! tests: what the file may do (read, write, lseek, pread, pwrite) and how
+//! (an atomic position, a stream, IOCB_NOWAIT supported).
+//!@{
 inline constexpr std::uint32_t fmode_read = 0x1;
 inline constexpr std::uint32_t fmode_write = 0x2;
 inline constexpr std::uint32_t fmode_lseek = 0x4;
@@ -85,16 +92,17 @@ inline constexpr std::uint32_t fmode_pwrite = 0x10;
 inline constexpr std::uint32_t fmode_atomic_pos = 0x8000;
 inline constexpr std::uint32_t fmode_stream = 0x200000;
 inline constexpr std::uint32_t fmode_nowait = 0x8000000;
+//!@}
 
 //! struct file, as alloc_file_pseudo + sock_alloc_file leave it.
 struct file {
-    unsigned int f_flags;
-    std::uint32_t f_mode;
-    long f_count; //!< references from fd slots (dup shares one file)
-    inode* f_inode;
-    void* private_data; //!< the struct socket
-    const char* f_name; //!< the dentry name: the proto's name ("TCP", ...)
-    int f_owner;        //!< F_SETOWN / FIOSETOWN's pid (ksock sends no signals)
+    unsigned int f_flags; //!< O_* flags (O_RDWR, O_NONBLOCK ...; F_GETFL)
+    std::uint32_t f_mode; //!< FMODE_* bits
+    long f_count;         //!< references from fd slots (dup shares one file)
+    inode* f_inode;       //!< the socket's inode
+    void* private_data;   //!< the struct socket
+    const char* f_name;   //!< the dentry name: the proto's name ("TCP", ...)
+    int f_owner;          //!< F_SETOWN / FIOSETOWN's pid (ksock sends no signals)
 };
 
 static_assert(std::is_standard_layout_v<socket_alloc>,

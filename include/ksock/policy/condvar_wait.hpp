@@ -17,8 +17,10 @@
 
 namespace ksock {
 
+//! A blocking wait policy on a std::condition_variable_any: the stack's lock is released while a
+//! call sleeps.
 struct condvar_wait {
-    static constexpr bool can_block = true;
+    static constexpr bool can_block = true; //!< calls may sleep
 
     //! Every state change the callbacks report wakes every sleeper; each
     //! re-checks its own condition (Linux's wait queues with autoremove).

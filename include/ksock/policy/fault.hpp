@@ -15,6 +15,7 @@
 
 namespace ksock {
 
+//! The allocation points a fault policy is asked about.
 enum class fault_site : std::uint8_t {
     sock_alloc, //!< socket_alloc from sockfs' pool
     sk_alloc,   //!< the proto's object
@@ -31,8 +32,8 @@ concept fault_policy = requires(F& f, fault_site s) {
 
 //! No injected faults (the default).
 struct no_faults {
-    static constexpr bool enabled = false;
-    constexpr bool should_fail(fault_site) const noexcept { return false; }
+    static constexpr bool enabled = false; //!< the stack may skip asking
+    constexpr bool should_fail(fault_site) const noexcept { return false; } //!< never
 };
 
 //! Fails the nth allocation (1-based) counted from the last reset(), once;
@@ -40,17 +41,19 @@ struct no_faults {
 //! test can run a call once to count its allocation points and then fail
 //! each of them in turn.
 struct fail_nth {
-    static constexpr bool enabled = true;
-    unsigned long n = 0;
-    unsigned long count = 0;
-    fault_site last_failed{};
-    bool failed = false;
+    static constexpr bool enabled = true; //!< the stack asks before every allocation
+    unsigned long n = 0;                  //!< the allocation to fail, 1-based; 0 fails none
+    unsigned long count = 0;              //!< allocations asked about since reset
+    fault_site last_failed{};             //!< the site of the failed allocation
+    bool failed = false;                  //!< the nth allocation was reached and failed
 
+    //! Fail the \p nth allocation from now (0: none) and count from zero.
     constexpr void reset(unsigned long nth) noexcept {
         n = nth;
         count = 0;
         failed = false;
     }
+    //! Count one allocation at \p s; true when it is the nth.
     constexpr bool should_fail(fault_site s) noexcept {
         if (++count != n)
             return false;

@@ -19,8 +19,11 @@ concept lock_policy = requires(L& l) {
 
 //! No locking: one thread calls the stack (the default).
 struct no_lock {
+    //! Nothing to take.
+    //!@{
     constexpr void lock() noexcept {}
     constexpr void unlock() noexcept {}
+    //!@}
 };
 
 //! A test-and-set spinlock for an RTOS or SMP firmware without a mutex. The
@@ -41,21 +44,25 @@ class basic_spinlock {
 
 public:
     constexpr basic_spinlock() noexcept = default;
+    //! Spin until the flag is ours.
     void lock() noexcept {
         while (platform::test_and_set_acquire(&f_))
             while (platform::load_relaxed(&f_)) {
             }
     }
+    //! Release the flag.
     void unlock() noexcept { platform::clear_release(&f_); }
 };
 //! The spinlock of this target (see basic_spinlock).
 using spinlock = basic_spinlock<>;
 
+//! Holds \p L's lock for a scope (std::lock_guard for a lock_policy).
 template <lock_policy L>
 class lock_guard {
     L& l_;
 
 public:
+    //! Takes the lock.
     explicit constexpr lock_guard(L& l) noexcept : l_(l) { l_.lock(); }
     constexpr ~lock_guard() { l_.unlock(); }
     lock_guard(const lock_guard&) = delete;

@@ -50,6 +50,8 @@ constexpr int hook_result(int r) noexcept {
 template <class L>
 class security_hooks;
 
+//! The LSM hooks of a stack: one object of each policy \p Ps, called in order, the first non-zero
+//! answer winning (as Linux's security_socket_* walk the registered LSMs).
 template <class... Ps>
 class security_hooks<type_list<Ps...>> : detail::hook_holder<Ps>... {
     static_assert((security_policy<Ps> && ...),
@@ -61,11 +63,15 @@ public:
     //! No policy: every hook is a constant 0.
     static constexpr bool none = sizeof...(Ps) == 0;
 
+    //! Policy \p P's object.
     template <class P>
     constexpr P& get() noexcept {
         return static_cast<detail::hook_holder<P>&>(*this).policy;
     }
 
+    //! security_socket_create, _post_create and _socketpair: each policy's hook in order, 0 or the
+    //! first -errno.
+    //!@{
     constexpr int socket_create([[maybe_unused]] const cred& c, [[maybe_unused]] int family,
                                 [[maybe_unused]] int type, [[maybe_unused]] int protocol,
                                 [[maybe_unused]] int kern) {
@@ -81,12 +87,15 @@ public:
         return err;
     }
     constexpr int socket_socketpair([[maybe_unused]] socket& a, [[maybe_unused]] socket& b) {
+        //!@}
         int err = 0;
         (void)((err = call_socketpair<Ps>(a, b)) || ...);
         return err;
     }
 
-    // The data-path hooks, each called before the ops member it guards.
+    //! The data-path hooks (security_socket_bind ...), each called before the ops member it guards:
+    //! 0, or the first policy's -errno that refuses.
+    //!@{
     int socket_bind(socket& s, const sockaddr* a, int len) {
         return each([&](auto& p) {
             if constexpr (requires { p.socket_bind(s, a, len); })
@@ -159,6 +168,7 @@ public:
                 return 0;
         });
     }
+    //!@}
 
 private:
     //! Each policy in order; the first non-zero result stops the walk.

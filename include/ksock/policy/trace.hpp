@@ -30,13 +30,16 @@ concept trace_policy = requires(T& t, const char* s, long long v, value_format f
 
 //! Tracing off: costs nothing.
 struct null_trace {
-    static constexpr bool enabled = false;
+    static constexpr bool enabled = false; //!< the stack may skip computing what it would trace
+    //! The trace_policy members, all empty.
+    //!@{
     constexpr void enter(const char*) noexcept {}
     constexpr void leave(const char*, int) noexcept {}
     constexpr void field(const char*, long long) noexcept {}
     constexpr void field(const char*, long long, value_format) noexcept {}
     constexpr void text(const char*, const char*) noexcept {}
     constexpr void note(const char*) noexcept {}
+    //!@}
 };
 
 //! Tracing to stdout as an indented call tree:
@@ -44,18 +47,22 @@ struct null_trace {
 //!     sock_alloc
 //!       inode.i_ino = 1
 struct print_trace {
-    static constexpr bool enabled = true;
-    int depth = 0;
+    static constexpr bool enabled = true; //!< the stack computes what it traces
+    int depth = 0;                        //!< nesting level of the current kernel function
 
+    //! Two spaces per nesting level.
     void indent() const noexcept {
         for (int i = 0; i < depth; ++i)
             std::fputs("  ", stdout);
     }
+    //! A kernel function begins: its name, one level deeper.
     void enter(const char* fn) noexcept {
         indent();
         std::printf("%s\n", fn);
         ++depth;
     }
+    //! It ends, one level up; a non-zero \p ret is printed, with its errno
+    //! name when negative (`sock_create -> -97 (-EAFNOSUPPORT)`).
     void leave(const char* fn, int ret) noexcept {
         if (depth > 0)
             --depth;
@@ -69,6 +76,7 @@ struct print_trace {
                 std::printf("%s -> %d\n", fn, ret);
         }
     }
+    //! A field the step set, in decimal.
     void field(const char* name, long long v) noexcept {
         indent();
         // %ld whenever the value fits: newlib-nano's printf has no %lld.
@@ -113,10 +121,12 @@ struct print_trace {
         else
             std::printf(v ? "0%lo" : "0", static_cast<unsigned long>(v));
     }
+    //! A string field, quoted.
     void text(const char* name, const char* v) noexcept {
         indent();
         std::printf("%s = \"%s\"\n", name, v);
     }
+    //! A remark of the path (`# why`).
     void note(const char* msg) noexcept {
         indent();
         std::printf("%s\n", msg);
@@ -128,10 +138,12 @@ static_assert(trace_policy<null_trace> && trace_policy<print_trace>);
 //! RAII scope: enter on construction, leave with the recorded result.
 template <class Trace>
 struct trace_scope {
-    Trace& t;
-    const char* fn;
-    int ret = 0;
+    Trace& t;       //!< the trace policy
+    const char* fn; //!< the kernel function's name
+    int ret = 0;    //!< the result leave() reports
+    //! Enter \p f on \p tr.
     constexpr trace_scope(Trace& tr, const char* f) noexcept : t(tr), fn(f) { t.enter(fn); }
+    //! Record \p r as the result and return it (`return s.result(err);`).
     constexpr int result(int r) noexcept { return ret = r; }
     constexpr ~trace_scope() { t.leave(fn, ret); }
     trace_scope(const trace_scope&) = delete;

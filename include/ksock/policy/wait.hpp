@@ -31,7 +31,8 @@ concept wait_policy = requires(W& w) {
 
 //! Never sleep: a call that would block fails with EAGAIN (the default).
 struct no_wait {
-    static constexpr bool can_block = false;
+    static constexpr bool can_block = false; //!< calls never sleep
+    //! No sleeper to wake.
     constexpr void wake_all() noexcept {}
 };
 

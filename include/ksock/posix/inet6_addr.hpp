@@ -31,7 +31,7 @@ struct in6_addr {
         std::uint8_t u6_addr8[16];  //!< the address's bytes, network order (s6_addr)
         std::uint16_t u6_addr16[8]; //!< Linux's 16-bit view (unused here)
         std::uint32_t u6_addr32[4]; //!< Linux's 32-bit view (unused here)
-    } in6_u;
+    } in6_u;                        //!< the address, in three views
 };
 
 //! INET6_ADDRSTRLEN: "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255" and its NUL.

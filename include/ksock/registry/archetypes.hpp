@@ -14,8 +14,8 @@ namespace ksock::archetypes {
 //! The proto the context's per-proto members are checked with (its object
 //! is a bare sock, its state an int).
 struct proto {
-    using obj_type = sock;
-    using state_type = int;
+    using obj_type = sock;  //!< the least object a proto may have
+    using state_type = int; //!< any state type does
 };
 
 //! A family's part of a namespace (a pernet_type).
@@ -23,11 +23,11 @@ struct pernet {};
 
 //! The minimal protosw entry an ops or proto member is instantiated with.
 struct entry {
-    using prot = archetypes::proto;
+    using prot = archetypes::proto; //!< the archetype proto
     struct ops {};
-    static constexpr int type = 1;
-    static constexpr int protocol = 0;
-    static constexpr unsigned flags = 0;
+    static constexpr int type = 1;       //!< SOCK_STREAM
+    static constexpr int protocol = 0;   //!< the wildcard protocol
+    static constexpr unsigned flags = 0; //!< no INET_PROTOSW_* flags
 };
 
 } // namespace ksock::archetypes

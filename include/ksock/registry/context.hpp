@@ -103,6 +103,10 @@ namespace archetypes {
 //! family, proto or ops type that needs more than the concept gives fails at
 //! its own definition, not deep inside a stack.
 struct context {
+    //! The members stack_context requires, declared and never defined: what a family, proto or ops
+    //! type may call on its context, and nothing more (registry/context.hpp's concept says what
+    //! each returns).
+    //!@{
     ksock::net& net();
     template <class T>
     T& pernet();
@@ -139,6 +143,7 @@ struct context {
     int install_fd(ksock::file*, unsigned);
     scm_fp_list* scm_fp_alloc();
     void scm_fp_free(scm_fp_list*);
+    //!@}
 };
 // That context models stack_context is asserted by the concept's test
 // (test/registry/context.cpp), not here: the check instantiates all 30

@@ -142,6 +142,9 @@ struct family_extras<Create> {
 } // namespace detail
 
 template <int Family, class Create, class Protosw>
+//! One protocol family, as sock_register() registers it (struct net_proto_family,
+//! include/linux/net.h): its number, its create policy (the family's create() and lookup), and its
+//! protosw entries.
 struct family : detail::family_extras<Create> {
     static_assert(Family >= 0 && Family < af_max,
                   "ksock::family<...>: the family number must be below AF_MAX (sock_register "
@@ -155,9 +158,9 @@ struct family : detail::family_extras<Create> {
                   "ksock::family<...>: two entries for one protocol where the first is PERMANENT "
                   "(inet_register_protosw refuses to override a permanent protocol)");
 
-    static constexpr int number = Family;
-    using create = Create;
-    using protosw = Protosw;
+    static constexpr int number = Family; //!< AF_* (PF_*)
+    using create = Create;   //!< the create policy: lookup, and the family's create() steps
+    using protosw = Protosw; //!< the type_list of protosw entries, in registration order
 };
 
 template <class F>

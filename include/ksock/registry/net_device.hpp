@@ -63,9 +63,13 @@ namespace archetypes {
 //! The minimal receive sink: what a driver's poll may use, and all it may
 //! use. The stack's own sink (core/dev.hpp) has exactly these members.
 struct netdev_sink {
+    //! Take an skb for a received frame of \p len bytes (null when none is free); hand a filled one
+    //! to the stack; count a receive error.
+    //!@{
     sk_buff* alloc(std::size_t len);
     void receive(sk_buff* skb);
     void rx_error(netdev_rx_error kind);
+    //!@}
 };
 } // namespace archetypes
 
@@ -236,6 +240,9 @@ namespace archetypes {
 //! concept with nothing to spare. Declared, not defined: for concept checks
 //! and near-misses (derive and shadow one member), never for a stack.
 struct net_device {
+    //! The members the net_device concept requires (see check_net_device), declared with the least
+    //! values a device may have: an IP-only link, no address, one slot of transmit queue.
+    //!@{
     static constexpr const char* name = "arch0";
     static constexpr unsigned short type = arphrd_none;
     static constexpr unsigned mtu = 1500;
@@ -253,6 +260,7 @@ struct net_device {
     netdev_tx start_xmit(const netdev_frame&);
     template <class Sink>
     int poll(Sink&, int budget);
+    //!@}
 };
 static_assert(ksock::net_device<net_device>,
               "ksock::archetypes::net_device must model ksock::net_device");

@@ -83,14 +83,14 @@ struct net_devices {
                   "ksock::stack<Config>: a loopback device may only be the first of "
                   "Config::devices (lo is ifindex 1), and there is one at most");
 
-    using list = Devices;
-    static constexpr std::size_t count = Devices::size;
+    using list = Devices;                               //!< the devices, in ifindex order from 1
+    static constexpr std::size_t count = Devices::size; //!< how many devices
 
     //! The ifindex of device D: its position + 1.
     template <class D>
     static constexpr int ifindex_of = static_cast<int>(detail::index_of_v<D, Devices>) + 1;
     template <class D>
-    static constexpr bool has = detail::contains_v<D, Devices>;
+    static constexpr bool has = detail::contains_v<D, Devices>; //!< whether \p D is one of them
 
     //! Whether ifindex 1 is a loopback device.
     static constexpr bool has_loopback = [] {

@@ -40,8 +40,9 @@ concept packet_type = requires(archetypes::context& c, sk_buff* skb, const netif
 namespace archetypes {
 //! The minimal packet_type (a stand-in at the type level: it receives nothing).
 struct packet_type {
-    static constexpr std::uint16_t type = 0x88b5; // ETH_P_802_EX1, local experimental
+    static constexpr std::uint16_t type = 0x88b5; //!< ETH_P_802_EX1, local experimental
     template <class Ctx>
+    //! Receives nothing.
     static void func(Ctx&, sk_buff*, const netif_rx&) noexcept {}
 };
 } // namespace archetypes

@@ -230,12 +230,14 @@ constexpr bool check_proto() {
 //! The one read-only descriptor of proto P: what sk->sk_prot points at.
 template <class P>
 struct proto_desc_of {
-    using obj = typename P::obj_type;
+    using obj = typename P::obj_type; //!< the proto's object type
+    //! Type ids of the object's first-member chain, down to sock.
     static constexpr auto chain = detail::chain_of<obj>;
-    static constexpr proto_desc value{P::name, P::obj_size, chain.v,
+    static constexpr proto_desc value{P::name, P::obj_size, chain.v, //!< the descriptor
                                       sizeof(chain.v) / sizeof(chain.v[0])};
 };
 template <class P>
+//! &proto_desc_of<P>::value: what sk->sk_prot of a P sock points at.
 inline constexpr const proto_desc* proto_desc_v = &proto_desc_of<P>::value;
 
 //! P::backlog_rcv, or none (sk_backlog_rcv = sk_prot->backlog_rcv).

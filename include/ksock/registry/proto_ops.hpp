@@ -77,6 +77,8 @@ inline constexpr bool sk_setsockopt_hooks =
 template <class O>
 concept proto_ops = detail::has_release<O>;
 
+//! check_proto_ops<O>(): true, or a compile error that spells the release
+//! member O must define (for a static_assert at an ops type's definition).
 template <class O>
 constexpr bool check_proto_ops() {
     static_assert(detail::has_release<O>,
@@ -122,6 +124,12 @@ constexpr bool check_proto_ops() {
             return FALLBACK;                                                                       \
     }
 #define KSOCK_P(...) , __VA_ARGS__
+
+//! ops_M<Entry>(ctx, s, ...): the proto_ops member M of Entry::ops called
+//! for socket \p s, or what Linux gives a table without it: sock_no_M or
+//! the syscall layer's EOPNOTSUPP for a NULL member, 0 for poll, ENOIOCTLCMD
+//! for ioctl. A member of the wrong signature fails to compile.
+//!@{
 
 // sock_no_socketpair, and the NULL getsockopt / setsockopt do_sock_*sockopt
 // turn into EOPNOTSUPP.
@@ -178,6 +186,7 @@ KSOCK_PROTO_OPS_MEMBER(int, ioctl, -enoioctlcmd,
                        "int ioctl(Ctx&, socket&, unsigned long cmd, void* arg)",
                        KSOCK_P(unsigned long cmd, void* arg), KSOCK_P(cmd, arg),
                        KSOCK_P(std::declval<unsigned long>(), static_cast<void*>(nullptr)))
+//!@}
 #undef KSOCK_P
 #undef KSOCK_PROTO_OPS_MEMBER
 

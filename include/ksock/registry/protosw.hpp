@@ -34,12 +34,15 @@ struct protosw {
     static_assert(check_proto<Prot>());
     static_assert(check_proto_ops<Ops>());
 
-    static constexpr int type = Type;
-    static constexpr int protocol = Protocol;
-    static constexpr unsigned flags = Flags;
+    static constexpr int type = Type;         //!< SOCK_STREAM, SOCK_DGRAM ...
+    static constexpr int protocol = Protocol; //!< the IPPROTO_* number, or 0 for a wildcard entry
+    static constexpr unsigned flags = Flags;  //!< INET_PROTOSW_* bits
+    //! The proto (struct proto): the sock-level operations and the object type.
     using prot = Prot;
-    using ops = Ops;
+    using ops = Ops; //!< the proto_ops: the socket-level operations
+    //! The object a socket of this entry allocates (tcp_sock ...).
     using obj_type = typename Prot::obj_type;
+    //! Sizeof(obj_type), Linux's prot->obj_size.
     static constexpr std::size_t obj_size = Prot::obj_size;
 };
 
@@ -54,9 +57,9 @@ concept protosw_entry = requires {
 
 //! The run-time shape of an entry, what the constexpr lookup walks.
 struct protosw_desc {
-    int type;
-    int protocol;
-    unsigned flags;
+    int type;       //!< the entry's socket type
+    int protocol;   //!< the entry's protocol, 0 for a wildcard
+    unsigned flags; //!< INET_PROTOSW_* bits
 };
 
 //! The outcome of resolving (family, type, protocol): err is 0 or -errno;
@@ -64,10 +67,10 @@ struct protosw_desc {
 //! values the socket gets (protocol 0 takes the entry's, PF_UNIX's SOCK_RAW
 //! becomes SOCK_DGRAM).
 struct resolution {
-    int err;
-    int entry;
-    int type;
-    int protocol;
+    int err;      //!< 0, or the -errno socket() returns
+    int entry;    //!< the entry's index, -1 on error
+    int type;     //!< the type the socket gets
+    int protocol; //!< the protocol the socket gets
 };
 
 //! inet_create's lookup, exactly: walk the entries of `type` in order;

@@ -116,7 +116,7 @@ struct registry {
                   "ksock::stack<Config>: two families' kfunc tables share ids, or one uses the "
                   "core's ids below kfunc_family_base");
 
-    using families = Families;
+    using families = Families; //!< the families, in sock_register order
     //! Every protosw entry of every family, family by family, in order.
     using entries = typename detail::all_entries<families>::type;
     //! Every distinct proto: one pool each.
@@ -128,16 +128,19 @@ struct registry {
                   "ksock::stack<Config>: two packet_types of the registered families take one "
                   "link-layer protocol (each frame goes to one receiver)");
 
-    static constexpr int family_count = static_cast<int>(families::size);
+    static constexpr int family_count = static_cast<int>(families::size); //!< how many families
+    //! How many protosw entries.
     static constexpr int entry_count = static_cast<int>(entries::size);
     static_assert(entry_count > 0 && entry_count < 255,
                   "ksock::stack<Config>: between 1 and 254 protosw entries are supported");
 
     // --- the tables generated from the lists ------------------------------
+    //! Where one family's entries sit in `entries`.
     struct family_row {
         int first; //!< index of the family's first entry in `entries`
-        int count;
+        int count; //!< how many entries the family has
     };
+    //! One family_row per family, in `families` order.
     static constexpr auto family_rows = []<class... Fs>(type_list<Fs...>) {
         struct rows {
             family_row r[sizeof...(Fs)];
@@ -161,6 +164,8 @@ struct registry {
         return t;
     }(families{});
 
+    //! Every entry's run-time shape (protosw_desc), in `entries` order: what the constexpr lookup
+    //! walks.
     static constexpr auto entry_table = []<class... Es>(type_list<Es...>) {
         struct table {
             protosw_desc d[sizeof...(Es)];
@@ -257,6 +262,7 @@ struct registry {
             return {err, -1, type, protocol};
         return lookup(sock_effective_family(family, type), type, protocol);
     }
+    //! The errno socket() would return for the triple, 0 when it resolves.
     static constexpr int resolve_errno(int family, int type, int protocol) noexcept {
         return resolve_triple(family, type, protocol).err;
     }
@@ -283,6 +289,10 @@ struct registry {
                       "ksock::stack::resolve<F, T, P>: unsupported triple");
 
     public:
+        //! The resolved entry: its index in `entries` and the entry itself,
+        //! the socket's effective family, type, protocol and flags, and the
+        //! entry's proto, ops, object type and object size.
+        //!@{
         static constexpr int index = r.entry;
         using entry = detail::at_t<static_cast<std::size_t>(r.entry < 0 ? 0 : r.entry), entries>;
         static constexpr int family = sock_effective_family(Family, Type);
@@ -293,6 +303,7 @@ struct registry {
         using ops = typename entry::ops;
         using obj_type = typename prot::obj_type;
         static constexpr std::size_t obj_size = prot::obj_size;
+        //!@}
     };
 
     //! Which family (index in `families`) an entry belongs to.
@@ -305,6 +316,7 @@ struct registry {
         return f;
     }
     template <class E>
+    //! The family entry \p E belongs to.
     using family_of = detail::at_t<family_index_of<E>(), families>;
 
     //! The kernel's name of a callback id, from the core's names and every

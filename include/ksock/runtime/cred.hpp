@@ -11,31 +11,35 @@ namespace ksock {
 
 //! kernel_cap_t: the effective capability set, one bit per CAP_*.
 struct kernel_cap_t {
-    std::uint64_t val;
+    std::uint64_t val; //!< bit n: CAP_n (uapi/capability.hpp)
 };
 
 inline constexpr int ngroups_max_static = 16; //!< ksock's fixed group_info size
 
+//! struct cred (include/linux/cred.h): the ids and capabilities a task acts with, what the socket
+//! layer checks and stamps on what it creates.
 struct cred {
-    uid_t uid;
-    gid_t gid;
-    uid_t euid;
-    gid_t egid;
-    uid_t fsuid;
-    gid_t fsgid;
+    uid_t uid;                        //!< real user id
+    gid_t gid;                        //!< real group id
+    uid_t euid;                       //!< effective user id (SO_PEERCRED, permission checks)
+    gid_t egid;                       //!< effective group id
+    uid_t fsuid;                      //!< filesystem user id: owns the socket inode
+    gid_t fsgid;                      //!< filesystem group id: owns the socket inode
     gid_t groups[ngroups_max_static]; //!< supplementary groups
-    int ngroups;
-    kernel_cap_t cap_effective;
+    int ngroups;                      //!< entries of groups in use
+    kernel_cap_t cap_effective;       //!< the capabilities a check sees (capable, ns_capable)
 
     //! capable(cap) / ns_capable(): is \p cap in the effective set?
     constexpr bool has(int cap) const noexcept {
         return cap >= 0 && cap <= cap_last_cap && ((cap_effective.val >> cap) & 1U);
     }
+    //! Add \p cap to the effective set.
     constexpr cred& raise(int cap) noexcept {
         if (cap >= 0 && cap <= cap_last_cap)
             cap_effective.val |= std::uint64_t{1} << cap;
         return *this;
     }
+    //! Remove \p cap from the effective set.
     constexpr cred& drop(int cap) noexcept {
         if (cap >= 0 && cap <= cap_last_cap)
             cap_effective.val &= ~(std::uint64_t{1} << cap);

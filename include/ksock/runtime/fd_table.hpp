@@ -23,25 +23,33 @@ namespace ksock {
 
 struct file;
 
+//! struct fdtable (include/linux/fdtable.h) of a fixed capacity \p N: the file of each descriptor
+//! and the bitmaps fs/file.c allocates them with.
 template <std::size_t N>
 struct fdtable {
     static_assert(N > 0, "ksock::fdtable<N>: capacity must be at least 1");
+    //! Bits in one bitmap word (BITS_PER_LONG).
     static constexpr std::size_t bits = detail::bits_per_long;
+    //! Words in open_fds and close_on_exec.
     static constexpr std::size_t words = detail::bits_to_longs(N);
-    static constexpr unsigned max_fds = static_cast<unsigned>(N);
+    static constexpr unsigned max_fds = static_cast<unsigned>(N); //!< the capacity: fds 0 .. N-1
     //! Whether full_fds_bits is kept (more than one word to skip over).
     static constexpr bool keeps_full_bits = words > 1;
 
-    ksock::file* fd[N]{};
-    unsigned long open_fds[words]{};
-    unsigned long close_on_exec[words]{};
+    ksock::file* fd[N]{};                 //!< the file of each fd; null when free or only reserved
+    unsigned long open_fds[words]{};      //!< a bit per fd: open or reserved
+    unsigned long close_on_exec[words]{}; //!< a bit per fd: O_CLOEXEC / FD_CLOEXEC
+    //! A bit per open_fds word: that word is full.
     unsigned long full_fds_bits[detail::bits_to_longs(words)]{};
-    unsigned next_fd = 0;
+    unsigned next_fd = 0; //!< no fd below it is free (the search starts there)
 
+    //! The bit of fd \p i in its word.
     static constexpr unsigned long bit(unsigned i) noexcept { return 1UL << (i % bits); }
+    //! Whether fd \p i is open or reserved.
     constexpr bool fd_is_open(unsigned i) const noexcept {
         return i < N && (open_fds[i / bits] & bit(i));
     }
+    //! Whether fd \p i is close-on-exec.
     constexpr bool is_close_on_exec(unsigned i) const noexcept {
         return i < N && (close_on_exec[i / bits] & bit(i));
     }
@@ -67,18 +75,21 @@ struct fdtable {
         return w;
     }
 
+    //! __set_open_fd: mark fd \p i open (and its word full when it is).
     constexpr void set_open(unsigned i) noexcept {
         open_fds[i / bits] |= bit(i);
         if constexpr (keeps_full_bits)
             if (open_fds[i / bits] == ~0UL)
                 full_fds_bits[(i / bits) / bits] |= 1UL << ((i / bits) % bits);
     }
+    //! __clear_open_fd: mark fd \p i free.
     constexpr void clear_open(unsigned i) noexcept {
         if constexpr (keeps_full_bits)
             if (open_fds[i / bits] == ~0UL)
                 full_fds_bits[(i / bits) / bits] &= ~(1UL << ((i / bits) % bits));
         open_fds[i / bits] &= ~bit(i);
     }
+    //! __set_close_on_exec / __clear_close_on_exec on fd \p i.
     constexpr void set_close_on_exec(unsigned i, bool on) noexcept {
         unsigned long& w = close_on_exec[i / bits];
         w = (w & ~bit(i)) | (on ? bit(i) : 0UL);

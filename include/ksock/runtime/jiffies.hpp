@@ -33,15 +33,19 @@ constexpr std::uint64_t units_to_jiffies(std::uint32_t u) noexcept {
     }
 }
 
+//! jiffies_to_usecs(): \p j ticks in us.
 constexpr std::uint32_t jiffies_to_usecs(std::uint32_t j) noexcept {
     return jiffies_to_units<1000000>(j);
 }
+//! jiffies_to_msecs(): \p j ticks in ms.
 constexpr std::uint32_t jiffies_to_msecs(std::uint32_t j) noexcept {
     return jiffies_to_units<1000>(j);
 }
+//! msecs_to_jiffies(): \p m ms in ticks, rounded up.
 constexpr std::uint64_t msecs_to_jiffies(std::uint32_t m) noexcept {
     return units_to_jiffies<1000>(m);
 }
+//! usecs_to_jiffies(): \p u us in ticks, rounded up.
 constexpr std::uint64_t usecs_to_jiffies(std::uint32_t u) noexcept {
     return units_to_jiffies<1000000>(u);
 }

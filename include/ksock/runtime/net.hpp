@@ -17,23 +17,24 @@ namespace ksock {
 
 //! net.core.*
 struct net_core_sysctl {
-    int wmem_default = 212992;
-    int rmem_default = 212992;
-    int wmem_max = 212992;
-    int rmem_max = 212992;
-    int optmem_max = 131072;
-    int somaxconn = 4096;
-    int busy_read = 0;
+    int wmem_default = 212992; //!< /proc/sys/net/core/wmem_default: SO_SNDBUF's start, bytes
+    int rmem_default = 212992; //!< /proc/sys/net/core/rmem_default: SO_RCVBUF's start, bytes
+    int wmem_max = 212992;     //!< /proc/sys/net/core/wmem_max: SO_SNDBUF's limit, bytes
+    int rmem_max = 212992;     //!< /proc/sys/net/core/rmem_max: SO_RCVBUF's limit, bytes
+    int optmem_max = 131072;   //!< /proc/sys/net/core/optmem_max: ancillary and option memory
+    int somaxconn = 4096;      //!< /proc/sys/net/core/somaxconn: listen()'s backlog limit
+    int busy_read = 0;         //!< /proc/sys/net/core/busy_read: SO_BUSY_POLL's start, us
     std::uint8_t txrehash = 1; //!< SOCK_TXREHASH_ENABLED
 
+    //! Equal when every sysctl is.
     friend constexpr bool operator==(const net_core_sysctl&, const net_core_sysctl&) = default;
 };
 
 //! struct net: one namespace.
 struct net {
-    net_core_sysctl sysctl;
-    int sock_inuse;        //!< user sockets holding a netns reference
-    int sockets_allocated; //!< sk_sockets_allocated_inc (TCP)
+    net_core_sysctl sysctl; //!< net.core.*
+    int sock_inuse;         //!< user sockets holding a netns reference
+    int sockets_allocated;  //!< sk_sockets_allocated_inc (TCP)
 
     //! The namespace's pseudo-random numbers (get_random_u32 for port
     //! choices, ISNs, ping ids): xorshift32, deterministic from boot, so a

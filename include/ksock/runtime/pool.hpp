@@ -27,6 +27,8 @@
 
 namespace ksock {
 
+//! A static pool of \p N objects of \p T with a bitmap of the free slots: ksock's kmem_cache (see
+//! the file's comment).
 template <class T, std::size_t N>
 class pool {
     static_assert(N > 0, "ksock::pool<T, N>: capacity must be at least 1");
@@ -44,8 +46,8 @@ class pool {
     bool created_ = false;
 
 public:
-    using value_type = T;
-    static constexpr std::size_t capacity = N;
+    using value_type = T;                      //!< the object type
+    static constexpr std::size_t capacity = N; //!< slots in the pool
     //! take_index()'s answer when no slot is free.
     static constexpr std::size_t none = ~std::size_t{0};
 
@@ -55,6 +57,7 @@ public:
             free_[w] = full_word(w);
         created_ = true;
     }
+    //! Create() has run: the slots can be handed out.
     constexpr bool created() const noexcept { return created_; }
 
     //! The lowest free slot's index, now in use, its contents as they were;
@@ -114,10 +117,12 @@ public:
         const auto b = reinterpret_cast<std::uintptr_t>(slots_);
         return a >= b && a < b + sizeof(slots_) && (a - b) % sizeof(T) == 0;
     }
-    constexpr bool live(std::size_t i) const noexcept {
+    constexpr bool live(std::size_t i) const noexcept { //!< slot \p i is handed out
         return created_ && i < N && !detail::test_bit(free_, i);
     }
+    //! Free slots.
     constexpr std::size_t available() const noexcept { return detail::bitmap_weight(free_, words); }
+    //! Handed-out slots.
     constexpr std::size_t in_use() const noexcept { return created_ ? N - available() : 0; }
     //! No slot in use (cheaper than in_use() == 0 on a hot path).
     constexpr bool unused() const noexcept {
@@ -135,8 +140,11 @@ public:
                 return false;
         return true;
     }
+    //! Slot \p i, live or not.
+    //!@{
     constexpr T& slot(std::size_t i) noexcept { return slots_[i]; }
     constexpr const T& slot(std::size_t i) const noexcept { return slots_[i]; }
+    //!@}
 };
 
 } // namespace ksock

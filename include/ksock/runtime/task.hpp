@@ -11,10 +11,12 @@
 
 namespace ksock {
 
+//! A task (struct task_struct, the parts the socket calls read): credentials, descriptors, cgroup
+//! ids and pid, with at most \p MaxFds descriptors.
 template <std::size_t MaxFds>
 struct task {
-    ksock::cred cred;
-    fdtable<MaxFds> files;
+    ksock::cred cred;      //!< the task's credentials (current_cred())
+    fdtable<MaxFds> files; //!< its descriptors (current->files)
     //! Soft RLIMIT_NOFILE: fds must be below it. At most the table's capacity.
     unsigned rlimit_nofile;
     std::uint32_t cgroup_classid; //!< net_cls.classid
@@ -23,9 +25,9 @@ struct task {
     //! one whose call ends with EINTR, or one that restarts it (SA_RESTART).
     //! (In the padding before pid: a task is no larger for it.)
     std::uint8_t sigpending;
-    int pid;
+    int pid; //!< the pid (SO_PEERCRED, SCM_CREDENTIALS)
 
-    static constexpr std::size_t fd_capacity = MaxFds;
+    static constexpr std::size_t fd_capacity = MaxFds; //!< descriptors the table holds
 
     //! rlimit(RLIMIT_NOFILE), clamped to the table: the table cannot grow.
     constexpr unsigned nofile() const noexcept {

@@ -4,7 +4,9 @@
 
 namespace ksock {
 
-// --- capabilities (include/uapi/linux/capability.h) -----------------------
+//! The capability numbers (CAP_*) the socket layer checks, as include/uapi/linux/capability.h
+//! numbers them; cap_last_cap is CAP_LAST_CAP.
+//!@{
 inline constexpr int cap_chown = 0;
 inline constexpr int cap_fowner = 3;
 inline constexpr int cap_net_bind_service = 10;
@@ -14,5 +16,6 @@ inline constexpr int cap_net_raw = 13;
 inline constexpr int cap_sys_admin = 21;
 inline constexpr int cap_sys_resource = 24;
 inline constexpr int cap_last_cap = 40;
+//!@}
 
 } // namespace ksock

@@ -16,7 +16,7 @@ namespace ksock {
 struct cmsghdr {
     std::size_t cmsg_len; //!< header and data, without the trailing padding
     int cmsg_level;       //!< SOL_SOCKET for SCM_*
-    int cmsg_type;
+    int cmsg_type;        //!< SCM_RIGHTS, SCM_CREDENTIALS ... (per level)
 };
 
 //! struct ucred: SCM_CREDENTIALS' data and SO_PEERCRED's value.
@@ -46,13 +46,16 @@ constexpr std::size_t cmsg_len(std::size_t len) noexcept {
 constexpr std::size_t cmsg_space(std::size_t len) noexcept {
     return cmsg_align(sizeof(cmsghdr)) + cmsg_align(len);
 }
-//! CMSG_DATA.
+//! CMSG_DATA: the data that follows header \p c.
+//!@{
 inline unsigned char* cmsg_data(cmsghdr* c) noexcept {
     return reinterpret_cast<unsigned char*>(c) + cmsg_align(sizeof(cmsghdr));
 }
 inline const unsigned char* cmsg_data(const cmsghdr* c) noexcept {
     return reinterpret_cast<const unsigned char*>(c) + cmsg_align(sizeof(cmsghdr));
 }
+//!@}
+
 //! CMSG_FIRSTHDR: null when the buffer cannot hold one header.
 inline cmsghdr* cmsg_firsthdr(const msghdr& m) noexcept {
     return m.msg_controllen >= sizeof(cmsghdr) ? static_cast<cmsghdr*>(m.msg_control) : nullptr;

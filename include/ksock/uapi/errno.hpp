@@ -67,7 +67,7 @@ namespace ksock {
 KSOCK_ERRNO_LIST(KSOCK_ERRNO_CONSTANT)
 KSOCK_ERRNO_LIST_BSD(KSOCK_ERRNO_CONSTANT)
 #undef KSOCK_ERRNO_CONSTANT
-inline constexpr int ewouldblock = eagain;
+inline constexpr int ewouldblock = eagain; //!< EWOULDBLOCK is EAGAIN on Linux
 
 //! ENOIOCTLCMD: kernel-internal, "this layer has no such ioctl"; the socket
 //! layer turns it into ENOTTY before it reaches the caller.
@@ -77,8 +77,10 @@ inline constexpr int enoioctlcmd = 515;
 //! wait ended by a signal. They never reach the caller: at the end of the
 //! call the stack restarts it (ERESTARTSYS with a restarting interruption,
 //! as SA_RESTART) or turns them into EINTR (kernel/signal.hpp).
+//!@{
 inline constexpr int erestartsys = 512;
 inline constexpr int erestartnohand = 514;
+//!@}
 
 //! Linux's MAX_ERRNO: values in [-4095, -1] are errors (IS_ERR_VALUE).
 inline constexpr int max_errno = 4095;

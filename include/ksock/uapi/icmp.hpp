@@ -11,7 +11,7 @@ inline constexpr int icmp_filter_opt = 1;
 
 //! struct icmp_filter: bit n set = drop ICMP type n.
 struct icmp_filter {
-    std::uint32_t data;
+    std::uint32_t data; //!< one bit per ICMP type 0 .. 31, bit n dropping type n
 };
 
 } // namespace ksock

@@ -13,7 +13,9 @@ namespace ksock {
 //! IFNAMSIZ: a device name with its NUL.
 inline constexpr int ifnamsiz = 16;
 
-// --- net_device_flags: what SIOCGIFFLAGS and `ip link` show -------------------
+//! The device flags (enum net_device_flags, include/uapi/linux/if.h): what SIOCGIFFLAGS and `ip
+//! link` show.
+//!@{
 inline constexpr unsigned iff_up = 1u << 0;        //!< administratively up
 inline constexpr unsigned iff_broadcast = 1u << 1; //!< broadcast address valid
 inline constexpr unsigned iff_debug = 1u << 2;
@@ -27,15 +29,16 @@ inline constexpr unsigned iff_allmulti = 1u << 9;
 inline constexpr unsigned iff_multicast = 1u << 12;
 inline constexpr unsigned iff_lower_up = 1u << 16; //!< the driver signals L1 up (carrier)
 inline constexpr unsigned iff_dormant = 1u << 17;
+//!@}
 
 //! struct ifmap: a device's hardware parameters (SIOCGIFMAP).
 struct ifmap {
-    unsigned long mem_start;
-    unsigned long mem_end;
-    unsigned short base_addr;
-    unsigned char irq;
-    unsigned char dma;
-    unsigned char port;
+    unsigned long mem_start;  //!< start of the shared memory (unused by ksock's drivers: 0)
+    unsigned long mem_end;    //!< end of the shared memory
+    unsigned short base_addr; //!< I/O base address
+    unsigned char irq;        //!< interrupt number
+    unsigned char dma;        //!< DMA channel
+    unsigned char port;       //!< port or medium select
 };
 
 //! struct ifreq: the device's name, then the request's value. The members
@@ -44,7 +47,7 @@ struct ifmap {
 struct ifreq {
     union {
         char ifrn_name[ifnamsiz];
-    } ifr_ifrn;
+    } ifr_ifrn; //!< the device's name (IFNAMSIZ bytes with the NUL)
     union {
         sockaddr ifru_addr;
         short ifru_flags;
@@ -54,7 +57,7 @@ struct ifreq {
         char ifru_slave[ifnamsiz];
         char ifru_newname[ifnamsiz];
         void* ifru_data;
-    } ifr_ifru;
+    } ifr_ifru; //!< the request's value: an address, the flags, the MTU, an index, a pointer
 };
 
 static_assert(sizeof(ifreq) == ifnamsiz + (sizeof(long) == 8 ? 24 : 16),

@@ -12,9 +12,12 @@ inline constexpr unsigned short arphrd_loopback = 772; //!< loopback device
 inline constexpr unsigned short arphrd_none = 0xfffe;  //!< no link header (TUN, PPP-like)
 inline constexpr unsigned short arphrd_void = 0xffff;  //!< not a hardware type at all
 
-// --- ARP opcodes --------------------------------------------------------------
+//! ARP's opcodes (ar_op, ARPOP_* in include/uapi/linux/if_arp.h): a request asks who holds an
+//! address, a reply answers.
+//!@{
 inline constexpr unsigned short arpop_request = 1;
 inline constexpr unsigned short arpop_reply = 2;
+//!@}
 
 //! struct arphdr: the fixed part of an ARP packet, in network order; the
 //! addresses follow it (sender hw, sender ip, target hw, target ip).

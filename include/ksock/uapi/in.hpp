@@ -5,7 +5,9 @@
 
 namespace ksock {
 
-// --- protocols (include/uapi/linux/in.h) ----------------------------------
+//! IP protocol numbers (IPPROTO_*, include/uapi/linux/in.h): socket(2)'s protocol for PF_INET and
+//! the IP header's protocol field.
+//!@{
 inline constexpr int ipproto_ip = 0;
 inline constexpr int ipproto_icmp = 1;
 inline constexpr int ipproto_igmp = 2;
@@ -17,6 +19,7 @@ inline constexpr int ipproto_udplite = 136;
 inline constexpr int ipproto_raw = 255;
 inline constexpr int ipproto_smc = 256;
 inline constexpr int ipproto_mptcp = 262;
+//!@}
 inline constexpr int ipproto_max = 263; //!< not 256: MPTCP lives above
 //! The IPPROTO_* names, for traces of PF_INET's protocol numbers.
 inline constexpr value_name ipproto_names[] = {
@@ -27,7 +30,9 @@ inline constexpr value_name ipproto_names[] = {
     {ipproto_raw, -1, "IPPROTO_RAW"},    {ipproto_smc, -1, "IPPROTO_SMC"},
     {ipproto_mptcp, -1, "IPPROTO_MPTCP"}};
 
-// --- SOL_IP options -------------------------------------------------------
+//! The SOL_IP options (IP_*, include/uapi/linux/in.h), and IP_MTU_DISCOVER's values
+//! (IP_PMTUDISC_*).
+//!@{
 inline constexpr int ip_tos = 1;
 inline constexpr int ip_ttl = 2;
 inline constexpr int ip_hdrincl = 3;
@@ -57,6 +62,7 @@ inline constexpr int ip_nodefrag = 22;
 inline constexpr int ip_bind_address_no_port = 24;
 inline constexpr int ip_recverr_rfc4884 = 26;
 inline constexpr int ip_local_port_range = 51;
+//!@}
 //! IPTOS_TOS_MASK (include/uapi/linux/ip.h).
 inline constexpr int iptos_tos_mask = 0x1e;
 

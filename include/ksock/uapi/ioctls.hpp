@@ -4,7 +4,9 @@
 
 namespace ksock {
 
-// --- ioctl requests (asm-generic/ioctls.h, linux/sockios.h) ---------------
+//! ioctl(2) requests a socket answers, numbered as in include/uapi/asm-generic/ioctls.h and
+//! linux/sockios.h; the SIOC* aliases are the same numbers as their FIO*/TIOC* twins.
+//!@{
 inline constexpr unsigned long fionread = 0x541b; //!< = SIOCINQ
 inline constexpr unsigned long siocinq = fionread;
 inline constexpr unsigned long tiocoutq = 0x5411; //!< = SIOCOUTQ
@@ -23,6 +25,7 @@ inline constexpr unsigned long siocgstampns_old = 0x8907;
 inline constexpr unsigned long siocgstamp_new = 0x80108906; //!< _IOR(0x89, 6, long long[2])
 inline constexpr unsigned long siocgstampns_new = 0x80108907;
 inline constexpr unsigned long siocoutqnsd = 0x894b;
+//!@}
 //! SIOCDEVPRIVATE .. SIOCDEVPRIVATE + 15: a driver's own requests, on a
 //! struct ifreq naming the device.
 inline constexpr unsigned long siocdevprivate = 0x89f0;

@@ -12,24 +12,27 @@ namespace ksock {
 
 //! struct iovec.
 struct iovec {
-    void* iov_base;
-    std::size_t iov_len;
+    void* iov_base;      //!< the first byte
+    std::size_t iov_len; //!< how many bytes
 };
 
 //! struct user_msghdr (what <sys/socket.h> calls struct msghdr).
 struct msghdr {
-    void* msg_name;
-    std::uint32_t msg_namelen; //!< socklen_t
-    iovec* msg_iov;
-    std::size_t msg_iovlen;
-    void* msg_control;
-    std::size_t msg_controllen;
-    int msg_flags;
+    void*
+        msg_name; //!< where the peer's address goes (recvmsg) or comes from (sendmsg); may be null
+    std::uint32_t msg_namelen;  //!< socklen_t
+    iovec* msg_iov;             //!< the data's buffers
+    std::size_t msg_iovlen;     //!< how many iovecs msg_iov holds (at most UIO_MAXIOV)
+    void* msg_control;          //!< the ancillary data (struct cmsghdr ...), or null
+    std::size_t msg_controllen; //!< msg_control's size in bytes; recvmsg sets what it wrote
+    int msg_flags;              //!< recvmsg's result flags (MSG_TRUNC, MSG_CTRUNC ...)
 };
 
 //! UIO_MAXIOV: the most iovecs one call takes (more is EMSGSIZE).
 inline constexpr std::size_t uio_maxiov = 1024;
 
+//! The MSG_* flags of send/recv and of msg_flags (include/linux/socket.h), Linux's values.
+//!@{
 inline constexpr int msg_oob = 0x1;
 inline constexpr int msg_peek = 0x2;
 inline constexpr int msg_dontroute = 0x4;
@@ -51,6 +54,7 @@ inline constexpr int msg_batch = 0x40000;
 inline constexpr int msg_zerocopy = 0x4000000;
 inline constexpr int msg_fastopen = 0x20000000;
 inline constexpr int msg_cmsg_cloexec = 0x40000000;
+//!@}
 //! MSG_CMSG_COMPAT: kernel-internal; a user passing it gets EINVAL.
 inline constexpr int msg_cmsg_compat = static_cast<int>(0x80000000u);
 //! The MSG_* bits, for traces.
@@ -77,13 +81,16 @@ inline constexpr value_name msg_flag_names[] = {
     {msg_fastopen, msg_fastopen, "MSG_FASTOPEN"},
     {msg_cmsg_cloexec, msg_cmsg_cloexec, "MSG_CMSG_CLOEXEC"}};
 
-// shutdown(2) how (include/linux/net.h) and the sk_shutdown bits.
+//! shutdown(2)'s how (SHUT_*, include/linux/net.h), and the sk_shutdown bits it sets (RCV_SHUTDOWN,
+//! SEND_SHUTDOWN, include/net/sock.h).
+//!@{
 inline constexpr int shut_rd = 0;
 inline constexpr int shut_wr = 1;
 inline constexpr int shut_rdwr = 2;
 inline constexpr std::uint8_t rcv_shutdown = 1;
 inline constexpr std::uint8_t send_shutdown = 2;
 inline constexpr std::uint8_t shutdown_mask = 3;
+//!@}
 
 static_assert(sizeof(iovec) == 2 * sizeof(void*) && sizeof(msghdr) == 7 * sizeof(void*),
               "ksock: iovec and msghdr must have Linux's layout");

@@ -8,26 +8,40 @@
 
 namespace ksock {
 
-// --- enum rt_scope_t -------------------------------------------------------------
+//! Route scopes (enum rt_scope_t, include/uapi/linux/rtnetlink.h): how far a route or an address
+//! reaches, host (254) being the narrowest.
+//!@{
 inline constexpr std::uint8_t rt_scope_universe = 0;
 inline constexpr std::uint8_t rt_scope_site = 200;
 inline constexpr std::uint8_t rt_scope_link = 253;
 inline constexpr std::uint8_t rt_scope_host = 254;
 inline constexpr std::uint8_t rt_scope_nowhere = 255;
+//!@}
 
-// --- rtm_protocol: who installed a route ------------------------------------------
+//! Route origins (rtm_protocol, RTPROT_*): who installed a route; `ip route` prints them as
+//! "proto".
+//!@{
 inline constexpr std::uint8_t rtprot_kernel = 2; //!< from an address (fib_add_ifaddr)
 inline constexpr std::uint8_t rtprot_boot = 3;   //!< `ip route add` (its default)
 inline constexpr std::uint8_t rtprot_static = 4;
+//!@}
 
-// --- enum rt_class_t ------------------------------------------------------------
+//! Routing tables (enum rt_class_t, RT_TABLE_*): local holds the addresses of this host, main the
+//! others.
+//!@{
 inline constexpr std::uint8_t rt_table_main = 254;
 inline constexpr std::uint8_t rt_table_local = 255;
+//!@}
 
-// --- ifa_flags ------------------------------------------------------------------
+//! Address flags (IFA_F_*, include/uapi/linux/if_addr.h): secondary is an address in a subnet that
+//! a primary address already covers.
+//!@{
 inline constexpr std::uint8_t ifa_f_secondary = 0x01;
+//!@}
 
-// --- neighbour states (NUD_*) -----------------------------------------------------
+//! Neighbour states (NUD_*, include/uapi/linux/neighbour.h): bits of a neighbour entry's state, as
+//! `ip neigh` prints them.
+//!@{
 inline constexpr std::uint8_t nud_none = 0x00;
 inline constexpr std::uint8_t nud_incomplete = 0x01;
 inline constexpr std::uint8_t nud_reachable = 0x02;
@@ -37,5 +51,6 @@ inline constexpr std::uint8_t nud_probe = 0x10;
 inline constexpr std::uint8_t nud_failed = 0x20;
 inline constexpr std::uint8_t nud_noarp = 0x40;
 inline constexpr std::uint8_t nud_permanent = 0x80;
+//!@}
 
 } // namespace ksock

@@ -10,7 +10,9 @@
 
 namespace ksock {
 
-// --- address / protocol families (include/linux/socket.h) -----------------
+//! socket(2)'s domain and sockaddr's sa_family: AF_* and the same numbers as
+//! PF_* (include/linux/socket.h); nproto is Linux's NPROTO.
+//!@{
 inline constexpr int af_unspec = 0;
 inline constexpr int af_unix = 1;
 inline constexpr int af_local = af_unix;
@@ -32,6 +34,7 @@ inline constexpr int pf_netlink = af_netlink;
 inline constexpr int pf_packet = af_packet;
 inline constexpr int pf_max = af_max;
 inline constexpr int nproto = af_max;
+//!@}
 //! The families' names, for traces.
 inline constexpr value_name af_names[] = {{af_unspec, -1, "AF_UNSPEC"},
                                           {af_unix, -1, "AF_UNIX"},
@@ -44,7 +47,9 @@ inline constexpr value_name af_names[] = {{af_unspec, -1, "AF_UNSPEC"},
                                           {af_xdp, -1, "AF_XDP"},
                                           {af_mctp, -1, "AF_MCTP"}};
 
-// --- socket types (include/linux/net.h, enum sock_type) -------------------
+//! socket(2)'s type, enum sock_type in include/linux/net.h; sock_type_mask
+//! takes the type out of a type argument that carries flags.
+//!@{
 inline constexpr int sock_stream = 1;
 inline constexpr int sock_dgram = 2;
 inline constexpr int sock_raw = 3;
@@ -54,10 +59,14 @@ inline constexpr int sock_dccp = 6;
 inline constexpr int sock_packet = 10;
 inline constexpr int sock_max = sock_packet + 1;
 inline constexpr int sock_type_mask = 0xf;
+//!@}
+
 //! socket(2)'s type flags: SOCK_CLOEXEC and SOCK_NONBLOCK are O_CLOEXEC and
 //! O_NONBLOCK.
+//!@{
 inline constexpr int sock_cloexec = o_cloexec;
 inline constexpr int sock_nonblock = o_nonblock;
+//!@}
 //! socket(2)'s type argument, type and flags, for traces.
 inline constexpr value_name sock_type_names[] = {{sock_stream, sock_type_mask, "SOCK_STREAM"},
                                                  {sock_dgram, sock_type_mask, "SOCK_DGRAM"},
@@ -69,15 +78,20 @@ inline constexpr value_name sock_type_names[] = {{sock_stream, sock_type_mask, "
                                                  {sock_nonblock, sock_nonblock, "SOCK_NONBLOCK"},
                                                  {sock_cloexec, sock_cloexec, "SOCK_CLOEXEC"}};
 
-// --- option levels --------------------------------------------------------
+//! setsockopt(2)'s level: SOL_SOCKET (asm-generic/socket.h), the others are
+//! the protocol numbers (include/linux/socket.h).
+//!@{
 inline constexpr int sol_ip = 0;
 inline constexpr int sol_socket = 1;
 inline constexpr int sol_tcp = 6;
 inline constexpr int sol_udp = 17;
 inline constexpr int sol_udplite = 136;
 inline constexpr int sol_raw = 255;
+//!@}
 
-// --- SOL_SOCKET options (include/uapi/asm-generic/socket.h) ---------------
+//! The SO_* option names at level SOL_SOCKET, as numbered in
+//! include/uapi/asm-generic/socket.h (the layout x86-64 and ARM share).
+//!@{
 inline constexpr int so_debug = 1;
 inline constexpr int so_reuseaddr = 2;
 inline constexpr int so_type = 3;
@@ -113,16 +127,22 @@ inline constexpr int so_zerocopy = 60;
 inline constexpr int so_txrehash = 74;
 inline constexpr int so_rcvtimeo_new = 66;
 inline constexpr int so_sndtimeo_new = 67;
+//!@}
+
 //! On 64-bit Linux the plain names are the _OLD numbers (struct timeval of longs).
+//!@{
 inline constexpr int so_rcvtimeo = so_rcvtimeo_old;
 inline constexpr int so_sndtimeo = so_sndtimeo_old;
+//!@}
 
-// --- socket states (include/uapi/linux/net.h, enum socket_state) ----------
+//! struct socket's state, enum socket_state in include/uapi/linux/net.h.
+//!@{
 inline constexpr int ss_free = 0;
 inline constexpr int ss_unconnected = 1;
 inline constexpr int ss_connecting = 2;
 inline constexpr int ss_connected = 3;
 inline constexpr int ss_disconnecting = 4;
+//!@}
 //! socket_state's names, for traces.
 inline constexpr value_name ss_names[] = {{ss_free, -1, "SS_FREE"},
                                           {ss_unconnected, -1, "SS_UNCONNECTED"},
@@ -132,20 +152,20 @@ inline constexpr value_name ss_names[] = {{ss_free, -1, "SS_FREE"},
 
 //! struct __kernel_old_timeval: what SO_RCVTIMEO_OLD / SO_SNDTIMEO_OLD carry.
 struct timeval {
-    long tv_sec;
-    long tv_usec;
+    long tv_sec;  //!< whole seconds
+    long tv_usec; //!< microseconds, 0 .. 999999
 };
 
 //! struct __kernel_sock_timeval: what SO_RCVTIMEO_NEW / SO_SNDTIMEO_NEW carry.
 struct sock_timeval {
-    std::int64_t tv_sec;
-    std::int64_t tv_usec;
+    std::int64_t tv_sec;  //!< whole seconds
+    std::int64_t tv_usec; //!< microseconds, 0 .. 999999
 };
 
 //! struct linger (SO_LINGER).
 struct linger {
-    int l_onoff;
-    int l_linger;
+    int l_onoff;  //!< nonzero: close() lingers
+    int l_linger; //!< how long close() lingers, in seconds
 };
 
 } // namespace ksock

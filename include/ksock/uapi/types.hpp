@@ -6,8 +6,8 @@
 
 namespace ksock {
 
-using socklen_t = std::uint32_t;
-using uid_t = std::uint32_t;
-using gid_t = std::uint32_t;
+using socklen_t = std::uint32_t; //!< an address length (32 bits, as in Linux's and glibc's ABI)
+using uid_t = std::uint32_t;     //!< a user id
+using gid_t = std::uint32_t;     //!< a group id
 
 } // namespace ksock

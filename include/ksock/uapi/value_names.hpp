@@ -13,9 +13,9 @@ namespace ksock {
 //! flag is {bit, bit}; a value of an enumeration or a field is {value,
 //! field mask} ({SOCK_STREAM, SOCK_TYPE_MASK}, {O_RDWR, O_ACCMODE}).
 struct value_name {
-    long long value; //!< the bits that carry the name
-    long long mask;  //!< the bits compared
-    const char* name;
+    long long value;  //!< the bits that carry the name
+    long long mask;   //!< the bits compared
+    const char* name; //!< the name as Linux spells it ("AF_INET")
 };
 
 //! The base a value is written in.
@@ -27,9 +27,9 @@ enum class value_base : char {
 
 //! How one field reads: its base and the names of its values.
 struct value_format {
-    value_base base;
+    value_base base;         //!< the base the value is written in
     const value_name* names; //!< null when nothing is named
-    std::size_t count;
+    std::size_t count;       //!< how many names `names` holds
 };
 
 //! A format over a name table: `names_in(value_base::oct, o_flag_names)`.

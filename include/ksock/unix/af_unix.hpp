@@ -38,8 +38,9 @@ namespace ksock::unix_domain {
 
 //! The members the three unix ops tables share.
 struct unix_common_ops {
-    static constexpr int family = pf_unix;
+    static constexpr int family = pf_unix; //!< the family these ops serve
 
+    //! ->ioctl (unix_ioctl): SIOCINQ, SIOCOUTQ, SIOCATMARK.
     template <class Entry, class Ctx>
     static int ioctl(Ctx&, ksock::socket& so, unsigned long cmd, void* arg) {
         return unix_ioctl(*so.sk, cmd, arg);
@@ -76,33 +77,40 @@ struct unix_common_ops {
         return 0;
     }
 
+    //! ->bind (unix_bind): a pathname or abstract name, or autobind.
     template <class Entry, class Ctx>
     static int bind(Ctx& ctx, ksock::socket& so, const sockaddr* addr, int addr_len) {
         return unix_bind(ctx, *so.sk, addr, addr_len);
     }
+    //! ->getname (unix_getname): the bound name, or the peer's.
     template <class Entry, class Ctx>
     static int getname(Ctx&, ksock::socket& so, sockaddr* out, int peer) {
         return unix_getname(*so.sk, out, peer);
     }
+    //! ->shutdown (unix_shutdown): on this sock and its peer.
     template <class Entry, class Ctx>
     static int shutdown(Ctx& ctx, ksock::socket& so, int how) {
         return unix_shutdown(ctx, *so.sk, how);
     }
 
+    //! SO_PEEK_OFF (sk_set_peek_off).
     static int set_peek_off(sock& sk, int val) { return sk_set_peek_off(sk, val); }
 };
 
 //! What the two connection-oriented tables share: unix_stream_connect,
 //! unix_listen and unix_accept (Linux names them in both).
 struct unix_connection_ops : unix_common_ops {
+    //! ->connect (unix_stream_connect).
     template <class Entry, class Ctx>
     static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int flags) {
         return unix_stream_connect<typename Entry::prot>(ctx, so, a, len, flags);
     }
+    //! ->listen (unix_listen).
     template <class Entry, class Ctx>
     static int listen(Ctx& ctx, ksock::socket& so, int backlog) {
         return unix_listen(ctx, *so.sk, backlog);
     }
+    //! ->accept (unix_accept).
     template <class Entry, class Ctx>
     static int accept(Ctx& ctx, ksock::socket& so, ksock::socket& newsock, int flags) {
         return unix_accept(ctx, so, newsock, flags);
@@ -111,16 +119,19 @@ struct unix_connection_ops : unix_common_ops {
 
 //! unix_stream_ops.
 struct unix_stream_ops : unix_connection_ops {
-    static constexpr const char* name = "unix_stream_ops";
+    static constexpr const char* name = "unix_stream_ops"; //!< the ops table's name in Linux
 
+    //! ->poll (unix_poll).
     template <class Entry, class Ctx>
     static unsigned poll(Ctx&, ksock::socket& so) {
         return unix_poll(*so.sk);
     }
+    //! ->sendmsg (unix_stream_sendmsg).
     template <class Entry, class Ctx>
     static long sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& m, std::size_t len) {
         return unix_stream_sendmsg(ctx, so, m, len);
     }
+    //! ->recvmsg (unix_stream_recvmsg).
     template <class Entry, class Ctx>
     static long recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& m, std::size_t len, int flags) {
         return unix_stream_recvmsg(ctx, so, m, len, flags);
@@ -129,20 +140,24 @@ struct unix_stream_ops : unix_connection_ops {
 
 //! unix_dgram_ops: no listen, no accept (sock_no_*: EOPNOTSUPP).
 struct unix_dgram_ops : unix_common_ops {
-    static constexpr const char* name = "unix_dgram_ops";
+    static constexpr const char* name = "unix_dgram_ops"; //!< the ops table's name in Linux
 
+    //! ->connect (unix_dgram_connect): set or clear the default peer.
     template <class Entry, class Ctx>
     static int connect(Ctx& ctx, ksock::socket& so, const sockaddr* a, int len, int) {
         return unix_dgram_connect(ctx, so, a, len);
     }
+    //! ->poll (unix_dgram_poll).
     template <class Entry, class Ctx>
     static unsigned poll(Ctx&, ksock::socket& so) {
         return unix_dgram_poll(*so.sk);
     }
+    //! ->sendmsg (unix_dgram_sendmsg).
     template <class Entry, class Ctx>
     static long sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& m, std::size_t len) {
         return unix_dgram_sendmsg(ctx, *so.sk, m, len);
     }
+    //! ->recvmsg (unix_dgram_recvmsg).
     template <class Entry, class Ctx>
     static long recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& m, std::size_t len, int flags) {
         return unix_dgram_recvmsg(ctx, *so.sk, m, len, flags);
@@ -152,16 +167,19 @@ struct unix_dgram_ops : unix_common_ops {
 //! unix_seqpacket_ops: stream connect/listen/accept, datagram poll and
 //! records.
 struct unix_seqpacket_ops : unix_connection_ops {
-    static constexpr const char* name = "unix_seqpacket_ops";
+    static constexpr const char* name = "unix_seqpacket_ops"; //!< the ops table's name in Linux
 
+    //! ->poll (unix_dgram_poll).
     template <class Entry, class Ctx>
     static unsigned poll(Ctx&, ksock::socket& so) {
         return unix_dgram_poll(*so.sk);
     }
+    //! ->sendmsg (unix_seqpacket_sendmsg).
     template <class Entry, class Ctx>
     static long sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& m, std::size_t len) {
         return unix_seqpacket_sendmsg(ctx, *so.sk, m, len);
     }
+    //! ->recvmsg (unix_seqpacket_recvmsg).
     template <class Entry, class Ctx>
     static long recvmsg(Ctx& ctx, ksock::socket& so, kmsghdr& m, std::size_t len, int flags) {
         return unix_seqpacket_recvmsg(ctx, *so.sk, m, len, flags);
@@ -175,8 +193,9 @@ struct unix_seqpacket_ops : unix_connection_ops {
 struct unix_create : sk_create_defaults {
     //! PF_UNIX's part of a namespace, and the names of its callbacks.
     using pernet_type = netns_unix;
-    static constexpr const kfunc_table& kfuncs = kf::table;
-    static constexpr bool sets_sk_protocol = false;
+    static constexpr const kfunc_table& kfuncs =
+        kf::table;                                  //!< the family these ops serve's callback names
+    static constexpr bool sets_sk_protocol = false; //!< SO_PROTOCOL reads 0
 
     //! unix_create's checks: protocol 0 or PF_UNIX, then the type; SOCK_RAW
     //! is served as SOCK_DGRAM ("BSD has AF_UNIX, SOCK_RAW though nothing
@@ -202,6 +221,7 @@ struct unix_create : sk_create_defaults {
         return u;
     }
 
+    //! unix_create: the common steps (sk_create), with protocol 0.
     template <class Entry, class Ctx>
     static int create(Ctx& ctx, ksock::socket& so, int /*protocol*/, int kern) {
         trace_scope ts(ctx.trace(), "unix_create");
@@ -210,10 +230,12 @@ struct unix_create : sk_create_defaults {
 };
 
 //! The protosw view of unix_create's switch.
+//!@{
 using unix_stream_protosw = protosw<sock_stream, 0, unix_stream_proto, unix_stream_ops>;
 using unix_dgram_protosw = protosw<sock_dgram, 0, unix_dgram_proto, unix_dgram_ops>;
 using unix_seqpacket_protosw = protosw<sock_seqpacket, 0, unix_dgram_proto, unix_seqpacket_ops>;
 using unixsw = type_list<unix_stream_protosw, unix_dgram_protosw, unix_seqpacket_protosw>;
+//!@}
 
 //! PF_UNIX (unix_family_ops); its part of the namespace (netns_unix) and the
 //! names of its callbacks come with unix_create.

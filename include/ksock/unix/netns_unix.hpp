@@ -7,14 +7,16 @@ namespace ksock::unix_domain {
 
 //! net.unix.*
 struct unix_sysctl {
+    //! /proc/sys/net/unix/max_dgram_qlen: a datagram socket's receive queue limit.
     int max_dgram_qlen = 10;
 
+    //! Equal when every sysctl is.
     friend constexpr bool operator==(const unix_sysctl&, const unix_sysctl&) = default;
 };
 
 //! struct netns_unix.
 struct netns_unix {
-    unix_sysctl sysctl;
+    unix_sysctl sysctl; //!< net.unix.*
 };
 
 //! The netns_unix of a stack or of the context a proto is handed.

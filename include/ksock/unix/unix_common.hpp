@@ -90,12 +90,16 @@ struct unix_proto_base {
 
 namespace ksock::unix_domain {
 
+//! unix_dgram_proto (struct proto "UNIX"): the datagram and seqpacket sockets' proto.
 struct unix_dgram_proto : detail::unix_proto_base {
-    static constexpr const char* name = "UNIX";
+    static constexpr const char* name = "UNIX"; //!< struct proto .name
+    //! A fresh sock of this proto (the image the creation path copies).
     static const unix_sock defaults;
 };
+//! unix_stream_proto (struct proto "UNIX-STREAM"): the stream sockets' proto.
 struct unix_stream_proto : detail::unix_proto_base {
-    static constexpr const char* name = "UNIX-STREAM";
+    static constexpr const char* name = "UNIX-STREAM"; //!< struct proto .name
+    //! A fresh sock of this proto (the image the creation path copies).
     static const unix_sock defaults;
 };
 
@@ -151,6 +155,7 @@ inline bool unix_writable(const sock& sk, std::uint8_t state) noexcept {
 }
 
 //! sk_peek_offset_bwd / sk_peek_offset_fwd: SO_PEEK_OFF follows the data.
+//!@{
 inline void sk_peek_offset_bwd(sock& sk, int val) noexcept {
     const int off = sk.sk_peek_off;
     if (off >= 0)
@@ -160,6 +165,7 @@ inline void sk_peek_offset_fwd(sock& sk, int val) noexcept {
     if (sk.sk_peek_off >= 0)
         sk.sk_peek_off += val;
 }
+//!@}
 
 namespace detail {
 

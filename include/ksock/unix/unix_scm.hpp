@@ -38,12 +38,13 @@ namespace ksock::unix_domain {
 //! struct unix_skb_parms, UNIXCB(skb): who sent it (pid 0: not recorded)
 //! and the files it carries.
 struct unix_skb_parms {
-    scm_fp_list* fp;
-    int pid;
-    uid_t uid;
-    gid_t gid;
+    scm_fp_list* fp; //!< the files it carries (SCM_RIGHTS), or null
+    int pid;         //!< the sender's pid, 0 when not recorded
+    uid_t uid;       //!< the sender's uid
+    gid_t gid;       //!< the sender's gid
 };
 
+//! UNIXCB(skb): the unix control block in skb->cb.
 inline unix_skb_parms& unixcb(sk_buff* skb) noexcept {
     return skb_cb<unix_skb_parms>(*skb);
 }
@@ -91,6 +92,7 @@ void maybe_add_creds(Ctx& ctx, sk_buff* skb, const sock& sk, const sock& other) 
 }
 
 //! scm_stat_add / scm_stat_del: the fds queued to a sock.
+//!@{
 inline void scm_stat_add(sock& sk, sk_buff* skb) noexcept {
     if (const scm_fp_list* fp = unixcb(skb).fp)
         unix_sk(&sk)->scm_stat_nr_fds += fp->count;
@@ -99,6 +101,7 @@ inline void scm_stat_del(sock& sk, sk_buff* skb) noexcept {
     if (const scm_fp_list* fp = unixcb(skb).fp)
         unix_sk(&sk)->scm_stat_nr_fds -= fp->count;
 }
+//!@}
 
 //! scm_set_cred: what the receive reports (unix_dgram_recvmsg and
 //! unix_stream_read_generic take them from UNIXCB).

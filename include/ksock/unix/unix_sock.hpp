@@ -22,35 +22,36 @@ namespace ksock::unix_domain {
 //! socks accepted from it; ksock keeps one in every unix_sock (static
 //! memory) and copies the listener's into each new connection.
 struct unix_address {
-    int len;
-    sockaddr_un name;
+    int len;          //!< bytes of name in use (sun_family included)
+    sockaddr_un name; //!< the name
 };
 
 //! struct path: where a bound filesystem socket lives (none in ksock: a
 //! pathname is a name in the stack's flat namespace, see unix_bind.hpp).
 struct path {
-    void* mnt;
-    void* dentry;
+    void* mnt;    //!< always null in ksock
+    void* dentry; //!< always null in ksock
 };
 
 //! wait_queue_entry_t as unix_sock::peer_wake uses it.
 struct wait_queue_entry {
-    kfunc func;
-    void* priv;
+    kfunc func; //!< the wake function (unix_dgram_peer_wake_relay)
+    void* priv; //!< the sock to wake
 };
 
+//! struct unix_sock (include/net/af_unix.h): a PF_UNIX socket's object, sock first.
 struct unix_sock {
-    sock sk;
-    unix_address* addr; //!< &addr_store once bound (or inherited), else null
-    unix_domain::path path;
-    mutex_t iolock;
-    mutex_t bindlock;
-    sock* peer;
-    sock* listener;
-    void* vertex;
-    spinlock_t lock;
-    wait_queue_entry peer_wake;
-    int scm_stat_nr_fds; //!< fds in the skbs queued to this sock (scm_stat)
+    sock sk;                    //!< the sock, at offset 0
+    unix_address* addr;         //!< &addr_store once bound (or inherited), else null
+    unix_domain::path path;     //!< the bound file's path (never set in ksock)
+    mutex_t iolock;             //!< serialises reads (u->iolock)
+    mutex_t bindlock;           //!< serialises bind (u->bindlock)
+    sock* peer;                 //!< the connected peer, or null
+    sock* listener;             //!< a connection's listener until accept(), or null
+    void* vertex;               //!< unix_gc's graph vertex (unused in ksock: null)
+    spinlock_t lock;            //!< the sock's own lock (unix_state_lock)
+    wait_queue_entry peer_wake; //!< on the peer's wait queue while a datagram send waits for room
+    int scm_stat_nr_fds;        //!< fds in the skbs queued to this sock (scm_stat)
     //! A stream's unread bytes as SIOCINQ reports them: what was queued, less
     //! what reads took out, kept where Linux keeps it. An out-of-band byte
     //! that a read skips and drops (manage_oob) is never taken off, so the

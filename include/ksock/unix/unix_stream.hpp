@@ -270,6 +270,8 @@ long unix_stream_sendmsg_scm(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::siz
     return sent ? static_cast<long>(sent) : err;
 }
 
+//! unix_stream_sendmsg: queue \p len bytes of \p msg to the peer, in skbs
+//! sized by the send buffer (unix_stream_chunk); bytes sent or -errno.
 template <class Ctx>
 long unix_stream_sendmsg(Ctx& ctx, ksock::socket& so, kmsghdr& msg, std::size_t len) {
     scm_cookie scm;
@@ -361,23 +363,23 @@ long unix_stream_recv_urg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size, in
 //! The scm_cookie stays apart: its address goes to calls that are not
 //! inlined, and a struct holding it would live in memory as a whole.
 struct unix_stream_read_state {
-    sock& sk;
-    kmsghdr& msg;
-    std::size_t size; //!< what the buffer still takes
-    int flags;
+    sock& sk;           //!< the sock read
+    kmsghdr& msg;       //!< the caller's message
+    std::size_t size;   //!< what the buffer still takes
+    int flags;          //!< the recvmsg flags
     std::size_t target; //!< sock_rcvlowat: what the read waits for
-    long timeo;
+    long timeo;         //!< how long the read may wait (sock_rcvtimeo)
     //! Linux's skip: what a peek passes over before it reads, SO_PEEK_OFF
     //! at first, less every skb it walked past (which a peek that waited
     //! does not take back), 0 once it goes on to the next skb. A read: 0.
     std::size_t skip;
-    std::size_t copied = 0;
-    long err = 0;
+    std::size_t copied = 0; //!< bytes copied so far
+    long err = 0;           //!< the error to report when nothing was copied
     //! A peek that read an skb goes on with the next one (Linux's
     //! `goto again`), whatever room the buffer has left; else null.
     sk_buff* again = nullptr;
-    bool addr_done = false;
-    bool check_creds = false;
+    bool addr_done = false;   //!< the sender's address is written
+    bool check_creds = false; //!< creds taken from the first skb: later ones must match
 };
 
 namespace detail {

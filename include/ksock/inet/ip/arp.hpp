@@ -262,7 +262,8 @@ void arp_announce_dev(Ctx& ctx, int ifindex) {
 
 //! arp_packet_type: PF_INET's receiver of ETH_P_ARP.
 struct arp_packet_type {
-    static constexpr std::uint16_t type = eth_p_arp;
+    static constexpr std::uint16_t type = eth_p_arp; //!< takes ARP frames
+    //! arp_rcv: check the packet, then answer a request or learn the sender.
     template <class Ctx>
     static void func(Ctx& ctx, sk_buff* skb, const netif_rx& rx) {
         arp_process(ctx, skb, rx);

@@ -27,19 +27,22 @@
 
 namespace ksock::inet {
 
-//! Route types beyond af_inet.hpp's (include/uapi/linux/rtnetlink.h).
+//! Route types beyond af_inet.hpp's (include/uapi/linux/rtnetlink.h): silently drop, ICMP
+//! unreachable, ICMP prohibited.
+//!@{
 inline constexpr std::uint8_t rtn_blackhole = 6;
 inline constexpr std::uint8_t rtn_unreachable = 7;
 inline constexpr std::uint8_t rtn_prohibit = 8;
+//!@}
 
 //! struct fib_result: what fib_lookup found.
 struct fib_result {
-    std::uint8_t type;  //!< RTN_*
-    std::uint8_t scope; //!< the nexthop's scope
-    std::uint8_t prefixlen;
-    int oif;               //!< the nexthop's device
-    std::uint32_t gw;      //!< the nexthop's gateway, 0 on the link
-    std::uint32_t prefsrc; //!< the route's preferred source, 0: choose
+    std::uint8_t type;      //!< RTN_*
+    std::uint8_t scope;     //!< the nexthop's scope
+    std::uint8_t prefixlen; //!< the matched route's prefix length
+    int oif;                //!< the nexthop's device
+    std::uint32_t gw;       //!< the nexthop's gateway, 0 on the link
+    std::uint32_t prefsrc;  //!< the route's preferred source, 0: choose
 };
 
 //! fib_check_nh for a route through \p gw on device \p oif: the device must

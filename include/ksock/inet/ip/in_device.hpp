@@ -28,15 +28,19 @@ namespace ksock::inet {
 constexpr std::uint32_t inet_make_mask(unsigned plen) noexcept {
     return ksock::cpu_to_be32(plen ? ~0u << (32 - plen) : 0u);
 }
+//! ipv4_is_loopback: in 127.0.0.0/8 (\p a in network order).
 constexpr bool ipv4_is_loopback(std::uint32_t a) noexcept {
     return (ksock::be32_to_cpu(a) >> 24) == 127;
 }
+//! ipv4_is_multicast: in 224.0.0.0/4.
 constexpr bool ipv4_is_multicast(std::uint32_t a) noexcept {
     return (ksock::be32_to_cpu(a) >> 28) == 0xe;
 }
+//! ipv4_is_lbcast: 255.255.255.255.
 constexpr bool ipv4_is_lbcast(std::uint32_t a) noexcept {
     return a == 0xffffffffu;
 }
+//! ipv4_is_zeronet: in 0.0.0.0/8.
 constexpr bool ipv4_is_zeronet(std::uint32_t a) noexcept {
     return (ksock::be32_to_cpu(a) >> 24) == 0;
 }

@@ -20,6 +20,8 @@
 
 namespace ksock::inet {
 
+//! PF_INET's hooks into a stack beside its sockets: the namespace's start (net_init), the timers,
+//! and the netdevice notifier.
 struct inet_pernet_hooks {
     //! ipv4_inetpeer_init, devinet_init_net, inetdev_init for each device,
     //! and lo's address.

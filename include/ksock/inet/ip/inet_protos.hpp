@@ -37,6 +37,7 @@ void tcp_v4_rcv(Ctx& ctx, sk_buff* skb);
 
 //! icmp_protocol: .handler = icmp_rcv.
 struct icmp_protocol {
+    //! icmp_rcv.
     template <class Ctx>
     static void handler(Ctx& ctx, sk_buff* skb) {
         icmp_rcv(ctx, skb);
@@ -48,24 +49,30 @@ struct icmp_protocol {
 //! __udp4_lib_err with the protocol's table \p T (its proto's pool).
 template <class T, std::uint8_t Proto>
 struct udp_table_protocol {
+    //! udp_rcv / udplite_rcv: deliver the datagram to its socket.
     template <class Ctx>
     static void handler(Ctx& ctx, sk_buff* skb) {
         udp4_lib_rcv<T>(ctx, skb, Proto);
     }
+    //! udp_err / udplite_err: an ICMP error about a datagram this host sent.
     template <class Ctx>
     static void err_handler(Ctx& ctx, const sk_buff* skb, std::size_t inner, std::uint8_t type,
                             std::uint8_t code) {
         udp4_lib_err<T>(ctx, skb, inner, type, code);
     }
 };
+//! UDP's and UDP-Lite's net_protocol, on their protos' tables.
+//!@{
 using udp_protocol = udp_table_protocol<udp_prot, ipproto_udp>;
 using udplite_protocol = udp_table_protocol<udplite_prot, ipproto_udplite>;
+//!@}
 
 //! tcp_protocol: .handler = tcp_v4_rcv (tcp_v4_rcv.hpp). Segments from a
 //! device reach their connection; on lo, ksock's TCP is its loopback model
 //! (segments go from sock to sock), so a TCP packet there is a raw
 //! socket's, dropped as it always was.
 struct tcp_protocol {
+    //! tcp_v4_rcv, on a stack with a device besides lo.
     template <class Ctx>
     static void handler(Ctx& ctx, sk_buff* skb) {
         if constexpr (Ctx::has_wire_devices)

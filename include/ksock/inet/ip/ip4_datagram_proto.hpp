@@ -22,8 +22,8 @@ namespace ksock::inet {
 //! sizeof(Obj)): P derives from ip4_datagram_proto<P, Obj>.
 template <class P, class Obj>
 struct ip4_datagram_proto {
-    using obj_type = Obj;
-    static constexpr std::size_t obj_size = sizeof(Obj);
+    using obj_type = Obj;                                //!< the proto's object
+    static constexpr std::size_t obj_size = sizeof(Obj); //!< struct proto .obj_size
 
     //! ip4_datagram_connect (UDP's udp_connect takes the same path).
     template <class Ctx>

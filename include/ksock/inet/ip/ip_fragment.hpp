@@ -27,8 +27,12 @@
 
 namespace ksock::inet {
 
+//! ipq flags (INET_FRAG_FIRST_IN, INET_FRAG_LAST_IN, include/net/inet_frag.h): the fragment at
+//! offset 0 came, the last fragment came.
+//!@{
 inline constexpr std::uint8_t inet_frag_first_in = 0x01;
 inline constexpr std::uint8_t inet_frag_last_in = 0x02;
+//!@}
 //! ICMP_EXC_FRAGTIME.
 inline constexpr std::uint8_t icmp_exc_fragtime = 1;
 

@@ -15,46 +15,52 @@ namespace ksock::inet {
 
 //! struct iphdr, without options (ihl 5): the fields in network order.
 struct iphdr {
-    std::uint8_t ver_ihl; //!< version 4 in the high nibble, ihl (32-bit words) low
-    std::uint8_t tos;
-    std::uint16_t tot_len;
-    std::uint16_t id;
+    std::uint8_t ver_ihl;   //!< version 4 in the high nibble, ihl (32-bit words) low
+    std::uint8_t tos;       //!< type of service: DSCP and ECN
+    std::uint16_t tot_len;  //!< header and payload, bytes
+    std::uint16_t id;       //!< identification, for reassembly
     std::uint16_t frag_off; //!< IP_DF 0x4000, IP_MF 0x2000, offset 0x1fff
-    std::uint8_t ttl;
-    std::uint8_t protocol;
-    std::uint16_t check;
-    std::uint32_t saddr;
-    std::uint32_t daddr;
+    std::uint8_t ttl;       //!< time to live
+    std::uint8_t protocol;  //!< IPPROTO_* of the payload
+    std::uint16_t check;    //!< the header's checksum
+    std::uint32_t saddr;    //!< source address
+    std::uint32_t daddr;    //!< destination address
 };
 static_assert(sizeof(iphdr) == 20, "ksock::inet::iphdr: must be the 20 bytes of the wire header");
 
 //! struct udphdr.
 struct udphdr {
-    std::uint16_t source;
-    std::uint16_t dest;
-    std::uint16_t len;
-    std::uint16_t check;
+    std::uint16_t source; //!< source port
+    std::uint16_t dest;   //!< destination port
+    std::uint16_t len;    //!< header and payload, bytes
+    std::uint16_t check;  //!< checksum over the pseudo-header, header and payload; 0: none
 };
 static_assert(sizeof(udphdr) == 8, "ksock::inet::udphdr: must be 8 bytes");
 
 //! struct icmphdr with the echo / frag-needed union as two 16-bit words.
 struct icmphdr {
-    std::uint8_t type;
-    std::uint8_t code;
-    std::uint16_t checksum;
+    std::uint8_t type;      //!< ICMP_* type
+    std::uint8_t code;      //!< the code within the type
+    std::uint16_t checksum; //!< checksum over the message
     std::uint16_t id;       //!< un.echo.id (un.frag.__unused for errors)
     std::uint16_t sequence; //!< un.echo.sequence (un.frag.mtu)
 };
 static_assert(sizeof(icmphdr) == 8, "ksock::inet::icmphdr: must be 8 bytes");
 
+//! frag_off's bits in host order (include/net/ip.h): don't fragment, more fragments, and the offset
+//! in 8-byte units.
+//!@{
 inline constexpr std::uint16_t ip_df = 0x4000;
 inline constexpr std::uint16_t ip_mf = 0x2000;
 inline constexpr std::uint16_t ip_offset = 0x1fff;
+//!@}
 //! The largest IPv4 datagram (tot_len is 16 bits).
 inline constexpr std::size_t ip_max_len = 0xffff;
 
-// ICMP types (ICMP_ECHOREPLY ... as icmp_t_*) and codes
-// (include/uapi/linux/icmp.h).
+//! ICMP types (ICMP_ECHOREPLY ... as icmp_t_*) and the destination-unreachable codes ksock sends
+//! (ICMP_PROT_UNREACH, ICMP_PORT_UNREACH; NR_ICMP_UNREACH is the last code),
+//! include/uapi/linux/icmp.h.
+//!@{
 inline constexpr std::uint8_t icmp_t_echoreply = 0;
 inline constexpr std::uint8_t icmp_t_dest_unreach = 3;
 inline constexpr std::uint8_t icmp_t_echo = 8;
@@ -63,6 +69,7 @@ inline constexpr std::uint8_t icmp_t_parameterprob = 12;
 inline constexpr std::uint8_t icmp_prot_unreach = 2;
 inline constexpr std::uint8_t icmp_port_unreach = 3;
 inline constexpr std::uint8_t nr_icmp_unreach = 15;
+//!@}
 
 //! An ICMP error type (icmp_is_err): no error is ever sent about one.
 constexpr bool icmp_is_err(std::uint8_t type) noexcept {

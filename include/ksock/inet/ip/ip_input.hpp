@@ -32,13 +32,16 @@
 
 namespace ksock::inet {
 
-// IP options (include/uapi/linux/ip.h IPOPT_*).
+//! The IP options ip_options_compile knows (IPOPT_*, include/uapi/linux/ip.h): end of list, no-op,
+//! record route, timestamp, loose and strict source route.
+//!@{
 inline constexpr std::uint8_t ipopt_end = 0;
 inline constexpr std::uint8_t ipopt_noop = 1;
 inline constexpr std::uint8_t ipopt_rr = 7;
 inline constexpr std::uint8_t ipopt_ts = 68;
 inline constexpr std::uint8_t ipopt_lsrr = 131;
 inline constexpr std::uint8_t ipopt_ssrr = 137;
+//!@}
 
 //! What ip_options_compile makes of a received header's options.
 enum class ip_opts_verdict : std::uint8_t {
@@ -250,7 +253,8 @@ void ip_rcv(Ctx& ctx, sk_buff* skb, int iif = 1, std::uint8_t pkt_type = packet_
 
 //! ip_packet_type: PF_INET's receiver of ETH_P_IP.
 struct ip_packet_type {
-    static constexpr std::uint16_t type = eth_p_ip;
+    static constexpr std::uint16_t type = eth_p_ip; //!< takes IPv4 frames
+    //! ip_rcv: check the header and hand the datagram to its protocol.
     template <class Ctx>
     static void func(Ctx& ctx, sk_buff* skb, const netif_rx& rx) {
         ip_rcv(ctx, skb, rx.ifindex, rx.pkt_type);

@@ -42,14 +42,14 @@ namespace ksock::inet {
 //! plus the transport's view): addresses and ports in network order, and
 //! data_off, Linux's skb->data: where the bytes a recvmsg returns begin.
 struct inet_skb_cb {
-    std::uint32_t saddr;
-    std::uint32_t daddr;
-    std::uint16_t sport;
-    std::uint16_t dport;
-    std::uint16_t data_off;
-    std::uint16_t tot_len;
-    std::uint8_t ihl; //!< header length in bytes
-    std::uint8_t protocol;
+    std::uint32_t saddr;    //!< source address
+    std::uint32_t daddr;    //!< destination address
+    std::uint16_t sport;    //!< source port (UDP; 0 for other protocols)
+    std::uint16_t dport;    //!< destination port
+    std::uint16_t data_off; //!< where the data a recvmsg returns begins (skb->data)
+    std::uint16_t tot_len;  //!< the datagram's length from the IP header
+    std::uint8_t ihl;       //!< header length in bytes
+    std::uint8_t protocol;  //!< IPPROTO_* of the payload
     std::uint8_t broadcast; //!< sent to a broadcast address (RTCF_BROADCAST)
     std::uint8_t pkt_type;  //!< PACKET_HOST ... as the link saw it
     std::uint8_t local;     //!< addressed to one of our addresses (RTCF_LOCAL)
@@ -58,6 +58,7 @@ struct inet_skb_cb {
     int iif;                //!< the device it came in on (IPCB(skb)->iif)
 };
 
+//!@{
 //! skb->cb as the IP layer's control block (skb_cb<inet_skb_cb> without a
 //! cast that -Wcast-align flags on Cortex-M: cb is 8-byte aligned).
 inline inet_skb_cb& inet_cb(sk_buff& skb) noexcept {
@@ -68,6 +69,7 @@ inline inet_skb_cb& inet_cb(sk_buff& skb) noexcept {
 inline const inet_skb_cb& inet_cb(const sk_buff& skb) noexcept {
     return *static_cast<const inet_skb_cb*>(static_cast<const void*>(skb.cb));
 }
+//!@}
 
 // The raw sockets' receiver and ICMP's error sender (defined in raw.hpp and
 // icmp.hpp; the protocols' receivers are inet_protos' handlers).

@@ -27,14 +27,21 @@
 
 namespace ksock::inet {
 
+//! NUD_IN_TIMER, NUD_VALID, NUD_CONNECTED (include/net/neighbour.h): the states a timer runs in,
+//! the states with a usable address, and the confirmed ones.
+//!@{
 inline constexpr std::uint8_t nud_in_timer = nud_incomplete | nud_reachable | nud_delay | nud_probe;
 inline constexpr std::uint8_t nud_valid =
     nud_permanent | nud_noarp | nud_reachable | nud_probe | nud_stale | nud_delay;
 inline constexpr std::uint8_t nud_connected = nud_permanent | nud_noarp | nud_reachable;
+//!@}
 
-// neigh_update's flags.
+//! neigh_update's flags (NEIGH_UPDATE_F_*): override a known address; an administrative change (`ip
+//! neigh`).
+//!@{
 inline constexpr unsigned neigh_update_f_override = 1u << 0;
 inline constexpr unsigned neigh_update_f_admin = 1u << 7;
+//!@}
 
 // The table's protocol (arp.hpp): arp_solicit sends a probe, arp_error_report
 // answers a parked packet that will never leave, neigh_xmit sends one with

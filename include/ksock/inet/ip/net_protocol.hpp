@@ -39,6 +39,7 @@ concept net_protocol_err_handler = requires(ksock::archetypes::context& c, const
 //! The minimal net_protocol handler, which the concept is checked against
 //! (it drops nothing and delivers nowhere: a type-level stand-in only).
 struct net_protocol_archetype {
+    //! Takes the packet and does nothing with it.
     template <class Ctx>
     static void handler(Ctx&, sk_buff*) noexcept {}
 };
@@ -57,8 +58,8 @@ struct net_protocol {
                   "static void handler(Ctx&, sk_buff*) (struct net_protocol .handler), which "
                   "consumes the packet");
 
-    static constexpr int protocol = Protocol;
-    using handler_type = Handler;
+    static constexpr int protocol = Protocol; //!< the IPPROTO_* number
+    using handler_type = Handler;             //!< the handler type
     //! Whether ICMP errors about this protocol's packets reach it.
     static constexpr bool has_err_handler = net_protocol_err_handler<Handler>;
 

@@ -43,8 +43,8 @@ constexpr std::uint16_t ipv4_default_advmss(std::uint32_t mtu) noexcept {
 
 //! struct rtable, as far as a packet's sender needs it.
 struct rtable {
-    std::uint32_t saddr;
-    std::uint32_t daddr;
+    std::uint32_t saddr;   //!< the source address, network order
+    std::uint32_t daddr;   //!< the destination address, network order
     bool broadcast;        //!< RTCF_BROADCAST (255.255.255.255 or a subnet's)
     bool multicast;        //!< RTCF_MULTICAST
     std::uint8_t type;     //!< RTN_LOCAL, RTN_BROADCAST, RTN_UNICAST, RTN_MULTICAST

@@ -25,11 +25,16 @@
 
 namespace ksock::inet {
 
+//! tcp_prot (struct proto "TCP", net/ipv4/tcp_ipv4.c): TCP's sock-level operations and object type.
 struct tcp_prot {
+    //! struct proto's .name, the object type and its size, and what processes a backlogged skb
+    //! (tcp_v4_do_rcv).
+    //!@{
     static constexpr const char* name = "TCP";
     using obj_type = tcp_sock;
     static constexpr std::size_t obj_size = sizeof(tcp_sock);
     static constexpr kfunc backlog_rcv = kf::tcp_v4_do_rcv;
+    //!@}
     //! The TIME_WAIT mini-socks (tcp_death_row).
     using state_type = tcp_state_type;
     //! inet_sendmsg does not autobind: connect() binds (tcp_sendmsg has no
@@ -102,6 +107,7 @@ struct tcp_prot {
         sk.sk_rcvbuf = s.tcp_rmem[1];
     }
 
+    //! tcp_v4_init_sock / tcp_init_sock: the initial RTO, windows, MSS, timers and buffers.
     template <class Ctx>
     static int init(Ctx& ctx, sock& sk) {
         init_fixed_values(*tcp_sk(&sk));
@@ -197,12 +203,13 @@ struct tcp_prot {
                         int* addr_len) {
         return tcp_recvmsg<tcp_prot>(ctx, sk, msg, len, flags, addr_len);
     }
-    //! The timers: SYN retransmission, delayed ACK, FIN_WAIT2, TIME_WAIT.
+    //! ->ioctl (tcp_ioctl): SIOCINQ, SIOCATMARK, SIOCOUTQ, SIOCOUTQNSD.
     template <class Ctx>
     static int ioctl(Ctx&, sock& sk, unsigned long cmd, int* karg) {
         return tcp_ioctl(sk, cmd, karg);
     }
 
+    //! The timers: SYN retransmission, delayed ACK, FIN_WAIT2, TIME_WAIT.
     template <class Ctx>
     static void on_tick(Ctx& ctx) {
         tcp_on_tick<tcp_prot>(ctx);
@@ -213,12 +220,16 @@ struct tcp_prot {
         return tcp_next_timer<tcp_prot>(ctx);
     }
 
+    //! tcp_getsockopt: SOL_TCP, then SOL_IP.
     template <class Entry, class Ctx>
     static int getsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, void* optval,
                           socklen_t* optlen) {
         return tcp_getsockopt(so, level, optname, optval, optlen, ctx.current_cred(),
                               ipv4_net(ctx));
     }
+    //! tcp_setsockopt: SOL_TCP, then SOL_IP. After a SOL_TCP option, what
+    //! waits is pushed (TCP_NODELAY, TCP_CORK) and the keepalive timer follows
+    //! TCP_KEEPIDLE.
     template <class Entry, class Ctx>
     static int setsockopt(Ctx& ctx, ksock::socket& so, int level, int optname, const void* optval,
                           socklen_t optlen) {

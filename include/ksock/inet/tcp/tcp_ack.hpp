@@ -15,7 +15,10 @@
 
 namespace ksock::inet {
 
-// tcp_ack's flags (FLAG_*).
+//! tcp_ack's flags (FLAG_*, net/ipv4/tcp_input.c): the ACK came with data; it updated the window;
+//! it acknowledged new data, retransmitted data, the SYN; it SACKed new data; it carried a D-SACK;
+//! it advanced snd_una. FLAG_ACKED and FLAG_NOT_DUP combine them.
+//!@{
 inline constexpr unsigned flag_data = 0x01;
 inline constexpr unsigned flag_win_update = 0x02;
 inline constexpr unsigned flag_data_acked = 0x04;
@@ -26,17 +29,23 @@ inline constexpr unsigned flag_dsacking_ack = 0x800;
 inline constexpr unsigned flag_snd_una_advanced = 0x400;
 inline constexpr unsigned flag_acked = flag_data_acked | flag_syn_acked;
 inline constexpr unsigned flag_not_dup = flag_data | flag_win_update | flag_acked;
+//!@}
 
 //! A received segment as TCP's input reads it (header fields in host
 //! order, options parsed).
 struct tcp_seg {
+    //! The segment's sequence number.
     std::uint32_t seq;
     std::uint32_t end_seq; //!< seq + data + SYN + FIN
+    //! The acknowledgment number.
     std::uint32_t ack_seq;
     std::uint16_t window; //!< the raw field
+    //! The urgent pointer.
     std::uint16_t urg_ptr;
+    //! TCPHDR_* flags.
     std::uint8_t flags;
     std::uint32_t len; //!< data bytes
+    //! The options, parsed.
     tcp_options_in opt;
 };
 
@@ -124,6 +133,7 @@ unsigned tcp_sacktag(Ctx& ctx, sock& sk, const tcp_seg& s) noexcept {
 
 //! The outcome of tcp_clean_rtx_queue.
 struct tcp_acked {
+    //! FLAG_* bits the cleaning set.
     unsigned flag;
     std::uint32_t pkts;   //!< segments acknowledged
     long seq_rtt_us;      //!< the RTT of the oldest never-retransmitted one, or -1

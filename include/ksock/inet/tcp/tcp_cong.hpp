@@ -20,12 +20,16 @@
 
 namespace ksock::inet {
 
-// icsk_ca_state
+//! icsk_ca_state's values (enum tcp_ca_state, include/net/tcp.h): no loss seen; duplicate ACKs or
+//! SACKs (reordering?); the window reduced for ECN or local congestion; fast recovery; loss
+//! recovery after an RTO.
+//!@{
 inline constexpr std::uint8_t tcp_ca_open = 0;
 inline constexpr std::uint8_t tcp_ca_disorder = 1;
 inline constexpr std::uint8_t tcp_ca_cwr = 2;
 inline constexpr std::uint8_t tcp_ca_recovery = 3;
 inline constexpr std::uint8_t tcp_ca_loss = 4;
+//!@}
 
 //! tcp_rtt_estimator + tcp_set_rto: Linux's estimator (srtt in µs << 3,
 //! mdev in µs << 2, rttvar no lower than rto_min for a whole window, so the
@@ -117,6 +121,11 @@ inline void tcp_cong_avoid_ai(tcp_sock& tp, std::uint32_t w, std::uint32_t acked
 
 //! struct bictcp: CUBIC's state in icsk_ca_priv.
 struct bictcp {
+    //! Linux's bictcp fields (net/ipv4/tcp_cubic.c): cnt, the ACKs per window increase; the window
+    //! before the last reduction (last_max_cwnd) and at the last update (last_cwnd, at last_time);
+    //! the origin point and K of the cubic; the epoch's start, the ACKs counted in it, and the
+    //! window a Reno flow would have (tcp_cwnd).
+    //!@{
     std::uint32_t cnt;
     std::uint32_t last_max_cwnd;
     std::uint32_t last_cwnd;
@@ -127,11 +136,13 @@ struct bictcp {
     std::uint32_t epoch_start;
     std::uint32_t ack_cnt;
     std::uint32_t tcp_cwnd;
+    //!@}
 };
 static_assert(sizeof(bictcp) <= icsk_ca_priv_size, "ksock::inet::bictcp: must fit icsk_ca_priv");
 
 //! inet_csk_ca(sk) for CUBIC: its state in icsk_ca_priv, copied in and out
 //! (icsk_ca_priv is an array of u64; a copy keeps the aliasing rules).
+//!@{
 inline bictcp cubic_load(const tcp_sock& tp) noexcept {
     bictcp ca;
     std::memcpy(&ca, tp.inet_conn.icsk_ca_priv, sizeof ca);
@@ -140,9 +151,13 @@ inline bictcp cubic_load(const tcp_sock& tp) noexcept {
 inline void cubic_store(tcp_sock& tp, const bictcp& ca) noexcept {
     std::memcpy(tp.inet_conn.icsk_ca_priv, &ca, sizeof ca);
 }
+//!@}
 
-// CUBIC's parameters (module defaults): beta 717/1024, bic_scale 41,
-// fast convergence and TCP friendliness on.
+//! CUBIC's parameters (module defaults, net/ipv4/tcp_cubic.c; fast
+//! convergence and TCP friendliness on): beta 717/1024 and its scale,
+//! BICTCP_HZ, beta_scale (for TCP friendliness), cube_rtt_scale (bic_scale
+//! 41 * 10) and cube_factor (2^(10 + 3 * BICTCP_HZ) / cube_rtt_scale).
+//!@{
 inline constexpr std::uint32_t cubic_beta = 717;
 inline constexpr std::uint32_t bictcp_beta_scale = 1024;
 inline constexpr std::uint32_t bictcp_hz = 10;
@@ -150,6 +165,7 @@ inline constexpr std::uint32_t cubic_beta_scale =
     8 * (bictcp_beta_scale + cubic_beta) / 3 / (bictcp_beta_scale - cubic_beta);
 inline constexpr std::uint64_t cube_rtt_scale = 41 * 10;
 inline constexpr std::uint64_t cube_factor = (1ull << (10 + 3 * bictcp_hz)) / cube_rtt_scale;
+//!@}
 
 //! cubic_root: the integer cube root (the largest r with r^3 <= a).
 constexpr std::uint32_t cubic_root(std::uint64_t a) noexcept {

@@ -14,12 +14,19 @@
 
 namespace ksock::inet {
 
-//! TCP_CONG_NEEDS_ECN and friends.
+//! TCP_CONG_* flags (include/net/tcp.h): the algorithm may be chosen without CAP_NET_ADMIN
+//! (TCP_CONG_NON_RESTRICTED); it needs ECN (TCP_CONG_NEEDS_ECN).
+//!@{
 inline constexpr std::uint32_t tcp_cong_non_restricted = 0x1;
 inline constexpr std::uint32_t tcp_cong_needs_ecn = 0x2;
+//!@}
 
+//! struct tcp_congestion_ops (include/net/tcp.h), the parts setsockopt(TCP_CONGESTION) and the send
+//! buffer read: the name, the flags, the buffer factor.
 struct tcp_congestion_ops {
+    //! TCP_CONGESTION's name ("cubic").
     char name[tcp_ca_name_max];
+    //! TCP_CONG_* flags.
     std::uint32_t flags;
     //! What the sndbuf_expand hook returns (tcp_sndbuf_expand's factor of
     //! send buffer per segment of the window); 0: no hook, the factor is 2.
@@ -30,10 +37,13 @@ struct tcp_congestion_ops {
 //! mandatory and first (tcp_reno is the fallback of every assignment). BBR
 //! asks for a send buffer of three windows (bbr_sndbuf_expand: "Provision
 //! 3 * cwnd since BBR may slow-start even during recovery").
+//!@{
 inline constexpr tcp_congestion_ops tcp_reno{"reno", tcp_cong_non_restricted, 0};
 inline constexpr tcp_congestion_ops tcp_cubic{"cubic", 0, 0};
 inline constexpr tcp_congestion_ops tcp_bbr{"bbr", 0, 3};
+//!@}
 
+//! The algorithms by name, in the order tcp_ca_find walks them.
 inline constexpr const tcp_congestion_ops* tcp_cong_list[] = {&tcp_reno, &tcp_cubic, &tcp_bbr};
 
 namespace detail {

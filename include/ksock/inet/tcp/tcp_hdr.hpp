@@ -18,6 +18,10 @@ namespace ksock::inet {
 //! are one 16-bit word here (doff << 12 | flags): bit-fields would follow
 //! the compiler's order, the wire's does not change.
 struct tcphdr {
+    //! The fields in network order: source and destination port, sequence and acknowledgment
+    //! number, doff << 12
+    //!  flags, the window (unscaled), the checksum, the urgent pointer.
+    //!@{
     std::uint16_t source;
     std::uint16_t dest;
     std::uint32_t seq;
@@ -26,10 +30,12 @@ struct tcphdr {
     std::uint16_t window;
     std::uint16_t check;
     std::uint16_t urg_ptr;
+    //!@}
 };
 static_assert(sizeof(tcphdr) == 20, "ksock::inet::tcphdr: must be 20 bytes, as on the wire");
 
-// TCPHDR_* flags (the low byte of doff_flags, host order).
+//! TCPHDR_* flags (include/net/tcp.h): the low byte of doff_flags, host order.
+//!@{
 inline constexpr std::uint8_t tcphdr_fin = 0x01;
 inline constexpr std::uint8_t tcphdr_syn = 0x02;
 inline constexpr std::uint8_t tcphdr_rst = 0x04;
@@ -38,7 +44,9 @@ inline constexpr std::uint8_t tcphdr_ack = 0x10;
 inline constexpr std::uint8_t tcphdr_urg = 0x20;
 inline constexpr std::uint8_t tcphdr_ece = 0x40;
 inline constexpr std::uint8_t tcphdr_cwr = 0x80;
+//!@}
 
+//! The TCPHDR_* flags of \p th.
 constexpr std::uint8_t tcp_flags_of(const tcphdr& th) noexcept {
     return static_cast<std::uint8_t>(ksock::be16_to_cpu(th.doff_flags) & 0xffu);
 }
@@ -48,18 +56,23 @@ constexpr std::size_t tcp_hdrlen(const tcphdr& th) noexcept {
 }
 
 //! before(a, b) / after(a, b): sequence numbers compared modulo 2^32.
+//!@{
 constexpr bool before(std::uint32_t a, std::uint32_t b) noexcept {
     return static_cast<std::int32_t>(a - b) < 0;
 }
 constexpr bool after(std::uint32_t a, std::uint32_t b) noexcept {
     return before(b, a);
 }
+//!@}
 //! between(a, lo, hi): lo <= a <= hi, modulo 2^32.
 constexpr bool seq_between(std::uint32_t a, std::uint32_t lo, std::uint32_t hi) noexcept {
     return hi - lo >= a - lo;
 }
 
-// TCPOPT_* kinds and TCPOLEN_* lengths.
+//! TCP option kinds (TCPOPT_*, include/net/tcp.h) and their lengths
+//! (TCPOLEN_*): end of list, no-op, MSS, window scale, SACK-permitted,
+//! SACK (a base and 8 bytes per block), timestamps.
+//!@{
 inline constexpr std::uint8_t tcpopt_eol = 0;
 inline constexpr std::uint8_t tcpopt_nop = 1;
 inline constexpr std::uint8_t tcpopt_mss = 2;
@@ -73,12 +86,16 @@ inline constexpr std::uint8_t tcpolen_sack_perm = 2;
 inline constexpr std::uint8_t tcpolen_timestamp = 10;
 inline constexpr std::uint8_t tcpolen_sack_base = 2;
 inline constexpr std::uint8_t tcpolen_sack_perblock = 8;
+//!@}
 inline constexpr std::size_t tcp_max_sack_blocks = 4; //!< TCP_NUM_SACKS
 
 //! A SACK block, host order.
 struct tcp_sack_block {
+    //! The first sequence of the block and the one after its last.
+    //!@{
     std::uint32_t start_seq;
     std::uint32_t end_seq;
+    //!@}
 };
 
 //! What tcp_parse_options found in a segment (struct tcp_options_received's
@@ -86,13 +103,20 @@ struct tcp_sack_block {
 struct tcp_options_in {
     std::uint16_t mss = 0;      //!< 0: none (only a SYN's counts)
     std::uint8_t wscale_ok = 0; //!< a window-scale option (SYN only)
+    //! The peer's window scale (when wscale_ok).
     std::uint8_t snd_wscale = 0;
     std::uint8_t sack_ok = 0;    //!< SACK-permitted (SYN only)
     std::uint8_t saw_tstamp = 0; //!< a timestamp option
+    //! The timestamp option's value and echo reply (when saw_tstamp).
+    //!@{
     std::uint32_t rcv_tsval = 0;
     std::uint32_t rcv_tsecr = 0;
+    //!@}
+    //! The SACK blocks the segment carried.
+    //!@{
     std::uint8_t num_sacks = 0;
     tcp_sack_block sacks[tcp_max_sack_blocks] = {};
+    //!@}
 };
 
 //! tcp_parse_options over the \p len option bytes at \p p of a segment
@@ -170,6 +194,9 @@ constexpr tcp_options_in tcp_parse_options(const unsigned char* p, std::size_t l
 //! What tcp_options_write puts in a segment (struct tcp_out_options).
 struct tcp_options_out {
     std::uint16_t mss = 0; //!< 0: no MSS option
+    //! The options to write: SACK-permitted, timestamps (tsval, tsecr), window scale (ws), and
+    //! num_sacks SACK blocks from sacks.
+    //!@{
     bool sack_perm = false;
     bool tstamp = false;
     bool wscale = false;
@@ -178,6 +205,7 @@ struct tcp_options_out {
     std::uint32_t tsecr = 0;
     std::uint8_t num_sacks = 0;
     const tcp_sack_block* sacks = nullptr;
+    //!@}
 };
 
 //! The option bytes tcp_options_write writes for \p o (a multiple of 4).

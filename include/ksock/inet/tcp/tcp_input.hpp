@@ -403,11 +403,16 @@ void tcp_disconnect_dev(Ctx& ctx, sock& sk) noexcept {
     tp.undo_marker = 0;
 }
 
+//! tcp_need_reset: a disconnect from \p state sends an RST (established, closing down, or
+//! SYN_RECV).
 inline bool tcp_need_reset(std::uint8_t state) noexcept {
     return (1u << state) & ((1u << tcp_established) | (1u << tcp_close_wait) |
                             (1u << tcp_fin_wait1) | (1u << tcp_fin_wait2) | (1u << tcp_syn_recv));
 }
 
+//! tcp_disconnect (connect with AF_UNSPEC): reset the connection if it
+//! needs one and return the socket to CLOSE, its source address forgotten
+//! unless the user bound one.
 template <class P, class Ctx>
 int tcp_disconnect(Ctx& ctx, sock& sk, int /*flags*/) {
     tcp_sock& tp = tcp_of(sk);

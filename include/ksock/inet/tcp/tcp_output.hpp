@@ -84,9 +84,12 @@ constexpr std::uint32_t tcp_xmit_size_goal(const tcp_sock& tp) noexcept {
 //! What tcp_select_initial_window chooses: the window a SYN (or SYN-ACK)
 //! offers, the clamp and the scale of the windows that follow.
 struct tcp_initial_window {
+    //! The window the SYN offers, the clamp of the windows that follow, and their scale.
+    //!@{
     std::uint32_t rcv_wnd;
     std::uint32_t window_clamp;
     std::uint8_t rcv_wscale;
+    //!@}
 };
 
 //! tcp_select_initial_window for a receive space of \p full_space bytes,

@@ -42,6 +42,7 @@ void tcp_ofo_purge(Ctx& ctx, sock& sk) noexcept {
 
 //! tcp_incr_quickack / tcp_enter_quickack_mode: ACK the next segments at
 //! once (up to half the window's worth of full segments, at most \p max).
+//!@{
 inline void tcp_incr_quickack(tcp_sock& tp, std::uint32_t max) noexcept {
     auto& ack = tp.inet_conn.icsk_ack;
     std::uint32_t q = ack.rcv_mss ? tp.rcv_wnd / (2u * ack.rcv_mss) : 0;
@@ -57,6 +58,7 @@ inline void tcp_enter_quickack_mode(tcp_sock& tp, std::uint32_t max) noexcept {
     tp.inet_conn.icsk_ack.pingpong = 0;
     tp.inet_conn.icsk_ack.ato = static_cast<std::uint32_t>(tcp_delack_min);
 }
+//!@}
 
 //! tcp_initialize_rcv_mss: a first guess of the peer's segment size.
 inline void tcp_initialize_rcv_mss(tcp_sock& tp) noexcept {

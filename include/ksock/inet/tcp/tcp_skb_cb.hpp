@@ -22,11 +22,15 @@ inline constexpr std::uint8_t tcpcb_sacked_retrans =
 inline constexpr std::uint8_t tcpcb_lost = 0x04;         //!< TCPCB_LOST
 inline constexpr std::uint8_t tcpcb_ever_retrans = 0x80; //!< TCPCB_EVER_RETRANS (Karn)
 
+//! TCP_SKB_CB (struct tcp_skb_cb, include/net/tcp.h): a segment's sequence range, flags and
+//! retransmission state in skb->cb.
 struct tcp_skb_cb {
     std::uint32_t seq;     //!< the first sequence number
     std::uint32_t end_seq; //!< seq + data length (+1 for a FIN, a SYN)
     std::uint32_t when;    //!< ms clock of the last transmission (skb_mstamp)
+    //! TCPHDR_* flags of the segment.
     std::uint8_t tcp_flags;
+    //! TCPCB_* bits: SACKed, retransmitted, lost, ever retransmitted.
     std::uint8_t sacked;
     std::uint8_t sent; //!< left at least once (Linux: on the rtx queue)
     //! The segment ends one of Linux's GSO skbs: software GSO gives the
@@ -38,6 +42,7 @@ struct tcp_skb_cb {
 
 //! TCP_SKB_CB(skb). (The IP layer's control block is done with once a
 //! segment reaches TCP, as in Linux, which overlays the two.)
+//!@{
 inline tcp_skb_cb& tcp_cb(sk_buff& skb) noexcept {
     static_assert(sizeof(tcp_skb_cb) <= sizeof(sk_buff::cb) && alignof(tcp_skb_cb) <= 8,
                   "ksock::inet::tcp_skb_cb: must fit skb->cb (48 bytes, 8-aligned)");
@@ -46,5 +51,6 @@ inline tcp_skb_cb& tcp_cb(sk_buff& skb) noexcept {
 inline const tcp_skb_cb& tcp_cb(const sk_buff& skb) noexcept {
     return *static_cast<const tcp_skb_cb*>(static_cast<const void*>(skb.cb));
 }
+//!@}
 
 } // namespace ksock::inet

@@ -74,6 +74,7 @@ inline unsigned long tcp_delack_timeout(const tcp_sock& tp) noexcept {
     return ato ? (ato < tcp_delack_min ? ato : tcp_delack_min) : 1;
 }
 
+//! tcp_sk(sk) as a reference.
 inline tcp_sock& tcp_of(sock& sk) noexcept {
     return *tcp_sk(&sk);
 }
@@ -117,11 +118,11 @@ KSOCK_ALWAYS_INLINE inline void inet_csk_destroy_sock(Ctx& ctx, sock& sk) noexce
     sock_put<P>(ctx, sk);
 }
 
-//! tcp_done: CLOSE, both directions shut; an orphan is destroyed, a socket
-//! with an owner hears of it.
 template <class Ctx>
 void tcp_ofo_purge(Ctx& ctx, sock& sk) noexcept; // tcp_rcv.hpp
 
+//! tcp_done: CLOSE, both directions shut; an orphan is destroyed, a socket
+//! with an owner hears of it.
 template <class P, class Ctx>
 void tcp_done(Ctx& ctx, sock& sk) noexcept {
     tcp_set_state<P>(ctx, sk, tcp_close);
@@ -193,6 +194,7 @@ sock* tcp_peer(Ctx& ctx, const sock& sk) {
                                       i.inet_rcv_saddr(), ksock::cpu_to_be16(i.inet_num()));
     return hint;
 }
+//! The TIME_WAIT entry of \p sk's 4-tuple seen from the other end, or null.
 template <class P, class Ctx>
 inet_timewait_sock* tcp_peer_tw(Ctx& ctx, const sock& sk) {
     const inet_sock& i = *inet_sk(&sk);
@@ -200,12 +202,12 @@ inet_timewait_sock* tcp_peer_tw(Ctx& ctx, const sock& sk) {
                              i.inet_rcv_saddr(), ksock::cpu_to_be16(i.inet_num()));
 }
 
-//! tcp_send_active_reset / tcp_v4_send_reset: the peer's full sock is
-//! reset; a TIME_WAIT entry hit by an RST goes (tcp_timewait_state_process).
-//! A connection on a device sends its RST segment.
 template <class P, class Ctx>
 void tcp_send_active_reset_dev(Ctx& ctx, sock& sk); // tcp_transmit.hpp
 
+//! tcp_send_active_reset / tcp_v4_send_reset: the peer's full sock is
+//! reset; a TIME_WAIT entry hit by an RST goes (tcp_timewait_state_process).
+//! A connection on a device sends its RST segment.
 template <class P, class Ctx>
 void tcp_send_reset(Ctx& ctx, sock& sk) {
     if (tcp_on_device<Ctx>(tcp_of(sk))) {

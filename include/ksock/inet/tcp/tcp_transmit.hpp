@@ -149,26 +149,37 @@ constexpr std::uint16_t tcp_select_window(tcp_sock& tp) noexcept {
 
 //! The addresses and ports of a segment (network order).
 struct tcp_tuple {
+    //! Source and destination address and port, network order.
+    //!@{
     std::uint32_t saddr;
     std::uint32_t daddr;
     std::uint16_t sport;
     std::uint16_t dport;
+    //!@}
 };
 
 //! The header fields of a segment to send.
 struct tcp_out_seg {
+    //! The sequence and acknowledgment numbers, host order.
+    //!@{
     std::uint32_t seq;
     std::uint32_t ack;
+    //!@}
+    //! TCPHDR_* flags.
     std::uint8_t flags;
     std::uint16_t window; //!< the field, scaled
+    //! The urgent pointer.
     std::uint16_t urg_ptr;
 };
 
 //! The IP-level choices of a segment's sender.
 struct tcp_out_ip {
+    //! The TOS byte, the TTL, and whether DF is set.
+    //!@{
     std::uint8_t tos;
     std::uint8_t ttl;
     bool df;
+    //!@}
     std::uint16_t id; //!< network order
 };
 

@@ -30,6 +30,7 @@ inline constexpr std::uint32_t tcp_timeout_min_us = 2000; //!< TCP_TIMEOUT_MIN_U
 inline constexpr std::uint8_t icsk_ack_timer = 2;         //!< ICSK_ACK_TIMER
 inline constexpr std::uint8_t icsk_ack_pushed2 = 8;       //!< ICSK_ACK_PUSHED2
 inline constexpr std::uint32_t tcp_max_quickacks = 16;    //!< TCP_MAX_QUICKACKS
+//! TCP_RESOURCE_PROBE_INTERVAL: the retry of a transmit that found no memory.
 inline constexpr std::uint32_t tcp_resource_probe_interval = hz / 2;
 
 //! tcp_packets_in_flight: sent, not acknowledged, not SACKed, not lost, or
@@ -58,6 +59,7 @@ void tcp_reset_xmit_timer(Ctx& ctx, tcp_sock& tp, std::uint8_t what, unsigned lo
     icsk.icsk_retransmit_timer.expires = icsk.icsk_timeout;
     icsk.icsk_retransmit_timer.pending = 1;
 }
+//! inet_csk_clear_xmit_timer: the retransmission timer stops.
 inline void tcp_clear_xmit_timer(tcp_sock& tp) noexcept {
     tp.inet_conn.icsk_pending = 0;
     tp.inet_conn.icsk_retransmit_timer.pending = 0;

@@ -32,8 +32,9 @@ namespace ksock::inet {
 //! pool is the port table (udp_table, udplite_table).
 template <class Self>
 struct udp_lib_prot : ip4_datagram_proto<Self, udp_sock> {
+    //! What processes a backlogged skb.
     static constexpr kfunc backlog_rcv = kf::udp_queue_rcv_skb;
-    using state_type = udp_table;
+    using state_type = udp_table; //!< the port table
 
     //! .getsockopt = udp_getsockopt: SOL_UDP and SOL_UDPLITE, then SOL_IP.
     static constexpr auto& getsockopt_fn = udp_getsockopt;
@@ -48,6 +49,7 @@ struct udp_lib_prot : ip4_datagram_proto<Self, udp_sock> {
         up.forward_threshold = up.inet.sk.sk_rcvbuf >> 2;
     }
 
+    //! udp_init_sock: the values init_values gives, on the pool's sock.
     template <class Ctx>
     static int init(Ctx& ctx, sock& sk) {
         udp_sock& up = *udp_sk(&sk);
@@ -158,10 +160,12 @@ struct udp_lib_prot : ip4_datagram_proto<Self, udp_sock> {
         return ip4_datagram_ioctl(sk, cmd, karg);
     }
 
+    //! ->sendmsg (udp_sendmsg).
     template <class Ctx>
     static long sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
         return udp_sendmsg(ctx, sk, msg, len);
     }
+    //! ->recvmsg (udp_recvmsg).
     template <class Ctx>
     static long recvmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len, int flags,
                         int* addr_len) {
@@ -177,18 +181,23 @@ struct udp_lib_prot : ip4_datagram_proto<Self, udp_sock> {
     }
 };
 
+//! udp_prot (struct proto "UDP", net/ipv4/udp.c).
 struct udp_prot : udp_lib_prot<udp_prot> {
-    static constexpr const char* name = "UDP";
+    static constexpr const char* name = "UDP"; //!< struct proto .name
+    //! What the trace shows for init.
     static constexpr const char* init_note = "udp_init_sock -> udp_lib_init_sock";
+    //! A fresh sock of this proto (the image the creation path copies).
     static const udp_sock defaults;
 };
 
 //! udplite_prot: udplite_sk_init is udp_init_sock (and a one-time warning
 //! that UDP-Lite is deprecated, which ksock does not print).
 struct udplite_prot : udp_lib_prot<udplite_prot> {
-    static constexpr const char* name = "UDP-Lite";
+    static constexpr const char* name = "UDP-Lite"; //!< struct proto .name
+    //! What the trace shows for init.
     static constexpr const char* init_note =
         "udplite_sk_init -> udp_init_sock -> udp_lib_init_sock";
+    //! A fresh sock of this proto (the image the creation path copies).
     static const udp_sock defaults;
 };
 

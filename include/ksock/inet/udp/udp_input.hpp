@@ -39,16 +39,18 @@ struct udplite_prot;
 //! The per-stack state of udp_prot and udplite_prot: the order socks were
 //! hashed in.
 struct udp_table {
-    std::uint32_t hash_seq;
+    std::uint32_t hash_seq; //!< the next hash order to give
 };
 
 //! UDP_SKB_CB: the IP layer's control block, then UDP-Lite's checksum
 //! coverage (cscov, bytes from the UDP header) and whether it is partial.
 struct udp_skb_cb {
-    inet_skb_cb header;
-    std::uint16_t cscov;
-    std::uint8_t partial_cov;
+    inet_skb_cb header;       //!< the IP layer's part (IPCB)
+    std::uint16_t cscov;      //!< UDP-Lite checksum coverage, bytes from the UDP header
+    std::uint8_t partial_cov; //!< the coverage is partial
 };
+//! UDP_SKB_CB(skb): \p skb's control block as UDP's.
+//!@{
 inline udp_skb_cb& udp_cb(sk_buff& skb) noexcept {
     static_assert(sizeof(udp_skb_cb) <= sizeof(sk_buff::cb) && alignof(udp_skb_cb) <= 8,
                   "ksock::inet::udp_skb_cb: must fit skb->cb (48 bytes, 8-aligned)");
@@ -57,6 +59,7 @@ inline udp_skb_cb& udp_cb(sk_buff& skb) noexcept {
 inline const udp_skb_cb& udp_cb(const sk_buff& skb) noexcept {
     return *static_cast<const udp_skb_cb*>(static_cast<const void*>(skb.cb));
 }
+//!@}
 
 //! f(sock&) for every hashed sock of table \p T (udp_prot, udplite_prot).
 template <class T, class Ctx, class F>
@@ -309,9 +312,10 @@ void udp4_lib_rcv(Ctx& ctx, sk_buff* skb, std::uint8_t proto) {
 //! icmp_err_convert: the errno of each ICMP_DEST_UNREACH code and whether
 //! it is fatal (a hard error).
 struct icmp_err {
-    int errno_;
-    bool fatal;
+    int errno_; //!< the errno an error of this code reports
+    bool fatal; //!< a hard error: reported even without IP_RECVERR
 };
+//! icmp_err_convert[], by ICMP_DEST_UNREACH code (net/ipv4/icmp.c).
 inline constexpr icmp_err icmp_err_convert[nr_icmp_unreach + 1] = {
     {enetunreach, false},  // NET_UNREACH
     {ehostunreach, false}, // HOST_UNREACH

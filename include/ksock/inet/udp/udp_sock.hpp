@@ -11,19 +11,20 @@
 
 namespace ksock::inet {
 
+//! struct udp_sock (include/linux/udp.h): a UDP or UDP-Lite socket's object, inet_sock first.
 struct udp_sock {
-    inet_sock inet;
-    unsigned long udp_flags;
-    int pending;
-    std::uint8_t encap_type;
-    std::uint16_t len;
-    std::uint16_t gso_size;
-    std::uint16_t pcslen;
-    std::uint16_t pcrlen;
-    int forward_deficit;
-    int forward_threshold; //!< sk_rcvbuf >> 2 at init
-    sk_buff_head reader_queue;
-    list_head tunnel_list; //!< 6.18
+    inet_sock inet;            //!< the inet sock, at offset 0
+    unsigned long udp_flags;   //!< bits of udp_flags_bit
+    int pending;               //!< AF_INET while a corked datagram is pending, else 0
+    std::uint8_t encap_type;   //!< UDP_ENCAP's type, 0: none
+    std::uint16_t len;         //!< bytes of the corked datagram
+    std::uint16_t gso_size;    //!< UDP_SEGMENT's size, 0: no GSO
+    std::uint16_t pcslen;      //!< UDP-Lite send coverage (UDPLITE_SEND_CSCOV)
+    std::uint16_t pcrlen;      //!< UDP-Lite receive coverage (UDPLITE_RECV_CSCOV)
+    int forward_deficit;       //!< receive memory freed but not yet given back
+    int forward_threshold;     //!< sk_rcvbuf >> 2 at init
+    sk_buff_head reader_queue; //!< skbs taken off the receive queue for reading
+    list_head tunnel_list;     //!< 6.18
 };
 
 static_assert(std::is_standard_layout_v<udp_sock>,
@@ -43,9 +44,11 @@ enum udp_flags_bit : unsigned {
     udp_flags_udplite_recv_cc = 8,
 };
 
+//! udp_test_bit(): whether flag \p b is set.
 constexpr bool udp_test_bit(const udp_sock& up, udp_flags_bit b) noexcept {
     return (up.udp_flags >> b) & 1UL;
 }
+//! udp_assign_bit(): set flag \p b when \p on, clear it otherwise.
 constexpr void udp_assign_bit(udp_sock& up, udp_flags_bit b, bool on) noexcept {
     if (on)
         up.udp_flags |= 1UL << b;
