@@ -10,9 +10,10 @@
 
 namespace ksock {
 
+//! A FIFO of skbs linked through skb->next (Linux's sk_backlog shape).
 struct skb_list {
-    sk_buff* head;
-    sk_buff* tail;
+    sk_buff* head;     //!< the oldest skb, taken first (null when empty)
+    sk_buff* tail;     //!< the newest skb, where the next one joins
     std::uint32_t len; //!< truesize of the skbs held (sk_backlog.len)
 };
 

@@ -354,9 +354,11 @@ decltype(auto) tcp_unowned(Ctx& ctx, sock& sk, F&& f) {
 template <class P, class Ctx>
 class tcp_owner {
 public:
+    //! lock_sock(\p sk) in \p ctx, if no outer call owns it already.
     tcp_owner(Ctx& ctx, sock& sk) noexcept : ctx_(ctx), sk_(sk), took_(tcp_lock_sock(sk)) {}
     tcp_owner(const tcp_owner&) = delete;
     tcp_owner& operator=(const tcp_owner&) = delete;
+    //! release_sock: what waited in the backlog is processed now.
     ~tcp_owner() {
         if (took_)
             tcp_release_sock<P>(ctx_, sk_);
