@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include <ksock/inet/iproute.hpp>
 #include <ksock/ksock.hpp>
@@ -63,6 +64,54 @@ FUZZ_NO_COVERAGE inline std::uint32_t pseudo(const unsigned char* ip, unsigned p
         s += static_cast<std::uint32_t>((ip[i] << 8) | ip[i + 1]);
     return s + proto + static_cast<std::uint32_t>(len);
 }
+
+//! The input, read a byte at a time; past its end every read is 0.
+struct fuzz_reader {
+    const std::uint8_t* p;
+    std::size_t n;
+    bool empty() const { return n == 0; }
+    unsigned u8() {
+        if (!n)
+            return 0;
+        --n;
+        return *p++;
+    }
+    unsigned u16() { return u8() << 8 | u8(); }
+};
+
+//! A frame being built, big-endian fields appended; bytes past an
+//! Ethernet frame's 1514 are dropped.
+struct frame {
+    unsigned char b[1514];
+    std::size_t n = 0;
+    void u8(unsigned v) {
+        if (n < sizeof b)
+            b[n++] = static_cast<unsigned char>(v);
+    }
+    void u16(unsigned v) {
+        u8(v >> 8);
+        u8(v);
+    }
+    //! \p v in network order from a host value.
+    void u32(std::uint32_t v) {
+        u16(v >> 16);
+        u16(v & 0xffff);
+    }
+    //! \p net, already in network order (an address), as it lies in memory.
+    void raw32(std::uint32_t net) {
+        unsigned char x[4];
+        std::memcpy(x, &net, 4);
+        for (unsigned char c : x)
+            u8(c);
+    }
+    //! Overwrites a 16-bit field written before (a length, a checksum).
+    void set16(std::size_t at, unsigned v) {
+        if (at + 1 < n) {
+            b[at] = static_cast<unsigned char>(v >> 8);
+            b[at + 1] = static_cast<unsigned char>(v);
+        }
+    }
+};
 
 //! The judge of every frame the stack sends (each harness defines it).
 void check_out(const unsigned char* f, std::size_t n);

@@ -357,41 +357,8 @@ struct tcp_fuzz_config : default_config {
 using S = stack<tcp_fuzz_config>;
 constexpr int eth0 = S::ifindex_of<fuzz_dev>();
 
-struct reader {
-    const std::uint8_t* p;
-    std::size_t n;
-    bool empty() const { return n == 0; }
-    unsigned u8() {
-        if (!n)
-            return 0;
-        --n;
-        return *p++;
-    }
-    unsigned u16() { return u8() << 8 | u8(); }
+struct reader : fuzz_reader {
     std::uint32_t u32() { return std::uint32_t{u16()} << 16 | u16(); }
-};
-
-struct frame {
-    unsigned char b[1514];
-    std::size_t n = 0;
-    void u8(unsigned v) {
-        if (n < sizeof b)
-            b[n++] = static_cast<unsigned char>(v);
-    }
-    void u16(unsigned v) {
-        u8(v >> 8);
-        u8(v);
-    }
-    void u32(std::uint32_t v) {
-        u16(v >> 16);
-        u16(v & 0xffff);
-    }
-    void set16(std::size_t at, unsigned v) {
-        if (at + 1 < n) {
-            b[at] = static_cast<unsigned char>(v >> 8);
-            b[at + 1] = static_cast<unsigned char>(v);
-        }
-    }
 };
 
 //! One of the application's sockets: its fd, and the tuple it is on.
@@ -1157,7 +1124,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (conn_view& v : views)
         v = conn_view{};
     S s; // a fresh stack for every input
-    harness h{s, reader{data, size}, {}, 0, false};
+    harness h{s, reader{{data, size}}, {}, 0, false};
     h.run();
     return 0;
 }

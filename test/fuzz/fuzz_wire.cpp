@@ -124,17 +124,7 @@ struct wire_config : default_config {
 using S = stack<wire_config>;
 constexpr int eth0 = S::ifindex_of<fuzz_dev>();
 
-struct reader {
-    const std::uint8_t* p;
-    std::size_t n;
-    bool empty() const { return n == 0; }
-    unsigned u8() {
-        if (!n)
-            return 0;
-        --n;
-        return *p++;
-    }
-    unsigned u16() { return u8() << 8 | u8(); }
+struct reader : fuzz_reader {
     std::uint32_t addr(bool dst) {
         static const std::uint32_t src_set[] = {
             peer_ip,     inet::ipv4(192, 0, 2, 3),  0,
@@ -161,31 +151,6 @@ struct reader {
         static const unsigned set[] = {7, 9, 53, 33434, 1024, 0};
         const unsigned k = u8();
         return k >= 0xf0 ? u16() : set[k % 6];
-    }
-};
-
-struct frame {
-    unsigned char b[1514];
-    std::size_t n = 0;
-    void u8(unsigned v) {
-        if (n < sizeof b)
-            b[n++] = static_cast<unsigned char>(v);
-    }
-    void u16(unsigned v) {
-        u8(v >> 8);
-        u8(v);
-    }
-    void u32(std::uint32_t net) {
-        unsigned char x[4];
-        std::memcpy(x, &net, 4);
-        for (unsigned char c : x)
-            u8(c);
-    }
-    void set16(std::size_t at, unsigned v) {
-        if (at + 1 < n) {
-            b[at] = static_cast<unsigned char>(v >> 8);
-            b[at + 1] = static_cast<unsigned char>(v);
-        }
     }
 };
 
@@ -274,10 +239,10 @@ struct harness {
         const unsigned char sha[6] = {0x02, 0, 0, 0, 0, static_cast<unsigned char>(k & 2 ? 1 : 3)};
         for (unsigned char c : sha)
             f.u8(c);
-        f.u32(in.addr(false));
+        f.raw32(in.addr(false));
         for (int i = 0; i < 6; ++i)
             f.u8(k & 4 ? our_mac[i] : 0);
-        f.u32(in.addr(true));
+        f.raw32(in.addr(true));
         if (k & 8)
             f.n -= in.u8() % 10; // short
     }
@@ -296,8 +261,8 @@ struct harness {
         f.u8(k & 0x04 ? in.u8() : 64);
         f.u8(proto);
         f.u16(0);
-        f.u32(src);
-        f.u32(dst);
+        f.raw32(src);
+        f.raw32(dst);
         for (std::size_t i = 0; i < opt; ++i)
             f.u8(in.u8());
         return at;
@@ -527,7 +492,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     ++inputs;
     S s; // a fresh stack for every input
-    harness h{s, reader{data, size}};
+    harness h{s, reader{{data, size}}};
     h.run();
     return 0;
 }
