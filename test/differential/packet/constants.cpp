@@ -254,6 +254,10 @@ std::string to_string(const std::vector<tcp_option>& opts) {
 std::string to_string(const segment& s) {
     std::ostringstream o;
     o << (s.inbound ? "< " : "> ");
+    if (s.ecn) {
+        static constexpr const char* names[] = {"noecn", "ect1", "ect0", "ce"};
+        o << '[' << names[*s.ecn & 3] << "] ";
+    }
     std::string f;
     if (s.flags & tcp_flag::syn)
         f += 'S';

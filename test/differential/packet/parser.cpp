@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "script.hpp"
 #include "tcp_info.hpp"
@@ -317,6 +318,16 @@ std::vector<tcp_option> parse_options(cursor& c, bool& any) {
 segment parse_segment(cursor& c, bool inbound) {
     segment s;
     s.inbound = inbound;
+    if (c.accept("[")) {
+        static constexpr std::pair<std::string_view, std::uint8_t> codepoints[] = {
+            {"noecn", 0}, {"ect1", 1}, {"ect0", 2}, {"ce", 3}};
+        for (const auto& [name, v] : codepoints)
+            if (!s.ecn && c.accept_word(name))
+                s.ecn = v;
+        if (!s.ecn)
+            c.fail("expected an ECN codepoint (noecn, ect0, ect1, ce) at '" + c.rest(20) + "'");
+        c.expect("]");
+    }
     s.flags = parse_flags(c);
     s.seq = c.u32("seq");
     c.expect(":");

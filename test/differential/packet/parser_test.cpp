@@ -85,6 +85,23 @@ TEST_CASE("packet parser: segments") {
     CHECK(to_string(sack) == "> . 1:1(0) ack 1001 win 500 <nop,nop,sack 2001:3001 4001:5001>");
 }
 
+TEST_CASE("packet parser: ECN codepoints") {
+    const script s = parse_ok("0 < [ce] P. 1:1001(1000) ack 1 win 257\n"
+                              "+0 > [ect0] P. 1:101(100) ack 1001\n"
+                              "+0 > [noecn] . 1:1(0) ack 1001\n"
+                              "+0 < [ect1] . 1:1(0) ack 1 win 257\n"
+                              "+0 < . 1:1(0) ack 1 win 257\n");
+    CHECK(*s.events[0].pkt.ecn == 3);
+    CHECK(*s.events[1].pkt.ecn == 2);
+    CHECK(*s.events[2].pkt.ecn == 0);
+    CHECK(*s.events[3].pkt.ecn == 1);
+    CHECK_FALSE(s.events[4].pkt.ecn);
+    CHECK(to_string(s.events[1].pkt) == "> [ect0] P. 1:101(100) ack 1001");
+    CHECK(parse_bad("0 < [ect2] . 1:1(0) ack 1 win 257\n").message.find("ECN codepoint") !=
+          std::string::npos);
+    CHECK(parse_bad("0 < [ce . 1:1(0) ack 1 win 257\n").message.find("']'") != std::string::npos);
+}
+
 TEST_CASE("packet parser: system calls") {
     const script s =
         parse_ok("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"

@@ -156,6 +156,7 @@ private:
         t.win = static_cast<std::uint16_t>(*sg.win);
         t.urg = static_cast<std::uint16_t>(sg.urg.value_or(0));
         t.df = true;
+        t.tos = sg.ecn.value_or(0);
         if (sg.options)
             for (tcp_option o : *sg.options) {
                 if (o.k == tcp_option::kind::sack)
@@ -196,6 +197,8 @@ private:
         if (w.flags & tcp_flag::ack)
             s.ack = w.ack - script_isn;
         s.win = w.win;
+        if (w.tos & 3) // (Not-ECT, the usual, is left unwritten)
+            s.ecn = static_cast<std::uint8_t>(w.tos & 3);
         if (w.flags & tcp_flag::urg)
             s.urg = w.urg;
         if (!w.options.empty()) {
@@ -283,6 +286,11 @@ private:
             ++counts.comparisons;
             if (!r.urg || *r.urg != *e.urg)
                 mismatch("urgent pointer");
+        }
+        if (e.ecn) {
+            ++counts.comparisons;
+            if ((g.tos & 3) != *e.ecn)
+                mismatch("ECN codepoint");
         }
         if (!e.any_options) {
             ++counts.comparisons;

@@ -59,6 +59,10 @@ struct segment {
     std::optional<std::uint32_t> ack;
     std::optional<std::uint32_t> win;
     std::optional<std::uint32_t> urg;
+    //! The IP header's ECN field, written before the flags as packetdrill
+    //! does: [noecn] 0, [ect1] 1, [ect0] 2, [ce] 3. An inbound segment
+    //! without it is Not-ECT; an outbound one is compared only when written.
+    std::optional<std::uint8_t> ecn;
     //! nullopt: no "<...>" written (an outbound segment must carry no option,
     //! an inbound one carries none); any_options: "<...>" (unchecked).
     std::optional<std::vector<tcp_option>> options;
