@@ -16,8 +16,8 @@
 namespace ksock::inet {
 
 //! tcp_ack's flags (FLAG_*, net/ipv4/tcp_input.c): the ACK came with data; it updated the window;
-//! it acknowledged new data, retransmitted data, the SYN; it SACKed new data; it carried a D-SACK;
-//! it advanced snd_una. FLAG_ACKED and FLAG_NOT_DUP combine them.
+//! it acknowledged new data, retransmitted data, the SYN; it SACKed new data; it carried ECE; it
+//! carried a D-SACK; it advanced snd_una. FLAG_ACKED and FLAG_NOT_DUP combine them.
 //!@{
 inline constexpr unsigned flag_data = 0x01;
 inline constexpr unsigned flag_win_update = 0x02;
@@ -25,6 +25,7 @@ inline constexpr unsigned flag_data_acked = 0x04;
 inline constexpr unsigned flag_retrans_data_acked = 0x08;
 inline constexpr unsigned flag_syn_acked = 0x10;
 inline constexpr unsigned flag_data_sacked = 0x20;
+inline constexpr unsigned flag_ece = 0x40;
 inline constexpr unsigned flag_dsacking_ack = 0x800;
 inline constexpr unsigned flag_snd_una_advanced = 0x400;
 inline constexpr unsigned flag_acked = flag_data_acked | flag_syn_acked;
@@ -45,6 +46,12 @@ struct tcp_seg {
     //! TCPHDR_* flags.
     std::uint8_t flags;
     std::uint32_t len; //!< data bytes
+    //! The TOS byte of the segment's IP header (TCP_SKB_CB's ip_dsfield),
+    //! and whether a reserved bit of the TCP header was set (th->res1).
+    //!@{
+    std::uint8_t ip_dsfield;
+    std::uint8_t res1;
+    //!@}
     //! The options, parsed.
     tcp_options_in opt;
 };
@@ -283,6 +290,19 @@ inline void tcp_init_cwnd_reduction(tcp_sock& tp) noexcept {
     tp.prr_out = 0;
     tp.prior_ssthresh = tp.snd_ssthresh;
     tp.snd_ssthresh = tcp_ca_ssthresh(tp);
+    tcp_ecn_queue_cwr(tp);
+}
+
+//! tcp_enter_cwr: the peer echoed a congestion mark: the window comes down
+//! once (PRR toward ssthresh, CWR state until high_seq is passed), with no
+//! undo, and the next new data carries CWR. Nothing when already reducing.
+inline void tcp_enter_cwr(tcp_sock& tp) noexcept {
+    if (tp.inet_conn.icsk_ca_state >= tcp_ca_cwr)
+        return;
+    tp.undo_marker = 0;
+    tcp_init_cwnd_reduction(tp);
+    tp.prior_ssthresh = 0;
+    tcp_set_ca_state(tp, tcp_ca_cwr);
 }
 
 //! tcp_cwnd_reduction (PRR, RFC 6937): in recovery the window follows
@@ -338,8 +358,11 @@ void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup, std::uin
         if (tp.prior_ssthresh) {
             if (tp.prior_cwnd > tp.snd_cwnd)
                 tp.snd_cwnd = tp.prior_cwnd;
-            if (tp.prior_ssthresh > tp.snd_ssthresh)
+            if (tp.prior_ssthresh > tp.snd_ssthresh) {
                 tp.snd_ssthresh = tp.prior_ssthresh;
+                // tcp_ecn_withdraw_cwr: no reduction left to announce.
+                tp.ecn_flags = static_cast<std::uint8_t>(tp.ecn_flags & ~tcp_ecn_queued_cwr);
+            }
         }
         tp.snd_cwnd_stamp = tcp_clock_ms(ctx);
         tp.undo_marker = 0;
@@ -360,7 +383,10 @@ void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup, std::uin
         tp.sacked_out = 0; // tcp_reset_reno_sack
         if (!tp.retrans_out)
             tp.retrans_stamp = 0;
-    } else if (st != tcp_ca_open && !before(tp.snd_una, tp.high_seq)) {
+    } else if (st != tcp_ca_open && !before(tp.snd_una, tp.high_seq) &&
+               // CWR ends only once data above high_seq is ACKed: the CWR
+               // flag rode on it, so the peer has seen it.
+               !(st == tcp_ca_cwr && tp.snd_una == tp.high_seq)) {
         if (st == tcp_ca_recovery || st == tcp_ca_cwr) {
             // tcp_end_cwnd_reduction
             if (tp.snd_ssthresh < tcp_infinite_ssthresh)
@@ -403,11 +429,16 @@ void tcp_fastretrans_alert(Ctx& ctx, sock& sk, unsigned flag, bool dup, std::uin
         else if (tp.sacked_out >= tp.reordering)
             tcp_mark_head_lost(sk);
         if (tp.lost_out) {
-            // tcp_enter_recovery
-            tcp_init_cwnd_reduction(tp);
+            // tcp_enter_recovery (a reduction CWR began goes on)
+            if (st < tcp_ca_cwr)
+                tcp_init_cwnd_reduction(tp);
             tcp_set_ca_state(tp, tcp_ca_recovery);
             st = tcp_ca_recovery;
-        } else if (tp.sacked_out || (flag & flag_data_sacked)) {
+        } else if (flag & flag_ece && st < tcp_ca_cwr) {
+            // tcp_try_to_open
+            tcp_enter_cwr(tp);
+            st = tcp_ca_cwr;
+        } else if (st != tcp_ca_cwr && (tp.sacked_out || (flag & flag_data_sacked))) {
             tcp_set_ca_state(tp, tcp_ca_disorder);
             st = tcp_ca_disorder;
         }
@@ -444,6 +475,9 @@ int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
     if (s.len || (s.flags & (tcphdr_syn | tcphdr_fin)))
         flag |= flag_data;
     flag |= tcp_ack_update_window_dev(ctx, tp, s);
+    if (tcp_ecn_rcv_ecn_echo(tp, s.flags))
+        flag |= flag_ece;
+    const std::uint32_t delivered_before = tp.delivered;
     tp.snd_una = ack;
     // "We passed data and got it acked, remove any soft error log.
     // Something worked...": also what keepalive probes counted.
@@ -465,6 +499,9 @@ int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
     }
     const tcp_acked r = tcp_clean_rtx_queue(ctx, sk, ack);
     flag |= r.flag;
+    // tcp_count_delivered: what an ECE ACK delivers was marked on the way.
+    if (flag & flag_ece)
+        tp.delivered_ce += tp.delivered - delivered_before;
     if (flag & flag_acked) {
         tcp_ack_update_rtt(ctx, tp, flag, r.seq_rtt_us, &s);
         tp.inet_conn.icsk_probes_out = 0;

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include <ksock/inet/inet_connection_sock.hpp>
+#include <ksock/inet/tcp/tcp_ecn.hpp>
 #include <ksock/inet/tcp/tcp_sock.hpp>
 #include <ksock/objects/sock.hpp>
 #include <ksock/runtime/jiffies.hpp>
@@ -12,9 +13,6 @@
 #include <ksock/uapi/tcp.hpp>
 
 namespace ksock::inet {
-
-inline constexpr std::uint8_t tcp_ecn_ok = 1;   //!< tp->ecn_flags: TCP_ECN_OK
-inline constexpr std::uint8_t tcp_ecn_seen = 8; //!< tp->ecn_flags: TCP_ECN_SEEN
 
 namespace detail {
 //! tcp_delack_max(): the delayed-ACK ceiling, at most just under rto_min.

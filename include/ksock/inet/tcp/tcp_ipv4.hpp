@@ -99,6 +99,7 @@ int tcp_connect_dev(Ctx& ctx, sock& sk, unsigned mtu) {
     tp.inet_conn.icsk_backoff = 0;
     tp.retrans_out = tp.lost_out = tp.sacked_out = tp.packets_out = 0;
     tp.fin_alone = 0;
+    tcp_ecn_send_syn(tp, sc.tcp_ecn);
     // tcp_connect: the SYN takes write_seq. Linux keeps the SYN's skb and
     // sends a clone, so only that first allocation can fail the call; ksock
     // builds the SYN's packet in one allocation, and OutSegs counts a
@@ -150,6 +151,7 @@ template <class P, class Ctx>
 void tcp_rcv_synack_dev(Ctx& ctx, sock& sk, tcp_seg& s) {
     tcp_sock& tp = tcp_of(sk);
     tcp_take_syn_options(ctx, tp, s.opt);
+    tcp_ecn_rcv_synack(tp, s.flags);
     tp.snd_una = s.ack_seq;
     tp.packets_out = 0;
     tcp_clear_xmit_timer(tp);
@@ -237,6 +239,7 @@ void tcp_rcv_synsent(Ctx& ctx, sock& sk, tcp_seg& s, const tcp_tuple& reply) {
     if (s.flags & tcphdr_syn) {
         // Simultaneous open.
         tcp_take_syn_options(ctx, tp, s.opt);
+        tcp_ecn_rcv_syn(tp, s.flags);
         tcp_set_state<P>(ctx, sk, tcp_syn_recv);
         tp.rcv_nxt = tp.rcv_wup = tp.copied_seq = s.seq + 1;
         tp.snd_wnd = s.window;
@@ -451,6 +454,11 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
         kfree_skb(ctx, skb);
         return;
     }
+    // 6.18 notes any ECT or CE mark on a synchronized connection's segment,
+    // pure ACKs too, whether or not ECN was agreed (tcp_ecn_received_counters):
+    // TCPI_OPT_ECN_SEEN. (The handshake's last ACK does not count.)
+    if ((s.ip_dsfield & inet_ecn_field) && sk.sk_state() != tcp_syn_recv)
+        tp.ecn_flags |= tcp_ecn_seen;
     if (!(s.flags & tcphdr_ack)) {
         kfree_skb(ctx, skb);
         return;

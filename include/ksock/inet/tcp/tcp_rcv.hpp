@@ -60,6 +60,32 @@ inline void tcp_enter_quickack_mode(tcp_sock& tp, std::uint32_t max) noexcept {
 }
 //!@}
 
+//! tcp_data_ecn_check (__tcp_ecn_check_ce): the ECN field of data
+//! received on an ECN connection. CE: ECE goes on every segment until the
+//! peer's CWR, and the next two ACKs go at once (the sender may have a
+//! small window); ECT: marks are seen; Not-ECT after marks were seen is
+//! likely a retransmission: quick ACKs too.
+inline void tcp_ecn_check_ce(tcp_sock& tp, std::uint8_t dsfield) noexcept {
+    if (!(tp.ecn_flags & tcp_ecn_ok))
+        return;
+    switch (dsfield & inet_ecn_field) {
+    case inet_ecn_not_ect:
+        if (tp.ecn_flags & tcp_ecn_seen)
+            tcp_enter_quickack_mode(tp, 2);
+        break;
+    case inet_ecn_ce:
+        if (!(tp.ecn_flags & tcp_ecn_demand_cwr)) {
+            tcp_enter_quickack_mode(tp, 2);
+            tp.ecn_flags |= tcp_ecn_demand_cwr;
+        }
+        tp.ecn_flags |= tcp_ecn_seen;
+        break;
+    default:
+        tp.ecn_flags |= tcp_ecn_seen;
+        break;
+    }
+}
+
 //! tcp_initialize_rcv_mss: a first guess of the peer's segment size.
 inline void tcp_initialize_rcv_mss(tcp_sock& tp) noexcept {
     std::uint32_t hint = tp.advmss < tp.mss_cache ? tp.advmss : tp.mss_cache;
@@ -368,6 +394,7 @@ template <class Ctx>
 void tcp_data_queue_ofo(Ctx& ctx, sock& sk, sk_buff* skb) {
     tcp_sock& tp = tcp_of(sk);
     tcp_skb_cb& cb = tcp_cb(*skb);
+    tcp_ecn_check_ce(tp, cb.ip_dsfield);
     tp.inet_conn.icsk_ack.pending |= icsk_ack_sched;
     if (sk.sk_rmem_alloc > sk.sk_rcvbuf || !tcp_prune_ofo_queue(ctx, sk, skb_chunks(skb), cb.seq)) {
         kfree_skb(ctx, skb); // tcp_try_rmem_schedule failed: LINUX_MIB_TCPOFODROP
@@ -429,6 +456,8 @@ void tcp_data_queue(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t hdrlen) {
         kfree_skb(ctx, skb);
         return;
     }
+    if (tcp_ecn_accept_cwr(tp, cb.tcp_flags, true))
+        tp.inet_conn.icsk_ack.pending |= icsk_ack_now;
     tp.rx_opt.dsack = 0;
     auto out_of_window = [&] {
         tcp_enter_quickack_mode(tp, tcp_max_quickacks);
@@ -466,9 +495,12 @@ void tcp_data_queue(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t hdrlen) {
         // Queued (and charged) first, then measured: the window may grow
         // only into the room the segment leaves (tcp_data_queue).
         const std::uint32_t truesize = skb->truesize;
+        const std::uint8_t dsfield = cb.ip_dsfield;
         tcp_queue_rcv(ctx, sk, skb);
-        if (len)
+        if (len) {
             tcp_event_data_recv(ctx, tp, truesize, len, hdrlen);
+            tcp_ecn_check_ce(tp, dsfield);
+        }
         if (fin)
             tcp_fin_dev<P>(ctx, sk);
         if (tcp_ofo_head(tp)) {

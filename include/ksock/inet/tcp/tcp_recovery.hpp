@@ -134,6 +134,7 @@ inline void tcp_process_tlp_ack(tcp_sock& tp, std::uint32_t ack, unsigned flag, 
     tp.prior_ssthresh = tp.snd_ssthresh;
     tp.snd_ssthresh = tcp_ca_ssthresh(tp);
     tp.snd_cwnd = tp.snd_ssthresh;
+    tcp_ecn_queue_cwr(tp);
     tp.inet_conn.icsk_ca_state = 0; // tcp_try_keep_open: back to Open
     tp.tlp_high_seq = 0;
 }

@@ -38,6 +38,8 @@ struct tcp_skb_cb {
     //! skb's own flags. Its flags keep no PSH for it, so the segment
     //! retransmitted alone goes without (tcp_fragment, tcp_retransmit_skb).
     std::uint8_t gso_end;
+    //! A received segment's TOS byte (its ECN field: tcp_ecn_check_ce).
+    std::uint8_t ip_dsfield;
 };
 
 //! TCP_SKB_CB(skb). (The IP layer's control block is done with once a

@@ -249,7 +249,7 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             skb->truesize = skb_truesize(skb->cap);
             skb->len = 0;
             skb->msg_len = 0;
-            tcp_cb(*skb) = tcp_skb_cb{tcp_of(sk).write_seq, tcp_of(sk).write_seq, 0, 0, 0, 0, 0};
+            tcp_cb(*skb) = tcp_skb_cb{tcp_of(sk).write_seq, tcp_of(sk).write_seq, 0, 0, 0, 0, 0, 0};
             // A new skb of Linux's after one that left (or none).
             if (!tail || tcp_cb(*tail).sent)
                 tcp_of(sk).goal_seq = tcp_of(sk).write_seq;

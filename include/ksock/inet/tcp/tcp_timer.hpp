@@ -163,6 +163,7 @@ void tcp_enter_loss(Ctx& ctx, sock& sk) {
     tp.snd_cwnd_stamp = tcp_clock_ms(ctx);
     icsk.icsk_ca_state = tcp_ca_loss;
     tp.high_seq = tp.snd_nxt;
+    tcp_ecn_queue_cwr(tp);
 }
 
 //! The segment the retransmission timer sends: the SYN, the SYN-ACK, the
@@ -269,6 +270,8 @@ void tcp_retransmit_timer(Ctx& ctx, sock& sk) {
             return;
         if (!syn)
             tcp_enter_loss(ctx, sk);
+        else if (st == tcp_syn_sent)
+            tcp_ecn_queue_cwr(tp); // (Linux's tcp_enter_loss runs here too)
         // tcp_update_rto_stats
         if (!icsk.icsk_retransmits)
             ++tp.total_rto_recoveries;

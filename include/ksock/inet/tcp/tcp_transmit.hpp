@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include <ksock/inet/ip/ip_output.hpp>
+#include <ksock/inet/tcp/tcp_ecn.hpp>
 #include <ksock/inet/tcp/tcp_hdr.hpp>
 #include <ksock/inet/tcp/tcp_skb_cb.hpp>
 #include <ksock/inet/tcp/tcp_states.hpp>
@@ -356,6 +357,12 @@ int tcp_transmit(Ctx& ctx, sock& sk, std::uint32_t seq, std::uint32_t len, std::
             seg.flags |= tcphdr_urg;
         }
     }
+    // ECN's flags, and the TOS's ECT mark for this segment.
+    if (syn)
+        seg.flags |= tcp_ecn_syn_flags(tp, flags & tcphdr_ack, tp.inet_conn.icsk_retransmits != 0,
+                                       ipv4_net(ctx).sysctl.tcp_ecn_fallback);
+    else
+        seg.flags |= tcp_ecn_send(tp, *inet_sk(&sk), seq, len);
     const std::uint32_t off = seq - tp.snd_una;
     const int err = tcp_v4_emit(ctx, tcp_tuple_of(sk), seg, opt, len, tcp_ip_of(ctx, sk),
                                 [&](sk_buff* pkt, std::size_t at) {

@@ -57,6 +57,8 @@ void tcp_conn_request(Ctx& ctx, sock& l, tcp_seg& s, const tcp_tuple& t, std::ui
     tp.rx_opt.sack_ok = s.opt.sack_ok;
     tp.rx_opt.wscale_ok = s.opt.wscale_ok;
     tp.rx_opt.snd_wscale = s.opt.wscale_ok ? s.opt.snd_wscale : 0;
+    // tcp_ecn_create_request, then tcp_ecn_openreq_child.
+    tp.ecn_flags = tcp_ecn_syn_ok(s.flags, s.ip_dsfield, s.res1 != 0, sc.tcp_ecn) ? tcp_ecn_ok : 0;
     if (tp.rx_opt.tstamp_ok) {
         tp.rx_opt.ts_recent = s.opt.rcv_tsval;
         tp.rx_opt.ts_recent_stamp = tcp_seconds(ctx);
@@ -185,10 +187,14 @@ inline tcp_seg tcp_seg_take(sk_buff* skb, const tcphdr& th, std::size_t ihl,
     s.end_seq =
         s.seq + s.len + ((s.flags & tcphdr_syn) ? 1u : 0u) + ((s.flags & tcphdr_fin) ? 1u : 0u);
     s.opt = tcp_parse_options(optbuf, optlen, s.flags & tcphdr_syn);
+    s.res1 = static_cast<std::uint8_t>((ksock::be16_to_cpu(th.doff_flags) >> 8) & 0x0fu);
+    // The TOS byte of the IP header still in front (tcp_v4_fill_cb's
+    // ip_dsfield): where a CE mark reaches TCP.
+    skb_copy_bits(skb, 1, &s.ip_dsfield, 1);
     skb_pull(skb, static_cast<std::uint32_t>(ihl + doff));
     skb_trim_msg(skb, s.len);
     skb->consumed = 0;
-    tcp_cb(*skb) = tcp_skb_cb{s.seq, s.end_seq, 0, s.flags, 0, 0, 0};
+    tcp_cb(*skb) = tcp_skb_cb{s.seq, s.end_seq, 0, s.flags, 0, 0, 0, s.ip_dsfield};
     return s;
 }
 

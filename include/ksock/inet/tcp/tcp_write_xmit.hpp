@@ -375,8 +375,8 @@ bool tcp_fragment(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t len) {
     rest->len = rest->msg_len = n;
     rest->truesize = skb_truesize(rest->cap);
     tcp_skb_cb& cb = tcp_cb(*skb);
-    tcp_cb(*rest) =
-        tcp_skb_cb{cb.seq + len, cb.end_seq, cb.when, cb.tcp_flags, cb.sacked, cb.sent, cb.gso_end};
+    tcp_cb(*rest) = tcp_skb_cb{cb.seq + len, cb.end_seq, cb.when,    cb.tcp_flags,
+                               cb.sacked,    cb.sent,    cb.gso_end, cb.ip_dsfield};
     cb.gso_end = 0;
     cb.end_seq = cb.seq + len;
     cb.tcp_flags = 0;
