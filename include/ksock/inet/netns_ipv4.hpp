@@ -48,6 +48,7 @@ struct ipv4_sysctl {
     int tcp_dsack = 1;          //!< 1: DSACK sent and accepted
     int tcp_ecn = 2;            //!< accept ECN when asked, never ask (1: ask too; 0: neither)
     int tcp_ecn_fallback = 1;   //!< 1: a retransmitted SYN no longer asks for ECN
+    int tcp_stdurg = 0;         //!< 1: the urgent pointer names the last urgent byte (RFC 1122)
     int tcp_early_retrans = 3;  //!< the tail loss probe
     int tcp_recovery = 1;       //!< RACK loss detection
     int tcp_autocorking = 1;    //!< 1: small writes are corked while data is in flight

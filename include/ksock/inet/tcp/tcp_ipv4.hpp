@@ -524,10 +524,13 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
         const std::uint32_t rcv_before = tp.rcv_nxt;
         tcp_data_queue<P>(ctx, sk, skb, hdrlen);
         // Step 6, the URG bit (tcp_check_urg + tcp_urg): the pointer names
-        // the byte before it (net.ipv4.tcp_stdurg 0); one already read or
+        // the byte after the urgent one (RFC 793's reading, net.ipv4.tcp_stdurg
+        // 0), or the urgent byte itself (RFC 1122's, tcp_stdurg 1); a pointer
+        // of 0 names the segment's first byte either way. One already read or
         // behind rcv_nxt's old value is not replayed.
-        if ((s.flags & tcphdr_urg) && s.urg_ptr) {
-            const std::uint32_t ptr = s.seq + s.urg_ptr - 1;
+        if (s.flags & tcphdr_urg) {
+            const std::uint32_t ptr =
+                s.seq + s.urg_ptr - (s.urg_ptr && !ipv4_net(ctx).sysctl.tcp_stdurg ? 1u : 0u);
             if (!after(tp.copied_seq, ptr) && !before(ptr, rcv_before))
                 tcp_urg(ctx, sk, ptr, rcv_before);
         }
