@@ -9,8 +9,8 @@
 // random; flags from a table or any of the 256; windows from 0 up; options
 // valid (MSS, window scale, SACK-permitted, timestamps, SACK blocks) or
 // broken (odd lengths, truncated, EOL and NOP runs); payloads 0 to past the
-// MSS; checksums right or wrong; now and then an IP-level variation
-// (options, fragment bits, a wrong length).
+// MSS; checksums right or wrong; any ECN codepoint in the TOS byte; now
+// and then an IP-level variation (options, fragment bits, a wrong length).
 //
 // The application is played from the input too: a listener on port 80
 // (SYN_RECV children, its accept queue full), active opens to the peer's
@@ -28,7 +28,8 @@
 //    well-formed options in Linux's order (MSS, SACK-permitted/timestamps,
 //    window scale, SACK blocks; the SYN-only ones only on a SYN), never
 //    SYN+FIN nor SYN+RST, an ACK on everything but a SYN or an RST, never an
-//    RST answering an RST;
+//    RST answering an RST, ECT(0) only on data (never another mark), ECN's
+//    flags on a SYN only as ECE|CWR and on a SYN-ACK only as ECE;
 //  * on a connection the harness knows: data never before ksock's ISN + 1
 //    nor beyond what the application wrote, a FIN only after a shutdown or
 //    close, and an acknowledgment only of a sequence the peer sent;
@@ -261,6 +262,13 @@ void check_out_tcp(const unsigned char* ip, const unsigned char* th, std::size_t
     const std::uint32_t seq = get32(th + 4), ack = get32(th + 8);
     const std::uint32_t dlen = static_cast<std::uint32_t>(len - doff);
     FUZZ_CHECK(!rst || dlen == 0, dlen, flags);
+    // ECN: only new data may be ECT(0); never CE, ECT(1), nor a marked SYN
+    // or pure ACK; ECE|CWR only on a SYN, ECE alone on a SYN-ACK.
+    const unsigned ect = ip[1] & 3u;
+    FUZZ_CHECK(ect == 0 || (ect == 2 && dlen > 0 && !syn && !rst), ect, dlen);
+    if (syn)
+        FUZZ_CHECK((flags & 0xc0) == 0 || (flags & 0xc0) == ((flags & tcphdr_ack) ? 0x40u : 0xc0u),
+                   flags, 0);
     conn_view* v = view_of(lport, pport);
     if (syn) {
         if (!v)
@@ -428,6 +436,7 @@ struct harness {
         sys.tcp_timestamps = (h & 1) ? 0 : 1;
         sys.tcp_sack = (h & 2) ? 0 : 1;
         sys.tcp_window_scaling = (h & 4) ? 0 : 1;
+        sys.tcp_ecn = (h & 8) ? 2 : 1; // active opens ask for ECN, or only accept it
         FUZZ_CHECK(inet::iproute::addr_add(s, eth0, our_ip, 24) == 0, 0, 0);
         FUZZ_CHECK(s.dev_open(eth0) == 0, 0, 0);
         // The peer's address is permanent: no ARP between the segments.
@@ -911,8 +920,10 @@ struct harness {
         const std::uint32_t ack =
             (flags & tcphdr_ack) ? pick_ack(q >> 4, v) : (q & 0x80 ? in.u32() : 0);
         static const unsigned wins[8] = {65535, 0, 1, 512, 1460, 8192, 65535, 0x10000};
-        const unsigned wk = in.u8() % 8;
+        const unsigned wb = in.u8();
+        const unsigned wk = wb % 8;
         const unsigned win = wk == 7 ? in.u16() : wins[wk];
+        const unsigned ecn = (wb >> 3) & 3; // the TOS byte's ECN field: any codepoint
         frame f;
         for (unsigned char c : our_mac)
             f.u8(c);
@@ -923,7 +934,7 @@ struct harness {
         const unsigned xk = in.u8() % 16;
         const std::size_t ipopt = xk == 8 ? 4u * (1 + in.u8() % 10) : 0;
         f.u8(0x45 + static_cast<unsigned>(ipopt / 4));
-        f.u8(0);
+        f.u8(ecn);
         f.u16(0);
         f.u16(static_cast<unsigned>(segs_in));
         f.u16(0x4000);

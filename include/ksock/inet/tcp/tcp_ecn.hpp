@@ -50,7 +50,7 @@ constexpr bool tcp_ecn_asks(int sysctl) noexcept {
 //! tcp_ecn_send_syn: an active open that asks for ECN is ECN-capable until
 //! the SYN-ACK says otherwise.
 inline void tcp_ecn_send_syn(tcp_sock& tp, int sysctl) noexcept {
-    tp.ecn_flags = tcp_ecn_asks(sysctl) ? tcp_ecn_ok : 0;
+    tp.ecn_flags = tcp_ecn_asks(sysctl) ? tcp_ecn_ok : std::uint8_t{0};
 }
 
 //! The ECN flags a SYN or SYN-ACK carries: the SYN asks with ECE|CWR, but

@@ -58,7 +58,8 @@ void tcp_conn_request(Ctx& ctx, sock& l, tcp_seg& s, const tcp_tuple& t, std::ui
     tp.rx_opt.wscale_ok = s.opt.wscale_ok;
     tp.rx_opt.snd_wscale = s.opt.wscale_ok ? s.opt.snd_wscale : 0;
     // tcp_ecn_create_request, then tcp_ecn_openreq_child.
-    tp.ecn_flags = tcp_ecn_syn_ok(s.flags, s.ip_dsfield, s.res1 != 0, sc.tcp_ecn) ? tcp_ecn_ok : 0;
+    tp.ecn_flags =
+        tcp_ecn_syn_ok(s.flags, s.ip_dsfield, s.res1 != 0, sc.tcp_ecn) ? tcp_ecn_ok : std::uint8_t{0};
     if (tp.rx_opt.tstamp_ok) {
         tp.rx_opt.ts_recent = s.opt.rcv_tsval;
         tp.rx_opt.ts_recent_stamp = tcp_seconds(ctx);
