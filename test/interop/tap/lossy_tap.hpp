@@ -1,9 +1,9 @@
 // test/interop/tap/lossy_tap.hpp: the fault device on ksock's side of the
 // TAP link (the host kernel has no netem in a user namespace without the
 // sch_netem module, and a fault on the kernel's side would not be seeded):
-// the TAP driver losing and reordering frames at random, both ways,
-// seeded, counting what it did. With loss and reorder 0 it is the TAP
-// driver itself.
+// the TAP driver losing, reordering and CE-marking frames at random, both
+// ways, seeded, counting what it did. With loss, reorder and ce 0 it is the
+// TAP driver itself.
 //
 // Test support, not the library: firmware is tested on the virtual link
 // (test/support/vlink.hpp), which already drops, repeats and reorders frames;
@@ -33,6 +33,9 @@ struct lossy_tap : ksock::drivers::tap {
     static constexpr std::size_t max_frame = 1600;
     unsigned loss = 0;    //!< percent of the frames lost, each way
     unsigned reorder = 0; //!< percent of the frames held behind the next, each way
+    //! Percent of the ECN-capable (ECT) IPv4 frames marked CE, each way: a
+    //! congested router's queue, which marks instead of dropping.
+    unsigned ce = 0;
     std::uint32_t rng = 0x2545f491u;
     //! Lost frames: [0] sent by ksock, [1] received; by kind (UDP, ICMP,
     //! TCP, other).
@@ -40,6 +43,8 @@ struct lossy_tap : ksock::drivers::tap {
     unsigned long lost_bytes[2] = {};
     //! Frames held behind the next: [0] sent by ksock, [1] received.
     unsigned long reordered[2] = {};
+    //! Frames marked CE: [0] sent by ksock, [1] received.
+    unsigned long ce_marked[2] = {};
 
     static int kind(const unsigned char* f, std::size_t n) {
         if (n < 24 || (f[12] << 8 | f[13]) != 0x0800)
@@ -59,8 +64,35 @@ struct lossy_tap : ksock::drivers::tap {
         return rng % 100 < pct;
     }
 
+    //! Marks an ECT IPv4 frame CE (ECN codepoint 3), its header checksum
+    //! updated; false for any other frame.
+    static bool mark_ce(unsigned char* f, std::size_t n) {
+        if (n < 34 || (f[12] << 8 | f[13]) != 0x0800 || (f[15] & 3) == 0)
+            return false;
+        const std::size_t ihl = (f[14] & 0x0fu) * 4u;
+        if (ihl < 20 || 14 + ihl > n)
+            return false;
+        f[15] |= 3;
+        f[24] = f[25] = 0;
+        std::uint32_t sum = 0;
+        for (std::size_t i = 0; i < ihl; i += 2)
+            sum += static_cast<std::uint32_t>(f[14 + i] << 8 | f[15 + i]);
+        while (sum >> 16)
+            sum = (sum & 0xffffu) + (sum >> 16);
+        f[24] = static_cast<unsigned char>(~sum >> 8);
+        f[25] = static_cast<unsigned char>(~sum);
+        return true;
+    }
+
     ksock::netdev_tx start_xmit(const ksock::netdev_frame& f) noexcept {
         const std::size_t n = f.copy_to(out_, sizeof out_);
+        if (ce && n <= sizeof out_ && chance(ce) && mark_ce(out_, n)) {
+            ++ce_marked[0];
+            const ksock::netdev_tx r = tap::start_xmit(ksock::netdev_frame(out_, n, nullptr, 0));
+            if (r == ksock::netdev_tx::ok)
+                release_tx();
+            return r;
+        }
         if (chance(loss)) {
             ++lost[0][kind(out_, n)];
             lost_bytes[0] += n;
@@ -94,6 +126,8 @@ struct lossy_tap : ksock::drivers::tap {
                 break;
             ++done;
             const auto len = static_cast<std::size_t>(r);
+            if (ce && chance(ce) && mark_ce(in_, len))
+                ++ce_marked[1];
             if (chance(loss)) {
                 lost_bytes[1] += len;
                 ++lost[1][kind(in_, len)];

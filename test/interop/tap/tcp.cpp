@@ -4,13 +4,13 @@
 // main.cpp). The handshake both ways; bulk transfers of 64 MiB each way
 // with every byte checked against a pattern (nothing stored), clean and
 // with the fault device on ksock's side (lossy_tap.hpp) losing 1 % and 5 %
-// of the frames and holding 1 % behind the next, each way; every close
-// order; many connections at once up to the pool's capacity; and TCP_INFO
-// of both ends compared where the two must agree: state, options, window
-// scales, MSS, the bytes each acknowledged of the other's, the bytes each
-// sent first (a byte is sent once, then only retransmitted), and the
-// segments each received, which are the other's sent less what the link
-// lost (the fault device's count, and the kernel's drops at the TAP).
+// of the frames and holding 1 % behind the next, each way; 8 MiB each way
+// with ECN asked for by both ends and 1 % of the ECN-capable frames marked
+// CE (both must agree on ECN and echo the marks); every close order; many connections at once up to
+// the pool's capacity; and TCP_INFO of both ends compared where the two must agree: state, options,
+// window scales, MSS, the bytes each acknowledged of the other's, the bytes each sent first (a byte
+// is sent once, then only retransmitted), and the segments each received, which are the other's
+// sent less what the link lost (the fault device's count, and the kernel's drops at the TAP).
 //
 // ksock runs in virtual time (1 ms a round), the kernel on the wall clock;
 // each transfer is bounded in wall time and prints its throughput and both
@@ -265,7 +265,8 @@ void compare_info(const pair_fd& p) {
     const ksock::tcp_info_t x = x_info(p.x);
     const ksock::tcp_info_t k = k_info(p.k);
     same(x.tcpi_state, k.tcpi_state, "TCP_INFO state");
-    same(x.tcpi_options, k.tcpi_options, "TCP_INFO options (timestamps, SACK, window scaling)");
+    same(x.tcpi_options, k.tcpi_options,
+         "TCP_INFO options (timestamps, SACK, window scaling, ECN)");
     same(x.tcpi_snd_wscale, k.tcpi_rcv_wscale, "ksock's send scale is the kernel's receive scale");
     same(x.tcpi_rcv_wscale, k.tcpi_snd_wscale, "ksock's receive scale is the kernel's send scale");
     same(x.tcpi_snd_mss, k.tcpi_snd_mss, "the MSS each sends with");
@@ -341,14 +342,22 @@ void close_in_order(const pair_fd& p, int order) {
 
 //! A connection opened by either end, \p n bytes each way (the kernel to
 //! ksock first) with the fault device losing \p loss % and reordering
-//! \p reorder % of the frames each way, closed in \p order.
-void case_bulk(bool kernel_opens, std::size_t n, unsigned loss, unsigned reorder, int order) {
+//! \p reorder % of the frames each way, closed in \p order. With \p ce,
+//! both ends ask for ECN (net.ipv4.tcp_ecn 1) and the device marks that
+//! percentage of the ECN-capable frames CE: each end must have ECN agreed,
+//! its data ECT (the other saw marks), and ECEs for marked data.
+void case_bulk(bool kernel_opens, std::size_t n, unsigned loss, unsigned reorder, int order,
+               unsigned ce = 0) {
     ++results.cases;
     lossy_tap& dev = w->s.device<lossy_tap>();
     static unsigned port = 9000;
     ++port;
     pair_fd p;
     int kl = -1, xl = -1;
+    const char* ecn = ce ? "1" : "2";
+    if (const std::string e = sysctl("net/ipv4/tcp_ecn", ecn); !e.empty())
+        check(false, e.c_str());
+    ksock::inet::ipv4_net(w->s).sysctl.tcp_ecn = ce ? 1 : 2;
     if (kernel_opens) {
         xl = x_listen(port);
         check(xl >= 0, "ksock listens");
@@ -365,6 +374,7 @@ void case_bulk(bool kernel_opens, std::size_t n, unsigned loss, unsigned reorder
     const snapshot before = take(p);
     dev.loss = loss;
     dev.reorder = reorder;
+    dev.ce = ce;
     dev.rng = 0x1234567u + port;
     // Bounded in wall time: at least 0.25 MiB/s with faults, 2 MiB/s clean
     // (the slowest measured, under AddressSanitizer on a 2-core machine
@@ -377,6 +387,7 @@ void case_bulk(bool kernel_opens, std::size_t n, unsigned loss, unsigned reorder
     const double t_out = run_flows(p, {out.get()}, bound);
     dev.loss = 0;
     dev.reorder = 0;
+    dev.ce = 0;
     // Everything acknowledged and the delayed ACKs out: nothing in flight.
     pump([&] { return x_info(p.x).tcpi_unacked == 0 && k_info(p.k).tcpi_unacked == 0; }, 3000);
     settle(300);
@@ -403,6 +414,20 @@ void case_bulk(bool kernel_opens, std::size_t n, unsigned loss, unsigned reorder
                 after.tap.tx_dropped - before.tap.tx_dropped,
                 d(before.reordered[0], after.reordered[0]),
                 d(before.reordered[1], after.reordered[1]));
+    if (ce) {
+        const unsigned want = ksock::tcpi_opt_ecn | ksock::tcpi_opt_ecn_seen;
+        same(after.x.tcpi_options & want, want, "ksock: ECN agreed, ECT marks seen");
+        same(after.k.tcpi_options & want, want, "the kernel: ECN agreed, ECT marks seen");
+        check(after.x.tcpi_delivered_ce > before.x.tcpi_delivered_ce,
+              "ksock's data marked CE was echoed (ECE) by the kernel");
+        check(after.k.tcpi_delivered_ce > before.k.tcpi_delivered_ce,
+              "the kernel's data marked CE was echoed (ECE) by ksock");
+        std::printf("  ECN: the device marked %lu of ksock's frames CE and %lu of the kernel's; "
+                    "delivered with CE: ksock %u, the kernel %u segments\n",
+                    dev.ce_marked[0], dev.ce_marked[1],
+                    after.x.tcpi_delivered_ce - before.x.tcpi_delivered_ce,
+                    after.k.tcpi_delivered_ce - before.k.tcpi_delivered_ce);
+    }
     close_in_order(p, order);
     if (kl >= 0)
         ::close(kl);
@@ -520,6 +545,8 @@ int main() {
     case_bulk(true, bulk, 1, 1, 2);
     results.current = "5% lost, 1% reordered";
     case_bulk(false, bulk, 5, 1, 0);
+    results.current = "ECN, 1% marked CE";
+    case_bulk(false, bulk / 8, 0, 0, 1, 1);
     case_both_ways(bulk / 8);
     case_many();
     settle(200);
