@@ -42,6 +42,23 @@ inline std::uint16_t inet_csum(const unsigned char* p, std::size_t n, std::uint3
     return static_cast<std::uint16_t>(~sum & 0xffff);
 }
 
+//! Set the ECN field of the TOS byte of Ethernet frame \p f (\p n bytes)
+//! that carries IPv4 to \p ecn, its header checksum made right again: a
+//! router's CE mark. False, and nothing changed, for any other frame.
+inline bool ip_set_ecn(unsigned char* f, std::size_t n, unsigned ecn) {
+    if (n < 34 || f[12] != 0x08 || f[13] != 0)
+        return false;
+    const std::size_t ihl = (f[14] & 0x0fu) * 4u;
+    if (ihl < 20 || 14 + ihl > n)
+        return false;
+    f[15] = static_cast<unsigned char>((f[15] & ~3u) | (ecn & 3u));
+    f[24] = f[25] = 0;
+    const std::uint16_t c = inet_csum(f + 14, ihl);
+    f[24] = static_cast<unsigned char>(c >> 8);
+    f[25] = static_cast<unsigned char>(c);
+    return true;
+}
+
 inline void eth_hdr(frame_buf& f, const unsigned char* dst, const unsigned char* src,
                     unsigned type) {
     f.put(dst, 6);

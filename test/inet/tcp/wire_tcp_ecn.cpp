@@ -17,6 +17,7 @@
 #include <ksock/uapi/tcp.hpp>
 
 #include "support/wire_fixture.hpp"
+#include "support/wire_frames.hpp"
 
 using namespace ksock_test;
 namespace in = ksock::inet;
@@ -83,17 +84,7 @@ unsigned mark_in_flight(wire_pair& p, int to, unsigned ecn, bool only_ect) {
             continue;
         if (only_ect && (f[15] & 3u) == 0)
             continue;
-        f[15] = static_cast<unsigned char>((f[15] & ~3u) | ecn);
-        const std::size_t ihl = (f[14] & 0x0fu) * 4u;
-        f[24] = f[25] = 0;
-        std::uint32_t sum = 0;
-        for (std::size_t i = 0; i < ihl; i += 2)
-            sum += static_cast<std::uint32_t>(f[14 + i] << 8 | f[15 + i]);
-        while (sum >> 16)
-            sum = (sum & 0xffffu) + (sum >> 16);
-        f[24] = static_cast<unsigned char>(~sum >> 8);
-        f[25] = static_cast<unsigned char>(~sum);
-        ++marked;
+        marked += ip_set_ecn(f, x.len, ecn);
     }
     return marked;
 }
@@ -134,6 +125,13 @@ ksock::tcp_info_t info_of(S& s, int fd) {
     ksock::socklen_t len = sizeof i;
     REQUIRE(s.getsockopt(fd, ksock::sol_tcp, ksock::tcp_info, &i, &len) == 0);
     return i;
+}
+
+//! Close the three sockets of \p e.
+void close_ends(wire_pair& p, const ends& e) {
+    CHECK(p.a.close(e.c) == 0);
+    CHECK(p.b.close(e.s) == 0);
+    CHECK(p.b.close(e.l) == 0);
 }
 
 //! Send \p n bytes from a's socket \p fd (one write; the link's MSS is
@@ -186,9 +184,7 @@ TEST_CASE("wire TCP ECN: negotiated only when the client asks (tcp_ecn 1) and th
         CHECK(log.other_marks[0] + log.other_marks[1] == 0);
         CHECK(log.ece[1] == 0);
         CHECK(log.cwr[0] == 0);
-        CHECK(p.a.close(e.c) == 0);
-        CHECK(p.b.close(e.s) == 0);
-        CHECK(p.b.close(e.l) == 0);
+        close_ends(p, e);
     }
 }
 
@@ -199,9 +195,7 @@ TEST_CASE("wire TCP ECN: a SYN that arrives ECT-marked is refused ECN") {
     CHECK(log.syn_flags[0] == (in::tcphdr_ece | in::tcphdr_cwr));
     CHECK((info_of(p.a, e.c).tcpi_options & ksock::tcpi_opt_ecn) == 0);
     CHECK((info_of(p.b, e.s).tcpi_options & ksock::tcpi_opt_ecn) == 0);
-    CHECK(p.a.close(e.c) == 0);
-    CHECK(p.b.close(e.s) == 0);
-    CHECK(p.b.close(e.l) == 0);
+    close_ends(p, e);
 }
 
 TEST_CASE("wire TCP ECN: a CE mark is echoed with ECE until the sender's CWR, and the sender's "
@@ -246,9 +240,7 @@ TEST_CASE("wire TCP ECN: a CE mark is echoed with ECE until the sender's CWR, an
     CHECK(log.rexmit_marked[0] == 0);
     CHECK(log.acks_marked[1] == 0);
     CHECK(info_of(p.a, e.c).tcpi_delivered_ce == 1);
-    CHECK(p.a.close(e.c) == 0);
-    CHECK(p.b.close(e.s) == 0);
-    CHECK(p.b.close(e.l) == 0);
+    close_ends(p, e);
 }
 
 TEST_CASE("wire TCP ECN: CE on a connection without ECN is not echoed") {
@@ -265,7 +257,5 @@ TEST_CASE("wire TCP ECN: CE on a connection without ECN is not echoed") {
     CHECK(ia.tcpi_snd_cwnd == 10);
     // 6.18 still reports the mark seen (tcp_ecn_received_counters).
     CHECK((info_of(p.b, e.s).tcpi_options & ksock::tcpi_opt_ecn_seen) != 0);
-    CHECK(p.a.close(e.c) == 0);
-    CHECK(p.b.close(e.s) == 0);
-    CHECK(p.b.close(e.l) == 0);
+    close_ends(p, e);
 }

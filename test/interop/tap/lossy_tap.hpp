@@ -27,6 +27,8 @@
 #include <ksock/objects/netdev_frame.hpp>
 #include <ksock/registry/net_device.hpp>
 
+#include "support/wire_frames.hpp"
+
 namespace tap_interop {
 
 struct lossy_tap : ksock::drivers::tap {
@@ -67,21 +69,7 @@ struct lossy_tap : ksock::drivers::tap {
     //! Marks an ECT IPv4 frame CE (ECN codepoint 3), its header checksum
     //! updated; false for any other frame.
     static bool mark_ce(unsigned char* f, std::size_t n) {
-        if (n < 34 || (f[12] << 8 | f[13]) != 0x0800 || (f[15] & 3) == 0)
-            return false;
-        const std::size_t ihl = (f[14] & 0x0fu) * 4u;
-        if (ihl < 20 || 14 + ihl > n)
-            return false;
-        f[15] |= 3;
-        f[24] = f[25] = 0;
-        std::uint32_t sum = 0;
-        for (std::size_t i = 0; i < ihl; i += 2)
-            sum += static_cast<std::uint32_t>(f[14 + i] << 8 | f[15 + i]);
-        while (sum >> 16)
-            sum = (sum & 0xffffu) + (sum >> 16);
-        f[24] = static_cast<unsigned char>(~sum >> 8);
-        f[25] = static_cast<unsigned char>(~sum);
-        return true;
+        return n >= 34 && (f[15] & 3) != 0 && ksock_test::ip_set_ecn(f, n, 3);
     }
 
     ksock::netdev_tx start_xmit(const ksock::netdev_frame& f) noexcept {
