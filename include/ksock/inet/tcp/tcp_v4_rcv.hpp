@@ -139,11 +139,21 @@ std::uint32_t tcp_timewait_rcv(Ctx& ctx, inet_timewait_sock& tw, const tcp_seg& 
     }
     // TIME_WAIT proper.
     if (!paws_reject && s.seq == tw.tw_rcv_nxt && (s.seq == s.end_seq || rst)) {
+        // An RST here is TIME_WAIT assassination (RFC 1337): it kills the
+        // mini-sock unless net.ipv4.tcp_rfc1337 says to ignore it (then
+        // the timer runs on, not restarted).
         if (rst) {
-            tw.tw_live = 0; // (net.ipv4.tcp_rfc1337 is 0)
-            return 0;
+            if (!ipv4_net(ctx).sysctl.tcp_rfc1337) {
+                tw.tw_live = 0;
+                return 0;
+            }
+        } else {
+            tw.tw_expires = ctx.jiffies() + tcp_timewait_len;
         }
-        tw.tw_expires = ctx.jiffies() + tcp_timewait_len;
+        if (s.opt.saw_tstamp) {
+            tw.tw_ts_recent = s.opt.rcv_tsval;
+            tw.tw_ts_recent_stamp = tcp_seconds(ctx);
+        }
         return 0;
     }
     // A new SYN above the old connection's numbers may reuse the 4-tuple.
