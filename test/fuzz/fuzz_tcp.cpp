@@ -13,7 +13,8 @@
 // (options, fragment bits, a wrong length).
 //
 // The application is played from the input too: a listener on port 80
-// (SYN_RECV children, its accept queue full), active opens to the peer's
+// (SYN_RECV children, its accept queue full, SYN cookies on overflow,
+// always or never), active opens to the peer's
 // ports 5000 and 5001 (SYN_SENT, simultaneous open), send, recv, shutdown,
 // close, accept, TCP_NODELAY / TCP_CORK / keepalive / TCP_USER_TIMEOUT /
 // SO_LINGER; the clock advances by steps from 1 ms to hours, so that every
@@ -428,6 +429,11 @@ struct harness {
         sys.tcp_timestamps = (h & 1) ? 0 : 1;
         sys.tcp_sack = (h & 2) ? 0 : 1;
         sys.tcp_window_scaling = (h & 4) ? 0 : 1;
+        // SYN cookies: on overflow (Linux's default; the small backlogs
+        // below overflow), always, or never. A cookie's ACK makes its child
+        // at the listener, a receive path of its own.
+        static const int cookies[] = {1, 2, 0, 1};
+        sys.tcp_syncookies = cookies[(h >> 5) % 4];
         FUZZ_CHECK(inet::iproute::addr_add(s, eth0, our_ip, 24) == 0, 0, 0);
         FUZZ_CHECK(s.dev_open(eth0) == 0, 0, 0);
         // The peer's address is permanent: no ARP between the segments.
