@@ -40,7 +40,8 @@
 //
 // The segments injected, the frames sent, the inputs and the states reached
 // (a bit per TCP state of a full sock, bit 16 + substate for a TIME_WAIT
-// mini-sock) are printed at exit; with KSOCK_FUZZ_TCP_MIN_SEGMENTS set,
+// mini-sock) and the SYN cookies sent, taken and refused are printed at
+// exit; with KSOCK_FUZZ_TCP_MIN_SEGMENTS set,
 // fewer segments injected fail the run. With KSOCK_FUZZ_TCP_TRACE set,
 // every segment both ways and every application call is printed (to read
 // a failing input: ksock_fuzz_tcp <input>).
@@ -69,7 +70,9 @@ using inet::tcphdr_syn;
 
 unsigned long inputs = 0, segs_in = 0, frames_out = 0, segs_out = 0;
 unsigned long states_seen = 0; //!< a bit per TCP state a known socket reached
-bool trace = false;            //!< KSOCK_FUZZ_TCP_TRACE: print every segment
+//! SyncookiesSent, SyncookiesRecv, SyncookiesFailed over every input.
+unsigned long cookie_counts[3] = {};
+bool trace = false; //!< KSOCK_FUZZ_TCP_TRACE: print every segment
 
 void trace_seg(const char* dir, const unsigned char* th, std::size_t len) {
     if (!trace || len < 20)
@@ -432,8 +435,8 @@ struct harness {
         // SYN cookies: on overflow (Linux's default; the small backlogs
         // below overflow), always, or never. A cookie's ACK makes its child
         // at the listener, a receive path of its own.
-        static const int cookies[] = {1, 2, 0, 1};
-        sys.tcp_syncookies = cookies[(h >> 5) % 4];
+        static const int cookie_modes[] = {1, 2, 0, 1};
+        sys.tcp_syncookies = cookie_modes[(h >> 5) % 4];
         FUZZ_CHECK(inet::iproute::addr_add(s, eth0, our_ip, 24) == 0, 0, 0);
         FUZZ_CHECK(s.dev_open(eth0) == 0, 0, 0);
         // The peer's address is permanent: no ARP between the segments.
@@ -1112,8 +1115,10 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     trace = std::getenv("KSOCK_FUZZ_TCP_TRACE") != nullptr;
     std::atexit([] {
         std::printf("fuzz_tcp: %lu inputs, %lu segments injected, %lu frames sent (%lu TCP), "
-                    "%lu busy answers, states reached 0x%lx\n",
-                    inputs, segs_in, frames_out, segs_out, tx_busy, states_seen);
+                    "%lu busy answers, states reached 0x%lx, SYN cookies %lu sent, %lu taken, "
+                    "%lu refused\n",
+                    inputs, segs_in, frames_out, segs_out, tx_busy, states_seen, cookie_counts[0],
+                    cookie_counts[1], cookie_counts[2]);
         // A run that was to prove a number of segments and did not fails.
         const char* min = std::getenv("KSOCK_FUZZ_TCP_MIN_SEGMENTS");
         if (min && segs_in < std::strtoul(min, nullptr, 10)) {
@@ -1132,5 +1137,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     S s; // a fresh stack for every input
     harness h{s, reader{{data, size}}, {}, 0, false};
     h.run();
+    const inet::linux_mib& ext = inet::ipv4_net(s).mib.ext;
+    cookie_counts[0] += ext.syncookies_sent;
+    cookie_counts[1] += ext.syncookies_recv;
+    cookie_counts[2] += ext.syncookies_failed;
     return 0;
 }
