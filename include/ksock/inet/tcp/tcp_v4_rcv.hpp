@@ -30,8 +30,9 @@ inline void skb_trim_msg(sk_buff* skb, std::uint32_t n) noexcept {
 //! The request a SYN (or a cookie's ACK) makes: a child of listener \p l
 //! in SYN_RECV for the peer at \p t (the tuple as this side sends it), the
 //! options \p o agreed (tcp_openreq_init; \p o as the sysctls let them
-//! through), the receive window for the MSS \p rwin_mss
-//! (tcp_openreq_init_rwin; 0: the MSS advertised), the numbers from the peer's ISN \p rcv_isn and
+//! through), the receive window rounded to the MSS \p rwin_mss
+//! (tcp_openreq_init_rwin; 0: the MSS advertised less the timestamp), the
+//! numbers from the peer's ISN \p rcv_isn and
 //! ours \p snt_isn, and the peer's window \p window. Null when the route
 //! or the pool fails. \p rt: the route found.
 template <class P, class Ctx>
@@ -72,11 +73,11 @@ sock* tcp_openreq_child(Ctx& ctx, sock& l, const tcp_options_in& o, const tcp_tu
     {
         ipv4_sysctl ws = sc;
         ws.tcp_window_scaling = tp.rx_opt.wscale_ok;
-        const std::uint16_t mss = rwin_mss ? rwin_mss : tp.advmss;
-        tcp_init_rwin(
-            tp,
-            static_cast<std::uint32_t>(mss - (tp.rx_opt.tstamp_ok ? tcpolen_tstamp_aligned : 0)),
-            ws, ctx.net().sysctl.rmem_max);
+        const std::uint32_t mss =
+            rwin_mss ? rwin_mss
+                     : static_cast<std::uint32_t>(
+                           tp.advmss - (tp.rx_opt.tstamp_ok ? tcpolen_tstamp_aligned : 0));
+        tcp_init_rwin(tp, mss, ws, ctx.net().sysctl.rmem_max);
     }
     if (!tp.rx_opt.wscale_ok && tp.window_clamp > 65535u)
         tp.window_clamp = 65535u;
@@ -211,9 +212,10 @@ tcp_cookie_verdict cookie_v4_check(Ctx& ctx, sock& l, const tcp_seg& s, const tc
     if (l.sk_ack_backlog > l.sk_max_ack_backlog)
         return tcp_cookie_verdict::dropped; // tcp_v4_syn_recv_sock: ListenOverflows
     rtable rt{};
-    // The window is for the cookie's MSS (cookie_v4_check's
-    // tcp_select_initial_window), the peer's the ACK's (tcp_child_established
-    // scales it).
+    // The window is rounded to the cookie's MSS, the timestamp not taken
+    // off (cookie_v4_check's tcp_select_initial_window: with timestamps
+    // Linux offers 502 << 7 here where a request's child offers 510 << 7);
+    // the peer's window is the ACK's (tcp_child_established scales it).
     sock* c = tcp_openreq_child<P>(ctx, l, o, t, s.seq - 1, s.ack_seq - 1, 0, mss, rt);
     if (!c)
         return tcp_cookie_verdict::dropped;
