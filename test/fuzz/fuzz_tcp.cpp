@@ -133,6 +133,13 @@ struct conn_view {
     std::uint32_t peer_isn = 0, peer_nxt = 0;
     unsigned long written = 0; //!< bytes the application got into the connection
     bool fin_ok = false;       //!< the application shut the sending side
+    //! A SYN cookie's child takes its ISN from the ACK that made it (its
+    //! number less one), which Linux accepts even a little off the cookie
+    //! (the MSS index absorbs the difference): the ISNs the last ACKs at the
+    //! listener's port may have made, for when ksock's segments say so.
+    static constexpr unsigned max_cookie_isns = 8;
+    std::uint32_t cookie_isns[max_cookie_isns] = {};
+    unsigned ncookie = 0;
     // The edges of the peer's segments (all of an input's): what ksock may
     // acknowledge (an end; or a start, where it let go of the rest of a
     // segment out of order).
@@ -282,6 +289,10 @@ void check_out_tcp(const unsigned char* ip, const unsigned char* th, std::size_t
             v->peer_ws = old.peer_ws;
             std::memcpy(v->ends, old.ends, sizeof v->ends);
             v->nends = old.nends;
+            // (a SYN-ACK the ring held back may come after a cookie's
+            // child was made)
+            std::memcpy(v->cookie_isns, old.cookie_isns, sizeof v->cookie_isns);
+            v->ncookie = old.ncookie;
         }
         v->have_isn = true;
         v->isn = seq;
@@ -290,6 +301,21 @@ void check_out_tcp(const unsigned char* ip, const unsigned char* th, std::size_t
     if (!v || !v->have_isn || rst)
         return;
     const std::uint32_t end = seq + dlen + (syn ? 1u : 0u) + (fin ? 1u : 0u);
+    // Data or a FIN that does not fit the ISN the harness knows but fits the
+    // cookie's: the connection is the cookie's child.
+    auto fits = [&](std::uint32_t isn) {
+        return !seq_after(isn + 1, seq) &&
+               !seq_after(end,
+                          isn + 1 + static_cast<std::uint32_t>(v->written) + (v->fin_ok ? 1u : 0u));
+    };
+    if ((dlen || fin) && !fits(v->isn))
+        for (unsigned i = 0; i < v->ncookie && i < conn_view::max_cookie_isns; ++i)
+            if (fits(v->cookie_isns[i])) {
+                v->isn = v->cookie_isns[i];
+                v->snd_hi = v->isn + 1;
+                v->ncookie = 0;
+                break;
+            }
     if (dlen || fin) {
         // Data no earlier than the ISN + 1, nor beyond what was written.
         FUZZ_CHECK(!seq_after(v->isn + 1, seq), seq - v->isn, dlen);
@@ -980,6 +1006,10 @@ struct harness {
         // A SYN on a new tuple may make a child: the peer remembers it.
         if (!v && (flags & tcphdr_syn))
             v = view_new(lport, pport, seq);
+        // An ACK at the listener may be a SYN cookie's.
+        if (v && lport == listen_port && (flags & tcphdr_ack) &&
+            !(flags & (tcphdr_syn | tcphdr_rst)))
+            v->cookie_isns[v->ncookie++ % conn_view::max_cookie_isns] = ack - 1;
         if (v)
             v->sent_end(seq);
         // The peer's view: a segment at its own next sequence moves it.
