@@ -13,7 +13,8 @@
 // and then an IP-level variation (options, fragment bits, a wrong length).
 //
 // The application is played from the input too: a listener on port 80
-// (SYN_RECV children, its accept queue full), active opens to the peer's
+// (SYN_RECV children, its accept queue full, SYN cookies on overflow,
+// always or never), active opens to the peer's
 // ports 5000 and 5001 (SYN_SENT, simultaneous open), send, recv, shutdown,
 // close, accept, TCP_NODELAY / TCP_CORK / keepalive / TCP_USER_TIMEOUT /
 // SO_LINGER; the clock advances by steps from 1 ms to hours, so that every
@@ -40,7 +41,8 @@
 //
 // The segments injected, the frames sent, the inputs and the states reached
 // (a bit per TCP state of a full sock, bit 16 + substate for a TIME_WAIT
-// mini-sock) are printed at exit; with KSOCK_FUZZ_TCP_MIN_SEGMENTS set,
+// mini-sock) and the SYN cookies sent, taken and refused are printed at
+// exit; with KSOCK_FUZZ_TCP_MIN_SEGMENTS set,
 // fewer segments injected fail the run. With KSOCK_FUZZ_TCP_TRACE set,
 // every segment both ways and every application call is printed (to read
 // a failing input: ksock_fuzz_tcp <input>).
@@ -69,7 +71,9 @@ using inet::tcphdr_syn;
 
 unsigned long inputs = 0, segs_in = 0, frames_out = 0, segs_out = 0;
 unsigned long states_seen = 0; //!< a bit per TCP state a known socket reached
-bool trace = false;            //!< KSOCK_FUZZ_TCP_TRACE: print every segment
+//! SyncookiesSent, SyncookiesRecv, SyncookiesFailed over every input.
+unsigned long cookie_counts[3] = {};
+bool trace = false; //!< KSOCK_FUZZ_TCP_TRACE: print every segment
 
 void trace_seg(const char* dir, const unsigned char* th, std::size_t len) {
     if (!trace || len < 20)
@@ -130,6 +134,13 @@ struct conn_view {
     std::uint32_t peer_isn = 0, peer_nxt = 0;
     unsigned long written = 0; //!< bytes the application got into the connection
     bool fin_ok = false;       //!< the application shut the sending side
+    //! A SYN cookie's child takes its ISN from the ACK that made it (its
+    //! number less one), which Linux accepts even a little off the cookie
+    //! (the MSS index absorbs the difference): the ISNs the last ACKs at the
+    //! listener's port may have made, for when ksock's segments say so.
+    static constexpr unsigned max_cookie_isns = 8;
+    std::uint32_t cookie_isns[max_cookie_isns] = {};
+    unsigned ncookie = 0;
     // The edges of the peer's segments (all of an input's): what ksock may
     // acknowledge (an end; or a start, where it let go of the rest of a
     // segment out of order).
@@ -286,6 +297,10 @@ void check_out_tcp(const unsigned char* ip, const unsigned char* th, std::size_t
             v->peer_ws = old.peer_ws;
             std::memcpy(v->ends, old.ends, sizeof v->ends);
             v->nends = old.nends;
+            // (a SYN-ACK the ring held back may come after a cookie's
+            // child was made)
+            std::memcpy(v->cookie_isns, old.cookie_isns, sizeof v->cookie_isns);
+            v->ncookie = old.ncookie;
         }
         v->have_isn = true;
         v->isn = seq;
@@ -294,6 +309,21 @@ void check_out_tcp(const unsigned char* ip, const unsigned char* th, std::size_t
     if (!v || !v->have_isn || rst)
         return;
     const std::uint32_t end = seq + dlen + (syn ? 1u : 0u) + (fin ? 1u : 0u);
+    // Data or a FIN that does not fit the ISN the harness knows but fits the
+    // cookie's: the connection is the cookie's child.
+    auto fits = [&](std::uint32_t isn) {
+        return !seq_after(isn + 1, seq) &&
+               !seq_after(end,
+                          isn + 1 + static_cast<std::uint32_t>(v->written) + (v->fin_ok ? 1u : 0u));
+    };
+    if ((dlen || fin) && !fits(v->isn))
+        for (unsigned i = 0; i < v->ncookie && i < conn_view::max_cookie_isns; ++i)
+            if (fits(v->cookie_isns[i])) {
+                v->isn = v->cookie_isns[i];
+                v->snd_hi = v->isn + 1;
+                v->ncookie = 0;
+                break;
+            }
     if (dlen || fin) {
         // Data no earlier than the ISN + 1, nor beyond what was written.
         FUZZ_CHECK(!seq_after(v->isn + 1, seq), seq - v->isn, dlen);
@@ -437,6 +467,11 @@ struct harness {
         sys.tcp_sack = (h & 2) ? 0 : 1;
         sys.tcp_window_scaling = (h & 4) ? 0 : 1;
         sys.tcp_ecn = (h & 8) ? 2 : 1; // active opens ask for ECN, or only accept it
+        // SYN cookies: on overflow (Linux's default; the small backlogs
+        // below overflow), always, or never. A cookie's ACK makes its child
+        // at the listener, a receive path of its own.
+        static const int cookie_modes[] = {1, 2, 0, 1};
+        sys.tcp_syncookies = cookie_modes[(h >> 5) % 4];
         FUZZ_CHECK(inet::iproute::addr_add(s, eth0, our_ip, 24) == 0, 0, 0);
         FUZZ_CHECK(s.dev_open(eth0) == 0, 0, 0);
         // The peer's address is permanent: no ARP between the segments.
@@ -982,6 +1017,10 @@ struct harness {
         // A SYN on a new tuple may make a child: the peer remembers it.
         if (!v && (flags & tcphdr_syn))
             v = view_new(lport, pport, seq);
+        // An ACK at the listener may be a SYN cookie's.
+        if (v && lport == listen_port && (flags & tcphdr_ack) &&
+            !(flags & (tcphdr_syn | tcphdr_rst)))
+            v->cookie_isns[v->ncookie++ % conn_view::max_cookie_isns] = ack - 1;
         if (v)
             v->sent_end(seq);
         // The peer's view: a segment at its own next sequence moves it.
@@ -1117,8 +1156,10 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     trace = std::getenv("KSOCK_FUZZ_TCP_TRACE") != nullptr;
     std::atexit([] {
         std::printf("fuzz_tcp: %lu inputs, %lu segments injected, %lu frames sent (%lu TCP), "
-                    "%lu busy answers, states reached 0x%lx\n",
-                    inputs, segs_in, frames_out, segs_out, tx_busy, states_seen);
+                    "%lu busy answers, states reached 0x%lx, SYN cookies %lu sent, %lu taken, "
+                    "%lu refused\n",
+                    inputs, segs_in, frames_out, segs_out, tx_busy, states_seen, cookie_counts[0],
+                    cookie_counts[1], cookie_counts[2]);
         // A run that was to prove a number of segments and did not fails.
         const char* min = std::getenv("KSOCK_FUZZ_TCP_MIN_SEGMENTS");
         if (min && segs_in < std::strtoul(min, nullptr, 10)) {
@@ -1137,5 +1178,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     S s; // a fresh stack for every input
     harness h{s, reader{{data, size}}, {}, 0, false};
     h.run();
+    const inet::linux_mib& ext = inet::ipv4_net(s).mib.ext;
+    cookie_counts[0] += ext.syncookies_sent;
+    cookie_counts[1] += ext.syncookies_recv;
+    cookie_counts[2] += ext.syncookies_failed;
     return 0;
 }

@@ -59,9 +59,12 @@ struct ipv4_sysctl {
     int tcp_moderate_rcvbuf = 1;              //!< 1: receive buffer auto-tuning
     int tcp_adv_win_scale = 1;                //!< the share of the buffer kept as overhead: 1/2^n
     int tcp_abort_on_overflow = 0;            //!< 1: a full accept queue answers RST
-    int tcp_max_syn_backlog = 128;    //!< max(128, ehash entries / 128): 128 on a small host
-    int tcp_syncookies = 1;           //!< 1: SYN cookies when the SYN queue overflows
-    int tcp_fin_timeout = 60;         //!< seconds
+    int tcp_max_syn_backlog = 128; //!< max(128, ehash entries / 128): 128 on a small host
+    //! SYN cookies: 0 never (a full SYN queue drops), 1 when the SYN queue
+    //! overflows, 2 for every SYN.
+    int tcp_syncookies = 1;
+    int tcp_fin_timeout = 60; //!< seconds
+    int tcp_rfc1337 = 0; //!< 1: an RST in TIME_WAIT is ignored (RFC 1337), 0: it kills the state
     int tcp_rto_min_us = 200000;      //!< the least RTO, us
     int tcp_rto_max_ms = 120000;      //!< the greatest RTO, ms
     int tcp_retrans_collapse = 1;     //!< a short retransmission takes the small segments after it

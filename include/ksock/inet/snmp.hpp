@@ -108,6 +108,13 @@ struct tcp_mib {
     unsigned long in_csum_errors; //!< InCsumErrors: bad checksum (also in InErrs)
 };
 
+//! /proc/net/netstat "TcpExt:" (LINUX_MIB_*): the counters ksock keeps.
+struct linux_mib {
+    unsigned long syncookies_sent;   //!< SyncookiesSent: SYN-ACKs that carried a cookie
+    unsigned long syncookies_recv;   //!< SyncookiesRecv: ACKs that brought a good cookie back
+    unsigned long syncookies_failed; //!< SyncookiesFailed: ACKs taken for a cookie's that was not
+};
+
 //! A namespace's IPv4 counters.
 struct ipv4_mib {
     ip_mib ip;       //!< "Ip:"
@@ -115,6 +122,7 @@ struct ipv4_mib {
     tcp_mib tcp;     //!< "Tcp:"
     udp_mib udp;     //!< "Udp:"
     udp_mib udplite; //!< "UdpLite:", the same counters
+    linux_mib ext;   //!< "TcpExt:" of /proc/net/netstat
 };
 
 //! The UDP counters of IP protocol \p proto: UDP-Lite's own, else UDP's
