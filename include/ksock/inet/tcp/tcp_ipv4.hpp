@@ -590,29 +590,8 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
             return fail(-eaddrnotavail);
     }
     tcp_set_state<P>(ctx, sk, tcp_syn_sent);
-    tcp_sock& tp = tcp_of(sk);
-    if (rt.type != rtn_local) {
-        constexpr bool wire = [] {
-            if constexpr (requires { Ctx::has_wire_devices; })
-                return Ctx::has_wire_devices;
-            else
-                return true;
-        }();
-        if constexpr (!wire) {
-            return fail(-enetunreach); // (no route can leave a stack with lo alone)
-        } else {
-            if (const int err = tcp_v4_connect_dev<P>(ctx, sk, rt.mtu))
-                return fail(err);
-            return 0;
-        }
-    }
-    tcp_connect_init(tp, ipv4_net(ctx).sysctl, ctx.net().sysctl.rmem_max);
-    // tcp_connect: the SYN, which takes a sequence number of its own.
-    tp.syn_retries = 0;
-    tp.timer_at = ctx.jiffies() + tp.inet_conn.icsk_rto;
-    ++tp.segs_out;
-    tp.snd_nxt = ++tp.write_seq;
-    tp.rx_deferred = tcp_v4_rcv_syn<P>(ctx, sk);
+    if (const int err = tcp_v4_connect_dev<P>(ctx, sk, rt.mtu))
+        return fail(err);
     return 0;
 }
 

@@ -336,10 +336,6 @@ static_assert(offsetof(tcp_sock, inet_conn) == 0,
 //! the segment engine; else the connection's own flag.
 template <class Ctx>
 constexpr bool tcp_on_device(const tcp_sock& tp) noexcept {
-    if constexpr (requires { Ctx::has_wire_devices; }) {
-        if constexpr (!Ctx::has_wire_devices)
-            return false;
-    }
     return tp.segments != 0;
 }
 

@@ -209,7 +209,14 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                     : nullptr;
             if (!skb) {
                 // wait_for_space: push what we have (TCP_NAGLE_PUSH), then
-                // sk_stream_wait_memory.
+                // sk_stream_wait_memory. First sk_flush_backlog: the ACKs
+                // this send's segments brought back (on lo, into the
+                // backlog) free the queue. (Linux flushes every 16 new
+                // skbs of up to 64 KiB; ksock's smaller skbs run out
+                // first, so it flushes when they do.)
+                tcp_flush_backlog<P>(ctx, sk);
+                if (sk_stream_memory_free(ctx, sk) && tcp_may_queue_skb(ctx, tcp_of(sk)))
+                    continue;
                 tcp_xmit<P>(ctx, sk, tcp_nagle_push);
                 if (sk.sk_err || (sk.sk_shutdown & send_shutdown))
                     continue;
