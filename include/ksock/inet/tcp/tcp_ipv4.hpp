@@ -292,9 +292,12 @@ bool tcp_child_established(Ctx& ctx, sock& sk, const tcp_seg& s) {
     ++ipv4_net(ctx).mib.tcp.passive_opens;
     sock* l = tp.parent;
     if (!l) {
-        // A simultaneous open: the socket's own.
+        // A simultaneous open: the socket's own. A SHUT_WR from before
+        // connect() sends its FIN now, as for a child below.
         if (!sock_flag(sk, sock_dead))
             ctx.sk_state_change(sk);
+        if (sk.sk_shutdown & send_shutdown)
+            tcp_shutdown<P>(ctx, sk, send_shutdown);
         return true;
     }
     if (l->sk_state() != tcp_listen) {
