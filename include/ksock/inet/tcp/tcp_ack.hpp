@@ -180,7 +180,7 @@ tcp_acked tcp_clean_rtx_queue(Ctx& ctx, sock& sk, std::uint32_t ack) {
         else
             --tp.packets_out;
         ++r.pkts;
-        tp.bytes_acked += skb->len;
+        tp.bytes_acked += skb->msg_len;
         r.flag |= flag_data_acked;
         skb_unlink(skb, sk.sk_write_queue);
         sk.sk_wmem_queued -= static_cast<int>(skb->truesize);

@@ -357,25 +357,30 @@ int tcp_transmit(Ctx& ctx, sock& sk, std::uint32_t seq, std::uint32_t len, std::
         }
     }
     const std::uint32_t off = seq - tp.snd_una;
-    const int err = tcp_v4_emit(ctx, tcp_tuple_of(sk), seg, opt, len, tcp_ip_of(ctx, sk),
-                                [&](sk_buff* pkt, std::size_t at) {
-                                    // The bytes of the write queue from off.
-                                    std::uint32_t skip = off;
-                                    std::size_t done = 0;
-                                    for (sk_buff* s = skb_peek(sk.sk_write_queue); s && done < len;
-                                         s = skb_peek_next(s, sk.sk_write_queue)) {
-                                        if (skip >= s->len) {
-                                            skip -= s->len;
-                                            continue;
-                                        }
-                                        std::size_t k = s->len - skip;
-                                        if (k > len - done)
-                                            k = len - done;
-                                        skb_store_bits(pkt, at + done, s->head + skip, k);
-                                        done += k;
-                                        skip = 0;
-                                    }
-                                });
+    const int err =
+        tcp_v4_emit(ctx, tcp_tuple_of(sk), seg, opt, len, tcp_ip_of(ctx, sk),
+                    [&](sk_buff* pkt, std::size_t at) {
+                        // The bytes of the write queue from off.
+                        std::uint32_t skip = off;
+                        std::size_t done = 0;
+                        for (sk_buff* s = skb_peek(sk.sk_write_queue); s && done < len;
+                             s = skb_peek_next(s, sk.sk_write_queue)) {
+                            if (skip >= s->msg_len) {
+                                skip -= s->msg_len;
+                                continue;
+                            }
+                            std::size_t k = s->msg_len - skip;
+                            if (k > len - done)
+                                k = len - done;
+                            // (A segment longer than a chunk is a chain.)
+                            skb_walk(s, skip, k, [&](const unsigned char* p, std::size_t m) {
+                                skb_store_bits(pkt, at + done, p, m);
+                                done += m;
+                                return m;
+                            });
+                            skip = 0;
+                        }
+                    });
     ++tp.segs_out;
     if (len)
         ++tp.data_segs_out;
