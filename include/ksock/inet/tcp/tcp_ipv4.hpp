@@ -196,10 +196,9 @@ void tcp_rcv_synack_dev(Ctx& ctx, sock& sk, tcp_seg& s) {
     if (sock_flag(sk, sock_keepopen))
         tcp_reset_keepalive_timer(ctx, sk);
     tcp_send_ack_now<P>(ctx, sk);
-    if (sk.sk_shutdown & send_shutdown)
-        tcp_shutdown<P>(ctx, sk, send_shutdown);
-    else
-        tcp_push_dev<P>(ctx, sk, tp.nonagle);
+    // (A SHUT_WR from before connect() sends no FIN here: Linux's active
+    // opener stays ESTABLISHED, only SYN_RECV's way in sends it.)
+    tcp_push_dev<P>(ctx, sk, tp.nonagle);
 }
 
 //! tcp_rcv_synsent_state_process: an ACK must acknowledge the SYN (else
