@@ -509,7 +509,26 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
                 st == tcp_closing || st == tcp_last_ack) &&
                (sk.sk_shutdown & rcv_shutdown) && has_data &&
                after(s.end_seq - ((s.flags & tcphdr_fin) ? 1u : 0u), tp.rcv_nxt)) {
-        // Data for a side that will never read it: RST (RFC 1122).
+        // Data for a side that will never read it: RST (RFC 1122). Step 6
+        // came first: an urgent byte in it is marked all the same (POLLPRI
+        // stays on the reset socket, as Linux's tcp_urg leaves it).
+        if ((s.flags & tcphdr_urg) && s.urg_ptr) {
+            const std::uint32_t ptr = s.seq + s.urg_ptr - 1;
+            if (!after(tp.copied_seq, ptr) && !before(ptr, tp.rcv_nxt) &&
+                !(tp.urg_data && !after(ptr, tp.urg_seq))) {
+                tp.urg_data = tcp_urg_notyet;
+                tp.urg_seq = ptr;
+                unsigned char c = 0;
+                if (skb_walk(skb, ptr - s.seq, 1, [&](const unsigned char* p, std::size_t) {
+                        c = *p;
+                        return std::size_t{1};
+                    }) == 1) {
+                    tp.urg_data = static_cast<std::uint16_t>(tcp_urg_valid | c);
+                    if (!sock_flag(sk, sock_dead))
+                        ctx.sk_data_ready(sk);
+                }
+            }
+        }
         kfree_skb(ctx, skb);
         tcp_send_active_reset_dev<P>(ctx, sk);
         tcp_reset<P>(ctx, sk);
