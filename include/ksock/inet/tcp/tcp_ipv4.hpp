@@ -189,6 +189,9 @@ void tcp_rcv_synack_dev(Ctx& ctx, sock& sk, tcp_seg& s) {
     }
     tcp_initialize_rcv_mss(tp);
     tcp_set_state<P>(ctx, sk, tcp_established);
+    // Header prediction from the start only without window scaling: the
+    // SYN-ACK's window was not scaled (tcp_rcv_synsent_state_process).
+    tp.pred_on = tp.rx_opt.snd_wscale ? 0 : 1;
     tp.inet_conn.icsk_ack.lrcvtime = static_cast<std::uint32_t>(ctx.jiffies());
     tcp_init_transfer_dev(ctx, sk);
     if (!sock_flag(sk, sock_dead))
@@ -287,6 +290,7 @@ bool tcp_child_established(Ctx& ctx, sock& sk, const tcp_seg& s) {
     }
     tcp_initialize_rcv_mss(tp);
     tcp_set_state<P>(ctx, sk, tcp_established);
+    tp.pred_on = 1; // tcp_fast_path_on, at the end of SYN_RECV
     tcp_init_transfer_dev(ctx, sk);
     ++ipv4_net(ctx).mib.tcp.passive_opens;
     sock* l = tp.parent;
@@ -434,6 +438,9 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
     ++tp.segs_in;
     if (s.len)
         ++tp.data_segs_in;
+    // tcp_rcv_established's fast path: judged on the state the segment
+    // found (before tcp_ack and the timestamp update).
+    const bool predicted = tcp_header_predicted(sk, tp, s, hdrlen, skb->truesize);
     if (!(s.flags & tcphdr_ack) && !(s.flags & tcphdr_rst) && !(s.flags & tcphdr_syn)) {
         kfree_skb(ctx, skb); // no ACK: discarded
         return;
@@ -546,9 +553,12 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
         }
     }
     if (sk.sk_state() != tcp_close) {
-        tcp_push_dev<P>(ctx, sk, tp.nonagle);
-        if (!sock_flag(sk, sock_dead) && sk_stream_is_writeable(ctx, sk))
-            ctx.sk_write_space(sk);
+        // (The fast path sends nothing: no tcp_data_snd_check.)
+        if (!predicted) {
+            tcp_push_dev<P>(ctx, sk, tp.nonagle);
+            if (!sock_flag(sk, sock_dead) && sk_stream_is_writeable(ctx, sk))
+                ctx.sk_write_space(sk);
+        }
         tcp_ack_snd_check<P>(ctx, sk);
     }
 }

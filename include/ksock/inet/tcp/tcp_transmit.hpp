@@ -200,7 +200,13 @@ int tcp_v4_emit(Ctx& ctx, const tcp_tuple& t, const tcp_out_seg& seg, const tcp_
     const std::size_t optlen = tcp_options_size(opt);
     const std::size_t thlen = sizeof(tcphdr) + optlen;
     const std::size_t tot = sizeof(iphdr) + thlen + paylen;
-    sk_buff* skb = ip_alloc_packet(ctx, tot, ip_truesize(tot, sizeof(iphdr) + thlen));
+    // Linux's TCP skb: a small head for the headers, the data in page
+    // frags charged byte for byte (832 + n on a 6.18 host, SO_MEMINFO of
+    // the receiver over lo), which lo hands to the receiver as it is.
+    sk_buff* skb =
+        ip_alloc_packet(ctx, tot,
+                        skb_truesize(static_cast<std::uint32_t>(sizeof(iphdr) + thlen), true) +
+                            static_cast<std::uint32_t>(paylen));
     if (!skb)
         return -enobufs;
     unsigned char hdr[sizeof(tcphdr) + 40] = {};
