@@ -534,22 +534,38 @@ TEST_CASE("faults: TCP connect, the listener's child (sk_alloc)") {
                 return long{s.connect(f.fd[1], sa(&a), sin_len)};
             },
             [&](S& s, const fdset& f, fault_site site, long r, long ok, const state& before) {
-                // The listener drops the SYN (tcp_v4_syn_recv_sock fails):
-                // the client stays in SYN_SENT, connect() is in progress
-                // (Linux: EINPROGRESS, also when SO_SNDTIMEO runs out), and
-                // the retransmitted SYN 1 s later makes the connection.
-                CHECK(site == fault_site::sk_alloc);
                 CHECK(ok == (flags ? -einprogress : 0));
-                CHECK(r == -einprogress);
-                CHECK(snap(s) == before); // no child, no skb
-                CHECK(s.accept4(f.fd[0], nullptr, nullptr, 0) == -eagain);
-                s.advance(1000);
-                const int a = s.accept4(f.fd[0], nullptr, nullptr, 0);
-                CHECK(a >= 0);
+                const sockaddr_in a = lo(7000);
+                if (site == fault_site::sk_alloc) {
+                    // The listener drops the SYN (tcp_v4_syn_recv_sock
+                    // fails): the client stays in SYN_SENT, connect() is in
+                    // progress (Linux: EINPROGRESS, also when SO_SNDTIMEO
+                    // runs out), and the retransmitted SYN 1 s later makes
+                    // the connection.
+                    CHECK(r == -einprogress);
+                    CHECK(snap(s) == before); // no child, no skb
+                    CHECK(s.accept4(f.fd[0], nullptr, nullptr, 0) == -eagain);
+                    s.advance(1000);
+                } else if (r == -enobufs) {
+                    // The SYN had no skb (tcp_connect's ENOBUFS): nothing
+                    // is left behind, and connect() may be called again.
+                    CHECK(site == fault_site::skb_alloc);
+                    CHECK(snap(s) == before);
+                    CHECK(s.connect(f.fd[1], sa(&a), sin_len) == ok);
+                } else {
+                    // The SYN-ACK or the third ACK had none: lost as on a
+                    // wire, sent again by its timer (1 s).
+                    CHECK(site == fault_site::skb_alloc);
+                    CHECK((r == -einprogress || r == 0));
+                    s.advance(1000);
+                }
+                s.advance(10);
+                const int acc = s.accept4(f.fd[0], nullptr, nullptr, 0);
+                CHECK(acc >= 0);
                 CHECK(s.send(f.fd[1], payload, 100, msg_dontwait) == 100);
-                drain_equals(s, a, 100);
+                drain_equals(s, acc, 100);
             },
-            1);
+            4);
     }
 }
 
@@ -644,11 +660,15 @@ TEST_CASE("faults: PF_UNIX connect, the embryo (sk_alloc) and its skb") {
 
 TEST_CASE("faults: TCP send, each skb of the write queue") {
     fill_payload();
-    // 5000 bytes take three 2048-byte chunks. tcp_sendmsg meets a chunk it
-    // cannot have at wait_for_space: it pushes what is queued and, the send
-    // memory being free, allocates again (Linux's sk_stream_wait_memory
-    // waits vm_wait jiffies and retries when the memory is free): the one
-    // failure is absorbed and every byte goes, in order.
+    // 5000 bytes take three 2048-byte chunks in the write queue (one
+    // segment, lo's MSS being 65 483), three more for the packet, one for
+    // the ACK. tcp_sendmsg meets a chunk it cannot have at wait_for_space:
+    // it pushes what is queued and, the send memory being free, allocates
+    // again (Linux's sk_stream_wait_memory waits vm_wait jiffies and
+    // retries when the memory is free). A packet without its skb stays
+    // queued for the probe timer (tcp_write_xmit), an ACK without one is
+    // answered by the retransmission timer: each failure is absorbed and
+    // every byte goes, in order.
     for (int flags : {0, msg_dontwait})
         every_data_point(
             grand, "tcp send", tcp_connection,
@@ -657,9 +677,10 @@ TEST_CASE("faults: TCP send, each skb of the write queue") {
                 CHECK(site == fault_site::skb_alloc);
                 CHECK(ok == 5000);
                 CHECK(r == 5000);
+                s.advance(1000);
                 drain_equals(s, f.fd[2], 5000);
             },
-            3);
+            7);
 }
 
 //! The same stack with eight skbs, which one socket's queue can hold.
@@ -692,16 +713,23 @@ TEST_CASE("faults: a TCP send with the skb pool exhausted ends") {
     CHECK(s.send(c, payload, 5000, 0) == -eagain);
     CHECK(s.send(c, payload, 5000, msg_dontwait) == -eagain);
     CHECK(s.skbs_in_use() == small_pool_config::skbs);
-    // Two chunks back: a partial send, then the rest once they are read.
+    // Two chunks back are not enough: a segment needs its chunks in the
+    // write queue and as many again for the packet that carries it, and
+    // the writer stops while half the pool is in use (tcp_may_queue_skb).
     CHECK(s.recv(sv[1], sink, 4096, 0) == 4096);
-    CHECK(s.send(c, payload, 5000, 0) == 4096);
+    CHECK(s.send(c, payload, 5000, 0) == -eagain);
+    CHECK(s.skbs_in_use() == small_pool_config::skbs - 2);
+    // The pool back whole: every byte goes.
+    while (s.recv(sv[1], sink, sizeof sink, msg_dontwait) > 0) {
+    }
+    CHECK(s.send(c, payload, 5000, 0) == 5000);
     long got = 0;
-    while (got < 4096) {
+    while (got < 5000) {
         const long r = s.recv(p, sink + got, sizeof sink - static_cast<std::size_t>(got), 0);
         REQUIRE(r > 0);
         got += r;
     }
-    CHECK(std::memcmp(sink, payload, 4096) == 0);
+    CHECK(std::memcmp(sink, payload, 5000) == 0);
     for (int fd : {l, c, p, sv[0], sv[1]})
         CHECK(s.close(fd) == 0);
     s.advance(61000);

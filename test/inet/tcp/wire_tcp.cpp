@@ -309,7 +309,7 @@ TEST_CASE(
     ksock::tcp_info_t ic{};
     ksock::socklen_t len = sizeof ic;
     REQUIRE(p.a.getsockopt(k.c, ksock::sol_tcp, ksock::tcp_info, &ic, &len) == 0);
-    CHECK(ic.tcpi_snd_wnd < 512); // the receiver offers less than a segment
+    CHECK(ic.tcpi_snd_wnd < ic.tcpi_snd_mss); // the receiver offers less than a segment
     CHECK(ic.tcpi_state == 1);
     CHECK(ic.tcpi_backoff > 0); // probes went out, backing off
     // Now the reader reads everything, and the rest follows.
@@ -360,13 +360,13 @@ TEST_CASE("wire TCP: a retransmitted segment counts in bytes_sent and in bytes_r
     ksock::tcp_info_t ic{};
     ksock::socklen_t len = sizeof ic;
     REQUIRE(p.a.getsockopt(k.c, ksock::sol_tcp, ksock::tcp_info, &ic, &len) == 0);
-    // (The fixture's skbs hold 512 bytes: the write went as two segments,
-    // and the first was lost.)
+    // (The fixture's skbs hold 512 bytes; the write went as one segment of
+    // 1000, a chain of two chunks, and was lost once.)
     CHECK(ic.tcpi_total_retrans == 1);
-    CHECK(ic.tcpi_bytes_retrans == 512);
-    CHECK(ic.tcpi_bytes_sent == 1000 + 512);
+    CHECK(ic.tcpi_bytes_retrans == 1000);
+    CHECK(ic.tcpi_bytes_sent == 1000 + 1000);
     CHECK(ic.tcpi_bytes_acked == 1000);
-    CHECK(ic.tcpi_data_segs_out == 3);
+    CHECK(ic.tcpi_data_segs_out == 2);
     CHECK(p.a.close(k.c) == 0);
     CHECK(p.b.close(k.s) == 0);
     CHECK(p.b.close(k.l) == 0);

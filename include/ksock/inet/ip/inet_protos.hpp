@@ -67,18 +67,13 @@ using udp_protocol = udp_table_protocol<udp_prot, ipproto_udp>;
 using udplite_protocol = udp_table_protocol<udplite_prot, ipproto_udplite>;
 //!@}
 
-//! tcp_protocol: .handler = tcp_v4_rcv (tcp_v4_rcv.hpp). Segments from a
-//! device reach their connection; on lo, ksock's TCP is its loopback model
-//! (segments go from sock to sock), so a TCP packet there is a raw
-//! socket's, dropped as it always was.
+//! tcp_protocol: .handler = tcp_v4_rcv (tcp_v4_rcv.hpp), for segments from
+//! a device and over lo alike.
 struct tcp_protocol {
     //! tcp_v4_rcv, on a stack with a device besides lo.
     template <class Ctx>
     static void handler(Ctx& ctx, sk_buff* skb) {
-        if constexpr (Ctx::has_wire_devices)
-            tcp_v4_rcv<tcp_prot>(ctx, skb);
-        else
-            kfree_skb(ctx, skb); // lo alone: a TCP packet can only be a raw socket's
+        tcp_v4_rcv<tcp_prot>(ctx, skb);
     }
 };
 

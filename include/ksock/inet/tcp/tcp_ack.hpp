@@ -56,11 +56,22 @@ struct tcp_seg {
     tcp_options_in opt;
 };
 
+//! tcp_fast_path_check: header prediction comes on again when nothing
+//! stands in its way (no hole in the out-of-order queue, an open window,
+//! room, no urgent byte).
+inline void tcp_fast_path_check(sock& sk) noexcept {
+    tcp_sock& tp = tcp_of(sk);
+    if (!tp.out_of_order_queue.rb_node && tp.rcv_wnd && sk.sk_rmem_alloc < sk.sk_rcvbuf &&
+        !tp.urg_data)
+        tp.pred_on = 1;
+}
+
 //! tcp_may_update_window / tcp_ack_update_window: a newer segment (by
 //! ACK, by sequence, or the same with a larger window) sets the send
 //! window; a larger maximum window re-bounds the MSS.
 template <class Ctx>
-unsigned tcp_ack_update_window_dev(Ctx& ctx, tcp_sock& tp, const tcp_seg& s) noexcept {
+unsigned tcp_ack_update_window_dev(Ctx& ctx, sock& sk, const tcp_seg& s) noexcept {
+    tcp_sock& tp = tcp_of(sk);
     unsigned flag = 0;
     std::uint32_t nwin = s.window;
     if (!(s.flags & tcphdr_syn))
@@ -71,6 +82,10 @@ unsigned tcp_ack_update_window_dev(Ctx& ctx, tcp_sock& tp, const tcp_seg& s) noe
         tp.snd_wl1 = s.seq;
         if (tp.snd_wnd != nwin) {
             tp.snd_wnd = nwin;
+            // Header prediction follows the new window (pred_flags = 0,
+            // tcp_fast_path_check).
+            tp.pred_on = 0;
+            tcp_fast_path_check(sk);
             if (nwin > tp.max_window) {
                 tp.max_window = nwin;
                 tcp_sync_mss(tp, tp.inet_conn.icsk_pmtu_cookie, ipv4_net(ctx).sysctl);
@@ -187,7 +202,7 @@ tcp_acked tcp_clean_rtx_queue(Ctx& ctx, sock& sk, std::uint32_t ack) {
         else
             --tp.packets_out;
         ++r.pkts;
-        tp.bytes_acked += skb->len;
+        tp.bytes_acked += skb->msg_len;
         r.flag |= flag_data_acked;
         skb_unlink(skb, sk.sk_write_queue);
         sk.sk_wmem_queued -= static_cast<int>(skb->truesize);
@@ -474,7 +489,7 @@ int tcp_ack(Ctx& ctx, sock& sk, const tcp_seg& s) {
     }
     if (s.len || (s.flags & (tcphdr_syn | tcphdr_fin)))
         flag |= flag_data;
-    flag |= tcp_ack_update_window_dev(ctx, tp, s);
+    flag |= tcp_ack_update_window_dev(ctx, sk, s);
     if (tcp_ecn_rcv_ecn_echo(tp, s.flags))
         flag |= flag_ece;
     const std::uint32_t delivered_before = tp.delivered;

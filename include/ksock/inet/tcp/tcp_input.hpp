@@ -306,15 +306,6 @@ inline bool tcp_lock_sock(sock& sk) noexcept {
 //! its turn).
 template <class P, class Ctx>
 void tcp_flush_backlog(Ctx& ctx, sock& sk) {
-    if constexpr (requires { Ctx::has_wire_devices; }) {
-        // Only tcp_v4_rcv fills a backlog, and a stack with lo alone links
-        // none of the segment engine (inet_protos.hpp).
-        if constexpr (!Ctx::has_wire_devices) {
-            (void)ctx;
-            (void)sk;
-            return;
-        }
-    }
     while (sk_buff* skb = skb_list_pop(sk.sk_backlog))
         tcp_v4_do_rcv<P>(ctx, sk, skb);
 }

@@ -191,6 +191,9 @@ void tcp_rcv_synack_dev(Ctx& ctx, sock& sk, tcp_seg& s) {
     }
     tcp_initialize_rcv_mss(tp);
     tcp_set_state<P>(ctx, sk, tcp_established);
+    // Header prediction from the start only without window scaling: the
+    // SYN-ACK's window was not scaled (tcp_rcv_synsent_state_process).
+    tp.pred_on = tp.rx_opt.snd_wscale ? 0 : 1;
     tp.inet_conn.icsk_ack.lrcvtime = static_cast<std::uint32_t>(ctx.jiffies());
     tcp_init_transfer_dev(ctx, sk);
     if (!sock_flag(sk, sock_dead))
@@ -198,10 +201,9 @@ void tcp_rcv_synack_dev(Ctx& ctx, sock& sk, tcp_seg& s) {
     if (sock_flag(sk, sock_keepopen))
         tcp_reset_keepalive_timer(ctx, sk);
     tcp_send_ack_now<P>(ctx, sk);
-    if (sk.sk_shutdown & send_shutdown)
-        tcp_shutdown<P>(ctx, sk, send_shutdown);
-    else
-        tcp_push_dev<P>(ctx, sk, tp.nonagle);
+    // (A SHUT_WR from before connect() sends no FIN here: Linux's active
+    // opener stays ESTABLISHED, only SYN_RECV's way in sends it.)
+    tcp_push_dev<P>(ctx, sk, tp.nonagle);
 }
 
 //! tcp_rcv_synsent_state_process: an ACK must acknowledge the SYN (else
@@ -291,13 +293,17 @@ bool tcp_child_established(Ctx& ctx, sock& sk, const tcp_seg& s) {
     }
     tcp_initialize_rcv_mss(tp);
     tcp_set_state<P>(ctx, sk, tcp_established);
+    tp.pred_on = 1; // tcp_fast_path_on, at the end of SYN_RECV
     tcp_init_transfer_dev(ctx, sk);
     ++ipv4_net(ctx).mib.tcp.passive_opens;
     sock* l = tp.parent;
     if (!l) {
-        // A simultaneous open: the socket's own.
+        // A simultaneous open: the socket's own. A SHUT_WR from before
+        // connect() sends its FIN now, as for a child below.
         if (!sock_flag(sk, sock_dead))
             ctx.sk_state_change(sk);
+        if (sk.sk_shutdown & send_shutdown)
+            tcp_shutdown<P>(ctx, sk, send_shutdown);
         return true;
     }
     if (l->sk_state() != tcp_listen) {
@@ -435,6 +441,9 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
     ++tp.segs_in;
     if (s.len)
         ++tp.data_segs_in;
+    // tcp_rcv_established's fast path: judged on the state the segment
+    // found (before tcp_ack and the timestamp update).
+    const bool predicted = tcp_header_predicted(sk, tp, s, hdrlen, skb->truesize);
     if (!(s.flags & tcphdr_ack) && !(s.flags & tcphdr_rst) && !(s.flags & tcphdr_syn)) {
         kfree_skb(ctx, skb); // no ACK: discarded
         return;
@@ -515,7 +524,26 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
                 st == tcp_closing || st == tcp_last_ack) &&
                (sk.sk_shutdown & rcv_shutdown) && has_data &&
                after(s.end_seq - ((s.flags & tcphdr_fin) ? 1u : 0u), tp.rcv_nxt)) {
-        // Data for a side that will never read it: RST (RFC 1122).
+        // Data for a side that will never read it: RST (RFC 1122). Step 6
+        // came first: an urgent byte in it is marked all the same (POLLPRI
+        // stays on the reset socket, as Linux's tcp_urg leaves it).
+        if ((s.flags & tcphdr_urg) && s.urg_ptr) {
+            const std::uint32_t ptr = s.seq + s.urg_ptr - 1;
+            if (!after(tp.copied_seq, ptr) && !before(ptr, tp.rcv_nxt) &&
+                !(tp.urg_data && !after(ptr, tp.urg_seq))) {
+                tp.urg_data = tcp_urg_notyet;
+                tp.urg_seq = ptr;
+                unsigned char c = 0;
+                if (skb_walk(skb, ptr - s.seq, 1, [&](const unsigned char* p, std::size_t) {
+                        c = *p;
+                        return std::size_t{1};
+                    }) == 1) {
+                    tp.urg_data = static_cast<std::uint16_t>(tcp_urg_valid | c);
+                    if (!sock_flag(sk, sock_dead))
+                        ctx.sk_data_ready(sk);
+                }
+            }
+        }
         kfree_skb(ctx, skb);
         tcp_send_active_reset_dev<P>(ctx, sk);
         tcp_reset<P>(ctx, sk);
@@ -536,9 +564,12 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
         }
     }
     if (sk.sk_state() != tcp_close) {
-        tcp_push_dev<P>(ctx, sk, tp.nonagle);
-        if (!sock_flag(sk, sock_dead) && sk_stream_is_writeable(ctx, sk))
-            ctx.sk_write_space(sk);
+        // (The fast path sends nothing: no tcp_data_snd_check.)
+        if (!predicted) {
+            tcp_push_dev<P>(ctx, sk, tp.nonagle);
+            if (!sock_flag(sk, sock_dead) && sk_stream_is_writeable(ctx, sk))
+                ctx.sk_write_space(sk);
+        }
         tcp_ack_snd_check<P>(ctx, sk);
     }
 }
@@ -601,29 +632,8 @@ int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
             return fail(-eaddrnotavail);
     }
     tcp_set_state<P>(ctx, sk, tcp_syn_sent);
-    tcp_sock& tp = tcp_of(sk);
-    if (rt.type != rtn_local) {
-        constexpr bool wire = [] {
-            if constexpr (requires { Ctx::has_wire_devices; })
-                return Ctx::has_wire_devices;
-            else
-                return true;
-        }();
-        if constexpr (!wire) {
-            return fail(-enetunreach); // (no route can leave a stack with lo alone)
-        } else {
-            if (const int err = tcp_v4_connect_dev<P>(ctx, sk, rt.mtu))
-                return fail(err);
-            return 0;
-        }
-    }
-    tcp_connect_init(tp, ipv4_net(ctx).sysctl, ctx.net().sysctl.rmem_max);
-    // tcp_connect: the SYN, which takes a sequence number of its own.
-    tp.syn_retries = 0;
-    tp.timer_at = ctx.jiffies() + tp.inet_conn.icsk_rto;
-    ++tp.segs_out;
-    tp.snd_nxt = ++tp.write_seq;
-    tp.rx_deferred = tcp_v4_rcv_syn<P>(ctx, sk);
+    if (const int err = tcp_v4_connect_dev<P>(ctx, sk, rt.mtu))
+        return fail(err);
     return 0;
 }
 

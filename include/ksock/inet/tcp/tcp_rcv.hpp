@@ -29,6 +29,44 @@ inline sk_buff*& tcp_ofo_head(tcp_sock& tp) noexcept {
     return *static_cast<sk_buff**>(static_cast<void*>(&tp.out_of_order_queue.rb_node));
 }
 
+//! Linux's skb for \p len bytes of TCP data (a small head, the data in
+//! page frags): 832 + len on a 6.18 host, for the send and the receive
+//! queues alike (SO_MEMINFO).
+constexpr std::uint32_t tcp_linux_truesize(std::uint32_t len) noexcept {
+    return skb_truesize(0, true) + len;
+}
+
+//! sk_forward_alloc as Linux would have it: memory is reserved in whole
+//! pages and given back whenever a page is free, so what is left of the
+//! last page is the reserve (the queues charged as Linux's skbs).
+inline std::uint32_t tcp_forward_alloc(const sock& sk) noexcept {
+    std::uint32_t charged = static_cast<std::uint32_t>(sk.sk_rmem_alloc);
+    for (const sk_buff* s = skb_peek(sk.sk_write_queue); s; s = skb_peek_next(s, sk.sk_write_queue))
+        charged += tcp_linux_truesize(s->msg_len);
+    constexpr std::uint32_t page = 4096;
+    return (page - charged % page) % page;
+}
+
+//! tcp_rcv_established's header prediction, for data that acknowledges
+//! nothing new: the prediction is on and the header is the one predicted
+//! (the ACK flag alone but for PSH, tcp_header_len, the window as
+//! recorded), it is the next in sequence with a timestamp not older than
+//! ts_recent, and the socket's page reserve takes its truesize. Linux then
+//! queues it without tcp_ack and without tcp_data_snd_check: what a cork
+//! or Nagle holds stays held.
+inline bool tcp_header_predicted(const sock& sk, const tcp_sock& tp, const tcp_seg& s,
+                                 std::uint32_t hdrlen, std::uint32_t truesize) noexcept {
+    if (!tp.pred_on || sk.sk_state() != tcp_established || hdrlen != tp.tcp_header_len ||
+        (s.flags & static_cast<std::uint8_t>(~tcphdr_psh)) != tcphdr_ack ||
+        s.window != static_cast<std::uint16_t>(tp.snd_wnd >> tp.rx_opt.snd_wscale) ||
+        s.seq != tp.rcv_nxt || s.ack_seq != tp.snd_una || !s.len)
+        return false;
+    if (tp.rx_opt.tstamp_ok &&
+        (!s.opt.saw_tstamp || static_cast<std::int32_t>(s.opt.rcv_tsval - tp.rx_opt.ts_recent) < 0))
+        return false;
+    return truesize <= tcp_forward_alloc(sk);
+}
+
 //! skb_rbtree_purge of the out-of-order queue.
 template <class Ctx>
 void tcp_ofo_purge(Ctx& ctx, sock& sk) noexcept {
@@ -510,6 +548,7 @@ void tcp_data_queue(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t hdrlen) {
         }
         if (tp.rx_opt.num_sacks)
             tcp_sack_remove(tp);
+        tcp_fast_path_check(sk);
         if (!sock_flag(sk, sock_dead) && len)
             ctx.sk_data_ready(sk);
         return;
@@ -524,6 +563,7 @@ void tcp_data_queue(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t hdrlen) {
         out_of_window(); // beyond the window (a zero-window probe)
         return;
     }
+    tp.pred_on = 0; // tcp_data_queue_ofo: no prediction while a hole is open
     tcp_data_queue_ofo(ctx, sk, skb);
 }
 

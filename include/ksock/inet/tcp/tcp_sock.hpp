@@ -317,6 +317,9 @@ struct tcp_sock {
     unsigned long timer_at;    //!< jiffies: delayed ACK, SYN retransmit, FIN_WAIT2 end
     unsigned long probe_at;    //!< jiffies: the probe0 timer, for corked data held
     std::uint8_t rwnd_limited; //!< the last push stopped at the receiver's window
+    //! tp->pred_flags != 0: header prediction is on (tcp_fast_path_on), its
+    //! word the ACK flag, tcp_header_len and snd_wnd's window as sent.
+    std::uint8_t pred_on;
     //! jiffies: the delayed-ACK timer of data received in pingpong mode (the
     //! data itself counts as acknowledged at once; only the mode follows it)
     unsigned long dack_at;
@@ -336,10 +339,6 @@ static_assert(offsetof(tcp_sock, inet_conn) == 0,
 //! the segment engine; else the connection's own flag.
 template <class Ctx>
 constexpr bool tcp_on_device(const tcp_sock& tp) noexcept {
-    if constexpr (requires { Ctx::has_wire_devices; }) {
-        if constexpr (!Ctx::has_wire_devices)
-            return false;
-    }
     return tp.segments != 0;
 }
 

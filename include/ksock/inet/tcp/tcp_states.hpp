@@ -410,6 +410,7 @@ void tcp_urg(Ctx& ctx, sock& sk, std::uint32_t ptr, std::uint32_t rcv_nxt_before
         tcp_eat_byte(ctx, sk);
     tp.urg_data = tcp_urg_notyet;
     tp.urg_seq = ptr;
+    tp.pred_on = 0; // tcp_check_urg: no header prediction
     const int c = tcp_byte_at(sk, ptr - tp.copied_seq);
     if (c >= 0) {
         tp.urg_data = static_cast<std::uint16_t>(tcp_urg_valid | static_cast<unsigned>(c));

@@ -179,14 +179,19 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
         sk_buff* tail = skb_peek_tail(sk.sk_write_queue);
         std::size_t n = 0;
         const std::size_t room = tail ? tcp_skb_room(tcp_of(sk), tail) : 0;
-        if (room) {
+        // A segment longer than a chunk goes on in a new one (a chain).
+        sk_buff* last = room ? tcp_skb_last_chunk(tail) : nullptr;
+        const bool new_chunk = last && last->len == last->cap;
+        if (room && !new_chunk) {
             n = left < room ? left : room;
+            if (n > last->cap - last->len)
+                n = last->cap - last->len;
             iov_iter& it = msg.msg_iter;
             // skb_copy_to_page_nocache: a fault inside the chunk adds none
             // of it (copy_from_iter_full), so the queue never holds bytes
             // that write_seq does not count; what earlier chunks copied is
             // returned, else EFAULT.
-            if (it.copy_from(tail->head + tail->len, n) < n) {
+            if (it.copy_from(last->head + last->len, n) < n) {
                 err = -efault;
                 break;
             }
@@ -194,8 +199,8 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             // (tcp_sendmsg clears it on the skb its first bytes join).
             if (!copied)
                 tcp_cb(*tail).tcp_flags &= static_cast<std::uint8_t>(~tcphdr_psh);
-            tail->len += static_cast<std::uint32_t>(n);
-            tail->msg_len = tail->len;
+            last->len += static_cast<std::uint32_t>(n);
+            tail->msg_len += static_cast<std::uint32_t>(n);
             tcp_cb(*tail).end_seq += static_cast<std::uint32_t>(n);
         } else {
             // Linux charges the send buffer by its own skbs (size_goal
@@ -209,7 +214,14 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
                     : nullptr;
             if (!skb) {
                 // wait_for_space: push what we have (TCP_NAGLE_PUSH), then
-                // sk_stream_wait_memory.
+                // sk_stream_wait_memory. First sk_flush_backlog: the ACKs
+                // this send's segments brought back (on lo, into the
+                // backlog) free the queue. (Linux flushes every 16 new
+                // skbs of up to 64 KiB; ksock's smaller skbs run out
+                // first, so it flushes when they do.)
+                tcp_flush_backlog<P>(ctx, sk);
+                if (sk_stream_memory_free(ctx, sk) && tcp_may_queue_skb(ctx, tcp_of(sk)))
+                    continue;
                 tcp_xmit<P>(ctx, sk, tcp_nagle_push);
                 if (sk.sk_err || (sk.sk_shutdown & send_shutdown))
                     continue;
@@ -249,12 +261,17 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
             skb->truesize = skb_truesize(skb->cap);
             skb->len = 0;
             skb->msg_len = 0;
+            sk.sk_wmem_queued += static_cast<int>(skb->truesize);
+            if (new_chunk) {
+                last->frag_next = skb;
+                tail->truesize += skb->truesize;
+                continue;
+            }
             tcp_cb(*skb) = tcp_skb_cb{tcp_of(sk).write_seq, tcp_of(sk).write_seq, 0, 0, 0, 0, 0, 0};
             // A new skb of Linux's after one that left (or none).
             if (!tail || tcp_cb(*tail).sent)
                 tcp_of(sk).goal_seq = tcp_of(sk).write_seq;
             skb_queue_tail(sk.sk_write_queue, skb);
-            sk.sk_wmem_queued += static_cast<int>(skb->truesize);
             continue;
         }
         copied += static_cast<long>(n);
@@ -276,7 +293,7 @@ long tcp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t size) {
     if (copied && (flags & msg_oob))
         tcp_of(sk).snd_up = tcp_of(sk).write_seq; // tcp_mark_urg
     // tcp_remove_empty_skb
-    if (sk_buff* t = skb_peek_tail(sk.sk_write_queue); t && t->len == 0) {
+    if (sk_buff* t = skb_peek_tail(sk.sk_write_queue); t && t->msg_len == 0) {
         skb_unlink(t, sk.sk_write_queue);
         sk.sk_wmem_queued -= static_cast<int>(t->truesize);
         kfree_skb(ctx, t);

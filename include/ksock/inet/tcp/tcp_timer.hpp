@@ -340,9 +340,9 @@ void tcp_probe_timer(Ctx& ctx, sock& sk) {
     const std::uint32_t wnd_end = tp.snd_una + tp.snd_wnd;
     if (head && before(tcp_cb(*head).seq, wnd_end)) {
         const std::uint32_t room = wnd_end - tcp_cb(*head).seq;
-        if (room < head->len)
+        if (room < head->msg_len)
             tcp_fragment(ctx, sk, head, room);
-        if (head->len <= room) {
+        if (head->msg_len <= room) {
             tcp_cb(*head).tcp_flags |= tcphdr_psh;
             tcp_write_xmit<P>(ctx, sk, tcp_nagle_push, true);
         }

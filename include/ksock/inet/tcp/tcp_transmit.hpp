@@ -201,7 +201,13 @@ int tcp_v4_emit(Ctx& ctx, const tcp_tuple& t, const tcp_out_seg& seg, const tcp_
     const std::size_t optlen = tcp_options_size(opt);
     const std::size_t thlen = sizeof(tcphdr) + optlen;
     const std::size_t tot = sizeof(iphdr) + thlen + paylen;
-    sk_buff* skb = ip_alloc_packet(ctx, tot, ip_truesize(tot, sizeof(iphdr) + thlen));
+    // Linux's TCP skb: a small head for the headers, the data in page
+    // frags charged byte for byte (832 + n on a 6.18 host, SO_MEMINFO of
+    // the receiver over lo), which lo hands to the receiver as it is.
+    sk_buff* skb =
+        ip_alloc_packet(ctx, tot,
+                        skb_truesize(static_cast<std::uint32_t>(sizeof(iphdr) + thlen), true) +
+                            static_cast<std::uint32_t>(paylen));
     if (!skb)
         return -enobufs;
     unsigned char hdr[sizeof(tcphdr) + 40] = {};
@@ -364,25 +370,30 @@ int tcp_transmit(Ctx& ctx, sock& sk, std::uint32_t seq, std::uint32_t len, std::
     else
         seg.flags |= tcp_ecn_send(tp, *inet_sk(&sk), seq, len);
     const std::uint32_t off = seq - tp.snd_una;
-    const int err = tcp_v4_emit(ctx, tcp_tuple_of(sk), seg, opt, len, tcp_ip_of(ctx, sk),
-                                [&](sk_buff* pkt, std::size_t at) {
-                                    // The bytes of the write queue from off.
-                                    std::uint32_t skip = off;
-                                    std::size_t done = 0;
-                                    for (sk_buff* s = skb_peek(sk.sk_write_queue); s && done < len;
-                                         s = skb_peek_next(s, sk.sk_write_queue)) {
-                                        if (skip >= s->len) {
-                                            skip -= s->len;
-                                            continue;
-                                        }
-                                        std::size_t k = s->len - skip;
-                                        if (k > len - done)
-                                            k = len - done;
-                                        skb_store_bits(pkt, at + done, s->head + skip, k);
-                                        done += k;
-                                        skip = 0;
-                                    }
-                                });
+    const int err =
+        tcp_v4_emit(ctx, tcp_tuple_of(sk), seg, opt, len, tcp_ip_of(ctx, sk),
+                    [&](sk_buff* pkt, std::size_t at) {
+                        // The bytes of the write queue from off.
+                        std::uint32_t skip = off;
+                        std::size_t done = 0;
+                        for (sk_buff* s = skb_peek(sk.sk_write_queue); s && done < len;
+                             s = skb_peek_next(s, sk.sk_write_queue)) {
+                            if (skip >= s->msg_len) {
+                                skip -= s->msg_len;
+                                continue;
+                            }
+                            std::size_t k = s->msg_len - skip;
+                            if (k > len - done)
+                                k = len - done;
+                            // (A segment longer than a chunk is a chain.)
+                            skb_walk(s, skip, k, [&](const unsigned char* p, std::size_t m) {
+                                skb_store_bits(pkt, at + done, p, m);
+                                done += m;
+                                return m;
+                            });
+                            skip = 0;
+                        }
+                    });
     ++tp.segs_out;
     if (len)
         ++tp.data_segs_out;

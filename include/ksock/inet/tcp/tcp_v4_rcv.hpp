@@ -377,14 +377,12 @@ void tcp_add_backlog(Ctx& ctx, sock& sk, sk_buff* skb) {
     skb_list_add_tail(sk.sk_backlog, skb);
 }
 
-//! tcp_v4_rcv for a segment from a device. (A TCP packet that comes over
-//! lo can only be a raw socket's: lo's TCP is ksock's model, which has no
-//! packets; it is dropped as before.)
+//! tcp_v4_rcv for a segment from a device or lo.
 template <class P, class Ctx>
 void tcp_v4_rcv(Ctx& ctx, sk_buff* skb) {
     inet_skb_cb& icb = inet_cb(*skb);
     tcp_mib& mib = ipv4_net(ctx).mib.tcp;
-    if (icb.iif == 1 || icb.pkt_type != 0 || icb.broadcast) {
+    if (icb.pkt_type != 0 || icb.broadcast) {
         kfree_skb(ctx, skb);
         return;
     }
@@ -417,9 +415,7 @@ void tcp_v4_rcv(Ctx& ctx, sk_buff* skb) {
     }
     const std::uint16_t lport = ksock::be16_to_cpu(th.dest);
     if (sock* sk = inet_lookup_established<P>(ctx, daddr, lport, saddr, th.source)) {
-        if (!tcp_of(*sk).segments)
-            kfree_skb(ctx, skb); // a connection of lo's model
-        else if (sk->sk_lock.owned)
+        if (sk->sk_lock.owned)
             tcp_add_backlog(ctx, *sk, skb);
         else
             tcp_v4_do_rcv<P>(ctx, *sk, skb);

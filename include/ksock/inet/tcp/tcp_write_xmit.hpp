@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include <ksock/inet/tcp/tcp_cong.hpp>
+#include <ksock/inet/tcp/tcp_skb_data.hpp>
 #include <ksock/inet/tcp/tcp_stream_memory.hpp>
 #include <ksock/inet/tcp/tcp_transmit.hpp>
 
@@ -187,8 +188,8 @@ void tcp_send_delayed_ack(Ctx& ctx, sock& sk) {
 }
 
 //! How many bytes tcp_sendmsg may add to \p tail, the last skb of the write
-//! queue: on lo what its chunk holds; on a device up to one segment
-//! (size_goal without TSO), and nothing once it has left.
+//! queue: up to one segment (size_goal without TSO; a chain of chunks when
+//! the MSS is longer than one), and nothing once it has left.
 inline std::size_t tcp_skb_room(const tcp_sock& tp, const sk_buff* tail) noexcept {
     if (!tail)
         return 0;
@@ -196,8 +197,8 @@ inline std::size_t tcp_skb_room(const tcp_sock& tp, const sk_buff* tail) noexcep
         return tail->cap - tail->len;
     if (tcp_cb(*tail).sent)
         return 0;
-    const std::uint32_t goal = tp.mss_cache && tp.mss_cache < tail->cap ? tp.mss_cache : tail->cap;
-    return tail->len < goal ? goal - tail->len : 0;
+    const std::uint32_t goal = tp.mss_cache ? tp.mss_cache : tail->cap;
+    return tail->msg_len < goal ? goal - tail->msg_len : 0;
 }
 
 //! Whether tcp_sendmsg may take another skb for the write queue. On a
@@ -338,15 +339,6 @@ void tcp_event_data_sent_dev(Ctx& ctx, tcp_sock& tp) noexcept {
         ++ack.pingpong;
 }
 
-//! tcp_trim_head for a sent segment partly acknowledged: its first bytes
-//! go (tcp_retransmit_skb trims before sending again).
-inline void tcp_trim_sent_head(sk_buff* skb, std::uint32_t n) noexcept {
-    std::memmove(skb->head, skb->head + n, skb->len - n);
-    skb->len -= n;
-    skb->msg_len = skb->len;
-    tcp_cb(*skb).seq += n;
-}
-
 //! The flags of a segment of the write queue: its own (PSH), the FIN
 //! when it is the last data and the FIN follows; PSH too when it leaves
 //! as the last segment of a GSO skb (\p gso_end).
@@ -370,19 +362,23 @@ bool tcp_fragment(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t len) {
     if (!rest)
         return false;
     tcp_sock& tp = tcp_of(sk);
-    const std::uint32_t n = skb->len - len;
-    std::memcpy(rest->head, skb->head + len, n);
-    rest->len = rest->msg_len = n;
+    const std::uint32_t n = skb->msg_len - len;
+    rest->len = rest->msg_len = 0;
     rest->truesize = skb_truesize(rest->cap);
+    sk.sk_wmem_queued += static_cast<int>(rest->truesize);
+    if (tcp_skb_append(ctx, sk, rest, skb, len, n) < n) {
+        sk.sk_wmem_queued -= static_cast<int>(rest->truesize);
+        kfree_skb(ctx, rest);
+        return false;
+    }
+    tcp_skb_cut(ctx, sk, skb, len);
     tcp_skb_cb& cb = tcp_cb(*skb);
     tcp_cb(*rest) = tcp_skb_cb{cb.seq + len, cb.end_seq, cb.when,    cb.tcp_flags,
                                cb.sacked,    cb.sent,    cb.gso_end, cb.ip_dsfield};
     cb.gso_end = 0;
     cb.end_seq = cb.seq + len;
     cb.tcp_flags = 0;
-    skb->len = skb->msg_len = len;
     skb_insert_between(rest, skb, skb->next, sk.sk_write_queue);
-    sk.sk_wmem_queued += static_cast<int>(rest->truesize);
     if (cb.sent) { // tcp_adjust_pcount: one segment became two
         ++tp.packets_out;
         tp.lost_out += (cb.sacked & tcpcb_lost) ? 1u : 0u;
@@ -401,20 +397,28 @@ bool tcp_fragment(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t len) {
 template <class Ctx>
 void tcp_grow_skb(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t mss) {
     tcp_skb_cb& cb = tcp_cb(*skb);
-    const std::uint32_t goal = mss < skb->cap ? mss : skb->cap;
-    while (skb->len < goal) {
+    while (skb->msg_len < mss) {
         sk_buff* next = skb_peek_next(skb, sk.sk_write_queue);
-        if (!next || tcp_cb(*next).sent || !next->len)
+        if (!next || tcp_cb(*next).sent || !next->msg_len)
             return;
         tcp_skb_cb& ncb = tcp_cb(*next);
-        const std::uint32_t want = goal - skb->len;
-        const std::uint32_t n = next->len < want ? next->len : want;
-        std::memcpy(skb->head + skb->len, next->head, n);
-        skb->len += n;
-        skb->msg_len = skb->len;
-        cb.end_seq += n;
-        if (n < next->len) {
-            tcp_trim_sent_head(next, n);
+        const std::uint32_t want = mss - skb->msg_len;
+        const std::uint32_t n = next->msg_len < want ? next->msg_len : want;
+        if (n == next->msg_len && !tcp_skb_fits_last(skb, n)) {
+            // Taken whole and longer than the room left: its chunks join
+            // the chain as they are.
+            cb.end_seq += n;
+            cb.tcp_flags |= ncb.tcp_flags;
+            cb.gso_end |= ncb.gso_end;
+            skb_unlink(next, sk.sk_write_queue);
+            tcp_skb_link(skb, next);
+            continue;
+        }
+        const std::uint32_t got = tcp_skb_append(ctx, sk, skb, next, 0, n);
+        cb.end_seq += got;
+        if (got < next->msg_len) {
+            if (got)
+                tcp_skb_pull(ctx, sk, next, got);
             ncb.tcp_flags |= cb.tcp_flags;
             ncb.gso_end |= cb.gso_end;
             cb.tcp_flags = 0;
@@ -444,19 +448,14 @@ void tcp_retrans_try_collapse(Ctx& ctx, sock& sk, sk_buff* to) {
     std::uint32_t space = after(wnd_end, cb.seq) ? wnd_end - cb.seq : tp.mss_cache;
     if (space > tp.mss_cache)
         space = tp.mss_cache;
-    if (space > to->cap)
-        space = to->cap;
-    if (to->len >= space)
+    if (to->msg_len >= space)
         return;
     for (sk_buff* next = skb_peek_next(to, sk.sk_write_queue); next;
          next = skb_peek_next(to, sk.sk_write_queue)) {
         tcp_skb_cb& ncb = tcp_cb(*next);
-        if (!ncb.sent || (ncb.sacked & tcpcb_sacked_acked) || next->len > space - to->len ||
+        if (!ncb.sent || (ncb.sacked & tcpcb_sacked_acked) || next->msg_len > space - to->msg_len ||
             after(ncb.end_seq, wnd_end))
             return;
-        std::memcpy(to->head + to->len, next->head, next->len);
-        to->len += next->len;
-        to->msg_len = to->len;
         cb.end_seq = ncb.end_seq;
         cb.tcp_flags |= ncb.tcp_flags;
         cb.sacked |= ncb.sacked & tcpcb_ever_retrans;
@@ -465,8 +464,13 @@ void tcp_retrans_try_collapse(Ctx& ctx, sock& sk, sk_buff* to) {
         tp.lost_out -= (ncb.sacked & tcpcb_lost) ? 1u : 0u;
         tp.retrans_out -= (ncb.sacked & tcpcb_sacked_retrans) ? 1u : 0u;
         skb_unlink(next, sk.sk_write_queue);
-        sk.sk_wmem_queued -= static_cast<int>(next->truesize);
-        kfree_skb(ctx, next);
+        if (tcp_skb_fits_last(to, next->msg_len)) {
+            tcp_skb_append(ctx, sk, to, next, 0, next->msg_len);
+            sk.sk_wmem_queued -= static_cast<int>(next->truesize);
+            kfree_skb(ctx, next);
+        } else {
+            tcp_skb_link(to, next); // its chunks join the chain as they are
+        }
     }
 }
 
@@ -478,12 +482,12 @@ int tcp_retransmit_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     tcp_sock& tp = tcp_of(sk);
     tcp_skb_cb& cb = tcp_cb(*skb);
     if (before(cb.seq, tp.snd_una))
-        tcp_trim_sent_head(skb, tp.snd_una - cb.seq);
+        tcp_skb_pull(ctx, sk, skb, tp.snd_una - cb.seq);
     tcp_retrans_try_collapse(ctx, sk, skb);
     const std::uint8_t flags = tcp_seg_flags(sk, skb, false);
     if (!tp.retrans_stamp)
         tp.retrans_stamp = cb.when;
-    const int err = tcp_transmit<P>(ctx, sk, cb.seq, skb->len, flags);
+    const int err = tcp_transmit<P>(ctx, sk, cb.seq, skb->msg_len, flags);
     if (err == -enobufs)
         return err;
     cb.when = tcp_clock_ms(ctx);
@@ -498,8 +502,8 @@ int tcp_retransmit_skb(Ctx& ctx, sock& sk, sk_buff* skb) {
     ++tp.total_retrans;
     // Sent again: in bytes_sent too, as __tcp_transmit_skb counts every
     // data byte it sends.
-    tp.bytes_sent += skb->len;
-    tp.bytes_retrans += skb->len;
+    tp.bytes_sent += skb->msg_len;
+    tp.bytes_retrans += skb->msg_len;
     ++ipv4_net(ctx).mib.tcp.retrans_segs;
     tp.lsndtime = tcp_clock_ms(ctx);
     return 0;
@@ -569,7 +573,7 @@ inline bool tcp_nagle_test(const tcp_sock& tp, const sk_buff* skb, std::uint32_t
         return true;
     if (tcp_urg_mode(tp) || fin)
         return true;
-    const bool partial = skb->len < mss;
+    const bool partial = skb->msg_len < mss;
     const bool minshall = after(tp.snd_sml, tp.snd_una) && !after(tp.snd_sml, tp.snd_nxt);
     return !(partial && ((nonagle & tcp_nagle_cork) || (!nonagle && tp.packets_out && minshall)));
 }
@@ -595,7 +599,7 @@ bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle, bool one = false) 
             blocked = true;
             break;
         }
-        if (skb->len < mss)
+        if (skb->msg_len < mss)
             tcp_grow_skb(ctx, sk, skb, mss);
         std::uint32_t end = cb.end_seq;
         if (after(end, tp.snd_una + tp.snd_wnd)) {
@@ -611,14 +615,14 @@ bool tcp_write_xmit(Ctx& ctx, sock& sk, std::uint8_t nonagle, bool one = false) 
         }
         if (!sent && !tp.packets_out)
             tcp_event_data_sent_dev(ctx, tp);
-        if (tcp_transmit<P>(ctx, sk, cb.seq, skb->len, flags) == -enobufs) {
+        if (tcp_transmit<P>(ctx, sk, cb.seq, skb->msg_len, flags) == -enobufs) {
             blocked = true; // the pool is out: the probe timer tries again
             break;
         }
         cb.sent = 1;
         cb.when = tcp_clock_ms(ctx);
-        tp.bytes_sent += skb->len;
-        if (skb->len < mss)
+        tp.bytes_sent += skb->msg_len;
+        if (skb->msg_len < mss)
             tp.snd_sml = cb.end_seq; // tcp_minshall_update
         std::uint32_t e = cb.end_seq;
         if (flags & tcphdr_fin) {
