@@ -57,9 +57,6 @@ sock* tcp_openreq_child(Ctx& ctx, sock& l, const tcp_options_in& o, const tcp_tu
     tp.rx_opt.sack_ok = opt.sack_ok;
     tp.rx_opt.wscale_ok = opt.wscale_ok;
     tp.rx_opt.snd_wscale = opt.wscale_ok ? opt.snd_wscale : 0;
-    // tcp_ecn_create_request, then tcp_ecn_openreq_child.
-    tp.ecn_flags =
-        tcp_ecn_syn_ok(s.flags, s.ip_dsfield, s.res1 != 0, sc.tcp_ecn) ? tcp_ecn_ok : std::uint8_t{0};
     if (tp.rx_opt.tstamp_ok) {
         tp.rx_opt.ts_recent = opt.rcv_tsval;
         tp.rx_opt.ts_recent_stamp = tcp_seconds(ctx);
@@ -148,6 +145,9 @@ void tcp_conn_request(Ctx& ctx, sock& l, tcp_seg& s, const tcp_tuple& t, std::ui
     sock* c = tcp_openreq_child<P>(ctx, l, s.opt, t, s.seq, isn, s.window, 0, rt);
     if (!c)
         return;
+    // tcp_ecn_create_request, then tcp_ecn_openreq_child.
+    if (tcp_ecn_syn_ok(s.flags, s.ip_dsfield, s.res1 != 0, ipv4_net(ctx).sysctl.tcp_ecn))
+        tcp_of(*c).ecn_flags = tcp_ecn_ok;
     sock& sk = *c;
     tcp_sock& tp = tcp_of(sk);
     if (want_cookie) {
