@@ -46,8 +46,13 @@ int ip4_datagram_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len
     inet.inet_dport() = usin.sin_port;
     sk.sk_state() = tcp_established;
     inet.inet_id = static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16);
-    // sk_dst_set: the route found is the socket's until it goes stale.
-    if (!ipv4_is_loopback(rt.daddr) && rt.daddr == usin.sin_addr.s_addr)
+    // sk_dst_set: the route found is the socket's until it goes stale,
+    // cached for the source address its datagrams will ask from. Only a
+    // unicast or local route: the same lookup from that address finds it
+    // again, where a broadcast or multicast one could leave by the
+    // address's own device instead (ip_route_output_slow's "special hack").
+    if (!rt.broadcast && !rt.multicast && !ipv4_is_loopback(rt.daddr) &&
+        rt.daddr == usin.sin_addr.s_addr)
         sk_dst_set(ctx, sk, rt, inet.inet_saddr);
     return 0;
 }
