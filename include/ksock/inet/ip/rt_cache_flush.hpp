@@ -10,12 +10,17 @@
 namespace ksock::inet {
 
 //! rt_cache_flush -> rt_genid_bump_ipv4: the next generation (never 0, the
-//! generation of a slot never used).
+//! generation of a slot never used). Nothing to do for a stack that caches
+//! no routes (lo alone).
 template <class Ctx>
 void rt_cache_flush(Ctx& ctx) noexcept {
-    auto& t = ipv4_tables(ctx);
-    if (!++t.rt_genid)
-        t.rt_genid = 1;
+    if constexpr (inet_config<typename Ctx::config>::dst_entries > 0) {
+        auto& t = ipv4_tables(ctx);
+        if (!++t.rt_genid)
+            t.rt_genid = 1;
+    } else {
+        (void)ctx;
+    }
 }
 
 } // namespace ksock::inet
