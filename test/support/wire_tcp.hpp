@@ -1,9 +1,14 @@
 // test/support/wire_tcp.hpp: TCP over the virtual link of wire_fixture.hpp:
-// bytes moved from one stack's socket to the other's with the data checked.
+// a connection set up and closed, bytes moved from one stack's socket to
+// the other's with the data checked.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
+#include <doctest/doctest.h>
+
+#include <ksock/uapi/errno.hpp>
 #include <ksock/uapi/socket.hpp>
 #include <ksock/uapi/tcp.hpp>
 
@@ -73,6 +78,34 @@ bool transfer(wire_pair& p, A& from, int fd, B& to, int td, std::size_t n, unsig
         }
     }
     return got == n;
+}
+
+//! A listener on b:port, a connecting socket on a, the handshake run, the
+//! accepted socket: {client on a, server on b}.
+struct conn {
+    int c = -1;
+    int s = -1;
+    int l = -1;
+};
+inline conn connect_pair(wire_pair& p, std::uint16_t port) {
+    conn k;
+    k.l = p.b.socket(ksock::af_inet, ksock::sock_stream, 0);
+    const auto b_addr = sin_of(addr_b, port);
+    REQUIRE(p.b.bind(k.l, sa(b_addr), sizeof b_addr) == 0);
+    REQUIRE(p.b.listen(k.l, 4) == 0);
+    k.c = p.a.socket(ksock::af_inet, ksock::sock_stream | ksock::sock_nonblock, 0);
+    REQUIRE(p.a.connect(k.c, sa(b_addr), sizeof b_addr) == -ksock::einprogress);
+    p.run(10);
+    k.s = p.b.accept(k.l, nullptr, nullptr);
+    REQUIRE(k.s >= 0);
+    return k;
+}
+
+//! Close the three sockets of \p k.
+inline void close_conn(wire_pair& p, const conn& k) {
+    CHECK(p.a.close(k.c) == 0);
+    CHECK(p.b.close(k.s) == 0);
+    CHECK(p.b.close(k.l) == 0);
 }
 
 } // namespace ksock_test

@@ -55,7 +55,9 @@ constexpr void socket_assign_flag(socket& s, socket_flags_bit b, bool on) noexce
     else
         s.flags &= ~(1UL << b);
 }
-//! sk_dst_reset(): forget the cached route (ksock caches none yet).
+//! sk_dst_reset(): forget the cached route (a slot of PF_INET's route
+//! cache, inet/ip/dst_cache.hpp; nothing to release: the slots are not
+//! reference-counted).
 constexpr void sk_dst_reset(sock& sk) noexcept {
     sk.sk_dst_cache = nullptr;
 }

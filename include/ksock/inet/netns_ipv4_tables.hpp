@@ -2,7 +2,9 @@
 // and sizes by the stack's Config: the addresses of the devices
 // (in_ifaddr lists), the routes `ip route add` made (the FIB beside the
 // routes the addresses imply), arp_tbl's neighbours, the fragment queues
-// (ipq), and each device's IPv4 state (in_device). The stack keeps them as
+// (ipq), each device's IPv4 state (in_device), and the output routes
+// connected sockets cache (dst_entry, with the generation that outdates
+// them). The stack keeps them as
 // PF_INET's part of the namespace (netns_ipv4 plus these), reached with
 // ipv4_tables(ctx); their algorithms are in ip/ (in_device, fib, neighbour,
 // arp, ip_fragment).
@@ -14,11 +16,13 @@
 //   inet_addrs (4)        IPv4 addresses of all devices, lo's 127.0.0.1 included
 //   ipfrag_queues (2)     datagrams being reassembled at once
 //   ipfrag_max_size (65535)  the largest datagram reassembled
+//   dst_entries (4, or 0 with lo alone)  output routes cached for connected sockets
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
+#include <ksock/inet/ip/rtable.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/objects/sk_buff.hpp>
 #include <ksock/objects/sk_buff_head.hpp>
@@ -72,6 +76,17 @@ struct inet_config {
             return std::size_t{65535};
     }();
     static constexpr std::size_t devices = Config::devices::size; //!< the stack's devices
+    //! Config::dst_entries, else 4 when a device besides lo exists and 0
+    //! with lo alone: the output routes connected sockets cache (shared by
+    //! the sockets with the same addresses). Routes to 127.0.0.0/8 never
+    //! need one (route.hpp's fast path), so lo alone costs no RAM; 0 turns
+    //! the cache off (every segment asks the FIB).
+    static constexpr std::size_t dst_entries = [] {
+        if constexpr (requires { Config::dst_entries; })
+            return std::size_t{Config::dst_entries};
+        else
+            return std::size_t{Config::devices::size > 1 ? 4 : 0};
+    }();
 
     static_assert(net_devices<typename Config::devices>::has_loopback,
                   "ksock::inet: PF_INET needs the loopback device as ifindex 1: list "
@@ -160,6 +175,31 @@ struct in_device {
     unsigned long reachable_time; //!< jiffies
 };
 
+//! An output route a connected socket caches (struct dst_entry inside
+//! struct rtable; sk->sk_dst_cache points at one). Linux shares one per
+//! FIB nexthop among the sockets that use it and reference-counts it;
+//! ksock keeps a few slots and no counts: a slot is taken over when
+//! another route needs it, so a socket checks that the slot it points at
+//! is still for its addresses (the key) and of the current generation
+//! (ipv4_dst_check's rt_genid test) before it uses it.
+struct dst_entry {
+    rtable rt;               //!< the route (rt.daddr is the key's destination)
+    std::uint32_t key_saddr; //!< the source address the lookup was asked for
+    std::uint32_t genid;     //!< rt_genid when it was looked up; 0: never used
+};
+
+namespace detail {
+//! The slots of the route cache, none at all when \p N is 0 (a member
+//! [[no_unique_address]] of this type then takes no room).
+template <std::size_t N>
+struct dst_table {
+    dst_entry slot[N];  //!< the cached routes
+    std::uint32_t next; //!< the slot the next new route takes when none is free
+};
+template <>
+struct dst_table<0> {};
+} // namespace detail
+
 //! PF_INET's part of the namespace when it is sized by \p Config.
 template <class Config>
 struct netns_ipv4_tables : netns_ipv4 {
@@ -179,6 +219,11 @@ struct netns_ipv4_tables : netns_ipv4 {
     bool lo_net_local;
     std::uint32_t lo_prefsrc; //!< that address: the source of routes to 127.x
     unsigned lo_mtu;          //!< lo's MTU, for those routes
+    //! rt_genid_ipv4: bumped by every change that may alter a route
+    //! (rt_cache_flush): a cached route of an older generation is stale.
+    std::uint32_t rt_genid;
+    //! The output routes connected sockets cache (dst_cache.hpp).
+    [[no_unique_address]] detail::dst_table<caps::dst_entries> dst;
     //! Neighbour entries and fragment queues in use: a tick with none has
     //! no timer to look at.
     //!@{

@@ -45,34 +45,6 @@ seen_seg tcp_of_frame(const wire_log::entry& e) {
     return s;
 }
 
-//! A listener on b:port, a connecting socket on a, the handshake run, the
-//! accepted socket: {client on a, server on b}.
-struct conn {
-    int c = -1;
-    int s = -1;
-    int l = -1;
-};
-conn connect_pair(wire_pair& p, std::uint16_t port) {
-    conn k;
-    k.l = p.b.socket(ksock::af_inet, ksock::sock_stream, 0);
-    const auto b_addr = sin_of(addr_b, port);
-    REQUIRE(p.b.bind(k.l, sa(b_addr), sizeof b_addr) == 0);
-    REQUIRE(p.b.listen(k.l, 4) == 0);
-    k.c = p.a.socket(ksock::af_inet, ksock::sock_stream | ksock::sock_nonblock, 0);
-    REQUIRE(p.a.connect(k.c, sa(b_addr), sizeof b_addr) == -ksock::einprogress);
-    p.run(10);
-    k.s = p.b.accept(k.l, nullptr, nullptr);
-    REQUIRE(k.s >= 0);
-    return k;
-}
-
-//! Close the three sockets of \p k.
-void close_conn(wire_pair& p, const conn& k) {
-    CHECK(p.a.close(k.c) == 0);
-    CHECK(p.b.close(k.s) == 0);
-    CHECK(p.b.close(k.l) == 0);
-}
-
 //! SIOCINQ of socket \p fd of stack b.
 int inq_b(wire_pair& p, int fd) {
     int v = -1;

@@ -20,6 +20,7 @@
 
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/ip/in_device.hpp>
+#include <ksock/inet/ip/rt_cache_flush.hpp>
 #include <ksock/inet/netns_ipv4_tables.hpp>
 #include <ksock/uapi/byteorder.hpp>
 #include <ksock/uapi/errno.hpp>
@@ -172,6 +173,7 @@ int ip_route_add(Ctx& ctx, std::uint32_t dst, unsigned dst_len, std::uint32_t gw
                       oif,        static_cast<std::uint8_t>(dst_len),
                       type,       gw ? rt_scope_universe : rt_scope_link,
                       rtprot_boot};
+    rt_cache_flush(ctx); // fib_table_insert
     return 0;
 }
 
@@ -182,6 +184,7 @@ int ip_route_del(Ctx& ctx, std::uint32_t dst, unsigned dst_len,
     for (fib_route& r : ipv4_tables(ctx).routes)
         if (r.oif && r.dst == dst && r.dst_len == dst_len && r.priority == priority) {
             r = fib_route{};
+            rt_cache_flush(ctx); // fib_table_delete
             return 0;
         }
     return -esrch;

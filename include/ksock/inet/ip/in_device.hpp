@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include <ksock/inet/af_inet.hpp>
+#include <ksock/inet/ip/rt_cache_flush.hpp>
 #include <ksock/inet/netns_ipv4_tables.hpp>
 #include <ksock/objects/net_device_state.hpp>
 #include <ksock/uapi/byteorder.hpp>
@@ -204,6 +205,7 @@ int ip_addr_add(Ctx& ctx, int ifindex, std::uint32_t local, unsigned prefixlen,
         return -enobufs;
     t.addrs[n] = ifa;
     inet_update_lo_net(ctx);
+    rt_cache_flush(ctx); // fib_add_ifaddr's routes came
     return 0;
 }
 
@@ -236,6 +238,7 @@ int ip_addr_del(Ctx& ctx, int ifindex, std::uint32_t local, unsigned prefixlen) 
     for (; w < cap; ++w)
         t.addrs[w] = in_ifaddr{};
     inet_update_lo_net(ctx);
+    rt_cache_flush(ctx); // fib_del_ifaddr's routes went
     return 0;
 }
 

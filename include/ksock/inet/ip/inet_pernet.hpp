@@ -14,6 +14,7 @@
 #include <ksock/inet/ip/in_device.hpp>
 #include <ksock/inet/ip/ip_fragment.hpp>
 #include <ksock/inet/ip/neighbour.hpp>
+#include <ksock/inet/ip/rt_cache_flush.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/netns_ipv4_tables.hpp>
 #include <ksock/objects/net_device_state.hpp>
@@ -68,6 +69,9 @@ struct inet_pernet_hooks {
         case ksock::netdev_event::change:
             break;
         }
+        // fib_netdev_event: rt_cache_flush on NETDEV_UP, _DOWN and _CHANGE
+        // alike (a route's device or its carrier changed).
+        rt_cache_flush(ctx);
     }
 };
 

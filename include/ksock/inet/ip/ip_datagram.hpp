@@ -5,8 +5,10 @@
 
 #include <cstdint>
 
+#include <ksock/core/sock_opt.hpp>
 #include <ksock/inet/af_inet.hpp>
 #include <ksock/inet/inet_sock.hpp>
+#include <ksock/inet/ip/dst_cache.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
 #include <ksock/inet/ip/route.hpp>
 #include <ksock/objects/sock.hpp>
@@ -32,6 +34,7 @@ int ip4_datagram_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len
     if (usin.sin_family != af_inet)
         return ts.result(-eafnosupport);
     inet_sock& inet = *inet_sk(&sk);
+    ksock::detail::sk_dst_reset(sk);
     rtable rt{};
     if (const int err = ip_route_output_flow(ctx, sk, usin.sin_addr.s_addr, rt))
         return ts.result(err);
@@ -43,6 +46,14 @@ int ip4_datagram_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len
     inet.inet_dport() = usin.sin_port;
     sk.sk_state() = tcp_established;
     inet.inet_id = static_cast<std::uint16_t>(ctx.net().prandom_u32() >> 16);
+    // sk_dst_set: the route found is the socket's until it goes stale,
+    // cached for the source address its datagrams will ask from. Only a
+    // unicast or local route: the same lookup from that address finds it
+    // again, where a broadcast or multicast one could leave by the
+    // address's own device instead (ip_route_output_slow's "special hack").
+    if (!rt.broadcast && !rt.multicast && !ipv4_is_loopback(rt.daddr) &&
+        rt.daddr == usin.sin_addr.s_addr)
+        sk_dst_set(ctx, sk, rt, inet.inet_saddr);
     return 0;
 }
 
@@ -56,6 +67,7 @@ int udp_disconnect(Ctx& ctx, sock& sk, int /*flags*/) {
     inet.inet_daddr() = 0;
     inet.inet_dport() = 0;
     sk.sk_bound_dev_if() = 0;
+    ksock::detail::sk_dst_reset(sk);
     if (!(sk.sk_userlocks & sock_bind_lock)) {
         inet.inet_rcv_saddr() = 0;
         inet.inet_saddr = 0;

@@ -15,6 +15,7 @@
 #include <ksock/inet/inet_sock.hpp>
 #include <ksock/inet/ip/fib.hpp>
 #include <ksock/inet/ip/in_device.hpp>
+#include <ksock/inet/ip/rtable.hpp>
 #include <ksock/inet/netns_ipv4.hpp>
 #include <ksock/inet/netns_ipv4_tables.hpp>
 #include <ksock/objects/net_device_state.hpp>
@@ -40,18 +41,6 @@ constexpr std::uint16_t ipv4_default_advmss(std::uint32_t mtu) noexcept {
     const std::uint32_t advmss = mtu - header_size;
     return static_cast<std::uint16_t>(advmss < max ? advmss : max);
 }
-
-//! struct rtable, as far as a packet's sender needs it.
-struct rtable {
-    std::uint32_t saddr;   //!< the source address, network order
-    std::uint32_t daddr;   //!< the destination address, network order
-    bool broadcast;        //!< RTCF_BROADCAST (255.255.255.255 or a subnet's)
-    bool multicast;        //!< RTCF_MULTICAST
-    std::uint8_t type;     //!< RTN_LOCAL, RTN_BROADCAST, RTN_UNICAST, RTN_MULTICAST
-    int oif;               //!< the device (lo for a local destination)
-    std::uint32_t nexthop; //!< the gateway, or daddr on the link (rt_nexthop)
-    unsigned mtu;          //!< dst_mtu: the device's MTU
-};
 
 //! ip_route_output_key's slow path: every destination but the fast path's.
 template <class Ctx>

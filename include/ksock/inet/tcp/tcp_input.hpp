@@ -14,6 +14,8 @@
 #include <bit>
 #include <cstdint>
 
+#include <ksock/core/sock_opt.hpp>
+#include <ksock/inet/ip/dst_cache.hpp>
 #include <ksock/inet/tcp/tcp_rcv.hpp>
 #include <ksock/inet/tcp/tcp_xmit.hpp>
 
@@ -436,6 +438,8 @@ int tcp_disconnect(Ctx& ctx, sock& sk, int /*flags*/) {
     sk.sk_wmem_queued = 0;
     if (tcp_on_device<Ctx>(tp))
         tcp_disconnect_dev(ctx, sk);
+    if constexpr (ip_dst_cache_enabled<Ctx>)
+        ksock::detail::sk_dst_reset(sk); // __sk_dst_reset
     tp.copied_seq = tp.rcv_nxt;
     tp.urg_data = 0;
     // The next connection starts past anything the old one may still have

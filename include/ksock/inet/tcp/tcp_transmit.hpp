@@ -8,13 +8,15 @@
 //
 // The packet is built whole in a pool skb (IPv4 header, TCP header and
 // options, the payload copied from the write queue) and handed to
-// ip_output with the connection's route, looked up for each segment (a
-// FIB lookup is a short scan here; Linux caches the dst).
+// ip_output with the connection's route: the one the socket caches while
+// it is valid (ip/dst_cache.hpp, as ip_queue_xmit uses sk_dst_cache), else
+// a FIB lookup.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
+#include <ksock/inet/ip/dst_cache.hpp>
 #include <ksock/inet/ip/ip_output.hpp>
 #include <ksock/inet/tcp/tcp_ecn.hpp>
 #include <ksock/inet/tcp/tcp_hdr.hpp>
@@ -184,16 +186,17 @@ struct tcp_out_ip {
     std::uint16_t id; //!< network order
 };
 
-//! ip_queue_xmit / ip_send_unicast_reply for a segment: the route, the
-//! packet (IPv4 header, TCP header, options, \p paylen bytes that \p fill
-//! writes at the offset it is given), its checksum, ip_output. OutSegs
-//! counts it. 0, or the route's or the device's error (ENOBUFS when the
-//! pool has no skb).
+//! ip_queue_xmit / ip_send_unicast_reply for a segment: the route (the one
+//! \p sk caches for a connection's segment), the packet (IPv4 header, TCP
+//! header, options, \p paylen bytes that \p fill writes at the offset it
+//! is given), its checksum, ip_output. OutSegs counts it. 0, or the
+//! route's or the device's error (ENOBUFS when the pool has no skb).
 template <class Ctx, class Fill>
 int tcp_v4_emit(Ctx& ctx, const tcp_tuple& t, const tcp_out_seg& seg, const tcp_options_out& opt,
-                std::size_t paylen, const tcp_out_ip& ipc, Fill&& fill) {
+                std::size_t paylen, const tcp_out_ip& ipc, Fill&& fill, sock* sk = nullptr) {
     rtable rt{};
-    if (const int err = ip_route_output(ctx, t.daddr, t.saddr, rt)) {
+    if (const int err = sk ? ip_route_output_sk(ctx, *sk, t.daddr, t.saddr, rt)
+                           : ip_route_output(ctx, t.daddr, t.saddr, rt)) {
         if (err == -enetunreach)
             ++ipv4_net(ctx).mib.ip.out_no_routes;
         return err;
@@ -254,6 +257,15 @@ int tcp_v4_emit(Ctx& ctx, const tcp_tuple& t, const tcp_out_seg& seg, const tcp_
 inline tcp_tuple tcp_tuple_of(const sock& sk) noexcept {
     const inet_sock& i = *inet_sk(&sk);
     return {i.inet_saddr, i.inet_daddr(), i.inet_sport, i.inet_dport()};
+}
+
+//! ip_queue_xmit for a connection's segment: tcp_v4_emit from \p sk's
+//! 4-tuple, with the route \p sk caches.
+template <class Ctx, class Fill>
+int tcp_v4_xmit(Ctx& ctx, sock& sk, const tcp_out_seg& seg, const tcp_options_out& opt,
+                std::size_t paylen, const tcp_out_ip& ipc, Fill&& fill) {
+    return tcp_v4_emit(ctx, tcp_tuple_of(sk), seg, opt, paylen, ipc, static_cast<Fill&&>(fill),
+                       &sk);
 }
 
 //! The IP choices of a connection's segments: its TOS and TTL, DF unless
@@ -371,7 +383,7 @@ int tcp_transmit(Ctx& ctx, sock& sk, std::uint32_t seq, std::uint32_t len, std::
         seg.flags |= tcp_ecn_send(tp, *inet_sk(&sk), seq, len);
     const std::uint32_t off = seq - tp.snd_una;
     const int err =
-        tcp_v4_emit(ctx, tcp_tuple_of(sk), seg, opt, len, tcp_ip_of(ctx, sk),
+        tcp_v4_xmit(ctx, sk, seg, opt, len, tcp_ip_of(ctx, sk), // sk_dst_cache
                     [&](sk_buff* pkt, std::size_t at) {
                         // The bytes of the write queue from off.
                         std::uint32_t skip = off;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <ksock/inet/ip/dst_cache.hpp>
 #include <ksock/inet/ip/ip_hdr.hpp>
 #include <ksock/inet/ip/ip_loopback.hpp>
 #include <ksock/inet/ip/ip_output.hpp>
@@ -73,8 +74,14 @@ long udp_sendmsg(Ctx& ctx, sock& sk, kmsghdr& msg, std::size_t len) {
         return ts.result(err);
     if (msg.msg_name && dport == 0) // a connected peer's port may be 0
         return ts.result(-einval);
+    // A connected socket's datagram takes the route it caches (Linux's
+    // "connected" case: no msg_name, no MSG_DONTROUTE or SO_DONTROUTE); a
+    // stack without a route cache (lo alone) tests none of it.
+    const bool connected = ip_dst_cache_enabled<Ctx> && !msg.msg_name &&
+                           !(msg.msg_flags & msg_dontroute) && !sock_flag(sk, sock_localroute);
     rtable rt; // filled by the route lookup when it succeeds
-    if (const int err = ip_route_output_flow(ctx, sk, daddr, rt))
+    if (const int err = connected ? ip_route_output_flow_connected(ctx, sk, daddr, rt)
+                                  : ip_route_output_flow(ctx, sk, daddr, rt))
         return ts.result(err);
     int err = 0;
     sk_buff* skb = ip_make_skb(ctx, sk, msg, sizeof(udphdr), len, rt, &err);
