@@ -108,4 +108,13 @@ inline void close_conn(wire_pair& p, const conn& k) {
     CHECK(p.b.close(k.l) == 0);
 }
 
+//! TCP_INFO of socket \p fd of \p s.
+template <class S>
+ksock::tcp_info_t info_of(S& s, int fd) {
+    ksock::tcp_info_t i{};
+    ksock::socklen_t len = sizeof i;
+    REQUIRE(s.getsockopt(fd, ksock::sol_tcp, ksock::tcp_info, &i, &len) == 0);
+    return i;
+}
+
 } // namespace ksock_test

@@ -101,11 +101,10 @@ void skb_orphan(Ctx& ctx, sk_buff* skb) noexcept {
     }
 }
 
-//! pskb_trim: cut the message to its first \p len bytes (a frame's link
-//! padding after the IP datagram), the chunks past them given back.
-//! Precondition: len <= msg_len.
-template <class Ctx>
-void skb_trim(Ctx& ctx, sk_buff* skb, std::uint32_t len) noexcept {
+//! The chunks of a message cut to its first \p len bytes: the last chunk
+//! kept ends the chain, and the chunks past it come back as a chain of
+//! their own for the caller to free. Precondition: len <= msg_len.
+inline sk_buff* skb_cut_chain(sk_buff* skb, std::uint32_t len) noexcept {
     std::uint32_t left = len;
     sk_buff* s = skb;
     for (;; s = s->frag_next) {
@@ -117,12 +116,21 @@ void skb_trim(Ctx& ctx, sk_buff* skb, std::uint32_t len) noexcept {
     }
     sk_buff* rest = s->frag_next;
     s->frag_next = nullptr;
+    skb->msg_len = len;
+    return rest;
+}
+
+//! pskb_trim: cut the message to its first \p len bytes (a frame's link
+//! padding after the IP datagram), the chunks past them given back.
+//! Precondition: len <= msg_len.
+template <class Ctx>
+void skb_trim(Ctx& ctx, sk_buff* skb, std::uint32_t len) noexcept {
+    sk_buff* rest = skb_cut_chain(skb, len);
     while (rest) {
         sk_buff* n = rest->frag_next;
         ctx.skb_free(rest);
         rest = n;
     }
-    skb->msg_len = len;
 }
 
 //! skb_queue_purge's loop, out of line: most queues a sock is destroyed

@@ -30,15 +30,6 @@ using ksock::inet::tcphdr_syn;
 
 namespace {
 
-//! TCP_INFO of socket \p fd of \p s.
-template <class S>
-ksock::tcp_info_t info_of(S& s, int fd) {
-    ksock::tcp_info_t i{};
-    ksock::socklen_t len = sizeof i;
-    REQUIRE(s.getsockopt(fd, ksock::sol_tcp, ksock::tcp_info, &i, &len) == 0);
-    return i;
-}
-
 //! A fresh pair whose stack b has net.ipv4.tcp_syncookies = \p mode.
 wire_pair& fresh_cookies(int mode) {
     wire_pair& p = wire_pair::fresh();

@@ -18,6 +18,7 @@
 
 #include "support/wire_fixture.hpp"
 #include "support/wire_frames.hpp"
+#include "support/wire_tcp.hpp"
 
 using namespace ksock_test;
 namespace in = ksock::inet;
@@ -117,14 +118,6 @@ ends ecn_pair(wire_pair& p, ecn_log& log, int ecn_a, int ecn_b, bool mark_syn = 
     e.s = p.b.accept(e.l, nullptr, nullptr);
     REQUIRE(e.s >= 0);
     return e;
-}
-
-template <class S>
-ksock::tcp_info_t info_of(S& s, int fd) {
-    ksock::tcp_info_t i{};
-    ksock::socklen_t len = sizeof i;
-    REQUIRE(s.getsockopt(fd, ksock::sol_tcp, ksock::tcp_info, &i, &len) == 0);
-    return i;
 }
 
 //! Close the three sockets of \p e.

@@ -77,20 +77,11 @@ void tcp_skb_pull(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t n) noexcept {
 //! back). Precondition: len <= skb->msg_len.
 template <class Ctx>
 void tcp_skb_cut(Ctx& ctx, sock& sk, sk_buff* skb, std::uint32_t len) noexcept {
-    std::uint32_t left = len;
-    sk_buff* s = skb;
-    for (;; s = s->frag_next) {
-        if (s->len > left)
-            s->len = left;
-        left -= s->len;
-        if (!left || !s->frag_next)
-            break;
-    }
-    while (sk_buff* c = s->frag_next) {
-        s->frag_next = c->frag_next;
+    for (sk_buff* c = skb_cut_chain(skb, len); c;) {
+        sk_buff* n = c->frag_next;
         tcp_skb_free_chunk(ctx, sk, skb, c);
+        c = n;
     }
-    skb->msg_len = len;
 }
 
 //! Append \p n bytes of \p src's segment from \p off to \p skb's: into the
