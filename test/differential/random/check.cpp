@@ -393,6 +393,13 @@ std::string documented(const sequence& s, const finding& f, const step_obs& kern
     if (big_unix_send && (self.rfind("unix", 0) == 0 || probed.rfind("unix", 0) == 0) &&
         (what == "ret" || what == "data" || what == "inq" || what == "outq" || what == "poll"))
         return items[5];
+    // ... and TCP's writer, which stops while half the pool is in use (a
+    // segment over lo takes its chunks twice): EAGAIN, or a socket not
+    // writable, where Linux's own send buffer takes the data.
+    if (big_unix_send && (self == "tcp" || probed == "tcp") &&
+        ((what == "ret" && f.ksock == "-EAGAIN") || what == "poll" || what == "outq" ||
+         what == "inq"))
+        return items[5];
     // unix_gc runs when a file reference goes while sockets are in flight;
     // Linux's collector runs later. Either the step closes a socket that
     // was passed, or it is a receive on a PF_UNIX socket (which puts the
@@ -454,7 +461,7 @@ std::string documented(const sequence& s, const finding& f, const step_obs& kern
     // buffer the user made small, a socket holding unsent (corked) bytes is
     // writable on Linux and not on ksock.
     bool small_sndbuf = false;
-    for (std::size_t i = 0; i < f.step; ++i)
+    for (std::size_t i = 0; i <= f.step; ++i)
         small_sndbuf |= s.steps[i].o == op::setsockopt_int && s.steps[i].a == SOL_SOCKET &&
                         (s.steps[i].b == SO_SNDBUF || s.steps[i].b == SO_SNDBUFFORCE) &&
                         s.steps[i].c < 8192 && handle_kind(s, i, s.steps[i].h) == "tcp";
@@ -503,7 +510,8 @@ const std::vector<std::string>& documented_items() {
         "UDP corking (MSG_MORE, UDP_CORK) is not modelled",
         "IP_RECVERR queues nothing (MSG_ERRQUEUE reads EAGAIN)",
         "control messages on PF_INET sockets are neither read nor written",
-        "running out of the shared skb pool is ENOBUFS on a PF_UNIX send",
+        "the shared skb pool: running out is ENOBUFS on a PF_UNIX send, and TCP's writer "
+        "stops while half of it is in use",
         "Linux lets connect share an ephemeral port across peers",
         "unix_gc collects sockets in flight when the last fd goes (Linux: later)",
         "the reference host's sandbox refuses listen() after connect() and connect() after "
