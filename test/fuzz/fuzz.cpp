@@ -268,6 +268,13 @@ struct harness {
                 KSOCK_FUZZ_CHECK(r >= 0 || r == expect || r == -eagain || r == -enobufs ||
                                      r == -enomem || r == -einprogress || r == -efault,
                                  r, expect);
+            } else if (s.fault().last_failed == fault_site::skb_alloc && r >= 0) {
+                // A call that is not a send but sends a segment (close's
+                // FIN or RST, shutdown, a setsockopt that pushes what a
+                // cork held): TCP over lo is real, and as in Linux the
+                // segment without a buffer waits for its timer while the
+                // call succeeds.
+                ++data_faults;
             } else {
                 KSOCK_FUZZ_CHECK(r == expect, r, expect);
             }
