@@ -514,6 +514,13 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
         kfree_skb(ctx, skb);
         return;
     }
+    // Step 6's pointer (tcp_check_urg): it names the byte after the urgent
+    // one (RFC 793's reading, net.ipv4.tcp_stdurg 0), or the urgent byte
+    // itself (RFC 1122's, tcp_stdurg 1); a pointer of 0 names the
+    // segment's first byte either way.
+    const bool urg = s.flags & tcphdr_urg;
+    const std::uint32_t urg_ptr =
+        s.seq + s.urg_ptr - (s.urg_ptr && !ipv4_net(ctx).sysctl.tcp_stdurg ? 1u : 0u);
     // Step 7: the text.
     const std::uint8_t st = sk.sk_state();
     const bool has_data = s.end_seq != s.seq;
@@ -527,8 +534,8 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
         // Data for a side that will never read it: RST (RFC 1122). Step 6
         // came first: an urgent byte in it is marked all the same (POLLPRI
         // stays on the reset socket, as Linux's tcp_urg leaves it).
-        if ((s.flags & tcphdr_urg) && s.urg_ptr) {
-            const std::uint32_t ptr = s.seq + s.urg_ptr - 1;
+        if (urg) {
+            const std::uint32_t ptr = urg_ptr;
             if (!after(tp.copied_seq, ptr) && !before(ptr, tp.rcv_nxt) &&
                 !(tp.urg_data && !after(ptr, tp.urg_seq))) {
                 tp.urg_data = tcp_urg_notyet;
@@ -551,17 +558,11 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
     } else {
         const std::uint32_t rcv_before = tp.rcv_nxt;
         tcp_data_queue<P>(ctx, sk, skb, hdrlen);
-        // Step 6, the URG bit (tcp_check_urg + tcp_urg): the pointer names
-        // the byte after the urgent one (RFC 793's reading, net.ipv4.tcp_stdurg
-        // 0), or the urgent byte itself (RFC 1122's, tcp_stdurg 1); a pointer
-        // of 0 names the segment's first byte either way. One already read or
-        // behind rcv_nxt's old value is not replayed.
-        if (s.flags & tcphdr_urg) {
-            const std::uint32_t ptr =
-                s.seq + s.urg_ptr - (s.urg_ptr && !ipv4_net(ctx).sysctl.tcp_stdurg ? 1u : 0u);
-            if (!after(tp.copied_seq, ptr) && !before(ptr, rcv_before))
-                tcp_urg(ctx, sk, ptr, rcv_before);
-        }
+        // Step 6, the URG bit (tcp_check_urg + tcp_urg), after the data
+        // it names is queued: one already read or behind rcv_nxt's old
+        // value is not replayed.
+        if (urg && !after(tp.copied_seq, urg_ptr) && !before(urg_ptr, rcv_before))
+            tcp_urg(ctx, sk, urg_ptr, rcv_before);
     }
     if (sk.sk_state() != tcp_close) {
         // (The fast path sends nothing: no tcp_data_snd_check.)
@@ -574,9 +575,8 @@ void tcp_rcv_state_process(Ctx& ctx, sock& sk, tcp_seg& s, sk_buff* skb, std::ui
     }
 }
 
-//! tcp_v4_connect: the route, the implicit bind, SYN_SENT, the SYN: over
-//! lo ksock's model (the answer the SYN gets waits in rx_deferred for
-//! release_sock), through a device real segments (tcp_v4_connect_dev).
+//! tcp_v4_connect: the route, the implicit bind, SYN_SENT, the SYN
+//! (tcp_v4_connect_dev, for lo as for every device).
 template <class P, class Ctx>
 int tcp_v4_connect(Ctx& ctx, sock& sk, const sockaddr* uaddr, int addr_len) {
     sockaddr_in usin;

@@ -29,13 +29,6 @@ inline sk_buff*& tcp_ofo_head(tcp_sock& tp) noexcept {
     return *static_cast<sk_buff**>(static_cast<void*>(&tp.out_of_order_queue.rb_node));
 }
 
-//! Linux's skb for \p len bytes of TCP data (a small head, the data in
-//! page frags): 832 + len on a 6.18 host, for the send and the receive
-//! queues alike (SO_MEMINFO).
-constexpr std::uint32_t tcp_linux_truesize(std::uint32_t len) noexcept {
-    return skb_truesize(0, true) + len;
-}
-
 //! sk_forward_alloc as Linux would have it: memory is reserved in whole
 //! pages and given back whenever a page is free, so what is left of the
 //! last page is the reserve (the queues charged as Linux's skbs).

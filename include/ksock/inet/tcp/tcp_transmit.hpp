@@ -190,6 +190,13 @@ struct tcp_out_ip {
 //! \p sk caches for a connection's segment), the packet (IPv4 header, TCP
 //! header, options, \p paylen bytes that \p fill writes at the offset it
 //! is given), its checksum, ip_output. OutSegs counts it. 0, or the
+//! Linux's skb for \p len bytes of TCP data (a small head for the
+//! headers, the data in page frags charged byte for byte): 832 + len on a
+//! 6.18 host, in the send and the receive queues alike (SO_MEMINFO).
+constexpr std::uint32_t tcp_linux_truesize(std::uint32_t len) noexcept {
+    return skb_truesize(0, true) + len;
+}
+
 //! route's or the device's error (ENOBUFS when the pool has no skb).
 template <class Ctx, class Fill>
 int tcp_v4_emit(Ctx& ctx, const tcp_tuple& t, const tcp_out_seg& seg, const tcp_options_out& opt,
@@ -204,13 +211,9 @@ int tcp_v4_emit(Ctx& ctx, const tcp_tuple& t, const tcp_out_seg& seg, const tcp_
     const std::size_t optlen = tcp_options_size(opt);
     const std::size_t thlen = sizeof(tcphdr) + optlen;
     const std::size_t tot = sizeof(iphdr) + thlen + paylen;
-    // Linux's TCP skb: a small head for the headers, the data in page
-    // frags charged byte for byte (832 + n on a 6.18 host, SO_MEMINFO of
-    // the receiver over lo), which lo hands to the receiver as it is.
+    // Linux's TCP skb, which lo hands to the receiver as it is.
     sk_buff* skb =
-        ip_alloc_packet(ctx, tot,
-                        skb_truesize(static_cast<std::uint32_t>(sizeof(iphdr) + thlen), true) +
-                            static_cast<std::uint32_t>(paylen));
+        ip_alloc_packet(ctx, tot, tcp_linux_truesize(static_cast<std::uint32_t>(paylen)));
     if (!skb)
         return -enobufs;
     unsigned char hdr[sizeof(tcphdr) + 40] = {};
